@@ -1,0 +1,320 @@
+// Command gongkai runs a government-disclosure (政务公开) website: the public
+// site, the staff back office and the JSON API, on embedded SQLite or on
+// PostgreSQL.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/blob"
+	"gongkai/internal/catalog"
+	"gongkai/internal/demo"
+	"gongkai/internal/errs"
+	"gongkai/internal/store"
+	"gongkai/internal/web"
+)
+
+var version = "dev"
+
+const usage = `gongkai — 政务公开平台
+
+用法：gongkai <命令> [选项]
+
+命令：
+  serve      启动网站、管理后台和 API（--demo 载入临沂市司法局演示站点）
+  migrate    执行数据库迁移
+  user add   新增工作人员：--name N --role R [--department D] --password-file F
+  token create  为用户创建 API 访问令牌：--user N
+  backup     备份数据库和附件：--out FILE
+  restore    从备份恢复：gongkai restore FILE（须先停止服务）
+  workdays   工作日计算：add / days / between / is / explain
+  version    显示版本
+
+每个命令都接受 --data DIR（默认 ./data，或环境变量 GONGKAI_DATA）和
+--db DSN（postgres://…，或环境变量 GONGKAI_DB；默认使用 DIR 下的 SQLite）。
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	cmd, args := os.Args[1], os.Args[2:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = runServe(args)
+	case "migrate":
+		err = runMigrate(args)
+	case "user":
+		err = runUser(args)
+	case "token":
+		err = runToken(args)
+	case "backup":
+		err = runBackup(args)
+	case "restore":
+		err = runRestore(args)
+	case "workdays":
+		os.Exit(runWorkdays(args))
+	case "version", "--version", "-v":
+		fmt.Println("gongkai", version, runtime.Version())
+	case "help", "--help", "-h":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "未知命令 %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "错误：", errs.MessageOrText(err))
+		}
+		os.Exit(1)
+	}
+}
+
+// common holds the flags every subcommand takes.
+type common struct {
+	data string
+	db   string
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.data, "data", envOr("GONGKAI_DATA", "data"), "data directory (SQLite file and attachments)")
+	fs.StringVar(&c.db, "db", os.Getenv("GONGKAI_DB"), "database: postgres://… (default: SQLite in the data directory)")
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (c *common) dsn() string {
+	if c.db != "" {
+		return c.db
+	}
+	return filepath.Join(c.data, "gongkai.db")
+}
+
+// open opens and migrates the database.
+func (c *common) open(ctx context.Context) (*store.DB, error) {
+	if err := os.MkdirAll(c.data, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	db, err := store.Open(ctx, c.dsn())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func runServe(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	addr := fs.String("addr", envOr("GONGKAI_ADDR", "127.0.0.1:8080"), "listen address")
+	loadDemo := fs.Bool("demo", false, "load the 临沂市司法局 demo site when the database holds no site")
+	secureCookies := fs.Bool("secure-cookies", os.Getenv("GONGKAI_SECURE_COOKIES") == "1", "mark cookies Secure (serve over HTTPS)")
+	trustProxy := fs.Bool("trust-proxy", os.Getenv("GONGKAI_TRUST_PROXY") == "1", "take client addresses from X-Forwarded-For")
+	maxUpload := fs.Int64("max-upload-mb", 50, "largest attachment in MB")
+	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this directory (development)")
+	logLevel := fs.String("log", envOr("GONGKAI_LOG", "info"), "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	start := time.Now()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	blobs, err := blob.OpenFS(filepath.Join(c.data, "attachments"))
+	if err != nil {
+		return err
+	}
+	defer blobs.Close()
+	cat := &catalog.Service{DB: db}
+	au := auth.NewService(db)
+	if *loadDemo {
+		n, err := cat.SiteCount(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			host, _, _ := net.SplitHostPort(*addr)
+			site, err := demo.Load(ctx, cat, au, host)
+			if err != nil {
+				return fmt.Errorf("load demo: %w", err)
+			}
+			names := make([]string, len(demo.Users))
+			for i, u := range demo.Users {
+				names[i] = u.Name
+			}
+			log.Info("demo site loaded", "site", site.Name, "users", strings.Join(names, ","), "password", demo.Password)
+		}
+	}
+	srv, err := web.New(cat, au, blobs, log, web.Options{Secure: *secureCookies, TrustProxy: *trustProxy, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	bg, cancelBg := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { srv.Background(bg, 10*time.Second); close(done) }()
+	log.Info("gongkai serving", "addr", "http://"+ln.Addr().String(), "db", string(db.Dialect), "data", c.data, "startup", time.Since(start).Round(time.Millisecond))
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		cancelBg()
+		<-done
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	cancelBg()
+	<-done
+	return err
+}
+
+func runMigrate(args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	if err := os.MkdirAll(c.data, 0o750); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, c.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	for _, a := range applied {
+		fmt.Println("applied", a)
+	}
+	if err == nil && len(applied) == 0 {
+		fmt.Println("database is up to date")
+	}
+	return err
+}
+
+func runUser(args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("用法：gongkai user add --name N --role R [--department D] --password-file F")
+	}
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	name := fs.String("name", "", "login name")
+	display := fs.String("display-name", "", "name shown in the back office")
+	role := fs.String("role", "", "admin, office, reviewer or editor")
+	dept := fs.String("department", "", "department name or abbreviation (required for editors)")
+	pwFile := fs.String("password-file", "", "file holding the password (- for standard input)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *pwFile == "" {
+		return errors.New("请用 --password-file 提供密码文件（- 表示从标准输入读取）")
+	}
+	var pw []byte
+	var err error
+	if *pwFile == "-" {
+		pw, err = io.ReadAll(io.LimitReader(os.Stdin, 4096))
+	} else {
+		pw, err = os.ReadFile(*pwFile)
+	}
+	if err != nil {
+		return fmt.Errorf("读取密码文件：%w", err)
+	}
+	ctx := context.Background()
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r, err := auth.ParseRole(*role)
+	if err != nil {
+		return err
+	}
+	in := auth.NewUser{Name: *name, DisplayName: *display, Role: r, Password: strings.TrimRight(string(pw), "\r\n")}
+	if *dept != "" {
+		d, err := (&catalog.Service{DB: db}).DepartmentByRef(ctx, *dept)
+		if err != nil {
+			return err
+		}
+		in.DepartmentID, in.SiteID = d.ID, d.SiteID
+	}
+	u, err := auth.NewService(db).CreateUser(ctx, nil, in)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("用户 %s 已创建（%s）\n", u.Name, u.Role.Label())
+	return nil
+}
+
+func runToken(args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("用法：gongkai token create --user N [--name LABEL]")
+	}
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	user := fs.String("user", "", "login name of the token's user")
+	label := fs.String("name", "", "what the token is for")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	token, err := auth.NewService(db).CreateToken(ctx, nil, *user, *label)
+	if err != nil {
+		return err
+	}
+	fmt.Println(token)
+	return nil
+}

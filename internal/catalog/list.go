@@ -1,0 +1,296 @@
+package catalog
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gongkai/internal/errs"
+)
+
+// Filter selects items for list pages, the back office and the API.
+type Filter struct {
+	SiteID int64
+	// ColumnIDs restricts to these columns (a group column passes its subtree).
+	ColumnIDs []int64
+	// Status "" means published only (the public view); "*" means any status.
+	Status       string
+	DocType      string
+	DepartmentID int64
+	IndexNo      string
+	Year         int
+	Publisher    string
+	Validity     string
+	// Facets filters on type-specific fields, name -> value.
+	Facets map[string]string
+	// Query matches title, document number or index number (substring).
+	Query string
+	// Cursor continues an API listing; Offset is for numbered pages.
+	Cursor string
+	Offset int
+	Limit  int
+}
+
+// Page is one page of a listing.
+type Page struct {
+	Items      []*Item
+	Total      int // only counted when asked for (numbered pages)
+	NextCursor string
+}
+
+func (f *Filter) where() (string, []any) {
+	var w []string
+	var args []any
+	add := func(cond string, v ...any) {
+		for _, x := range v {
+			args = append(args, x)
+			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
+		}
+		w = append(w, cond)
+	}
+	add("i.site_id = ?", f.SiteID)
+	switch f.Status {
+	case "":
+		add("i.status = ?", StatusPublished)
+	case "*":
+	default:
+		add("i.status = ?", f.Status)
+	}
+	if len(f.ColumnIDs) > 0 {
+		ph := make([]string, len(f.ColumnIDs))
+		vals := make([]any, len(f.ColumnIDs))
+		for i, id := range f.ColumnIDs {
+			ph[i] = "?"
+			vals[i] = id
+		}
+		add("i.column_id IN ("+strings.Join(ph, ", ")+")", vals...)
+	}
+	if f.DocType != "" {
+		add("i.doc_type = ?", f.DocType)
+	}
+	if f.DepartmentID != 0 {
+		add("i.department_id = ?", f.DepartmentID)
+	}
+	if f.IndexNo != "" {
+		add("i.index_no = ?", f.IndexNo)
+	}
+	if f.Year > 0 {
+		add("i.published_on >= ? AND i.published_on < ?", fmt.Sprintf("%04d-01-01", f.Year), fmt.Sprintf("%04d-01-01", f.Year+1))
+	}
+	if f.Publisher != "" {
+		add("(i.publisher = ? OR d.name = ?)", f.Publisher, f.Publisher)
+	}
+	if f.Validity != "" {
+		add("i.validity = ?", f.Validity)
+	}
+	for k, v := range f.Facets {
+		if v != "" {
+			add("EXISTS (SELECT 1 FROM item_facets x WHERE x.item_id = i.id AND x.name = ? AND x.value = ?)", k, v)
+		}
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(q) + "%"
+		add(`(i.title LIKE ? ESCAPE '\' OR i.doc_no LIKE ? ESCAPE '\' OR i.index_no = ?)`, like, like, q)
+	}
+	return strings.Join(w, " AND "), args
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// ErrBadCursor is returned for a cursor the server did not issue.
+var ErrBadCursor = errs.E(errs.Invalid, "cursor 参数无效")
+
+func encodeCursor(it *Item) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(it.PublishedOn + "|" + strconv.FormatInt(it.ID, 10)))
+}
+
+func decodeCursor(c string) (date string, id int64, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", 0, ErrBadCursor
+	}
+	date, idStr, ok := strings.Cut(string(b), "|")
+	id, err = strconv.ParseInt(idStr, 10, 64)
+	if !ok || err != nil || (date != "" && !ValidDate(date)) {
+		return "", 0, ErrBadCursor
+	}
+	return date, id, nil
+}
+
+// List returns items newest first (publication date, then id). withTotal
+// also counts all matches, for numbered pages.
+func (s *Service) List(ctx context.Context, f Filter, withTotal bool) (*Page, error) {
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 20
+	}
+	if f.Offset < 0 {
+		f.Offset = 0
+	}
+	where, args := f.where()
+	page := &Page{}
+	if withTotal {
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+itemFrom+` WHERE `+where, args...).Scan(&page.Total); err != nil {
+			return nil, errs.Wrap(err, "count items")
+		}
+	}
+	if f.Cursor != "" {
+		date, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, date, date, id)
+		n := len(args)
+		where += fmt.Sprintf(" AND (i.published_on < $%d OR (i.published_on = $%d AND i.id < $%d))", n-2, n-1, n)
+	}
+	args = append(args, f.Limit+1, f.Offset)
+	q := `SELECT ` + itemCols + itemFrom + ` WHERE ` + where +
+		fmt.Sprintf(` ORDER BY i.published_on DESC, i.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "list items")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "scan item")
+		}
+		page.Items = append(page.Items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "list items")
+	}
+	if len(page.Items) > f.Limit {
+		page.Items = page.Items[:f.Limit]
+		page.NextCursor = encodeCursor(page.Items[f.Limit-1])
+	}
+	return page, nil
+}
+
+// Neighbours returns the previous (newer) and next (older) published items
+// of the same column, as the seed's 上一条/下一条 show them.
+func (s *Service) Neighbours(ctx context.Context, it *Item) (prev, next *Item, err error) {
+	prev, err = s.neighbour(ctx, it, `(i.published_on > $3 OR (i.published_on = $3 AND i.id > $4)) ORDER BY i.published_on, i.id`)
+	if err != nil {
+		return nil, nil, err
+	}
+	next, err = s.neighbour(ctx, it, `(i.published_on < $3 OR (i.published_on = $3 AND i.id < $4)) ORDER BY i.published_on DESC, i.id DESC`)
+	return prev, next, err
+}
+
+func (s *Service) neighbour(ctx context.Context, it *Item, cond string) (*Item, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+itemCols+itemFrom+` WHERE i.column_id = $1 AND i.status = $2 AND `+cond+` LIMIT 1`,
+		it.ColumnID, StatusPublished, it.PublishedOn, it.ID)
+	if err != nil {
+		return nil, errs.Wrap(err, "neighbour")
+	}
+	defer rows.Close()
+	if rows.Next() {
+		n, err := scanItem(rows)
+		return n, errs.Wrap(err, "neighbour")
+	}
+	return nil, rows.Err()
+}
+
+// Interprets returns the ids of the policy documents an interpretation explains.
+func (s *Service) Interprets(ctx context.Context, itemID int64) ([]int64, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT to_id FROM item_links WHERE from_id = $1 AND kind = 'interprets' ORDER BY to_id`, itemID)
+	if err != nil {
+		return nil, errs.Wrap(err, "links")
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Related returns the items linked to it in either direction: for a policy
+// document its interpretations (相关解读), for an interpretation the documents
+// it explains (相关文件). publicOnly keeps only published ones.
+func (s *Service) Related(ctx context.Context, it *Item, publicOnly bool) ([]*Item, error) {
+	q := `SELECT ` + itemCols + itemFrom + ` JOIN item_links l ON (l.kind = 'interprets' AND ((l.from_id = $1 AND l.to_id = i.id) OR (l.to_id = $1 AND l.from_id = i.id)))
+		WHERE i.site_id = $2`
+	args := []any{it.ID, it.SiteID}
+	if publicOnly {
+		q += ` AND i.status = $3`
+		args = append(args, StatusPublished)
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q+` ORDER BY i.published_on DESC, i.id DESC`, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "related")
+	}
+	defer rows.Close()
+	var out []*Item
+	for rows.Next() {
+		r, err := scanItem(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "related")
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Years lists the publication years that have published items in columns.
+func (s *Service) Years(ctx context.Context, siteID int64, columnIDs []int64) ([]int, error) {
+	f := Filter{SiteID: siteID, ColumnIDs: columnIDs}
+	where, args := f.where()
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT DISTINCT SUBSTR(i.published_on, 1, 4) y`+itemFrom+` WHERE `+where+` AND i.published_on <> '' ORDER BY y DESC`, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "years")
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var y string
+		rows.Scan(&y)
+		if n, err := strconv.Atoi(y); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Publishers lists the distinct publishers (发布机构) of published items in columns.
+func (s *Service) Publishers(ctx context.Context, siteID int64, columnIDs []int64) ([]string, error) {
+	f := Filter{SiteID: siteID, ColumnIDs: columnIDs}
+	where, args := f.where()
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT DISTINCT i.publisher`+itemFrom+` WHERE `+where+` AND i.publisher <> '' ORDER BY i.publisher`, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "publishers")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		rows.Scan(&p)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// LastPublished returns the newest publication date per column of a site.
+func (s *Service) LastPublished(ctx context.Context, siteID int64) (map[int64]string, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT column_id, MAX(published_on) FROM items WHERE site_id = $1 AND status = $2 GROUP BY column_id`, siteID, StatusPublished)
+	if err != nil {
+		return nil, errs.Wrap(err, "last published")
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var d string
+		rows.Scan(&id, &d)
+		out[id] = d
+	}
+	return out, rows.Err()
+}

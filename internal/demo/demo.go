@@ -1,0 +1,301 @@
+// Package demo loads the 临沂市司法局 demo site: its column tree, departments,
+// staff, and the seed page (the bureau's 2021 key disclosure tasks) with the
+// two neighbouring items the seed names, plus short demo items so every
+// column has content. Demo bodies are marked as demo text.
+package demo
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"html"
+	"strings"
+	"time"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/catalog"
+)
+
+//go:embed seed.txt
+var seedText string
+
+// Password is the demo staff password (printed when the demo loads).
+const Password = "gongkai-demo-2021"
+
+// SeedIndexNo is the seed page's index number.
+const SeedIndexNo = "1438332193/sfj/2021-0000192"
+
+// Users are the demo staff accounts: name, display name, role, department abbreviation.
+var Users = []struct {
+	Name, Display string
+	Role          auth.Role
+	Dept          string
+}{
+	{"admin", "系统管理员", auth.Admin, ""},
+	{"office", "办公室（政务公开）", auth.Office, "bgs"},
+	{"reviewer", "法制科审核人", auth.Reviewer, "fzk"},
+	{"fzk", "法制科编辑", auth.Editor, "fzk"},
+	{"pfk", "普法与依法治理科编辑", auth.Editor, "pfk"},
+	{"bgs", "办公室编辑", auth.Editor, "bgs"},
+}
+
+type col struct {
+	slug, name, kind string
+	types            []string
+	link             string
+	update           int
+	desc             string
+	children         []col
+}
+
+var tree = []col{
+	{slug: "xxgk", name: "政府信息公开", kind: catalog.KindGroup, children: []col{
+		{slug: "gkzn", name: "政府信息公开指南", kind: catalog.KindLink, link: "/xxgk/guide"},
+		{slug: "gkzd", name: "政府信息公开制度", kind: catalog.KindList, types: []string{"general"}},
+		{slug: "fdzdgk", name: "法定主动公开内容", kind: catalog.KindGroup, children: []col{
+			{slug: "jgzn", name: "机构职能", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "ldxx", name: "领导信息", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "jgsz", name: "机构设置", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "zcwj", name: "政策文件", kind: catalog.KindList, types: []string{"policy"}, update: 180},
+			{slug: "zcjd", name: "政策解读", kind: catalog.KindList, types: []string{"interpretation"}},
+			{slug: "jhgh", name: "计划规划", kind: catalog.KindList, types: []string{"plan"}},
+			{slug: "tjsj", name: "统计数据", kind: catalog.KindList, types: []string{"statistics"}},
+			{slug: "rsrm", name: "人事任免", kind: catalog.KindList, types: []string{"appointment"}},
+			{slug: "qzqd", name: "权责清单", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "zzbjqd", name: "职责边界清单", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "xzzfgs", name: "行政执法公示", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "zmsxqd", name: "证明事项清单", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "zwfwsx", name: "政务服务事项目录", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "bszn", name: "办事指南", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "ssjygk", name: "双随机一公开", kind: catalog.KindList, types: []string{"general", "notice"}},
+			{slug: "zdxzjc", name: "重大行政决策", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "zybszx", name: "重要部署执行公开", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "jytabl", name: "建议提案办理", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "czyjs", name: "财政预决算", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "zfcg", name: "政府采购", kind: catalog.KindList, types: []string{"notice"}},
+			{slug: "ggzypz", name: "公共资源配置", kind: catalog.KindList, types: []string{"notice"}},
+		}},
+		{slug: "gknb", name: "政务公开年度报告", kind: catalog.KindList, types: []string{"general"}},
+		{slug: "ysqgk", name: "依申请公开", kind: catalog.KindLink, link: "/xxgk/guide", desc: "依申请公开的条件、方式和时限见政府信息公开指南第三部分。"},
+	}},
+	{slug: "zwdt", name: "政务动态", kind: catalog.KindGroup, children: []col{
+		{slug: "gzdt", name: "工作动态", kind: catalog.KindList, types: []string{"news"}, update: 14},
+		{slug: "tzgg", name: "通知公告", kind: catalog.KindList, types: []string{"notice"}, update: 180},
+	}},
+	{slug: "hdjl", name: "互动交流", kind: catalog.KindGroup, children: []col{
+		{slug: "dczj", name: "调查征集", kind: catalog.KindList, types: []string{"general"}, desc: "重大行政决策和立法草案公开征求意见（征求意见期限不少于30日）。"},
+		{slug: "hygk", name: "会议公开", kind: catalog.KindList, types: []string{"general"}},
+		{slug: "hdjlzx", name: "互动交流", kind: catalog.KindList, types: []string{"general"}, desc: "留言答复情况和在线访谈。"},
+	}},
+}
+
+// Load creates the demo site. It is called only on a database without sites.
+func Load(ctx context.Context, cat *catalog.Service, au *auth.Service, host string) (*catalog.Site, error) {
+	site := &catalog.Site{Slug: "lysfj", Name: "临沂市司法局", OrgCode: "1438332193", Hosts: []string{"sfj.linyi.gov.cn"},
+		Settings: catalog.Settings{
+			Owner: "临沂市司法局", Address: "临沂市北城新区北京路8号临沂市政务服务中心7楼", Phone: "(0539)8314196",
+			Email: "lyssfj@ly.shandong.cn", Fax: "(0539)8122990", SiteCode: "3713000062", ICP: "鲁ICP备10207760号",
+			PSB: "鲁公网安备37130202371486号", PSBCode: "37130202371486", OfficeName: "临沂市司法局办公室",
+			OfficeHours: "周一至周五 上午 9:00—12:00，下午 13:30—17:00（法定节假日除外）", DeptAbbr: "sfj",
+			Description: "本网站为演示站点：栏目、页脚信息和《2021年临沂市司法局政务公开工作重点任务安排》取自临沂市司法局网站，其余信息为演示数据。",
+			HomeColumns: []string{"gzdt", "tzgg", "zcwj", "zcjd", "jhgh", "dczj"},
+		}}
+	if host != "" && host != "sfj.linyi.gov.cn" {
+		site.Hosts = append(site.Hosts, host)
+	}
+	if err := cat.CreateSite(ctx, nil, site); err != nil {
+		return nil, err
+	}
+	depts := map[string]int64{}
+	for i, d := range []catalog.Department{{Name: "办公室", Abbr: "bgs"}, {Name: "法制科", Abbr: "fzk"}, {Name: "普法与依法治理科", Abbr: "pfk"},
+		{Name: "行政执法协调监督科", Abbr: "zfk"}, {Name: "公共法律服务管理科", Abbr: "ggk"}} {
+		d.SiteID, d.Sort = site.ID, i
+		if err := cat.CreateDepartment(ctx, nil, &d); err != nil {
+			return nil, err
+		}
+		depts[d.Abbr] = d.ID
+	}
+	var admin *auth.User
+	for _, u := range Users {
+		created, err := au.CreateUser(ctx, nil, auth.NewUser{SiteID: site.ID, Name: u.Name, DisplayName: u.Display, Role: u.Role,
+			DepartmentID: depts[u.Dept], Password: Password})
+		if err != nil {
+			return nil, fmt.Errorf("demo user %s: %w", u.Name, err)
+		}
+		if u.Role == auth.Admin {
+			admin = created
+		}
+	}
+	cols := map[string]int64{}
+	var add func(parent int64, cs []col) error
+	add = func(parent int64, cs []col) error {
+		for i, c := range cs {
+			column := &catalog.Column{SiteID: site.ID, ParentID: parent, Slug: c.slug, Name: c.name, Kind: c.kind, DocTypes: c.types,
+				LinkURL: c.link, Sort: i, UpdateDays: c.update, Description: c.desc}
+			if err := cat.SaveColumn(ctx, admin, column); err != nil {
+				return fmt.Errorf("demo column %s: %w", c.slug, err)
+			}
+			cols[c.slug] = column.ID
+			if err := add(column.ID, c.children); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := add(0, tree); err != nil {
+		return nil, err
+	}
+	l := loader{ctx: ctx, cat: cat, site: site, admin: admin, cols: cols, depts: depts}
+	if err := l.items(); err != nil {
+		return nil, err
+	}
+	return site, nil
+}
+
+type loader struct {
+	ctx   context.Context
+	cat   *catalog.Service
+	site  *catalog.Site
+	admin *auth.User
+	cols  map[string]int64
+	depts map[string]int64
+}
+
+// publish creates an item and takes it through submit and publish.
+func (l *loader) publish(column, dept string, in catalog.Input) (*catalog.Item, error) {
+	in.ColumnID, in.DepartmentID = l.cols[column], l.depts[dept]
+	if in.Disclosure == "" {
+		in.Disclosure = "proactive"
+	}
+	if in.Publisher == "" {
+		in.Publisher = l.site.Name
+	}
+	if in.DocType == "" {
+		in.DocType = "general"
+	}
+	it, err := l.cat.Create(l.ctx, l.admin, l.site.ID, in)
+	if err != nil {
+		return nil, fmt.Errorf("demo item %q: %w", in.Title, err)
+	}
+	if _, err := l.cat.Submit(l.ctx, l.admin, l.site.ID, it.ID); err != nil {
+		return nil, err
+	}
+	return l.cat.Publish(l.ctx, l.admin, l.site.ID, it.ID, time.Time{})
+}
+
+// seedBody turns the seed page's text between its title and 上一条 into paragraphs.
+func seedBody() string {
+	start := strings.Index(seedText, "为认真落实")
+	end := strings.Index(seedText, "上一条:")
+	var b strings.Builder
+	for _, line := range strings.Split(seedText[start:end], "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			b.WriteString("<p>" + html.EscapeString(line) + "</p>\n")
+		}
+	}
+	return b.String()
+}
+
+const demoNote = "<p>（本条为演示数据，仅用于展示网站功能。）</p>"
+
+func para(s ...string) string {
+	var b strings.Builder
+	for _, p := range s {
+		b.WriteString("<p>" + html.EscapeString(p) + "</p>\n")
+	}
+	return b.String() + demoNote
+}
+
+func daysAgo(n int) string { return time.Now().In(catalog.China).AddDate(0, 0, -n).Format("2006-01-02") }
+
+func (l *loader) items() error {
+	type entry struct {
+		col, dept string
+		in        catalog.Input
+	}
+	// The seed page and its neighbours in 计划规划, in publication order.
+	seq := []entry{
+		{"jhgh", "bgs", catalog.Input{DocType: "plan", Title: "临沂市司法局关于2020年法治政府建设情况的报告", PublishedOn: "2021-03-30", WrittenOn: "2021-03-29",
+			Fields: map[string]string{"period": "2020年度", "kind": "工作总结"}, Validity: "in_force",
+			Body: para("2020年，市司法局在市委、市政府的坚强领导下，深入推进法治政府建设，现将有关情况报告如下。", "一、主要举措和成效……", "二、存在的不足和原因……", "三、2021年工作安排……")}},
+		{"jhgh", "bgs", catalog.Input{DocType: "plan", IndexNo: SeedIndexNo, Title: "2021年临沂市司法局政务公开工作重点任务安排", PublishedOn: "2021-06-14",
+			Fields: map[string]string{"period": "2021年度", "kind": "工作要点"}, Body: seedBody()}},
+		{"jhgh", "pfk", catalog.Input{DocType: "plan", Title: "中共临沂市委全面依法治市委员会办公室 临沂市司法局关于印发《2021 年全市普法依法治理工作要点》的通知",
+			PublishedOn: "2021-06-21", WrittenOn: "2021-06-18", DocNo: "临法治办发〔2021〕6号", Validity: "in_force",
+			Fields: map[string]string{"period": "2021年度", "kind": "工作要点"},
+			Body:   para("各县区委全面依法治县（区）委员会办公室、司法局，市直各部门、单位：", "现将《2021 年全市普法依法治理工作要点》印发给你们，请结合实际认真贯彻落实。")}},
+	}
+	for _, e := range seq {
+		if _, err := l.publish(e.col, e.dept, e.in); err != nil {
+			return err
+		}
+	}
+	old, err := l.publish("zcwj", "fzk", catalog.Input{DocType: "policy", Title: "临沂市司法局行政执法公示办法（试行）", DocNo: "临司发〔2019〕12号",
+		WrittenOn: "2019-08-20", PublishedOn: "2019-08-26", Validity: "in_force", Topic: `公安、安全、司法\司法`, Genre: "通知",
+		Fields: map[string]string{"normative": "1", "effective_on": "2019-09-01"},
+		Body:   para("第一条 为规范行政执法公示工作，根据有关规定，结合本局实际，制定本办法。", "第二条 本办法所称行政执法公示，是指……")})
+	if err != nil {
+		return err
+	}
+	policy, err := l.publish("zcwj", "fzk", catalog.Input{DocType: "policy", Title: "临沂市司法局行政执法公示办法", DocNo: "临司发〔2021〕8号",
+		WrittenOn: "2021-05-10", PublishedOn: "2021-05-14", Validity: "in_force", Topic: `公安、安全、司法\司法`, Genre: "通知",
+		Keywords: "行政执法,公示,三项制度", Fields: map[string]string{"normative": "1", "reg_no": "LYDR-2021-0150001", "effective_on": "2021-06-15", "expires_on": "2026-06-14"},
+		Body: para("第一条 为全面推行行政执法公示制度，保障公民、法人和其他组织的知情权、参与权、表达权、监督权，根据《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》，制定本办法。",
+			"第二条 本局及所属单位在行政执法事前、事中、事后环节公开行政执法信息，适用本办法。",
+			"第三条 行政执法决定信息自作出执法决定之日起 7 个工作日内公开。")})
+	if err != nil {
+		return err
+	}
+	// The trial measures were replaced by the 2021 measures.
+	in, err := l.cat.InputOf(l.ctx, old)
+	if err != nil {
+		return err
+	}
+	in.Validity, in.SuccessorID, in.ChangeNote = "repealed", policy.ID, "《临沂市司法局行政执法公示办法》（临司发〔2021〕8号）施行，本办法同时废止"
+	if _, err := l.cat.Update(l.ctx, l.admin, l.site.ID, old.ID, in); err != nil {
+		return err
+	}
+	rest := []entry{
+		{"zcjd", "fzk", catalog.Input{DocType: "interpretation", Title: "《临沂市司法局行政执法公示办法》政策解读", PublishedOn: "2021-05-17", Interprets: []int64{policy.ID},
+			Fields: map[string]string{"form": "文字解读"}, Author: "法制科",
+			Body: para("一、制定背景：……", "二、决策依据：……", "三、出台目的：……", "四、主要内容和重要举措：……")}},
+		{"tjsj", "zfk", catalog.Input{DocType: "statistics", Title: "2021年上半年全市司法行政业务数据", PublishedOn: "2021-07-20",
+			Fields: map[string]string{"period": "2021年1—6月", "data_source": "市司法局各业务科室"},
+			Body:   para("全市共办理法律援助案件……件，人民调解组织调解纠纷……件。")}},
+		{"rsrm", "bgs", catalog.Input{DocType: "appointment", Title: "临沂市司法局关于张某某等同志职务任免的通知", PublishedOn: daysAgo(40), DocNo: "临司任〔2026〕3号",
+			Fields: map[string]string{"kind": "任免"}, Body: para("经局党组研究决定：任命张某某为……；免去李某某……职务。")}},
+		{"gkzd", "bgs", catalog.Input{Title: "临沂市司法局政府信息公开工作制度", PublishedOn: "2021-02-03", Body: para("为规范政府信息公开工作，制定本制度。包括信息发布审核、依申请公开办理、保密审查和考核评议等内容。")}},
+		{"jgzn", "bgs", catalog.Input{Title: "临沂市司法局主要职责", PublishedOn: "2021-01-15", Body: para("贯彻落实党中央关于全面依法治国的方针政策和决策部署……")}},
+		{"ldxx", "bgs", catalog.Input{Title: "临沂市司法局领导班子成员", PublishedOn: daysAgo(120), Body: para("局长：（演示）", "副局长：（演示）")}},
+		{"jgsz", "bgs", catalog.Input{Title: "临沂市司法局内设机构", PublishedOn: "2021-01-15", Body: para("办公室、法制科、普法与依法治理科、行政执法协调监督科、公共法律服务管理科……")}},
+		{"qzqd", "fzk", catalog.Input{Title: "临沂市司法局权责清单（2021年版）", PublishedOn: "2021-04-12", Body: para("行政许可、行政处罚、行政检查等权责事项共……项。")}},
+		{"zzbjqd", "fzk", catalog.Input{Title: "临沂市司法局职责边界清单", PublishedOn: "2021-04-12", Body: para("与相关部门的职责边界……")}},
+		{"xzzfgs", "zfk", catalog.Input{Title: "临沂市司法局2020年度行政执法总体情况", PublishedOn: "2021-01-29", Body: para("2020年，本局共实施行政处罚……件，行政检查……次。")}},
+		{"zmsxqd", "ggk", catalog.Input{Title: "临沂市司法局证明事项实施清单", PublishedOn: "2021-03-08", Body: para("保留的证明事项……项，实行告知承诺制的……项。")}},
+		{"zwfwsx", "ggk", catalog.Input{Title: "临沂市司法局政务服务事项目录", PublishedOn: "2021-03-08", Body: para("依申请政务服务事项……项。")}},
+		{"bszn", "ggk", catalog.Input{Title: "法律援助申请办事指南", PublishedOn: "2021-03-10", Body: para("事项名称：法律援助申请", "设定依据：《法律援助条例》", "申请条件：……", "办理材料：……", "办理时限：……")}},
+		{"ssjygk", "zfk", catalog.Input{Title: "临沂市司法局2021年度“双随机、一公开”抽查计划", PublishedOn: "2021-03-15", Body: para("抽查事项、抽查比例、抽查时间……")}},
+		{"zdxzjc", "fzk", catalog.Input{Title: "临沂市司法局2021年度重大行政决策事项目录", PublishedOn: "2021-03-31", Body: para("根据《重大行政决策程序暂行条例》，本局2021年度重大行政决策事项……")}},
+		{"zybszx", "bgs", catalog.Input{Title: "市司法局落实《政府工作报告》重点任务进展情况", PublishedOn: daysAgo(60), Body: para("执行措施、实施步骤、责任分工、工作进展……")}},
+		{"jytabl", "bgs", catalog.Input{Title: "关于市政协十四届五次会议第0123号提案的答复", PublishedOn: "2021-07-05", Body: para("您提出的《关于加强基层公共法律服务的提案》收悉，现答复如下……")}},
+		{"czyjs", "bgs", catalog.Input{Title: "临沂市司法局2021年部门预算", PublishedOn: "2021-02-10", Body: para("一、部门职责……", "二、收支预算总表……")}},
+		{"zfcg", "bgs", catalog.Input{DocType: "notice", Title: "临沂市司法局法律援助服务采购项目成交公告", PublishedOn: "2021-08-02", Validity: "in_force", Body: para("项目名称、成交供应商、成交金额……")}},
+		{"ggzypz", "bgs", catalog.Input{DocType: "notice", Title: "临沂市司法局公共资源配置信息公开", PublishedOn: "2021-08-02", Body: para("公共资源配置……")}},
+		{"gknb", "bgs", catalog.Input{Title: "临沂市司法局2020年政府信息公开工作年度报告", PublishedOn: "2021-01-28", Body: para("本报告根据《中华人民共和国政府信息公开条例》第五十条编制……")}},
+		{"dczj", "fzk", catalog.Input{Title: "关于《临沂市公共法律服务条例（草案征求意见稿）》公开征求意见的公告", PublishedOn: daysAgo(10), Body: para("为提高立法质量，现将草案全文公布，征求意见期限为30日。")}},
+		{"hygk", "bgs", catalog.Input{Title: "市司法局召开涉企政策制定利益相关方座谈会", PublishedOn: daysAgo(25), Body: para("邀请企业代表、律师和媒体列席……")}},
+		{"hdjlzx", "bgs", catalog.Input{Title: "2026年第三季度网站留言办理情况统计", PublishedOn: daysAgo(50), Body: para("本季度共收到留言……件，已全部办结。")}},
+		{"gzdt", "pfk", catalog.Input{DocType: "news", Title: "市司法局开展“宪法宣传周”系列活动", PublishedOn: daysAgo(3), Author: "普法科", Fields: map[string]string{"source": "临沂市司法局"},
+			Body: para("为深入学习宣传宪法，市司法局组织开展宪法宣传周系列活动……")}},
+		{"gzdt", "ggk", catalog.Input{DocType: "news", Title: "全市公共法律服务工作推进会召开", PublishedOn: daysAgo(8), Fields: map[string]string{"source": "临沂市司法局"},
+			Body: para("会议总结了今年以来全市公共法律服务工作……")}},
+		{"tzgg", "bgs", catalog.Input{DocType: "notice", Title: "临沂市司法局关于2027年元旦假期值班安排的通知", PublishedOn: daysAgo(5), Validity: "in_force",
+			Body: para("根据国务院办公厅通知，现将元旦假期值班安排通知如下……")}},
+	}
+	for _, e := range rest {
+		if _, err := l.publish(e.col, e.dept, e.in); err != nil {
+			return err
+		}
+	}
+	return nil
+}

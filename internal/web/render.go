@@ -1,0 +1,257 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// templates holds every page parsed with its layout, once at start-up.
+type templates struct {
+	dir   string // dev: reload from here on every render
+	mu    sync.Mutex
+	pages map[string]*template.Template
+	// static maps a file name to its content-hashed URL.
+	static map[string]string
+	files  map[string][]byte
+}
+
+func loadTemplates(dev string) (*templates, error) {
+	t := &templates{dir: dev}
+	if err := t.load(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (t *templates) fsys() fs.FS {
+	if t.dir != "" {
+		return os.DirFS(t.dir)
+	}
+	return assets
+}
+
+func (t *templates) load() error {
+	fsys := t.fsys()
+	static := map[string]string{}
+	files := map[string][]byte{}
+	entries, err := fs.ReadDir(fsys, "static")
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(fsys, "static/"+e.Name())
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		hashed := strings.TrimSuffix(e.Name(), path.Ext(e.Name())) + "." + hex.EncodeToString(sum[:6]) + path.Ext(e.Name())
+		static[e.Name()] = "/static/" + hashed
+		files[hashed] = b
+	}
+	t.static, t.files = static, files
+	layouts := map[string]string{"public": "templates/public/layout.html", "admin": "templates/admin/layout.html"}
+	pages := map[string]*template.Template{}
+	for surface, layout := range layouts {
+		base, err := template.New("layout").Funcs(t.funcs()).ParseFS(fsys, layout)
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", layout, err)
+		}
+		names, err := fs.Glob(fsys, "templates/"+surface+"/*.html")
+		if err != nil {
+			return err
+		}
+		for _, name := range names {
+			if name == layout {
+				continue
+			}
+			p, err := template.Must(base.Clone()).ParseFS(fsys, name)
+			if err != nil {
+				return fmt.Errorf("parse %s: %w", name, err)
+			}
+			pages[surface+"/"+strings.TrimSuffix(path.Base(name), ".html")] = p
+		}
+	}
+	t.pages = pages
+	return nil
+}
+
+func (t *templates) render(w *bytes.Buffer, name string, data any) error {
+	if t.dir != "" {
+		t.mu.Lock()
+		err := t.load()
+		t.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	p := t.pages[name]
+	if p == nil {
+		return fmt.Errorf("no template %q", name)
+	}
+	return p.ExecuteTemplate(w, "layout", data)
+}
+
+func (t *templates) funcs() template.FuncMap {
+	return template.FuncMap{
+		"static": func(name string) string { return t.static[name] },
+		"status": func(s string) string { return catalog.StatusLabels[s] },
+		"event":  func(s string) string { return catalog.EventLabels[s] },
+		"disclosure": func(s string) string {
+			return catalog.OptionLabel(catalog.Disclosures, s)
+		},
+		"validity": func(s string) string {
+			if s == "" {
+				return ""
+			}
+			return catalog.OptionLabel(catalog.Validities, s)
+		},
+		"doctype": func(code string) string {
+			if t := catalog.DocTypeByCode(code); t != nil {
+				return t.Name
+			}
+			return code
+		},
+		"label": func(it *catalog.Item, name string) string {
+			f, ok := it.Type().Field(name)
+			if !ok {
+				return name
+			}
+			return f.Label
+		},
+		"shortTime": func(s string) string { // stored UTC instant -> China local minutes
+			tm := parseStored(s)
+			if tm.IsZero() {
+				return s
+			}
+			return tm.In(catalog.China).Format("2006-01-02 15:04")
+		},
+		"size": humanSize,
+		"add":  func(a, b int) int { return a + b },
+		"mul":  func(a, b int) int { return a * b },
+		"safe": func(s string) template.HTML { return template.HTML(s) }, // only for sanitised bodies
+		"clicks": func() template.HTML {
+			return template.HTML(clickMark)
+		},
+		"roleLabel": func(r auth.Role) string { return r.Label() },
+		"json": func(v any) string {
+			b, _ := json.MarshalIndent(v, "", "  ")
+			return string(b)
+		},
+		"pageURL": func(u *url.URL, page int) string {
+			q := u.Query()
+			if page <= 1 {
+				q.Del("page")
+			} else {
+				q.Set("page", strconv.Itoa(page))
+			}
+			if len(q) == 0 {
+				return u.Path
+			}
+			return u.Path + "?" + q.Encode()
+		},
+		"inList": func(list []string, s string) bool {
+			for _, x := range list {
+				if x == s {
+					return true
+				}
+			}
+			return false
+		},
+		"hasID": func(list []int64, id int64) bool {
+			for _, x := range list {
+				if x == id {
+					return true
+				}
+			}
+			return false
+		},
+		"field": func(fields map[string]string, name string) string {
+			if fields == nil {
+				return ""
+			}
+			return fields[name]
+		},
+	}
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// serveStatic serves embedded assets under their content hash, cached forever.
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	b, ok := s.tmpl.files[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	ct := "application/octet-stream"
+	switch path.Ext(name) {
+	case ".css":
+		ct = "text/css; charset=utf-8"
+	case ".js":
+		ct = "text/javascript; charset=utf-8"
+	case ".svg":
+		ct = "image/svg+xml"
+	case ".png":
+		ct = "image/png"
+	case ".ico":
+		ct = "image/x-icon"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(b)
+}
+
+// renderHTML renders a page into a buffer and writes it; errors never leave
+// a half-written page.
+func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.tmpl.render(&buf, name, data); err != nil {
+		s.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(bytes.ReplaceAll(buf.Bytes(), []byte(clickMark), nil))
+}
+
+// errorPage renders an error for people, in Chinese.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
+	s.logErr(r, err)
+	status := statusOf(err)
+	data := &publicPage{Title: "出错了", Message: errs.MessageOf(err), Status: status}
+	if st := siteOf(r); st != nil {
+		data.Site, data.Tree = st.Site, st.Tree
+	}
+	s.renderHTML(w, r, status, "public/error", data)
+}

@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# The whole test run: what `make test` and so CI (.ci/run) execute.
+#
+#   scripts/test.sh [go test args...]
+#
+# Stages, stopping at the first failure:
+#   deps      Go, a C compiler for -race; installed with apt-get when missing
+#   gofmt     gofmt -l over tracked and untracked (not ignored) Go files
+#   vet       go vet ./...
+#   postgres  a throwaway PostgreSQL server (scripts/pg.sh), stopped on exit
+#   go test   go test -race -count=1 [args] (./... unless a package is named)
+#   browser   npm test in tests/browser, when that directory exists
+# A timing summary is printed at the end, also when a stage failed.
+#
+# Examples:
+#   make test
+#   make test ARGS='-run TestRequest ./internal/request/...'
+#   make test ARGS='-v -run Postgres'      (no package named: ./... is added)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+# One stream, so stage headers and test output stay in order in any log.
+exec 2>&1
+
+export PATH="/usr/local/go/bin:$PATH"
+export DEBIAN_FRONTEND=noninteractive
+
+# ---------------------------------------------------------------------------
+# stage bookkeeping and clean-up
+
+now_us() { echo "${EPOCHREALTIME/./}"; }
+RUN_START=$(now_us)
+STAGE=
+STAGE_START=
+SUMMARY=()
+PG_DIR=
+PG_ENV=
+
+stage() {
+	STAGE=$1
+	STAGE_START=$(now_us)
+	printf '\n==> %s\n' "$STAGE" >&2
+}
+
+stage_done() {
+	record "$STAGE" ok
+	STAGE=
+}
+
+# run_stage NAME CMD [ARGS...]: errexit stays on inside CMD, so its first
+# failing command ends the run (and cleanup marks the stage FAILED).
+run_stage() {
+	stage "$1"
+	shift
+	"$@"
+	stage_done
+}
+
+record() {
+	local secs
+	secs=$(awk -v us="$(($(now_us) - STAGE_START))" 'BEGIN { printf "%.1f", us / 1e6 }')
+	SUMMARY+=("$(printf '  %-10s %7ss  %s' "$1" "$secs" "$2")")
+}
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM HUP
+	set +e
+	if [ -n "$STAGE" ]; then
+		if [ "$rc" -ge 128 ]; then record "$STAGE" "INTERRUPTED"; else record "$STAGE" "FAILED"; fi
+	fi
+	# An interrupt can land between pg.sh printing and PG_DIR being set.
+	if [ -z "$PG_DIR" ] && [ -n "$PG_ENV" ]; then
+		PG_DIR=$(sed -n "s/^export GONGKAI_TEST_POSTGRES_DIR='\(.*\)'$/\1/p" <<<"$PG_ENV")
+	fi
+	if [ -n "$PG_DIR" ]; then
+		if ! bash "$here/pg.sh" stop "$PG_DIR" && [ "$rc" -eq 0 ]; then
+			rc=1
+		fi
+	fi
+	local total
+	total=$(awk -v us="$(($(now_us) - RUN_START))" 'BEGIN { printf "%.1f", us / 1e6 }')
+	printf '\n==> summary\n' >&2
+	printf '%s\n' "${SUMMARY[@]}" >&2
+	if [ "$rc" -eq 0 ]; then
+		printf '  all stages passed in %ss\n' "$total" >&2
+	else
+		printf '  FAILED (exit %s) after %ss\n' "$rc" "$total" >&2
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+die() {
+	printf 'test.sh: error: %s\n' "$*" >&2
+	exit 1
+}
+
+APT_UPDATED=
+apt_install() {
+	[ "$(id -u)" -eq 0 ] || die "missing $*; not root, so install it yourself: apt-get install -y $*"
+	if [ -z "$APT_UPDATED" ]; then
+		apt-get -o DPkg::Lock::Timeout=300 update >&2 || die "apt-get update failed"
+		APT_UPDATED=1
+	fi
+	apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "$@" >&2 ||
+		die "apt-get install $* failed"
+}
+
+# go_files prints the Go files that belong to the project, one per line.
+go_files() {
+	{
+		if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+			git -C "$root" ls-files --cached --others --exclude-standard -- '*.go'
+		else
+			find . -name '*.go' -not -path './.git/*' | sed 's|^\./||'
+		fi
+	} | grep -vE '(^|/)(node_modules|testdata|vendor)/' | sort -u |
+		while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done
+}
+
+# ---------------------------------------------------------------------------
+# stages
+
+deps() {
+	command -v go >/dev/null || die "go not found (expected /usr/local/go/bin/go)"
+	go version >&2
+	# -race needs cgo, so a C compiler and libc headers.
+	if ! command -v gcc >/dev/null || [ ! -e /usr/include/stdlib.h ]; then
+		apt_install gcc libc6-dev
+	fi
+	export CGO_ENABLED=1
+}
+
+check_gofmt() {
+	local files unformatted list f
+	files=$(go_files)
+	if [ -z "$files" ]; then
+		echo "no Go files" >&2
+		return 0
+	fi
+	# Never call gofmt without file names: it would read stdin.
+	mapfile -t list <<<"$files"
+	unformatted=$(gofmt -l "${list[@]}")
+	if [ -n "$unformatted" ]; then
+		printf 'gofmt: these files need formatting (run make fmt):\n' >&2
+		while IFS= read -r f; do printf '  %s\n' "$f"; done <<<"$unformatted" >&2
+		return 1
+	fi
+	printf '%s Go files formatted\n' "${#list[@]}" >&2
+}
+
+vet() {
+	go vet ./...
+}
+
+start_postgres() {
+	PG_ENV=$(bash "$here/pg.sh" start)
+	eval "$PG_ENV"
+	PG_DIR=$GONGKAI_TEST_POSTGRES_DIR
+	export GONGKAI_TEST_POSTGRES GONGKAI_TEST_POSTGRES_DIR
+	# Tests that need PostgreSQL fail instead of skipping when the DSN is unset.
+	export GONGKAI_REQUIRE_POSTGRES=1
+	echo "GONGKAI_TEST_POSTGRES=$GONGKAI_TEST_POSTGRES" >&2
+}
+
+go_tests() {
+	local a named=
+	for a in "$@"; do
+		case $a in
+		./* | ../* | gongkai | gongkai/*) named=1 ;;
+		esac
+	done
+	if [ -z "$named" ]; then
+		set -- "$@" ./...
+	fi
+	echo "go test -race -count=1 $*" >&2
+	go test -race -count=1 "$@"
+}
+
+# ===========================================================================
+# BROWSER TESTS (stage 5). Everything about browser tests lives here.
+# tests/browser is an npm project whose `npm test` drives Debian's headless
+# Chromium (/usr/bin/chromium). Nothing may download a browser build at run
+# time, hence the *_SKIP_*DOWNLOAD variables. PostgreSQL is still running
+# and GONGKAI_TEST_POSTGRES is exported while these tests run.
+browser_tests() {
+	local dir=$root/tests/browser
+	if [ ! -d "$dir" ]; then
+		echo "no browser tests (tests/browser does not exist)" >&2
+		return 0
+	fi
+	if [ ! -x /usr/bin/chromium ]; then
+		apt_install chromium
+	fi
+	if ! command -v npm >/dev/null; then
+		apt_install nodejs npm
+	fi
+	export CHROME_BIN=/usr/bin/chromium
+	export PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium
+	export PUPPETEER_SKIP_DOWNLOAD=1
+	export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+	export PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH=/usr/bin/chromium
+	export GONGKAI_ROOT=$root
+	(
+		cd "$dir"
+		[ -f package-lock.json ] || die "tests/browser has no package-lock.json (npm ci needs one)"
+		# npm ci only when node_modules is missing or older than the lock file.
+		if [ ! -f node_modules/.package-lock.json ] ||
+			[ package-lock.json -nt node_modules/.package-lock.json ]; then
+			npm ci --no-audit --no-fund
+		fi
+		npm test
+	)
+}
+# END BROWSER TESTS
+# ===========================================================================
+
+run_stage deps deps
+run_stage gofmt check_gofmt
+run_stage vet vet
+run_stage postgres start_postgres
+run_stage "go test" go_tests "$@"
+run_stage browser browser_tests
