@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"gongkai/internal/errs"
@@ -307,7 +308,7 @@ func (s *Service) Authenticate(ctx context.Context, name, password string) (*Use
 	err := s.DB.R.QueryRowContext(ctx, `SELECT id, password_hash, disabled FROM users WHERE name = $1`, name).Scan(&id, &hash, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Spend the same time as a real check.
-		secure.CheckPassword(dummyHash, password)
+		secure.CheckPassword(dummyHash(), password)
 		return nil, ErrBadLogin
 	}
 	if err != nil {
@@ -320,7 +321,12 @@ func (s *Service) Authenticate(ctx context.Context, name, password string) (*Use
 	return s.User(ctx, id)
 }
 
-var dummyHash, _ = secure.HashPassword("gongkai-dummy-password")
+// dummyHash is checked for unknown names so they take as long as real ones;
+// computed on first use, not at start-up.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := secure.HashPassword("gongkai-dummy-password")
+	return h
+})
 
 // Session is a logged-in browser.
 type Session struct {

@@ -19,23 +19,23 @@ import (
 
 // Settings are a site's public facts, shown in the footer and the guide.
 type Settings struct {
-	Owner        string `json:"owner"`         // 主办单位
-	Address      string `json:"address"`       // 办公地址
-	Phone        string `json:"phone"`         // 联系电话
-	Email        string `json:"email"`         // 邮箱
-	Fax          string `json:"fax"`           // 传真
-	Postcode     string `json:"postcode"`      // 邮编
-	OfficeHours  string `json:"office_hours"`  // 办公时间
-	SiteCode     string `json:"site_code"`     // 政府网站标识码
-	ICP          string `json:"icp"`           // ICP 备案号
-	PSB          string `json:"psb"`           // 公安备案号 (e.g. 鲁公网安备37130202371486号)
-	PSBCode      string `json:"psb_code"`      // the digits of the 公安备案号, for the registry link
-	OfficeName   string `json:"office_name"`   // 政府信息公开工作机构
-	DeptAbbr     string `json:"dept_abbr"`     // default index-number department segment (e.g. sfj)
-	WeChat       string `json:"wechat"`        // 政务微信 account name
-	Weibo        string `json:"weibo"`         // 政务微博 address
-	Description  string `json:"description"`   // one line about the body
-	HomeColumns  []string `json:"home_columns"` // column slugs listed on the home page
+	Owner       string   `json:"owner"`        // 主办单位
+	Address     string   `json:"address"`      // 办公地址
+	Phone       string   `json:"phone"`        // 联系电话
+	Email       string   `json:"email"`        // 邮箱
+	Fax         string   `json:"fax"`          // 传真
+	Postcode    string   `json:"postcode"`     // 邮编
+	OfficeHours string   `json:"office_hours"` // 办公时间
+	SiteCode    string   `json:"site_code"`    // 政府网站标识码
+	ICP         string   `json:"icp"`          // ICP 备案号
+	PSB         string   `json:"psb"`          // 公安备案号 (e.g. 鲁公网安备37130202371486号)
+	PSBCode     string   `json:"psb_code"`     // the digits of the 公安备案号, for the registry link
+	OfficeName  string   `json:"office_name"`  // 政府信息公开工作机构
+	DeptAbbr    string   `json:"dept_abbr"`    // default index-number department segment (e.g. sfj)
+	WeChat      string   `json:"wechat"`       // 政务微信 account name
+	Weibo       string   `json:"weibo"`        // 政务微博 address
+	Description string   `json:"description"`  // one line about the body
+	HomeColumns []string `json:"home_columns"` // column slugs listed on the home page
 }
 
 // Site is one body's website on the platform.

@@ -206,7 +206,9 @@ func para(s ...string) string {
 	return b.String() + demoNote
 }
 
-func daysAgo(n int) string { return time.Now().In(catalog.China).AddDate(0, 0, -n).Format("2006-01-02") }
+func daysAgo(n int) string {
+	return time.Now().In(catalog.China).AddDate(0, 0, -n).Format("2006-01-02")
+}
 
 func (l *loader) items() error {
 	type entry struct {

@@ -191,6 +191,10 @@ func TestHTMLKeeps(t *testing.T) {
 		{"drops class style id", `<p class="MsoNormal" style="color:red" id="x" lang="en">text</p>`, `<p lang="en">text</p>`},
 		{"drops span and div", `<div><span style="font-family:宋体">正文</span></div>`, `正文`},
 		{"drops bad lang", `<p lang="zh&quot;onclick">x</p>`, `<p>x</p>`},
+		{"chinese path is percent-encoded", `<a href="/公开/指南.html">指南</a>`, `<a href="/%E5%85%AC%E5%BC%80/%E6%8C%87%E5%8D%97.html">指南</a>`},
+		{"fragment link", `<a href="#top">返回顶部</a>`, ``},
+		{"img without src dropped", `<p><img alt="无图">文字</p>`, `<p>文字</p>`},
+		{"quotes escaped", `<p>"引号" 'x'</p>`, `<p>&#34;引号&#34; &#39;x&#39;</p>`},
 		{"empty", ``, ``},
 		{"blank", " \n\t ", ``},
 	}

@@ -113,7 +113,9 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/" {
-		s.cached(w, r, func() (string, *publicPage, error) { return "", nil, errs.E(errs.NotFound, "您访问的页面不存在") })
+		s.cached(w, r, func() (string, *publicPage, error) {
+			return "", nil, errs.E(errs.NotFound, "您访问的页面不存在")
+		})
 		return
 	}
 	s.cached(w, r, func() (string, *publicPage, error) {
@@ -475,7 +477,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 	}
 	base := baseURL(r)
 	f := atomFeed{Title: st.Site.Name + " - " + c.Name, ID: base + "/columns/" + c.Slug, Author: atomPerson{st.Site.Name},
-		Links: []atomLink{{Rel: "self", Href: base + "/columns/" + c.Slug + "/feed.xml"}, {Rel: "alternate", Href: base + "/columns/" + c.Slug}},
+		Links:   []atomLink{{Rel: "self", Href: base + "/columns/" + c.Slug + "/feed.xml"}, {Rel: "alternate", Href: base + "/columns/" + c.Slug}},
 		Updated: atomDate("")}
 	for i, it := range res.Items {
 		if i == 0 {
