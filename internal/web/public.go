@@ -38,6 +38,7 @@ type publicPage struct {
 	Sections   []homeSection
 	Pager      *pager
 	Filters    *listFilters
+	ListCols   []catalog.Field
 	Query      string
 	Today      string
 }
@@ -173,6 +174,15 @@ func (s *Server) column(w http.ResponseWriter, r *http.Request) {
 		lf.Publisher = q.Get("publisher")
 		f.Publisher = lf.Publisher
 		types := columnTypes(c)
+		seen := map[string]bool{}
+		for _, t := range types {
+			for _, name := range t.ListCols {
+				if fd, ok := t.Field(name); ok && !seen[name] {
+					seen[name] = true
+					p.ListCols = append(p.ListCols, fd)
+				}
+			}
+		}
 		for _, t := range types {
 			for _, name := range t.Filters {
 				if name == "validity" {
