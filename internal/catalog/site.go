@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
 
@@ -65,10 +66,35 @@ type Service struct {
 	OnPublish func(siteID int64)
 }
 
+// changed records a public change: the site's generation moves on (other
+// nodes poll it, see Generations) and this node's caches are told at once.
 func (s *Service) changed(siteID int64) {
+	if _, err := s.DB.W.ExecContext(context.Background(), `UPDATE sites SET generation = generation + 1 WHERE id = $1`, siteID); err != nil {
+		// Local caches are still dropped below; other nodes catch up on the next change.
+		slog.Warn("bump site generation", "site", siteID, "err", err)
+	}
 	if s.OnPublish != nil {
 		s.OnPublish(siteID)
 	}
+}
+
+// Generations returns every site's change counter. A node serving from a
+// shared PostgreSQL compares it with what it saw last to drop stale pages.
+func (s *Service) Generations(ctx context.Context) (map[int64]int64, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, generation FROM sites`)
+	if err != nil {
+		return nil, errs.Wrap(err, "site generations")
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var id, g int64
+		if err := rows.Scan(&id, &g); err != nil {
+			return nil, errs.Wrap(err, "site generations")
+		}
+		out[id] = g
+	}
+	return out, rows.Err()
 }
 
 // ErrNoSite is returned when no site serves a host.

@@ -265,11 +265,26 @@ func (s *Server) logErr(r *http.Request, err error) {
 func (s *Server) Background(ctx context.Context, clickEvery time.Duration) {
 	clicks := time.NewTicker(clickEvery)
 	minute := time.NewTicker(time.Minute)
+	gens := time.NewTicker(2 * time.Second)
 	defer clicks.Stop()
 	defer minute.Stop()
+	defer gens.Stop()
 	s.publishDue(ctx)
+	seen, _ := s.Catalog.Generations(ctx)
 	for {
 		select {
+		case <-gens.C:
+			// Another node may have published: drop pages it made stale.
+			now, err := s.Catalog.Generations(ctx)
+			if err != nil {
+				continue
+			}
+			for id, g := range now {
+				if seen[id] != g {
+					s.invalidate(id)
+				}
+			}
+			seen = now
 		case <-ctx.Done():
 			if err := s.Catalog.FlushClicks(context.WithoutCancel(ctx), &s.Clicks); err != nil {
 				s.Log.Error("flush clicks", "err", err)
