@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"gongkai/internal/errs"
 	"gongkai/internal/secure"
@@ -159,7 +160,8 @@ type NewUser struct {
 func (s *Service) CreateUser(ctx context.Context, actor *User, in NewUser) (*User, error) {
 	v := errs.Validation{}
 	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" || len(in.Name) > 64 || strings.ContainsAny(in.Name, " \t\r\n/") {
+	// The limit is in characters, as the message says: Chinese login names are allowed.
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 64 || strings.ContainsAny(in.Name, " \t\r\n/") {
 		v.Add("name", "请填写登录名（不含空格和斜杠，64 个字符以内）")
 	}
 	if _, err := ParseRole(string(in.Role)); err != nil {

@@ -55,7 +55,7 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
 	srv, err := New(cat, au, blobs, log, Options{MaxUpload: 1 << 20})
 	if err != nil {
 		t.Fatal(err)

@@ -336,7 +336,7 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, it, err := s.Catalog.Attachment(r.Context(), st.Site.ID, id)
-	if err == nil && !it.Public() && s.staff(r) == nil {
+	if err == nil && !it.Public() && !s.staffMayRead(r, it) {
 		err = errs.E(errs.NotFound, "附件不存在")
 	}
 	if err != nil {
@@ -351,9 +351,27 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	w.Header().Set("Content-Type", a.MIME)
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(a.Name))
-	w.Header().Set("Cache-Control", "public, max-age=3600")
+	if it.Public() {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+	} else {
+		w.Header().Set("Cache-Control", "private, no-store")
+	}
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	http.ServeContent(w, r, "", parseStored(a.CreatedAt), f)
+}
+
+// staffMayRead reports whether the request's session belongs to staff who
+// may see the unpublished item (its department's editors and reviewers, the office).
+func (s *Server) staffMayRead(r *http.Request, it *catalog.Item) bool {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return false
+	}
+	sess, err := s.Auth.SessionByID(r.Context(), c.Value)
+	if err != nil || !sess.User.ServesSite(it.SiteID) {
+		return false
+	}
+	return sess.User.CanEditDepartment(it.DepartmentID) || sess.User.CanReviewDepartment(it.DepartmentID)
 }
 
 func (s *Server) guide(w http.ResponseWriter, r *http.Request) {

@@ -249,9 +249,11 @@ func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	s.logErr(r, err)
 	status := statusOf(err)
-	data := &publicPage{Title: "出错了", Message: errs.MessageOf(err), Status: status}
-	if st := siteOf(r); st != nil {
-		data.Site, data.Tree = st.Site, st.Tree
+	if siteOf(r) == nil {
+		http.Error(w, errs.MessageOf(err), status)
+		return
 	}
+	data := s.page(r, "出错了")
+	data.Message, data.Status = errs.MessageOf(err), status
 	s.renderHTML(w, r, status, "public/error", data)
 }

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gongkai-cli-")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "gongkai")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func run(t *testing.T, stdin string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), code
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// TestUsersBeforeDemo: users and tokens created with the CLI before the
+// first start do not count as a site, so --demo still loads; the token works.
+func TestUsersBeforeDemo(t *testing.T) {
+	data := t.TempDir()
+	pw := filepath.Join(data, "pw")
+	os.WriteFile(pw, []byte("a-long-enough-password\n"), 0o600)
+
+	if out, code := run(t, "", "user", "add", "--data", data, "--name", "ops", "--role", "office", "--password-file", pw); code != 0 {
+		t.Fatalf("user add: %d %s", code, out)
+	}
+	if out, code := run(t, "", "user", "add", "--data", data, "--name", "ops", "--role", "office", "--password-file", pw); code == 0 || !strings.Contains(out, "登录名已被使用") {
+		t.Errorf("duplicate user: %d %s", code, out)
+	}
+	if out, code := run(t, "", "user", "add", "--data", data, "--name", "x", "--role", "king", "--password-file", pw); code == 0 || !strings.Contains(out, "未知角色") {
+		t.Errorf("bad role: %d %s", code, out)
+	}
+	if out, code := run(t, "short", "user", "add", "--data", data, "--name", "y", "--role", "office", "--password-file", "-"); code == 0 || !strings.Contains(out, "密码") {
+		t.Errorf("short password: %d %s", code, out)
+	}
+	token, code := run(t, "", "token", "create", "--data", data, "--user", "ops")
+	token = strings.TrimSpace(token)
+	if code != 0 || !strings.HasPrefix(token, "gk_") {
+		t.Fatalf("token create: %d %q", code, token)
+	}
+	if out, code := run(t, "", "token", "create", "--data", data, "--user", "nobody"); code == 0 {
+		t.Errorf("token for unknown user: %s", out)
+	}
+
+	addr := freeAddr(t)
+	start := time.Now()
+	cmd := exec.Command(bin, "serve", "--demo", "--data", data, "--addr", addr, "--log", "warn")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	base := "http://" + addr
+	for {
+		r, err := http.Get(base + "/healthz")
+		if err == nil {
+			r.Body.Close()
+			break
+		}
+		if time.Since(start) > 20*time.Second {
+			t.Fatal("server did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	r, err := http.Get(base + "/api/v1/items?index_no=1438332193/sfj/2021-0000192")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Items []struct {
+			URL         string `json:"url"`
+			PublishedOn string `json:"published_on"`
+		} `json:"items"`
+	}
+	json.NewDecoder(r.Body).Decode(&list)
+	r.Body.Close()
+	if len(list.Items) != 1 || list.Items[0].PublishedOn != "2021-06-14" {
+		t.Fatalf("demo not loaded: %+v", list)
+	}
+	// The CLI-made office token can write and publish.
+	body := `{"column_id": 0, "title": "x"}`
+	req, _ := http.NewRequest("POST", base+"/api/v1/items", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("token write with a bad column: %d, want 422", resp.StatusCode)
+	}
+
+	// A backup while serving, then a restore into a fresh directory.
+	out := filepath.Join(t.TempDir(), "b.tar.gz")
+	if msg, code := run(t, "", "backup", "--data", data, "--out", out); code != 0 {
+		t.Fatalf("backup: %s", msg)
+	}
+	restored := t.TempDir()
+	if msg, code := run(t, "", "restore", "--data", restored, out); code != 0 || !strings.Contains(msg, "已从") {
+		t.Fatalf("restore: %d %s", code, msg)
+	}
+	// The restored copy serves the seed page; a second --demo does not reload.
+	addr2 := freeAddr(t)
+	cmd2 := exec.Command(bin, "serve", "--demo", "--data", restored, "--addr", addr2, "--log", "warn")
+	if err := cmd2.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd2.Process.Signal(os.Interrupt); cmd2.Wait() }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r, err := http.Get("http://" + addr2 + list.Items[0].URL)
+		if err == nil {
+			r.Body.Close()
+			if r.StatusCode != 200 {
+				t.Fatalf("restored seed page: %d", r.StatusCode)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("restored server did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestWorkdaysAndMigrate(t *testing.T) {
+	if out, code := run(t, "", "workdays", "add", "2021-09-28", "20"); code != 0 || strings.TrimSpace(out) != "2021-11-01" {
+		t.Errorf("workdays add: %d %q", code, out)
+	}
+	if _, code := run(t, "", "workdays", "is", "2021-10-09"); code != 0 {
+		t.Errorf("2021-10-09 is a make-up working day; exit %d", code)
+	}
+	if _, code := run(t, "", "workdays", "is", "2021-10-01"); code != 1 {
+		t.Errorf("2021-10-01 is a holiday; exit %d", code)
+	}
+	data := t.TempDir()
+	if out, code := run(t, "", "migrate", "--data", data); code != 0 || !strings.Contains(out, "applied 0001_catalog.sql") {
+		t.Errorf("migrate: %d %s", code, out)
+	}
+	if out, code := run(t, "", "migrate", "--data", data); code != 0 || !strings.Contains(out, "up to date") {
+		t.Errorf("second migrate: %d %s", code, out)
+	}
+	if dsn := os.Getenv("GONGKAI_TEST_POSTGRES"); dsn != "" {
+		if out, code := run(t, "", "migrate", "--db", dsn); code != 0 {
+			t.Errorf("migrate postgres: %d %s", code, out)
+		}
+	}
+	if out, code := run(t, "", "frobnicate"); code != 2 || !strings.Contains(out, "未知命令") {
+		t.Errorf("unknown command: %d %s", code, out)
+	}
+}

@@ -1,0 +1,435 @@
+#!/usr/bin/env bash
+# scripts/bench.sh — how fast gongkai serves its public pages, side by side
+# with nginx serving the same HTML bytes as a static file, plus start time and
+# memory. `make bench` runs it; docs/BENCHMARKS.md explains the figures.
+#
+#   scripts/bench.sh            full run (15 s per wrk run, about 4 minutes)
+#   scripts/bench.sh --quick    smoke run (3 s per wrk run)
+#   scripts/bench.sh --strict   exit 1 when a goal is not met
+#
+# Environment: DURATION (seconds per wrk run, default 15), ROUNDS (app/nginx
+# item-page rounds, alternated; the median counts; default 3), STARTS (start
+# time samples per case, default 3), THREADS (2), CONNECTIONS (64),
+# WARMUP (seconds of wrk warm-up per URL, default 3), IDLE_WAIT (seconds
+# idle before the last memory reading, default 10).
+#
+# Everything runs on this machine and talks to 127.0.0.1 only. Both servers
+# and the temporary directory are removed on any exit (trap).
+set -euo pipefail
+
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+
+DURATION=${DURATION:-15}
+ROUNDS=${ROUNDS:-3}
+STARTS=${STARTS:-3}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+WARMUP=${WARMUP:-3}
+IDLE_WAIT=${IDLE_WAIT:-10}
+STRICT=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) DURATION=3 ROUNDS=1 STARTS=1 WARMUP=1 IDLE_WAIT=3 ;;
+	--strict) STRICT=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "bench.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH=/usr/local/go/bin:$PATH
+HOST=127.0.0.1
+SEED_INDEX_NO=1438332193/sfj/2021-0000192
+CLK_TCK=$(getconf CLK_TCK)
+NPROC=$(nproc)
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- tools ----------------------------------------------------------------
+
+# apt_install installs Debian packages, running apt-get update only when the
+# first try fails. A policy-rc.d (only when none exists, removed afterwards)
+# keeps the nginx package from starting its own service on port 80.
+apt_install() {
+	[ $# -gt 0 ] || return 0
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	log "installing $* with apt-get"
+	(
+		policy=/usr/sbin/policy-rc.d
+		if [ -z "$sudo" ] && [ ! -e "$policy" ]; then
+			printf '#!/bin/sh\nexit 101\n' >"$policy"
+			chmod +x "$policy"
+			trap 'rm -f "$policy"' EXIT
+		fi
+		export DEBIAN_FRONTEND=noninteractive
+		if ! $sudo apt-get install -y -qq "$@" >/dev/null 2>&1; then
+			$sudo apt-get update -qq
+			$sudo apt-get install -y -qq "$@" >/dev/null
+		fi
+	) || die "apt-get install $* failed"
+}
+
+missing=()
+for tool in wrk nginx curl jq; do
+	command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
+done
+apt_install "${missing[@]}"
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+command -v go >/dev/null || die "go not found (expected in /usr/local/go/bin)"
+
+# --- temporary directory and cleanup --------------------------------------
+
+TMP=$(mktemp -d /tmp/gongkai-bench.XXXXXXXX)
+APP_PID="" NGINX_PID="" NGINX_WORKERS=""
+
+# stop_pid sends TERM and waits up to $2 seconds, then KILLs.
+stop_pid() {
+	local pid=$1 wait_s=${2:-15} i
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < wait_s * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "pid $pid did not stop in ${wait_s}s; killing it"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+	local rc=$?
+	set +e
+	stop_pid "$APP_PID" 20
+	stop_pid "$NGINX_PID" 10
+	for w in $NGINX_WORKERS; do kill -0 "$w" 2>/dev/null && kill -KILL "$w" 2>/dev/null; done
+	rm -rf "$TMP"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- helpers ----------------------------------------------------------------
+
+USED_PORTS=" "
+# free_port prints a loopback port nothing listens on (20000–52767).
+free_port() {
+	local p i
+	for ((i = 0; i < 200; i++)); do
+		p=$((20000 + RANDOM))
+		[[ $USED_PORTS == *" $p "* ]] && continue
+		if ! (exec 3<>"/dev/tcp/$HOST/$p") 2>/dev/null; then
+			USED_PORTS+="$p "
+			echo "$p"
+			return 0
+		fi
+	done
+	die "no free loopback port found"
+}
+
+# http_ok reports whether GET $2 on port $1 answers 200. Pure bash (no
+# process started), so start-time polling costs well under a millisecond.
+http_ok() {
+	local line=""
+	exec 3<>"/dev/tcp/$HOST/$1" || return 1
+	printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$2" "$HOST" >&3
+	IFS= read -r -t 2 line <&3 || true
+	exec 3<&- 3>&-
+	[[ $line == "HTTP/1."?" 200"* ]]
+}
+
+# wait_ok polls GET $2 on port $1 until 200 while process $3 lives, for at
+# most $4 seconds.
+wait_ok() {
+	local port=$1 path=$2 pid=$3 deadline=$(($(date +%s) + $4))
+	until http_ok "$port" "$path" 2>/dev/null; do
+		kill -0 "$pid" 2>/dev/null || return 1
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.001
+	done
+}
+
+now_ns() { date +%s%N; }
+rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+hwm_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# cpu_ticks sums user+system clock ticks of the given pids.
+cpu_ticks() {
+	local t=0 pid v
+	for pid in "$@"; do
+		v=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || v=0
+		t=$((t + v))
+	done
+	echo "$t"
+}
+# machine_busy prints the busy ticks (all CPUs: user nice system irq softirq steal).
+machine_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+
+# start_app starts gongkai on data dir $1 and port $2, sets APP_PID and
+# START_MS (exec to first 200 on /healthz).
+start_app() {
+	local data=$1 port=$2 t0 t1
+	t0=$(now_ns)
+	"$BIN" serve --demo --data "$data" --addr "$HOST:$port" --log warn >>"$TMP/app.log" 2>&1 &
+	APP_PID=$!
+	if ! wait_ok "$port" /healthz "$APP_PID" 60; then
+		log "gongkai log:"
+		tail -n 30 "$TMP/app.log" >&2
+		die "gongkai serve did not answer 200 on /healthz (port $port)"
+	fi
+	t1=$(now_ns)
+	START_MS=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.0f", d / 1e6 }')
+}
+
+stop_app() {
+	stop_pid "$APP_PID" 20
+	APP_PID=""
+}
+
+# --- build ------------------------------------------------------------------
+
+log "building gongkai (CGO_ENABLED=0) into $TMP"
+BIN=$TMP/gongkai
+(cd "$ROOT" && CGO_ENABLED=0 go build -o "$BIN" ./cmd/gongkai) || die "go build failed"
+
+# --- start time -------------------------------------------------------------
+
+DATA=$TMP/data
+FRESH_MS=() EXISTING_MS=() FRESH_RSS=()
+for ((i = 1; i <= STARTS; i++)); do
+	dir=$DATA
+	[ "$i" -eq 1 ] || dir=$TMP/data-fresh-$i
+	start_app "$dir" "$(free_port)"
+	FRESH_MS+=("$START_MS")
+	FRESH_RSS+=("$(rss_mb "$APP_PID")")
+	stop_app
+	[ "$i" -eq 1 ] || rm -rf "$dir"
+	log "fresh start $i: ${START_MS} ms"
+done
+for ((i = 1; i <= STARTS; i++)); do
+	start_app "$DATA" "$(free_port)"
+	EXISTING_MS+=("$START_MS")
+	stop_app
+	log "start on existing data $i: ${START_MS} ms"
+done
+
+# --- the app under test -----------------------------------------------------
+
+APP_PORT=$(free_port)
+start_app "$DATA" "$APP_PORT"
+APP=http://$HOST:$APP_PORT
+RSS_START=$(rss_mb "$APP_PID")
+log "gongkai pid $APP_PID on $APP (started in ${START_MS} ms, RSS ${RSS_START} MB)"
+
+SEED_URL=$(curl -fsS "$APP/api/v1/items?index_no=$SEED_INDEX_NO" | jq -r '.items[0].url // empty')
+[[ $SEED_URL == /items/* ]] || die "seed item $SEED_INDEX_NO not found through the API (got '$SEED_URL')"
+log "seed item page: $SEED_URL"
+
+# The static copy for nginx: the page's exact bytes at this moment.
+WWW=$TMP/www
+mkdir -p "$WWW$(dirname "$SEED_URL")"
+curl -fsS -o "$WWW$SEED_URL" "$APP$SEED_URL" || die "could not fetch $SEED_URL"
+
+# --- nginx ------------------------------------------------------------------
+
+NGINX_PORT=$(free_port)
+NGINX_DIR=$TMP/nginx
+mkdir -p "$NGINX_DIR"/{client_body,proxy,fastcgi,uwsgi,scgi}
+WORKERS=$((NPROC < 2 ? 1 : 2))
+{
+	[ "$(id -u)" -ne 0 ] || echo "user root;"
+	cat <<EOF
+worker_processes $WORKERS;
+daemon off;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    # Like Go's server, never close a keep-alive connection after N requests.
+    keepalive_requests 100000000;
+    keepalive_timeout 120s;
+    client_body_temp_path $NGINX_DIR/client_body;
+    proxy_temp_path $NGINX_DIR/proxy;
+    fastcgi_temp_path $NGINX_DIR/fastcgi;
+    uwsgi_temp_path $NGINX_DIR/uwsgi;
+    scgi_temp_path $NGINX_DIR/scgi;
+    types { }
+    default_type "text/html; charset=utf-8";
+    server {
+        listen $HOST:$NGINX_PORT;
+        root $WWW;
+        location / { }
+    }
+}
+EOF
+} >"$NGINX_DIR/nginx.conf"
+"$NGINX" -t -q -p "$NGINX_DIR" -e "$NGINX_DIR/error.log" -c "$NGINX_DIR/nginx.conf" || die "nginx rejected its configuration"
+"$NGINX" -p "$NGINX_DIR" -e "$NGINX_DIR/error.log" -c "$NGINX_DIR/nginx.conf" &
+NGINX_PID=$!
+if ! wait_ok "$NGINX_PORT" "$SEED_URL" "$NGINX_PID" 30; then
+	cat "$NGINX_DIR/error.log" >&2 || true
+	die "nginx did not serve $SEED_URL on port $NGINX_PORT"
+fi
+sleep 0.2
+NGINX_WORKERS=$(cat "/proc/$NGINX_PID/task/$NGINX_PID/children" 2>/dev/null || true)
+NGX=http://$HOST:$NGINX_PORT
+log "nginx pid $NGINX_PID (workers: $NGINX_WORKERS) on $NGX"
+
+# --- warm-up ----------------------------------------------------------------
+
+APP_ETAG=$(curl -fsS -D - -o /dev/null "$APP$SEED_URL" | tr -d '\r' | awk -F': ' 'tolower($1) == "etag" { print $2 }')
+NGX_ETAG=$(curl -fsS -D - -o /dev/null "$NGX$SEED_URL" | tr -d '\r' | awk -F': ' 'tolower($1) == "etag" { print $2 }')
+[ -n "$APP_ETAG" ] || die "the app sent no ETag for $SEED_URL"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $APP_ETAG" "$APP$SEED_URL")" = 304 ] || die "the app did not answer 304 to its own ETag"
+for u in "$APP$SEED_URL" "$APP/columns/jhgh" "$APP/" "$NGX$SEED_URL"; do
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$u")" = 200 ] || die "GET $u is not 200"
+done
+log "warming up (${WARMUP}s of wrk per URL)"
+for u in "$NGX$SEED_URL" "$APP$SEED_URL" "$APP/columns/jhgh" "$APP/"; do
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$u" >/dev/null
+done
+sleep 1
+RSS_WARM=$(rss_mb "$APP_PID")
+
+# --- wrk runs ---------------------------------------------------------------
+
+RESULTS=$TMP/results.tsv
+: >"$RESULTS"
+RUN=0
+
+# to_ms converts a wrk latency ("812.00us", "1.20ms", "2.01s") to ms.
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+		printf "%.2f", n }'
+}
+
+# run_wrk NAME SERVER(app|nginx) URL [wrk args...] runs wrk and appends a
+# line to $RESULTS: name rps p50 p99 requests errors server_cores machine_cores us_per_req.
+run_wrk() {
+	local name=$1 server=$2 url=$3
+	shift 3
+	RUN=$((RUN + 1))
+	local out=$TMP/wrk-$RUN.txt pids c0 c1 m0 m1 t0 t1
+	if [ "$server" = app ]; then pids=$APP_PID; else pids="$NGINX_PID $NGINX_WORKERS"; fi
+	log "wrk: $name ($url, ${DURATION}s)"
+	# shellcheck disable=SC2086
+	c0=$(cpu_ticks $pids)
+	m0=$(machine_busy)
+	t0=$(now_ns)
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$out"
+	t1=$(now_ns)
+	m1=$(machine_busy)
+	# shellcheck disable=SC2086
+	c1=$(cpu_ticks $pids)
+	local rps p50 p99 reqs errs
+	rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+	reqs=$(awk '/requests in/ { print $1 }' "$out")
+	errs=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")
+	[ -n "$rps" ] && [ -n "$reqs" ] || { cat "$out" >&2; die "could not read wrk's output for $name"; }
+	awk -v name="$name" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v reqs="$reqs" -v errs="$errs" \
+		-v c=$((c1 - c0)) -v m=$((m1 - m0)) -v hz="$CLK_TCK" -v secs="$(((t1 - t0) / 1000000))" 'BEGIN {
+		secs /= 1000
+		printf "%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.1f\n", name, rps, p50, p99, reqs, errs,
+			c / hz / secs, m / hz / secs, (reqs > 0 ? c / hz * 1e6 / reqs : 0) }' >>"$RESULTS"
+	[ "$errs" -eq 0 ] || log "warning: $name had $errs non-2xx/3xx responses or socket errors"
+}
+
+for ((r = 1; r <= ROUNDS; r++)); do
+	run_wrk "nginx static item #$r" nginx "$NGX$SEED_URL"
+	run_wrk "app item page #$r" app "$APP$SEED_URL"
+done
+run_wrk "nginx item, If-None-Match (304)" nginx "$NGX$SEED_URL" -H "If-None-Match: $NGX_ETAG"
+run_wrk "app item, If-None-Match (304)" app "$APP$SEED_URL" -H "If-None-Match: $APP_ETAG"
+run_wrk "app column /columns/jhgh" app "$APP/columns/jhgh"
+run_wrk "app home /" app "$APP/"
+RSS_AFTER=$(rss_mb "$APP_PID")
+HWM_AFTER=$(hwm_mb "$APP_PID")
+log "idle ${IDLE_WAIT}s before the last memory reading"
+sleep "$IDLE_WAIT"
+RSS_IDLE=$(rss_mb "$APP_PID")
+
+# Cache-busting: a new query string per request misses the render cache, so
+# every request renders the page (database queries + templates). Last,
+# because it also fills and flushes the cache.
+cat >"$TMP/bust.lua" <<'EOF'
+local n = 0
+local tid = 0
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+function init(args) tid = wrk.thread:get("tid") or 0 end
+function request()
+  n = n + 1
+  return wrk.format("GET", wrk.path .. "?nocache=" .. tid .. "-" .. n)
+end
+EOF
+run_wrk "app item, uncached (?nocache=N)" app "$APP$SEED_URL" -s "$TMP/bust.lua"
+
+# --- same bytes? ------------------------------------------------------------
+
+# The item page shows a live click count (点击数) that grows with every view,
+# so the bodies are compared with that number replaced.
+strip_clicks() { sed -E 's#(点击数：<span class="clicks">)[0-9]+(</span>)#\1N\2#'; }
+curl -fsS -o "$TMP/app-page.html" "$APP$SEED_URL"
+curl -fsS -o "$TMP/nginx-page.html" "$NGX$SEED_URL"
+cmp -s "$TMP/nginx-page.html" "$WWW$SEED_URL" || die "nginx did not serve the file's exact bytes"
+APP_SHA=$(strip_clicks <"$TMP/app-page.html" | sha256sum | cut -c1-16)
+NGX_SHA=$(strip_clicks <"$TMP/nginx-page.html" | sha256sum | cut -c1-16)
+grep -q '点击数：<span class="clicks">[0-9]' "$TMP/app-page.html" || die "the click count marker is missing from the item page"
+APP_HDR=$(curl -fsS -o /dev/null -w '%{size_header}' "$APP$SEED_URL")
+NGX_HDR=$(curl -fsS -o /dev/null -w '%{size_header}' "$NGX$SEED_URL")
+APP_BODY=$(stat -c %s "$TMP/app-page.html")
+NGX_BODY=$(stat -c %s "$TMP/nginx-page.html")
+
+# --- report -----------------------------------------------------------------
+
+APP_MED=$(awk -F'\t' '$1 ~ /^app item page #/ { print $2 }' "$RESULTS" | median)
+NGX_MED=$(awk -F'\t' '$1 ~ /^nginx static item #/ { print $2 }' "$RESULTS" | median)
+RATIO=$(awk -v a="$APP_MED" -v n="$NGX_MED" 'BEGIN { printf "%.2f", a / n }')
+NGX304=$(awk -F'\t' '$1 ~ /^nginx item, If-None-Match/ { print $2 }' "$RESULTS")
+FRESH_MED=$(printf '%s\n' "${FRESH_MS[@]}" | median)
+EXIST_MED=$(printf '%s\n' "${EXISTING_MS[@]}" | median)
+
+verdict() { if [ "$1" = 1 ]; then echo "MET"; else echo "NOT MET"; fi; }
+G_RPS=$(awk -v r="$RATIO" 'BEGIN { print (r >= 0.5) }')
+G_START=$(awk -v f="$FRESH_MED" -v e="$EXIST_MED" 'BEGIN { print (f < 1000 && e < 1000) }')
+G_RSS=$(awk -v a="$RSS_WARM" -v b="$RSS_AFTER" -v c="$RSS_IDLE" 'BEGIN { print (a < 100 && b < 100 && c < 100) }')
+
+cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mem_total=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+echo
+echo "gongkai benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "machine: ${NPROC} CPUs ($cpu_model), $mem_total RAM, Linux $(uname -r)"
+echo "tools:   $(go version | awk '{ print $3 }'), $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n1 | awk '{ print "wrk " $2 }')"
+echo "load:    wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, on the same $NPROC CPUs as the servers; nginx: $WORKERS workers, sendfile on"
+echo "page:    $SEED_URL (index no. $SEED_INDEX_NO): body $APP_BODY B (app) / $NGX_BODY B (nginx), headers $APP_HDR B (app) / $NGX_HDR B (nginx)"
+echo "bodies:  sha256 with the click count blanked: app $APP_SHA, nginx $NGX_SHA — $([ "$APP_SHA" = "$NGX_SHA" ] && echo identical || echo DIFFERENT)"
+echo
+printf '%-34s %9s %9s %9s %10s %6s %8s %8s %9s\n' "run" "req/s" "p50 ms" "p99 ms" "requests" "errors" "srv CPU" "all CPU" "µs CPU/req"
+awk -F'\t' '{ printf "%-34s %9s %9s %9s %10s %6s %8s %8s %9s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$RESULTS"
+echo "(srv CPU: cores used by the server under test; all CPU: cores busy on the whole machine, wrk included)"
+echo
+echo "item page req/s, median of $ROUNDS: app $APP_MED, nginx $NGX_MED — app/nginx = $RATIO"
+echo "start (exec to first 200 on /healthz), ms: fresh data dir (demo load) ${FRESH_MS[*]} (median $FRESH_MED); existing data dir ${EXISTING_MS[*]} (median $EXIST_MED)"
+echo "RSS, MB: after a fresh start ${FRESH_RSS[0]}; after start on existing data $RSS_START; after warm-up $RSS_WARM; right after the wrk runs $RSS_AFTER (peak $HWM_AFTER); after ${IDLE_WAIT}s idle $RSS_IDLE"
+echo
+echo "goal: item page ≥ 50% of nginx req/s ........ $(verdict "$G_RPS") ($RATIO; 304s: app $(awk -F'\t' '$1 ~ /^app item, If-None-Match/ { print $2 }' "$RESULTS") vs nginx $NGX304 req/s)"
+echo "goal: starts in under 1 s ................... $(verdict "$G_START") (fresh $FRESH_MED ms, existing $EXIST_MED ms)"
+echo "goal: idles under 100 MB .................... $(verdict "$G_RSS") (warm $RSS_WARM MB, after load $RSS_AFTER MB, idle $RSS_IDLE MB)"
+
+[ "$APP_SHA" = "$NGX_SHA" ] || die "the app's item page and nginx's copy differ (beyond the click count)"
+if [ "$STRICT" = 1 ] && [ "$G_RPS$G_START$G_RSS" != 111 ]; then
+	die "a goal is not met (--strict)"
+fi
