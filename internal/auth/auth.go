@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gongkai/internal/errs"
@@ -161,7 +162,9 @@ func (s *Service) CreateUser(ctx context.Context, actor *User, in NewUser) (*Use
 	v := errs.Validation{}
 	in.Name = strings.TrimSpace(in.Name)
 	// The limit is in characters, as the message says: Chinese login names are allowed.
-	if in.Name == "" || utf8.RuneCountInString(in.Name) > 64 || strings.ContainsAny(in.Name, " \t\r\n/") {
+	// Any space (full-width too) or control character is refused, not only ASCII ones.
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 64 || strings.ContainsRune(in.Name, '/') ||
+		strings.IndexFunc(in.Name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
 		v.Add("name", "请填写登录名（不含空格和斜杠，64 个字符以内）")
 	}
 	if _, err := ParseRole(string(in.Role)); err != nil {
@@ -226,7 +229,11 @@ func (s *Service) SetDisabled(ctx context.Context, actor *User, id int64, disabl
 				return errs.Wrap(err, "drop sessions")
 			}
 		}
-		return Audit(ctx, tx, s.DB.Dialect, Entry{SiteID: u.SiteID, Actor: actor, Action: "user.disable", Target: fmt.Sprintf("user:%d", id),
+		action := "user.disable"
+		if !disabled {
+			action = "user.enable"
+		}
+		return Audit(ctx, tx, s.DB.Dialect, Entry{SiteID: u.SiteID, Actor: actor, Action: action, Target: fmt.Sprintf("user:%d", id),
 			Before: map[string]any{"disabled": u.Disabled}, After: map[string]any{"disabled": disabled}})
 	})
 }
@@ -241,17 +248,19 @@ func (s *Service) SetPassword(ctx context.Context, actor *User, id int64, passwo
 		return errs.Wrap(err, "hash password")
 	}
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id)
+		// The entry belongs to the user's site, so other sites' logs do not list it.
+		var site int64
+		err := tx.QueryRowContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING COALESCE(site_id, 0)`, hash, id).Scan(&site)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
 		if err != nil {
 			return errs.Wrap(err, "set password")
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 			return errs.Wrap(err, "drop sessions")
 		}
-		return Audit(ctx, tx, s.DB.Dialect, Entry{Actor: actor, Action: "user.password", Target: fmt.Sprintf("user:%d", id)})
+		return Audit(ctx, tx, s.DB.Dialect, Entry{SiteID: site, Actor: actor, Action: "user.password", Target: fmt.Sprintf("user:%d", id)})
 	})
 }
 

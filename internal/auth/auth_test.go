@@ -104,6 +104,8 @@ func TestCreateUser(t *testing.T) {
 			{"name with space", func(u *auth.NewUser) { u.Name = "li si" }, errs.Invalid, "name"},
 			{"name with slash", func(u *auth.NewUser) { u.Name = "a/b" }, errs.Invalid, "name"},
 			{"name with newline", func(u *auth.NewUser) { u.Name = "a\nb" }, errs.Invalid, "name"},
+			{"name with tab", func(u *auth.NewUser) { u.Name = "a\tb" }, errs.Invalid, "name"},
+			{"name with full-width space", func(u *auth.NewUser) { u.Name = "张\u3000三" }, errs.Invalid, "name"},
 			{"name too long", func(u *auth.NewUser) { u.Name = strings.Repeat("a", 65) }, errs.Invalid, "name"},
 			{"unknown role", func(u *auth.NewUser) { u.Role = "root" }, errs.Invalid, "role"},
 			{"editor without department", func(u *auth.NewUser) { u.DepartmentID = 0 }, errs.Invalid, "department_id"},
@@ -296,6 +298,14 @@ func TestSessions(t *testing.T) {
 				t.Errorf("new password: %v", err)
 			}
 			wantCode(t, f.svc.SetPassword(ctx, f.admin, 999999, "another-secret-7"), errs.NotFound)
+			// The entry belongs to the user's site, not to every site.
+			target := fmt.Sprintf("user:%d", v.ID)
+			if recs, _ := f.svc.AuditLog(ctx, auth.AuditFilter{SiteID: f.site, Action: "user.password", Target: target}); len(recs) != 1 || recs[0].SiteID != f.site {
+				t.Errorf("password entries of the user's site = %+v, want one of site %d", recs, f.site)
+			}
+			if recs, _ := f.svc.AuditLog(ctx, auth.AuditFilter{SiteID: f.other, Target: target}); len(recs) != 0 {
+				t.Errorf("another site's audit log lists %+v", recs)
+			}
 		})
 		t.Run("disabled user's sessions dropped", func(t *testing.T) {
 			if err := f.svc.SetDisabled(ctx, f.admin, u.ID, true); err != nil {
@@ -311,6 +321,10 @@ func TestSessions(t *testing.T) {
 			}
 			if _, err := f.svc.SessionByID(ctx, id); err == nil {
 				t.Error("re-enabling the user revived a dropped session")
+			}
+			recs, err := f.svc.AuditLog(ctx, auth.AuditFilter{SiteID: f.site, Target: fmt.Sprintf("user:%d", u.ID), Limit: 2})
+			if err != nil || len(recs) != 2 || recs[0].Action != "user.enable" || recs[1].Action != "user.disable" {
+				t.Errorf("audit of disable then enable = %+v, %v; want user.disable then user.enable", recs, err)
 			}
 			wantCode(t, f.svc.SetDisabled(ctx, f.admin, 999999, true), errs.NotFound)
 		})

@@ -274,7 +274,9 @@ func (s *Server) newItem(w http.ResponseWriter, r *http.Request) {
 		s.renderHTML(w, r, http.StatusOK, "admin/choose_type", p)
 		return
 	}
-	in := &catalog.Input{DocType: t.Code, Disclosure: "proactive", Fields: map[string]string{}, Publisher: p.Site.Name}
+	// The disclosure attribute is left unset on purpose: the drafter must
+	// decide it (seed task 4), not accept a default.
+	in := &catalog.Input{DocType: t.Code, Fields: map[string]string{}, Publisher: p.Site.Name}
 	if p.User.Role == auth.Editor {
 		in.DepartmentID = p.User.DepartmentID
 	}
@@ -293,6 +295,9 @@ func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, p *admin
 		if c.Kind == catalog.KindList && c.Holds(t.Code) {
 			p.Columns = append(p.Columns, c)
 		}
+	}
+	if in.ColumnID == 0 && len(p.Columns) == 1 {
+		in.ColumnID = p.Columns[0].ID
 	}
 	var err error
 	if p.Departments, err = s.Catalog.Departments(r.Context(), p.Site.ID); err != nil {

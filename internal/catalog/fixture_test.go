@@ -1,0 +1,251 @@
+package catalog_test
+
+import (
+	"context"
+	"maps"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+	"gongkai/internal/secure"
+	"gongkai/internal/store"
+	"gongkai/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	// Cheap password hashing keeps the fixtures fast.
+	secure.PasswordParams = secure.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	os.Exit(m.Run())
+}
+
+// orgCode is the index-number prefix of the fixture site.
+const orgCode = "ORG"
+
+// fixture is a small site: two departments, staff in every role and a
+// column per document type.
+type fixture struct {
+	t    *testing.T
+	ctx  context.Context
+	db   *store.DB
+	cat  *catalog.Service
+	au   *auth.Service
+	site *catalog.Site
+
+	fzk, pfk *catalog.Department // 法制科, 普法科
+
+	admin, office      *auth.User
+	fzkEditor, fzkEd2  *auth.User // two editors of 法制科
+	pfkEditor          *auth.User
+	fzkReviewer        *auth.User
+	pfkReviewer        *auth.User
+	reviewer           *auth.User // reviews every department
+	otherSiteOffice    *auth.User // office of a second site
+	otherSite          *catalog.Site
+	col                map[string]*catalog.Column
+	mu                 sync.Mutex
+	publishedSiteCalls int // OnPublish calls
+}
+
+// columns of the fixture: slug, parent slug, kind, document types.
+var fixtureColumns = []struct {
+	slug, parent, kind string
+	types              []string
+}{
+	{"xxgk", "", catalog.KindGroup, nil},
+	{"zcwj", "xxgk", catalog.KindList, []string{"policy"}},
+	{"zcjd", "xxgk", catalog.KindList, []string{"interpretation"}},
+	{"tjsj", "xxgk", catalog.KindList, []string{"statistics"}},
+	{"rsrm", "xxgk", catalog.KindList, []string{"appointment"}},
+	{"jhgh", "xxgk", catalog.KindList, []string{"plan"}},
+	{"gzdt", "", catalog.KindList, []string{"news"}},
+	{"tzgg", "", catalog.KindList, []string{"notice", "general"}},
+	{"ybxx", "", catalog.KindList, []string{"general"}},
+	{"guide", "", catalog.KindLink, nil},
+}
+
+func newFixture(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	f := &fixture{t: t, ctx: context.Background(), db: db, au: auth.NewService(db), col: map[string]*catalog.Column{}}
+	f.cat = &catalog.Service{DB: db, OnPublish: func(int64) {
+		f.mu.Lock()
+		f.publishedSiteCalls++
+		f.mu.Unlock()
+	}}
+	f.site = &catalog.Site{Slug: "test", Name: "测试市司法局", OrgCode: orgCode, Hosts: []string{"sfj.example.cn"}}
+	f.must(f.cat.CreateSite(f.ctx, nil, f.site))
+	f.otherSite = &catalog.Site{Slug: "other", Name: "另一个局", OrgCode: "OTHER", Hosts: []string{"other.example.cn"}}
+	f.must(f.cat.CreateSite(f.ctx, nil, f.otherSite))
+	f.fzk = &catalog.Department{SiteID: f.site.ID, Name: "法制科", Abbr: "fzk", Sort: 1}
+	f.pfk = &catalog.Department{SiteID: f.site.ID, Name: "普法科", Abbr: "pfk", Sort: 2}
+	f.must(f.cat.CreateDepartment(f.ctx, nil, f.fzk))
+	f.must(f.cat.CreateDepartment(f.ctx, nil, f.pfk))
+
+	f.admin = f.user("admin", auth.Admin, 0)
+	f.office = f.user("office", auth.Office, 0)
+	f.fzkEditor = f.user("fzk", auth.Editor, f.fzk.ID)
+	f.fzkEd2 = f.user("fzk2", auth.Editor, f.fzk.ID)
+	f.pfkEditor = f.user("pfk", auth.Editor, f.pfk.ID)
+	f.fzkReviewer = f.user("fzk-reviewer", auth.Reviewer, f.fzk.ID)
+	f.pfkReviewer = f.user("pfk-reviewer", auth.Reviewer, f.pfk.ID)
+	f.reviewer = f.user("reviewer", auth.Reviewer, 0)
+	other, err := f.au.CreateUser(f.ctx, nil, auth.NewUser{SiteID: f.otherSite.ID, Name: "other-office", Role: auth.Office, Password: "test-password-1"})
+	f.must(err)
+	f.otherSiteOffice = other
+
+	for _, c := range fixtureColumns {
+		col := &catalog.Column{SiteID: f.site.ID, Slug: c.slug, Name: "栏目" + c.slug, Kind: c.kind, DocTypes: c.types}
+		if c.parent != "" {
+			col.ParentID = f.col[c.parent].ID
+		}
+		if c.kind == catalog.KindLink {
+			col.LinkURL = "/xxgk/guide"
+		}
+		f.must(f.cat.SaveColumn(f.ctx, f.admin, col))
+		f.col[c.slug] = col
+	}
+	return f
+}
+
+func (f *fixture) must(err error) {
+	f.t.Helper()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) user(name string, role auth.Role, dept int64) *auth.User {
+	f.t.Helper()
+	u, err := f.au.CreateUser(f.ctx, nil, auth.NewUser{SiteID: f.site.ID, Name: name, DisplayName: name, Role: role, DepartmentID: dept,
+		Password: "test-password-1"})
+	f.must(err)
+	return u
+}
+
+// input returns a valid input of document type typ in its fixture column,
+// owned by 法制科.
+func (f *fixture) input(typ, title string) catalog.Input {
+	in := catalog.Input{DocType: typ, DepartmentID: f.fzk.ID, Title: title, Body: "<p>" + title + "的正文。</p>", Disclosure: "proactive"}
+	switch typ {
+	case "policy":
+		in.ColumnID = f.col["zcwj"].ID
+		in.WrittenOn, in.Validity = "2021-03-01", "in_force"
+	case "interpretation":
+		in.ColumnID = f.col["zcjd"].ID
+		in.Fields = map[string]string{"form": "文字解读"}
+	case "statistics":
+		in.ColumnID = f.col["tjsj"].ID
+		in.Fields = map[string]string{"period": "2021年1—6月"}
+	case "appointment":
+		in.ColumnID = f.col["rsrm"].ID
+		in.Fields = map[string]string{"kind": "任职"}
+	case "plan":
+		in.ColumnID = f.col["jhgh"].ID
+	case "news":
+		in.ColumnID = f.col["gzdt"].ID
+	case "notice":
+		in.ColumnID = f.col["tzgg"].ID
+	default:
+		in.ColumnID = f.col["ybxx"].ID
+	}
+	return in
+}
+
+// create stores a draft as actor.
+func (f *fixture) create(actor *auth.User, in catalog.Input) *catalog.Item {
+	f.t.Helper()
+	it, err := f.cat.Create(f.ctx, actor, f.site.ID, in)
+	if err != nil {
+		f.t.Fatalf("create %q: %v", in.Title, err)
+	}
+	return it
+}
+
+// submitted creates a draft as its department's editor and submits it.
+func (f *fixture) submitted(in catalog.Input) *catalog.Item {
+	f.t.Helper()
+	editor := f.fzkEditor
+	if in.DepartmentID == f.pfk.ID {
+		editor = f.pfkEditor
+	}
+	it := f.create(editor, in)
+	it, err := f.cat.Submit(f.ctx, editor, f.site.ID, it.ID)
+	if err != nil {
+		f.t.Fatalf("submit %q: %v", in.Title, err)
+	}
+	return it
+}
+
+// published creates, submits and publishes an item now.
+func (f *fixture) published(in catalog.Input) *catalog.Item {
+	f.t.Helper()
+	it := f.submitted(in)
+	it, err := f.cat.Publish(f.ctx, f.office, f.site.ID, it.ID, time.Time{})
+	if err != nil {
+		f.t.Fatalf("publish %q: %v", in.Title, err)
+	}
+	return it
+}
+
+func (f *fixture) item(id int64) *catalog.Item {
+	f.t.Helper()
+	it, err := f.cat.Item(f.ctx, f.site.ID, id)
+	f.must(err)
+	return it
+}
+
+func (f *fixture) count(q string, args ...any) int {
+	f.t.Helper()
+	var n int
+	if err := f.db.R.QueryRow(q, args...).Scan(&n); err != nil {
+		f.t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+// rowCounts counts the rows of the tables an item write touches.
+func (f *fixture) rowCounts() map[string]int {
+	f.t.Helper()
+	out := map[string]int{}
+	for _, table := range []string{"items", "item_events", "audit_log", "item_facets", "item_links", "item_revisions", "index_counters", "attachments"} {
+		out[table] = f.count(`SELECT COUNT(*) FROM ` + table)
+	}
+	return out
+}
+
+// unchanged fails when any table gained or lost rows since before.
+func (f *fixture) unchanged(t *testing.T, before map[string]int) {
+	t.Helper()
+	if after := f.rowCounts(); !maps.Equal(before, after) {
+		t.Errorf("rows changed by a refused write: before %v, after %v", before, after)
+	}
+}
+
+// wantCode fails unless err carries code.
+func wantCode(t *testing.T, err error, code errs.Code) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("err = nil, want %s", code)
+	}
+	if got := errs.CodeOf(err); got != code {
+		t.Fatalf("code = %s (%v), want %s", got, err, code)
+	}
+}
+
+// wantField fails unless err is Invalid (or Conflict) with a message for field.
+func wantField(t *testing.T, err error, code errs.Code, field string) {
+	t.Helper()
+	wantCode(t, err, code)
+	if field != "" && errs.FieldsOf(err)[field] == "" {
+		t.Fatalf("fields = %v, want a message for %q", errs.FieldsOf(err), field)
+	}
+}
+
+// each runs fn on a fresh fixture per dialect.
+func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, db *store.DB) { fn(t, newFixture(t, db)) })
+}
