@@ -64,3 +64,12 @@ func invalidFile(err error) error {
 	}
 	return &errs.Error{Code: errs.Invalid, Message: "节假日数据文件格式错误：" + err.Error(), Err: err}
 }
+
+// MarshalYears writes years in the format ParseYears reads.
+func MarshalYears(years []Year, about string) ([]byte, error) {
+	f := holidayFile{About: about, Years: map[string]yearFile{}}
+	for _, y := range years {
+		f.Years[strconv.Itoa(y.Year)] = yearFile{Notices: y.Notices, Off: y.Off, Work: y.Work}
+	}
+	return json.MarshalIndent(f, "", " ")
+}

@@ -25,7 +25,10 @@ const (
 )
 
 // Option is one choice of a Select field.
-type Option struct{ Value, Label string }
+type Option struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
 
 // Field declares one field of a document type. Core fields (title, doc_no,
 // written_on, ...) are columns of items; the others live in Item.Fields.
@@ -58,6 +61,8 @@ type DocType struct {
 	Filters []string
 	// Interprets marks interpretation types, which link to the documents they explain.
 	Interprets bool
+	// Check adds the type's own cross-field rules to v (nil for none).
+	Check func(in *Input, v errs.Validation)
 }
 
 // Field returns the named field declaration, if the type has it.
@@ -204,13 +209,50 @@ var docTypes = []*DocType{
 	},
 }
 
-var docTypeByCode = func() map[string]*DocType {
-	m := make(map[string]*DocType, len(docTypes))
+// MinConsultationDays is the shortest public-comment period: "征求意见期限不少于30日"
+// (seed task 2; 《重大行政决策程序暂行条例》第十四条 sets the same 30 days for major decisions).
+const MinConsultationDays = 30
+
+func init() {
+	docTypes = append(docTypes,
+		&DocType{
+			Code: "consultation", Name: "征求意见",
+			Fields: []Field{core("doc_no", false), core("topic", false),
+				{Name: "opens_on", Label: "征求意见开始日期", Kind: Date, Required: true},
+				{Name: "closes_on", Label: "征求意见截止日期", Kind: Date, Required: true, Help: "征求意见期限不少于30日"},
+				{Name: "channels", Label: "意见提交方式", Kind: TextArea, Max: 500, Help: "如电子邮箱、信函地址、传真"},
+				{Name: "feedback", Label: "意见收集和采纳情况", Kind: TextArea, Max: 5000, Help: "征求意见结束后填写：收到意见情况、采纳情况、未予采纳的理由"},
+				{Name: "feedback_on", Label: "反馈公开日期", Kind: Date}},
+			Meta:     []string{"doc_no", "opens_on", "closes_on", "channels", "feedback_on"},
+			ListCols: []string{"opens_on", "closes_on"},
+			Check: func(in *Input, v errs.Validation) {
+				o, c := in.Fields["opens_on"], in.Fields["closes_on"]
+				if ValidDate(o) && ValidDate(c) {
+					t0, _ := time.Parse("2006-01-02", o)
+					t1, _ := time.Parse("2006-01-02", c)
+					if t1.Sub(t0) < MinConsultationDays*24*time.Hour {
+						v.Add("closes_on", fmt.Sprintf("征求意见期限不少于%d日（截止日期不能早于 %s）", MinConsultationDays, t0.AddDate(0, 0, MinConsultationDays).Format("2006-01-02")))
+					}
+				}
+				if in.Fields["feedback_on"] != "" && in.Fields["feedback"] == "" {
+					v.Add("feedback", "填写反馈公开日期时，请同时填写意见收集和采纳情况")
+				}
+			},
+		},
+		&DocType{
+			Code: "annual_report", Name: "政务公开年度报告",
+			Fields:   []Field{{Name: "report_year", Label: "报告年度", Kind: Number, Required: true, Max: 4, Help: "如 2025"}},
+			Meta:     []string{"report_year"},
+			ListCols: []string{"report_year"},
+		},
+	)
+	docTypeByCode = make(map[string]*DocType, len(docTypes))
 	for _, t := range docTypes {
-		m[t.Code] = t
+		docTypeByCode[t.Code] = t
 	}
-	return m
-}()
+}
+
+var docTypeByCode map[string]*DocType
 
 // DocTypes returns every declared document type.
 func DocTypes() []*DocType { return docTypes }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"maps"
 	"os"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,17 +37,16 @@ type fixture struct {
 
 	fzk, pfk *catalog.Department // 法制科, 普法科
 
-	admin, office      *auth.User
-	fzkEditor, fzkEd2  *auth.User // two editors of 法制科
-	pfkEditor          *auth.User
-	fzkReviewer        *auth.User
-	pfkReviewer        *auth.User
-	reviewer           *auth.User // reviews every department
-	otherSiteOffice    *auth.User // office of a second site
-	otherSite          *catalog.Site
-	col                map[string]*catalog.Column
-	mu                 sync.Mutex
-	publishedSiteCalls int // OnPublish calls
+	admin, office     *auth.User
+	fzkEditor, fzkEd2 *auth.User // two editors of 法制科
+	pfkEditor         *auth.User
+	fzkReviewer       *auth.User
+	pfkReviewer       *auth.User
+	reviewer          *auth.User // reviews every department
+	otherSiteOffice   *auth.User // office of a second site
+	otherSite         *catalog.Site
+	col               map[string]*catalog.Column
+	changes           *atomic.Int64 // OnPublish calls
 }
 
 // columns of the fixture: slug, parent slug, kind, document types.
@@ -69,12 +68,8 @@ var fixtureColumns = []struct {
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
-	f := &fixture{t: t, ctx: context.Background(), db: db, au: auth.NewService(db), col: map[string]*catalog.Column{}}
-	f.cat = &catalog.Service{DB: db, OnPublish: func(int64) {
-		f.mu.Lock()
-		f.publishedSiteCalls++
-		f.mu.Unlock()
-	}}
+	f := &fixture{t: t, ctx: context.Background(), db: db, au: auth.NewService(db), col: map[string]*catalog.Column{}, changes: new(atomic.Int64)}
+	f.cat = &catalog.Service{DB: db, OnPublish: func(int64) { f.changes.Add(1) }}
 	f.site = &catalog.Site{Slug: "test", Name: "测试市司法局", OrgCode: orgCode, Hosts: []string{"sfj.example.cn"}}
 	f.must(f.cat.CreateSite(f.ctx, nil, f.site))
 	f.otherSite = &catalog.Site{Slug: "other", Name: "另一个局", OrgCode: "OTHER", Hosts: []string{"other.example.cn"}}
@@ -108,6 +103,13 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		f.col[c.slug] = col
 	}
 	return f
+}
+
+// with returns f reporting to t, for use inside subtests.
+func (f *fixture) with(t *testing.T) *fixture {
+	g := *f
+	g.t = t
+	return &g
 }
 
 func (f *fixture) must(err error) {

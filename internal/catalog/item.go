@@ -171,9 +171,13 @@ func trimInput(in *Input) {
 		&in.Disclosure, &in.DisclosureReason, &in.Validity, &in.Topic, &in.Genre, &in.Keywords, &in.ChangeNote} {
 		*p = strings.TrimSpace(*p)
 	}
+	// A copy: validate drops undeclared fields, and the caller's map must
+	// not change under it.
+	fields := make(map[string]string, len(in.Fields))
 	for k, v := range in.Fields {
-		in.Fields[k] = strings.TrimSpace(v)
+		fields[k] = strings.TrimSpace(v)
 	}
+	in.Fields = fields
 }
 
 // validate checks in against its document type and column; it also
@@ -233,6 +237,9 @@ func (s *Service) validate(ctx context.Context, tx *sql.Tx, siteID int64, in *In
 		if !declared[k] || val == "" || (t.fieldKind(k) == Bool && val == "0") {
 			delete(in.Fields, k)
 		}
+	}
+	if t.Check != nil {
+		t.Check(in, v)
 	}
 	// Seed task 4: the disclosure attribute is decided when drafting; the
 	// non-public ones need a reason, reported with the document for approval.
@@ -423,8 +430,12 @@ func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64
 		if actor.Role == auth.Editor {
 			in.DepartmentID = old.DepartmentID
 		}
-		if old.IndexNo != "" || in.IndexNo == "" {
+		newIndexNo := old.IndexNo == "" && in.IndexNo != ""
+		if !newIndexNo {
 			in.IndexNo = old.IndexNo // index numbers never change
+		} else if !actor.CanPublish() {
+			// As in Create: only the office imports an item with its old number.
+			return errs.E(errs.Forbidden, "只有政务公开办公室可以导入带索引号的信息")
 		}
 		if err := s.validate(ctx, tx, siteID, &in); err != nil {
 			return err
@@ -450,11 +461,19 @@ func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64
 			in.ColumnID, in.DocType, in.DepartmentID, nullString(in.IndexNo), in.Title, in.Summary, in.Body,
 			in.DocNo, in.Publisher, in.Author, in.WrittenOn, in.PublishedOn, in.Disclosure, in.DisclosureReason, in.Validity,
 			nullID(in.SuccessorID), in.Topic, in.Genre, in.Keywords, string(fields), store.Now(), id, in.Version)
+		if newIndexNo && store.IsUniqueViolation(err) {
+			return &errs.Error{Code: errs.Conflict, Message: "索引号已被其他信息使用", Fields: map[string]string{"index_no": "索引号已被其他信息使用"}}
+		}
 		if err != nil {
 			return errs.Wrap(err, "update item")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.E(errs.Conflict, "该信息已被他人修改，请重新打开后再修改")
+		}
+		if newIndexNo {
+			if err := s.reserveIndexNo(ctx, tx, siteID, in.IndexNo); err != nil {
+				return err
+			}
 		}
 		if err := writeFacets(ctx, tx, id, in.Fields); err != nil {
 			return err

@@ -37,6 +37,8 @@ type Settings struct {
 	Weibo       string   `json:"weibo"`        // 政务微博 address
 	Description string   `json:"description"`  // one line about the body
 	HomeColumns []string `json:"home_columns"` // column slugs listed on the home page
+	// DeadlineDays overrides the default period of a deadline rule, by rule code.
+	DeadlineDays map[string]int `json:"deadline_days,omitempty"`
 }
 
 // Site is one body's website on the platform.

@@ -70,7 +70,8 @@ func (s *Service) transition(ctx context.Context, actor *auth.User, siteID, id i
 		if err != nil {
 			return err
 		}
-		if !actor.ServesSite(siteID) {
+		// A nil actor is the system (scheduled publishing), which serves every site.
+		if actor != nil && !actor.ServesSite(siteID) {
 			return errs.E(errs.Forbidden, "您没有本站点的权限")
 		}
 		if err := allowed(it); err != nil {
@@ -84,8 +85,16 @@ func (s *Service) transition(ctx context.Context, actor *auth.User, siteID, id i
 			return errs.E(errs.Conflict, "信息当前状态为“%s”，不能%s", StatusLabels[it.Status], EventLabels[action])
 		}
 		public = it.Status == StatusPublished || next == StatusPublished
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3`, next, store.Now(), id); err != nil {
+		// The status was read without a lock: on PostgreSQL a concurrent step
+		// (another office user, PublishDue on another node) may have moved the
+		// item since. The version makes the check and the change one step.
+		res, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4`,
+			next, store.Now(), id, it.Version)
+		if err != nil {
 			return errs.Wrap(err, "item status")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.E(errs.Conflict, "该信息刚被他人处理，请刷新后再试")
 		}
 		if extra != nil {
 			if err := extra(tx, it); err != nil {
@@ -211,6 +220,11 @@ func (s *Service) PublishDue(ctx context.Context, now time.Time) (int, error) {
 			func(tx *sql.Tx, it *Item) error {
 				return s.goLive(ctx, tx, nil, it, store.ParseTime(it.PublishAt).In(China).Format("2006-01-02"))
 			})
+		if errs.CodeOf(err) == errs.Conflict {
+			// Published, withdrawn or rescheduled meanwhile (by staff or
+			// another node): nothing left to do for this one.
+			continue
+		}
 		if err != nil {
 			return n, err
 		}

@@ -59,7 +59,7 @@ var tree = []col{
 			{slug: "zcwj", name: "政策文件", kind: catalog.KindList, types: []string{"policy"}, update: 180},
 			{slug: "zcjd", name: "政策解读", kind: catalog.KindList, types: []string{"interpretation"}},
 			{slug: "jhgh", name: "计划规划", kind: catalog.KindList, types: []string{"plan"}},
-			{slug: "tjsj", name: "统计数据", kind: catalog.KindList, types: []string{"statistics"}},
+			{slug: "tjsj", name: "统计数据", kind: catalog.KindList, types: []string{"statistics"}, update: 92, desc: "定期汇总司法行政业务数据（按季度更新）。"},
 			{slug: "rsrm", name: "人事任免", kind: catalog.KindList, types: []string{"appointment"}},
 			{slug: "qzqd", name: "权责清单", kind: catalog.KindList, types: []string{"general"}},
 			{slug: "zzbjqd", name: "职责边界清单", kind: catalog.KindList, types: []string{"general"}},
@@ -75,7 +75,7 @@ var tree = []col{
 			{slug: "zfcg", name: "政府采购", kind: catalog.KindList, types: []string{"notice"}},
 			{slug: "ggzypz", name: "公共资源配置", kind: catalog.KindList, types: []string{"notice"}},
 		}},
-		{slug: "gknb", name: "政务公开年度报告", kind: catalog.KindList, types: []string{"general"}},
+		{slug: "gknb", name: "政务公开年度报告", kind: catalog.KindList, types: []string{"annual_report"}},
 		{slug: "ysqgk", name: "依申请公开", kind: catalog.KindLink, link: "/xxgk/guide", desc: "依申请公开的条件、方式和时限见政府信息公开指南第三部分。"},
 	}},
 	{slug: "zwdt", name: "政务动态", kind: catalog.KindGroup, children: []col{
@@ -83,7 +83,7 @@ var tree = []col{
 		{slug: "tzgg", name: "通知公告", kind: catalog.KindList, types: []string{"notice"}, update: 180},
 	}},
 	{slug: "hdjl", name: "互动交流", kind: catalog.KindGroup, children: []col{
-		{slug: "dczj", name: "调查征集", kind: catalog.KindList, types: []string{"general"}, desc: "重大行政决策和立法草案公开征求意见（征求意见期限不少于30日）。"},
+		{slug: "dczj", name: "调查征集", kind: catalog.KindList, types: []string{"consultation", "general"}, desc: "重大行政决策和立法草案公开征求意见（征求意见期限不少于30日）。"},
 		{slug: "hygk", name: "会议公开", kind: catalog.KindList, types: []string{"general"}},
 		{slug: "hdjlzx", name: "互动交流", kind: catalog.KindList, types: []string{"general"}, desc: "留言答复情况和在线访谈。"},
 	}},
@@ -283,8 +283,13 @@ func (l *loader) items() error {
 		{"czyjs", "bgs", catalog.Input{Title: "临沂市司法局2021年部门预算", PublishedOn: "2021-02-10", Body: para("一、部门职责……", "二、收支预算总表……")}},
 		{"zfcg", "bgs", catalog.Input{DocType: "notice", Title: "临沂市司法局法律援助服务采购项目成交公告", PublishedOn: "2021-08-02", Validity: "in_force", Body: para("项目名称、成交供应商、成交金额……")}},
 		{"ggzypz", "bgs", catalog.Input{DocType: "notice", Title: "临沂市司法局公共资源配置信息公开", PublishedOn: "2021-08-02", Body: para("公共资源配置……")}},
-		{"gknb", "bgs", catalog.Input{Title: "临沂市司法局2020年政府信息公开工作年度报告", PublishedOn: "2021-01-28", Body: para("本报告根据《中华人民共和国政府信息公开条例》第五十条编制……")}},
-		{"dczj", "fzk", catalog.Input{Title: "关于《临沂市公共法律服务条例（草案征求意见稿）》公开征求意见的公告", PublishedOn: daysAgo(10), Body: para("为提高立法质量，现将草案全文公布，征求意见期限为30日。")}},
+		{"gknb", "bgs", catalog.Input{DocType: "annual_report", Title: "临沂市司法局2020年政府信息公开工作年度报告", PublishedOn: "2021-01-28",
+			Fields: map[string]string{"report_year": "2020"}, Body: para("本报告根据《中华人民共和国政府信息公开条例》第五十条编制……")}},
+		{"gknb", "bgs", catalog.Input{DocType: "annual_report", Title: "临沂市司法局2025年政府信息公开工作年度报告", PublishedOn: "2026-01-26",
+			Fields: map[string]string{"report_year": "2025"}, Body: para("一、总体情况……", "二、主动公开政府信息情况……", "三、收到和处理政府信息公开申请情况……")}},
+		{"dczj", "fzk", catalog.Input{DocType: "consultation", Title: "关于《临沂市公共法律服务条例（草案征求意见稿）》公开征求意见的公告", PublishedOn: daysAgo(10),
+			Fields: map[string]string{"opens_on": daysAgo(10), "closes_on": daysAgo(-20), "channels": "电子邮箱：lyssfj@ly.shandong.cn；信函：临沂市北城新区北京路8号 市司法局法制科"},
+			Body:   para("为提高立法质量，现将草案全文公布，征求意见期限为30日。")}},
 		{"hygk", "bgs", catalog.Input{Title: "市司法局召开涉企政策制定利益相关方座谈会", PublishedOn: daysAgo(25), Body: para("邀请企业代表、律师和媒体列席……")}},
 		{"hdjlzx", "bgs", catalog.Input{Title: "2026年第三季度网站留言办理情况统计", PublishedOn: daysAgo(50), Body: para("本季度共收到留言……件，已全部办结。")}},
 		{"gzdt", "pfk", catalog.Input{DocType: "news", Title: "市司法局开展“宪法宣传周”系列活动", PublishedOn: daysAgo(3), Author: "普法科", Fields: map[string]string{"source": "临沂市司法局"},
@@ -299,5 +304,27 @@ func (l *loader) items() error {
 			return err
 		}
 	}
-	return nil
+	return l.lapses()
+}
+
+// lapses adds the realistic lapses the self-inspection must find (and
+// nothing else): a policy document whose interpretation came late, one
+// that still has none, and the 统计数据 column left without its quarterly update.
+func (l *loader) lapses() error {
+	late, err := l.publish("zcwj", "fzk", catalog.Input{DocType: "policy", Title: "临沂市司法局关于进一步规范行政执法案卷评查工作的通知",
+		DocNo: "临司发〔2026〕15号", WrittenOn: daysAgo(47), PublishedOn: daysAgo(45), Validity: "in_force", Genre: "通知", Topic: `公安、安全、司法\司法`,
+		Body: para("各县区司法局、局机关各科室：", "为提高行政执法案卷质量，现就规范案卷评查工作通知如下……")})
+	if err != nil {
+		return err
+	}
+	if _, err := l.publish("zcjd", "fzk", catalog.Input{DocType: "interpretation", Title: "图解：《关于进一步规范行政执法案卷评查工作的通知》",
+		PublishedOn: daysAgo(20), Interprets: []int64{late.ID}, Fields: map[string]string{"form": "图解"},
+		Body: para("一图读懂案卷评查的范围、标准和结果运用。")}); err != nil {
+		return err
+	}
+	_, err = l.publish("zcwj", "ggk", catalog.Input{DocType: "policy", Title: "临沂市司法局公共法律服务事项清单管理办法",
+		DocNo: "临司发〔2026〕18号", WrittenOn: daysAgo(22), PublishedOn: daysAgo(20), Validity: "in_force", Genre: "通知", Topic: `公安、安全、司法\司法`,
+		Fields: map[string]string{"normative": "1"},
+		Body:   para("第一条 为规范公共法律服务事项清单管理，制定本办法。", "第二条 ……")})
+	return err
 }

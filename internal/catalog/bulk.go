@@ -1,0 +1,64 @@
+package catalog
+
+import (
+	"context"
+
+	"gongkai/internal/errs"
+)
+
+// AllItems returns every item of a site that is not withdrawn, oldest
+// first: the input of the deadline rules and the self-inspection.
+func (s *Service) AllItems(ctx context.Context, siteID int64) ([]*Item, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+itemCols+itemFrom+` WHERE i.site_id = $1 AND i.status <> $2 ORDER BY i.id`, siteID, StatusWithdrawn)
+	if err != nil {
+		return nil, errs.Wrap(err, "all items")
+	}
+	defer rows.Close()
+	var out []*Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "all items")
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// InterpretLinks returns, for a site, which items each interpretation explains
+// (from -> to ids).
+func (s *Service) InterpretLinks(ctx context.Context, siteID int64) (map[int64][]int64, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT l.from_id, l.to_id FROM item_links l JOIN items i ON i.id = l.from_id
+		WHERE i.site_id = $1 AND l.kind = 'interprets' ORDER BY l.from_id, l.to_id`, siteID)
+	if err != nil {
+		return nil, errs.Wrap(err, "links")
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var from, to int64
+		if err := rows.Scan(&from, &to); err != nil {
+			return nil, errs.Wrap(err, "links")
+		}
+		out[from] = append(out[from], to)
+	}
+	return out, rows.Err()
+}
+
+// WithdrawnIDs returns the ids of a site's withdrawn items.
+func (s *Service) WithdrawnIDs(ctx context.Context, siteID int64) (map[int64]bool, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id FROM items WHERE site_id = $1 AND status = $2`, siteID, StatusWithdrawn)
+	if err != nil {
+		return nil, errs.Wrap(err, "withdrawn items")
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, errs.Wrap(err, "withdrawn items")
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,482 @@
+// Package compliance is the self-inspection (自查): it runs the checks an
+// inspector runs on a government website (国办秘函〔2019〕19号, REFERENCE §5.1)
+// and the deadline rules, and reports each finding with the rule it breaks
+// and the record that breaks it. Later modules add their own checks.
+package compliance
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/deadline"
+	"gongkai/internal/errs"
+	"gongkai/internal/sanitize"
+	"gongkai/internal/store"
+)
+
+// Level is how grave a finding is.
+type Level string
+
+const (
+	// Veto findings fail a website inspection on their own (单项否决).
+	Veto Level = "veto"
+	// Fault findings cost points (扣分).
+	Fault Level = "fault"
+	// Soon findings are deadlines about to fall due.
+	Soon Level = "soon"
+)
+
+// LevelLabels are the Chinese names of levels.
+var LevelLabels = map[Level]string{Veto: "单项否决", Fault: "扣分项", Soon: "即将到期"}
+
+// Rule is a check rule with its source.
+type Rule struct {
+	Code  string
+	Title string
+	Basis string
+}
+
+// Finding is one problem found.
+type Finding struct {
+	Rule       Rule   `json:"rule"`
+	Level      Level  `json:"level"`
+	Message    string `json:"message"`
+	Department string `json:"department,omitempty"`
+	// Link is the back-office page of the record that breaks the rule.
+	Link string `json:"link,omitempty"`
+	// Due is the due date for deadline findings.
+	Due string `json:"due,omitempty"`
+}
+
+// Report is the result of one run over a site.
+type Report struct {
+	SiteID   int64     `json:"site_id"`
+	Site     string    `json:"site"`
+	RanAt    string    `json:"ran_at"`
+	Today    string    `json:"today"`
+	Findings []Finding `json:"findings"`
+	// InterpretationCoverage is the share of in-force published policy
+	// documents that have a published interpretation.
+	InterpretationCoverage float64 `json:"interpretation_coverage"`
+	PolicyDocuments        int     `json:"policy_documents"`
+}
+
+// Vetoes counts veto-level findings.
+func (r *Report) Vetoes() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Level == Veto {
+			n++
+		}
+	}
+	return n
+}
+
+// ByDepartment groups finding counts by department ("" for site-wide).
+func (r *Report) ByDepartment() map[string]int {
+	m := map[string]int{}
+	for _, f := range r.Findings {
+		m[f.Department]++
+	}
+	return m
+}
+
+// Env is what a check reads.
+type Env struct {
+	Facts     *deadline.Facts
+	Deadlines []*deadline.Deadline
+	Tree      *catalog.Tree
+	Calendar  *calendar.Calendar
+	Today     calendar.Date
+}
+
+// Check is one kind of check; modules register theirs with Register.
+type Check interface {
+	Name() string
+	Run(ctx context.Context, env *Env) ([]Finding, error)
+}
+
+var (
+	regMu    sync.Mutex
+	registry []Check
+)
+
+// Register adds a check that every run includes (messages unanswered,
+// requests overdue, … from their own packages).
+func Register(c Check) {
+	regMu.Lock()
+	registry = append(registry, c)
+	regMu.Unlock()
+}
+
+// Service runs the checks and keeps their history.
+type Service struct {
+	DB        *store.DB
+	Catalog   *catalog.Service
+	Deadlines *deadline.Service
+}
+
+// Run checks a site as of today and returns the report (not stored).
+func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*Report, error) {
+	f, err := s.Deadlines.LoadFacts(ctx, siteID, today)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := s.Deadlines.Evaluate(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := s.Catalog.Tree(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := s.Deadlines.Calendar.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	env := &Env{Facts: f, Deadlines: ds, Tree: tree, Calendar: cal, Today: today}
+	rep := &Report{SiteID: siteID, Site: f.Site.Name, RanAt: store.Now(), Today: today.String()}
+	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}}
+	regMu.Lock()
+	checks = append(checks, registry...)
+	regMu.Unlock()
+	for _, c := range checks {
+		fs, err := c.Run(ctx, env)
+		if err != nil {
+			return nil, fmt.Errorf("check %s: %w", c.Name(), err)
+		}
+		rep.Findings = append(rep.Findings, fs...)
+	}
+	order := map[Level]int{Veto: 0, Fault: 1, Soon: 2}
+	sort.SliceStable(rep.Findings, func(i, j int) bool {
+		a, b := rep.Findings[i], rep.Findings[j]
+		if order[a.Level] != order[b.Level] {
+			return order[a.Level] < order[b.Level]
+		}
+		return a.Rule.Code < b.Rule.Code
+	})
+	return rep, nil
+}
+
+// Save stores a report as a run for the history and trend.
+func (s *Service) Save(ctx context.Context, rep *Report) error {
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return errs.Wrap(err, "report")
+	}
+	_, err = s.DB.W.ExecContext(ctx, `INSERT INTO compliance_runs (site_id, ran_at, findings, vetoes, report) VALUES ($1, $2, $3, $4, $5)`,
+		rep.SiteID, rep.RanAt, len(rep.Findings), rep.Vetoes(), string(b))
+	return errs.Wrap(err, "save report")
+}
+
+// Point is one run in the trend.
+type Point struct {
+	RanAt    string
+	Findings int
+	Vetoes   int
+}
+
+// History returns the last n runs of a site, oldest first.
+func (s *Service) History(ctx context.Context, siteID int64, n int) ([]Point, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT ran_at, findings, vetoes FROM compliance_runs WHERE site_id = $1 ORDER BY ran_at DESC, id DESC LIMIT $2`, siteID, n)
+	if err != nil {
+		return nil, errs.Wrap(err, "history")
+	}
+	defer rows.Close()
+	var out []Point
+	for rows.Next() {
+		var p Point
+		if err := rows.Scan(&p.RanAt, &p.Findings, &p.Vetoes); err != nil {
+			return nil, errs.Wrap(err, "history")
+		}
+		out = append([]Point{p}, out...)
+	}
+	return out, rows.Err()
+}
+
+// LastRun returns when the site was last checked (zero if never).
+func (s *Service) LastRun(ctx context.Context, siteID int64) (time.Time, error) {
+	var ran string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT ran_at FROM compliance_runs WHERE site_id = $1 ORDER BY ran_at DESC LIMIT 1`, siteID).Scan(&ran)
+	if err == sql.ErrNoRows {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, errs.Wrap(err, "last run")
+	}
+	return store.ParseTime(ran), nil
+}
+
+func itemLink(id int64) string { return "/admin/items/" + strconv.FormatInt(id, 10) }
+
+func columnLink(id int64) string { return "/admin/columns/" + strconv.FormatInt(id, 10) }
+
+// --- deadlines ---
+
+type deadlineCheck struct{}
+
+func (deadlineCheck) Name() string { return "deadlines" }
+
+// soonDays is how many working days ahead a due date counts as "due soon".
+const soonDays = 3
+
+func (deadlineCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
+	var out []Finding
+	soon := env.Calendar.AddWorkdays(env.Today, soonDays)
+	for _, d := range env.Deadlines {
+		it := env.Facts.ByID[d.ItemID]
+		rule := Rule{Code: "deadline." + d.Rule.Code, Title: d.Rule.Title, Basis: d.Rule.Basis}
+		f := Finding{Rule: rule, Due: d.Due.String()}
+		name := d.Note
+		if it != nil {
+			name = "“" + it.Title + "”"
+			f.Link, f.Department = itemLink(it.ID), it.Department
+		}
+		switch {
+		case d.Rule.Minimum && !d.Met:
+			f.Level = Fault
+			f.Message = fmt.Sprintf("%s征求意见期自 %s 至 %s，不足 %d 日", name, d.Start, d.Done, d.Rule.Days)
+		case d.Rule.Minimum:
+			continue
+		case d.Overdue(env.Today):
+			f.Level = Fault
+			f.Message = fmt.Sprintf("%s已逾期：应于 %s 前完成（%s），至今未完成", name, d.Due, d.Rule.Title)
+			if d.Rule.Code == "interpretation.publish" {
+				f.Message = fmt.Sprintf("政策文件%s于 %s 公开，应于 %s 前发布政策解读，至今没有已发布的解读", name, d.Start, d.Due)
+			}
+		case d.Late():
+			f.Level = Fault
+			f.Message = fmt.Sprintf("%s未按期完成：应于 %s 前，实际 %s（%s）", name, d.Due, d.Done, d.Rule.Title)
+			if d.Rule.Code == "interpretation.publish" {
+				f.Message = fmt.Sprintf("政策文件%s的解读发布过晚：文件 %s 公开，解读应于 %s 前发布，实际 %s 发布", name, d.Start, d.Due, d.Done)
+			}
+		case d.Open && !d.Due.After(soon):
+			f.Level = Soon
+			f.Message = fmt.Sprintf("%s将于 %s 到期（%s）", name, d.Due, d.Rule.Title)
+		default:
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// --- interpretations ---
+
+type interpretationCheck struct{ rep *Report }
+
+func (interpretationCheck) Name() string { return "interpretations" }
+
+var ruleUnlinked = Rule{Code: "interpretation.unlinked", Title: "政策解读应与所解读的政策文件相互关联", Basis: "重点任务第8项（解读与政策文件相互关联）"}
+
+func (c interpretationCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
+	var out []Finding
+	total, covered := 0, 0
+	for _, it := range env.Facts.Items {
+		if it.Status != catalog.StatusPublished {
+			continue
+		}
+		switch {
+		case it.DocType == "policy" && it.Disclosure == "proactive" && (it.Validity == "in_force" || it.Validity == ""):
+			total++
+			for _, id := range env.Facts.InterpretedBy[it.ID] {
+				if in := env.Facts.ByID[id]; in != nil && in.Status == catalog.StatusPublished {
+					covered++
+					break
+				}
+			}
+		case it.Type() != nil && it.Type().Interprets && len(env.Facts.Interprets[it.ID]) == 0:
+			out = append(out, Finding{Rule: ruleUnlinked, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+				Message: fmt.Sprintf("政策解读“%s”没有关联所解读的政策文件", it.Title)})
+		}
+	}
+	c.rep.PolicyDocuments = total
+	if total > 0 {
+		c.rep.InterpretationCoverage = float64(covered) / float64(total)
+	} else {
+		c.rep.InterpretationCoverage = 1
+	}
+	return out, nil
+}
+
+// --- columns ---
+
+type columnCheck struct{}
+
+func (columnCheck) Name() string { return "columns" }
+
+var (
+	ruleStale  = Rule{Code: "column.stale", Title: "栏目应按更新周期更新", Basis: "国办秘函〔2019〕19号 栏目不更新：动态、要闻类 2 周，通知公告、政策文件类 6 个月"}
+	ruleEmpty  = Rule{Code: "column.empty", Title: "不得有空白栏目", Basis: "国办秘函〔2019〕19号 栏目不更新（空白栏目）"}
+	ruleArt20  = Rule{Code: "column.art20_empty", Title: "法定主动公开内容栏目不得为空", Basis: "《政府信息公开条例》第二十条"}
+	ruleHome   = Rule{Code: "site.home_stale", Title: "首页 2 周内应有更新", Basis: "国办秘函〔2019〕19号 单项否决：首页不更新"}
+	ruleVetoCo = Rule{Code: "site.columns_stale", Title: "不更新或空白栏目达到否决线", Basis: "国办秘函〔2019〕19号 单项否决：应更新未更新栏目 ≥ 5 个，或空白栏目 ≥ 5 个"}
+)
+
+// Art20Columns maps the Art. 20 categories a municipal department must
+// publish to the column names sites use for them (REFERENCE §1.3).
+var Art20Columns = []struct {
+	Item  string
+	Names []string
+}{
+	{"（一）行政法规、规章和规范性文件", []string{"政策文件"}},
+	{"（二）机构职能、内设机构、办公地址、负责人", []string{"机构职能", "机构设置", "领导信息"}},
+	{"（三）发展规划、专项规划及相关政策", []string{"计划规划"}},
+	{"（四）统计信息", []string{"统计数据"}},
+	{"（五）行政许可及其他对外管理服务事项", []string{"政务服务事项目录", "办事指南"}},
+	{"（六）行政处罚、行政强制的依据、条件、程序", []string{"行政执法公示"}},
+	{"（七）财政预算、决算信息", []string{"财政预决算"}},
+	{"（九）政府集中采购项目", []string{"政府采购"}},
+}
+
+func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
+	last := map[int64]calendar.Date{}
+	for _, it := range env.Facts.Items {
+		if it.Status == catalog.StatusPublished {
+			if d := date(it.PublishedOn); d.After(last[it.ColumnID]) {
+				last[it.ColumnID] = d
+			}
+		}
+	}
+	var out []Finding
+	stale, empty := 0, 0
+	emptyNames := map[string]bool{}
+	for _, c := range env.Tree.All() {
+		if c.Kind != catalog.KindList || c.Hidden {
+			continue
+		}
+		l, ok := last[c.ID]
+		switch {
+		case !ok:
+			empty++
+			emptyNames[c.Name] = true
+			out = append(out, Finding{Rule: ruleEmpty, Level: Fault, Link: columnLink(c.ID), Message: fmt.Sprintf("栏目“%s”没有任何已发布的信息", c.Name)})
+		case c.UpdateDays > 0 && env.Today.Sub(l) > c.UpdateDays:
+			stale++
+			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID),
+				Message: fmt.Sprintf("栏目“%s”要求每 %d 天更新，最近一次发布是 %s，已 %d 天未更新", c.Name, c.UpdateDays, l, env.Today.Sub(l))})
+		}
+	}
+	for _, a := range Art20Columns {
+		for _, n := range a.Names {
+			if emptyNames[n] {
+				out = append(out, Finding{Rule: ruleArt20, Level: Fault, Message: fmt.Sprintf("法定主动公开内容%s对应的栏目“%s”为空", a.Item, n)})
+			}
+		}
+	}
+	if stale >= 5 || empty >= 5 {
+		out = append(out, Finding{Rule: ruleVetoCo, Level: Veto, Message: fmt.Sprintf("应更新未更新的栏目 %d 个、空白栏目 %d 个", stale, empty)})
+	}
+	// The home page lists the site's home columns; it must show something new within 2 weeks.
+	var newest calendar.Date
+	for _, slug := range env.Facts.Site.Settings.HomeColumns {
+		if c := env.Tree.BySlug[slug]; c != nil {
+			for _, id := range subtree(c) {
+				if last[id].After(newest) {
+					newest = last[id]
+				}
+			}
+		}
+	}
+	if newest.IsZero() || env.Today.Sub(newest) > 14 {
+		msg := "首页没有任何信息"
+		if !newest.IsZero() {
+			msg = fmt.Sprintf("首页最近一条信息发布于 %s，已 %d 天没有更新", newest, env.Today.Sub(newest))
+		}
+		out = append(out, Finding{Rule: ruleHome, Level: Veto, Link: "/admin/settings", Message: msg})
+	}
+	return out, nil
+}
+
+func subtree(c *catalog.Column) []int64 {
+	ids := []int64{c.ID}
+	for _, ch := range c.Children {
+		ids = append(ids, subtree(ch)...)
+	}
+	return ids
+}
+
+func date(s string) calendar.Date {
+	d, err := calendar.Parse(s)
+	if err != nil {
+		return calendar.Date{}
+	}
+	return d
+}
+
+// --- content ---
+
+type contentCheck struct{}
+
+func (contentCheck) Name() string { return "content" }
+
+var (
+	ruleBroken    = Rule{Code: "content.broken_link", Title: "页面中不得有无法访问的链接", Basis: "国办秘函〔2019〕19号 扣分项：链接不可用"}
+	ruleWithdrawn = Rule{Code: "content.withdrawn_link", Title: "不得链接已撤回的信息", Basis: "国办秘函〔2019〕19号 扣分项：链接不可用"}
+	ruleAlt       = Rule{Code: "content.img_alt", Title: "图片应有替代文本", Basis: "GB/T 37668-2019 非文本内容应提供替代文本"}
+)
+
+func (contentCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
+	var out []Finding
+	for _, it := range env.Facts.Items {
+		if it.Status != catalog.StatusPublished {
+			continue
+		}
+		for _, l := range sanitize.Links(it.Body) {
+			if l.Tag == "img" && !l.HasAlt {
+				out = append(out, Finding{Rule: ruleAlt, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+					Message: fmt.Sprintf("“%s”正文中的图片 %s 没有替代文本（alt）", it.Title, l.URL)})
+			}
+			bad, withdrawn := env.internalLink(l.URL)
+			switch {
+			case withdrawn:
+				out = append(out, Finding{Rule: ruleWithdrawn, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+					Message: fmt.Sprintf("“%s”正文链接到已撤回的信息 %s", it.Title, l.URL)})
+			case bad:
+				out = append(out, Finding{Rule: ruleBroken, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+					Message: fmt.Sprintf("“%s”正文中的链接 %s 无法访问", it.Title, l.URL)})
+			}
+		}
+	}
+	return out, nil
+}
+
+// internalLink checks a link to this site's own pages; links elsewhere are
+// not followed here.
+func (env *Env) internalLink(u string) (broken, withdrawn bool) {
+	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+		return false, false
+	}
+	path, _, _ := strings.Cut(u, "?")
+	path, _, _ = strings.Cut(path, "#")
+	switch {
+	case strings.HasPrefix(path, "/items/"):
+		rest := strings.TrimPrefix(path, "/items/")
+		id, err := strconv.ParseInt(strings.SplitN(rest, "/", 2)[0], 10, 64)
+		if err != nil {
+			return true, false
+		}
+		it := env.Facts.ByID[id]
+		if it == nil {
+			// Withdrawn items are not among the facts; tell them apart from missing ones.
+			return !env.withdrawn(id), env.withdrawn(id)
+		}
+		return it.Status != catalog.StatusPublished, false
+	case strings.HasPrefix(path, "/columns/"):
+		slug := strings.SplitN(strings.TrimPrefix(path, "/columns/"), "/", 2)[0]
+		c := env.Tree.BySlug[slug]
+		return c == nil || c.Hidden, false
+	}
+	return false, false
+}
+
+func (env *Env) withdrawn(id int64) bool { return env.Facts.Withdrawn[id] }

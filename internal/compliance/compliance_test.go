@@ -1,0 +1,185 @@
+package compliance
+
+import (
+	"context"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/deadline"
+	"gongkai/internal/demo"
+	"gongkai/internal/secure"
+	"gongkai/internal/store"
+	"gongkai/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	secure.PasswordParams = secure.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	os.Exit(m.Run())
+}
+
+type fixture struct {
+	db   *store.DB
+	cat  *catalog.Service
+	au   *auth.Service
+	svc  *Service
+	site *catalog.Site
+}
+
+func newFixture(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	cat := &catalog.Service{DB: db}
+	au := auth.NewService(db)
+	site, err := demo.Load(context.Background(), cat, au, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dl := &deadline.Service{DB: db, Catalog: cat, Calendar: &calendar.Versions{DB: db}}
+	return &fixture{db: db, cat: cat, au: au, site: site, svc: &Service{DB: db, Catalog: cat, Deadlines: dl}}
+}
+
+func codes(rep *Report) []string {
+	var out []string
+	for _, f := range rep.Findings {
+		out = append(out, f.Rule.Code)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestDemoLapses: the demo site's self-inspection reports exactly its three
+// planted lapses, and fixing one in the back office removes it.
+func TestDemoLapses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		rep, err := f.svc.Run(ctx, f.site.ID, calendar.Today())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"column.stale", "deadline.interpretation.publish", "deadline.interpretation.publish"}
+		if got := codes(rep); strings.Join(got, ",") != strings.Join(want, ",") {
+			for _, x := range rep.Findings {
+				t.Logf("%s %s: %s", x.Level, x.Rule.Code, x.Message)
+			}
+			t.Fatalf("findings %v, want %v", got, want)
+		}
+		all := ""
+		for _, x := range rep.Findings {
+			all += x.Message + "\n"
+			if x.Link == "" || x.Rule.Basis == "" {
+				t.Errorf("finding without link or basis: %+v", x)
+			}
+		}
+		for _, w := range []string{"统计数据", "公共法律服务事项清单管理办法", "至今没有已发布的解读", "行政执法案卷评查", "解读发布过晚"} {
+			if !strings.Contains(all, w) {
+				t.Errorf("findings lack %q:\n%s", w, all)
+			}
+		}
+		if rep.Vetoes() != 0 {
+			t.Errorf("vetoes: %d", rep.Vetoes())
+		}
+		// 4 in-force policy documents... the trial measures are repealed: 3 count, 2 covered.
+		if rep.PolicyDocuments != 3 || rep.InterpretationCoverage < 0.66 || rep.InterpretationCoverage > 0.67 {
+			t.Errorf("coverage %.2f of %d", rep.InterpretationCoverage, rep.PolicyDocuments)
+		}
+		if err := f.svc.Save(ctx, rep); err != nil {
+			t.Fatal(err)
+		}
+
+		// Fix the stale column: the 法制科 editor publishes this quarter's statistics via the office.
+		office, _ := f.au.UserByName(ctx, "office")
+		tree, _ := f.cat.Tree(ctx, f.site.ID)
+		dept, _ := f.cat.DepartmentByRef(ctx, "zfk")
+		it, err := f.cat.Create(ctx, office, f.site.ID, catalog.Input{DocType: "statistics", ColumnID: tree.BySlug["tjsj"].ID, DepartmentID: dept.ID,
+			Title: "2026年前三季度全市司法行政业务数据", Disclosure: "proactive", Fields: map[string]string{"period": "2026年1—9月"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.cat.Submit(ctx, office, f.site.ID, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.cat.Publish(ctx, office, f.site.ID, it.ID, timeZero); err != nil {
+			t.Fatal(err)
+		}
+		rep2, err := f.svc.Run(ctx, f.site.ID, calendar.Today())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(rep2); strings.Join(got, ",") != strings.Join(want[1:], ",") {
+			t.Errorf("after fixing: %v", got)
+		}
+		if err := f.svc.Save(ctx, rep2); err != nil {
+			t.Fatal(err)
+		}
+		h, err := f.svc.History(ctx, f.site.ID, 10)
+		if err != nil || len(h) != 2 || h[0].Findings != 3 || h[1].Findings != 2 {
+			t.Errorf("history %+v %v", h, err)
+		}
+	})
+}
+
+func TestColumnAndContentChecks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		admin, _ := f.au.UserByName(ctx, "admin")
+		// Five new empty columns reach the veto line (≥ 5 empty columns).
+		tree, _ := f.cat.Tree(ctx, f.site.ID)
+		parent := tree.BySlug["fdzdgk"].ID
+		for i, slug := range []string{"e1", "e2", "e3", "e4", "e5"} {
+			c := &catalog.Column{SiteID: f.site.ID, ParentID: parent, Slug: slug, Name: "空栏目" + slug, Kind: catalog.KindList, DocTypes: []string{"general"}, Sort: 100 + i}
+			if err := f.cat.SaveColumn(ctx, admin, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A published body with a broken internal link, a link to a withdrawn
+		// item and an image without alt text.
+		tree, _ = f.cat.Tree(ctx, f.site.ID)
+		dept, _ := f.cat.DepartmentByRef(ctx, "bgs")
+		mk := func(title, body string) *catalog.Item {
+			it, err := f.cat.Create(ctx, admin, f.site.ID, catalog.Input{DocType: "general", ColumnID: tree.BySlug["qzqd"].ID, DepartmentID: dept.ID,
+				Title: title, Disclosure: "proactive", Body: body})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.cat.Submit(ctx, admin, f.site.ID, it.ID)
+			if it, err = f.cat.Publish(ctx, admin, f.site.ID, it.ID, timeZero); err != nil {
+				t.Fatal(err)
+			}
+			return it
+		}
+		gone := mk("将被撤回的信息", "<p>x</p>")
+		if _, err := f.cat.Withdraw(ctx, admin, f.site.ID, gone.ID, "内容有误"); err != nil {
+			t.Fatal(err)
+		}
+		mk("链接检查", `<p><a href="/items/999999">不存在</a> <a href="/items/`+itoa(gone.ID)+`">已撤回</a> <a href="/columns/nope">无栏目</a> <a href="https://www.gov.cn/">外部</a> <img src="/x.png"></p>`)
+		rep, err := f.svc.Run(ctx, f.site.ID, calendar.Today())
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := map[string]int{}
+		for _, x := range rep.Findings {
+			count[x.Rule.Code]++
+		}
+		wants := map[string]int{"column.empty": 5, "site.columns_stale": 1, "content.broken_link": 2, "content.withdrawn_link": 1, "content.img_alt": 1}
+		for code, n := range wants {
+			if count[code] != n {
+				t.Errorf("%s: %d findings, want %d", code, count[code], n)
+			}
+		}
+		if rep.Vetoes() != 1 {
+			t.Errorf("vetoes %d, want 1", rep.Vetoes())
+		}
+	})
+}
+
+var timeZero time.Time
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

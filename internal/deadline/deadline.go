@@ -1,0 +1,427 @@
+// Package deadline holds the statutory and local deadline rules of the
+// disclosure catalogue and evaluates them for items: each due date says how
+// it was computed and which calendar version computed it. Due dates are
+// pinned in the database, so a later calendar correction does not move a
+// date silently; Recompute moves them on purpose.
+package deadline
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+	"gongkai/internal/store"
+)
+
+// Unit is how a rule counts.
+type Unit string
+
+const (
+	Workdays     Unit = "workdays"      // the N-th working day after the start
+	CalendarDays Unit = "calendar_days" // N days, moved off a non-working last day
+	FixedDate    Unit = "fixed"         // a date of the year (the annual report)
+)
+
+// Rule is one deadline with its legal or local source.
+type Rule struct {
+	Code  string
+	Title string
+	// Basis cites the rule's source.
+	Basis string
+	Unit  Unit
+	// Days is the default period; sites may override it (Settings.DeadlineDays).
+	Days int
+	// Minimum marks rules that set a shortest period (consultations) rather than a latest date.
+	Minimum bool
+}
+
+// Rules are the deadline rules, defaulting to the seed's.
+var Rules = []Rule{
+	{Code: "policy.publish", Title: "政策文件印发后 7 日内公开", Unit: CalendarDays, Days: 7,
+		Basis: "临沂市司法局2021年政务公开重点任务第4项（“谁起草，谁公开”，印发后7日内公开至“政策文件”专栏）"},
+	{Code: "interpretation.publish", Title: "政策文件公开后 3 个工作日内发布解读", Unit: Workdays, Days: 3,
+		Basis: "重点任务第4、8项（政策解读“三同步”，文件发布3个工作日内发布解读并相互关联）"},
+	{Code: "proactive.publish", Title: "主动公开信息自形成之日起 20 个工作日内公开", Unit: Workdays, Days: 20,
+		Basis: "《中华人民共和国政府信息公开条例》第二十六条"},
+	{Code: "consultation.open", Title: "征求意见期限不少于 30 日", Unit: CalendarDays, Days: catalog.MinConsultationDays, Minimum: true,
+		Basis: "重点任务第2项；《重大行政决策程序暂行条例》第十四条"},
+	{Code: "consultation.feedback", Title: "征求意见结束后公开意见收集和采纳情况", Unit: Workdays, Days: 20,
+		Basis: "重点任务第2项（及时反馈意见采纳情况和未予采纳理由）；期限按《政府信息公开条例》第二十六条计"},
+	{Code: "annual_report.publish", Title: "每年 1 月 31 日前公布上一年度政府信息公开工作年度报告", Unit: FixedDate,
+		Basis: "《中华人民共和国政府信息公开条例》第四十九条"},
+}
+
+// RuleByCode returns the rule with code, or nil.
+func RuleByCode(code string) *Rule {
+	for i := range Rules {
+		if Rules[i].Code == code {
+			return &Rules[i]
+		}
+	}
+	return nil
+}
+
+// days returns the rule's period on a site.
+func (r *Rule) days(st catalog.Settings) int {
+	if n, ok := st.DeadlineDays[r.Code]; ok && n > 0 {
+		return n
+	}
+	return r.Days
+}
+
+// Deadline is one rule applied to one item.
+type Deadline struct {
+	Rule   *Rule
+	ItemID int64
+	// Subject names what the deadline is about when it is not the item itself
+	// (the policy document an interpretation belongs to).
+	Subject *catalog.Item
+	Start   calendar.Date
+	Due     calendar.Date
+	// Done is when the duty was fulfilled (zero while open).
+	Done calendar.Date
+	// Met: done on time (or, for minimum periods, long enough).
+	Met bool
+	// Open: not yet done.
+	Open bool
+	// Version is the calendar version that computed Due.
+	Version string
+	// Current reports whether Version is the calendar in force.
+	Current     bool
+	Explanation calendar.Explanation
+	// Note adds a sentence about the item's state.
+	Note string
+}
+
+// Overdue reports whether the duty is still open after its due date.
+func (d *Deadline) Overdue(today calendar.Date) bool { return d.Open && today.After(d.Due) }
+
+// Late reports whether the duty was done after its due date.
+func (d *Deadline) Late() bool { return !d.Open && !d.Met }
+
+// Service evaluates deadlines for a site.
+type Service struct {
+	DB       *store.DB
+	Catalog  *catalog.Service
+	Calendar *calendar.Versions
+}
+
+func date(s string) calendar.Date {
+	d, err := calendar.Parse(s)
+	if err != nil {
+		return calendar.Date{}
+	}
+	return d
+}
+
+// Facts are the items and links the rules read, loaded once per evaluation.
+type Facts struct {
+	Site  *catalog.Site
+	Items []*catalog.Item
+	ByID  map[int64]*catalog.Item
+	// Interprets maps an interpretation to the documents it explains.
+	Interprets map[int64][]int64
+	// InterpretedBy maps a document to its interpretations.
+	InterpretedBy map[int64][]int64
+	// Withdrawn holds the ids of withdrawn items (not in Items).
+	Withdrawn map[int64]bool
+	Today     calendar.Date
+}
+
+// LoadFacts reads what the rules need for a site.
+func (s *Service) LoadFacts(ctx context.Context, siteID int64, today calendar.Date) (*Facts, error) {
+	site, err := s.Catalog.Site(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.Catalog.AllItems(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	links, err := s.Catalog.InterpretLinks(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	withdrawn, err := s.Catalog.WithdrawnIDs(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	f := &Facts{Site: site, Items: items, Withdrawn: withdrawn, ByID: map[int64]*catalog.Item{}, Interprets: links, InterpretedBy: map[int64][]int64{}, Today: today}
+	for _, it := range items {
+		f.ByID[it.ID] = it
+	}
+	for from, tos := range links {
+		for _, to := range tos {
+			f.InterpretedBy[to] = append(f.InterpretedBy[to], from)
+		}
+	}
+	return f, nil
+}
+
+// pin is a stored due date.
+type pin struct{ start, due, version string }
+
+func (s *Service) pins(ctx context.Context, siteID int64) (map[string]pin, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT d.item_id, d.rule, d.start_on, d.due_on, d.calendar_version FROM deadlines d
+		JOIN items i ON i.id = d.item_id WHERE i.site_id = $1`, siteID)
+	if err != nil {
+		return nil, errs.Wrap(err, "deadlines")
+	}
+	defer rows.Close()
+	out := map[string]pin{}
+	for rows.Next() {
+		var id int64
+		var rule string
+		var p pin
+		if err := rows.Scan(&id, &rule, &p.start, &p.due, &p.version); err != nil {
+			return nil, errs.Wrap(err, "deadlines")
+		}
+		out[pinKey(id, rule)] = p
+	}
+	return out, rows.Err()
+}
+
+func pinKey(id int64, rule string) string { return strconv.FormatInt(id, 10) + "/" + rule }
+
+// Evaluate applies every rule to every item of the site. Due dates already
+// pinned keep their calendar version; new ones are computed with the
+// calendar in force and pinned.
+func (s *Service) Evaluate(ctx context.Context, f *Facts) ([]*Deadline, error) {
+	cur, err := s.Calendar.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pins, err := s.pins(ctx, f.Site.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Deadline
+	var newPins []*Deadline
+	compute := func(d *Deadline, key int64) error {
+		r := d.Rule
+		if p, ok := pins[pinKey(key, r.Code)]; ok && p.start == d.Start.String() {
+			c, err := s.Calendar.Get(ctx, p.version)
+			if err != nil {
+				c = cur // the version was lost: explain with the current one
+			}
+			d.Due, d.Version = date(p.due), p.version
+			d.Explanation = explain(c, r, d.Start, r.days(f.Site.Settings))
+			d.Current = p.version == cur.Version()
+			return nil
+		}
+		d.Explanation = explain(cur, r, d.Start, r.days(f.Site.Settings))
+		d.Due, d.Version, d.Current = d.Explanation.End, cur.Version(), true
+		d.ItemID = key
+		newPins = append(newPins, d)
+		return nil
+	}
+	for _, it := range f.Items {
+		for _, d := range itemDeadlines(f, it) {
+			if d.Rule.Unit != FixedDate {
+				if err := compute(d, d.ItemID); err != nil {
+					return nil, err
+				}
+			}
+			finish(d)
+			out = append(out, d)
+		}
+	}
+	if d := annualReportDue(f); d != nil {
+		out = append(out, d)
+	}
+	if err := s.savePins(ctx, newPins); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+	return out, nil
+}
+
+func explain(c *calendar.Calendar, r *Rule, start calendar.Date, n int) calendar.Explanation {
+	if r.Minimum {
+		// A shortest period is counted in plain days and never moved.
+		end := start.AddDays(n)
+		return calendar.Explanation{Start: start, End: end, N: n, Basis: r.Basis, Version: c.Version(),
+			Summary: fmt.Sprintf("自 %s 起算不少于 %d 日，截止日期不得早于 %s（最短期限按日历日计算，不因节假日调整）。", start, n, end)}
+	}
+	if r.Unit == Workdays {
+		e := c.ExplainAddWorkdays(start, n)
+		e.Basis = r.Basis + "。计算方法：起算当日不计入（《民法典》第二百零一条）；周末和节假日不计入，调休上班日计入。"
+		return e
+	}
+	e := c.ExplainAddDays(start, n)
+	e.Basis = r.Basis + "。计算方法：" + calendar.BasisCalendarDays
+	return e
+}
+
+// finish sets Met from Done and Due.
+func finish(d *Deadline) {
+	switch {
+	case d.Rule.Minimum:
+		// Open until closing; met when the period is long enough.
+		d.Met = !d.Done.Before(d.Due)
+	case d.Done.IsZero():
+		d.Open = true
+	default:
+		d.Met = !d.Done.After(d.Due)
+	}
+}
+
+func (s *Service) savePins(ctx context.Context, ds []*Deadline) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		for _, d := range ds {
+			_, err := tx.ExecContext(ctx, `INSERT INTO deadlines (item_id, rule, start_on, due_on, calendar_version, computed_at) VALUES ($1, $2, $3, $4, $5, $6)
+				ON CONFLICT (item_id, rule) DO UPDATE SET start_on = $3, due_on = $4, calendar_version = $5, computed_at = $6`,
+				d.ItemID, d.Rule.Code, d.Start.String(), d.Due.String(), d.Version, store.Now())
+			if err != nil {
+				return errs.Wrap(err, "pin deadline")
+			}
+		}
+		return nil
+	})
+}
+
+// itemDeadlines lists the rules that apply to it, with start and done dates.
+func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
+	if it.Disclosure != "proactive" {
+		return nil
+	}
+	published := it.Status == catalog.StatusPublished
+	done := func() calendar.Date {
+		if published {
+			return date(it.PublishedOn)
+		}
+		return calendar.Date{}
+	}
+	var out []*Deadline
+	switch it.DocType {
+	case "policy":
+		if w := date(it.WrittenOn); !w.IsZero() {
+			out = append(out, &Deadline{Rule: RuleByCode("policy.publish"), ItemID: it.ID, Start: w, Done: done()})
+		}
+		// Interpretation duty: only for published documents still in force.
+		if published && (it.Validity == "in_force" || it.Validity == "") {
+			d := &Deadline{Rule: RuleByCode("interpretation.publish"), ItemID: it.ID, Start: date(it.PublishedOn)}
+			for _, id := range f.InterpretedBy[it.ID] {
+				if in := f.ByID[id]; in != nil && in.Status == catalog.StatusPublished {
+					if p := date(in.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
+						d.Done = p
+					}
+				}
+			}
+			out = append(out, d)
+		}
+	case "consultation":
+		o, c := date(it.Fields["opens_on"]), date(it.Fields["closes_on"])
+		if !o.IsZero() && !c.IsZero() {
+			out = append(out, &Deadline{Rule: RuleByCode("consultation.open"), ItemID: it.ID, Start: o, Done: c})
+			if published && f.Today.After(c) || it.Fields["feedback_on"] != "" {
+				fb := calendar.Date{}
+				if it.Fields["feedback"] != "" {
+					fb = date(it.Fields["feedback_on"])
+				}
+				out = append(out, &Deadline{Rule: RuleByCode("consultation.feedback"), ItemID: it.ID, Start: c, Done: fb})
+			}
+		}
+	default:
+		if w := date(it.WrittenOn); !w.IsZero() {
+			out = append(out, &Deadline{Rule: RuleByCode("proactive.publish"), ItemID: it.ID, Start: w, Done: done()})
+		}
+	}
+	return out
+}
+
+// annualReportDue is the duty to publish last year's report by 31 January
+// (条例第四十九条). It is open when no published annual report of that
+// year exists.
+func annualReportDue(f *Facts) *Deadline {
+	year := f.Today.Year - 1
+	due := calendar.Date{Year: f.Today.Year, Month: 1, Day: 31}
+	d := &Deadline{Rule: RuleByCode("annual_report.publish"), Start: calendar.Date{Year: year, Month: 12, Day: 31}, Due: due, Current: true,
+		Note: fmt.Sprintf("%d 年度报告", year)}
+	d.Explanation = calendar.Explanation{Start: d.Start, End: due, Basis: d.Rule.Basis,
+		Summary: fmt.Sprintf("%d 年度政府信息公开工作年度报告应于 %s 前公布（固定日期，不顺延）。", year, due)}
+	for _, it := range f.Items {
+		if it.DocType == "annual_report" && it.Status == catalog.StatusPublished && it.Fields["report_year"] == strconv.Itoa(year) {
+			d.ItemID = it.ID
+			if p := date(it.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
+				d.Done = p
+			}
+		}
+	}
+	finish(d)
+	return d
+}
+
+// ForItem returns the deadlines concerning one item: its own, and for an
+// interpretation the interpretation duty of the documents it explains.
+func (s *Service) ForItem(ctx context.Context, siteID, itemID int64, today calendar.Date) ([]*Deadline, error) {
+	f, err := s.LoadFacts(ctx, siteID, today)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Evaluate(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	mine := map[int64]bool{itemID: true}
+	for _, to := range f.Interprets[itemID] {
+		mine[to] = true
+	}
+	var out []*Deadline
+	for _, d := range all {
+		if d.ItemID != 0 && mine[d.ItemID] && (d.ItemID == itemID || d.Rule.Code == "interpretation.publish") {
+			if d.ItemID != itemID {
+				d.Subject = f.ByID[d.ItemID]
+			}
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// Recompute drops the pinned due dates of a site (or of one item) so they
+// are computed again with the calendar in force. It is audited.
+func (s *Service) Recompute(ctx context.Context, actor *auth.User, siteID, itemID int64) (int64, error) {
+	if actor != nil && !actor.CanPublish() {
+		return 0, errs.E(errs.Forbidden, "只有政务公开办公室可以重新计算期限")
+	}
+	var n int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		q := `DELETE FROM deadlines WHERE item_id IN (SELECT id FROM items WHERE site_id = $1)`
+		args := []any{siteID}
+		if itemID != 0 {
+			q += ` AND item_id = $2`
+			args = append(args, itemID)
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return errs.Wrap(err, "recompute deadlines")
+		}
+		n, _ = res.RowsAffected()
+		target := fmt.Sprintf("site:%d", siteID)
+		if itemID != 0 {
+			target = fmt.Sprintf("item:%d", itemID)
+		}
+		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "deadline.recompute", Target: target,
+			After: map[string]any{"dropped": n}})
+	})
+	if err != nil {
+		return 0, err
+	}
+	// Pin again at once with the calendar in force.
+	f, err := s.LoadFacts(ctx, siteID, calendar.Today())
+	if err != nil {
+		return n, err
+	}
+	_, err = s.Evaluate(ctx, f)
+	return n, err
+}
