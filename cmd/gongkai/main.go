@@ -42,7 +42,8 @@ const usage = `gongkai — 政务公开平台
   token create  为用户创建 API 访问令牌：--user N
   backup     备份数据库和附件：--out FILE
   restore    从备份恢复：gongkai restore FILE（须先停止服务）
-  workdays   工作日计算：add / days / between / is / explain
+  check      政务公开自查：[--json] [--site 站点代码] [--today 日期]；有单项否决问题时退出码为 1
+  workdays   工作日计算：add / days / between / is / explain；import FILE 导入节假日安排
   version    显示版本
 
 每个命令都接受 --data DIR（默认 ./data，或环境变量 GONGKAI_DATA）和
@@ -69,6 +70,8 @@ func main() {
 		err = runBackup(args)
 	case "restore":
 		err = runRestore(args)
+	case "check":
+		err = runCheck(args)
 	case "workdays":
 		os.Exit(runWorkdays(args))
 	case "version", "--version", "-v":
@@ -80,7 +83,7 @@ func main() {
 		os.Exit(2)
 	}
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		if !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errVeto) {
 			fmt.Fprintln(os.Stderr, "错误：", errs.MessageOrText(err))
 		}
 		os.Exit(1)

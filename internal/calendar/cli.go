@@ -28,7 +28,11 @@ const cliUsage = `用法：gongkai workdays [--calendar 文件] <命令> [参数
 
 // CLI runs the workdays subcommand with args (after "workdays") and returns
 // its exit status: 0 on success, 1 when `is` finds a day off, 2 on bad input.
-func CLI(args []string, stdout, stderr io.Writer) int {
+func CLI(args []string, stdout, stderr io.Writer) int { return CLIWith(Default(), args, stdout, stderr) }
+
+// CLIWith is CLI over base, the calendar in force (the embedded one, or the
+// newest imported into the database).
+func CLIWith(base *Calendar, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("workdays", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, cliUsage) }
@@ -51,7 +55,7 @@ func CLI(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
-	cal := Default()
+	cal := base
 	if *file != "" {
 		data, err := os.ReadFile(*file)
 		if err != nil {

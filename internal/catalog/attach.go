@@ -31,6 +31,12 @@ const MaxAttachments = 20
 func (s *Service) Attach(ctx context.Context, actor *auth.User, siteID, itemID int64, a *Attachment) error {
 	var public bool
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// Lock the item row first (a no-op write; SQLite writers are already
+		// serialised) so that concurrent uploads on PostgreSQL count the files
+		// one after another and cannot pass MaxAttachments together.
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET updated_at = updated_at WHERE id = $1 AND site_id = $2`, itemID, siteID); err != nil {
+			return errs.Wrap(err, "lock item")
+		}
 		it, err := s.item(ctx, tx, siteID, itemID)
 		if err != nil {
 			return err

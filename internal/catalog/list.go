@@ -92,7 +92,9 @@ func (f *Filter) where() (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"
-		add(`(i.title LIKE ? ESCAPE '\' OR i.doc_no LIKE ? ESCAPE '\' OR i.index_no = ?)`, like, like, q)
+		// LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's
+		// does not, and both engines must answer alike (政务APP, PPP项目).
+		add(`(LOWER(i.title) LIKE LOWER(?) ESCAPE '\' OR LOWER(i.doc_no) LIKE LOWER(?) ESCAPE '\' OR i.index_no = ?)`, like, like, q)
 	}
 	return strings.Join(w, " AND "), args
 }

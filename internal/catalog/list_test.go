@@ -34,7 +34,7 @@ func listFixture(f *fixture) map[string]*catalog.Item {
 	in.PublishedOn, in.Fields["form"] = "2022-01-01", "图解"
 	pub("chartD", in)
 
-	for key, title := range map[string]string{"pct": "完成率100%以上", "nopct": "完成率1000以上", "under": "a_b计划", "nounder": "axb计划"} {
+	for key, title := range map[string]string{"pct": "完成率100%以上", "nopct": "完成率1000以上", "under": "a_b计划", "nounder": "axb计划", "app": "“爱山东”政务APP上线"} {
 		in = f.dated(title, "2021-02-01", f.fzk)
 		pub(key, in)
 	}
@@ -98,6 +98,7 @@ func TestListFilters(t *testing.T) {
 			{"query index number", catalog.Filter{Query: items["newsH"].IndexNo}, keys("newsH")},
 			{"query percent is literal", catalog.Filter{Query: "100%"}, keys("pct")},
 			{"query underscore is literal", catalog.Filter{Query: "a_b"}, keys("under")},
+			{"query ignores ASCII case", catalog.Filter{Query: "app"}, keys("app")},
 			{"query backslash", catalog.Filter{Query: `\`}, nil},
 			{"query no match", catalog.Filter{Query: "不存在的词"}, nil},
 			{"index number", catalog.Filter{IndexNo: items["policyB"].IndexNo}, keys("policyB")},

@@ -14,6 +14,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
+	"gongkai/internal/secure"
 )
 
 //go:embed seed.txt
@@ -116,9 +117,13 @@ func Load(ctx context.Context, cat *catalog.Service, au *auth.Service, host stri
 		depts[d.Abbr] = d.ID
 	}
 	var admin *auth.User
+	hash, err := secure.HashPassword(Password)
+	if err != nil {
+		return nil, err
+	}
 	for _, u := range Users {
 		created, err := au.CreateUser(ctx, nil, auth.NewUser{SiteID: site.ID, Name: u.Name, DisplayName: u.Display, Role: u.Role,
-			DepartmentID: depts[u.Dept], Password: Password})
+			DepartmentID: depts[u.Dept], PasswordHash: hash})
 		if err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", u.Name, err)
 		}

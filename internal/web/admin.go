@@ -12,7 +12,9 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
+	"gongkai/internal/deadline"
 	"gongkai/internal/errs"
 )
 
@@ -54,6 +56,8 @@ type adminPage struct {
 	Actions     itemActions
 	Settings    *catalog.Settings
 	MaxUpload   int64
+	Deadlines   []*deadline.Deadline
+	Today       calendar.Date
 }
 
 type itemActions struct {
@@ -118,6 +122,7 @@ func (s *Server) adminPage(r *http.Request, title string) *adminPage {
 var flashes = map[string]string{
 	"created": "已保存为草稿。", "saved": "已保存。", "submitted": "已提交审核。", "returned": "已退回起草科室。", "approved": "已审核通过，等待发布。",
 	"published": "已发布。", "scheduled": "已设置定时发布。", "withdrawn": "已撤回。", "attached": "附件已上传。", "detached": "附件已删除。",
+	"checked": "自查已完成并记入历史。", "imported": "节假日安排已导入；此前计算的期限保持原版本。", "recomputed": "期限已按现行节假日安排重新计算。",
 	"user": "用户已保存。", "password": "密码已重置，该用户需重新登录。", "department": "科室已添加。", "column": "栏目已保存。", "deleted": "已删除。",
 }
 
@@ -429,7 +434,10 @@ func (s *Server) showItemWith(w http.ResponseWriter, r *http.Request, p *adminPa
 	if p.Events, err = s.Catalog.Events(ctx, it.ID); err == nil {
 		if p.Revisions, err = s.Catalog.Revisions(ctx, it.ID); err == nil {
 			if p.Attach, err = s.Catalog.Attachments(ctx, it.ID); err == nil {
-				p.Related, err = s.Catalog.Related(ctx, it, false)
+				if p.Related, err = s.Catalog.Related(ctx, it, false); err == nil {
+					p.Today = calendar.Today()
+					p.Deadlines, err = s.Deadlines.ForItem(ctx, p.Site.ID, it.ID, p.Today)
+				}
 			}
 		}
 	}

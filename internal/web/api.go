@@ -93,6 +93,9 @@ type apiError struct {
 
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logErr(r, err)
+	if errs.CodeOf(err) == errs.Unauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gongkai"`)
+	}
 	writeJSON(w, statusOf(err), apiErrorBody{apiError{Code: errs.CodeOf(err), Message: errs.MessageOf(err), Fields: errs.FieldsOf(err)}})
 }
 
@@ -247,7 +250,7 @@ func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) {
 	}
 	items := make([]apiItem, 0, len(res.Items))
 	for _, it := range res.Items {
-		if u != nil && !it.Public() && u.Role == auth.Editor && !u.CanEditDepartment(it.DepartmentID) {
+		if !it.Public() && (u == nil || !u.CanEditDepartment(it.DepartmentID) && !u.CanReviewDepartment(it.DepartmentID)) {
 			continue
 		}
 		items = append(items, toAPI(it, u != nil))

@@ -52,6 +52,8 @@ func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request, s *Server) {
 	h.Set("ETag", p.etag)
 	h.Set("Last-Modified", p.modified.Format(http.TimeFormat))
 	h.Set("Cache-Control", "public, max-age=0, must-revalidate")
+	// The display-preferences cookie selects the variant (prefs.go).
+	h.Set("Vary", "Cookie")
 	if p.status == http.StatusOK {
 		if inm := r.Header.Get("If-None-Match"); inm != "" {
 			if inm == p.etag || inm == "*" {

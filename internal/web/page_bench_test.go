@@ -87,7 +87,7 @@ func benchPageOn(b *testing.B, srv *Server, path string, uncached bool) {
 	h := srv.Handler()
 	r := benchRequest(path)
 	w := serveOnce(b, h, r, http.StatusOK) // warms the site state and the cache
-	size := w.Body.Len() + 64 // the click count may gain digits
+	size := w.Body.Len() + 64              // the click count may gain digits
 	b.SetBytes(int64(w.Body.Len()))
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -41,6 +41,18 @@ type publicPage struct {
 	ListCols   []catalog.Field
 	Query      string
 	Today      string
+
+	// Prefs are the visitor's display preferences (prefs.go), applied on
+	// the server; Here is this page's path, where the toolbar's and the
+	// elderly-mode buttons return to; ReturnTo is where the /a11y form does.
+	Prefs    prefs
+	Here     string
+	ReturnTo string
+	// Form and Errors serve the /a11y settings form and the search form:
+	// Errors maps a field name to its message.
+	Form        prefs
+	Errors      map[string]string
+	PrefsFields []prefsField
 }
 
 type homeSection struct {
@@ -70,7 +82,7 @@ type facetFilter struct {
 
 func (s *Server) page(r *http.Request, title string) *publicPage {
 	st := siteOf(r)
-	return &publicPage{Site: st.Site, Tree: st.Tree, Title: title, URL: r.URL, Today: catalog.Today()}
+	return &publicPage{Site: st.Site, Tree: st.Tree, Title: title, URL: r.URL, Today: catalog.Today(), Prefs: prefsOf(r), Here: r.URL.RequestURI()}
 }
 
 // cached serves a public page from the render cache, rendering it with fill
@@ -78,6 +90,12 @@ func (s *Server) page(r *http.Request, title string) *publicPage {
 // the page shows (0 for none).
 func (s *Server) cached(w http.ResponseWriter, r *http.Request, fill func() (tmpl string, data *publicPage, err error)) {
 	key := r.Host + " " + r.URL.RequestURI()
+	// Each combination of display preferences is its own rendering (and so
+	// its own ETag); the canonical encoding keeps the variants few. Without
+	// the cookie the key is as before.
+	if v := prefsOf(r).encode(); v != "" {
+		key += " " + v
+	}
 	if p := s.cache.get(key); p != nil {
 		p.serve(w, r, s)
 		return
@@ -416,13 +434,33 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// searchMaxRunes is the longest query accepted (the fields' maxlength).
+const searchMaxRunes = 100
+
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	if len([]rune(q)) > 100 {
-		q = string([]rune(q)[:100])
+	raw, asked := r.URL.Query()["q"]
+	q := ""
+	if asked {
+		q = strings.TrimSpace(raw[0])
 	}
 	p := s.page(r, "站内搜索")
 	p.Query = q
+	// A submitted form without words, or with more than the field allows
+	// (only a hand-made URL can), gets a message tied to the field.
+	switch {
+	case asked && q == "":
+		p.Errors = map[string]string{"q": "请输入要搜索的关键词，例如信息名称、文号或索引号。"}
+	case len([]rune(q)) > searchMaxRunes:
+		p.Errors = map[string]string{"q": fmt.Sprintf("关键词最多 %d 个字，请缩短后再搜索。", searchMaxRunes)}
+		if rs := []rune(q); len(rs) > 4*searchMaxRunes {
+			p.Query = string(rs[:4*searchMaxRunes])
+		}
+	}
+	if p.Errors != nil {
+		p.Title = "错误：站内搜索"
+		s.renderHTML(w, r, http.StatusUnprocessableEntity, "public/search", p)
+		return
+	}
 	if q != "" {
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 		if page < 1 || page > 1000 {

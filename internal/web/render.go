@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 )
@@ -153,6 +154,10 @@ func (t *templates) funcs() template.FuncMap {
 			return template.HTML(clickMark)
 		},
 		"roleLabel": func(r auth.Role) string { return r.Label() },
+		"percent":   func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+		"weekday": func(d calendar.Date) string {
+			return [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[d.Weekday()]
+		},
 		"json": func(v any) string {
 			b, _ := json.MarshalIndent(v, "", "  ")
 			return string(b)

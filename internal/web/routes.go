@@ -14,6 +14,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /xxgk/guide", s.guide)
 	mux.HandleFunc("GET /xxgk/catalogue", s.catalogue)
 	mux.HandleFunc("GET /search", s.search)
+	mux.HandleFunc("GET /a11y", s.a11yForm)  // 无障碍浏览 and 长辈版 settings (prefs.go)
+	mux.HandleFunc("POST /a11y", s.a11ySave) // the settings form and the toolbar's buttons
 	mux.HandleFunc("GET /sitemap", s.staticPage("sitemap", "网站地图"))
 	mux.HandleFunc("GET /contact", s.staticPage("contact", "联系我们"))
 	mux.HandleFunc("GET /privacy", s.staticPage("privacy", "隐私声明"))
@@ -52,6 +54,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/users", s.requireAdmin(s.createUser))
 	mux.HandleFunc("POST /admin/users/{id}/{action}", s.requireAdmin(s.userAction))
 	mux.HandleFunc("GET /admin/audit", s.requireAdmin(s.adminAudit))
+	mux.HandleFunc("GET /admin/compliance", s.withStaff(s.complianceDashboard))
+	mux.HandleFunc("POST /admin/compliance/run", s.withStaff(s.runCompliance))
+	mux.HandleFunc("POST /admin/deadlines/recompute", s.withStaff(s.recompute))
+	mux.HandleFunc("GET /admin/calendar", s.withStaff(s.calendarAdmin))
+	mux.HandleFunc("POST /admin/calendar", s.requireAdmin(s.importCalendar))
 
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openapi)

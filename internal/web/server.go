@@ -20,7 +20,10 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
+	"gongkai/internal/compliance"
+	"gongkai/internal/deadline"
 	"gongkai/internal/errs"
 	"gongkai/internal/secure"
 )
@@ -45,6 +48,11 @@ type Server struct {
 	Log     *slog.Logger
 	Opts    Options
 
+	// Calendar, Deadlines and Compliance are built by New over the catalogue's database.
+	Calendar   *calendar.Versions
+	Deadlines  *deadline.Service
+	Compliance *compliance.Service
+
 	Clicks catalog.Clicks
 	cache  *renderCache
 	sites  sync.Map // host -> *siteState
@@ -68,6 +76,9 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 		loginLimit: secure.NewLimiter(rate.Every(12*time.Second), 5, 30*time.Minute),
 		apiLimit:   secure.NewLimiter(rate.Limit(50), 100, 10*time.Minute),
 	}
+	s.Calendar = &calendar.Versions{DB: cat.DB}
+	s.Deadlines = &deadline.Service{DB: cat.DB, Catalog: cat, Calendar: s.Calendar}
+	s.Compliance = &compliance.Service{DB: cat.DB, Catalog: cat, Deadlines: s.Deadlines}
 	cat.OnPublish = s.invalidate
 	return s, nil
 }
@@ -271,6 +282,7 @@ func (s *Server) Background(ctx context.Context, clickEvery time.Duration) {
 	defer gens.Stop()
 	s.publishDue(ctx)
 	seen, _ := s.Catalog.Generations(ctx)
+	s.dailyChecks(ctx)
 	for {
 		select {
 		case <-gens.C:
@@ -296,10 +308,36 @@ func (s *Server) Background(ctx context.Context, clickEvery time.Duration) {
 			}
 		case <-minute.C:
 			s.publishDue(ctx)
+			s.dailyChecks(ctx)
 			if err := s.Auth.PurgeSessions(ctx); err != nil {
 				s.Log.Error("purge sessions", "err", err)
 			}
 		}
+	}
+}
+
+// dailyChecks runs the self-inspection of every site whose last run is a
+// day old, and keeps the report for the trend.
+func (s *Server) dailyChecks(ctx context.Context) {
+	sites, err := s.Catalog.Sites(ctx)
+	if err != nil {
+		s.Log.Error("daily checks", "err", err)
+		return
+	}
+	for _, site := range sites {
+		last, err := s.Compliance.LastRun(ctx, site.ID)
+		if err != nil || time.Since(last) < 24*time.Hour {
+			continue
+		}
+		rep, err := s.Compliance.Run(ctx, site.ID, calendar.Today())
+		if err == nil {
+			err = s.Compliance.Save(ctx, rep)
+		}
+		if err != nil {
+			s.Log.Error("daily checks", "site", site.Slug, "err", err)
+			continue
+		}
+		s.Log.Info("daily checks", "site", site.Slug, "findings", len(rep.Findings), "vetoes", rep.Vetoes())
 	}
 }
 

@@ -264,7 +264,7 @@ func TestPublicPages(t *testing.T) {
 			want   []string
 		}{
 			{"/", 200, []string{"工作动态", "政府信息公开指南", "政府信息公开目录"}},
-			{"/columns/zcwj", 200, []string{"政策文件", "临司发〔2021〕8号", "共 2 条信息", "有效性"}},
+			{"/columns/zcwj", 200, []string{"政策文件", "临司发〔2021〕8号", "共 4 条信息", "有效性"}},
 			{"/columns/zcwj?validity=repealed", 200, []string{"共 1 条信息", "（试行）"}},
 			{"/columns/zcwj?normative=1&year=2021", 200, []string{"共 1 条信息"}},
 			{"/columns/jhgh?publisher=" + url.QueryEscape("临沂市司法局"), 200, []string{"共 3 条信息"}},
