@@ -681,3 +681,73 @@ func TestParseRoleAndLabels(t *testing.T) {
 		t.Errorf("Label = %q", u.Label())
 	}
 }
+
+func TestVerifyAuditFindsDeletedRow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		a := f.user("a", auth.Office, 0)
+		b := f.user("b", auth.Office, 0)
+		recs, err := f.svc.AuditLog(ctx, auth.AuditFilter{SiteID: f.site, Action: "user.create", Limit: 2})
+		if err != nil || len(recs) != 2 || recs[0].Target != fmt.Sprintf("user:%d", b.ID) || recs[1].Target != fmt.Sprintf("user:%d", a.ID) {
+			t.Fatalf("audit = %+v, %v", recs, err)
+		}
+		var stmts []string
+		switch db.Dialect {
+		case store.SQLite:
+			stmts = []string{`DROP TRIGGER audit_log_no_delete`, `DELETE FROM audit_log WHERE id = $1`}
+		case store.Postgres:
+			stmts = []string{`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`, `DELETE FROM audit_log WHERE id = $1`}
+		}
+		for _, s := range stmts {
+			var args []any
+			if strings.Contains(s, "$1") {
+				args = []any{recs[1].ID}
+			}
+			if _, err := db.W.Exec(s, args...); err != nil {
+				t.Fatalf("%s: %v", s, err)
+			}
+		}
+		// The row after the gap no longer follows its predecessor.
+		bad, err := f.svc.VerifyAudit(ctx)
+		if err != nil || bad != recs[0].ID {
+			t.Errorf("after deleting row %d: VerifyAudit = %d, %v; want %d", recs[1].ID, bad, err, recs[0].ID)
+		}
+	})
+}
+
+func TestUsers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		editor := f.user("fzk", auth.Editor, f.fzk)
+		f.user("reviewer", auth.Reviewer, f.pfk)
+		if _, err := f.svc.CreateUser(ctx, nil, auth.NewUser{Name: "platform", Role: auth.Admin, Password: password}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.CreateUser(ctx, nil, auth.NewUser{SiteID: f.other, Name: "elsewhere", Role: auth.Office, Password: password}); err != nil {
+			t.Fatal(err)
+		}
+		users, err := f.svc.Users(ctx, f.site)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, u := range users {
+			names = append(names, string(u.Role)+":"+u.Name)
+		}
+		if got, want := strings.Join(names, " "), "admin:admin admin:platform editor:fzk reviewer:reviewer"; got != want {
+			t.Errorf("Users = %s, want %s", got, want)
+		}
+		got, err := f.svc.UserByName(ctx, "fzk")
+		if err != nil || got.ID != editor.ID || got.Department != "法制科" || got.Label() != "fzk（显示名）" {
+			t.Errorf("UserByName = %+v, %v", got, err)
+		}
+		if _, err := f.svc.UserByName(ctx, "nobody"); !errors.Is(err, auth.ErrNotFound) {
+			t.Errorf("UserByName(nobody) = %v", err)
+		}
+		if _, err := f.svc.User(ctx, 999999); !errors.Is(err, auth.ErrNotFound) {
+			t.Errorf("User(999999) = %v", err)
+		}
+	})
+}

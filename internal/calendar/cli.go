@@ -28,7 +28,9 @@ const cliUsage = `用法：gongkai workdays [--calendar 文件] <命令> [参数
 
 // CLI runs the workdays subcommand with args (after "workdays") and returns
 // its exit status: 0 on success, 1 when `is` finds a day off, 2 on bad input.
-func CLI(args []string, stdout, stderr io.Writer) int { return CLIWith(Default(), args, stdout, stderr) }
+func CLI(args []string, stdout, stderr io.Writer) int {
+	return CLIWith(Default(), args, stdout, stderr)
+}
 
 // CLIWith is CLI over base, the calendar in force (the embedded one, or the
 // newest imported into the database).

@@ -461,3 +461,36 @@ func TestRevisions(t *testing.T) {
 		}
 	})
 }
+
+func TestUpdateValidation(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		it := f.create(f.fzkEditor, f.input("policy", "原标题"))
+		tests := []struct {
+			name  string
+			edit  func(*catalog.Input)
+			field string
+		}{
+			{"empty title", func(in *catalog.Input) { in.Title = "" }, "title"},
+			{"missing validity", func(in *catalog.Input) { in.Validity = "" }, "validity"},
+			{"column without the type", func(in *catalog.Input) { in.ColumnID = f.col["gzdt"].ID }, "column_id"},
+			{"withheld without reason", func(in *catalog.Input) { in.Disclosure = "withheld" }, "disclosure_reason"},
+			{"bad date", func(in *catalog.Input) { in.WrittenOn = "2021-02-29" }, "written_on"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				f := f.with(t)
+				in, err := f.cat.InputOf(f.ctx, f.item(it.ID))
+				f.must(err)
+				in.Body = "<p>新正文</p>"
+				tt.edit(&in)
+				before := f.rowCounts()
+				_, err = f.cat.Update(f.ctx, f.fzkEditor, f.site.ID, it.ID, in)
+				wantField(t, err, errs.Invalid, tt.field)
+				f.unchanged(t, before)
+				if got := f.item(it.ID); got.Version != it.Version || got.Title != "原标题" || strings.Contains(got.Body, "新正文") {
+					t.Errorf("item changed by a refused update: version %d, title %q", got.Version, got.Title)
+				}
+			})
+		}
+	})
+}

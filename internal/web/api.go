@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -349,19 +350,10 @@ func (s *Server) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<20))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.As(err, &mbe):
-			err = errs.E(errs.Invalid, "请求体过大（上限 4 MB）")
-		case errors.Is(err, io.EOF):
-			err = errs.E(errs.Invalid, "请求体为空，应为 JSON 对象")
-		default:
-			err = errs.E(errs.Invalid, "请求体不是有效的 JSON：%v", err)
-		}
-		s.apiError(w, r, err)
+		s.apiError(w, r, jsonError(err))
 		return
 	}
-	if dec.More() {
+	if err := dec.Decode(&struct{}{}); err != io.EOF {
 		s.apiError(w, r, errs.E(errs.Invalid, "请求体只能包含一个 JSON 对象"))
 		return
 	}
@@ -407,6 +399,13 @@ func (s *Server) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 	}
 	it, err := s.Catalog.Create(r.Context(), u, st.Site.ID, ci)
 	if err != nil {
+		// The API names the department "department", not by id.
+		if f := errs.FieldsOf(err); f != nil {
+			if m, ok := f["department_id"]; ok {
+				delete(f, "department_id")
+				f["department"] = m
+			}
+		}
 		s.apiError(w, r, err)
 		return
 	}
@@ -425,6 +424,37 @@ func (s *Server) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 }
 
 var zeroTime time.Time
+
+// jsonError explains a request body that does not decode, in words for
+// people, without Go type names.
+func jsonError(err error) error {
+	var mbe *http.MaxBytesError
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &mbe):
+		return errs.E(errs.Invalid, "请求体过大（上限 4 MB）")
+	case errors.Is(err, io.EOF):
+		return errs.E(errs.Invalid, "请求体为空，应为 JSON 对象")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errs.E(errs.Invalid, "请求体不完整，JSON 提前结束")
+	case errors.As(err, &te):
+		want := map[string]string{"string": "字符串", "int64": "整数", "int": "整数", "bool": "布尔值（true 或 false）", "[]int64": "整数数组"}[te.Type.String()]
+		if want == "" {
+			want = "对象"
+		}
+		if te.Field == "" {
+			return errs.E(errs.Invalid, "请求体应为 JSON 对象")
+		}
+		return &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("请求体 JSON 中字段 %s 的类型应为%s", te.Field, want), Fields: map[string]string{te.Field: "类型应为" + want}}
+	case errors.As(err, &se):
+		return errs.E(errs.Invalid, "JSON 语法错误（第 %d 字节）", se.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("请求体 JSON 中有未知字段 %s", name), Fields: map[string]string{name: "未知字段"}}
+	}
+	return errs.E(errs.Invalid, "请求体不是有效的 JSON")
+}
 
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 	s.apiError(w, r, errs.E(errs.NotFound, "没有这个接口：%s %s", r.Method, r.URL.Path))

@@ -61,7 +61,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/calendar", s.requireAdmin(s.importCalendar))
 
 	// JSON API.
-	mux.HandleFunc("GET /api/v1/openapi.json", s.openapi)
+	mux.HandleFunc("GET /api/v1/openapi.json", s.withAPI(s.openapi))
 	mux.HandleFunc("GET /api/v1/site", s.withAPI(s.apiSite))
 	mux.HandleFunc("GET /api/v1/columns", s.withAPI(s.apiColumns))
 	mux.HandleFunc("GET /api/v1/doc-types", s.withAPI(s.apiDocTypes))
