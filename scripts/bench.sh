@@ -175,6 +175,27 @@ cpu_ticks() {
 # system) and in interrupts (irq, softirq: loopback TCP is largely softirq).
 machine_busy() { awk '/^cpu / { print $2 + $3 + $4, $7 + $8 }' /proc/stat; }
 
+# wait_idle waits (at most WAIT_IDLE seconds) until the machine's processes
+# use under 0.2 cores over one second: other work on a shared machine takes
+# CPU from the servers and from wrk, and lowers every figure.
+wait_idle() {
+	[ "$WAIT_IDLE" -gt 0 ] || return 0
+	local deadline=$(($(date +%s) + WAIT_IDLE)) a b x y busy said=0
+	while :; do
+		read -r a x < <(machine_busy)
+		sleep 1
+		read -r b y < <(machine_busy)
+		busy=$(awk -v t=$((b - a + y - x)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
+		awk -v b="$busy" 'BEGIN { exit !(b < 0.2) }' && return 0
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			log "machine still busy ($busy cores); running anyway"
+			return 0
+		fi
+		[ "$said" = 1 ] || log "machine busy ($busy cores used by other processes); waiting up to ${WAIT_IDLE}s"
+		said=1
+	done
+}
+
 # start_app starts gongkai on data dir $1 and port $2, sets APP_PID and
 # START_MS (exec to first 200 on /healthz).
 start_app() {
@@ -209,6 +230,7 @@ FRESH_MS=() EXISTING_MS=() FRESH_RSS=()
 for ((i = 1; i <= STARTS; i++)); do
 	dir=$DATA
 	[ "$i" -eq 1 ] || dir=$TMP/data-fresh-$i
+	wait_idle
 	start_app "$dir" "$(free_port)"
 	FRESH_MS+=("$START_MS")
 	FRESH_RSS+=("$(rss_mb "$APP_PID")")
@@ -217,6 +239,7 @@ for ((i = 1; i <= STARTS; i++)); do
 	log "fresh start $i: ${START_MS} ms"
 done
 for ((i = 1; i <= STARTS; i++)); do
+	wait_idle
 	start_app "$DATA" "$(free_port)"
 	EXISTING_MS+=("$START_MS")
 	stop_app
@@ -322,27 +345,6 @@ to_ms() {
 # children_cpu prints the CPU seconds (user+system) of this shell's reaped
 # children, from the `times` output saved in file $1.
 children_cpu() { awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, a, "m"); sub(/s$/, "", a[2]); s += a[1] * 60 + a[2] } print s + 0 }' "$1"; }
-
-# wait_idle waits (at most WAIT_IDLE seconds) until the machine's processes
-# use under 0.2 cores over one second: other work on a shared machine takes
-# CPU from the servers and from wrk, and lowers every figure.
-wait_idle() {
-	[ "$WAIT_IDLE" -gt 0 ] || return 0
-	local deadline=$(($(date +%s) + WAIT_IDLE)) a b x y busy said=0
-	while :; do
-		read -r a x < <(machine_busy)
-		sleep 1
-		read -r b y < <(machine_busy)
-		busy=$(awk -v t=$((b - a + y - x)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
-		awk -v b="$busy" 'BEGIN { exit !(b < 0.2) }' && return 0
-		if [ "$(date +%s)" -ge "$deadline" ]; then
-			log "machine still busy ($busy cores); running anyway"
-			return 0
-		fi
-		[ "$said" = 1 ] || log "machine busy ($busy cores used by other processes); waiting up to ${WAIT_IDLE}s"
-		said=1
-	done
-}
 
 # run_wrk NAME SERVER(app|nginx) URL [wrk args...] runs wrk and appends a
 # line to $RESULTS: name, req/s, p50 ms, p99 ms, requests, errors, cores used

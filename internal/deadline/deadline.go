@@ -206,14 +206,15 @@ func (s *Service) Evaluate(ctx context.Context, f *Facts) ([]*Deadline, error) {
 	compute := func(d *Deadline, key int64) error {
 		r := d.Rule
 		if p, ok := pins[pinKey(key, r.Code)]; ok && p.start == d.Start.String() {
-			c, err := s.Calendar.Get(ctx, p.version)
-			if err != nil {
-				c = cur // the version was lost: explain with the current one
+			if c, err := s.Calendar.Get(ctx, p.version); err == nil {
+				// The pinned date stands while the start and the site's
+				// period are unchanged; only the calendar may have moved on.
+				if e := explain(c, r, d.Start, r.days(f.Site.Settings)); e.End.String() == p.due {
+					d.Due, d.Version, d.Explanation = e.End, p.version, e
+					d.Current = p.version == cur.Version()
+					return nil
+				}
 			}
-			d.Due, d.Version = date(p.due), p.version
-			d.Explanation = explain(c, r, d.Start, r.days(f.Site.Settings))
-			d.Current = p.version == cur.Version()
-			return nil
 		}
 		d.Explanation = explain(cur, r, d.Start, r.days(f.Site.Settings))
 		d.Due, d.Version, d.Current = d.Explanation.End, cur.Version(), true

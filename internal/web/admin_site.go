@@ -1,12 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
+	"gongkai/internal/deadline"
 	"gongkai/internal/errs"
 )
 
@@ -104,6 +106,27 @@ func (s *Server) deleteColumn(w http.ResponseWriter, r *http.Request) {
 
 // --- settings ---
 
+// DeadlineDays returns a rule's period on this site, for the settings form.
+func (p *adminPage) DeadlineDays(r deadline.Rule) int {
+	if p.Settings != nil {
+		if n, ok := p.Settings.DeadlineDays[r.Code]; ok {
+			return n
+		}
+	}
+	return r.Days
+}
+
+// DeadlineRules are the rules a site may configure.
+func (p *adminPage) DeadlineRules() []deadline.Rule {
+	var out []deadline.Rule
+	for _, r := range deadline.Rules {
+		if r.Unit != deadline.FixedDate {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) {
 	p := s.adminPage(r, "站点设置")
 	st := p.Site.Settings
@@ -120,7 +143,30 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 	for _, slug := range strings.FieldsFunc(f("home_columns"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
 		st.HomeColumns = append(st.HomeColumns, slug)
 	}
-	if err := s.Catalog.UpdateSettings(r.Context(), p.User, p.Site.ID, f("name"), st); err != nil {
+	v := errs.Validation{}
+	for _, rule := range deadline.Rules {
+		raw := f("deadline_" + rule.Code)
+		if rule.Unit == deadline.FixedDate || raw == "" {
+			continue
+		}
+		n, err := strconv.Atoi(raw)
+		switch {
+		case err != nil || n < 1 || n > 365:
+			v.Add("deadline_"+rule.Code, rule.Title+"：期限应为 1 到 365 之间的整数")
+		case rule.Minimum && n < rule.Days:
+			v.Add("deadline_"+rule.Code, fmt.Sprintf("%s：不能少于法定的 %d 日", rule.Title, rule.Days))
+		case n != rule.Days:
+			if st.DeadlineDays == nil {
+				st.DeadlineDays = map[string]int{}
+			}
+			st.DeadlineDays[rule.Code] = n
+		}
+	}
+	err := v.Err()
+	if err == nil {
+		err = s.Catalog.UpdateSettings(r.Context(), p.User, p.Site.ID, f("name"), st)
+	}
+	if err != nil {
 		s.logErr(r, err)
 		p.Error, p.Errors, p.Settings = errs.MessageOf(err), errs.FieldsOf(err), &st
 		s.renderHTML(w, r, statusOf(err), "admin/settings", p)

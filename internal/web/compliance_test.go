@@ -74,3 +74,54 @@ func TestItemDeadlinesAndCalendarImport(t *testing.T) {
 		mustContain(t, audit.body, "calendar.import")
 	})
 }
+
+func TestWorkdaysAPI(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		cases := []struct {
+			path   string
+			status int
+			want   []string
+		}{
+			{"/api/v1/workdays/add?date=2021-09-28&days=20", 200, []string{`"due":"2021-11-01"`, `"calendar_version"`, `"steps"`}},
+			{"/api/v1/workdays/days?date=2021-09-28&days=7", 200, []string{`"due":"2021-10-08"`}},
+			{"/api/v1/workdays/between?from=2021-09-30&to=2021-10-11", 200, []string{`"workdays":3`}},
+			{"/api/v1/workdays/is?date=2021-10-09", 200, []string{`"workday":true`, "调休上班"}},
+			{"/api/v1/workdays/is?date=2021-10-01", 200, []string{`"workday":false`}},
+			{"/api/v1/workdays/add?date=2021-02-30&days=1", 422, []string{`"code":"invalid"`, "date"}},
+			{"/api/v1/workdays/add?date=2021-09-28&days=-1", 422, []string{"days"}},
+			{"/api/v1/workdays/between?from=2021-01-01&to=2900-01-01", 422, []string{"范围过大"}},
+			{"/api/v1/workdays/nope", 404, []string{`"code":"not_found"`}},
+		}
+		for _, c := range cases {
+			r := b.get(c.path)
+			if r.status != c.status {
+				t.Errorf("%s: %d, want %d", c.path, r.status, c.status)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.body, w) {
+					t.Errorf("%s: lacks %s in %s", c.path, w, r.body[:min(len(r.body), 300)])
+				}
+			}
+		}
+	})
+}
+
+func TestDeadlineSettings(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		admin := e.browser().login("admin")
+		r := admin.get("/admin/settings")
+		mustContain(t, r.body, "期限规则", "政策文件公开后 3 个工作日内发布解读", `value="3"`)
+		form := url.Values{"name": {"临沂市司法局"}, "deadline_interpretation.publish": {"5"}, "deadline_consultation.open": {"20"}}
+		r = admin.post("/admin/settings", form)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("consultation below 30 days: %d", r.status)
+		}
+		mustContain(t, r.body, "不能少于法定的 30 日")
+		form.Set("deadline_consultation.open", "30")
+		if r := admin.post("/admin/settings", form); r.status != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", r.status, r.body)
+		}
+		mustContain(t, admin.get("/admin/settings").body, `name="deadline_interpretation.publish" inputmode="numeric" value="5"`)
+	})
+}

@@ -68,5 +68,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/items", s.withAPI(s.apiItems))
 	mux.HandleFunc("GET /api/v1/items/{id}", s.withAPI(s.apiItem))
 	mux.HandleFunc("POST /api/v1/items", s.withAPI(s.apiCreateItem))
+	mux.HandleFunc("GET /api/v1/workdays/{op}", s.withAPI(s.apiWorkdays))
 	mux.HandleFunc("/api/", s.apiNotFound)
 }
