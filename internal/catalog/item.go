@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"sort"
 	"strings"
 	"time"
@@ -279,7 +280,7 @@ func (s *Service) validate(ctx context.Context, tx *sql.Tx, siteID int64, in *In
 			v.Add("interprets", "只能关联政策文件")
 		}
 	}
-	in.Body = sanitize.HTML(in.Body)
+	in.Body = sanitize.HTML(textToHTML(in.Body))
 	if len(in.Body) > 2<<20 {
 		v.Add("body", "正文过长（超过 2 MB）")
 	}
@@ -586,4 +587,19 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+// textToHTML turns a body pasted as plain text (no tags) into paragraphs,
+// one per line, so editors need not write HTML.
+func textToHTML(body string) string {
+	if strings.Contains(body, "<") || strings.TrimSpace(body) == "" {
+		return body
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			b.WriteString("<p>" + html.EscapeString(line) + "</p>\n")
+		}
+	}
+	return b.String()
 }
