@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"gongkai/internal/auth"
@@ -182,8 +183,14 @@ func (s *Service) FlushClicks(ctx context.Context, c *Clicks) error {
 		return nil
 	}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		for id, n := range batch {
-			if _, err := tx.ExecContext(ctx, `UPDATE items SET clicks = clicks + $1 WHERE id = $2`, n, id); err != nil {
+		// Update in id order so two nodes flushing the same items cannot deadlock.
+		ids := make([]int64, 0, len(batch))
+		for id := range batch {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE items SET clicks = clicks + $1 WHERE id = $2`, batch[id], id); err != nil {
 				return err
 			}
 		}
