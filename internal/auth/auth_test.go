@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,16 +12,11 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/errs"
-	"gongkai/internal/secure"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	// Cheap password hashing keeps the tests fast.
-	secure.PasswordParams = secure.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 const password = "correct-horse-42"
 

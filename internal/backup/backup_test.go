@@ -16,15 +16,11 @@ import (
 	"gongkai/internal/blob"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
-	"gongkai/internal/secure"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	secure.PasswordParams = secure.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // fixture loads the demo site and stores one attachment on the seed item.
 func fixture(t *testing.T, db *store.DB, dataDir string) (items int, blobKey string) {

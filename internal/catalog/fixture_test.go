@@ -3,7 +3,6 @@ package catalog_test
 import (
 	"context"
 	"maps"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,16 +10,11 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
-	"gongkai/internal/secure"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	// Cheap password hashing keeps the fixtures fast.
-	secure.PasswordParams = secure.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // orgCode is the index-number prefix of the fixture site.
 const orgCode = "ORG"

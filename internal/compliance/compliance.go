@@ -342,7 +342,7 @@ func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 	last := map[int64]calendar.Date{}
 	for _, it := range env.Facts.Items {
 		if it.Status == catalog.StatusPublished {
-			if d := date(it.PublishedOn); d.After(last[it.ColumnID]) {
+			if d := deadline.Day(it.PublishedOn); d.After(last[it.ColumnID]) {
 				last[it.ColumnID] = d
 			}
 		}
@@ -403,14 +403,6 @@ func subtree(c *catalog.Column) []int64 {
 		ids = append(ids, subtree(ch)...)
 	}
 	return ids
-}
-
-func date(s string) calendar.Date {
-	d, err := calendar.Parse(s)
-	if err != nil {
-		return calendar.Date{}
-	}
-	return d
 }
 
 // --- content ---

@@ -2,7 +2,6 @@ package compliance
 
 import (
 	"context"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,15 +13,11 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/deadline"
 	"gongkai/internal/demo"
-	"gongkai/internal/secure"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	secure.PasswordParams = secure.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 type fixture struct {
 	db   *store.DB

@@ -112,7 +112,8 @@ type Service struct {
 	Calendar *calendar.Versions
 }
 
-func date(s string) calendar.Date {
+// Day parses a stored YYYY-MM-DD date; the zero Date for "" or a bad value.
+func Day(s string) calendar.Date {
 	d, err := calendar.Parse(s)
 	if err != nil {
 		return calendar.Date{}
@@ -298,22 +299,22 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 	published := it.Status == catalog.StatusPublished
 	done := func() calendar.Date {
 		if published {
-			return date(it.PublishedOn)
+			return Day(it.PublishedOn)
 		}
 		return calendar.Date{}
 	}
 	var out []*Deadline
 	switch it.DocType {
 	case "policy":
-		if w := date(it.WrittenOn); !w.IsZero() {
+		if w := Day(it.WrittenOn); !w.IsZero() {
 			out = append(out, &Deadline{Rule: RuleByCode("policy.publish"), ItemID: it.ID, Start: w, Done: done()})
 		}
 		// Interpretation duty: only for published documents still in force.
 		if published && (it.Validity == "in_force" || it.Validity == "") {
-			d := &Deadline{Rule: RuleByCode("interpretation.publish"), ItemID: it.ID, Start: date(it.PublishedOn)}
+			d := &Deadline{Rule: RuleByCode("interpretation.publish"), ItemID: it.ID, Start: Day(it.PublishedOn)}
 			for _, id := range f.InterpretedBy[it.ID] {
 				if in := f.ByID[id]; in != nil && in.Status == catalog.StatusPublished {
-					if p := date(in.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
+					if p := Day(in.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
 						d.Done = p
 					}
 				}
@@ -321,19 +322,19 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 			out = append(out, d)
 		}
 	case "consultation":
-		o, c := date(it.Fields["opens_on"]), date(it.Fields["closes_on"])
+		o, c := Day(it.Fields["opens_on"]), Day(it.Fields["closes_on"])
 		if !o.IsZero() && !c.IsZero() {
 			out = append(out, &Deadline{Rule: RuleByCode("consultation.open"), ItemID: it.ID, Start: o, Done: c})
 			if published && f.Today.After(c) || it.Fields["feedback_on"] != "" {
 				fb := calendar.Date{}
 				if it.Fields["feedback"] != "" {
-					fb = date(it.Fields["feedback_on"])
+					fb = Day(it.Fields["feedback_on"])
 				}
 				out = append(out, &Deadline{Rule: RuleByCode("consultation.feedback"), ItemID: it.ID, Start: c, Done: fb})
 			}
 		}
 	default:
-		if w := date(it.WrittenOn); !w.IsZero() {
+		if w := Day(it.WrittenOn); !w.IsZero() {
 			out = append(out, &Deadline{Rule: RuleByCode("proactive.publish"), ItemID: it.ID, Start: w, Done: done()})
 		}
 	}
@@ -353,7 +354,7 @@ func annualReportDue(f *Facts) *Deadline {
 	for _, it := range f.Items {
 		if it.DocType == "annual_report" && it.Status == catalog.StatusPublished && it.Fields["report_year"] == strconv.Itoa(year) {
 			d.ItemID = it.ID
-			if p := date(it.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
+			if p := Day(it.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
 				d.Done = p
 			}
 		}

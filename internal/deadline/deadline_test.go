@@ -2,7 +2,6 @@ package deadline
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -10,15 +9,11 @@ import (
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
-	"gongkai/internal/secure"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	secure.PasswordParams = secure.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 type fx struct {
 	t     *testing.T

@@ -9,7 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -20,16 +19,11 @@ import (
 	"gongkai/internal/blob"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
-	"gongkai/internal/secure"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	// Cheap password hashing keeps the demo logins fast in tests.
-	secure.PasswordParams = secure.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // env is a running server on the demo site, over real HTTP.
 type env struct {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"gongkai/internal/secure"
 	"gongkai/internal/store"
 )
 
@@ -98,4 +99,11 @@ func postgresSchema(tb testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// Main runs a package's tests with cheap password hashing, so fixtures that
+// create users stay fast. Use it as the package's TestMain.
+func Main(m *testing.M) {
+	secure.PasswordParams = secure.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	os.Exit(m.Run())
 }
