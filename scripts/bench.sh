@@ -414,6 +414,7 @@ function request()
 end
 EOF
 run_wrk "app item, uncached (?nocache=N)" app "$APP$SEED_URL" -s "$TMP/bust.lua"
+RSS_BUST=$(rss_mb "$APP_PID")
 
 # One staff login: argon2id hashing (64 MiB a hash) raises the heap, and the
 # Go runtime gives that memory back to the OS only minutes later.
@@ -442,6 +443,16 @@ NGX_BODY=$(stat -c %s "$TMP/nginx-page.html")
 
 # --- report -----------------------------------------------------------------
 
+# Per round: app/nginx req/s of the two runs made back to back, and how much
+# CPU other processes took meanwhile (the larger of the two runs).
+ROUND_RATIOS=$(awk -F'\t' '$1 ~ /^nginx static item #/ { n[++i] = $2; no[i] = $10 } $1 ~ /^app item page #/ { a[++j] = $2; ao[j] = $10 }
+	END { for (k = 1; k <= i; k++) printf "#%d %.2f (other CPU %.2f)%s", k, a[k] / n[k], (ao[k] > no[k] ? ao[k] : no[k]), (k < i ? ", " : "") }' "$RESULTS")
+RATIO_MED=$(awk -F'\t' '$1 ~ /^nginx static item #/ { n[++i] = $2 } $1 ~ /^app item page #/ { a[++j] = $2 }
+	END { for (k = 1; k <= i; k++) printf "%.4f\n", a[k] / n[k] }' "$RESULTS" | median)
+RATIO_MED=$(awk -v r="$RATIO_MED" 'BEGIN { printf "%.2f", r }')
+# CPU per request is less sensitive to other load than req/s.
+CPU_RATIO=$(awk -F'\t' '$1 ~ /^nginx static item #/ { n += $11; i++ } $1 ~ /^app item page #/ { a += $11; j++ }
+	END { printf "%.2f", (n / i) / (a / j) }' "$RESULTS")
 APP_MED=$(awk -F'\t' '$1 ~ /^app item page #/ { print $2 }' "$RESULTS" | median)
 NGX_MED=$(awk -F'\t' '$1 ~ /^nginx static item #/ { print $2 }' "$RESULTS" | median)
 RATIO=$(awk -v a="$APP_MED" -v n="$NGX_MED" 'BEGIN { printf "%.2f", a / n }')
@@ -450,7 +461,7 @@ FRESH_MED=$(printf '%s\n' "${FRESH_MS[@]}" | median)
 EXIST_MED=$(printf '%s\n' "${EXISTING_MS[@]}" | median)
 
 verdict() { if [ "$1" = 1 ]; then echo "MET"; else echo "NOT MET"; fi; }
-G_RPS=$(awk -v r="$RATIO" 'BEGIN { print (r >= 0.5) }')
+G_RPS=$(awk -v r="$RATIO_MED" 'BEGIN { print (r >= 0.5) }')
 G_START=$(awk -v f="$FRESH_MED" -v e="$EXIST_MED" 'BEGIN { print (f < 1000 && e < 1000) }')
 G_RSS=$(awk -v a="$RSS_WARM" -v b="$RSS_AFTER" -v c="$RSS_IDLE" 'BEGIN { print (a < 100 && b < 100 && c < 100) }')
 
@@ -470,12 +481,14 @@ echo "(server, wrk, softirq, other: CPU cores used during the run by the server 
 echo " kernel's interrupt work (loopback TCP), and by other processes; µs/req: server CPU per request)"
 echo "load average: $LOAD_BEFORE before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after"
 echo
-echo "item page req/s, median of $ROUNDS: app $APP_MED, nginx $NGX_MED — app/nginx = $RATIO"
+echo "item page req/s, median of $ROUNDS: app $APP_MED, nginx $NGX_MED (ratio of the medians $RATIO)"
+echo "app/nginx per round: $ROUND_RATIOS; median $RATIO_MED"
+echo "app/nginx by server CPU per request (nginx µs/req ÷ app µs/req, mean of the rounds): $CPU_RATIO"
 echo "start (exec to first 200 on /healthz), ms: fresh data dir (demo load) ${FRESH_MS[*]} (median $FRESH_MED); existing data dir ${EXISTING_MS[*]} (median $EXIST_MED)"
 echo "RSS, MB: after a fresh start ${FRESH_RSS[0]}; after start on existing data $RSS_START; after warm-up $RSS_WARM; right after the wrk runs $RSS_AFTER (peak $HWM_AFTER); after ${IDLE_WAIT}s idle $RSS_IDLE;"
-echo "         1 s after one staff login $RSS_LOGIN, ${IDLE_WAIT}s later $RSS_LOGIN_IDLE"
+echo "         after the uncached run (render cache full: 4096 pages) $RSS_BUST; 1 s after one staff login $RSS_LOGIN, ${IDLE_WAIT}s later $RSS_LOGIN_IDLE"
 echo
-echo "goal: item page ≥ 50% of nginx req/s ........ $(verdict "$G_RPS") ($RATIO; 304s: app $(awk -F'\t' '$1 ~ /^app item, If-None-Match/ { print $2 }' "$RESULTS") vs nginx $NGX304 req/s)"
+echo "goal: item page ≥ 50% of nginx req/s ........ $(verdict "$G_RPS") ($RATIO_MED; by CPU per request $CPU_RATIO; 304s: app $(awk -F'\t' '$1 ~ /^app item, If-None-Match/ { print $2 }' "$RESULTS") vs nginx $NGX304 req/s)"
 echo "goal: starts in under 1 s ................... $(verdict "$G_START") (fresh $FRESH_MED ms, existing $EXIST_MED ms)"
 echo "goal: idles under 100 MB .................... $(verdict "$G_RSS") (warm $RSS_WARM MB, after load $RSS_AFTER MB, idle $RSS_IDLE MB)"
 

@@ -38,7 +38,8 @@ const usage = `gongkai — 政务公开平台
 命令：
   serve      启动网站、管理后台和 API（--demo 载入临沂市司法局演示站点）
   migrate    执行数据库迁移
-  user add   新增工作人员：--name N --role R [--department D] --password-file F
+  site add   在集约化平台上新增站点：--slug S --name N --org-code C --host H；site list 列出站点
+  user add   新增工作人员：--name N --role R [--department D] [--site S] --password-file F
   token create  为用户创建 API 访问令牌：--user N
   backup     备份数据库和附件：--out FILE
   restore    从备份恢复：gongkai restore FILE（须先停止服务）
@@ -72,6 +73,8 @@ func main() {
 		err = runRestore(args)
 	case "check":
 		err = runCheck(args)
+	case "site":
+		err = runSite(args)
 	case "workdays":
 		os.Exit(runWorkdays(args))
 	case "version", "--version", "-v":
@@ -253,6 +256,7 @@ func runUser(args []string) error {
 	display := fs.String("display-name", "", "name shown in the back office")
 	role := fs.String("role", "", "admin, office, reviewer or editor")
 	dept := fs.String("department", "", "department name or abbreviation (required for editors)")
+	siteSlug := fs.String("site", "", "site code the user serves (default: every site; implied by --department)")
 	pwFile := fs.String("password-file", "", "file holding the password (- for standard input)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -281,6 +285,20 @@ func runUser(args []string) error {
 		return err
 	}
 	in := auth.NewUser{Name: *name, DisplayName: *display, Role: r, Password: strings.TrimRight(string(pw), "\r\n")}
+	if *siteSlug != "" {
+		sites, err := (&catalog.Service{DB: db}).Sites(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range sites {
+			if s.Slug == *siteSlug {
+				in.SiteID = s.ID
+			}
+		}
+		if in.SiteID == 0 {
+			return fmt.Errorf("站点 %q 不存在（gongkai site list 列出站点）", *siteSlug)
+		}
+	}
 	if *dept != "" {
 		d, err := (&catalog.Service{DB: db}).DepartmentByRef(ctx, *dept)
 		if err != nil {

@@ -114,20 +114,21 @@ func (p prefs) encode() string {
 // gives the defaults and false: a bad cookie never breaks a page.
 func decodePrefs(v string) (prefs, bool) {
 	var p prefs
+	def := p.norm()
 	if v == "" {
-		return p, true
+		return def, true
 	}
 	if len(v) > 40 {
-		return prefs{}, false
+		return def, false
 	}
 	toks := strings.Split(v, ".")
 	if toks[0] != prefsVersion || len(toks) < 2 {
-		return prefs{}, false
+		return def, false
 	}
-	seen := map[byte]bool{}
+	var seen [256]bool
 	for _, t := range toks[1:] {
 		if t == "" || seen[t[0]] {
-			return prefs{}, false
+			return def, false
 		}
 		seen[t[0]] = true
 		switch t {
@@ -152,7 +153,7 @@ func decodePrefs(v string) (prefs, bool) {
 		case "b":
 			p.Bar = true
 		default:
-			return prefs{}, false
+			return def, false
 		}
 	}
 	return p.norm(), true
@@ -169,7 +170,7 @@ func prefsOf(r *http.Request) prefs {
 		return prefs{}.norm()
 	}
 	p, _ := decodePrefs(c.Value)
-	return p.norm()
+	return p
 }
 
 // Classes returns the class attribute of <html> for these prefs; site.css

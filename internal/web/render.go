@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -34,6 +35,9 @@ type templates struct {
 	// static maps a file name to its content-hashed URL.
 	static map[string]string
 	files  map[string][]byte
+	// gzipped holds the text assets compressed once at start-up (the
+	// public pages' weight budget: item page under 60 KB, seed task 12).
+	gzipped map[string][]byte
 }
 
 func loadTemplates(dev string) (*templates, error) {
@@ -55,6 +59,7 @@ func (t *templates) load() error {
 	fsys := t.fsys()
 	static := map[string]string{}
 	files := map[string][]byte{}
+	gzipped := map[string][]byte{}
 	entries, err := fs.ReadDir(fsys, "static")
 	if err != nil {
 		return err
@@ -68,8 +73,18 @@ func (t *templates) load() error {
 		hashed := strings.TrimSuffix(e.Name(), path.Ext(e.Name())) + "." + hex.EncodeToString(sum[:6]) + path.Ext(e.Name())
 		static[e.Name()] = "/static/" + hashed
 		files[hashed] = b
+		switch path.Ext(e.Name()) {
+		case ".css", ".js", ".svg":
+			var z bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+			zw.Write(b)
+			zw.Close()
+			if z.Len() < len(b) {
+				gzipped[hashed] = z.Bytes()
+			}
+		}
 	}
-	t.static, t.files = static, files
+	t.static, t.files, t.gzipped = static, files, gzipped
 	layouts := map[string]string{"public": "templates/public/layout.html", "admin": "templates/admin/layout.html"}
 	pages := map[string]*template.Template{}
 	for surface, layout := range layouts {
@@ -232,6 +247,14 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	if z, ok := s.tmpl.gzipped[name]; ok {
+		w.Header().Set("Vary", "Accept-Encoding")
+		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			w.Header().Set("Content-Encoding", "gzip")
+			b = z
+		}
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
 }
 
