@@ -186,3 +186,28 @@ func TestWorkdaysAndMigrate(t *testing.T) {
 		t.Errorf("unknown command: %d %s", code, out)
 	}
 }
+
+func TestSiteAdd(t *testing.T) {
+	data := t.TempDir()
+	pw := filepath.Join(data, "pw")
+	os.WriteFile(pw, []byte("a-long-enough-password"), 0o600)
+	if out, code := run(t, "", "site", "add", "--data", data, "--slug", "lysj", "--name", "临沂市审计局", "--org-code", "1111111111", "--host", "sjj.example, b.example"); code != 0 {
+		t.Fatalf("site add: %d %s", code, out)
+	}
+	if out, code := run(t, "", "site", "add", "--data", data, "--slug", "lysj", "--name", "x", "--org-code", "2"); code == 0 || !strings.Contains(out, "已存在") {
+		t.Errorf("duplicate site: %d %s", code, out)
+	}
+	if out, code := run(t, "", "site", "add", "--data", data, "--slug", "Bad Slug", "--name", "", "--org-code", "a/b"); code == 0 || !strings.Contains(out, "站点代码") {
+		t.Errorf("invalid site: %d %s", code, out)
+	}
+	out, _ := run(t, "", "site", "list", "--data", data)
+	if !strings.Contains(out, "lysj\t临沂市审计局\t1111111111\tb.example,sjj.example") {
+		t.Errorf("site list: %q", out)
+	}
+	if out, code := run(t, "", "user", "add", "--data", data, "--name", "sj", "--role", "admin", "--site", "lysj", "--password-file", pw); code != 0 {
+		t.Errorf("user for site: %d %s", code, out)
+	}
+	if out, code := run(t, "", "user", "add", "--data", data, "--name", "sj2", "--role", "admin", "--site", "nope", "--password-file", pw); code == 0 || !strings.Contains(out, "不存在") {
+		t.Errorf("user for unknown site: %d %s", code, out)
+	}
+}
