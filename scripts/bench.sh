@@ -3,7 +3,7 @@
 # with nginx serving the same HTML bytes as a static file, plus start time and
 # memory. `make bench` runs it; docs/BENCHMARKS.md explains the figures.
 #
-#   scripts/bench.sh            full run (15 s per wrk run, about 4 minutes)
+#   scripts/bench.sh            full run (15 s per wrk run, about 5 minutes)
 #   scripts/bench.sh --quick    smoke run (3 s per wrk run)
 #   scripts/bench.sh --strict   exit 1 when a goal is not met
 #
@@ -42,6 +42,8 @@ done
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH=/usr/local/go/bin:$PATH
+# The figures are for the embedded SQLite database in a fresh directory.
+unset GONGKAI_DB GONGKAI_DATA GONGKAI_ADDR GONGKAI_LOG GONGKAI_TRUST_PROXY GONGKAI_SECURE_COOKIES
 HOST=127.0.0.1
 SEED_INDEX_NO=1438332193/sfj/2021-0000192
 CLK_TCK=$(getconf CLK_TCK)
@@ -348,7 +350,8 @@ children_cpu() { awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, a, "m"); su
 
 # run_wrk NAME SERVER(app|nginx) URL [wrk args...] runs wrk and appends a
 # line to $RESULTS: name, req/s, p50 ms, p99 ms, requests, errors, cores used
-# by the server, by wrk and by everything else, server CPU µs per request.
+# by the server, by wrk, by interrupts (softirq) and by other processes, and
+# the server's CPU µs per request.
 run_wrk() {
 	local name=$1 server=$2 url=$3
 	shift 3
@@ -374,7 +377,10 @@ run_wrk() {
 	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
 	reqs=$(awk '/requests in/ { print $1 }' "$out")
 	errs=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")
-	[ -n "$rps" ] && [ -n "$reqs" ] || { cat "$out" >&2; die "could not read wrk's output for $name"; }
+	if [ -z "$rps" ] || [ -z "$reqs" ]; then
+		cat "$out" >&2
+		die "could not read wrk's output for $name"
+	fi
 	awk -v name="$name" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v reqs="$reqs" -v errs="$errs" \
 		-v c=$((c1 - c0)) -v m=$((m1 - m0)) -v q=$((q1 - q0)) -v hz="$CLK_TCK" -v ns=$((t1 - t0)) \
 		-v w0="$(children_cpu "$TMP/times0")" -v w1="$(children_cpu "$TMP/times1")" 'BEGIN {

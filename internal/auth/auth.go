@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -334,6 +335,9 @@ func (s *Service) Authenticate(ctx context.Context, name, password string) (*Use
 		return nil, errs.Wrap(err, "login")
 	}
 	ok, err := secure.CheckPassword(hash, password)
+	// argon2id took 64 MiB; give it back to the system now rather than in
+	// minutes (logins are rare, an idle server should stay small).
+	go debug.FreeOSMemory()
 	if err != nil || !ok || disabled != 0 {
 		return nil, ErrBadLogin
 	}

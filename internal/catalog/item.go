@@ -313,6 +313,10 @@ const itemCols = `i.id, i.site_id, i.column_id, i.doc_type, COALESCE(i.departmen
 
 const itemFrom = ` FROM items i LEFT JOIN departments d ON d.id = i.department_id`
 
+// listCols are itemCols without the body, for listings (bodies can be large
+// and lists never show them).
+var listCols = strings.Replace(itemCols, "i.body,", "'' AS body,", 1)
+
 func scanItem(row interface{ Scan(...any) error }) (*Item, error) {
 	var it Item
 	var fields string

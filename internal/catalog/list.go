@@ -150,7 +150,7 @@ func (s *Service) List(ctx context.Context, f Filter, withTotal bool) (*Page, er
 		where += fmt.Sprintf(" AND (i.published_on < $%d OR (i.published_on = $%d AND i.id < $%d))", n-2, n-1, n)
 	}
 	args = append(args, f.Limit+1, f.Offset)
-	q := `SELECT ` + itemCols + itemFrom + ` WHERE ` + where +
+	q := `SELECT ` + listCols + itemFrom + ` WHERE ` + where +
 		fmt.Sprintf(` ORDER BY i.published_on DESC, i.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
 	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -186,7 +186,7 @@ func (s *Service) Neighbours(ctx context.Context, it *Item) (prev, next *Item, e
 }
 
 func (s *Service) neighbour(ctx context.Context, it *Item, cond string) (*Item, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+itemCols+itemFrom+` WHERE i.column_id = $1 AND i.status = $2 AND `+cond+` LIMIT 1`,
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listCols+itemFrom+` WHERE i.column_id = $1 AND i.status = $2 AND `+cond+` LIMIT 1`,
 		it.ColumnID, StatusPublished, it.PublishedOn, it.ID)
 	if err != nil {
 		return nil, errs.Wrap(err, "neighbour")
@@ -219,7 +219,7 @@ func (s *Service) Interprets(ctx context.Context, itemID int64) ([]int64, error)
 // document its interpretations (相关解读), for an interpretation the documents
 // it explains (相关文件). publicOnly keeps only published ones.
 func (s *Service) Related(ctx context.Context, it *Item, publicOnly bool) ([]*Item, error) {
-	q := `SELECT ` + itemCols + itemFrom + ` JOIN item_links l ON (l.kind = 'interprets' AND ((l.from_id = $1 AND l.to_id = i.id) OR (l.to_id = $1 AND l.from_id = i.id)))
+	q := `SELECT ` + listCols + itemFrom + ` JOIN item_links l ON (l.kind = 'interprets' AND ((l.from_id = $1 AND l.to_id = i.id) OR (l.to_id = $1 AND l.from_id = i.id)))
 		WHERE i.site_id = $2`
 	args := []any{it.ID, it.SiteID}
 	if publicOnly {

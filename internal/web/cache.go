@@ -76,22 +76,32 @@ func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request, s *Server) {
 	if r.Method == http.MethodHead {
 		return
 	}
-	w.Write(p.head)
-	if p.tail != nil {
-		w.Write(num)
-		w.Write(p.tail)
+	if p.tail == nil {
+		w.Write(p.head)
+		return
 	}
+	// One write, not three: system calls dominate the cost of a cached page.
+	bp := bufPool.Get().(*[]byte)
+	b := append(append(append((*bp)[:0], p.head...), num...), p.tail...)
+	w.Write(b)
+	*bp = b
+	bufPool.Put(bp)
 }
 
-// renderCache holds rendered public pages until the next public change.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// renderCache holds rendered public pages until the next public change,
+// within a page count and a byte budget.
 type renderCache struct {
-	mu    sync.RWMutex
-	pages map[string]*cachedPage
-	max   int
+	mu       sync.RWMutex
+	pages    map[string]*cachedPage
+	bytes    int
+	max      int
+	maxBytes int
 }
 
 func newRenderCache(max int) *renderCache {
-	return &renderCache{pages: map[string]*cachedPage{}, max: max}
+	return &renderCache{pages: map[string]*cachedPage{}, max: max, maxBytes: 32 << 20}
 }
 
 func (c *renderCache) get(key string) *cachedPage {
@@ -101,18 +111,33 @@ func (c *renderCache) get(key string) *cachedPage {
 	return p
 }
 
+func (p *cachedPage) size() int { return len(p.head) + len(p.tail) }
+
 func (c *renderCache) put(key string, p *cachedPage) {
 	c.mu.Lock()
-	if len(c.pages) >= c.max {
-		// Crude but bounded: start over rather than track recency.
-		c.pages = map[string]*cachedPage{}
+	if old := c.pages[key]; old != nil {
+		c.bytes -= old.size()
+	}
+	// Over budget: drop about half the pages (map order is random), so the
+	// cache keeps working instead of starting over.
+	if len(c.pages) >= c.max || c.bytes+p.size() > c.maxBytes {
+		n := 0
+		for k, old := range c.pages {
+			if n%2 == 0 {
+				delete(c.pages, k)
+				c.bytes -= old.size()
+			}
+			n++
+		}
 	}
 	c.pages[key] = p
+	c.bytes += p.size()
 	c.mu.Unlock()
 }
 
 func (c *renderCache) clear() {
 	c.mu.Lock()
 	c.pages = map[string]*cachedPage{}
+	c.bytes = 0
 	c.mu.Unlock()
 }

@@ -82,20 +82,21 @@ type facetFilter struct {
 
 func (s *Server) page(r *http.Request, title string) *publicPage {
 	st := siteOf(r)
-	return &publicPage{Site: st.Site, Tree: st.Tree, Title: title, URL: r.URL, Today: catalog.Today(), Prefs: prefsOf(r), Here: r.URL.RequestURI()}
+	return &publicPage{Site: st.Site, Tree: st.Tree, Title: title, URL: r.URL, Today: catalog.Today(), Prefs: prefsOf(r), Here: r.URL.Path + cacheQuery(r.URL.Query())}
 }
 
 // cached serves a public page from the render cache, rendering it with fill
 // on a miss. fill returns the template, status, and the item whose clicks
 // the page shows (0 for none).
 func (s *Server) cached(w http.ResponseWriter, r *http.Request, fill func() (tmpl string, data *publicPage, err error)) {
-	key := r.Host + " " + r.URL.RequestURI()
 	// Each combination of display preferences is its own rendering (and so
 	// its own ETag); the canonical encoding keeps the variants few. Without
 	// the cookie the key is as before.
+	variant := ""
 	if v := prefsOf(r).encode(); v != "" {
-		key += " " + v
+		variant = " " + v
 	}
+	key := r.Host + " " + r.URL.Path + cacheQuery(r.URL.Query()) + variant
 	if p := s.cache.get(key); p != nil {
 		p.serve(w, r, s)
 		return
@@ -106,10 +107,17 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 			s.errorPage(w, r, err)
 			return
 		}
-		// Not-found pages are cached too, so probing costs nothing.
+		// Not-found pages are cached once per message, not per URL, so
+		// probing made-up paths neither renders nor fills the cache.
 		s.logErr(r, err)
+		key = r.Host + " 404 " + errs.MessageOf(err) + variant
+		if p := s.cache.get(key); p != nil {
+			p.serve(w, r, s)
+			return
+		}
 		tmpl, data = "public/error", s.page(r, "页面不存在")
 		data.Message, data.Status = errs.MessageOf(err), http.StatusNotFound
+		data.Here = "/" // the page is shared by every missing URL
 	}
 	status := http.StatusOK
 	if data.Status != 0 {
@@ -128,6 +136,37 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 	p := newCachedPage(buf.Bytes(), status, itemID, base)
 	s.cache.put(key, p)
 	p.serve(w, r, s)
+}
+
+// pageParams are the query parameters public cached pages read: the list
+// filters and the declared fields of every document type (facets). Others
+// are dropped from the cache key, so made-up parameters neither render a
+// page again nor fill the cache.
+var pageParams = func() map[string]bool {
+	m := map[string]bool{"page": true, "year": true, "publisher": true, "validity": true, "column": true}
+	for _, t := range catalog.DocTypes() {
+		for _, f := range t.Filters {
+			m[f] = true
+		}
+	}
+	return m
+}()
+
+// cacheQuery returns the canonical query of the parameters pages read.
+func cacheQuery(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
+	keep := url.Values{}
+	for k, v := range q {
+		if pageParams[k] && len(v) > 0 && v[0] != "" && len(v[0]) <= 100 {
+			keep.Set(k, v[0])
+		}
+	}
+	if len(keep) == 0 {
+		return ""
+	}
+	return "?" + keep.Encode() // Encode sorts by key
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
