@@ -146,7 +146,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	p := s.adminPage(r, "工作人员登录")
 	p.Input = &catalog.Input{Title: name}
-	if !s.loginLimit.Allow(s.clientIP(r)) || !s.loginLimit.Allow("name:"+name) {
+	if !s.loginIPs.Allow(s.clientIP(r)) || !s.loginLimit.Allow(name) {
 		p.Error = "登录尝试过于频繁，请稍后再试"
 		s.renderHTML(w, r, http.StatusTooManyRequests, "admin/login", p)
 		return

@@ -58,7 +58,8 @@ type Server struct {
 	sites  sync.Map // host -> *siteState
 	tmpl   *templates
 
-	loginLimit *secure.Limiter
+	loginLimit *secure.Limiter // per login name
+	loginIPs   *secure.Limiter // per address: looser, a whole office may share one NAT address
 	apiLimit   *secure.Limiter
 }
 
@@ -72,8 +73,10 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 		return nil, err
 	}
 	s := &Server{Catalog: cat, Auth: au, Blobs: blobs, Log: log, Opts: opts, tmpl: t, cache: newRenderCache(4096),
-		// Login: a burst of 5, then one try every 12 s per address and name.
+		// Login: per name a burst of 5, then one try every 12 s; per address
+		// a burst of 30, then one every 2 s.
 		loginLimit: secure.NewLimiter(rate.Every(12*time.Second), 5, 30*time.Minute),
+		loginIPs:   secure.NewLimiter(rate.Every(2*time.Second), 30, 30*time.Minute),
 		apiLimit:   secure.NewLimiter(rate.Limit(50), 100, 10*time.Minute),
 	}
 	s.Calendar = &calendar.Versions{DB: cat.DB}
