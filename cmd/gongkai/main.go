@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"gongkai/internal/app"
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
 	"gongkai/internal/catalog"
@@ -143,7 +144,7 @@ func runServe(args []string) error {
 	secureCookies := fs.Bool("secure-cookies", os.Getenv("GONGKAI_SECURE_COOKIES") == "1", "mark cookies Secure (serve over HTTPS)")
 	trustProxy := fs.Bool("trust-proxy", os.Getenv("GONGKAI_TRUST_PROXY") == "1", "take client addresses from X-Forwarded-For")
 	maxUpload := fs.Int64("max-upload-mb", 50, "largest attachment in MB")
-	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this directory (development)")
+	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this repository checkout (development; e.g. .)")
 	logLevel := fs.String("log", envOr("GONGKAI_LOG", "info"), "log level: debug, info, warn, error")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -187,7 +188,7 @@ func runServe(args []string) error {
 			log.Info("demo site loaded", "site", site.Name, "users", strings.Join(names, ","), "password", demo.Password)
 		}
 	}
-	srv, err := web.New(cat, au, blobs, log, web.Options{Secure: *secureCookies, TrustProxy: *trustProxy, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates})
+	srv, err := app.New(cat, au, blobs, log, web.Options{Secure: *secureCookies, TrustProxy: *trustProxy, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates})
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,9 @@ type AuditRecord struct {
 // hash covers the previous hash and the row, so editing or deleting a row
 // (which triggers also forbid) breaks VerifyAudit.
 func Audit(ctx context.Context, tx *sql.Tx, d store.Dialect, e Entry) error {
+	if e.IP == "" {
+		e.IP = ClientIP(ctx)
+	}
 	if d == store.Postgres {
 		// Serialise writers of the chain; SQLite write transactions already are.
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7263002)`); err != nil {
@@ -163,4 +166,18 @@ func (s *Service) VerifyAudit(ctx context.Context) (badID int64, err error) {
 		prev = r.Hash
 	}
 	return 0, rows.Err()
+}
+
+type ipKey struct{}
+
+// WithClientIP returns ctx carrying the request's client address, which
+// Audit records on every entry made under it.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, ipKey{}, ip)
+}
+
+// ClientIP returns the client address carried by ctx, or "".
+func ClientIP(ctx context.Context) string {
+	ip, _ := ctx.Value(ipKey{}).(string)
+	return ip
 }

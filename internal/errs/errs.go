@@ -18,6 +18,8 @@ const (
 	Forbidden    Code = "forbidden"
 	Unauthorized Code = "unauthorized"
 	TooMany      Code = "too_many_requests"
+	// BadMethod is a known path asked with a method it does not serve.
+	BadMethod Code = "method_not_allowed"
 	Internal     Code = "internal"
 )
 

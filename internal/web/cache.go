@@ -21,6 +21,8 @@ type cachedPage struct {
 	etag       string
 	modified   time.Time
 	status     int
+	// siteID is the site the page belongs to, for per-site invalidation.
+	siteID int64
 	// itemID and baseClicks let the page show base + views seen since render.
 	itemID     int64
 	baseClicks int64
@@ -113,7 +115,8 @@ func (c *renderCache) get(key string) *cachedPage {
 
 func (p *cachedPage) size() int { return len(p.head) + len(p.tail) }
 
-func (c *renderCache) put(key string, p *cachedPage) {
+func (c *renderCache) put(siteID int64, key string, p *cachedPage) {
+	p.siteID = siteID
 	c.mu.Lock()
 	if old := c.pages[key]; old != nil {
 		c.bytes -= old.size()
@@ -135,9 +138,31 @@ func (c *renderCache) put(key string, p *cachedPage) {
 	c.mu.Unlock()
 }
 
-func (c *renderCache) clear() {
+// clearSite drops one site's pages (every page for siteID 0): a change on
+// one site of a shared platform (集约化) leaves the others' pages cached.
+func (c *renderCache) clearSite(siteID int64) {
 	c.mu.Lock()
-	c.pages = map[string]*cachedPage{}
-	c.bytes = 0
+	if siteID == 0 {
+		c.pages = map[string]*cachedPage{}
+		c.bytes = 0
+	} else {
+		for k, p := range c.pages {
+			if p.siteID == siteID {
+				delete(c.pages, k)
+				c.bytes -= p.size()
+			}
+		}
+	}
 	c.mu.Unlock()
+}
+
+// CachedKeys lists the keys of the cached pages (tests and diagnostics).
+func (s *Server) CachedKeys() []string {
+	s.cache.mu.RLock()
+	defer s.cache.mu.RUnlock()
+	out := make([]string, 0, len(s.cache.pages))
+	for k := range s.cache.pages {
+		out = append(out, k)
+	}
+	return out
 }

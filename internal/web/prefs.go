@@ -15,9 +15,9 @@ import (
 	"time"
 )
 
-// prefsCookie holds the canonical encoding of prefs (see prefs.encode). It is
+// PrefsCookie holds the canonical encoding of prefs (see prefs.encode). It is
 // not HttpOnly: the toolbar script rewrites it; it holds nothing secret.
-const prefsCookie = "gk_prefs"
+const PrefsCookie = "gk_prefs"
 
 // prefsVersion is the first token of the cookie; a cookie of another version
 // is ignored, so a future format can change freely.
@@ -165,7 +165,7 @@ func prefsOf(r *http.Request) prefs {
 	if len(r.Header["Cookie"]) == 0 {
 		return prefs{}.norm()
 	}
-	c, err := r.Cookie(prefsCookie)
+	c, err := r.Cookie(PrefsCookie)
 	if err != nil {
 		return prefs{}.norm()
 	}
@@ -388,7 +388,7 @@ func safeNext(next string) string {
 
 // setPrefsCookie stores p, or deletes the cookie for the default prefs.
 func (s *Server) setPrefsCookie(w http.ResponseWriter, p prefs) {
-	c := &http.Cookie{Name: prefsCookie, Value: p.encode(), Path: "/", SameSite: http.SameSiteLaxMode, Secure: s.Opts.Secure}
+	c := &http.Cookie{Name: PrefsCookie, Value: p.encode(), Path: "/", SameSite: http.SameSiteLaxMode, Secure: s.Opts.Secure}
 	if c.Value == "" {
 		c.MaxAge = -1
 	} else {
@@ -400,10 +400,17 @@ func (s *Server) setPrefsCookie(w http.ResponseWriter, p prefs) {
 // a11yForm shows the settings page: every preference as a plain form that
 // works without JavaScript (the toolbar's "更多设置").
 func (s *Server) a11yForm(w http.ResponseWriter, r *http.Request) {
-	p := s.page(r, "无障碍浏览设置")
-	p.ReturnTo = safeNext(r.URL.Query().Get("next"))
-	p.Form, p.PrefsFields = p.Prefs, prefsFields
-	s.renderHTML(w, r, http.StatusOK, "public/a11y", p)
+	p := &a11yPage{Page: s.Page(r, "无障碍浏览设置"), ReturnTo: safeNext(r.URL.Query().Get("next")), PrefsFields: prefsFields}
+	p.Form = p.Prefs
+	s.Render(w, r, http.StatusOK, "public/a11y", p)
+}
+
+// a11yPage is the settings form; ReturnTo is where it sends the visitor.
+type a11yPage struct {
+	Page
+	ReturnTo    string
+	Form        prefs
+	PrefsFields []prefsField
 }
 
 // a11ySave stores the preferences and sends the visitor back to the page
@@ -421,10 +428,9 @@ func (s *Server) a11ySave(w http.ResponseWriter, r *http.Request) {
 	cur := prefsOf(r)
 	if op := r.PostForm.Get("op"); op != "" {
 		if !cur.apply(op) {
-			p := s.page(r, "无障碍浏览设置")
-			p.ReturnTo, p.Form = next, cur
-			p.Errors, p.PrefsFields = map[string]string{"op": "无法识别的操作，请在下面的表单中选择设置。"}, prefsFields
-			s.renderHTML(w, r, http.StatusUnprocessableEntity, "public/a11y", p)
+			p := &a11yPage{Page: s.Page(r, "无障碍浏览设置"), ReturnTo: next, Form: cur, PrefsFields: prefsFields}
+			p.Errors = map[string]string{"op": "无法识别的操作，请在下面的表单中选择设置。"}
+			s.Render(w, r, http.StatusUnprocessableEntity, "public/a11y", p)
 			return
 		}
 		s.setPrefsCookie(w, cur)
@@ -433,9 +439,9 @@ func (s *Server) a11ySave(w http.ResponseWriter, r *http.Request) {
 	}
 	np, bad := parsePrefsForm(r.PostForm)
 	if bad != nil {
-		p := s.page(r, "错误：无障碍浏览设置")
-		p.ReturnTo, p.Form, p.Errors, p.PrefsFields = next, np, bad, prefsFields
-		s.renderHTML(w, r, http.StatusUnprocessableEntity, "public/a11y", p)
+		p := &a11yPage{Page: s.Page(r, "错误：无障碍浏览设置"), ReturnTo: next, Form: np, PrefsFields: prefsFields}
+		p.Errors = bad
+		s.Render(w, r, http.StatusUnprocessableEntity, "public/a11y", p)
 		return
 	}
 	s.setPrefsCookie(w, np)

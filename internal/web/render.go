@@ -27,11 +27,16 @@ import (
 //go:embed templates static
 var assets embed.FS
 
-// templates holds every page parsed with its layout, once at start-up.
+// templates holds every page parsed with its layout, once at start-up. The
+// kit's source holds the layouts and the static files; each feature adds a
+// source with its own templates/public/*.html and templates/admin/*.html.
+// Page names ("public/item", "admin/items") are one namespace: a name
+// defined by two sources is an error at start-up.
 type templates struct {
-	dir   string // dev: reload from here on every render
-	mu    sync.Mutex
-	pages map[string]*template.Template
+	dev     string // development: reload every source from below this directory on every render
+	sources []templateSource
+	mu      sync.Mutex
+	pages   map[string]*template.Template
 	// static maps a file name to its content-hashed URL.
 	static map[string]string
 	files  map[string][]byte
@@ -40,32 +45,43 @@ type templates struct {
 	gzipped map[string][]byte
 }
 
-func loadTemplates(dev string) (*templates, error) {
-	t := &templates{dir: dev}
-	if err := t.load(); err != nil {
-		return nil, err
-	}
-	return t, nil
+// templateSource is one package's embedded files; dir is that package's
+// directory relative to the repository, for development reloads.
+type templateSource struct {
+	dir  string
+	fsys fs.FS
 }
 
-func (t *templates) fsys() fs.FS {
-	if t.dir != "" {
-		return os.DirFS(t.dir)
+func newTemplates(dev string) *templates { return &templates{dev: dev} }
+
+// Templates adds a feature's templates (and, for the kit, static files).
+// dir is the package's directory in the repository ("internal/web/catalogue").
+func (s *Server) Templates(dir string, fsys fs.FS) error {
+	s.tmpl.sources = append(s.tmpl.sources, templateSource{dir: dir, fsys: fsys})
+	return s.tmpl.load()
+}
+
+func (t *templates) fsysOf(src templateSource) fs.FS {
+	if t.dev != "" {
+		return os.DirFS(path.Join(t.dev, src.dir))
 	}
-	return assets
+	return src.fsys
 }
 
 func (t *templates) load() error {
-	fsys := t.fsys()
+	if len(t.sources) == 0 {
+		return nil
+	}
+	kit := t.fsysOf(t.sources[0])
 	static := map[string]string{}
 	files := map[string][]byte{}
 	gzipped := map[string][]byte{}
-	entries, err := fs.ReadDir(fsys, "static")
+	entries, err := fs.ReadDir(kit, "static")
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		b, err := fs.ReadFile(fsys, "static/"+e.Name())
+		b, err := fs.ReadFile(kit, "static/"+e.Name())
 		if err != nil {
 			return err
 		}
@@ -85,26 +101,33 @@ func (t *templates) load() error {
 		}
 	}
 	t.static, t.files, t.gzipped = static, files, gzipped
-	layouts := map[string]string{"public": "templates/public/layout.html", "admin": "templates/admin/layout.html"}
 	pages := map[string]*template.Template{}
-	for surface, layout := range layouts {
-		base, err := template.New("layout").Funcs(t.funcs()).ParseFS(fsys, layout)
+	for _, surface := range []string{"public", "admin"} {
+		layout := "templates/" + surface + "/layout.html"
+		base, err := template.New("layout").Funcs(t.funcs()).ParseFS(kit, layout)
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", layout, err)
 		}
-		names, err := fs.Glob(fsys, "templates/"+surface+"/*.html")
-		if err != nil {
-			return err
-		}
-		for _, name := range names {
-			if name == layout {
-				continue
-			}
-			p, err := template.Must(base.Clone()).ParseFS(fsys, name)
+		for _, src := range t.sources {
+			fsys := t.fsysOf(src)
+			names, err := fs.Glob(fsys, "templates/"+surface+"/*.html")
 			if err != nil {
-				return fmt.Errorf("parse %s: %w", name, err)
+				return err
 			}
-			pages[surface+"/"+strings.TrimSuffix(path.Base(name), ".html")] = p
+			for _, name := range names {
+				if name == layout {
+					continue
+				}
+				key := surface + "/" + strings.TrimSuffix(path.Base(name), ".html")
+				if _, dup := pages[key]; dup {
+					return fmt.Errorf("template %s is defined twice (again in %s)", key, src.dir)
+				}
+				p, err := template.Must(base.Clone()).ParseFS(fsys, name)
+				if err != nil {
+					return fmt.Errorf("parse %s/%s: %w", src.dir, name, err)
+				}
+				pages[key] = p
+			}
 		}
 	}
 	t.pages = pages
@@ -112,7 +135,7 @@ func (t *templates) load() error {
 }
 
 func (t *templates) render(w *bytes.Buffer, name string, data any) error {
-	if t.dir != "" {
+	if t.dev != "" {
 		t.mu.Lock()
 		err := t.load()
 		t.mu.Unlock()
@@ -126,6 +149,12 @@ func (t *templates) render(w *bytes.Buffer, name string, data any) error {
 	}
 	return p.ExecuteTemplate(w, "layout", data)
 }
+
+// StaticURL returns the content-hashed URL of a static file.
+func (s *Server) StaticURL(name string) string { return s.tmpl.static[name] }
+
+// StaticFile returns the bytes served under a hashed static name.
+func (s *Server) StaticFile(hashed string) []byte { return s.tmpl.files[hashed] }
 
 func (t *templates) funcs() template.FuncMap {
 	return template.FuncMap{
@@ -161,7 +190,7 @@ func (t *templates) funcs() template.FuncMap {
 			}
 			return tm.In(catalog.China).Format("2006-01-02 15:04")
 		},
-		"size": humanSize,
+		"size": HumanSize,
 		"add":  func(a, b int) int { return a + b },
 		"mul":  func(a, b int) int { return a * b },
 		"safe": func(s string) template.HTML { return template.HTML(s) }, // only for sanitised bodies
@@ -214,7 +243,8 @@ func (t *templates) funcs() template.FuncMap {
 	}
 }
 
-func humanSize(n int64) string {
+// HumanSize formats a byte count for people.
+func HumanSize(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
@@ -258,9 +288,9 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// renderHTML renders a page into a buffer and writes it; errors never leave
+// Render renders a page into a buffer and writes it; errors never leave
 // a half-written page.
-func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := s.tmpl.render(&buf, name, data); err != nil {
 		s.Log.Error("render", "template", name, "err", err)
@@ -273,15 +303,15 @@ func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, 
 	w.Write(bytes.ReplaceAll(buf.Bytes(), []byte(clickMark), nil))
 }
 
-// errorPage renders an error for people, in Chinese.
-func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
-	s.logErr(r, err)
-	status := statusOf(err)
-	if siteOf(r) == nil {
+// ErrorPage renders an error for people, in Chinese.
+func (s *Server) ErrorPage(w http.ResponseWriter, r *http.Request, err error) {
+	s.LogErr(r, err)
+	status := StatusOf(err)
+	if SiteOf(r) == nil {
 		http.Error(w, errs.MessageOf(err), status)
 		return
 	}
-	data := s.page(r, "出错了")
+	data := s.Page(r, "出错了")
 	data.Message, data.Status = errs.MessageOf(err), status
-	s.renderHTML(w, r, status, "public/error", data)
+	s.Render(w, r, status, "public/error", &data)
 }

@@ -1,13 +1,18 @@
-// Package web serves the public site, the back office and the JSON API over
-// HTTP. Handlers parse input, call the domain packages and render; no SQL
-// and no legal rule lives here.
+// Package web is the HTTP kit: the server and its middleware, rendering and
+// the render cache, staff sessions and form tokens, display preferences,
+// error mapping, and the Mount API through which each feature package
+// (internal/web/catalogue, siteadmin, selfcheck, ...) registers its routes on
+// one of three surfaces: the public site, the back office and the JSON API.
+// Handlers parse input, call the domain packages and render; no SQL and no
+// legal rule lives here. Services and background jobs are wired by the
+// caller (internal/app, cmd/gongkai); web only serves.
 package web
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,11 +24,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"gongkai/internal/auth"
-	"gongkai/internal/blob"
-	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
-	"gongkai/internal/compliance"
-	"gongkai/internal/deadline"
 	"gongkai/internal/errs"
 	"gongkai/internal/secure"
 )
@@ -40,71 +41,77 @@ type Options struct {
 	DevTemplates string
 }
 
-// Server is the HTTP application.
+// Server is the HTTP kit. Features mount their routes on it (mount.go)
+// before Handler is called.
 type Server struct {
 	Catalog *catalog.Service
 	Auth    *auth.Service
-	Blobs   *blob.Store
 	Log     *slog.Logger
 	Opts    Options
 
-	// Calendar, Deadlines and Compliance are built by New over the catalogue's database.
-	Calendar   *calendar.Versions
-	Deadlines  *deadline.Service
-	Compliance *compliance.Service
-
+	// Clicks are the item page views not yet written (flushed by a job).
 	Clicks catalog.Clicks
 	cache  *renderCache
-	sites  sync.Map // host -> *siteState
+	sites  sync.Map // host -> *SiteState
 	tmpl   *templates
+
+	mux       *http.ServeMux
+	fallbacks bool
+	// pageParams are the query parameters public pages read (CacheParams).
+	pageParams map[string]bool
+	routes     []Route
+	flashes    map[string]string
+	apiDocJSON []byte // the assembled OpenAPI document (openapi.go)
 
 	loginLimit *secure.Limiter // per login name
 	loginIPs   *secure.Limiter // per address: looser, a whole office may share one NAT address
 	apiLimit   *secure.Limiter
 }
 
-// New builds a Server and hooks cache invalidation into the catalogue.
-func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Logger, opts Options) (*Server, error) {
+// New builds the kit with its own routes (static files, health, display
+// preferences, staff login). Features are mounted afterwards.
+func New(cat *catalog.Service, au *auth.Service, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = 50 << 20
 	}
-	t, err := loadTemplates(opts.DevTemplates)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{Catalog: cat, Auth: au, Blobs: blobs, Log: log, Opts: opts, tmpl: t, cache: newRenderCache(4096),
+	s := &Server{Catalog: cat, Auth: au, Log: log, Opts: opts, cache: newRenderCache(4096), mux: http.NewServeMux(),
+		flashes: map[string]string{},
 		// Login: per name a burst of 5, then one try every 12 s; per address
 		// a burst of 30, then one every 2 s.
 		loginLimit: secure.NewLimiter(rate.Every(12*time.Second), 5, 30*time.Minute),
 		loginIPs:   secure.NewLimiter(rate.Every(2*time.Second), 30, 30*time.Minute),
 		apiLimit:   secure.NewLimiter(rate.Limit(50), 100, 10*time.Minute),
 	}
-	s.Calendar = &calendar.Versions{DB: cat.DB}
-	s.Deadlines = &deadline.Service{DB: cat.DB, Catalog: cat, Calendar: s.Calendar}
-	s.Compliance = &compliance.Service{DB: cat.DB, Catalog: cat, Deadlines: s.Deadlines}
-	cat.OnPublish = s.invalidate
+	s.tmpl = newTemplates(opts.DevTemplates)
+	if err := s.Templates("internal/web", kitFS); err != nil {
+		return nil, err
+	}
+	s.mountKit()
 	return s, nil
 }
 
-// invalidate drops cached pages and site state after a public change.
-func (s *Server) invalidate(siteID int64) {
-	s.cache.clear()
+// Invalidate drops the site's cached pages and its cached state (column
+// tree, settings) after a public change; siteID 0 drops every site's.
+func (s *Server) Invalidate(siteID int64) {
+	s.cache.clearSite(siteID)
 	s.sites.Range(func(k, v any) bool {
-		s.sites.Delete(k)
+		if siteID == 0 || v.(*SiteState).Site.ID == siteID {
+			s.sites.Delete(k)
+		}
 		return true
 	})
 }
 
-// siteState is a site with its column tree, cached per host.
-type siteState struct {
+// SiteState is the request's site with its column tree, cached per host.
+type SiteState struct {
 	Site *catalog.Site
 	Tree *catalog.Tree
 }
 
-func (s *Server) siteFor(r *http.Request) (*siteState, error) {
+func (s *Server) siteFor(r *http.Request) (*SiteState, error) {
 	host := strings.ToLower(r.Host)
 	if v, ok := s.sites.Load(host); ok {
-		return v.(*siteState), nil
+		return v.(*SiteState), nil
 	}
 	site, err := s.Catalog.SiteForHost(r.Context(), host)
 	if err != nil {
@@ -114,7 +121,7 @@ func (s *Server) siteFor(r *http.Request) (*siteState, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &siteState{Site: site, Tree: tree}
+	st := &SiteState{Site: site, Tree: tree}
 	s.sites.Store(host, st)
 	return st, nil
 }
@@ -127,15 +134,16 @@ const (
 	keyRequestID
 )
 
-func siteOf(r *http.Request) *siteState { st, _ := r.Context().Value(keySite).(*siteState); return st }
+// SiteOf returns the request's site (every route but /static and /healthz has one).
+func SiteOf(r *http.Request) *SiteState { st, _ := r.Context().Value(keySite).(*SiteState); return st }
 
-// Handler returns the whole application with its middleware.
+// Handler returns the whole application with its middleware. Call it once,
+// after every feature is mounted.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	s.routes(mux)
+	s.mountFallbacks()
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /api/v1/") // bearer-token API, no cookies
-	var h http.Handler = mux
+	var h http.Handler = s.mux
 	h = s.withSite(h)
 	h = cop.Handler(h)
 	h = s.securityHeaders(h)
@@ -159,7 +167,10 @@ func (s *Server) withSite(next http.Handler) http.Handler {
 			http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keySite, st)))
+		ctx := context.WithValue(r.Context(), keySite, st)
+		// Audit rows of this request carry the client address.
+		ctx = auth.WithClientIP(ctx, s.ClientIP(r))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -216,7 +227,11 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 				}
 				s.Log.Error("panic", "request_id", id, "panic", p, "stack", string(debug.Stack()))
 				if sw.status == 0 {
-					http.Error(sw, "服务器内部错误", http.StatusInternalServerError)
+					if isAPI(r) {
+						WriteJSON(sw, http.StatusInternalServerError, apiErrorBody{apiError{Code: errs.Internal, Message: "服务器内部错误"}})
+					} else {
+						http.Error(sw, "服务器内部错误", http.StatusInternalServerError)
+					}
 				}
 			}
 			level := slog.LevelDebug
@@ -233,8 +248,8 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 	})
 }
 
-// clientIP returns the address used for rate limits and the audit log.
-func (s *Server) clientIP(r *http.Request) string {
+// ClientIP returns the address used for rate limits and the audit log.
+func (s *Server) ClientIP(r *http.Request) string {
 	if s.Opts.TrustProxy {
 		if xf := r.Header.Get("X-Forwarded-For"); xf != "" {
 			first, _, _ := strings.Cut(xf, ",")
@@ -248,8 +263,8 @@ func (s *Server) clientIP(r *http.Request) string {
 	return host
 }
 
-// statusOf maps error codes to HTTP statuses (one table for every surface).
-func statusOf(err error) int {
+// StatusOf maps error codes to HTTP statuses (one table for every surface).
+func StatusOf(err error) int {
 	switch errs.CodeOf(err) {
 	case errs.NotFound:
 		return http.StatusNotFound
@@ -263,93 +278,31 @@ func statusOf(err error) int {
 		return http.StatusUnauthorized
 	case errs.TooMany:
 		return http.StatusTooManyRequests
+	case errs.BadMethod:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }
 
-func (s *Server) logErr(r *http.Request, err error) {
+// LogErr logs an internal error once, with the request id; errors caused
+// by the request itself are the user's, not the log's.
+func (s *Server) LogErr(r *http.Request, err error) {
 	if errs.CodeOf(err) == errs.Internal {
 		id, _ := r.Context().Value(keyRequestID).(string)
 		s.Log.Error("internal error", "request_id", id, "path", r.URL.Path, "err", err)
 	}
 }
 
-// Background runs the periodic jobs: click flushing, scheduled publishing,
-// session purging. It returns when ctx ends, after a last flush.
-func (s *Server) Background(ctx context.Context, clickEvery time.Duration) {
-	clicks := time.NewTicker(clickEvery)
-	minute := time.NewTicker(time.Minute)
-	gens := time.NewTicker(2 * time.Second)
-	defer clicks.Stop()
-	defer minute.Stop()
-	defer gens.Stop()
-	s.publishDue(ctx)
-	seen, _ := s.Catalog.Generations(ctx)
-	s.dailyChecks(ctx)
-	for {
-		select {
-		case <-gens.C:
-			// Another node may have published: drop pages it made stale.
-			now, err := s.Catalog.Generations(ctx)
-			if err != nil {
-				continue
-			}
-			for id, g := range now {
-				if seen[id] != g {
-					s.invalidate(id)
-				}
-			}
-			seen = now
-		case <-ctx.Done():
-			if err := s.Catalog.FlushClicks(context.WithoutCancel(ctx), &s.Clicks); err != nil {
-				s.Log.Error("flush clicks", "err", err)
-			}
-			return
-		case <-clicks.C:
-			if err := s.Catalog.FlushClicks(ctx, &s.Clicks); err != nil && !errors.Is(err, context.Canceled) {
-				s.Log.Error("flush clicks", "err", err)
-			}
-		case <-minute.C:
-			s.publishDue(ctx)
-			s.dailyChecks(ctx)
-			if err := s.Auth.PurgeSessions(ctx); err != nil {
-				s.Log.Error("purge sessions", "err", err)
-			}
-		}
-	}
-}
-
-// dailyChecks runs the self-inspection of every site whose last run is a
-// day old, and keeps the report for the trend.
-func (s *Server) dailyChecks(ctx context.Context) {
-	sites, err := s.Catalog.Sites(ctx)
-	if err != nil {
-		s.Log.Error("daily checks", "err", err)
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	if err := s.Catalog.DB.R.PingContext(r.Context()); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unavailable")
 		return
 	}
-	for _, site := range sites {
-		last, err := s.Compliance.LastRun(ctx, site.ID)
-		if err != nil || time.Since(last) < 24*time.Hour {
-			continue
-		}
-		rep, err := s.Compliance.Run(ctx, site.ID, calendar.Today())
-		if err == nil {
-			err = s.Compliance.Save(ctx, rep)
-		}
-		if err != nil {
-			s.Log.Error("daily checks", "site", site.Slug, "err", err)
-			continue
-		}
-		s.Log.Info("daily checks", "site", site.Slug, "findings", len(rep.Findings), "vetoes", rep.Vetoes())
-	}
+	fmt.Fprintln(w, "ok", time.Now().UTC().Format(time.RFC3339))
 }
 
-func (s *Server) publishDue(ctx context.Context) {
-	n, err := s.Catalog.PublishDue(ctx, time.Now())
-	if err != nil {
-		s.Log.Error("scheduled publishing", "err", err)
-	}
-	if n > 0 {
-		s.Log.Info("scheduled publishing", "published", n)
-	}
-}
+// SetAPILimiter replaces the API's per-address rate limiter (tests that
+// make many requests from one address).
+func (s *Server) SetAPILimiter(l *secure.Limiter) { s.apiLimit = l }

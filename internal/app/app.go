@@ -1,0 +1,88 @@
+// Package app wires the services and the HTTP features into one
+// application: what `gongkai serve` runs and what the end-to-end tests
+// drive. Each capability adds its service here and mounts its feature; the
+// background jobs that keep the site current live in jobs.go.
+package app
+
+import (
+	"log/slog"
+	"net/http"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/blob"
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/compliance"
+	"gongkai/internal/deadline"
+	"gongkai/internal/web"
+	"gongkai/internal/web/catalogue"
+	"gongkai/internal/web/selfcheck"
+	"gongkai/internal/web/siteadmin"
+)
+
+// App is the wired application.
+type App struct {
+	Log        *slog.Logger
+	Catalog    *catalog.Service
+	Auth       *auth.Service
+	Blobs      *blob.Store
+	Calendar   *calendar.Versions
+	Deadlines  *deadline.Service
+	Compliance *compliance.Service
+	// Web is the HTTP kit with every feature mounted.
+	Web *web.Server
+
+	handler http.Handler
+}
+
+// New builds the services over the catalogue's database and mounts every
+// feature on the HTTP kit.
+func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Logger, opts web.Options) (*App, error) {
+	a := &App{Log: log, Catalog: cat, Auth: au, Blobs: blobs}
+	a.Calendar = &calendar.Versions{DB: cat.DB}
+	a.Deadlines = &deadline.Service{DB: cat.DB, Catalog: cat, Calendar: a.Calendar}
+	a.Compliance = &compliance.Service{DB: cat.DB, Catalog: cat, Deadlines: a.Deadlines}
+	kit, err := web.New(cat, au, log, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := kit.Mount(a.features()...); err != nil {
+		return nil, err
+	}
+	a.Web = kit
+	cat.OnPublish = kit.Invalidate
+	a.handler = kit.Handler()
+	return a, nil
+}
+
+// Handler is the whole HTTP application.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// features returns every feature, wired to the services (nil services
+// are fine for listing routes and the API document: Mount only registers).
+func (a *App) features() []web.Feature {
+	return []web.Feature{
+		&catalogue.Feature{Catalog: a.Catalog, Blobs: a.Blobs, Deadlines: a.Deadlines},
+		&siteadmin.Feature{Catalog: a.Catalog},
+		&selfcheck.Feature{Catalog: a.Catalog, Calendar: a.Calendar, Deadlines: a.Deadlines, Compliance: a.Compliance},
+	}
+}
+
+// Describe builds the HTTP kit with every feature mounted but no services
+// behind it: for the route listing and the OpenAPI document.
+func Describe() (*web.Server, error) {
+	kit, err := web.New(nil, nil, slog.New(slog.DiscardHandler), web.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := kit.Mount((&App{}).features()...); err != nil {
+		return nil, err
+	}
+	kit.Handler() // registers the fall-backs, so they are listed too
+	return kit, nil
+}
+
+// Schemas lists every feature's API types with their OpenAPI schemas.
+func Schemas() []web.Schema {
+	return append(web.Schemas(), catalogue.Schemas()...)
+}

@@ -1,0 +1,127 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestComplianceDashboard(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		office := e.browser().login("office")
+		r := office.get("/admin/compliance")
+		if r.status != 200 {
+			t.Fatalf("dashboard: %d", r.status)
+		}
+		mustContain(t, r.body, "共 <strong>3</strong> 项问题", "统计数据", "解读发布过晚", "至今没有已发布的解读", "政策解读覆盖率", "按科室统计", "国办秘函〔2019〕19号")
+		// Running it records a point; the trend chart is drawn server-side.
+		if r := office.post("/admin/compliance/run", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("run: %d", r.status)
+		}
+		r = office.get("/admin/compliance")
+		mustContain(t, r.body, "<svg", "自查问题数趋势", "最新一次 3 项问题")
+		// Editors may not see the dashboard.
+		if r := e.browser().login("fzk").get("/admin/compliance"); r.status != http.StatusForbidden {
+			t.Errorf("editor dashboard: %d", r.status)
+		}
+	})
+}
+
+func TestItemDeadlinesAndCalendarImport(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		office := e.browser().login("office")
+		id := e.itemID(t, "临沂市司法局公共法律服务事项清单管理办法")
+		r := office.get("/admin/items/" + id)
+		mustContain(t, r.body, "期限", "政策文件公开后 3 个工作日内发布解读", "已逾期", "计算过程", "计第3个工作日", "政策文件印发后 7 日内公开", "按期完成")
+		// The seed-era policy shows its on-time interpretation from the interpretation's side.
+		interp := e.itemID(t, "《临沂市司法局行政执法公示办法》政策解读")
+		mustContain(t, office.get("/admin/items/"+interp).body, "所解读文件", "按期完成")
+
+		admin := e.browser().login("admin")
+		cases := []struct {
+			name, data string
+			status     int
+			want       string
+		}{
+			{"empty", "", http.StatusUnprocessableEntity, "请上传或粘贴节假日安排数据"},
+			{"not json", "hello", http.StatusUnprocessableEntity, "格式"},
+			{"weekday as make-up day", `{"years":{"2027":{"notices":["测试"],"off":["2027-01-01"],"work":["2027-01-04"]}}}`, http.StatusUnprocessableEntity, "2027-01-04"},
+			{"2027", `{"years":{"2027":{"notices":["国办发明电〔2026〕测试号"],"off":["2027-01-01","2027-02-05","2027-02-08"],"work":["2027-02-06"]}}}`, http.StatusSeeOther, ""},
+			{"same again", `{"years":{"2027":{"notices":["国办发明电〔2026〕测试号"],"off":["2027-01-01","2027-02-05","2027-02-08"],"work":["2027-02-06"]}}}`, http.StatusConflict, "完全相同"},
+		}
+		for _, c := range cases {
+			r := admin.post("/admin/calendar", url.Values{"data": {c.data}, "note": {c.name}})
+			if r.status != c.status {
+				t.Errorf("%s: status %d, want %d", c.name, r.status, c.status)
+			}
+			if c.want != "" && !strings.Contains(r.body, c.want) {
+				t.Errorf("%s: lacks %q", c.name, c.want)
+			}
+		}
+		r = admin.get("/admin/calendar")
+		mustContain(t, r.body, "（现行）", "2027", "按旧版本计算")
+		// Editors cannot import.
+		if r := e.browser().login("fzk").post("/admin/calendar", url.Values{"data": {"{}"}}); r.status != http.StatusForbidden {
+			t.Errorf("editor import: %d", r.status)
+		}
+		// Recompute moves every pinned date to the version in force.
+		if r := office.post("/admin/deadlines/recompute", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("recompute: %d %s", r.status, r.body)
+		}
+		mustContain(t, admin.get("/admin/calendar").body, "所有期限都按现行版本计算")
+		audit := admin.get("/admin/audit?action=calendar.")
+		mustContain(t, audit.body, "calendar.import")
+	})
+}
+
+func TestWorkdaysAPI(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		cases := []struct {
+			path   string
+			status int
+			want   []string
+		}{
+			{"/api/v1/workdays/add?date=2021-09-28&days=20", 200, []string{`"due":"2021-11-01"`, `"calendar_version"`, `"steps"`}},
+			{"/api/v1/workdays/days?date=2021-09-28&days=7", 200, []string{`"due":"2021-10-08"`}},
+			{"/api/v1/workdays/between?from=2021-09-30&to=2021-10-11", 200, []string{`"workdays":3`}},
+			{"/api/v1/workdays/is?date=2021-10-09", 200, []string{`"workday":true`, "调休上班"}},
+			{"/api/v1/workdays/is?date=2021-10-01", 200, []string{`"workday":false`}},
+			{"/api/v1/workdays/add?date=2021-02-30&days=1", 422, []string{`"code":"invalid"`, "date"}},
+			{"/api/v1/workdays/add?date=2021-09-28&days=-1", 422, []string{"days"}},
+			{"/api/v1/workdays/between?from=2021-01-01&to=2900-01-01", 422, []string{"范围过大"}},
+			{"/api/v1/workdays/nope", 404, []string{`"code":"not_found"`}},
+		}
+		for _, c := range cases {
+			r := b.get(c.path)
+			if r.status != c.status {
+				t.Errorf("%s: %d, want %d", c.path, r.status, c.status)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.body, w) {
+					t.Errorf("%s: lacks %s in %s", c.path, w, r.body[:min(len(r.body), 300)])
+				}
+			}
+		}
+	})
+}
+
+func TestDeadlineSettings(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		admin := e.browser().login("admin")
+		r := admin.get("/admin/settings")
+		mustContain(t, r.body, "期限规则", "政策文件公开后 3 个工作日内发布解读", `value="3"`)
+		form := url.Values{"name": {"临沂市司法局"}, "deadline_interpretation.publish": {"5"}, "deadline_consultation.open": {"20"}}
+		r = admin.post("/admin/settings", form)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("consultation below 30 days: %d", r.status)
+		}
+		mustContain(t, r.body, "不能少于法定的 30 日")
+		form.Set("deadline_consultation.open", "30")
+		if r := admin.post("/admin/settings", form); r.status != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", r.status, r.body)
+		}
+		mustContain(t, admin.get("/admin/settings").body, `name="deadline_interpretation.publish" inputmode="numeric" value="5"`)
+	})
+}

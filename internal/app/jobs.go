@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gongkai/internal/calendar"
+)
+
+// Background runs the periodic jobs: click flushing, scheduled publishing,
+// session purging, the daily self-inspection, and dropping pages another
+// node made stale. It returns when ctx ends, after a last flush.
+func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
+	clicks := time.NewTicker(clickEvery)
+	minute := time.NewTicker(time.Minute)
+	gens := time.NewTicker(2 * time.Second)
+	defer clicks.Stop()
+	defer minute.Stop()
+	defer gens.Stop()
+	a.publishDue(ctx)
+	seen, _ := a.Catalog.Generations(ctx)
+	a.dailyChecks(ctx)
+	for {
+		select {
+		case <-gens.C:
+			// Another node may have published: drop pages it made stale.
+			now, err := a.Catalog.Generations(ctx)
+			if err != nil {
+				continue
+			}
+			for id, g := range now {
+				if seen[id] != g {
+					a.Web.Invalidate(id)
+				}
+			}
+			seen = now
+		case <-ctx.Done():
+			if err := a.Catalog.FlushClicks(context.WithoutCancel(ctx), &a.Web.Clicks); err != nil {
+				a.Log.Error("flush clicks", "err", err)
+			}
+			return
+		case <-clicks.C:
+			if err := a.Catalog.FlushClicks(ctx, &a.Web.Clicks); err != nil && !errors.Is(err, context.Canceled) {
+				a.Log.Error("flush clicks", "err", err)
+			}
+		case <-minute.C:
+			a.publishDue(ctx)
+			a.dailyChecks(ctx)
+			if err := a.Auth.PurgeSessions(ctx); err != nil {
+				a.Log.Error("purge sessions", "err", err)
+			}
+		}
+	}
+}
+
+// dailyChecks runs the self-inspection of every site whose last run is a
+// day old, and keeps the report for the trend.
+func (a *App) dailyChecks(ctx context.Context) {
+	sites, err := a.Catalog.Sites(ctx)
+	if err != nil {
+		a.Log.Error("daily checks", "err", err)
+		return
+	}
+	for _, site := range sites {
+		last, err := a.Compliance.LastRun(ctx, site.ID)
+		if err != nil || time.Since(last) < 24*time.Hour {
+			continue
+		}
+		rep, err := a.Compliance.Run(ctx, site.ID, calendar.Today())
+		if err == nil {
+			err = a.Compliance.Save(ctx, rep)
+		}
+		if err != nil {
+			a.Log.Error("daily checks", "site", site.Slug, "err", err)
+			continue
+		}
+		a.Log.Info("daily checks", "site", site.Slug, "findings", len(rep.Findings), "vetoes", rep.Vetoes())
+	}
+}
+
+func (a *App) publishDue(ctx context.Context) {
+	n, err := a.Catalog.PublishDue(ctx, time.Now())
+	if err != nil {
+		a.Log.Error("scheduled publishing", "err", err)
+	}
+	if n > 0 {
+		a.Log.Info("scheduled publishing", "published", n)
+	}
+}

@@ -1,0 +1,164 @@
+package catalogue
+
+import (
+	"gongkai/internal/auth"
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+	"gongkai/internal/web"
+	"net/http"
+	"strconv"
+)
+
+func (s *Feature) newItem(w http.ResponseWriter, r *http.Request) {
+	p := &formPage{AdminPage: s.AdminPage(r, "新建信息")}
+	t := catalog.DocTypeByCode(r.URL.Query().Get("type"))
+	if t == nil {
+		s.Render(w, r, http.StatusOK, "admin/choose_type", &chooseTypePage{AdminPage: p.AdminPage, Types: catalog.DocTypes()})
+		return
+	}
+	// The disclosure attribute is left unset on purpose: the drafter must
+	// decide it (seed task 4), not accept a default.
+	in := &catalog.Input{DocType: t.Code, Fields: map[string]string{}, Publisher: p.Site.Name}
+	if p.User.Role == auth.Editor {
+		in.DepartmentID = p.User.DepartmentID
+	}
+	if c := p.Tree.BySlug[r.URL.Query().Get("column")]; c != nil {
+		in.ColumnID = c.ID
+	}
+	if _, ok := t.Field("validity"); ok {
+		in.Validity = "in_force"
+	}
+	s.renderItemForm(w, r, p, t, in, nil, http.StatusOK)
+}
+
+func (s *Feature) renderItemForm(w http.ResponseWriter, r *http.Request, p *formPage, t *catalog.DocType, in *catalog.Input, it *catalog.Item, status int) {
+	p.Type, p.Input, p.Item = t, in, it
+	for _, c := range p.Tree.All() {
+		if c.Kind == catalog.KindList && c.Holds(t.Code) {
+			p.Columns = append(p.Columns, c)
+		}
+	}
+	if in.ColumnID == 0 && len(p.Columns) == 1 {
+		in.ColumnID = p.Columns[0].ID
+	}
+	var err error
+	if p.Departments, err = s.Catalog.Departments(r.Context(), p.Site.ID); err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	if t.Interprets {
+		res, err := s.Catalog.List(r.Context(), catalog.Filter{SiteID: p.Site.ID, DocType: "policy", Limit: 100}, false)
+		if err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+		p.Policies = res.Items
+	}
+	s.Render(w, r, status, "admin/item_form", p)
+}
+
+// parseItemForm reads the item form into an Input, by the type's declaration.
+func parseItemForm(r *http.Request) catalog.Input {
+	f := r.PostFormValue
+	in := catalog.Input{DocType: f("doc_type"), Title: f("title"), Summary: f("summary"), Body: f("body"), Publisher: f("publisher"),
+		PublishedOn: f("published_on"), Disclosure: f("disclosure"), DisclosureReason: f("disclosure_reason"), ChangeNote: f("change_note"),
+		IndexNo: f("index_no"), Fields: map[string]string{}}
+	in.ColumnID, _ = strconv.ParseInt(f("column_id"), 10, 64)
+	in.DepartmentID, _ = strconv.ParseInt(f("department_id"), 10, 64)
+	in.SuccessorID, _ = strconv.ParseInt(f("successor_id"), 10, 64)
+	in.Version, _ = strconv.Atoi(f("version"))
+	if t := catalog.DocTypeByCode(in.DocType); t != nil {
+		core := map[string]*string{"doc_no": &in.DocNo, "author": &in.Author, "written_on": &in.WrittenOn, "validity": &in.Validity,
+			"topic": &in.Topic, "genre": &in.Genre, "keywords": &in.Keywords}
+		for _, fd := range t.Fields {
+			v := f(fd.Name)
+			if fd.Kind == catalog.Bool {
+				if v != "" {
+					v = "1"
+				} else {
+					v = "0"
+				}
+			}
+			if p, ok := core[fd.Name]; ok {
+				*p = v
+			} else {
+				in.Fields[fd.Name] = v
+			}
+		}
+	}
+	for _, v := range r.PostForm["interprets"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			in.Interprets = append(in.Interprets, id)
+		}
+	}
+	return in
+}
+
+func (s *Feature) createItem(w http.ResponseWriter, r *http.Request) {
+	p := &formPage{AdminPage: s.AdminPage(r, "新建信息")}
+	in := parseItemForm(r)
+	it, err := s.Catalog.Create(r.Context(), p.User, p.Site.ID, in)
+	if err != nil {
+		s.itemFormError(w, r, p, in, nil, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(it.ID, 10)+"?done=created", http.StatusSeeOther)
+}
+
+func (s *Feature) itemFormError(w http.ResponseWriter, r *http.Request, p *formPage, in catalog.Input, it *catalog.Item, err error) {
+	t := catalog.DocTypeByCode(in.DocType)
+	if t == nil || errs.CodeOf(err) == errs.Internal || errs.CodeOf(err) == errs.NotFound {
+		s.AdminError(w, r, err)
+		return
+	}
+	s.LogErr(r, err)
+	p.Fail(err)
+	s.renderItemForm(w, r, p, t, &in, it, web.StatusOf(err))
+}
+
+func (s *Feature) editItem(w http.ResponseWriter, r *http.Request) {
+	p := &formPage{AdminPage: s.AdminPage(r, "修改信息")}
+	it := s.loadItem(w, r)
+	if it == nil {
+		return
+	}
+	in, err := s.Catalog.InputOf(r.Context(), it)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	s.renderItemForm(w, r, p, it.Type(), &in, it, http.StatusOK)
+}
+
+func (s *Feature) updateItem(w http.ResponseWriter, r *http.Request) {
+	p := &formPage{AdminPage: s.AdminPage(r, "修改信息")}
+	it := s.loadItem(w, r)
+	if it == nil {
+		return
+	}
+	in := parseItemForm(r)
+	if _, err := s.Catalog.Update(r.Context(), p.User, p.Site.ID, it.ID, in); err != nil {
+		s.itemFormError(w, r, p, in, it, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(it.ID, 10)+"?done=saved", http.StatusSeeOther)
+}
+
+// fieldView is one form field with its current value and error.
+type fieldView struct {
+	catalog.Field
+	Value string
+	Error string
+}
+
+// FieldView prepares a declared field of the item form.
+func (p *formPage) FieldView(f catalog.Field) fieldView {
+	in := p.Input
+	v := ""
+	if in != nil {
+		it := catalog.Item{DocNo: in.DocNo, Author: in.Author, WrittenOn: in.WrittenOn, Validity: in.Validity, Topic: in.Topic, Genre: in.Genre,
+			Keywords: in.Keywords, Fields: in.Fields}
+		v = it.Value(f.Name)
+	}
+	return fieldView{Field: f, Value: v, Error: p.Errors[f.Name]}
+}

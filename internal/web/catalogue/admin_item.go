@@ -1,0 +1,127 @@
+package catalogue
+
+import (
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+	"gongkai/internal/web"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+type itemActions struct {
+	Edit, Submit, Review, Publish, Withdraw, Files bool
+}
+
+// loadItem reads the path's item of this site; on error it has answered.
+func (s *Feature) loadItem(w http.ResponseWriter, r *http.Request) *catalog.Item {
+	id, err := web.PathID(r, "id")
+	var it *catalog.Item
+	if err == nil {
+		it, err = s.Catalog.Item(r.Context(), web.SiteOf(r).Site.ID, id)
+	}
+	if err != nil {
+		s.AdminError(w, r, err)
+		return nil
+	}
+	return it
+}
+
+func (s *Feature) showItem(w http.ResponseWriter, r *http.Request) {
+	p := &itemAdminPage{AdminPage: s.AdminPage(r, "信息详情")}
+	s.showItemWith(w, r, p, http.StatusOK)
+}
+
+func (s *Feature) showItemWith(w http.ResponseWriter, r *http.Request, p *itemAdminPage, status int) {
+	it := s.loadItem(w, r)
+	if it == nil {
+		return
+	}
+	p.Item = it
+	ctx := r.Context()
+	var err error
+	if p.Events, err = s.Catalog.Events(ctx, it.ID); err == nil {
+		if p.Revisions, err = s.Catalog.Revisions(ctx, it.ID); err == nil {
+			if p.Attach, err = s.Catalog.Attachments(ctx, it.ID); err == nil {
+				if p.Related, err = s.Catalog.Related(ctx, it, false); err == nil {
+					p.Today = calendar.Today()
+					p.Deadlines, err = s.Deadlines.ForItem(ctx, p.Site.ID, it.ID, p.Today)
+				}
+			}
+		}
+	}
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	u := p.User
+	editable := it.Status == catalog.StatusDraft || it.Status == catalog.StatusReturned
+	p.Actions = itemActions{
+		Edit:     u.CanEditDepartment(it.DepartmentID) && (editable || u.CanPublish()) && it.Status != catalog.StatusWithdrawn,
+		Submit:   u.CanEditDepartment(it.DepartmentID) && editable,
+		Review:   u.CanReviewDepartment(it.DepartmentID) && (it.Status == catalog.StatusSubmitted || it.Status == catalog.StatusReviewed),
+		Publish:  u.CanPublish() && (it.Status == catalog.StatusSubmitted || it.Status == catalog.StatusReviewed || it.Status == catalog.StatusScheduled),
+		Withdraw: u.CanPublish() && (it.Status == catalog.StatusPublished || it.Status == catalog.StatusScheduled),
+		Files:    u.CanEditDepartment(it.DepartmentID) && (editable || u.CanPublish()) && it.Status != catalog.StatusWithdrawn,
+	}
+	p.Title = it.Title
+	s.Render(w, r, status, "admin/item", p)
+}
+
+// itemAction runs one workflow step from the item page.
+func (s *Feature) itemAction(w http.ResponseWriter, r *http.Request) {
+	p := &itemAdminPage{AdminPage: s.AdminPage(r, "信息详情")}
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	ctx, u, site := r.Context(), p.User, p.Site.ID
+	action := r.PathValue("action")
+	done := ""
+	switch action {
+	case "submit":
+		err, done = ignore(s.Catalog.Submit(ctx, u, site, id)), "submitted"
+	case "approve":
+		_, err = s.Catalog.Approve(ctx, u, site, id, r.PostFormValue("comment"))
+		done = "approved"
+	case "return":
+		_, err = s.Catalog.Return(ctx, u, site, id, r.PostFormValue("comment"))
+		done = "returned"
+	case "publish":
+		var at time.Time
+		if v := r.PostFormValue("publish_at"); v != "" {
+			at, err = time.ParseInLocation("2006-01-02T15:04", v, catalog.China)
+			if err != nil {
+				err = &errs.Error{Code: errs.Invalid, Message: "定时发布时间格式无效", Fields: map[string]string{"publish_at": "请选择有效的日期和时间"}}
+			}
+		}
+		if err == nil {
+			var it *catalog.Item
+			it, err = s.Catalog.Publish(ctx, u, site, id, at)
+			done = "published"
+			if err == nil && it.Status == catalog.StatusScheduled {
+				done = "scheduled"
+			}
+		}
+	case "withdraw":
+		_, err = s.Catalog.Withdraw(ctx, u, site, id, r.PostFormValue("reason"))
+		done = "withdrawn"
+	default:
+		err = errs.E(errs.NotFound, "未知操作")
+	}
+	if err != nil {
+		s.LogErr(r, err)
+		p.Fail(err)
+		if errs.CodeOf(err) == errs.Internal {
+			s.AdminError(w, r, err)
+			return
+		}
+		s.showItemWith(w, r, p, web.StatusOf(err))
+		return
+	}
+	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(id, 10)+"?done="+done, http.StatusSeeOther)
+}
+
+func ignore(_ *catalog.Item, err error) error { return err }

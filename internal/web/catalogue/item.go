@@ -1,0 +1,84 @@
+package catalogue
+
+import (
+	"fmt"
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+	"gongkai/internal/web"
+	"net/http"
+	"strconv"
+)
+
+func (s *Feature) item(w http.ResponseWriter, r *http.Request) {
+	s.Cached(w, r, func() (string, web.Cacheable, error) {
+		p := &itemPage{Page: s.Page(r, "")}
+		id, err := web.PathID(r, "id")
+		if err != nil {
+			return "", nil, err
+		}
+		it, err := s.Catalog.Item(r.Context(), p.Site.ID, id)
+		if err != nil {
+			return "", nil, err
+		}
+		p.Item, p.Title, p.Column, p.Counted = it, it.Title, p.Tree.ByID[it.ColumnID], it
+		if it.Status == catalog.StatusWithdrawn {
+			p.Status = http.StatusGone
+			return "public/withdrawn", p, nil
+		}
+		if !it.Public() {
+			return "", nil, catalog.ErrNoItem
+		}
+		ctx := r.Context()
+		if p.Attach, err = s.Catalog.Attachments(ctx, it.ID); err != nil {
+			return "", nil, err
+		}
+		if p.Related, err = s.Catalog.Related(ctx, it, true); err != nil {
+			return "", nil, err
+		}
+		if p.Prev, p.Next, err = s.Catalog.Neighbours(ctx, it); err != nil {
+			return "", nil, err
+		}
+		if it.SuccessorID != 0 {
+			if succ, err := s.Catalog.Item(ctx, p.Site.ID, it.SuccessorID); err == nil && succ.Public() {
+				p.Successor = succ
+			}
+		}
+		if it.Revision > 1 {
+			if p.Revisions, err = s.Catalog.Revisions(ctx, it.ID); err != nil {
+				return "", nil, err
+			}
+		}
+		return "public/item", p, nil
+	})
+}
+
+func (s *Feature) itemRevision(w http.ResponseWriter, r *http.Request) {
+	s.Cached(w, r, func() (string, web.Cacheable, error) {
+		p := &itemPage{Page: s.Page(r, "")}
+		id, err := web.PathID(r, "id")
+		if err != nil {
+			return "", nil, err
+		}
+		n, err := strconv.Atoi(r.PathValue("rev"))
+		if err != nil {
+			return "", nil, errs.E(errs.NotFound, "该历史版本不存在")
+		}
+		it, err := s.Catalog.Item(r.Context(), p.Site.ID, id)
+		if err != nil || !it.Public() {
+			return "", nil, catalog.ErrNoItem
+		}
+		revs, err := s.Catalog.Revisions(r.Context(), id)
+		if err != nil {
+			return "", nil, err
+		}
+		for i := range revs {
+			if revs[i].Revision == n {
+				p.Revision, p.Item, p.Revisions = &revs[i], revs[i].Item, revs
+				p.Title = fmt.Sprintf("%s（第 %d 版）", it.Title, n)
+				p.Column = p.Tree.ByID[it.ColumnID]
+				return "public/revision", p, nil
+			}
+		}
+		return "", nil, errs.E(errs.NotFound, "该历史版本不存在")
+	})
+}

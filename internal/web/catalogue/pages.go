@@ -1,0 +1,88 @@
+package catalogue
+
+import (
+	"net/url"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/deadline"
+	"gongkai/internal/web"
+)
+
+// listPage serves the pages that list items: home, columns, the
+// catalogue, search results, and link columns.
+type listPage struct {
+	web.Page
+	Items    []*catalog.Item
+	Sections []homeSection
+	Pager    *web.Pager
+	Filters  *listFilters
+	ListCols []catalog.Field
+}
+
+type homeSection struct {
+	Column *catalog.Column
+	Items  []*catalog.Item
+}
+
+// itemPage serves an item, one of its revisions, or its withdrawal notice.
+type itemPage struct {
+	web.Page
+	Item       *catalog.Item
+	Attach     []catalog.Attachment
+	Related    []*catalog.Item
+	Prev, Next *catalog.Item
+	Successor  *catalog.Item
+	Revisions  []catalog.Revision
+	Revision   *catalog.Revision
+}
+
+// dashboardPage is the staff workbench: counts by status and what waits.
+type dashboardPage struct {
+	web.AdminPage
+	Counts   map[string]int
+	Items    []*catalog.Item
+	Statuses []string
+}
+
+// itemsPage is the back office's item list with its filters.
+type itemsPage struct {
+	web.AdminPage
+	Items       []*catalog.Item
+	Statuses    []string
+	Types       []*catalog.DocType
+	Departments []catalog.Department
+	Pager       *web.Pager
+	Query       url.Values
+}
+
+// chooseTypePage asks which document type a new item is.
+type chooseTypePage struct {
+	web.AdminPage
+	Types []*catalog.DocType
+}
+
+// formPage is the item form, new or edit.
+type formPage struct {
+	web.AdminPage
+	Item        *catalog.Item
+	Input       *catalog.Input
+	Type        *catalog.DocType
+	Columns     []*catalog.Column
+	Departments []catalog.Department
+	Policies    []*catalog.Item
+}
+
+// itemAdminPage is an item in the back office: its ledger, revisions,
+// files, links, deadlines and the actions this user may take.
+type itemAdminPage struct {
+	web.AdminPage
+	Item      *catalog.Item
+	Events    []catalog.Event
+	Revisions []catalog.Revision
+	Attach    []catalog.Attachment
+	Related   []*catalog.Item
+	Deadlines []*deadline.Deadline
+	Today     calendar.Date
+	Actions   itemActions
+}

@@ -1,0 +1,85 @@
+// Package catalogue serves the disclosure catalogue on every surface: on
+// the public site the home page, columns, items and their revisions,
+// attachments, the 信息公开指南 and 目录, search, feeds and the sitemap; in
+// the back office the workbench, the item list, the item form, workflow
+// steps and attachments; in the API the site, columns, document types and
+// items.
+package catalogue
+
+import (
+	"embed"
+
+	"gongkai/internal/blob"
+	"gongkai/internal/catalog"
+	"gongkai/internal/deadline"
+	"gongkai/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+//go:embed openapi.json
+var openapi []byte
+
+// Feature serves the catalogue.
+type Feature struct {
+	*web.Server
+	Catalog   *catalog.Service
+	Blobs     *blob.Store
+	Deadlines *deadline.Service
+}
+
+// Mount registers the templates, messages, API description and routes.
+func (s *Feature) Mount(kit *web.Server) error {
+	s.Server = kit
+	if err := kit.Templates("internal/web/catalogue", templates); err != nil {
+		return err
+	}
+	if err := kit.OpenAPI(openapi); err != nil {
+		return err
+	}
+	// The query parameters public pages read: list filters and every
+	// declared filter field of every document type (facets).
+	kit.CacheParams("page", "year", "publisher", "validity", "column")
+	for _, t := range catalog.DocTypes() {
+		kit.CacheParams(t.Filters...)
+	}
+	kit.Flashes(map[string]string{"created": "已保存为草稿。", "saved": "已保存。", "submitted": "已提交审核。", "returned": "已退回起草科室。",
+		"approved": "已审核通过，等待发布。", "published": "已发布。", "scheduled": "已设置定时发布。", "withdrawn": "已撤回。",
+		"attached": "附件已上传。", "detached": "附件已删除。"})
+
+	kit.Public("GET /{$}", s.home)
+	kit.Public("GET /columns/{slug}", s.column)
+	kit.Public("GET /columns/{slug}/feed.xml", s.feed)
+	kit.Public("GET /items/{id}", s.item)
+	kit.Public("GET /items/{id}/revisions/{rev}", s.itemRevision)
+	kit.Public("GET /attachments/{id}", s.attachment)
+	kit.Public("GET /xxgk/guide", s.guide)
+	kit.Public("GET /xxgk/catalogue", s.catalogue)
+	kit.Public("GET /search", s.search)
+	kit.Public("GET /sitemap", s.staticPage("sitemap", "网站地图"))
+	kit.Public("GET /contact", s.staticPage("contact", "联系我们"))
+	kit.Public("GET /privacy", s.staticPage("privacy", "隐私声明"))
+	kit.Public("GET /help", s.staticPage("help", "使用帮助"))
+	kit.Public("GET /sitemap.xml", s.sitemapXML)
+	kit.Public("GET /robots.txt", s.robots)
+
+	kit.Staff("GET /admin", s.dashboard)
+	kit.Staff("GET /admin/items", s.adminItems)
+	kit.Staff("GET /admin/items/new", s.newItem)
+	kit.Staff("POST /admin/items", s.createItem)
+	kit.Staff("GET /admin/items/{id}", s.showItem)
+	kit.Staff("GET /admin/items/{id}/edit", s.editItem)
+	kit.Staff("POST /admin/items/{id}", s.updateItem)
+	kit.Staff("POST /admin/items/{id}/{action}", s.itemAction)
+	kit.Staff("POST /admin/items/{id}/attachments", s.uploadAttachment)
+	kit.Staff("POST /admin/items/{id}/attachments/{aid}/delete", s.deleteAttachment)
+
+	kit.API("GET /api/v1/site", s.apiSite)
+	kit.API("GET /api/v1/columns", s.apiColumns)
+	kit.API("GET /api/v1/doc-types", s.apiDocTypes)
+	kit.API("GET /api/v1/items", s.apiItems)
+	kit.API("GET /api/v1/items/{id}", s.apiItem)
+	kit.API("POST /api/v1/items", s.apiCreateItem)
+	return nil
+}

@@ -1,0 +1,212 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+	"gongkai/internal/store"
+)
+
+var parseStored = store.ParseTime
+
+// Page is what the public layout needs; every public page type embeds it.
+type Page struct {
+	Site    *catalog.Site
+	Tree    *catalog.Tree
+	Title   string
+	Column  *catalog.Column // the current column, for navigation
+	URL     *url.URL
+	Message string
+	Status  int
+	// Query is the search box's text.
+	Query string
+	Today string
+
+	// Prefs are the visitor's display preferences (prefs.go), applied on
+	// the server; Here is this page's path, where the toolbar's and the
+	// elderly-mode buttons return to.
+	Prefs prefs
+	Here  string
+	// Errors maps a form field's name to its message.
+	Errors map[string]string
+
+	// Counted is the item whose click count the page shows (nil for none):
+	// the render cache splices the live count into the cached bytes.
+	Counted *catalog.Item
+}
+
+func (p *Page) page() *Page { return p }
+
+// Cacheable is a public page's data: a type that embeds Page.
+type Cacheable interface{ page() *Page }
+
+// Page returns the public page base for the request.
+func (s *Server) Page(r *http.Request, title string) Page {
+	st := SiteOf(r)
+	return Page{Site: st.Site, Tree: st.Tree, Title: title, URL: r.URL, Today: calendar.Today().String(), Prefs: prefsOf(r),
+		Here: r.URL.Path + s.cacheQuery(r.URL.Query())}
+}
+
+// Pager is a numbered list's position.
+type Pager struct {
+	Page, Pages, Total int
+}
+
+// NewPager returns the pager for page of total rows, per a page.
+func NewPager(page, total, per int) *Pager {
+	return &Pager{Page: page, Total: total, Pages: (total + per - 1) / per}
+}
+
+// PageNumber reads ?page=, between 1 and max (1 when absent or bad).
+func PageNumber(r *http.Request, max int) int {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	if page < 1 || page > max {
+		return 1
+	}
+	return page
+}
+
+// PathID reads a positive id from the path (an optional .html suffix is
+// allowed, as on older portals).
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimSuffix(r.PathValue(name), ".html"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.E(errs.NotFound, "您访问的页面不存在")
+	}
+	return id, nil
+}
+
+// Cached serves a public page from the render cache, rendering it with fill
+// on a miss. fill returns the template and the page data.
+func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmpl string, data Cacheable, err error)) {
+	// Each combination of display preferences is its own rendering (and so
+	// its own ETag); the canonical encoding keeps the variants few. Without
+	// the cookie the key is as before.
+	variant := ""
+	if v := prefsOf(r).encode(); v != "" {
+		variant = " " + v
+	}
+	st := SiteOf(r)
+	siteID := st.Site.ID
+	key := r.Host + " " + r.URL.Path + s.cacheQuery(r.URL.Query()) + variant
+	if p := s.cache.get(key); p != nil {
+		p.serve(w, r, s)
+		return
+	}
+	tmpl, data, err := fill()
+	if err != nil {
+		if errs.CodeOf(err) != errs.NotFound {
+			s.ErrorPage(w, r, err)
+			return
+		}
+		// Not-found pages are cached once per message, not per URL, so
+		// probing made-up paths neither renders nor fills the cache.
+		s.LogErr(r, err)
+		key = r.Host + " 404 " + errs.MessageOf(err) + variant
+		if p := s.cache.get(key); p != nil {
+			p.serve(w, r, s)
+			return
+		}
+		pg := s.Page(r, "页面不存在")
+		pg.Message, pg.Status = errs.MessageOf(err), http.StatusNotFound
+		pg.Here = "/" // the page is shared by every missing URL
+		tmpl, data = "public/error", &pg
+	}
+	base := data.page()
+	status := http.StatusOK
+	if base.Status != 0 {
+		status = base.Status
+	}
+	var buf bytes.Buffer
+	if err := s.tmpl.render(&buf, tmpl, data); err != nil {
+		s.Log.Error("render", "template", tmpl, "err", err)
+		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+		return
+	}
+	var itemID, clicks int64
+	if it := base.Counted; it != nil && status == http.StatusOK {
+		itemID, clicks = it.ID, it.Clicks+s.Clicks.Pending(it.ID)
+	}
+	p := newCachedPage(buf.Bytes(), status, itemID, clicks)
+	s.cache.put(siteID, key, p)
+	p.serve(w, r, s)
+}
+
+// CacheParams declares query parameters that public pages read. Others are
+// dropped from the render cache key, so made-up parameters neither render a
+// page again nor fill the cache.
+func (s *Server) CacheParams(names ...string) {
+	if s.pageParams == nil {
+		s.pageParams = map[string]bool{}
+	}
+	for _, n := range names {
+		s.pageParams[n] = true
+	}
+}
+
+// cacheQuery returns the canonical query of the parameters pages read.
+func (s *Server) cacheQuery(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
+	keep := url.Values{}
+	for k, v := range q {
+		if s.pageParams[k] && len(v) > 0 && v[0] != "" && len(v[0]) <= 100 {
+			keep.Set(k, v[0])
+		}
+	}
+	if len(keep) == 0 {
+		return ""
+	}
+	return "?" + keep.Encode() // Encode sorts by key
+}
+
+// AdminPage is what the back-office layout needs; every back-office page
+// type embeds it.
+type AdminPage struct {
+	Site   *catalog.Site
+	Tree   *catalog.Tree
+	User   *auth.User
+	CSRF   string
+	Title  string
+	Flash  string
+	Error  string
+	Errors map[string]string
+	URL    *url.URL
+	// MaxUpload is the largest attachment accepted, for forms that upload.
+	MaxUpload int64
+}
+
+// AdminPage returns the back-office page base for the request.
+func (s *Server) AdminPage(r *http.Request, title string) AdminPage {
+	st := SiteOf(r)
+	p := AdminPage{Site: st.Site, Tree: st.Tree, Title: title, URL: r.URL, MaxUpload: s.Opts.MaxUpload}
+	if sess := StaffOf(r); sess != nil {
+		p.User, p.CSRF = sess.User, sess.CSRF
+	}
+	p.Flash = s.flashes[r.URL.Query().Get("done")]
+	return p
+}
+
+// Err returns the message for a form field, if any.
+func (p *AdminPage) Err(name string) string { return p.Errors[name] }
+
+// Fail records err on the page: its message, and its per-field messages.
+func (p *AdminPage) Fail(err error) {
+	p.Error, p.Errors = errs.MessageOf(err), errs.FieldsOf(err)
+}
+
+// AdminError renders an error in the back office.
+func (s *Server) AdminError(w http.ResponseWriter, r *http.Request, err error) {
+	s.LogErr(r, err)
+	p := s.AdminPage(r, "出错了")
+	p.Error = errs.MessageOf(err)
+	s.Render(w, r, StatusOf(err), "admin/error", &p)
+}

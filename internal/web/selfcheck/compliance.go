@@ -1,0 +1,213 @@
+package selfcheck
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/compliance"
+	"gongkai/internal/deadline"
+	"gongkai/internal/errs"
+	"gongkai/internal/web"
+)
+
+// compliancePage is the self-inspection dashboard's data.
+type compliancePage struct {
+	web.AdminPage
+	Report  *compliance.Report
+	Depts   []deptCount
+	History []compliance.Point
+	Chart   template.HTML
+	Rules   []deadline.Rule
+	Levels  map[compliance.Level]string
+}
+
+type deptCount struct {
+	Name  string
+	Count int
+}
+
+// compliance shows the self-inspection (自查) of the site as of today, per
+// department and overall, with the trend of earlier runs.
+func (s *Feature) complianceDashboard(w http.ResponseWriter, r *http.Request) {
+	p := &compliancePage{AdminPage: s.AdminPage(r, "政务公开自查"), Rules: deadline.Rules, Levels: compliance.LevelLabels}
+	if !p.User.CanPublish() {
+		s.AdminError(w, r, errs.E(errs.Forbidden, "只有政务公开办公室和系统管理员可以查看自查结果"))
+		return
+	}
+	rep, err := s.Compliance.Run(r.Context(), p.Site.ID, calendar.Today())
+	if err == nil {
+		p.History, err = s.Compliance.History(r.Context(), p.Site.ID, 60)
+	}
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	p.Report = rep
+	for name, n := range rep.ByDepartment() {
+		if name == "" {
+			name = "全站"
+		}
+		p.Depts = append(p.Depts, deptCount{name, n})
+	}
+	p.Chart = trendSVG(p.History)
+	s.Render(w, r, http.StatusOK, "admin/compliance", p)
+}
+
+// runCompliance runs and records a check now (the server also does daily).
+func (s *Feature) runCompliance(w http.ResponseWriter, r *http.Request) {
+	p := s.AdminPage(r, "政务公开自查")
+	if !p.User.CanPublish() {
+		s.AdminError(w, r, errs.E(errs.Forbidden, "只有政务公开办公室和系统管理员可以运行自查"))
+		return
+	}
+	rep, err := s.Compliance.Run(r.Context(), p.Site.ID, calendar.Today())
+	if err == nil {
+		err = s.Compliance.Save(r.Context(), rep)
+	}
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/compliance?done=checked", http.StatusSeeOther)
+}
+
+// recompute drops pinned due dates so they follow the calendar in force.
+func (s *Feature) recompute(w http.ResponseWriter, r *http.Request) {
+	p := s.AdminPage(r, "重新计算期限")
+	var item int64
+	if v := r.PostFormValue("item_id"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			s.AdminError(w, r, errs.E(errs.Invalid, "信息编号无效"))
+			return
+		}
+		item = id
+	}
+	n, err := s.Deadlines.Recompute(r.Context(), p.User, p.Site.ID, item)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	to := "/admin/calendar?done=recomputed&n=" + strconv.FormatInt(n, 10)
+	if item != 0 {
+		to = "/admin/items/" + strconv.FormatInt(item, 10) + "?done=recomputed"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// calendarPage lists calendar versions and takes imports.
+type calendarPage struct {
+	web.AdminPage
+	Versions []calendar.VersionInfo
+	Current  string
+	Stale    int
+}
+
+func (s *Feature) calendarAdmin(w http.ResponseWriter, r *http.Request) {
+	s.renderCalendar(w, r, &calendarPage{AdminPage: s.AdminPage(r, "节假日安排")}, http.StatusOK)
+}
+
+func (s *Feature) renderCalendar(w http.ResponseWriter, r *http.Request, p *calendarPage, status int) {
+	cur, err := s.Calendar.Current(r.Context())
+	if err == nil {
+		p.Versions, err = s.Calendar.History(r.Context())
+	}
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	p.Current = cur.Version()
+	if p.Stale, err = s.Deadlines.StaleCount(r.Context(), p.Site.ID, p.Current); err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	s.Render(w, r, status, "admin/calendar", p)
+}
+
+func (s *Feature) importCalendar(w http.ResponseWriter, r *http.Request) {
+	p := &calendarPage{AdminPage: s.AdminPage(r, "节假日安排")}
+	data := []byte(strings.TrimSpace(r.PostFormValue("data")))
+	if f, _, err := r.FormFile("file"); err == nil {
+		data, err = io.ReadAll(io.LimitReader(f, 1<<20))
+		f.Close()
+		if err != nil {
+			s.AdminError(w, r, errs.E(errs.Invalid, "无法读取上传的文件"))
+			return
+		}
+	}
+	if len(data) == 0 {
+		p.Error, p.Errors = "请上传或粘贴节假日安排数据", map[string]string{"data": "请上传 JSON 文件或在此粘贴内容"}
+		s.renderCalendar(w, r, p, http.StatusUnprocessableEntity)
+		return
+	}
+	if _, err := s.Calendar.Import(r.Context(), p.User, data, strings.TrimSpace(r.PostFormValue("note"))); err != nil {
+		s.LogErr(r, err)
+		p.Error = errs.MessageOf(err)
+		p.Errors = map[string]string{"data": errs.MessageOf(err)}
+		if errs.CodeOf(err) == errs.Internal || errs.CodeOf(err) == errs.Forbidden {
+			s.AdminError(w, r, err)
+			return
+		}
+		s.renderCalendar(w, r, p, web.StatusOf(err))
+		return
+	}
+	http.Redirect(w, r, "/admin/calendar?done=imported", http.StatusSeeOther)
+}
+
+// trendSVG draws the open findings of each run as a line chart with the
+// veto count as bars; the numbers are also in a table next to it.
+func trendSVG(points []compliance.Point) template.HTML {
+	const w, h, left, bottom, top = 640, 220, 40, 30, 10
+	if len(points) == 0 {
+		return ""
+	}
+	max := 1
+	for _, p := range points {
+		if p.Findings > max {
+			max = p.Findings
+		}
+	}
+	x := func(i int) float64 {
+		if len(points) == 1 {
+			return left + float64(w-left-10)/2
+		}
+		return left + float64(i)*float64(w-left-10)/float64(len(points)-1)
+	}
+	y := func(v int) float64 { return float64(top) + float64(h-top-bottom)*(1-float64(v)/float64(max)) }
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="trend" viewBox="0 0 %d %d" role="img" aria-labelledby="trend-title trend-desc" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	last := points[len(points)-1]
+	fmt.Fprintf(&b, `<title id="trend-title">自查问题数趋势</title><desc id="trend-desc">最近 %d 次自查，最新一次 %d 项问题，其中单项否决 %d 项。</desc>`, len(points), last.Findings, last.Vetoes)
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#555"/>`, left, h-bottom, w-5, h-bottom)
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#555"/>`, left, top, left, h-bottom)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end">%d</text><text x="%d" y="%d" font-size="12" text-anchor="end">0</text>`,
+		left-4, top+10, max, left-4, h-bottom)
+	var pts []string
+	for i, p := range points {
+		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(p.Findings)))
+		if p.Vetoes > 0 {
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="6" height="%.1f" fill="#b00020"/>`, x(i)-3, y(p.Vetoes), float64(h-bottom)-y(p.Vetoes))
+		}
+	}
+	fmt.Fprintf(&b, `<polyline fill="none" stroke="#0b4f9c" stroke-width="2" points="%s"/>`, strings.Join(pts, " "))
+	for i, p := range points {
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="#0b4f9c"/>`, x(i), y(p.Findings))
+	}
+	first := points[0].RanAt
+	if len(first) >= 10 {
+		first = first[:10]
+	}
+	lastDay := last.RanAt
+	if len(lastDay) >= 10 {
+		lastDay = lastDay[:10]
+	}
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12">%s</text><text x="%d" y="%d" font-size="12" text-anchor="end">%s</text>`,
+		left, h-8, template.HTMLEscapeString(first), w-5, h-8, template.HTMLEscapeString(lastDay))
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

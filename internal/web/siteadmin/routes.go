@@ -1,0 +1,45 @@
+// Package siteadmin is the back office's site administration: columns,
+// departments, users, settings and the audit log. Every route is for site
+// administrators.
+package siteadmin
+
+import (
+	"embed"
+
+	"gongkai/internal/catalog"
+	"gongkai/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Feature serves site administration.
+type Feature struct {
+	*web.Server
+	Catalog *catalog.Service
+}
+
+// Mount registers the templates, messages and routes.
+func (s *Feature) Mount(kit *web.Server) error {
+	s.Server = kit
+	if err := kit.Templates("internal/web/siteadmin", templates); err != nil {
+		return err
+	}
+	kit.Flashes(map[string]string{"saved": "已保存。", "user": "用户已保存。", "password": "密码已重置，该用户需重新登录。",
+		"department": "科室已添加。", "column": "栏目已保存。", "deleted": "已删除。"})
+	kit.Admin("GET /admin/columns", s.adminColumns)
+	kit.Admin("GET /admin/columns/new", s.columnForm)
+	kit.Admin("POST /admin/columns", s.saveColumn)
+	kit.Admin("GET /admin/columns/{id}", s.columnForm)
+	kit.Admin("POST /admin/columns/{id}", s.saveColumn)
+	kit.Admin("POST /admin/columns/{id}/delete", s.deleteColumn)
+	kit.Admin("GET /admin/settings", s.settingsForm)
+	kit.Admin("POST /admin/settings", s.saveSettings)
+	kit.Admin("GET /admin/departments", s.adminDepartments)
+	kit.Admin("POST /admin/departments", s.createDepartment)
+	kit.Admin("GET /admin/users", s.adminUsers)
+	kit.Admin("POST /admin/users", s.createUser)
+	kit.Admin("POST /admin/users/{id}/{action}", s.userAction)
+	kit.Admin("GET /admin/audit", s.adminAudit)
+	return nil
+}

@@ -1,0 +1,90 @@
+package siteadmin
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"gongkai/internal/catalog"
+	"gongkai/internal/deadline"
+	"gongkai/internal/errs"
+	"gongkai/internal/web"
+)
+
+// settingsPage is the site's settings form: footer and guide facts, home
+// columns, and the deadline periods the site may shorten.
+type settingsPage struct {
+	web.AdminPage
+	Settings *catalog.Settings
+}
+
+// DeadlineDays returns a rule's period on this site, for the settings form.
+func (p *settingsPage) DeadlineDays(r deadline.Rule) int {
+	if p.Settings != nil {
+		if n, ok := p.Settings.DeadlineDays[r.Code]; ok {
+			return n
+		}
+	}
+	return r.Days
+}
+
+// DeadlineRules are the rules a site may configure.
+func (p *settingsPage) DeadlineRules() []deadline.Rule {
+	var out []deadline.Rule
+	for _, r := range deadline.Rules {
+		if r.Unit != deadline.FixedDate {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (s *Feature) settingsForm(w http.ResponseWriter, r *http.Request) {
+	p := &settingsPage{AdminPage: s.AdminPage(r, "站点设置")}
+	st := p.Site.Settings
+	p.Settings = &st
+	s.Render(w, r, http.StatusOK, "admin/settings", p)
+}
+
+func (s *Feature) saveSettings(w http.ResponseWriter, r *http.Request) {
+	p := &settingsPage{AdminPage: s.AdminPage(r, "站点设置")}
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	st := catalog.Settings{Owner: f("owner"), Address: f("address"), Phone: f("phone"), Email: f("email"), Fax: f("fax"), Postcode: f("postcode"),
+		OfficeHours: f("office_hours"), SiteCode: f("site_code"), ICP: f("icp"), PSB: f("psb"), PSBCode: f("psb_code"), OfficeName: f("office_name"),
+		DeptAbbr: f("dept_abbr"), WeChat: f("wechat"), Weibo: f("weibo"), Description: f("description")}
+	for _, slug := range strings.FieldsFunc(f("home_columns"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
+		st.HomeColumns = append(st.HomeColumns, slug)
+	}
+	v := errs.Validation{}
+	for _, rule := range deadline.Rules {
+		raw := f("deadline_" + rule.Code)
+		if rule.Unit == deadline.FixedDate || raw == "" {
+			continue
+		}
+		n, err := strconv.Atoi(raw)
+		switch {
+		case err != nil || n < 1 || n > 365:
+			v.Add("deadline_"+rule.Code, rule.Title+"：期限应为 1 到 365 之间的整数")
+		case rule.Minimum && n < rule.Days:
+			v.Add("deadline_"+rule.Code, fmt.Sprintf("%s：不能少于法定的 %d 日", rule.Title, rule.Days))
+		case n != rule.Days:
+			if st.DeadlineDays == nil {
+				st.DeadlineDays = map[string]int{}
+			}
+			st.DeadlineDays[rule.Code] = n
+		}
+	}
+	err := v.Err()
+	if err == nil {
+		err = s.Catalog.UpdateSettings(r.Context(), p.User, p.Site.ID, f("name"), st)
+	}
+	if err != nil {
+		s.LogErr(r, err)
+		p.Fail(err)
+		p.Settings = &st
+		s.Render(w, r, web.StatusOf(err), "admin/settings", p)
+		return
+	}
+	http.Redirect(w, r, "/admin/settings?done=saved", http.StatusSeeOther)
+}
