@@ -108,7 +108,9 @@ func TestAPIFallbacks(t *testing.T) {
 	if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, HEAD, POST, OPTIONS" {
 		t.Errorf("DELETE: %d Allow %q", res.StatusCode, res.Header.Get("Allow"))
 	}
-	var eb struct{ Error struct{ Code, Message string } }
+	var eb struct {
+		Error struct{ Code, Message string }
+	}
 	if err := json.Unmarshal([]byte(body), &eb); err != nil || eb.Error.Code != "method_not_allowed" {
 		t.Errorf("DELETE body %s", body)
 	}
