@@ -238,7 +238,7 @@ func (s *Server) adminItems(w http.ResponseWriter, r *http.Request) {
 	p := s.adminPage(r, "信息管理")
 	q := r.URL.Query()
 	p.Query = q
-	f := catalog.Filter{SiteID: p.Site.ID, Status: "*", Query: q.Get("q"), DocType: q.Get("type"), Limit: 30}
+	f := catalog.Filter{SiteID: p.Site.ID, Status: "*", Query: q.Get("q"), DocType: q.Get("type"), Limit: 30, Viewer: p.User}
 	if st := q.Get("status"); st != "" {
 		if _, ok := catalog.StatusLabels[st]; ok {
 			f.Status = st
@@ -384,6 +384,9 @@ func (s *Server) loadItem(w http.ResponseWriter, r *http.Request, p *adminPage) 
 	if err == nil {
 		p.Item, err = s.Catalog.Item(r.Context(), p.Site.ID, id)
 	}
+	if err == nil && !catalog.CanView(p.User, p.Item) {
+		err = catalog.ErrNoItem
+	}
 	if err != nil {
 		s.adminError(w, r, err)
 		return nil
@@ -431,9 +434,9 @@ func (s *Server) showItemWith(w http.ResponseWriter, r *http.Request, p *adminPa
 	}
 	ctx := r.Context()
 	var err error
-	if p.Events, err = s.Catalog.Events(ctx, it.ID); err == nil {
-		if p.Revisions, err = s.Catalog.Revisions(ctx, it.ID); err == nil {
-			if p.Attach, err = s.Catalog.Attachments(ctx, it.ID); err == nil {
+	if p.Events, err = s.Catalog.Events(ctx, p.Site.ID, it.ID); err == nil {
+		if p.Revisions, err = s.Catalog.Revisions(ctx, p.Site.ID, it.ID); err == nil {
+			if p.Attach, err = s.Catalog.Attachments(ctx, p.Site.ID, it.ID); err == nil {
 				if p.Related, err = s.Catalog.Related(ctx, it, false); err == nil {
 					p.Today = calendar.Today()
 					p.Deadlines, err = s.Deadlines.ForItem(ctx, p.Site.ID, it.ID, p.Today)
@@ -445,16 +448,9 @@ func (s *Server) showItemWith(w http.ResponseWriter, r *http.Request, p *adminPa
 		s.adminError(w, r, err)
 		return
 	}
-	u := p.User
-	editable := it.Status == catalog.StatusDraft || it.Status == catalog.StatusReturned
-	p.Actions = itemActions{
-		Edit:     u.CanEditDepartment(it.DepartmentID) && (editable || u.CanPublish()) && it.Status != catalog.StatusWithdrawn,
-		Submit:   u.CanEditDepartment(it.DepartmentID) && editable,
-		Review:   u.CanReviewDepartment(it.DepartmentID) && (it.Status == catalog.StatusSubmitted || it.Status == catalog.StatusReviewed),
-		Publish:  u.CanPublish() && (it.Status == catalog.StatusSubmitted || it.Status == catalog.StatusReviewed || it.Status == catalog.StatusScheduled),
-		Withdraw: u.CanPublish() && (it.Status == catalog.StatusPublished || it.Status == catalog.StatusScheduled),
-		Files:    u.CanEditDepartment(it.DepartmentID) && (editable || u.CanPublish()) && it.Status != catalog.StatusWithdrawn,
-	}
+	a := catalog.Actions(p.User, it)
+	p.Actions = itemActions{Edit: a.Edit || a.Revise, Submit: a.Submit, Review: a.Return, Publish: a.Publish || a.Republish,
+		Withdraw: a.Withdraw, Files: a.Attach}
 	p.Title = it.Title
 	s.renderHTML(w, r, status, "admin/item", p)
 }
@@ -504,7 +500,9 @@ func (s *Server) itemAction(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.logErr(r, err)
 		p.Error, p.Errors = errs.MessageOf(err), errs.FieldsOf(err)
-		if errs.CodeOf(err) == errs.Internal {
+		// An item the user may not see is not shown again with the refusal.
+		it, lerr := s.Catalog.Item(ctx, site, id)
+		if errs.CodeOf(err) == errs.Internal || lerr != nil || !catalog.CanView(u, it) {
 			s.adminError(w, r, err)
 			return
 		}
@@ -532,8 +530,8 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) {
 	defer file.Close()
 	// Check the permission before storing anything.
 	it, err := s.Catalog.Item(r.Context(), p.Site.ID, id)
-	if err == nil && !p.User.CanEditDepartment(it.DepartmentID) {
-		err = errs.E(errs.Forbidden, "您无权修改其他科室的信息")
+	if err == nil {
+		err = catalog.Allow(p.User, it, catalog.ActAttach)
 	}
 	if err != nil {
 		s.adminError(w, r, err)

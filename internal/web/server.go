@@ -25,6 +25,7 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/errs"
+	"gongkai/internal/events"
 	"gongkai/internal/secure"
 )
 
@@ -82,11 +83,22 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	s.Calendar = &calendar.Versions{DB: cat.DB}
 	s.Deadlines = &deadline.Service{DB: cat.DB, Catalog: cat, Calendar: s.Calendar}
 	s.Compliance = &compliance.Service{DB: cat.DB, Catalog: cat, Deadlines: s.Deadlines}
-	cat.OnPublish = s.invalidate
+	if cat.Bus == nil {
+		cat.Bus = events.NewBus(cat.DB, log)
+	}
+	// Node-local: this node's cache must see every change from now on,
+	// its own at once (Committed) and other nodes' by polling the outbox.
+	if err := cat.Bus.SubscribeLocal(context.Background(), "web.render-cache", func(_ context.Context, e events.Event) error {
+		s.invalidate(e.SiteID)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
-// invalidate drops cached pages and site state after a public change.
+// invalidate drops cached pages and site state after a public change of
+// site siteID (the cache is not yet split per site: it drops everything).
 func (s *Server) invalidate(siteID int64) {
 	s.cache.clear()
 	s.sites.Range(func(k, v any) bool {
@@ -279,27 +291,14 @@ func (s *Server) logErr(r *http.Request, err error) {
 func (s *Server) Background(ctx context.Context, clickEvery time.Duration) {
 	clicks := time.NewTicker(clickEvery)
 	minute := time.NewTicker(time.Minute)
-	gens := time.NewTicker(2 * time.Second)
 	defer clicks.Stop()
 	defer minute.Stop()
-	defer gens.Stop()
+	// Change events: delivery to subscribers, other nodes' events by polling.
+	go s.Catalog.Bus.Run(ctx)
 	s.publishDue(ctx)
-	seen, _ := s.Catalog.Generations(ctx)
 	s.dailyChecks(ctx)
 	for {
 		select {
-		case <-gens.C:
-			// Another node may have published: drop pages it made stale.
-			now, err := s.Catalog.Generations(ctx)
-			if err != nil {
-				continue
-			}
-			for id, g := range now {
-				if seen[id] != g {
-					s.invalidate(id)
-				}
-			}
-			seen = now
 		case <-ctx.Done():
 			if err := s.Catalog.FlushClicks(context.WithoutCancel(ctx), &s.Clicks); err != nil {
 				s.Log.Error("flush clicks", "err", err)
@@ -314,6 +313,9 @@ func (s *Server) Background(ctx context.Context, clickEvery time.Duration) {
 			s.dailyChecks(ctx)
 			if err := s.Auth.PurgeSessions(ctx); err != nil {
 				s.Log.Error("purge sessions", "err", err)
+			}
+			if _, err := events.Prune(ctx, s.Catalog.DB, time.Now().Add(-events.Retention)); err != nil {
+				s.Log.Error("prune events", "err", err)
 			}
 		}
 	}
