@@ -220,7 +220,7 @@ func (f *fixture) count(q string, args ...any) int {
 func (f *fixture) rowCounts() map[string]int {
 	f.t.Helper()
 	out := map[string]int{}
-	for _, table := range []string{"items", "item_events", "audit_log", "item_facets", "item_links", "item_revisions", "index_counters", "attachments"} {
+	for _, table := range []string{"items", "item_events", "audit_log", "item_facets", "item_links", "item_revisions", "index_counters", "attachments", "change_events"} {
 		out[table] = f.count(`SELECT COUNT(*) FROM ` + table)
 	}
 	return out
