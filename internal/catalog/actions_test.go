@@ -181,7 +181,11 @@ func TestCanView(t *testing.T) {
 		for _, st := range statuses {
 			items = append(items, f.inStatus(st, "可见"+st))
 		}
-		pfkDraft := f.create(f.pfkEditor, func() catalog.Input { in := f.input("general", "普法科草稿"); in.DepartmentID = f.pfk.ID; return in }())
+		pfkDraft := f.create(f.pfkEditor, func() catalog.Input {
+			in := f.input("general", "普法科草稿")
+			in.DepartmentID = f.pfk.ID
+			return in
+		}())
 		items = append(items, pfkDraft)
 		users := []struct {
 			name string
