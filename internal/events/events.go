@@ -183,8 +183,9 @@ func (b *Bus) add(s *subscriber) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, x := range b.subs {
-		if x.name == s.name {
-			panic("events: subscriber " + s.name + " registered twice")
+		// Two durable subscribers of one name would share one stored position.
+		if s.durable && x.durable && x.name == s.name {
+			panic("events: durable subscriber " + s.name + " registered twice")
 		}
 	}
 	b.subs = append(b.subs, s)

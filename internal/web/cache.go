@@ -25,6 +25,8 @@ type cachedPage struct {
 	itemID     int64
 	baseClicks int64
 	views      atomic.Int64
+	// siteID is the site the page belongs to, for per-site invalidation.
+	siteID int64
 }
 
 func newCachedPage(body []byte, status int, itemID, baseClicks int64) *cachedPage {
@@ -132,6 +134,18 @@ func (c *renderCache) put(key string, p *cachedPage) {
 	}
 	c.pages[key] = p
 	c.bytes += p.size()
+	c.mu.Unlock()
+}
+
+// clearSite drops the pages of one site (after a change event of that site).
+func (c *renderCache) clearSite(siteID int64) {
+	c.mu.Lock()
+	for k, p := range c.pages {
+		if p.siteID == siteID {
+			delete(c.pages, k)
+			c.bytes -= p.size()
+		}
+	}
 	c.mu.Unlock()
 }
 

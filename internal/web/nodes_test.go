@@ -98,3 +98,50 @@ func TestNodesShareChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestInvalidationPerSite: a change on one site drops that site's cached
+// pages only.
+func TestInvalidationPerSite(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		other := &catalog.Site{Slug: "lysj", Name: "临沂市审计局", OrgCode: "1111111111", Hosts: []string{"sjj.example"}}
+		if err := e.cat.CreateSite(ctx, nil, other); err != nil {
+			t.Fatal(err)
+		}
+		admin, err := e.au.CreateUser(ctx, nil, auth.NewUser{SiteID: other.ID, Name: "sj-admin", Role: auth.Admin, Password: "another-long-password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		get := func(host, path string) {
+			t.Helper()
+			req := httptest.NewRequest("GET", e.ts.URL+path, nil)
+			req.Host, req.RequestURI = host, ""
+			if r := e.browser().do(req); r.status != 200 {
+				t.Fatalf("%s%s: %d", host, path, r.status)
+			}
+		}
+		pages := func() map[int64]int {
+			e.srv.cache.mu.RLock()
+			defer e.srv.cache.mu.RUnlock()
+			out := map[int64]int{}
+			for _, p := range e.srv.cache.pages {
+				out[p.siteID]++
+			}
+			return out
+		}
+		get("127.0.0.1", "/")
+		get("127.0.0.1", "/xxgk/guide")
+		get("sjj.example", "/")
+		if n := pages(); n[e.site.ID] != 2 || n[other.ID] != 1 {
+			t.Fatalf("cached pages per site = %v", n)
+		}
+		// A column of the other site: a public change there.
+		col := &catalog.Column{SiteID: other.ID, Slug: "tzgg", Name: "通知公告", Kind: catalog.KindList, DocTypes: []string{"notice"}}
+		if err := e.cat.SaveColumn(ctx, admin, col); err != nil {
+			t.Fatal(err)
+		}
+		if n := pages(); n[e.site.ID] != 2 || n[other.ID] != 0 {
+			t.Errorf("after a change of the other site, cached pages per site = %v (want the justice bureau's kept)", n)
+		}
+	})
+}

@@ -134,6 +134,9 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 		itemID, base = data.Item.ID, data.Item.Clicks+s.Clicks.Pending(data.Item.ID)
 	}
 	p := newCachedPage(buf.Bytes(), status, itemID, base)
+	if st := siteOf(r); st != nil {
+		p.siteID = st.Site.ID
+	}
 	s.cache.put(key, p)
 	p.serve(w, r, s)
 }

@@ -97,12 +97,15 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	return s, nil
 }
 
-// invalidate drops cached pages and site state after a public change of
-// site siteID (the cache is not yet split per site: it drops everything).
+// invalidate drops the cached pages and site state of site siteID after a
+// public change there; other sites' pages stay (集约化: one site's publishing
+// does not empty every body's cache).
 func (s *Server) invalidate(siteID int64) {
-	s.cache.clear()
+	s.cache.clearSite(siteID)
 	s.sites.Range(func(k, v any) bool {
-		s.sites.Delete(k)
+		if v.(*siteState).Site.ID == siteID {
+			s.sites.Delete(k)
+		}
 		return true
 	})
 }
