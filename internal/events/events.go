@@ -21,9 +21,11 @@
 //
 // Delivery: after a commit the writer calls Committed, which delivers to
 // this node's local subscribers at once (so a page this node serves after a
-// publish is never stale) and wakes the durable ones. Events written by
-// other nodes are found by polling the outbox (PollEvery, 1 s by default);
-// polling also retries failed deliveries with exponential backoff. Each
+// publish is never stale) and wakes the durable ones. On PostgreSQL, Append
+// also sends a NOTIFY on commit that the other nodes LISTEN for, so they
+// wake at once; polling the outbox (PollEvery, 1 s by default) remains the
+// fallback (a lost connection, SQLite files shared by two processes) and
+// retries failed deliveries with exponential backoff. Each
 // subscriber has its own goroutine, so a failing or slow one does not hold
 // up the others.
 //
@@ -94,6 +96,9 @@ func Append(ctx context.Context, tx *sql.Tx, d store.Dialect, e Event) (int64, e
 	if len(e.Payload) == 0 {
 		e.Payload = json.RawMessage(`{}`)
 	}
+	if err := notify(ctx, tx, d); err != nil {
+		return 0, errs.Wrap(err, "event notify")
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO change_events (site_id, kind, subject_id, payload, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		e.SiteID, e.Kind, e.SubjectID, string(e.Payload), store.Now()).Scan(&id)
@@ -137,6 +142,8 @@ type Bus struct {
 	RetryBase, RetryMax time.Duration
 	// Batch is how many events are read at once.
 	Batch int
+	// NoListen turns off LISTEN/NOTIFY on PostgreSQL (polling only).
+	NoListen bool
 
 	mu      sync.Mutex
 	subs    []*subscriber
@@ -250,6 +257,13 @@ func (b *Bus) Run(ctx context.Context) {
 	subs := append([]*subscriber(nil), b.subs...)
 	b.mu.Unlock()
 	var wg sync.WaitGroup
+	if b.db.Dialect == store.Postgres && !b.NoListen {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.listen(ctx)
+		}()
+	}
 	for _, s := range subs {
 		wg.Add(1)
 		go func() {

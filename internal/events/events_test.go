@@ -345,3 +345,47 @@ func TestPrune(t *testing.T) {
 		}
 	})
 }
+
+// TestNotifyWakesOtherNodes: on PostgreSQL another node hears of a commit
+// through LISTEN/NOTIFY at once, not at its next poll.
+func TestNotifyWakesOtherNodes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dsn := storetest.DSN(t, store.Postgres)
+	open := func() *store.DB {
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	dbA, dbB := open(), open()
+	busB := events.NewBus(dbB, nil)
+	busB.PollEvery = time.Hour // only a notification can wake it
+	cache := &recorder{}
+	if err := busB.SubscribeLocal(ctx, "cache", cache.handle); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { busB.Run(ctx); close(done) }()
+	// Run delivers once at start; wait until the listener is in place.
+	var listening bool
+	for i := 0; i < 200 && !listening; i++ {
+		dbA.R.QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE query LIKE 'LISTEN gongkai_events%' AND datname = current_database())`).Scan(&listening)
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !listening {
+		t.Fatal("no LISTEN connection")
+	}
+	ids := appendN(t, dbA, 1, 2)
+	eventually(t, "the notification", func() bool { return len(cache.got()) == 2 })
+	if got := cache.got(); !slices.Equal(got, ids) {
+		t.Errorf("got %v, want %v", got, ids)
+	}
+	cancel()
+	<-done
+}
