@@ -5,6 +5,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -14,6 +15,7 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
+	"gongkai/internal/events"
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
 	"gongkai/internal/web/selfcheck"
@@ -50,7 +52,17 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 		return nil, err
 	}
 	a.Web = kit
-	cat.OnPublish = kit.Invalidate
+	if cat.Bus == nil {
+		cat.Bus = events.NewBus(cat.DB, log)
+	}
+	// Node-local: this node's render cache must see every change from now
+	// on, its own at once (Committed) and other nodes' by polling the outbox.
+	if err := cat.Bus.SubscribeLocal(context.Background(), "web.render-cache", func(_ context.Context, e events.Event) error {
+		kit.Invalidate(e.SiteID)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	a.handler = kit.Handler()
 	return a, nil
 }

@@ -112,16 +112,25 @@ func TestDeadlineSettings(t *testing.T) {
 		admin := e.browser().login("admin")
 		r := admin.get("/admin/settings")
 		mustContain(t, r.body, "期限规则", "政策文件公开后 3 个工作日内发布解读", `value="3"`)
-		form := url.Values{"name": {"临沂市司法局"}, "deadline_interpretation.publish": {"5"}, "deadline_consultation.open": {"20"}}
+		form := url.Values{"name": {"临沂市司法局"}, "deadline_interpretation.publish": {"2"}, "deadline_consultation.open": {"20"}}
 		r = admin.post("/admin/settings", form)
 		if r.status != http.StatusUnprocessableEntity {
 			t.Fatalf("consultation below 30 days: %d", r.status)
 		}
 		mustContain(t, r.body, "不能少于法定的 30 日")
+		// A statutory period may be shortened, never lengthened (条例第二十六条's 20 working days).
 		form.Set("deadline_consultation.open", "30")
+		form.Set("deadline_proactive.publish", "365")
+		if r := admin.post("/admin/settings", form); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("20 working days lengthened to 365: %d", r.status)
+		} else {
+			mustContain(t, r.body, "只能缩短、不能延长法定的 20 个工作日")
+		}
+		form.Set("deadline_proactive.publish", "15")
 		if r := admin.post("/admin/settings", form); r.status != http.StatusSeeOther {
 			t.Fatalf("save: %d %s", r.status, r.body)
 		}
-		mustContain(t, admin.get("/admin/settings").body, `name="deadline_interpretation.publish" inputmode="numeric" value="5"`)
+		body := admin.get("/admin/settings").body
+		mustContain(t, body, `name="deadline_interpretation.publish" inputmode="numeric" value="2"`, `name="deadline_proactive.publish" inputmode="numeric" value="15"`)
 	})
 }

@@ -6,35 +6,24 @@ import (
 	"time"
 
 	"gongkai/internal/calendar"
+	"gongkai/internal/events"
 )
 
 // Background runs the periodic jobs: click flushing, scheduled publishing,
-// session purging, the daily self-inspection, and dropping pages another
-// node made stale. It returns when ctx ends, after a last flush.
+// session purging, the daily self-inspection, pruning old change events,
+// and delivering change events (also other nodes'). It returns when ctx ends, after a last flush.
 func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 	clicks := time.NewTicker(clickEvery)
 	minute := time.NewTicker(time.Minute)
-	gens := time.NewTicker(2 * time.Second)
 	defer clicks.Stop()
 	defer minute.Stop()
-	defer gens.Stop()
+	// Change events: delivery to the subscribers, other nodes' events by
+	// LISTEN/NOTIFY or polling the outbox.
+	go a.Catalog.Bus.Run(ctx)
 	a.publishDue(ctx)
-	seen, _ := a.Catalog.Generations(ctx)
 	a.dailyChecks(ctx)
 	for {
 		select {
-		case <-gens.C:
-			// Another node may have published: drop pages it made stale.
-			now, err := a.Catalog.Generations(ctx)
-			if err != nil {
-				continue
-			}
-			for id, g := range now {
-				if seen[id] != g {
-					a.Web.Invalidate(id)
-				}
-			}
-			seen = now
 		case <-ctx.Done():
 			if err := a.Catalog.FlushClicks(context.WithoutCancel(ctx), &a.Web.Clicks); err != nil {
 				a.Log.Error("flush clicks", "err", err)
@@ -49,6 +38,9 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			a.dailyChecks(ctx)
 			if err := a.Auth.PurgeSessions(ctx); err != nil {
 				a.Log.Error("purge sessions", "err", err)
+			}
+			if _, err := events.Prune(ctx, a.Catalog.DB, time.Now().Add(-events.Retention)); err != nil {
+				a.Log.Error("prune events", "err", err)
 			}
 		}
 	}

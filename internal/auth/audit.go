@@ -120,7 +120,9 @@ func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRecord, e
 		add("actor_name = $%d", f.Actor)
 	}
 	if f.Action != "" {
-		add("action LIKE $%d", f.Action+"%")
+		// A prefix match: "item." finds every item action. The prefix's own
+		// % and _ are literal (an action named "item_x" must not match "itemAx").
+		add(`action LIKE $%d ESCAPE '\'`, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Action)+"%")
 	}
 	if f.Target != "" {
 		add("target = $%d", f.Target)

@@ -447,6 +447,10 @@ func TestAuditLog(t *testing.T) {
 			{"unknown actor", auth.AuditFilter{Actor: "nobody"}, ""},
 			{"action prefix", auth.AuditFilter{Action: "user."}, "user.disable,user.create,user.create"},
 			{"exact action", auth.AuditFilter{Action: "token.create"}, "token.create"},
+			// LIKE wildcards in the filter are literal characters.
+			{"percent is literal", auth.AuditFilter{Action: "%"}, ""},
+			{"underscore is literal", auth.AuditFilter{Action: "user_"}, ""},
+			{"backslash is literal", auth.AuditFilter{Action: `user\`}, ""},
 			{"target", auth.AuditFilter{Target: fmt.Sprintf("user:%d", editor.ID)}, "user.disable,user.create"},
 			{"limit", auth.AuditFilter{Limit: 2}, "site.create,user.disable"},
 			{"before", auth.AuditFilter{Before: all[1].ID}, "token.create,user.create,user.create"},

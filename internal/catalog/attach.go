@@ -10,6 +10,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/errs"
+	"gongkai/internal/events"
 	"gongkai/internal/store"
 )
 
@@ -42,12 +43,14 @@ func (s *Service) Attach(ctx context.Context, actor *auth.User, siteID, itemID i
 		if err != nil {
 			return err
 		}
-		if err := canChangeFiles(actor, it); err != nil {
+		if err := allow(actor, it, ActAttach); err != nil {
 			return err
 		}
 		public = it.Public()
 		var n int
-		tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attachments WHERE item_id = $1`, itemID).Scan(&n)
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attachments WHERE item_id = $1`, itemID).Scan(&n); err != nil {
+			return errs.Wrap(err, "count attachments")
+		}
 		if n >= MaxAttachments {
 			return errs.E(errs.Invalid, "每条信息最多 %d 个附件", MaxAttachments)
 		}
@@ -59,23 +62,19 @@ func (s *Service) Attach(ctx context.Context, actor *auth.User, siteID, itemID i
 		if err := addEvent(ctx, tx, itemID, actor, "attach", a.Name); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item.attach", Target: fmt.Sprintf("item:%d", itemID),
-			After: map[string]any{"attachment": a.ID, "name": a.Name, "size": a.Size, "sha256": a.SHA256}})
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item.attach", Target: fmt.Sprintf("item:%d", itemID),
+			After: map[string]any{"attachment": a.ID, "name": a.Name, "size": a.Size, "sha256": a.SHA256}}); err != nil {
+			return err
+		}
+		if public {
+			return s.emitItem(ctx, tx, events.ItemFiles, it)
+		}
+		return nil
 	})
 	if err == nil && public {
-		s.changed(siteID)
+		s.Bus.Committed(ctx)
 	}
 	return err
-}
-
-func canChangeFiles(actor *auth.User, it *Item) error {
-	if !actor.ServesSite(it.SiteID) || !actor.CanEditDepartment(it.DepartmentID) {
-		return errs.E(errs.Forbidden, "您无权修改其他科室的信息")
-	}
-	if actor.Role == auth.Editor && it.Status != StatusDraft && it.Status != StatusReturned {
-		return errs.E(errs.Forbidden, "信息已提交或已发布，科室编辑不能再修改附件")
-	}
-	return nil
 }
 
 // Detach removes an attachment from an item; it returns the blob key so the
@@ -88,7 +87,7 @@ func (s *Service) Detach(ctx context.Context, actor *auth.User, siteID, itemID, 
 		if err != nil {
 			return err
 		}
-		if err := canChangeFiles(actor, it); err != nil {
+		if err := allow(actor, it, ActDetach); err != nil {
 			return err
 		}
 		public = it.Public()
@@ -106,18 +105,25 @@ func (s *Service) Detach(ctx context.Context, actor *auth.User, siteID, itemID, 
 		if err := addEvent(ctx, tx, itemID, actor, "detach", name); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item.detach", Target: fmt.Sprintf("item:%d", itemID),
-			Before: map[string]any{"attachment": attID, "name": name}})
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item.detach", Target: fmt.Sprintf("item:%d", itemID),
+			Before: map[string]any{"attachment": attID, "name": name}}); err != nil {
+			return err
+		}
+		if public {
+			return s.emitItem(ctx, tx, events.ItemFiles, it)
+		}
+		return nil
 	})
 	if err == nil && public {
-		s.changed(siteID)
+		s.Bus.Committed(ctx)
 	}
 	return key, err
 }
 
 // Attachments lists an item's files in order.
-func (s *Service) Attachments(ctx context.Context, itemID int64) ([]Attachment, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, item_id, blob_key, name, size, mime, sha256, created_at FROM attachments WHERE item_id = $1 ORDER BY sort, id`, itemID)
+func (s *Service) Attachments(ctx context.Context, siteID, itemID int64) ([]Attachment, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.id, a.item_id, a.blob_key, a.name, a.size, a.mime, a.sha256, a.created_at FROM attachments a
+		JOIN items i ON i.id = a.item_id WHERE a.item_id = $1 AND i.site_id = $2 ORDER BY a.sort, a.id`, itemID, siteID)
 	if err != nil {
 		return nil, errs.Wrap(err, "attachments")
 	}

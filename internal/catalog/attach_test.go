@@ -68,7 +68,7 @@ func TestAttachPermissions(t *testing.T) {
 				if _, _, err := f.cat.Attachment(f.ctx, f.site.ID, a.ID); errs.CodeOf(err) != errs.NotFound {
 					t.Errorf("detached attachment still loads: %v", err)
 				}
-				events, _ := f.cat.Events(f.ctx, tt.item.ID)
+				events, _ := f.cat.Events(f.ctx, f.site.ID, tt.item.ID)
 				if n := len(events); n < 2 || events[n-2].Action != "attach" || events[n-1].Action != "detach" || events[n-1].Comment != "通知.pdf" {
 					t.Errorf("events = %+v", events)
 				}
@@ -99,7 +99,7 @@ func TestAttachLimit(t *testing.T) {
 		err := f.cat.Attach(f.ctx, f.fzkEditor, f.site.ID, it.ID, attachment("多余.pdf"))
 		wantCode(t, err, errs.Invalid)
 		f.unchanged(t, before)
-		list, err := f.cat.Attachments(f.ctx, it.ID)
+		list, err := f.cat.Attachments(f.ctx, f.site.ID, it.ID)
 		f.must(err)
 		if len(list) != catalog.MaxAttachments || list[0].Name != "附件00.pdf" || list[19].Name != "附件19.pdf" {
 			t.Errorf("attachments = %d, first %q", len(list), list[0].Name)
@@ -108,7 +108,7 @@ func TestAttachLimit(t *testing.T) {
 		_, err = f.cat.Detach(f.ctx, f.fzkEditor, f.site.ID, it.ID, list[3].ID)
 		f.must(err)
 		f.must(f.cat.Attach(f.ctx, f.fzkEditor, f.site.ID, it.ID, attachment("补充.pdf")))
-		list, err = f.cat.Attachments(f.ctx, it.ID)
+		list, err = f.cat.Attachments(f.ctx, f.site.ID, it.ID)
 		f.must(err)
 		if len(list) != catalog.MaxAttachments || list[len(list)-1].Name != "补充.pdf" {
 			t.Errorf("after replacing: %d, last %q", len(list), list[len(list)-1].Name)
@@ -206,7 +206,7 @@ func TestClicks(t *testing.T) {
 			t.Errorf("clicks %d, version %d (was %d)", got.Clicks, got.Version, a.Version)
 		}
 		// Snapshots do not record views.
-		revs, _ := f.cat.Revisions(f.ctx, a.ID)
+		revs, _ := f.cat.Revisions(f.ctx, f.site.ID, a.ID)
 		if len(revs) != 1 || revs[0].Item.Clicks != 0 {
 			t.Errorf("revision snapshot clicks = %d", revs[0].Item.Clicks)
 		}

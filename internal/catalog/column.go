@@ -9,6 +9,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/errs"
+	"gongkai/internal/events"
 	"gongkai/internal/store"
 )
 
@@ -253,21 +254,22 @@ func (s *Service) SaveColumn(ctx context.Context, actor *auth.User, c *Column) e
 		if err != nil {
 			return errs.Wrap(err, "save column")
 		}
-		if c.Kind != KindList {
-			var n int
-			tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM items WHERE column_id = $1`, c.ID).Scan(&n)
-			if n > 0 {
-				return errs.E(errs.Conflict, "该栏目下已有 %d 条信息，不能改为非列表栏目", n)
+		if before != nil {
+			if err := keepsItsItems(ctx, tx, c); err != nil {
+				return err
 			}
 		}
 		action := "column.create"
 		if before != nil {
 			action = "column.update"
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: c.SiteID, Actor: actor, Action: action, Target: fmt.Sprintf("column:%d", c.ID), Before: columnAudit(before), After: columnAudit(c)})
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: c.SiteID, Actor: actor, Action: action, Target: fmt.Sprintf("column:%d", c.ID), Before: columnAudit(before), After: columnAudit(c)}); err != nil {
+			return err
+		}
+		return s.emitSite(ctx, tx, events.ColumnChanged, c.SiteID, c.ID, map[string]any{"action": action, "slug": c.Slug})
 	})
 	if err == nil {
-		s.changed(c.SiteID)
+		s.Bus.Committed(ctx)
 	}
 	return err
 }
@@ -291,17 +293,61 @@ func (s *Service) DeleteColumn(ctx context.Context, actor *auth.User, siteID, id
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var n int
-		tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM items WHERE column_id = $1) + (SELECT COUNT(*) FROM columns WHERE parent_id = $1)`, id).Scan(&n)
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM items WHERE column_id = $1) + (SELECT COUNT(*) FROM columns WHERE parent_id = $1)`, id).Scan(&n); err != nil {
+			return errs.Wrap(err, "column contents")
+		}
 		if n > 0 {
 			return errs.E(errs.Conflict, "栏目下还有信息或下级栏目，不能删除")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM columns WHERE id = $1`, id); err != nil {
 			return errs.Wrap(err, "delete column")
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "column.delete", Target: fmt.Sprintf("column:%d", id), Before: columnAudit(c)})
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "column.delete", Target: fmt.Sprintf("column:%d", id), Before: columnAudit(c)}); err != nil {
+			return err
+		}
+		return s.emitSite(ctx, tx, events.ColumnChanged, siteID, id, map[string]any{"action": "column.delete", "slug": c.Slug})
 	})
 	if err == nil {
-		s.changed(siteID)
+		s.Bus.Committed(ctx)
 	}
 	return err
+}
+
+// keepsItsItems refuses a change that would leave a column's items outside
+// it: a list column turned into a group or link, or its document types
+// narrowed below the types of the items it holds.
+func keepsItsItems(ctx context.Context, tx *sql.Tx, c *Column) error {
+	rows, err := tx.QueryContext(ctx, `SELECT doc_type, COUNT(*) FROM items WHERE column_id = $1 GROUP BY doc_type ORDER BY doc_type`, c.ID)
+	if err != nil {
+		return errs.Wrap(err, "column items")
+	}
+	defer rows.Close()
+	total := 0
+	var lost []string
+	for rows.Next() {
+		var typ string
+		var n int
+		if err := rows.Scan(&typ, &n); err != nil {
+			return errs.Wrap(err, "column items")
+		}
+		total += n
+		if c.Kind == KindList && !c.Holds(typ) {
+			name := typ
+			if t := DocTypeByCode(typ); t != nil {
+				name = t.Name
+			}
+			lost = append(lost, fmt.Sprintf("“%s”（%d 条）", name, n))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return errs.Wrap(err, "column items")
+	}
+	if c.Kind != KindList && total > 0 {
+		return errs.E(errs.Conflict, "该栏目下已有 %d 条信息，不能改为非列表栏目", total)
+	}
+	if len(lost) > 0 {
+		msg := fmt.Sprintf("栏目下已有%s类信息，不能取消这些文档类型；请先把这些信息移到其他栏目", strings.Join(lost, "、"))
+		return &errs.Error{Code: errs.Conflict, Message: msg, Fields: map[string]string{"doc_types": msg}}
+	}
+	return nil
 }

@@ -3,7 +3,6 @@ package catalog_test
 import (
 	"context"
 	"maps"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,7 +39,22 @@ type fixture struct {
 	otherSiteOffice   *auth.User // office of a second site
 	otherSite         *catalog.Site
 	col               map[string]*catalog.Column
-	changes           *atomic.Int64 // OnPublish calls
+	changes           changeCounter // change events in the outbox
+}
+
+// changeCounter counts the change events written so far.
+type changeCounter struct {
+	t  *testing.T
+	db *store.DB
+}
+
+func (c changeCounter) Load() int64 {
+	c.t.Helper()
+	var n int64
+	if err := c.db.R.QueryRow(`SELECT COUNT(*) FROM change_events`).Scan(&n); err != nil {
+		c.t.Fatal(err)
+	}
+	return n
 }
 
 // columns of the fixture: slug, parent slug, kind, document types.
@@ -62,8 +76,8 @@ var fixtureColumns = []struct {
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
-	f := &fixture{t: t, ctx: context.Background(), db: db, au: auth.NewService(db), col: map[string]*catalog.Column{}, changes: new(atomic.Int64)}
-	f.cat = &catalog.Service{DB: db, OnPublish: func(int64) { f.changes.Add(1) }}
+	f := &fixture{t: t, ctx: context.Background(), db: db, au: auth.NewService(db), col: map[string]*catalog.Column{}, changes: changeCounter{t, db}}
+	f.cat = &catalog.Service{DB: db}
 	f.site = &catalog.Site{Slug: "test", Name: "测试市司法局", OrgCode: orgCode, Hosts: []string{"sfj.example.cn"}}
 	f.must(f.cat.CreateSite(f.ctx, nil, f.site))
 	f.otherSite = &catalog.Site{Slug: "other", Name: "另一个局", OrgCode: "OTHER", Hosts: []string{"other.example.cn"}}
@@ -206,7 +220,7 @@ func (f *fixture) count(q string, args ...any) int {
 func (f *fixture) rowCounts() map[string]int {
 	f.t.Helper()
 	out := map[string]int{}
-	for _, table := range []string{"items", "item_events", "audit_log", "item_facets", "item_links", "item_revisions", "index_counters", "attachments"} {
+	for _, table := range []string{"items", "item_events", "audit_log", "item_facets", "item_links", "item_revisions", "index_counters", "attachments", "change_events"} {
 		out[table] = f.count(`SELECT COUNT(*) FROM ` + table)
 	}
 	return out

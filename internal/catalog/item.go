@@ -14,6 +14,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/errs"
+	"gongkai/internal/events"
 	"gongkai/internal/sanitize"
 	"gongkai/internal/store"
 )
@@ -259,6 +260,11 @@ func (s *Service) validate(ctx context.Context, tx *sql.Tx, siteID int64, in *In
 	if in.WrittenOn != "" && in.PublishedOn != "" && ValidDate(in.WrittenOn) && ValidDate(in.PublishedOn) && in.PublishedOn < in.WrittenOn {
 		v.Add("published_on", "发布日期不能早于成文日期")
 	}
+	if in.PublishedOn != "" && ValidDate(in.PublishedOn) && in.PublishedOn > Today() {
+		// The 发布日期 is when the public could first read the item; a later
+		// date would be false on the page. Scheduled publication sets it.
+		v.Add("published_on", "发布日期不能晚于今天；如需以后发布，请留空发布日期并使用定时发布")
+	}
 	if in.IndexNo != "" && (utf8.RuneCountInString(in.IndexNo) > 60 || strings.ContainsAny(in.IndexNo, " \t\r\n<>\"'")) {
 		v.Add("index_no", "索引号格式无效")
 	}
@@ -354,59 +360,11 @@ func (s *Service) item(ctx context.Context, q querier, siteID, id int64) (*Item,
 
 // Create stores a new draft.
 func (s *Service) Create(ctx context.Context, actor *auth.User, siteID int64, in Input) (*Item, error) {
-	if !actor.ServesSite(siteID) {
-		return nil, errs.E(errs.Forbidden, "您没有本站点的权限")
-	}
-	if actor.Role == auth.Editor && in.DepartmentID == 0 {
-		in.DepartmentID = actor.DepartmentID
-	}
-	if actor.Role == auth.Reviewer {
-		return nil, errs.E(errs.Forbidden, "审核人不能起草信息")
-	}
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := s.validate(ctx, tx, siteID, &in); err != nil {
-			return err
-		}
-		if !actor.CanEditDepartment(in.DepartmentID) {
-			return errs.E(errs.Forbidden, "只能起草本科室的信息（谁起草谁公开）")
-		}
-		if in.IndexNo != "" && !actor.CanPublish() {
-			return errs.E(errs.Forbidden, "只有政务公开办公室可以导入带索引号的信息")
-		}
-		now := store.Now()
-		fields, _ := json.Marshal(in.Fields)
-		var indexNo any
-		if in.IndexNo != "" {
-			indexNo = in.IndexNo
-		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO items (site_id, column_id, doc_type, department_id, index_no, title, summary, body, doc_no, publisher, author,
-			written_on, published_on, disclosure, disclosure_reason, validity, successor_id, topic, genre, keywords, fields, status, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24) RETURNING id`,
-			siteID, in.ColumnID, in.DocType, in.DepartmentID, indexNo, in.Title, in.Summary, in.Body, in.DocNo, in.Publisher, in.Author,
-			in.WrittenOn, in.PublishedOn, in.Disclosure, in.DisclosureReason, in.Validity, nullID(in.SuccessorID), in.Topic, in.Genre, in.Keywords,
-			string(fields), StatusDraft, actor.ID, now).Scan(&id)
-		if store.IsUniqueViolation(err) {
-			return &errs.Error{Code: errs.Conflict, Message: "索引号已被其他信息使用", Fields: map[string]string{"index_no": "索引号已被其他信息使用"}}
-		}
-		if err != nil {
-			return errs.Wrap(err, "insert item")
-		}
-		if in.IndexNo != "" {
-			if err := s.reserveIndexNo(ctx, tx, siteID, in.IndexNo); err != nil {
-				return err
-			}
-		}
-		if err := writeFacets(ctx, tx, id, in.Fields); err != nil {
-			return err
-		}
-		if err := writeLinks(ctx, tx, id, in.Interprets); err != nil {
-			return err
-		}
-		if err := addEvent(ctx, tx, id, actor, "create", ""); err != nil {
-			return err
-		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item.create", Target: fmt.Sprintf("item:%d", id), After: auditView(&in)})
+		var err error
+		id, err = s.createTx(ctx, tx, actor, siteID, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -414,20 +372,77 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, siteID int64, in
 	return s.Item(ctx, siteID, id)
 }
 
+// createTx stores a new draft inside tx.
+func (s *Service) createTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID int64, in Input) (id int64, err error) {
+	if actor == nil || !actor.ServesSite(siteID) {
+		return 0, errs.E(errs.Forbidden, "您没有本站点的权限")
+	}
+	if actor.Role == auth.Editor && in.DepartmentID == 0 {
+		in.DepartmentID = actor.DepartmentID
+	}
+	if actor.Role == auth.Reviewer {
+		return 0, errs.E(errs.Forbidden, "审核人不能起草信息")
+	}
+	if err := s.validate(ctx, tx, siteID, &in); err != nil {
+		return 0, err
+	}
+	if !actor.CanEditDepartment(in.DepartmentID) {
+		return 0, errs.E(errs.Forbidden, "只能起草本科室的信息（谁起草谁公开）")
+	}
+	if in.IndexNo != "" && !actor.CanPublish() {
+		return 0, errs.E(errs.Forbidden, "只有政务公开办公室可以导入带索引号的信息")
+	}
+	now := store.Now()
+	fields, _ := json.Marshal(in.Fields)
+	var indexNo any
+	if in.IndexNo != "" {
+		indexNo = in.IndexNo
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO items (site_id, column_id, doc_type, department_id, index_no, title, summary, body, doc_no, publisher, author,
+		written_on, published_on, disclosure, disclosure_reason, validity, successor_id, topic, genre, keywords, fields, status, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24) RETURNING id`,
+		siteID, in.ColumnID, in.DocType, in.DepartmentID, indexNo, in.Title, in.Summary, in.Body, in.DocNo, in.Publisher, in.Author,
+		in.WrittenOn, in.PublishedOn, in.Disclosure, in.DisclosureReason, in.Validity, nullID(in.SuccessorID), in.Topic, in.Genre, in.Keywords,
+		string(fields), StatusDraft, actor.ID, now).Scan(&id)
+	if store.IsUniqueViolation(err) {
+		return 0, &errs.Error{Code: errs.Conflict, Message: "索引号已被其他信息使用", Fields: map[string]string{"index_no": "索引号已被其他信息使用"}}
+	}
+	if err != nil {
+		return 0, errs.Wrap(err, "insert item")
+	}
+	if in.IndexNo != "" {
+		if err := s.reserveIndexNo(ctx, tx, siteID, in.IndexNo); err != nil {
+			return 0, err
+		}
+	}
+	if err := writeFacets(ctx, tx, id, in.Fields); err != nil {
+		return 0, err
+	}
+	if err := writeLinks(ctx, tx, id, in.Interprets); err != nil {
+		return 0, err
+	}
+	if err := addEvent(ctx, tx, id, actor, "create", ""); err != nil {
+		return 0, err
+	}
+	return id, auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item.create", Target: fmt.Sprintf("item:%d", id), After: auditView(&in)})
+}
+
 // Update edits an item. Editors edit drafts and returned items of their
 // department; the office edits anything. Editing a published item needs a
 // change note and creates a new revision. A stale Version is refused.
 func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64, in Input) (*Item, error) {
+	var wasLive bool
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := s.item(ctx, tx, siteID, id)
 		if err != nil {
 			return err
 		}
-		if !actor.ServesSite(siteID) || !actor.CanEditDepartment(old.DepartmentID) {
-			return errs.E(errs.Forbidden, "您无权修改其他科室的信息（谁起草谁公开）")
+		act := ActEdit
+		if old.Status == StatusPublished {
+			act = ActRevise
 		}
-		if actor.Role == auth.Editor && old.Status != StatusDraft && old.Status != StatusReturned {
-			return errs.E(errs.Forbidden, "信息已提交或已发布，科室编辑不能再修改；如需修改请联系政务公开办公室")
+		if err := allow(actor, old, act); err != nil {
+			return err
 		}
 		if in.Version != old.Version {
 			return errs.E(errs.Conflict, "该信息已被他人修改（当前版本 %d，您编辑的是版本 %d）。请重新打开后再修改，以免覆盖他人的修改", old.Version, in.Version)
@@ -449,6 +464,7 @@ func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64
 			return errs.E(errs.Forbidden, "只能把信息归属到本科室")
 		}
 		live := old.Status == StatusPublished
+		wasLive = live
 		if live && in.Disclosure != "proactive" {
 			return errs.E(errs.Invalid, "已发布的信息不能改为依申请公开或不予公开；请先撤回")
 		}
@@ -496,17 +512,26 @@ func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64
 		if err := addEvent(ctx, tx, id, actor, action, in.ChangeNote); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item." + action, Target: fmt.Sprintf("item:%d", id),
-			Before: auditView(inputOf(old, nil)), After: auditView(&in)})
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item." + action, Target: fmt.Sprintf("item:%d", id),
+			Before: auditView(inputOf(old, nil)), After: auditView(&in)}); err != nil {
+			return err
+		}
+		if !live {
+			return nil
+		}
+		now, err := s.item(ctx, tx, siteID, id)
+		if err != nil {
+			return err
+		}
+		return s.emitItem(ctx, tx, events.ItemRevised, now)
 	})
 	if err != nil {
 		return nil, err
 	}
-	it, err := s.Item(ctx, siteID, id)
-	if err == nil && it.Public() {
-		s.changed(siteID)
+	if wasLive {
+		s.Bus.Committed(ctx)
 	}
-	return it, err
+	return s.Item(ctx, siteID, id)
 }
 
 // InputOf returns the editable input of an item (for edit forms).

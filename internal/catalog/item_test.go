@@ -407,7 +407,7 @@ func TestRevisions(t *testing.T) {
 		if it.Revision != 1 {
 			t.Fatalf("revision after first publish = %d, want 1", it.Revision)
 		}
-		revs, err := f.cat.Revisions(f.ctx, it.ID)
+		revs, err := f.cat.Revisions(f.ctx, f.site.ID, it.ID)
 		f.must(err)
 		if len(revs) != 1 || revs[0].Revision != 1 || revs[0].Item.Title != "第一版标题" || revs[0].Item.Status != catalog.StatusPublished ||
 			revs[0].Item.IndexNo != it.IndexNo || revs[0].ActorName != "office" {
@@ -432,7 +432,7 @@ func TestRevisions(t *testing.T) {
 		if f.changes.Load() == changes {
 			t.Error("revising a published item did not notify OnPublish")
 		}
-		revs, err = f.cat.Revisions(f.ctx, it.ID)
+		revs, err = f.cat.Revisions(f.ctx, f.site.ID, it.ID)
 		f.must(err)
 		if len(revs) != 2 || revs[0].Revision != 2 || revs[1].Revision != 1 {
 			t.Fatalf("revisions = %+v, want 2 then 1", revs)
@@ -440,7 +440,7 @@ func TestRevisions(t *testing.T) {
 		if revs[0].Item.Title != "第二版标题" || revs[0].ChangeNote != "更正标题中的错字" || revs[1].Item.Title != "第一版标题" {
 			t.Errorf("revision 2: title %q, note %q; revision 1: title %q", revs[0].Item.Title, revs[0].ChangeNote, revs[1].Item.Title)
 		}
-		events, err := f.cat.Events(f.ctx, it.ID)
+		events, err := f.cat.Events(f.ctx, f.site.ID, it.ID)
 		f.must(err)
 		if last := events[len(events)-1]; last.Action != "revise" || last.Comment != "更正标题中的错字" {
 			t.Errorf("last event = %+v, want revise with the note", last)
@@ -456,7 +456,7 @@ func TestRevisions(t *testing.T) {
 		in.Title = "草稿改"
 		draft, err = f.cat.Update(f.ctx, f.fzkEditor, f.site.ID, draft.ID, in)
 		f.must(err)
-		if revs, _ := f.cat.Revisions(f.ctx, draft.ID); len(revs) != 0 || draft.Revision != 0 {
+		if revs, _ := f.cat.Revisions(f.ctx, f.site.ID, draft.ID); len(revs) != 0 || draft.Revision != 0 {
 			t.Errorf("draft edit made revisions %+v", revs)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gongkai/internal/auth"
 	"gongkai/internal/errs"
 )
 
@@ -31,6 +32,10 @@ type Filter struct {
 	Cursor string
 	Offset int
 	Limit  int
+	// Viewer, when set, leaves out in the query the unpublished items the
+	// viewer may not see (CanView), so pages are never short of Limit.
+	// Without a Viewer the caller is trusted (the back office's own lists).
+	Viewer *auth.User
 }
 
 // Page is one page of a listing.
@@ -57,6 +62,19 @@ func (f *Filter) where() (string, []any) {
 	case "*":
 	default:
 		add("i.status = ?", f.Status)
+	}
+	if u := f.Viewer; u != nil && f.Status != "" {
+		// CanView as a condition: published, or of a department u edits or reviews.
+		switch {
+		case !u.ServesSite(f.SiteID):
+			add("i.status = ?", StatusPublished)
+		case u.Role == auth.Admin || u.Role == auth.Office:
+		case u.Role == auth.Reviewer && u.DepartmentID == 0:
+		case (u.Role == auth.Editor || u.Role == auth.Reviewer) && u.DepartmentID != 0:
+			add("(i.status = ? OR i.department_id = ?)", StatusPublished, u.DepartmentID)
+		default:
+			add("i.status = ?", StatusPublished)
+		}
 	}
 	if len(f.ColumnIDs) > 0 {
 		ph := make([]string, len(f.ColumnIDs))

@@ -9,12 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"regexp"
 	"strings"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/errs"
+	"gongkai/internal/events"
 	"gongkai/internal/store"
 )
 
@@ -63,41 +63,20 @@ type Department struct {
 // Service is the catalogue's store and rules.
 type Service struct {
 	DB *store.DB
-	// OnPublish is called after any change visible to the public (publish,
-	// revise, withdraw, column or settings change) so caches can drop pages.
-	OnPublish func(siteID int64)
+	// Bus, when set, is told after every commit that appended change events
+	// (events.Bus.Committed), so this node's caches see the change at once.
+	// The events are in the outbox whether or not a Bus is set.
+	Bus *events.Bus
 }
 
-// changed records a public change: the site's generation moves on (other
-// nodes poll it, see Generations) and this node's caches are told at once.
-func (s *Service) changed(siteID int64) {
-	if _, err := s.DB.W.ExecContext(context.Background(), `UPDATE sites SET generation = generation + 1 WHERE id = $1`, siteID); err != nil {
-		// Local caches are still dropped below; other nodes catch up on the next change.
-		slog.Warn("bump site generation", "site", siteID, "err", err)
-	}
-	if s.OnPublish != nil {
-		s.OnPublish(siteID)
-	}
-}
+// SettingsCheck validates a site's settings; packages that own a part of
+// them register one (deadline registers the deadline-period overrides).
+type SettingsCheck func(st *Settings, v errs.Validation)
 
-// Generations returns every site's change counter. A node serving from a
-// shared PostgreSQL compares it with what it saw last to drop stale pages.
-func (s *Service) Generations(ctx context.Context) (map[int64]int64, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, generation FROM sites`)
-	if err != nil {
-		return nil, errs.Wrap(err, "site generations")
-	}
-	defer rows.Close()
-	out := map[int64]int64{}
-	for rows.Next() {
-		var id, g int64
-		if err := rows.Scan(&id, &g); err != nil {
-			return nil, errs.Wrap(err, "site generations")
-		}
-		out[id] = g
-	}
-	return out, rows.Err()
-}
+var settingsChecks []SettingsCheck
+
+// RegisterSettingsCheck adds a check that UpdateSettings runs.
+func RegisterSettingsCheck(c SettingsCheck) { settingsChecks = append(settingsChecks, c) }
 
 // ErrNoSite is returned when no site serves a host.
 var ErrNoSite = errs.E(errs.NotFound, "本站点不存在")
@@ -229,6 +208,13 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *auth.User, siteID i
 	if strings.TrimSpace(name) == "" {
 		return &errs.Error{Code: errs.Invalid, Message: "请填写单位名称", Fields: map[string]string{"name": "请填写单位名称"}}
 	}
+	v := errs.Validation{}
+	for _, c := range settingsChecks {
+		c(&st, v)
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
 	before, err := s.Site(ctx, siteID)
 	if err != nil {
 		return err
@@ -238,11 +224,14 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *auth.User, siteID i
 		if _, err := tx.ExecContext(ctx, `UPDATE sites SET name = $1, settings = $2 WHERE id = $3`, strings.TrimSpace(name), string(b), siteID); err != nil {
 			return errs.Wrap(err, "update settings")
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "site.settings", Target: fmt.Sprintf("site:%d", siteID),
-			Before: before.Settings, After: st})
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "site.settings", Target: fmt.Sprintf("site:%d", siteID),
+			Before: before.Settings, After: st}); err != nil {
+			return err
+		}
+		return s.emitSite(ctx, tx, events.SiteChanged, siteID, 0, map[string]any{"what": "settings"})
 	})
 	if err == nil {
-		s.changed(siteID)
+		s.Bus.Committed(ctx)
 	}
 	return err
 }

@@ -13,6 +13,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/errs"
+	"gongkai/internal/events"
 	"gongkai/internal/store"
 )
 
@@ -29,6 +30,7 @@ type Event struct {
 var EventLabels = map[string]string{
 	"create": "起草", "edit": "修改", "submit": "提交审核", "return": "退回修改", "approve": "审核通过", "schedule": "定时发布",
 	"publish": "发布", "revise": "发布后修改", "withdraw": "撤回", "unschedule": "取消定时发布", "attach": "添加附件", "detach": "删除附件",
+	"republish": "重新发布",
 }
 
 func addEvent(ctx context.Context, tx *sql.Tx, itemID int64, actor *auth.User, action, comment string) error {
@@ -43,8 +45,9 @@ func addEvent(ctx context.Context, tx *sql.Tx, itemID int64, actor *auth.User, a
 }
 
 // Events returns an item's ledger, oldest first.
-func (s *Service) Events(ctx context.Context, itemID int64) ([]Event, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, action, actor_name, comment, created_at FROM item_events WHERE item_id = $1 ORDER BY id`, itemID)
+func (s *Service) Events(ctx context.Context, siteID, itemID int64) ([]Event, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT e.id, e.action, e.actor_name, e.comment, e.created_at FROM item_events e JOIN items i ON i.id = e.item_id
+		WHERE e.item_id = $1 AND i.site_id = $2 ORDER BY e.id`, itemID, siteID)
 	if err != nil {
 		return nil, errs.Wrap(err, "item events")
 	}
@@ -60,94 +63,160 @@ func (s *Service) Events(ctx context.Context, itemID int64) ([]Event, error) {
 	return out, rows.Err()
 }
 
-// transition moves an item from one of the allowed statuses to next, records
-// the event and the audit entry, and runs extra inside the transaction.
-func (s *Service) transition(ctx context.Context, actor *auth.User, siteID, id int64, from []string, next, action, comment string,
-	allowed func(*Item) error, extra func(*sql.Tx, *Item) error) (*Item, error) {
-	var public bool
+// step is one state-machine step of the workflow.
+type step struct {
+	act     Action
+	next    string // the status after the step
+	comment string
+	// only, when set, narrows the statuses the step starts from.
+	only []string
+	// extra runs inside the transaction after the status moved.
+	extra func(*sql.Tx, *Item) error
+	// check runs after the permission matrix (or, for the system, instead of it).
+	check func(*Item) error
+}
+
+// transition runs st on an item in its own transaction; the change event
+// is delivered after the commit.
+func (s *Service) transition(ctx context.Context, actor *auth.User, siteID, id int64, st step) (*Item, error) {
+	var emitted bool
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		it, err := s.item(ctx, tx, siteID, id)
-		if err != nil {
-			return err
-		}
-		// A nil actor is the system (scheduled publishing), which serves every site.
-		if actor != nil && !actor.ServesSite(siteID) {
-			return errs.E(errs.Forbidden, "您没有本站点的权限")
-		}
-		if err := allowed(it); err != nil {
-			return err
-		}
-		ok := false
-		for _, f := range from {
-			ok = ok || it.Status == f
-		}
-		if !ok {
-			return errs.E(errs.Conflict, "信息当前状态为“%s”，不能%s", StatusLabels[it.Status], EventLabels[action])
-		}
-		public = it.Status == StatusPublished || next == StatusPublished
-		// The status was read without a lock: on PostgreSQL a concurrent step
-		// (another office user, PublishDue on another node) may have moved the
-		// item since. The version makes the check and the change one step.
-		res, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4`,
-			next, store.Now(), id, it.Version)
-		if err != nil {
-			return errs.Wrap(err, "item status")
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.E(errs.Conflict, "该信息刚被他人处理，请刷新后再试")
-		}
-		if extra != nil {
-			if err := extra(tx, it); err != nil {
-				return err
-			}
-		}
-		if err := addEvent(ctx, tx, id, actor, action, comment); err != nil {
-			return err
-		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item." + action, Target: fmt.Sprintf("item:%d", id),
-			Before: map[string]any{"status": it.Status}, After: map[string]any{"status": next, "comment": comment}})
+		var err error
+		emitted, err = s.transitionTx(ctx, tx, actor, siteID, id, st)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if public {
-		s.changed(siteID)
+	if emitted {
+		s.Bus.Committed(ctx)
 	}
 	return s.Item(ctx, siteID, id)
 }
 
+// transitionTx moves an item by st inside tx: the permission matrix, an
+// optimistic version check, the ledger event, the audit entry and, when
+// the public sees a difference, the change event. A nil actor is the
+// system (scheduled publishing), which serves every site.
+func (s *Service) transitionTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID, id int64, st step) (emitted bool, err error) {
+	it, err := s.item(ctx, tx, siteID, id)
+	if err != nil {
+		return false, err
+	}
+	if actor != nil {
+		if err := allow(actor, it, st.act); err != nil {
+			return false, err
+		}
+	} else if !has(ruleOf(st.act).from, it.Status) {
+		return false, errs.E(errs.Conflict, "信息当前状态为“%s”，不能%s", StatusLabels[it.Status], EventLabels[string(st.act)])
+	}
+	if st.only != nil && !has(st.only, it.Status) {
+		return false, errs.E(errs.Conflict, "信息当前状态为“%s”，不能%s", StatusLabels[it.Status], EventLabels[string(st.act)])
+	}
+	if st.check != nil {
+		if err := st.check(it); err != nil {
+			return false, err
+		}
+	}
+	// The status was read without a lock: on PostgreSQL a concurrent step
+	// (another office user, PublishDue on another node) may have moved the
+	// item since. The version makes the check and the change one step.
+	res, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4`,
+		st.next, store.Now(), id, it.Version)
+	if err != nil {
+		return false, errs.Wrap(err, "item status")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, errs.E(errs.Conflict, "该信息刚被他人处理，请刷新后再试")
+	}
+	if st.extra != nil {
+		if err := st.extra(tx, it); err != nil {
+			return false, err
+		}
+	}
+	if err := addEvent(ctx, tx, id, actor, string(st.act), st.comment); err != nil {
+		return false, err
+	}
+	if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item." + string(st.act), Target: fmt.Sprintf("item:%d", id),
+		Before: map[string]any{"status": it.Status}, After: map[string]any{"status": st.next, "comment": st.comment}}); err != nil {
+		return false, err
+	}
+	kind := ""
+	switch {
+	case st.next == StatusPublished:
+		kind = events.ItemPublished
+	case it.Status == StatusPublished:
+		kind = events.ItemWithdrawn // withdrawn (the only step out of published)
+	}
+	if kind == "" {
+		return false, nil
+	}
+	it.Status = st.next
+	return true, s.emitItem(ctx, tx, kind, it)
+}
+
+// emitItem appends a change event about it (last in its transaction).
+func (s *Service) emitItem(ctx context.Context, tx *sql.Tx, kind string, it *Item) error {
+	_, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: it.SiteID, Kind: kind, SubjectID: it.ID,
+		Payload: events.Payload(map[string]any{"column_id": it.ColumnID, "doc_type": it.DocType, "status": it.Status, "index_no": it.IndexNo})})
+	return err
+}
+
+// emitSite appends a change event about a site or one of its columns.
+func (s *Service) emitSite(ctx context.Context, tx *sql.Tx, kind string, siteID, subject int64, payload any) error {
+	_, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: kind, SubjectID: subject, Payload: events.Payload(payload)})
+	return err
+}
+
 // Submit sends a draft or returned item for review.
 func (s *Service) Submit(ctx context.Context, actor *auth.User, siteID, id int64) (*Item, error) {
-	return s.transition(ctx, actor, siteID, id, []string{StatusDraft, StatusReturned}, StatusSubmitted, "submit", "",
-		func(it *Item) error {
-			if !actor.CanEditDepartment(it.DepartmentID) {
-				return errs.E(errs.Forbidden, "只能提交本科室的信息")
-			}
-			return nil
-		}, nil)
+	return s.transition(ctx, actor, siteID, id, step{act: ActSubmit, next: StatusSubmitted})
+}
+
+func returnComment(comment string) (string, error) {
+	comment = strings.TrimSpace(comment)
+	if comment == "" {
+		return "", &errs.Error{Code: errs.Invalid, Message: "退回时必须填写退回意见", Fields: map[string]string{"comment": "请填写退回意见，告诉起草人需要修改什么"}}
+	}
+	if utf8.RuneCountInString(comment) > 1000 {
+		return "", &errs.Error{Code: errs.Invalid, Message: "退回意见不能超过 1000 个字", Fields: map[string]string{"comment": "退回意见不能超过 1000 个字"}}
+	}
+	return comment, nil
 }
 
 // Return sends a submitted item back to its department with a comment.
 func (s *Service) Return(ctx context.Context, actor *auth.User, siteID, id int64, comment string) (*Item, error) {
-	comment = strings.TrimSpace(comment)
-	if comment == "" {
-		return nil, &errs.Error{Code: errs.Invalid, Message: "退回时必须填写退回意见", Fields: map[string]string{"comment": "请填写退回意见，告诉起草人需要修改什么"}}
+	comment, err := returnComment(comment)
+	if err != nil {
+		return nil, err
 	}
-	if utf8.RuneCountInString(comment) > 1000 {
-		return nil, &errs.Error{Code: errs.Invalid, Message: "退回意见不能超过 1000 个字", Fields: map[string]string{"comment": "退回意见不能超过 1000 个字"}}
-	}
-	return s.transition(ctx, actor, siteID, id, []string{StatusSubmitted, StatusReviewed}, StatusReturned, "return", comment, s.canReview(actor), nil)
+	return s.transition(ctx, actor, siteID, id, step{act: ActReturn, next: StatusReturned, comment: comment})
 }
 
 // Approve records a reviewer's approval; the office then publishes.
 func (s *Service) Approve(ctx context.Context, actor *auth.User, siteID, id int64, comment string) (*Item, error) {
-	return s.transition(ctx, actor, siteID, id, []string{StatusSubmitted}, StatusReviewed, "approve", strings.TrimSpace(comment), s.canReview(actor), nil)
+	return s.transition(ctx, actor, siteID, id, step{act: ActApprove, next: StatusReviewed, comment: strings.TrimSpace(comment)})
 }
 
-func (s *Service) canReview(actor *auth.User) func(*Item) error {
+// proactiveOnly is the check of every publishing step.
+func proactiveOnly(it *Item) error {
+	// 条例第十九、二十条: only proactive information is published on the site.
+	if it.Disclosure != "proactive" {
+		return errs.E(errs.Invalid, "该信息的公开方式为“%s”，不在网站主动发布", OptionLabel(Disclosures, it.Disclosure))
+	}
+	return nil
+}
+
+// notFuture refuses to publish now an item dated later than today: the
+// 发布日期 shown on the page would be false. Scheduling sets the date itself.
+func notFuture(today string) func(*Item) error {
 	return func(it *Item) error {
-		if !actor.CanReviewDepartment(it.DepartmentID) {
-			return errs.E(errs.Forbidden, "您无权审核该科室的信息")
+		if err := proactiveOnly(it); err != nil {
+			return err
+		}
+		if it.PublishedOn > today {
+			return &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("发布日期 %s 晚于今天，不能立即发布；请改正发布日期，或清空发布日期后使用定时发布", it.PublishedOn),
+				Fields: map[string]string{"published_on": "发布日期不能晚于今天"}}
 		}
 		return nil
 	}
@@ -155,27 +224,38 @@ func (s *Service) canReview(actor *auth.User) func(*Item) error {
 
 // Publish publishes a submitted or reviewed item now, or schedules it when
 // at is in the future. The index number is assigned on first publication.
+// A withdrawn item is published again (republish) by the office with the
+// index number it had; the ledger records the republication.
 func (s *Service) Publish(ctx context.Context, actor *auth.User, siteID, id int64, at time.Time) (*Item, error) {
-	mayPublish := func(it *Item) error {
-		if actor == nil || !actor.CanPublish() {
-			return errs.E(errs.Forbidden, "只有政务公开办公室可以发布信息")
-		}
-		if it.Disclosure != "proactive" {
-			return errs.E(errs.Invalid, "该信息的公开方式为“%s”，不在网站主动发布", OptionLabel(Disclosures, it.Disclosure))
-		}
-		return nil
+	if actor == nil {
+		return nil, errs.E(errs.Forbidden, "只有政务公开办公室可以发布信息")
 	}
-	if !at.IsZero() && at.After(time.Now().Add(time.Minute)) {
-		when := store.FormatTime(at)
-		return s.transition(ctx, actor, siteID, id, []string{StatusSubmitted, StatusReviewed}, StatusScheduled, "schedule",
-			"定时发布于 "+at.In(China).Format("2006-01-02 15:04"), mayPublish,
-			func(tx *sql.Tx, it *Item) error {
-				_, err := tx.ExecContext(ctx, `UPDATE items SET publish_at = $1 WHERE id = $2`, when, it.ID)
-				return errs.Wrap(err, "schedule")
-			})
+	if st, ok := scheduleStep(ctx, s, at); ok {
+		return s.transition(ctx, actor, siteID, id, st)
 	}
-	return s.transition(ctx, actor, siteID, id, []string{StatusSubmitted, StatusReviewed, StatusScheduled}, StatusPublished, "publish", "", mayPublish,
-		func(tx *sql.Tx, it *Item) error { return s.goLive(ctx, tx, actor, it, Today()) })
+	act := ActPublish
+	if it, err := s.Item(ctx, siteID, id); err == nil && it.Status == StatusWithdrawn {
+		act = ActRepublish
+	}
+	return s.transition(ctx, actor, siteID, id, s.publishStep(ctx, actor, act))
+}
+
+func scheduleStep(ctx context.Context, s *Service, at time.Time) (step, bool) {
+	if at.IsZero() || !at.After(time.Now().Add(time.Minute)) {
+		return step{}, false
+	}
+	when := store.FormatTime(at)
+	return step{act: ActSchedule, next: StatusScheduled, comment: "定时发布于 " + at.In(China).Format("2006-01-02 15:04"), check: proactiveOnly,
+		extra: func(tx *sql.Tx, it *Item) error {
+			_, err := tx.ExecContext(ctx, `UPDATE items SET publish_at = $1 WHERE id = $2`, when, it.ID)
+			return errs.Wrap(err, "schedule")
+		}}, true
+}
+
+func (s *Service) publishStep(ctx context.Context, actor *auth.User, act Action) step {
+	today := Today()
+	return step{act: act, next: StatusPublished, check: notFuture(today),
+		extra: func(tx *sql.Tx, it *Item) error { return s.goLive(ctx, tx, actor, it, today) }}
 }
 
 // goLive assigns the index number and publication date and records the first revision.
@@ -190,7 +270,8 @@ func (s *Service) goLive(ctx context.Context, tx *sql.Tx, actor *auth.User, it *
 		}
 		it.IndexNo = no
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE items SET index_no = $1, published_on = $2, publish_at = '' WHERE id = $3`, it.IndexNo, it.PublishedOn, it.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET index_no = $1, published_on = $2, publish_at = '', withdrawn_reason = '' WHERE id = $3`,
+		it.IndexNo, it.PublishedOn, it.ID); err != nil {
 		return errs.Wrap(err, "publish")
 	}
 	if it.Revision == 0 {
@@ -210,16 +291,22 @@ func (s *Service) PublishDue(ctx context.Context, now time.Time) (int, error) {
 	var list []due
 	for rows.Next() {
 		var d due
-		rows.Scan(&d.id, &d.site)
+		if err := rows.Scan(&d.id, &d.site); err != nil {
+			rows.Close()
+			return 0, errs.Wrap(err, "due items")
+		}
 		list = append(list, d)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, errs.Wrap(err, "due items")
+	}
 	n := 0
 	for _, d := range list {
-		_, err := s.transition(ctx, nil, d.site, d.id, []string{StatusScheduled}, StatusPublished, "publish", "定时发布", func(*Item) error { return nil },
-			func(tx *sql.Tx, it *Item) error {
+		_, err := s.transition(ctx, nil, d.site, d.id, step{act: ActPublish, next: StatusPublished, comment: "定时发布", only: []string{StatusScheduled},
+			extra: func(tx *sql.Tx, it *Item) error {
 				return s.goLive(ctx, tx, nil, it, store.ParseTime(it.PublishAt).In(China).Format("2006-01-02"))
-			})
+			}})
 		if errs.CodeOf(err) == errs.Conflict {
 			// Published, withdrawn or rescheduled meanwhile (by staff or
 			// another node): nothing left to do for this one.
@@ -239,17 +326,14 @@ func (s *Service) Withdraw(ctx context.Context, actor *auth.User, siteID, id int
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		return nil, &errs.Error{Code: errs.Invalid, Message: "撤回须填写理由（500 字以内），理由将向公众显示", Fields: map[string]string{"reason": "请填写撤回理由（500 字以内）"}}
 	}
-	return s.transition(ctx, actor, siteID, id, []string{StatusPublished, StatusScheduled}, StatusWithdrawn, "withdraw", reason,
-		func(*Item) error {
-			if !actor.CanPublish() {
-				return errs.E(errs.Forbidden, "只有政务公开办公室可以撤回信息")
-			}
-			return nil
-		},
-		func(tx *sql.Tx, it *Item) error {
+	if actor == nil {
+		return nil, errs.E(errs.Forbidden, "只有政务公开办公室可以撤回信息")
+	}
+	return s.transition(ctx, actor, siteID, id, step{act: ActWithdraw, next: StatusWithdrawn, comment: reason,
+		extra: func(tx *sql.Tx, it *Item) error {
 			_, err := tx.ExecContext(ctx, `UPDATE items SET withdrawn_reason = $1, publish_at = '' WHERE id = $2`, reason, it.ID)
 			return errs.Wrap(err, "withdraw")
-		})
+		}})
 }
 
 // Revision is a published version of an item.
@@ -283,8 +367,9 @@ func (s *Service) snapshot(ctx context.Context, tx *sql.Tx, siteID, id int64, ac
 }
 
 // Revisions lists an item's published versions, newest first.
-func (s *Service) Revisions(ctx context.Context, itemID int64) ([]Revision, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT revision, change_note, actor_name, created_at, snapshot FROM item_revisions WHERE item_id = $1 ORDER BY revision DESC`, itemID)
+func (s *Service) Revisions(ctx context.Context, siteID, itemID int64) ([]Revision, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT r.revision, r.change_note, r.actor_name, r.created_at, r.snapshot FROM item_revisions r JOIN items i ON i.id = r.item_id
+		WHERE r.item_id = $1 AND i.site_id = $2 ORDER BY r.revision DESC`, itemID, siteID)
 	if err != nil {
 		return nil, errs.Wrap(err, "revisions")
 	}

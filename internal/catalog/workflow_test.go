@@ -62,7 +62,7 @@ func TestWorkflow(t *testing.T) {
 			t.Error("publishing did not notify OnPublish")
 		}
 
-		events, err := f.cat.Events(f.ctx, id)
+		events, err := f.cat.Events(f.ctx, f.site.ID, id)
 		f.must(err)
 		var got2 []string
 		for _, e := range events {
@@ -147,7 +147,9 @@ func TestWrongStateTransitions(t *testing.T) {
 			{"approve a published item", approve(published)},
 			{"return a published item", ret(published)},
 			{"publish a published item", publish(published)},
-			{"publish a withdrawn item", publish(withdrawn)},
+			// Publishing a withdrawn item now is republishing (TestRepublish);
+			// scheduling one is not a step of the workflow.
+			{"schedule a withdrawn item", schedule(withdrawn)},
 			{"withdraw a withdrawn item", withdraw(withdrawn)},
 			{"submit a withdrawn item", submit(withdrawn)},
 		}
@@ -227,7 +229,7 @@ func TestScheduledPublishing(t *testing.T) {
 			t.Errorf("after PublishDue: status %s, published_on %q (want %s), publish_at %q, revision %d, index %q",
 				got.Status, got.PublishedOn, wantDate, got.PublishAt, got.Revision, got.IndexNo)
 		}
-		events, _ := f.cat.Events(f.ctx, it.ID)
+		events, _ := f.cat.Events(f.ctx, f.site.ID, it.ID)
 		if len(events) < 2 || events[len(events)-2].Action != "schedule" || events[len(events)-1].Action != "publish" || events[len(events)-1].ActorName != "系统" {
 			t.Errorf("events = %+v", events)
 		}
@@ -384,7 +386,7 @@ func TestWithdraw(t *testing.T) {
 		if page.Total != 1 || page.Items[0].WithdrawnReason != "内容已过时" {
 			t.Errorf("withdrawn list = %+v", page.Items)
 		}
-		events, _ := f.cat.Events(f.ctx, it.ID)
+		events, _ := f.cat.Events(f.ctx, f.site.ID, it.ID)
 		if last := events[len(events)-1]; last.Action != "withdraw" || last.Comment != "内容已过时" {
 			t.Errorf("last event = %+v", last)
 		}

@@ -69,7 +69,9 @@ func RuleByCode(code string) *Rule {
 
 // days returns the rule's period on a site.
 func (r *Rule) days(st catalog.Settings) int {
-	if n, ok := st.DeadlineDays[r.Code]; ok && n > 0 {
+	// A stored override that would loosen the rule (saved before
+	// ValidateOverrides existed) is ignored: the statutory period holds.
+	if n, ok := st.DeadlineDays[r.Code]; ok && n > 0 && (r.Minimum == (n >= r.Days)) {
 		return n
 	}
 	return r.Days

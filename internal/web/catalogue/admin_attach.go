@@ -27,8 +27,8 @@ func (s *Feature) uploadAttachment(w http.ResponseWriter, r *http.Request) {
 	defer file.Close()
 	// Check the permission before storing anything.
 	it, err := s.Catalog.Item(r.Context(), p.Site.ID, id)
-	if err == nil && !p.User.CanEditDepartment(it.DepartmentID) {
-		err = errs.E(errs.Forbidden, "您无权修改其他科室的信息")
+	if err == nil {
+		err = catalog.Allow(p.User, it, catalog.ActAttach)
 	}
 	if err != nil {
 		s.AdminError(w, r, err)

@@ -58,7 +58,7 @@ func (s *Feature) adminItems(w http.ResponseWriter, r *http.Request) {
 	p := &itemsPage{AdminPage: s.AdminPage(r, "信息管理")}
 	q := r.URL.Query()
 	p.Query = q
-	f := catalog.Filter{SiteID: p.Site.ID, Status: "*", Query: q.Get("q"), DocType: q.Get("type"), Limit: 30}
+	f := catalog.Filter{SiteID: p.Site.ID, Status: "*", Query: q.Get("q"), DocType: q.Get("type"), Limit: 30, Viewer: p.User}
 	if st := q.Get("status"); st != "" {
 		if _, ok := catalog.StatusLabels[st]; ok {
 			f.Status = st

@@ -11,7 +11,7 @@ import (
 )
 
 type itemActions struct {
-	Edit, Submit, Review, Publish, Withdraw, Files bool
+	Edit, Submit, Review, Publish, Republish, Withdraw, Files bool
 }
 
 // loadItem reads the path's item of this site; on error it has answered.
@@ -20,6 +20,10 @@ func (s *Feature) loadItem(w http.ResponseWriter, r *http.Request) *catalog.Item
 	var it *catalog.Item
 	if err == nil {
 		it, err = s.Catalog.Item(r.Context(), web.SiteOf(r).Site.ID, id)
+	}
+	// 谁起草谁公开: an unpublished item is not there for other departments.
+	if err == nil && !catalog.CanView(web.StaffOf(r).User, it) {
+		err = catalog.ErrNoItem
 	}
 	if err != nil {
 		s.AdminError(w, r, err)
@@ -41,9 +45,9 @@ func (s *Feature) showItemWith(w http.ResponseWriter, r *http.Request, p *itemAd
 	p.Item = it
 	ctx := r.Context()
 	var err error
-	if p.Events, err = s.Catalog.Events(ctx, it.ID); err == nil {
-		if p.Revisions, err = s.Catalog.Revisions(ctx, it.ID); err == nil {
-			if p.Attach, err = s.Catalog.Attachments(ctx, it.ID); err == nil {
+	if p.Events, err = s.Catalog.Events(ctx, p.Site.ID, it.ID); err == nil {
+		if p.Revisions, err = s.Catalog.Revisions(ctx, p.Site.ID, it.ID); err == nil {
+			if p.Attach, err = s.Catalog.Attachments(ctx, p.Site.ID, it.ID); err == nil {
 				if p.Related, err = s.Catalog.Related(ctx, it, false); err == nil {
 					p.Today = calendar.Today()
 					p.Deadlines, err = s.Deadlines.ForItem(ctx, p.Site.ID, it.ID, p.Today)
@@ -55,16 +59,11 @@ func (s *Feature) showItemWith(w http.ResponseWriter, r *http.Request, p *itemAd
 		s.AdminError(w, r, err)
 		return
 	}
-	u := p.User
-	editable := it.Status == catalog.StatusDraft || it.Status == catalog.StatusReturned
-	p.Actions = itemActions{
-		Edit:     u.CanEditDepartment(it.DepartmentID) && (editable || u.CanPublish()) && it.Status != catalog.StatusWithdrawn,
-		Submit:   u.CanEditDepartment(it.DepartmentID) && editable,
-		Review:   u.CanReviewDepartment(it.DepartmentID) && (it.Status == catalog.StatusSubmitted || it.Status == catalog.StatusReviewed),
-		Publish:  u.CanPublish() && (it.Status == catalog.StatusSubmitted || it.Status == catalog.StatusReviewed || it.Status == catalog.StatusScheduled),
-		Withdraw: u.CanPublish() && (it.Status == catalog.StatusPublished || it.Status == catalog.StatusScheduled),
-		Files:    u.CanEditDepartment(it.DepartmentID) && (editable || u.CanPublish()) && it.Status != catalog.StatusWithdrawn,
-	}
+	// The buttons come from the domain's permission matrix, the same one
+	// the workflow steps enforce.
+	a := catalog.Actions(p.User, it)
+	p.Actions = itemActions{Edit: a.Edit || a.Revise, Submit: a.Submit, Review: a.Return, Publish: a.Publish, Republish: a.Republish,
+		Withdraw: a.Withdraw, Files: a.Attach}
 	p.Title = it.Title
 	s.Render(w, r, status, "admin/item", p)
 }
@@ -114,7 +113,9 @@ func (s *Feature) itemAction(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.LogErr(r, err)
 		p.Fail(err)
-		if errs.CodeOf(err) == errs.Internal {
+		// An item the user may not see is not shown again with the refusal.
+		it, lerr := s.Catalog.Item(ctx, site, id)
+		if errs.CodeOf(err) == errs.Internal || lerr != nil || !catalog.CanView(u, it) {
 			s.AdminError(w, r, err)
 			return
 		}

@@ -2,7 +2,6 @@ package catalogue
 
 import (
 	"encoding/json"
-	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	"gongkai/internal/web"
@@ -11,7 +10,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // apiItem is an item as the API shows it. Detail-only fields are omitted
@@ -184,6 +182,7 @@ func (s *Feature) apiItems(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
+	f.Viewer = u
 	res, err := s.Catalog.List(r.Context(), f, false)
 	if err != nil {
 		s.APIError(w, r, err)
@@ -191,9 +190,6 @@ func (s *Feature) apiItems(w http.ResponseWriter, r *http.Request) {
 	}
 	items := make([]apiItem, 0, len(res.Items))
 	for _, it := range res.Items {
-		if !it.Public() && (u == nil || !u.CanEditDepartment(it.DepartmentID) && !u.CanReviewDepartment(it.DepartmentID)) {
-			continue
-		}
 		items = append(items, toAPI(it, u != nil))
 	}
 	var next any
@@ -216,7 +212,7 @@ func (s *Feature) apiItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	it, err := s.Catalog.Item(r.Context(), st.Site.ID, id)
-	if err == nil && !it.Public() && (u == nil || !u.CanEditDepartment(it.DepartmentID) && !u.CanReviewDepartment(it.DepartmentID)) {
+	if err == nil && !catalog.CanView(u, it) {
 		err = catalog.ErrNoItem
 	}
 	if err != nil {
@@ -229,7 +225,7 @@ func (s *Feature) apiItem(w http.ResponseWriter, r *http.Request) {
 func (s *Feature) writeItem(w http.ResponseWriter, r *http.Request, it *catalog.Item, staff bool, status int) {
 	a := toAPI(it, staff)
 	a.Body = &it.Body
-	atts, err := s.Catalog.Attachments(r.Context(), it.ID)
+	atts, err := s.Catalog.Attachments(r.Context(), it.SiteID, it.ID)
 	if err != nil {
 		s.APIError(w, r, err)
 		return
@@ -301,43 +297,7 @@ func (s *Feature) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 		DocNo: in.DocNo, Publisher: in.Publisher, Author: in.Author, WrittenOn: in.WrittenOn, PublishedOn: in.PublishedOn, Disclosure: in.Disclosure,
 		DisclosureReason: in.DisclosureReason, Validity: in.Validity, SuccessorID: in.SuccessorID, Topic: in.Topic, Genre: in.Genre,
 		Keywords: in.Keywords, Fields: in.Fields, Interprets: in.Interprets}
-	if ci.DocType == "" {
-		// A column holding one type needs no doc_type.
-		if c := st.Tree.ByID[in.ColumnID]; c != nil && len(c.DocTypes) == 1 {
-			ci.DocType = c.DocTypes[0]
-		}
-	}
-	if ci.Publisher == "" {
-		ci.Publisher = st.Site.Name
-	}
-	if in.Department != "" {
-		deps, err := s.Catalog.Departments(r.Context(), st.Site.ID)
-		if err != nil {
-			s.APIError(w, r, err)
-			return
-		}
-		for _, d := range deps {
-			if d.Name == in.Department || d.Abbr == in.Department {
-				ci.DepartmentID = d.ID
-			}
-		}
-		if ci.DepartmentID == 0 {
-			s.APIError(w, r, &errs.Error{Code: errs.Invalid, Message: "科室不存在", Fields: map[string]string{"department": "科室不存在"}})
-			return
-		}
-	} else if u.Role == auth.Editor {
-		ci.DepartmentID = u.DepartmentID
-	}
-	if in.Publish && !u.CanPublish() {
-		s.APIError(w, r, errs.E(errs.Forbidden, "该令牌的用户无权发布信息；去掉 publish 可保存为草稿"))
-		return
-	}
-	if in.Publish && in.Disclosure != "" && in.Disclosure != "proactive" {
-		s.APIError(w, r, &errs.Error{Code: errs.Invalid, Message: "只有主动公开（proactive）的信息可以发布",
-			Fields: map[string]string{"publish": "依申请公开或不予公开的信息不能发布；去掉 publish 可保存为草稿"}})
-		return
-	}
-	it, err := s.Catalog.Create(r.Context(), u, st.Site.ID, ci)
+	it, err := s.Catalog.CreateItem(r.Context(), u, st.Site.ID, catalog.NewItem{Input: ci, Department: in.Department, Publish: in.Publish})
 	if err != nil {
 		// The API names the department "department", not by id.
 		if f := errs.FieldsOf(err); f != nil {
@@ -348,16 +308,6 @@ func (s *Feature) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 		}
 		s.APIError(w, r, err)
 		return
-	}
-	if in.Publish {
-		// Publishing needs the review steps; the office's token takes them at once.
-		if it, err = s.Catalog.Submit(r.Context(), u, st.Site.ID, it.ID); err == nil {
-			it, err = s.Catalog.Publish(r.Context(), u, st.Site.ID, it.ID, time.Time{})
-		}
-		if err != nil {
-			s.APIError(w, r, err)
-			return
-		}
 	}
 	w.Header().Set("Location", "/api/v1/items/"+strconv.FormatInt(it.ID, 10))
 	s.writeItem(w, r, it, true, http.StatusCreated)

@@ -29,7 +29,7 @@ func (s *Feature) item(w http.ResponseWriter, r *http.Request) {
 			return "", nil, catalog.ErrNoItem
 		}
 		ctx := r.Context()
-		if p.Attach, err = s.Catalog.Attachments(ctx, it.ID); err != nil {
+		if p.Attach, err = s.Catalog.Attachments(ctx, p.Site.ID, it.ID); err != nil {
 			return "", nil, err
 		}
 		if p.Related, err = s.Catalog.Related(ctx, it, true); err != nil {
@@ -44,7 +44,7 @@ func (s *Feature) item(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if it.Revision > 1 {
-			if p.Revisions, err = s.Catalog.Revisions(ctx, it.ID); err != nil {
+			if p.Revisions, err = s.Catalog.Revisions(ctx, p.Site.ID, it.ID); err != nil {
 				return "", nil, err
 			}
 		}
@@ -67,7 +67,7 @@ func (s *Feature) itemRevision(w http.ResponseWriter, r *http.Request) {
 		if err != nil || !it.Public() {
 			return "", nil, catalog.ErrNoItem
 		}
-		revs, err := s.Catalog.Revisions(r.Context(), id)
+		revs, err := s.Catalog.Revisions(r.Context(), p.Site.ID, id)
 		if err != nil {
 			return "", nil, err
 		}

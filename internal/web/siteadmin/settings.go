@@ -1,14 +1,11 @@
 package siteadmin
 
 import (
-	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"gongkai/internal/catalog"
 	"gongkai/internal/deadline"
-	"gongkai/internal/errs"
 	"gongkai/internal/web"
 )
 
@@ -56,26 +53,13 @@ func (s *Feature) saveSettings(w http.ResponseWriter, r *http.Request) {
 	for _, slug := range strings.FieldsFunc(f("home_columns"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
 		st.HomeColumns = append(st.HomeColumns, slug)
 	}
-	v := errs.Validation{}
+	// The periods' legal limits are checked in the domain (deadline).
+	raw := map[string]string{}
 	for _, rule := range deadline.Rules {
-		raw := f("deadline_" + rule.Code)
-		if rule.Unit == deadline.FixedDate || raw == "" {
-			continue
-		}
-		n, err := strconv.Atoi(raw)
-		switch {
-		case err != nil || n < 1 || n > 365:
-			v.Add("deadline_"+rule.Code, rule.Title+"：期限应为 1 到 365 之间的整数")
-		case rule.Minimum && n < rule.Days:
-			v.Add("deadline_"+rule.Code, fmt.Sprintf("%s：不能少于法定的 %d 日", rule.Title, rule.Days))
-		case n != rule.Days:
-			if st.DeadlineDays == nil {
-				st.DeadlineDays = map[string]int{}
-			}
-			st.DeadlineDays[rule.Code] = n
-		}
+		raw[rule.Code] = f(deadline.OverrideField(rule.Code))
 	}
-	err := v.Err()
+	var err error
+	st.DeadlineDays, err = deadline.ParseOverrides(raw)
 	if err == nil {
 		err = s.Catalog.UpdateSettings(r.Context(), p.User, p.Site.ID, f("name"), st)
 	}

@@ -1,0 +1,101 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/errs"
+)
+
+// NewItem is a request to create an item as integrators send it (the API):
+// the department by name, defaults taken from the column and the site, and
+// optionally publication at once.
+type NewItem struct {
+	Input
+	// Department names the drafting department by name or abbreviation;
+	// it replaces Input.DepartmentID when set. Editors default to their own.
+	Department string
+	// Publish publishes the item at once (the office only). The ledger
+	// records create, submit and publish, in the same transaction.
+	Publish bool
+}
+
+// CreateItem creates an item and, when asked, publishes it: one call, one
+// transaction, so a failure at any step leaves nothing behind. A column
+// holding one document type needs no DocType; the publisher defaults to the
+// site's name.
+func (s *Service) CreateItem(ctx context.Context, actor *auth.User, siteID int64, req NewItem) (*Item, error) {
+	if actor == nil {
+		return nil, errs.E(errs.Unauthorized, "请先登录")
+	}
+	if req.Publish && !actor.CanPublish() {
+		return nil, &errs.Error{Code: errs.Forbidden, Message: "您无权发布信息；去掉 publish 可保存为草稿", Fields: map[string]string{"publish": "只有政务公开办公室可以发布信息"}}
+	}
+	if req.Publish && req.Disclosure != "" && req.Disclosure != "proactive" {
+		return nil, &errs.Error{Code: errs.Invalid, Message: "只有主动公开（proactive）的信息可以发布",
+			Fields: map[string]string{"publish": "依申请公开或不予公开的信息不能发布；去掉 publish 可保存为草稿"}}
+	}
+	in := req.Input
+	var id int64
+	published := false
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if in.DocType == "" {
+			var types string
+			err := tx.QueryRowContext(ctx, `SELECT doc_types FROM columns WHERE id = $1 AND site_id = $2 AND kind = $3`, in.ColumnID, siteID, KindList).Scan(&types)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return errs.Wrap(err, "column types")
+			}
+			if c := (&Column{DocTypes: splitTypes(types)}); len(c.DocTypes) == 1 {
+				in.DocType = c.DocTypes[0]
+			}
+		}
+		if in.Publisher == "" {
+			if err := tx.QueryRowContext(ctx, `SELECT name FROM sites WHERE id = $1`, siteID).Scan(&in.Publisher); err != nil {
+				if errors.Is(err, sql.ErrNoRows) {
+					return ErrNoSite
+				}
+				return errs.Wrap(err, "site name")
+			}
+		}
+		if req.Department != "" {
+			err := tx.QueryRowContext(ctx, `SELECT id FROM departments WHERE site_id = $1 AND (name = $2 OR abbr = $2) ORDER BY id LIMIT 1`,
+				siteID, req.Department).Scan(&in.DepartmentID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return &errs.Error{Code: errs.Invalid, Message: "科室不存在", Fields: map[string]string{"department": "科室不存在"}}
+			}
+			if err != nil {
+				return errs.Wrap(err, "department")
+			}
+		}
+		var err error
+		if id, err = s.createTx(ctx, tx, actor, siteID, in); err != nil {
+			return err
+		}
+		if !req.Publish {
+			return nil
+		}
+		// Publishing needs the review steps; the office takes them at once.
+		if _, err := s.transitionTx(ctx, tx, actor, siteID, id, step{act: ActSubmit, next: StatusSubmitted}); err != nil {
+			return err
+		}
+		published, err = s.transitionTx(ctx, tx, actor, siteID, id, s.publishStep(ctx, actor, ActPublish))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if published {
+		s.Bus.Committed(ctx)
+	}
+	return s.Item(ctx, siteID, id)
+}
+
+func splitTypes(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
