@@ -10,6 +10,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
+	"gongkai/internal/calendar/calver"
 	"gongkai/internal/catalog"
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
@@ -20,13 +21,13 @@ import (
 type services struct {
 	cat        *catalog.Service
 	au         *auth.Service
-	cal        *calendar.Versions
+	cal        *calver.Versions
 	deadlines  *deadline.Service
 	compliance *compliance.Service
 }
 
 func newServices(db *store.DB) *services {
-	s := &services{cat: &catalog.Service{DB: db}, au: auth.NewService(db), cal: &calendar.Versions{DB: db}}
+	s := &services{cat: &catalog.Service{DB: db}, au: auth.NewService(db), cal: &calver.Versions{DB: db}}
 	s.deadlines = &deadline.Service{DB: db, Catalog: s.cat, Calendar: s.cal}
 	s.compliance = &compliance.Service{DB: db, Catalog: s.cat, Deadlines: s.deadlines}
 	return s

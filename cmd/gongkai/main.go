@@ -45,6 +45,7 @@ const usage = `gongkai — 政务公开平台
   backup     备份数据库和附件：--out FILE
   restore    从备份恢复：gongkai restore FILE（须先停止服务）
   check      政务公开自查：[--json] [--site 站点代码] [--today 日期]；有单项否决问题时退出码为 1
+  seed       生成合成站点（基准测试用）：--synthetic N [--seed S]
   workdays   工作日计算：add / days / between / is / explain；import FILE 导入节假日安排
   version    显示版本
 
@@ -76,6 +77,8 @@ func main() {
 		err = runCheck(args)
 	case "site":
 		err = runSite(args)
+	case "seed":
+		err = runSeed(args)
 	case "workdays":
 		os.Exit(runWorkdays(args))
 	case "version", "--version", "-v":

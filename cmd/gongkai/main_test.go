@@ -211,3 +211,20 @@ func TestSiteAdd(t *testing.T) {
 		t.Errorf("user for unknown site: %d %s", code, out)
 	}
 }
+
+// TestSeedSynthetic: `seed --synthetic N` fills an empty database, draws its
+// progress bar on stderr with carriage returns, and refuses a database that
+// already holds a site.
+func TestSeedSynthetic(t *testing.T) {
+	data := t.TempDir()
+	if out, code := run(t, "", "seed", "--data", data); code == 0 || !strings.Contains(out, "用法") {
+		t.Errorf("seed without --synthetic: %d %s", code, out)
+	}
+	out, code := run(t, "", "seed", "--synthetic", "300", "--seed", "3", "--data", data)
+	if code != 0 || !strings.Contains(out, "300 条信息") || !strings.Contains(out, "\r信息 [") || !strings.Contains(out, "300/300 100.0%") {
+		t.Fatalf("seed: %d %q", code, out)
+	}
+	if out, code := run(t, "", "seed", "--synthetic", "10", "--data", data); code == 0 || !strings.Contains(out, "已有站点") {
+		t.Errorf("second seed: %d %s", code, out)
+	}
+}

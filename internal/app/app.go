@@ -11,7 +11,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
-	"gongkai/internal/calendar"
+	"gongkai/internal/calendar/calver"
 	"gongkai/internal/catalog"
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
@@ -28,7 +28,7 @@ type App struct {
 	Catalog    *catalog.Service
 	Auth       *auth.Service
 	Blobs      *blob.Store
-	Calendar   *calendar.Versions
+	Calendar   *calver.Versions
 	Deadlines  *deadline.Service
 	Compliance *compliance.Service
 	// Web is the HTTP kit with every feature mounted.
@@ -41,8 +41,11 @@ type App struct {
 // feature on the HTTP kit.
 func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Logger, opts web.Options) (*App, error) {
 	a := &App{Log: log, Catalog: cat, Auth: au, Blobs: blobs}
-	a.Calendar = &calendar.Versions{DB: cat.DB}
-	a.Deadlines = &deadline.Service{DB: cat.DB, Catalog: cat, Calendar: a.Calendar}
+	a.Calendar = &calver.Versions{DB: cat.DB}
+	if cat.Today == nil {
+		cat.Today = opts.Today
+	}
+	a.Deadlines = &deadline.Service{DB: cat.DB, Catalog: cat, Calendar: a.Calendar, Today: opts.Today}
 	a.Compliance = &compliance.Service{DB: cat.DB, Catalog: cat, Deadlines: a.Deadlines}
 	kit, err := web.New(cat, au, log, opts)
 	if err != nil {

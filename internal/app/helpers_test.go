@@ -17,6 +17,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
 	"gongkai/internal/store"
@@ -37,12 +38,16 @@ type env struct {
 	site *catalog.Site
 }
 
+// testDay is the day the demo site is loaded for and the self-inspection and
+// deadlines work from, so no test depends on the wall clock.
+var testDay = calendar.Date{Year: 2026, Month: 12, Day: 1}
+
 func newEnv(t *testing.T, d store.Dialect) *env {
 	t.Helper()
 	db := storetest.Open(t, d)
-	cat := &catalog.Service{DB: db}
+	cat := &catalog.Service{DB: db, Today: func() calendar.Date { return testDay }}
 	au := auth.NewService(db)
-	site, err := demo.Load(context.Background(), cat, au, "127.0.0.1")
+	site, err := demo.LoadOn(context.Background(), cat, au, "127.0.0.1", testDay)
 	if err != nil {
 		t.Fatalf("load demo: %v", err)
 	}
@@ -51,7 +56,7 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
-	srv, err := New(cat, au, blobs, log, web.Options{MaxUpload: 1 << 20})
+	srv, err := New(cat, au, blobs, log, web.Options{MaxUpload: 1 << 20, Today: func() calendar.Date { return testDay }})
 	if err != nil {
 		t.Fatal(err)
 	}

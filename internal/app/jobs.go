@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"gongkai/internal/calendar"
 	"gongkai/internal/events"
 )
 
@@ -59,7 +58,7 @@ func (a *App) dailyChecks(ctx context.Context) {
 		if err != nil || time.Since(last) < 24*time.Hour {
 			continue
 		}
-		rep, err := a.Compliance.Run(ctx, site.ID, calendar.Today())
+		rep, err := a.Compliance.Run(ctx, site.ID, a.Web.Today())
 		if err == nil {
 			err = a.Compliance.Save(ctx, rep)
 		}

@@ -22,7 +22,23 @@ type Entry struct {
 	Target string
 	Before any
 	After  any
-	IP     string
+	// IP is the client address; when empty, Audit takes it from ctx (see WithClientIP).
+	IP string
+}
+
+type clientIPKey struct{}
+
+// WithClientIP returns a context that carries the client's address, which
+// Audit records for entries that do not name one. The web layer sets it per
+// request (from X-Forwarded-For only behind a trusted proxy, --trust-proxy).
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+// ClientIP returns the client address carried by ctx ("" when none).
+func ClientIP(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
 }
 
 // AuditRecord is a stored audit log row.
@@ -44,14 +60,14 @@ type AuditRecord struct {
 // hash covers the previous hash and the row, so editing or deleting a row
 // (which triggers also forbid) breaks VerifyAudit.
 func Audit(ctx context.Context, tx *sql.Tx, d store.Dialect, e Entry) error {
-	if e.IP == "" {
-		e.IP = ClientIP(ctx)
-	}
 	if d == store.Postgres {
 		// Serialise writers of the chain; SQLite write transactions already are.
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7263002)`); err != nil {
 			return errs.Wrap(err, "audit lock")
 		}
+	}
+	if e.IP == "" {
+		e.IP = ClientIP(ctx)
 	}
 	var prev string
 	err := tx.QueryRowContext(ctx, `SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&prev)
@@ -168,18 +184,4 @@ func (s *Service) VerifyAudit(ctx context.Context) (badID int64, err error) {
 		prev = r.Hash
 	}
 	return 0, rows.Err()
-}
-
-type ipKey struct{}
-
-// WithClientIP returns ctx carrying the request's client address, which
-// Audit records on every entry made under it.
-func WithClientIP(ctx context.Context, ip string) context.Context {
-	return context.WithValue(ctx, ipKey{}, ip)
-}
-
-// ClientIP returns the client address carried by ctx, or "".
-func ClientIP(ctx context.Context) string {
-	ip, _ := ctx.Value(ipKey{}).(string)
-	return ip
 }

@@ -749,3 +749,49 @@ func TestUsers(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditClientIP: an entry without an address takes the client address
+// carried by ctx (WithClientIP); an explicit Entry.IP wins; the chain still verifies.
+func TestAuditClientIP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := auth.WithClientIP(context.Background(), "203.0.113.7")
+		if got := auth.ClientIP(ctx); got != "203.0.113.7" {
+			t.Fatalf("ClientIP = %q", got)
+		}
+		if got := auth.ClientIP(context.Background()); got != "" {
+			t.Fatalf("ClientIP of a bare context = %q", got)
+		}
+		// Through a service call, as a handler would make it.
+		if _, err := f.svc.CreateToken(ctx, f.admin, "admin", "t"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Tx(ctx, func(tx *sql.Tx) error {
+			return auth.Audit(ctx, tx, db.Dialect, auth.Entry{SiteID: f.site, Actor: f.admin, Action: "x.explicit", Target: "x:1", IP: "198.51.100.1"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Tx(context.Background(), func(tx *sql.Tx) error {
+			return auth.Audit(context.Background(), tx, db.Dialect, auth.Entry{SiteID: f.site, Actor: f.admin, Action: "x.none", Target: "x:2"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		rs, err := f.svc.AuditLog(context.Background(), auth.AuditFilter{SiteID: f.site})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			got[r.Action] = r.IP
+		}
+		want := map[string]string{"token.create": "203.0.113.7", "x.explicit": "198.51.100.1", "x.none": "", "user.create": ""}
+		for a, ip := range want {
+			if got[a] != ip {
+				t.Errorf("%s: ip = %q, want %q", a, got[a], ip)
+			}
+		}
+		if bad, err := f.svc.VerifyAudit(context.Background()); err != nil || bad != 0 {
+			t.Errorf("VerifyAudit = %d, %v", bad, err)
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
 	"gongkai/internal/store"
@@ -26,9 +27,9 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 func fixture(t *testing.T, db *store.DB, dataDir string) (items int, blobKey string) {
 	t.Helper()
 	ctx := context.Background()
-	cat := &catalog.Service{DB: db}
+	cat := &catalog.Service{DB: db, Today: func() calendar.Date { return calendar.Date{Year: 2026, Month: 12, Day: 1} }}
 	au := auth.NewService(db)
-	site, err := demo.Load(ctx, cat, au, "")
+	site, err := demo.LoadOn(ctx, cat, au, "", calendar.Date{Year: 2026, Month: 12, Day: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -134,7 +134,7 @@ func New(years ...Year) (*Calendar, error) {
 			bad("%d年度的日期 %s 超出范围（应在 %s 至 %s 之间）", y, d, first, last)
 			return
 		case kind == MakeupWorkday && !d.IsWeekend():
-			bad("%d年度的调休上班日 %s 是%s，不是周末", y, d, weekdayName(d))
+			bad("%d年度的调休上班日 %s 是%s，不是周末", y, d, WeekdayName(d))
 			return
 		}
 		prev, dup := c.days[d]

@@ -54,8 +54,8 @@ func TestDateArithmetic(t *testing.T) {
 	if !a.Before(b) || a.After(b) || !b.After(a) || a.Before(a) || a.Compare(a) != 0 || b.Compare(a) != 1 {
 		t.Error("Before/After/Compare disagree with the calendar order")
 	}
-	if a.Weekday() != time.Tuesday || weekdayName(a) != "周二" || a.IsWeekend() || !mustDate(t, "2021-10-09").IsWeekend() {
-		t.Errorf("2021-09-28 weekday = %v %s", a.Weekday(), weekdayName(a))
+	if a.Weekday() != time.Tuesday || WeekdayName(a) != "周二" || a.IsWeekend() || !mustDate(t, "2021-10-09").IsWeekend() {
+		t.Errorf("2021-09-28 weekday = %v %s", a.Weekday(), WeekdayName(a))
 	}
 	if !(Date{}).IsZero() || a.IsZero() {
 		t.Error("IsZero")

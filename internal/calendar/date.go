@@ -19,9 +19,9 @@ type Date struct {
 // dateLayout is the only textual form of a Date, in data files and on the command line.
 const dateLayout = "2006-01-02"
 
-// beijing is China Standard Time. China has had no daylight saving time since
+// Beijing is China Standard Time, the time zone of dates on the site and of deadlines. China has had no daylight saving time since
 // 1991, so a fixed zone is exact and needs no tzdata.
-var beijing = time.FixedZone("CST", 8*60*60)
+var Beijing = time.FixedZone("CST", 8*60*60)
 
 // Parse reads a date written as YYYY-MM-DD, such as "2021-09-28".
 func Parse(s string) (Date, error) {
@@ -32,6 +32,23 @@ func Parse(s string) (Date, error) {
 	return DateOf(t), nil
 }
 
+// Valid reports whether s is a real date written as YYYY-MM-DD, the one
+// textual form of dates in forms, the database and the API.
+func Valid(s string) bool {
+	_, err := Parse(s)
+	return err == nil
+}
+
+// Day reads a stored YYYY-MM-DD date: the zero Date for "" or an invalid
+// value (stored dates were validated on the way in).
+func Day(s string) Date {
+	d, err := Parse(s)
+	if err != nil {
+		return Date{}
+	}
+	return d
+}
+
 // DateOf returns the date of t in t's own location.
 func DateOf(t time.Time) Date {
 	y, m, d := t.Date()
@@ -40,7 +57,7 @@ func DateOf(t time.Time) Date {
 
 // Today returns the current date in Beijing time, the time that deadlines run in.
 func Today() Date {
-	return DateOf(time.Now().In(beijing))
+	return DateOf(time.Now().In(Beijing))
 }
 
 // Time returns midnight UTC at the start of d.
@@ -108,5 +125,5 @@ func (d *Date) UnmarshalText(b []byte) error {
 // weekdayNames are the usual short Chinese names, indexed by time.Weekday.
 var weekdayNames = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
-// weekdayName returns the Chinese name of d's weekday, such as "周一".
-func weekdayName(d Date) string { return weekdayNames[d.Weekday()] }
+// WeekdayName returns the Chinese name of d's weekday, such as "周一".
+func WeekdayName(d Date) string { return weekdayNames[d.Weekday()] }

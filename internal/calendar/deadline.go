@@ -109,8 +109,8 @@ func (c *Calendar) ExplainAddWorkdays(d Date, n int) Explanation {
 		e.Steps = append(e.Steps, s)
 	}
 	e.Summary = fmt.Sprintf("自%s起算（当日不计入），第%d个工作日为%s（%s）。%s",
-		d, n, e.End, weekdayName(e.End), t)
-	e.Warnings = c.warnings(d, e.End)
+		d, n, e.End, WeekdayName(e.End), t)
+	e.Warnings = c.Warnings(d, e.End)
 	return e
 }
 
@@ -128,8 +128,8 @@ func (c *Calendar) ExplainAddDays(d Date, n int) Explanation {
 	nominal := e.End
 	if c.IsWorkday(nominal) {
 		e.Summary = fmt.Sprintf("自%s起算（当日不计入），第%d日为%s（%s），是工作日，即为期间的最后一日。",
-			d, n, nominal, weekdayName(nominal))
-		e.Warnings = c.warnings(d, e.End)
+			d, n, nominal, WeekdayName(nominal))
+		e.Warnings = c.Warnings(d, e.End)
 		return e
 	}
 	if len(e.Steps) > 0 {
@@ -147,8 +147,8 @@ func (c *Calendar) ExplainAddDays(d Date, n int) Explanation {
 		e.Steps = append(e.Steps, s)
 	}
 	e.Summary = fmt.Sprintf("自%s起算（当日不计入），第%d日为%s（%s），是%s，依《民法典》第二百零三条顺延至其后第一个工作日%s（%s）。",
-		d, n, nominal, weekdayName(nominal), c.Kind(nominal), e.End, weekdayName(e.End))
-	e.Warnings = c.warnings(d, e.End)
+		d, n, nominal, WeekdayName(nominal), c.Kind(nominal), e.End, WeekdayName(e.End))
+	e.Warnings = c.Warnings(d, e.End)
 	return e
 }
 
@@ -172,7 +172,7 @@ func (c *Calendar) ExplainWorkdaysBetween(a, b Date) Explanation {
 		e.Steps = append(e.Steps, s)
 	}
 	e.Summary = fmt.Sprintf("%s（不含）至%s（含）共有%d个工作日。%s", a, b, e.N, t)
-	e.Warnings = c.warnings(a, b)
+	e.Warnings = c.Warnings(a, b)
 	return e
 }
 
@@ -185,8 +185,8 @@ func (c *Calendar) step(d Date) Step {
 	return Step{Date: d, Kind: k, Note: c.label(d, k)}
 }
 
-// warnings names the years from a to b whose holiday notice is not in the calendar.
-func (c *Calendar) warnings(a, b Date) []string {
+// Warnings names the years from a to b whose holiday notice is not in the calendar.
+func (c *Calendar) Warnings(a, b Date) []string {
 	var w []string
 	for y := a.Year; y <= b.Year; y++ {
 		if !c.Known(y) {

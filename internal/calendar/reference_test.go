@@ -102,7 +102,7 @@ func refDay(t *testing.T, s string) Date {
 		t.Fatalf("reference day %q: want \"YYYY-MM-DD 周X\"", s)
 	}
 	d := mustDate(t, date)
-	if got := weekdayName(d); got != wd {
+	if got := WeekdayName(d); got != wd {
 		t.Errorf("reference day %q: %s is a %s", s, date, got)
 	}
 	return d
@@ -206,7 +206,7 @@ func TestEveryDay2020To2026(t *testing.T) {
 			want = Workday
 		}
 		if got := c.Kind(d); got != want {
-			t.Errorf("Kind(%s %s) = %v, want %v", d, weekdayName(d), got, want)
+			t.Errorf("Kind(%s %s) = %v, want %v", d, WeekdayName(d), got, want)
 		}
 	}
 	for y := 2020; y <= 2026; y++ {

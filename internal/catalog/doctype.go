@@ -3,11 +3,10 @@ package catalog
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
 )
 
@@ -227,12 +226,8 @@ func init() {
 			ListCols: []string{"opens_on", "closes_on"},
 			Check: func(in *Input, v errs.Validation) {
 				o, c := in.Fields["opens_on"], in.Fields["closes_on"]
-				if ValidDate(o) && ValidDate(c) {
-					t0, _ := time.Parse("2006-01-02", o)
-					t1, _ := time.Parse("2006-01-02", c)
-					if t1.Sub(t0) < MinConsultationDays*24*time.Hour {
-						v.Add("closes_on", fmt.Sprintf("征求意见期限不少于%d日（截止日期不能早于 %s）", MinConsultationDays, t0.AddDate(0, 0, MinConsultationDays).Format("2006-01-02")))
-					}
+				if t0, t1 := calendar.Day(o), calendar.Day(c); !t0.IsZero() && !t1.IsZero() && t1.Sub(t0) < MinConsultationDays {
+					v.Add("closes_on", fmt.Sprintf("征求意见期限不少于%d日（截止日期不能早于 %s）", MinConsultationDays, t0.AddDays(MinConsultationDays)))
 				}
 				if in.Fields["feedback_on"] != "" && in.Fields["feedback"] == "" {
 					v.Add("feedback", "填写反馈公开日期时，请同时填写意见收集和采纳情况")
@@ -260,17 +255,6 @@ func DocTypes() []*DocType { return docTypes }
 // DocTypeByCode returns the type with code, or nil.
 func DocTypeByCode(code string) *DocType { return docTypeByCode[code] }
 
-var dateRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-
-// ValidDate reports whether s is a real YYYY-MM-DD date.
-func ValidDate(s string) bool {
-	if !dateRE.MatchString(s) {
-		return false
-	}
-	_, err := time.Parse("2006-01-02", s)
-	return err == nil
-}
-
 // validateField checks one value against its declaration.
 func validateField(v errs.Validation, f Field, val string) {
 	if val == "" {
@@ -284,7 +268,7 @@ func validateField(v errs.Validation, f Field, val string) {
 	}
 	switch f.Kind {
 	case Date:
-		if !ValidDate(val) {
+		if !calendar.Valid(val) {
 			v.Add(f.Name, fmt.Sprintf("%s格式应为 年-月-日，如 2021-06-14", f.Label))
 		}
 	case Select:

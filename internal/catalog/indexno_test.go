@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 )
@@ -21,7 +22,7 @@ func (f *fixture) dated(title, date string, dept *catalog.Department) catalog.In
 
 func TestIndexNumbers(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
-		year := catalog.Today()[:4]
+		year := calendar.Today().String()[:4]
 		steps := []struct {
 			name string
 			in   catalog.Input
@@ -236,6 +237,33 @@ func TestConcurrentPublishGivesDistinctNumbers(t *testing.T) {
 		}
 		if bad, err := f.au.VerifyAudit(f.ctx); err != nil || bad != 0 {
 			t.Errorf("VerifyAudit after concurrent publishing = %d, %v", bad, err)
+		}
+	})
+}
+
+// TestIndexNumberDepartmentLookupFails: when the department's abbreviation
+// cannot be read, publication fails and no number is consumed, rather than
+// a permanent number with the site's abbreviation being handed out.
+func TestIndexNumberDepartmentLookupFails(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		it := f.submitted(f.dated("一", "2021-03-01", f.fzk))
+		// Break the lookup (a column the query needs goes missing).
+		if _, err := f.db.W.ExecContext(f.ctx, `ALTER TABLE departments RENAME COLUMN abbr TO abbr_gone`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.cat.Publish(f.ctx, f.office, f.site.ID, it.ID, time.Time{}); err == nil {
+			t.Fatal("publish succeeded although the department lookup failed")
+		}
+		if _, err := f.db.W.ExecContext(f.ctx, `ALTER TABLE departments RENAME COLUMN abbr_gone TO abbr`); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.item(it.ID); got.IndexNo != "" || got.Status != catalog.StatusSubmitted {
+			t.Fatalf("after the failure: index %q, status %s", got.IndexNo, got.Status)
+		}
+		got, err := f.cat.Publish(f.ctx, f.office, f.site.ID, it.ID, time.Time{})
+		f.must(err)
+		if got.IndexNo != "ORG/fzk/2021-0000001" {
+			t.Errorf("index %q, want ORG/fzk/2021-0000001 (nothing consumed by the failure)", got.IndexNo)
 		}
 	})
 }

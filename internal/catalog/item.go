@@ -9,10 +9,10 @@ import (
 	"html"
 	"sort"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
 	"gongkai/internal/events"
 	"gongkai/internal/sanitize"
@@ -36,12 +36,6 @@ var StatusLabels = map[string]string{
 	StatusDraft: "草稿", StatusSubmitted: "待审核", StatusReturned: "已退回", StatusReviewed: "审核通过",
 	StatusScheduled: "定时发布", StatusPublished: "已发布", StatusWithdrawn: "已撤回",
 }
-
-// China is the time zone of dates on the site.
-var China = time.FixedZone("CST", 8*3600)
-
-// Today returns today's date in China.
-func Today() string { return time.Now().In(China).Format("2006-01-02") }
 
 // Item is a piece of government information (政府信息).
 type Item struct {
@@ -257,10 +251,10 @@ func (s *Service) validate(ctx context.Context, tx *sql.Tx, siteID int64, in *In
 	default:
 		v.Add("disclosure", "请选择公开方式（主动公开、依申请公开或不予公开）")
 	}
-	if in.WrittenOn != "" && in.PublishedOn != "" && ValidDate(in.WrittenOn) && ValidDate(in.PublishedOn) && in.PublishedOn < in.WrittenOn {
+	if in.WrittenOn != "" && in.PublishedOn != "" && calendar.Valid(in.WrittenOn) && calendar.Valid(in.PublishedOn) && in.PublishedOn < in.WrittenOn {
 		v.Add("published_on", "发布日期不能早于成文日期")
 	}
-	if in.PublishedOn != "" && ValidDate(in.PublishedOn) && in.PublishedOn > Today() {
+	if in.PublishedOn != "" && calendar.Valid(in.PublishedOn) && in.PublishedOn > s.today().String() {
 		// The 发布日期 is when the public could first read the item; a later
 		// date would be false on the page. Scheduled publication sets it.
 		v.Add("published_on", "发布日期不能晚于今天；如需以后发布，请留空发布日期并使用定时发布")
@@ -334,7 +328,9 @@ func scanItem(row interface{ Scan(...any) error }) (*Item, error) {
 		return nil, err
 	}
 	it.Fields = map[string]string{}
-	json.Unmarshal([]byte(fields), &it.Fields)
+	if err := json.Unmarshal([]byte(fields), &it.Fields); err != nil {
+		return nil, fmt.Errorf("item %d fields: %w", it.ID, err)
+	}
 	return &it, nil
 }
 
@@ -574,17 +570,27 @@ func writeFacets(ctx context.Context, tx *sql.Tx, id int64, fields map[string]st
 	if _, err := tx.ExecContext(ctx, `DELETE FROM item_facets WHERE item_id = $1`, id); err != nil {
 		return errs.Wrap(err, "facets")
 	}
+	for _, f := range facetRows(fields) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO item_facets (item_id, name, value) VALUES ($1, $2, $3)`, id, f[0], f[1]); err != nil {
+			return errs.Wrap(err, "facets")
+		}
+	}
+	return nil
+}
+
+// facetRows are the (name, value) rows of item_facets for an item's
+// fields, in name order; writeFacets and BulkLoad share it.
+func facetRows(fields map[string]string) [][2]string {
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO item_facets (item_id, name, value) VALUES ($1, $2, $3)`, id, k, fields[k]); err != nil {
-			return errs.Wrap(err, "facets")
-		}
+	out := make([][2]string, len(keys))
+	for i, k := range keys {
+		out[i] = [2]string{k, fields[k]}
 	}
-	return nil
+	return out
 }
 
 func writeLinks(ctx context.Context, tx *sql.Tx, id int64, interprets []int64) error {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
 )
 
@@ -136,7 +137,7 @@ func decodeCursor(c string) (date string, id int64, err error) {
 	}
 	date, idStr, ok := strings.Cut(string(b), "|")
 	id, err = strconv.ParseInt(idStr, 10, 64)
-	if !ok || err != nil || (date != "" && !ValidDate(date)) {
+	if !ok || err != nil || (date != "" && !calendar.Valid(date)) {
 		return "", 0, ErrBadCursor
 	}
 	return date, id, nil
@@ -227,7 +228,9 @@ func (s *Service) Interprets(ctx context.Context, itemID int64) ([]int64, error)
 	var out []int64
 	for rows.Next() {
 		var id int64
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			return nil, errs.Wrap(err, "links")
+		}
 		out = append(out, id)
 	}
 	return out, rows.Err()
@@ -272,7 +275,9 @@ func (s *Service) Years(ctx context.Context, siteID int64, columnIDs []int64) ([
 	var out []int
 	for rows.Next() {
 		var y string
-		rows.Scan(&y)
+		if err := rows.Scan(&y); err != nil {
+			return nil, errs.Wrap(err, "years")
+		}
 		if n, err := strconv.Atoi(y); err == nil {
 			out = append(out, n)
 		}
@@ -292,7 +297,9 @@ func (s *Service) Publishers(ctx context.Context, siteID int64, columnIDs []int6
 	var out []string
 	for rows.Next() {
 		var p string
-		rows.Scan(&p)
+		if err := rows.Scan(&p); err != nil {
+			return nil, errs.Wrap(err, "publishers")
+		}
 		out = append(out, p)
 	}
 	return out, rows.Err()
@@ -309,7 +316,9 @@ func (s *Service) LastPublished(ctx context.Context, siteID int64) (map[int64]st
 	for rows.Next() {
 		var id int64
 		var d string
-		rows.Scan(&id, &d)
+		if err := rows.Scan(&id, &d); err != nil {
+			return nil, errs.Wrap(err, "last published")
+		}
 		out[id] = d
 	}
 	return out, rows.Err()

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
 	"gongkai/internal/events"
 	"gongkai/internal/store"
@@ -67,6 +68,17 @@ type Service struct {
 	// (events.Bus.Committed), so this node's caches see the change at once.
 	// The events are in the outbox whether or not a Bus is set.
 	Bus *events.Bus
+	// Today is the current date for the rules that compare with it (a
+	// 发布日期 may not lie in the future); nil means calendar.Today. Tests
+	// and the demo pass a fixed day.
+	Today func() calendar.Date
+}
+
+func (s *Service) today() calendar.Date {
+	if s.Today != nil {
+		return s.Today()
+	}
+	return calendar.Today()
 }
 
 // SettingsCheck validates a site's settings; packages that own a part of
@@ -136,10 +148,17 @@ func (s *Service) Sites(ctx context.Context) ([]*Site, error) {
 	var ids []int64
 	for rows.Next() {
 		var id int64
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "list sites")
+		}
 		ids = append(ids, id)
 	}
+	err = rows.Err()
 	rows.Close()
+	if err != nil {
+		return nil, errs.Wrap(err, "list sites")
+	}
 	var out []*Site
 	for _, id := range ids {
 		site, err := s.Site(ctx, id)
@@ -173,7 +192,9 @@ func (s *Service) Site(ctx context.Context, id int64) (*Site, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var h string
-		rows.Scan(&h)
+		if err := rows.Scan(&h); err != nil {
+			return nil, errs.Wrap(err, "site hosts")
+		}
 		site.Hosts = append(site.Hosts, h)
 	}
 	return &site, rows.Err()

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
 	"gongkai/internal/events"
 	"gongkai/internal/store"
@@ -245,7 +246,7 @@ func scheduleStep(ctx context.Context, s *Service, at time.Time) (step, bool) {
 		return step{}, false
 	}
 	when := store.FormatTime(at)
-	return step{act: ActSchedule, next: StatusScheduled, comment: "定时发布于 " + at.In(China).Format("2006-01-02 15:04"), check: proactiveOnly,
+	return step{act: ActSchedule, next: StatusScheduled, comment: "定时发布于 " + at.In(calendar.Beijing).Format("2006-01-02 15:04"), check: proactiveOnly,
 		extra: func(tx *sql.Tx, it *Item) error {
 			_, err := tx.ExecContext(ctx, `UPDATE items SET publish_at = $1 WHERE id = $2`, when, it.ID)
 			return errs.Wrap(err, "schedule")
@@ -253,7 +254,7 @@ func scheduleStep(ctx context.Context, s *Service, at time.Time) (step, bool) {
 }
 
 func (s *Service) publishStep(ctx context.Context, actor *auth.User, act Action) step {
-	today := Today()
+	today := s.today().String()
 	return step{act: act, next: StatusPublished, check: notFuture(today),
 		extra: func(tx *sql.Tx, it *Item) error { return s.goLive(ctx, tx, actor, it, today) }}
 }
@@ -297,15 +298,16 @@ func (s *Service) PublishDue(ctx context.Context, now time.Time) (int, error) {
 		}
 		list = append(list, d)
 	}
+	err = rows.Err()
 	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return 0, errs.Wrap(err, "due items")
 	}
 	n := 0
 	for _, d := range list {
 		_, err := s.transition(ctx, nil, d.site, d.id, step{act: ActPublish, next: StatusPublished, comment: "定时发布", only: []string{StatusScheduled},
 			extra: func(tx *sql.Tx, it *Item) error {
-				return s.goLive(ctx, tx, nil, it, store.ParseTime(it.PublishAt).In(China).Format("2006-01-02"))
+				return s.goLive(ctx, tx, nil, it, calendar.DateOf(store.ParseTime(it.PublishAt).In(calendar.Beijing)).String())
 			}})
 		if errs.CodeOf(err) == errs.Conflict {
 			// Published, withdrawn or rescheduled meanwhile (by staff or
@@ -400,11 +402,18 @@ func (s *Service) allocateIndexNo(ctx context.Context, tx *sql.Tx, it *Item) (st
 	}
 	abbr := ""
 	if it.DepartmentID != 0 {
-		tx.QueryRowContext(ctx, `SELECT abbr FROM departments WHERE id = $1`, it.DepartmentID).Scan(&abbr)
+		// A failed lookup must fail the publication: falling back to the
+		// site's abbreviation would hand out a wrong number, and numbers are
+		// permanent.
+		if err := tx.QueryRowContext(ctx, `SELECT abbr FROM departments WHERE id = $1`, it.DepartmentID).Scan(&abbr); err != nil {
+			return "", errs.Wrap(err, "index no department")
+		}
 	}
 	if abbr == "" {
 		var st Settings
-		json.Unmarshal([]byte(settings), &st)
+		if err := json.Unmarshal([]byte(settings), &st); err != nil {
+			return "", errs.Wrap(err, "index no site settings")
+		}
 		abbr = st.DeptAbbr
 	}
 	if abbr == "" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 )
@@ -55,7 +56,7 @@ func TestWorkflow(t *testing.T) {
 		changes := f.changes.Load()
 		got, err = f.cat.Publish(f.ctx, f.office, f.site.ID, id, time.Time{})
 		it = step("publish", got, err, catalog.StatusPublished)
-		if it.PublishedOn != catalog.Today() || it.IndexNo == "" || it.Revision != 1 || !it.Public() {
+		if it.PublishedOn != calendar.Today().String() || it.IndexNo == "" || it.Revision != 1 || !it.Public() {
 			t.Errorf("published item: date %q, index %q, revision %d", it.PublishedOn, it.IndexNo, it.Revision)
 		}
 		if f.changes.Load() == changes {
@@ -188,7 +189,7 @@ func TestScheduledPublishing(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		// 17:30 UTC is 01:30 the next day in China: the date must be China's.
 		at := time.Now().UTC().Add(72 * time.Hour).Truncate(24 * time.Hour).Add(17*time.Hour + 30*time.Minute)
-		wantDate := at.In(catalog.China).Format("2006-01-02")
+		wantDate := calendar.DateOf(at.In(calendar.Beijing)).String()
 		it := f.submitted(f.input("general", "定时发布的信息"))
 		other := f.submitted(f.input("general", "立即发布的信息"))
 		changes := f.changes.Load()
@@ -254,7 +255,7 @@ func TestScheduledItemCanBePublishedOrWithdrawnEarly(t *testing.T) {
 		}
 		got, err := f.cat.Publish(f.ctx, f.office, f.site.ID, a.ID, time.Time{})
 		f.must(err)
-		if got.Status != catalog.StatusPublished || got.PublishedOn != catalog.Today() || got.PublishAt != "" {
+		if got.Status != catalog.StatusPublished || got.PublishedOn != calendar.Today().String() || got.PublishAt != "" {
 			t.Errorf("published early: %+v", got)
 		}
 		got, err = f.cat.Withdraw(f.ctx, f.office, f.site.ID, b.ID, "暂缓发布")

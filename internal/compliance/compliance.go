@@ -342,7 +342,7 @@ func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 	last := map[int64]calendar.Date{}
 	for _, it := range env.Facts.Items {
 		if it.Status == catalog.StatusPublished {
-			if d := deadline.Day(it.PublishedOn); d.After(last[it.ColumnID]) {
+			if d := calendar.Day(it.PublishedOn); d.After(last[it.ColumnID]) {
 				last[it.ColumnID] = d
 			}
 		}

@@ -10,6 +10,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
+	"gongkai/internal/calendar/calver"
 	"gongkai/internal/catalog"
 	"gongkai/internal/deadline"
 	"gongkai/internal/demo"
@@ -27,15 +28,23 @@ type fixture struct {
 	site *catalog.Site
 }
 
+// fixtureDay is the date the fixture's demo site is loaded for, unless a test says otherwise.
+var fixtureDay = calendar.Date{Year: 2026, Month: 12, Day: 1}
+
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
-	cat := &catalog.Service{DB: db}
+	return newFixtureOn(t, db, fixtureDay)
+}
+
+func newFixtureOn(t *testing.T, db *store.DB, today calendar.Date) *fixture {
+	t.Helper()
+	cat := &catalog.Service{DB: db, Today: func() calendar.Date { return today }}
 	au := auth.NewService(db)
-	site, err := demo.Load(context.Background(), cat, au, "")
+	site, err := demo.LoadOn(context.Background(), cat, au, "", today)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dl := &deadline.Service{DB: db, Catalog: cat, Calendar: &calendar.Versions{DB: db}}
+	dl := &deadline.Service{DB: db, Catalog: cat, Calendar: &calver.Versions{DB: db}}
 	return &fixture{db: db, cat: cat, au: au, site: site, svc: &Service{DB: db, Catalog: cat, Deadlines: dl}}
 }
 
@@ -49,12 +58,21 @@ func codes(rep *Report) []string {
 }
 
 // TestDemoLapses: the demo site's self-inspection reports exactly its three
-// planted lapses, and fixing one in the back office removes it.
+// planted lapses whatever the date it is loaded and inspected on (the
+// demo's dates are relative to that day), and fixing one in the back office
+// removes it.
 func TestDemoLapses(t *testing.T) {
+	for _, day := range []calendar.Date{{Year: 2026, Month: 12, Day: 1}, {Year: 2027, Month: 1, Day: 10}, {Year: 2027, Month: 2, Day: 15},
+		{Year: 2028, Month: 6, Day: 30}} {
+		t.Run(day.String(), func(t *testing.T) { testDemoLapses(t, day) })
+	}
+}
+
+func testDemoLapses(t *testing.T, day calendar.Date) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		f := newFixture(t, db)
-		rep, err := f.svc.Run(ctx, f.site.ID, calendar.Today())
+		f := newFixtureOn(t, db, day)
+		rep, err := f.svc.Run(ctx, f.site.ID, day)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +111,7 @@ func TestDemoLapses(t *testing.T) {
 		tree, _ := f.cat.Tree(ctx, f.site.ID)
 		dept, _ := f.cat.DepartmentByRef(ctx, "zfk")
 		it, err := f.cat.Create(ctx, office, f.site.ID, catalog.Input{DocType: "statistics", ColumnID: tree.BySlug["tjsj"].ID, DepartmentID: dept.ID,
-			Title: "2026年前三季度全市司法行政业务数据", Disclosure: "proactive", Fields: map[string]string{"period": "2026年1—9月"}})
+			Title: "本季度全市司法行政业务数据", Disclosure: "proactive", Fields: map[string]string{"period": "本季度"}, PublishedOn: day.AddDays(-1).String()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +121,7 @@ func TestDemoLapses(t *testing.T) {
 		if _, err := f.cat.Publish(ctx, office, f.site.ID, it.ID, timeZero); err != nil {
 			t.Fatal(err)
 		}
-		rep2, err := f.svc.Run(ctx, f.site.ID, calendar.Today())
+		rep2, err := f.svc.Run(ctx, f.site.ID, day)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +173,7 @@ func TestColumnAndContentChecks(t *testing.T) {
 			t.Fatal(err)
 		}
 		mk("链接检查", `<p><a href="/items/999999">不存在</a> <a href="/items/`+itoa(gone.ID)+`">已撤回</a> <a href="/columns/nope">无栏目</a> <a href="https://www.gov.cn/">外部</a> <img src="/x.png"></p>`)
-		rep, err := f.svc.Run(ctx, f.site.ID, calendar.Today())
+		rep, err := f.svc.Run(ctx, f.site.ID, fixtureDay)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
+	"gongkai/internal/calendar/calver"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	"gongkai/internal/store"
@@ -111,16 +112,17 @@ func (d *Deadline) Late() bool { return !d.Open && !d.Met }
 type Service struct {
 	DB       *store.DB
 	Catalog  *catalog.Service
-	Calendar *calendar.Versions
+	Calendar *calver.Versions
+	// Today is the clock of the few calls that take no date (Recompute);
+	// nil means calendar.Today. Tests set a fixed day.
+	Today func() calendar.Date
 }
 
-// Day parses a stored YYYY-MM-DD date; the zero Date for "" or a bad value.
-func Day(s string) calendar.Date {
-	d, err := calendar.Parse(s)
-	if err != nil {
-		return calendar.Date{}
+func (s *Service) today() calendar.Date {
+	if s.Today != nil {
+		return s.Today()
 	}
-	return d
+	return calendar.Today()
 }
 
 // Facts are the items and links the rules read, loaded once per evaluation.
@@ -301,22 +303,22 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 	published := it.Status == catalog.StatusPublished
 	done := func() calendar.Date {
 		if published {
-			return Day(it.PublishedOn)
+			return calendar.Day(it.PublishedOn)
 		}
 		return calendar.Date{}
 	}
 	var out []*Deadline
 	switch it.DocType {
 	case "policy":
-		if w := Day(it.WrittenOn); !w.IsZero() {
+		if w := calendar.Day(it.WrittenOn); !w.IsZero() {
 			out = append(out, &Deadline{Rule: RuleByCode("policy.publish"), ItemID: it.ID, Start: w, Done: done()})
 		}
 		// Interpretation duty: only for published documents still in force.
 		if published && (it.Validity == "in_force" || it.Validity == "") {
-			d := &Deadline{Rule: RuleByCode("interpretation.publish"), ItemID: it.ID, Start: Day(it.PublishedOn)}
+			d := &Deadline{Rule: RuleByCode("interpretation.publish"), ItemID: it.ID, Start: calendar.Day(it.PublishedOn)}
 			for _, id := range f.InterpretedBy[it.ID] {
 				if in := f.ByID[id]; in != nil && in.Status == catalog.StatusPublished {
-					if p := Day(in.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
+					if p := calendar.Day(in.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
 						d.Done = p
 					}
 				}
@@ -324,19 +326,19 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 			out = append(out, d)
 		}
 	case "consultation":
-		o, c := Day(it.Fields["opens_on"]), Day(it.Fields["closes_on"])
+		o, c := calendar.Day(it.Fields["opens_on"]), calendar.Day(it.Fields["closes_on"])
 		if !o.IsZero() && !c.IsZero() {
 			out = append(out, &Deadline{Rule: RuleByCode("consultation.open"), ItemID: it.ID, Start: o, Done: c})
 			if published && f.Today.After(c) || it.Fields["feedback_on"] != "" {
 				fb := calendar.Date{}
 				if it.Fields["feedback"] != "" {
-					fb = Day(it.Fields["feedback_on"])
+					fb = calendar.Day(it.Fields["feedback_on"])
 				}
 				out = append(out, &Deadline{Rule: RuleByCode("consultation.feedback"), ItemID: it.ID, Start: c, Done: fb})
 			}
 		}
 	default:
-		if w := Day(it.WrittenOn); !w.IsZero() {
+		if w := calendar.Day(it.WrittenOn); !w.IsZero() {
 			out = append(out, &Deadline{Rule: RuleByCode("proactive.publish"), ItemID: it.ID, Start: w, Done: done()})
 		}
 	}
@@ -356,7 +358,7 @@ func annualReportDue(f *Facts) *Deadline {
 	for _, it := range f.Items {
 		if it.DocType == "annual_report" && it.Status == catalog.StatusPublished && it.Fields["report_year"] == strconv.Itoa(year) {
 			d.ItemID = it.ID
-			if p := Day(it.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
+			if p := calendar.Day(it.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
 				d.Done = p
 			}
 		}
@@ -422,7 +424,7 @@ func (s *Service) Recompute(ctx context.Context, actor *auth.User, siteID, itemI
 		return 0, err
 	}
 	// Pin again at once with the calendar in force.
-	f, err := s.LoadFacts(ctx, siteID, calendar.Today())
+	f, err := s.LoadFacts(ctx, siteID, s.today())
 	if err != nil {
 		return n, err
 	}

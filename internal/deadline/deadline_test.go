@@ -7,6 +7,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
+	"gongkai/internal/calendar/calver"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
 	"gongkai/internal/store"
@@ -29,16 +30,16 @@ type fx struct {
 func newFx(t *testing.T, db *store.DB) *fx {
 	t.Helper()
 	ctx := context.Background()
-	cat := &catalog.Service{DB: db}
+	cat := &catalog.Service{DB: db, Today: func() calendar.Date { return calendar.Date{Year: 2026, Month: 12, Day: 1} }}
 	au := auth.NewService(db)
-	site, err := demo.Load(ctx, cat, au, "")
+	site, err := demo.LoadOn(ctx, cat, au, "", calendar.Date{Year: 2026, Month: 12, Day: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	admin, _ := au.UserByName(ctx, "admin")
 	tree, _ := cat.Tree(ctx, site.ID)
 	d, _ := cat.DepartmentByRef(ctx, "fzk")
-	return &fx{t: t, ctx: ctx, cat: cat, svc: &Service{DB: db, Catalog: cat, Calendar: &calendar.Versions{DB: db}}, site: site, admin: admin, tree: tree, dept: d.ID}
+	return &fx{t: t, ctx: ctx, cat: cat, svc: &Service{DB: db, Catalog: cat, Calendar: &calver.Versions{DB: db}}, site: site, admin: admin, tree: tree, dept: d.ID}
 }
 
 // item creates an item; published "" leaves it a draft.

@@ -9,10 +9,12 @@ import (
 	_ "embed"
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 	"time"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/secure"
 )
@@ -102,8 +104,42 @@ var tree = []col{
 	}},
 }
 
-// Load creates the demo site. It is called only on a database without sites.
+// Load creates the demo site as of today (Beijing time). It is called only
+// on a database without sites.
 func Load(ctx context.Context, cat *catalog.Service, au *auth.Service, host string) (*catalog.Site, error) {
+	return LoadOn(ctx, cat, au, host, calendar.Today())
+}
+
+// LoadOn creates the demo site as it stands on today: recent items (the
+// planted lapses among them, the latest annual report) are dated relative
+// to today, so the demo shows the same state whatever the date. Tests pass
+// a fixed date.
+func LoadOn(ctx context.Context, cat *catalog.Service, au *auth.Service, host string, today calendar.Date) (*catalog.Site, error) {
+	sk, err := LoadStructure(ctx, cat, au, host)
+	if err != nil {
+		return nil, err
+	}
+	l := loader{ctx: ctx, cat: cat, site: sk.Site, admin: sk.Admin, cols: sk.Columns, depts: sk.Departments, today: today}
+	if err := l.items(); err != nil {
+		return nil, err
+	}
+	return sk.Site, nil
+}
+
+// Skeleton is the demo site without items: the site with its settings,
+// departments, staff and column tree. The synthetic site of benchmarks
+// (internal/demo/synthetic) fills it with generated items.
+type Skeleton struct {
+	Site  *catalog.Site
+	Admin *auth.User
+	// Columns are column ids by slug, Departments department ids by abbreviation.
+	Columns     map[string]int64
+	Departments map[string]int64
+}
+
+// LoadStructure creates the demo site's settings, departments, staff and
+// column tree, without items.
+func LoadStructure(ctx context.Context, cat *catalog.Service, au *auth.Service, host string) (*Skeleton, error) {
 	site := &catalog.Site{Slug: "lysfj", Name: "临沂市司法局", OrgCode: "1438332193", Hosts: []string{"sfj.linyi.gov.cn"},
 		Settings: catalog.Settings{
 			Owner: "临沂市司法局", Address: "临沂市北城新区北京路8号临沂市政务服务中心7楼", Phone: "(0539)8314196",
@@ -120,8 +156,7 @@ func Load(ctx context.Context, cat *catalog.Service, au *auth.Service, host stri
 		return nil, err
 	}
 	depts := map[string]int64{}
-	for i, d := range []catalog.Department{{Name: "办公室", Abbr: "bgs"}, {Name: "法制科", Abbr: "fzk"}, {Name: "普法与依法治理科", Abbr: "pfk"},
-		{Name: "行政执法协调监督科", Abbr: "zfk"}, {Name: "公共法律服务管理科", Abbr: "ggk"}} {
+	for i, d := range Departments {
 		d.SiteID, d.Sort = site.ID, i
 		if err := cat.CreateDepartment(ctx, nil, &d); err != nil {
 			return nil, err
@@ -162,12 +197,12 @@ func Load(ctx context.Context, cat *catalog.Service, au *auth.Service, host stri
 	if err := add(0, tree); err != nil {
 		return nil, err
 	}
-	l := loader{ctx: ctx, cat: cat, site: site, admin: admin, cols: cols, depts: depts}
-	if err := l.items(); err != nil {
-		return nil, err
-	}
-	return site, nil
+	return &Skeleton{Site: site, Admin: admin, Columns: cols, Departments: depts}, nil
 }
+
+// Departments are the demo site's departments (科室), in order.
+var Departments = []catalog.Department{{Name: "办公室", Abbr: "bgs"}, {Name: "法制科", Abbr: "fzk"}, {Name: "普法与依法治理科", Abbr: "pfk"},
+	{Name: "行政执法协调监督科", Abbr: "zfk"}, {Name: "公共法律服务管理科", Abbr: "ggk"}}
 
 type loader struct {
 	ctx   context.Context
@@ -176,6 +211,7 @@ type loader struct {
 	admin *auth.User
 	cols  map[string]int64
 	depts map[string]int64
+	today calendar.Date
 }
 
 // publish creates an item and takes it through submit and publish.
@@ -213,6 +249,17 @@ func seedBody() string {
 	return b.String()
 }
 
+// quarterTitle names the quarter before the one of the date n days before
+// today, as a quarterly statistics item published then would: "2026年第三季度…".
+func (l *loader) quarterTitle(n int, what string) string {
+	d := l.today.AddDays(-n)
+	y, q := d.Year, (int(d.Month)-1)/3
+	if q == 0 {
+		y, q = y-1, 4
+	}
+	return fmt.Sprintf("%d年第%s季度%s", y, []string{"一", "二", "三", "四"}[q-1], what)
+}
+
 const demoNote = "<p>（本条为演示数据，仅用于展示网站功能。）</p>"
 
 func para(s ...string) string {
@@ -223,8 +270,21 @@ func para(s ...string) string {
 	return b.String() + demoNote
 }
 
-func daysAgo(n int) string {
-	return time.Now().In(catalog.China).AddDate(0, 0, -n).Format("2006-01-02")
+// daysAgo returns the date n days before the demo's today.
+func (l *loader) daysAgo(n int) string { return l.today.AddDays(-n).String() }
+
+// yearAgo returns the year of the date n days before the demo's today.
+func (l *loader) yearAgo(n int) int { return l.today.AddDays(-n).Year }
+
+// annualReport is the latest annual report the demo must have: last year's,
+// published on 26 January (before the 31 January deadline, 条例第四十九条),
+// or today when today is earlier in January.
+func (l *loader) annualReport() (year int, publishedOn string) {
+	on := calendar.Date{Year: l.today.Year, Month: time.January, Day: 26}
+	if l.today.Before(on) {
+		on = l.today
+	}
+	return l.today.Year - 1, on.String()
 }
 
 func (l *loader) items() error {
@@ -274,6 +334,7 @@ func (l *loader) items() error {
 	if _, err := l.cat.Update(l.ctx, l.admin, l.site.ID, old.ID, in); err != nil {
 		return err
 	}
+	reportYear, reportOn := l.annualReport()
 	rest := []entry{
 		{"zcjd", "fzk", catalog.Input{DocType: "interpretation", Title: "《临沂市司法局行政执法公示办法》政策解读", PublishedOn: "2021-05-17", Interprets: []int64{policy.ID},
 			Fields: map[string]string{"form": "文字解读"}, Author: "法制科",
@@ -281,11 +342,11 @@ func (l *loader) items() error {
 		{"tjsj", "zfk", catalog.Input{DocType: "statistics", Title: "2021年上半年全市司法行政业务数据", PublishedOn: "2021-07-20",
 			Fields: map[string]string{"period": "2021年1—6月", "data_source": "市司法局各业务科室"},
 			Body:   para("全市共办理法律援助案件……件，人民调解组织调解纠纷……件。")}},
-		{"rsrm", "bgs", catalog.Input{DocType: "appointment", Title: "临沂市司法局关于张某某等同志职务任免的通知", PublishedOn: daysAgo(40), DocNo: "临司任〔2026〕3号",
+		{"rsrm", "bgs", catalog.Input{DocType: "appointment", Title: "临沂市司法局关于张某某等同志职务任免的通知", PublishedOn: l.daysAgo(40), DocNo: fmt.Sprintf("临司任〔%d〕3号", l.yearAgo(40)),
 			Fields: map[string]string{"kind": "任免"}, Body: para("经局党组研究决定：任命张某某为……；免去李某某……职务。")}},
 		{"gkzd", "bgs", catalog.Input{Title: "临沂市司法局政府信息公开工作制度", PublishedOn: "2021-02-03", Body: para("为规范政府信息公开工作，制定本制度。包括信息发布审核、依申请公开办理、保密审查和考核评议等内容。")}},
 		{"jgzn", "bgs", catalog.Input{Title: "临沂市司法局主要职责", PublishedOn: "2021-01-15", Body: para("贯彻落实党中央关于全面依法治国的方针政策和决策部署……")}},
-		{"ldxx", "bgs", catalog.Input{Title: "临沂市司法局领导班子成员", PublishedOn: daysAgo(120), Body: para("局长：（演示）", "副局长：（演示）")}},
+		{"ldxx", "bgs", catalog.Input{Title: "临沂市司法局领导班子成员", PublishedOn: l.daysAgo(120), Body: para("局长：（演示）", "副局长：（演示）")}},
 		{"jgsz", "bgs", catalog.Input{Title: "临沂市司法局内设机构", PublishedOn: "2021-01-15", Body: para("办公室、法制科、普法与依法治理科、行政执法协调监督科、公共法律服务管理科……")}},
 		{"qzqd", "fzk", catalog.Input{Title: "临沂市司法局权责清单（2021年版）", PublishedOn: "2021-04-12", Body: para("行政许可、行政处罚、行政检查等权责事项共……项。")}},
 		{"zzbjqd", "fzk", catalog.Input{Title: "临沂市司法局职责边界清单", PublishedOn: "2021-04-12", Body: para("与相关部门的职责边界……")}},
@@ -295,26 +356,26 @@ func (l *loader) items() error {
 		{"bszn", "ggk", catalog.Input{Title: "法律援助申请办事指南", PublishedOn: "2021-03-10", Body: para("事项名称：法律援助申请", "设定依据：《法律援助条例》", "申请条件：……", "办理材料：……", "办理时限：……")}},
 		{"ssjygk", "zfk", catalog.Input{Title: "临沂市司法局2021年度“双随机、一公开”抽查计划", PublishedOn: "2021-03-15", Body: para("抽查事项、抽查比例、抽查时间……")}},
 		{"zdxzjc", "fzk", catalog.Input{Title: "临沂市司法局2021年度重大行政决策事项目录", PublishedOn: "2021-03-31", Body: para("根据《重大行政决策程序暂行条例》，本局2021年度重大行政决策事项……")}},
-		{"zybszx", "bgs", catalog.Input{Title: "市司法局落实《政府工作报告》重点任务进展情况", PublishedOn: daysAgo(60), Body: para("执行措施、实施步骤、责任分工、工作进展……")}},
+		{"zybszx", "bgs", catalog.Input{Title: "市司法局落实《政府工作报告》重点任务进展情况", PublishedOn: l.daysAgo(60), Body: para("执行措施、实施步骤、责任分工、工作进展……")}},
 		{"jytabl", "bgs", catalog.Input{Title: "关于市政协十四届五次会议第0123号提案的答复", PublishedOn: "2021-07-05", Body: para("您提出的《关于加强基层公共法律服务的提案》收悉，现答复如下……")}},
 		{"czyjs", "bgs", catalog.Input{Title: "临沂市司法局2021年部门预算", PublishedOn: "2021-02-10", Body: para("一、部门职责……", "二、收支预算总表……")}},
 		{"zfcg", "bgs", catalog.Input{DocType: "notice", Title: "临沂市司法局法律援助服务采购项目成交公告", PublishedOn: "2021-08-02", Validity: "in_force", Body: para("项目名称、成交供应商、成交金额……")}},
 		{"ggzypz", "bgs", catalog.Input{DocType: "notice", Title: "临沂市司法局公共资源配置信息公开", PublishedOn: "2021-08-02", Body: para("公共资源配置……")}},
 		{"gknb", "bgs", catalog.Input{DocType: "annual_report", Title: "临沂市司法局2020年政府信息公开工作年度报告", PublishedOn: "2021-01-28",
 			Fields: map[string]string{"report_year": "2020"}, Body: para("本报告根据《中华人民共和国政府信息公开条例》第五十条编制……")}},
-		{"gknb", "bgs", catalog.Input{DocType: "annual_report", Title: "临沂市司法局2025年政府信息公开工作年度报告", PublishedOn: "2026-01-26",
-			Fields: map[string]string{"report_year": "2025"}, Body: para("一、总体情况……", "二、主动公开政府信息情况……", "三、收到和处理政府信息公开申请情况……")}},
-		{"dczj", "fzk", catalog.Input{DocType: "consultation", Title: "关于《临沂市公共法律服务条例（草案征求意见稿）》公开征求意见的公告", PublishedOn: daysAgo(10),
-			Fields: map[string]string{"opens_on": daysAgo(10), "closes_on": daysAgo(-20), "channels": "电子邮箱：lyssfj@ly.shandong.cn；信函：临沂市北城新区北京路8号 市司法局法制科"},
+		{"gknb", "bgs", catalog.Input{DocType: "annual_report", Title: fmt.Sprintf("临沂市司法局%d年政府信息公开工作年度报告", reportYear), PublishedOn: reportOn,
+			Fields: map[string]string{"report_year": strconv.Itoa(reportYear)}, Body: para("一、总体情况……", "二、主动公开政府信息情况……", "三、收到和处理政府信息公开申请情况……")}},
+		{"dczj", "fzk", catalog.Input{DocType: "consultation", Title: "关于《临沂市公共法律服务条例（草案征求意见稿）》公开征求意见的公告", PublishedOn: l.daysAgo(10),
+			Fields: map[string]string{"opens_on": l.daysAgo(10), "closes_on": l.daysAgo(-20), "channels": "电子邮箱：lyssfj@ly.shandong.cn；信函：临沂市北城新区北京路8号 市司法局法制科"},
 			Body:   para("为提高立法质量，现将草案全文公布，征求意见期限为30日。")}},
-		{"hygk", "bgs", catalog.Input{Title: "市司法局召开涉企政策制定利益相关方座谈会", PublishedOn: daysAgo(25), Body: para("邀请企业代表、律师和媒体列席……")}},
-		{"hdjlzx", "bgs", catalog.Input{Title: "2026年第三季度网站留言办理情况统计", PublishedOn: daysAgo(50), Body: para("本季度共收到留言……件，已全部办结。")}},
-		{"gzdt", "pfk", catalog.Input{DocType: "news", Title: "市司法局开展“宪法宣传周”系列活动", PublishedOn: daysAgo(3), Author: "普法科", Fields: map[string]string{"source": "临沂市司法局"},
+		{"hygk", "bgs", catalog.Input{Title: "市司法局召开涉企政策制定利益相关方座谈会", PublishedOn: l.daysAgo(25), Body: para("邀请企业代表、律师和媒体列席……")}},
+		{"hdjlzx", "bgs", catalog.Input{Title: l.quarterTitle(50, "网站留言办理情况统计"), PublishedOn: l.daysAgo(50), Body: para("本季度共收到留言……件，已全部办结。")}},
+		{"gzdt", "pfk", catalog.Input{DocType: "news", Title: "市司法局开展“宪法宣传周”系列活动", PublishedOn: l.daysAgo(3), Author: "普法科", Fields: map[string]string{"source": "临沂市司法局"},
 			Body: para("为深入学习宣传宪法，市司法局组织开展宪法宣传周系列活动……")}},
-		{"gzdt", "ggk", catalog.Input{DocType: "news", Title: "全市公共法律服务工作推进会召开", PublishedOn: daysAgo(8), Fields: map[string]string{"source": "临沂市司法局"},
+		{"gzdt", "ggk", catalog.Input{DocType: "news", Title: "全市公共法律服务工作推进会召开", PublishedOn: l.daysAgo(8), Fields: map[string]string{"source": "临沂市司法局"},
 			Body: para("会议总结了今年以来全市公共法律服务工作……")}},
-		{"tzgg", "bgs", catalog.Input{DocType: "notice", Title: "临沂市司法局关于2027年元旦假期值班安排的通知", PublishedOn: daysAgo(5), Validity: "in_force",
-			Body: para("根据国务院办公厅通知，现将元旦假期值班安排通知如下……")}},
+		{"tzgg", "bgs", catalog.Input{DocType: "notice", Title: fmt.Sprintf("临沂市司法局关于开展%d年度法律援助志愿服务活动的通知", l.yearAgo(5)), PublishedOn: l.daysAgo(5), Validity: "in_force",
+			Body: para("为深入推进公共法律服务体系建设，现就开展法律援助志愿服务活动通知如下……")}},
 	}
 	for _, e := range rest {
 		if _, err := l.publish(e.col, e.dept, e.in); err != nil {
@@ -329,18 +390,18 @@ func (l *loader) items() error {
 // that still has none, and the 统计数据 column left without its quarterly update.
 func (l *loader) lapses() error {
 	late, err := l.publish("zcwj", "fzk", catalog.Input{DocType: "policy", Title: "临沂市司法局关于进一步规范行政执法案卷评查工作的通知",
-		DocNo: "临司发〔2026〕15号", WrittenOn: daysAgo(47), PublishedOn: daysAgo(45), Validity: "in_force", Genre: "通知", Topic: `公安、安全、司法\司法`,
+		DocNo: fmt.Sprintf("临司发〔%d〕15号", l.yearAgo(47)), WrittenOn: l.daysAgo(47), PublishedOn: l.daysAgo(45), Validity: "in_force", Genre: "通知", Topic: `公安、安全、司法\司法`,
 		Body: para("各县区司法局、局机关各科室：", "为提高行政执法案卷质量，现就规范案卷评查工作通知如下……")})
 	if err != nil {
 		return err
 	}
 	if _, err := l.publish("zcjd", "fzk", catalog.Input{DocType: "interpretation", Title: "图解：《关于进一步规范行政执法案卷评查工作的通知》",
-		PublishedOn: daysAgo(20), Interprets: []int64{late.ID}, Fields: map[string]string{"form": "图解"},
+		PublishedOn: l.daysAgo(20), Interprets: []int64{late.ID}, Fields: map[string]string{"form": "图解"},
 		Body: para("一图读懂案卷评查的范围、标准和结果运用。")}); err != nil {
 		return err
 	}
 	_, err = l.publish("zcwj", "ggk", catalog.Input{DocType: "policy", Title: "临沂市司法局公共法律服务事项清单管理办法",
-		DocNo: "临司发〔2026〕18号", WrittenOn: daysAgo(22), PublishedOn: daysAgo(20), Validity: "in_force", Genre: "通知", Topic: `公安、安全、司法\司法`,
+		DocNo: fmt.Sprintf("临司发〔%d〕18号", l.yearAgo(22)), WrittenOn: l.daysAgo(22), PublishedOn: l.daysAgo(20), Validity: "in_force", Genre: "通知", Topic: `公安、安全、司法\司法`,
 		Fields: map[string]string{"normative": "1"},
 		Body:   para("第一条 为规范公共法律服务事项清单管理，制定本办法。", "第二条 ……")})
 	return err

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"gongkai/internal/auth"
-	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	"gongkai/internal/store"
@@ -50,7 +49,7 @@ type Cacheable interface{ page() *Page }
 // Page returns the public page base for the request.
 func (s *Server) Page(r *http.Request, title string) Page {
 	st := SiteOf(r)
-	return Page{Site: st.Site, Tree: st.Tree, Title: title, URL: r.URL, Today: calendar.Today().String(), Prefs: prefsOf(r),
+	return Page{Site: st.Site, Tree: st.Tree, Title: title, URL: r.URL, Today: s.Today().String(), Prefs: prefsOf(r),
 		Here: r.URL.Path + s.cacheQuery(r.URL.Query())}
 }
 

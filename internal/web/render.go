@@ -188,7 +188,7 @@ func (t *templates) funcs() template.FuncMap {
 			if tm.IsZero() {
 				return s
 			}
-			return tm.In(catalog.China).Format("2006-01-02 15:04")
+			return tm.In(calendar.Beijing).Format("2006-01-02 15:04")
 		},
 		"size": HumanSize,
 		"add":  func(a, b int) int { return a + b },

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	"gongkai/internal/secure"
@@ -39,6 +40,17 @@ type Options struct {
 	TrustProxy bool
 	// DevTemplates reloads templates from this directory on every request.
 	DevTemplates string
+	// Today is the date the self-inspection and deadlines work from; nil
+	// means calendar.Today (tests pass a fixed day).
+	Today func() calendar.Date
+}
+
+// Today is the site's current date (Options.Today, else the calendar's).
+func (s *Server) Today() calendar.Date {
+	if s.Opts.Today != nil {
+		return s.Opts.Today()
+	}
+	return calendar.Today()
 }
 
 // Server is the HTTP kit. Features mount their routes on it (mount.go)

@@ -49,7 +49,7 @@ func (s *Feature) showItemWith(w http.ResponseWriter, r *http.Request, p *itemAd
 		if p.Revisions, err = s.Catalog.Revisions(ctx, p.Site.ID, it.ID); err == nil {
 			if p.Attach, err = s.Catalog.Attachments(ctx, p.Site.ID, it.ID); err == nil {
 				if p.Related, err = s.Catalog.Related(ctx, it, false); err == nil {
-					p.Today = calendar.Today()
+					p.Today = s.Today()
 					p.Deadlines, err = s.Deadlines.ForItem(ctx, p.Site.ID, it.ID, p.Today)
 				}
 			}
@@ -91,7 +91,7 @@ func (s *Feature) itemAction(w http.ResponseWriter, r *http.Request) {
 	case "publish":
 		var at time.Time
 		if v := r.PostFormValue("publish_at"); v != "" {
-			at, err = time.ParseInLocation("2006-01-02T15:04", v, catalog.China)
+			at, err = time.ParseInLocation("2006-01-02T15:04", v, calendar.Beijing)
 			if err != nil {
 				err = &errs.Error{Code: errs.Invalid, Message: "定时发布时间格式无效", Fields: map[string]string{"publish_at": "请选择有效的日期和时间"}}
 			}

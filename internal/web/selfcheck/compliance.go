@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gongkai/internal/calendar"
+	"gongkai/internal/calendar/calver"
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/errs"
@@ -39,7 +39,7 @@ func (s *Feature) complianceDashboard(w http.ResponseWriter, r *http.Request) {
 		s.AdminError(w, r, errs.E(errs.Forbidden, "只有政务公开办公室和系统管理员可以查看自查结果"))
 		return
 	}
-	rep, err := s.Compliance.Run(r.Context(), p.Site.ID, calendar.Today())
+	rep, err := s.Compliance.Run(r.Context(), p.Site.ID, s.Today())
 	if err == nil {
 		p.History, err = s.Compliance.History(r.Context(), p.Site.ID, 60)
 	}
@@ -65,7 +65,7 @@ func (s *Feature) runCompliance(w http.ResponseWriter, r *http.Request) {
 		s.AdminError(w, r, errs.E(errs.Forbidden, "只有政务公开办公室和系统管理员可以运行自查"))
 		return
 	}
-	rep, err := s.Compliance.Run(r.Context(), p.Site.ID, calendar.Today())
+	rep, err := s.Compliance.Run(r.Context(), p.Site.ID, s.Today())
 	if err == nil {
 		err = s.Compliance.Save(r.Context(), rep)
 	}
@@ -103,7 +103,7 @@ func (s *Feature) recompute(w http.ResponseWriter, r *http.Request) {
 // calendarPage lists calendar versions and takes imports.
 type calendarPage struct {
 	web.AdminPage
-	Versions []calendar.VersionInfo
+	Versions []calver.VersionInfo
 	Current  string
 	Stale    int
 }

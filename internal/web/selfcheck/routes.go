@@ -6,7 +6,7 @@ package selfcheck
 import (
 	"embed"
 
-	"gongkai/internal/calendar"
+	"gongkai/internal/calendar/calver"
 	"gongkai/internal/catalog"
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
@@ -23,7 +23,7 @@ var openapi []byte
 type Feature struct {
 	*web.Server
 	Catalog    *catalog.Service
-	Calendar   *calendar.Versions
+	Calendar   *calver.Versions
 	Deadlines  *deadline.Service
 	Compliance *compliance.Service
 }

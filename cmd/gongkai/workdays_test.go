@@ -1,4 +1,4 @@
-package calendar
+package main
 
 import (
 	"bytes"
@@ -6,13 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gongkai/internal/calendar"
 )
 
-// runCLI runs CLI and returns its exit status, stdout and stderr.
+// runCLI runs the workdays computations over the embedded calendar and returns its exit status, stdout and stderr.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := CLI(args, &stdout, &stderr)
+	code := workdaysCLI(calendar.Default(), args, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -55,9 +57,9 @@ func TestCLI(t *testing.T) {
 			"  2021-10-09 周六  调休上班（补班，依国办发明电〔2020〕27号），计第4个工作日\n",
 			"  2021-10-10 周日  周末，不计入\n",
 			"依据：《政府信息公开条例》第三十三条",
-			"节假日数据版本：" + Default().Version(),
+			"节假日数据版本：" + calendar.Default().Version(),
 		}},
-		{name: "version", args: []string{"version"}, code: 0, contains: []string{Default().Version(), "2023年度：放假27天，调休上班7天"}},
+		{name: "version", args: []string{"version"}, code: 0, contains: []string{calendar.Default().Version(), "2023年度：放假27天，调休上班7天"}},
 		{name: "help", args: []string{"help"}, code: 0, contains: []string{"用法"}},
 		{name: "-h", args: []string{"-h"}, code: 0, stderrHas: "用法"},
 

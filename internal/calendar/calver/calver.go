@@ -1,4 +1,8 @@
-package calendar
+// Package calver keeps the working-day calendars administrators import
+// (a new year's State Council notice, or a correction), each under its
+// version, in the database. It is apart from package calendar so that the
+// date arithmetic imports neither the store nor auth.
+package calver
 
 import (
 	"context"
@@ -7,6 +11,7 @@ import (
 	"sync"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
 	"gongkai/internal/store"
 )
@@ -19,7 +24,7 @@ type Versions struct {
 	DB *store.DB
 
 	mu    sync.Mutex
-	cache map[string]*Calendar
+	cache map[string]*calendar.Calendar
 }
 
 // VersionInfo describes a stored calendar version.
@@ -31,11 +36,11 @@ type VersionInfo struct {
 	Years     []int
 }
 
-func (v *Versions) remember(c *Calendar) *Calendar {
+func (v *Versions) remember(c *calendar.Calendar) *calendar.Calendar {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.cache == nil {
-		v.cache = map[string]*Calendar{}
+		v.cache = map[string]*calendar.Calendar{}
 	}
 	if old, ok := v.cache[c.Version()]; ok {
 		return old
@@ -45,11 +50,11 @@ func (v *Versions) remember(c *Calendar) *Calendar {
 }
 
 // Current returns the calendar in force.
-func (v *Versions) Current(ctx context.Context) (*Calendar, error) {
+func (v *Versions) Current(ctx context.Context) (*calendar.Calendar, error) {
 	var version, data string
 	err := v.DB.R.QueryRowContext(ctx, `SELECT version, data FROM calendar_versions ORDER BY id DESC LIMIT 1`).Scan(&version, &data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Default(), nil
+		return calendar.Default(), nil
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "current calendar")
@@ -57,14 +62,14 @@ func (v *Versions) Current(ctx context.Context) (*Calendar, error) {
 	return v.load(version, data)
 }
 
-func (v *Versions) load(version, data string) (*Calendar, error) {
+func (v *Versions) load(version, data string) (*calendar.Calendar, error) {
 	v.mu.Lock()
 	c := v.cache[version]
 	v.mu.Unlock()
 	if c != nil {
 		return c, nil
 	}
-	c, err := Load([]byte(data))
+	c, err := calendar.Load([]byte(data))
 	if err != nil {
 		return nil, errs.Wrap(err, "stored calendar "+version)
 	}
@@ -72,9 +77,9 @@ func (v *Versions) load(version, data string) (*Calendar, error) {
 }
 
 // Get returns the calendar of a version: the embedded one or a stored one.
-func (v *Versions) Get(ctx context.Context, version string) (*Calendar, error) {
-	if version == Default().Version() {
-		return Default(), nil
+func (v *Versions) Get(ctx context.Context, version string) (*calendar.Calendar, error) {
+	if version == calendar.Default().Version() {
+		return calendar.Default(), nil
 	}
 	var data string
 	err := v.DB.R.QueryRowContext(ctx, `SELECT data FROM calendar_versions WHERE version = $1`, version).Scan(&data)
@@ -90,11 +95,11 @@ func (v *Versions) Get(ctx context.Context, version string) (*Calendar, error) {
 // Import adds or corrects the years in data (the holidays-cn.json format)
 // on top of the calendar in force, and makes the result the new version.
 // Earlier due dates keep their version. The change is audited.
-func (v *Versions) Import(ctx context.Context, actor *auth.User, data []byte, note string) (*Calendar, error) {
+func (v *Versions) Import(ctx context.Context, actor *auth.User, data []byte, note string) (*calendar.Calendar, error) {
 	if actor != nil && !actor.CanManageSite() {
 		return nil, errs.E(errs.Forbidden, "只有系统管理员可以导入节假日安排")
 	}
-	years, err := ParseYears(data)
+	years, err := calendar.ParseYears(data)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +114,7 @@ func (v *Versions) Import(ctx context.Context, actor *auth.User, data []byte, no
 	if next.Version() == cur.Version() {
 		return nil, errs.E(errs.Conflict, "导入的节假日安排与现行数据完全相同，无需导入")
 	}
-	body, err := MarshalYears(next.Years(), "gongkai calendar "+next.Version())
+	body, err := calendar.MarshalYears(next.Years(), "gongkai calendar "+next.Version())
 	if err != nil {
 		return nil, errs.Wrap(err, "marshal calendar")
 	}
@@ -159,8 +164,8 @@ func (v *Versions) History(ctx context.Context) ([]VersionInfo, error) {
 		}
 		out = append(out, vi)
 	}
-	d := VersionInfo{Version: Default().Version(), Note: "内置数据（国务院办公厅节假日安排通知 2020—2026）", ActorName: "内置"}
-	for _, y := range Default().Years() {
+	d := VersionInfo{Version: calendar.Default().Version(), Note: "内置数据（国务院办公厅节假日安排通知 2020—2026）", ActorName: "内置"}
+	for _, y := range calendar.Default().Years() {
 		d.Years = append(d.Years, y.Year)
 	}
 	return append(out, d), rows.Err()
