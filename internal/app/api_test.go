@@ -600,7 +600,17 @@ func TestAPIItemsList(t *testing.T) {
 			{name: "facet plan kind", method: "GET", path: "/api/v1/items?limit=100&fields.kind=" + esc("工作要点"), wantStatus: 200,
 				wantContains: []string{"2021年临沂市司法局政务公开工作重点任务安排"},
 				check:        same(func(it apiTestItem) bool { return it.Fields["kind"] == "工作要点" })},
-			{name: "facet with no match", method: "GET", path: "/api/v1/items?fields.normative=0", wantStatus: 200, check: wantItems(0, nil)},
+			// A false bool is a facet row: normative=0 finds the other policies.
+			{name: "facet false bool", method: "GET", path: "/api/v1/items?limit=100&fields.normative=0", wantStatus: 200,
+				wantContains: []string{"临沂市司法局关于进一步规范行政执法案卷评查工作的通知"}, wantNotContains: []string{"LYDR-2021-0150001"},
+				check: same(func(it apiTestItem) bool { return it.DocType == "policy" && it.Fields["normative"] == "" })},
+			{name: "facet with no match", method: "GET", path: "/api/v1/items?fields.kind=" + esc("不存在"), wantStatus: 200, check: wantItems(0, nil)},
+			{name: "facet range", method: "GET", path: "/api/v1/items?limit=100&fields.report_year.from=2021&fields.report_year.to=2099", wantStatus: 200,
+				check: same(func(it apiTestItem) bool { return it.DocType == "annual_report" && it.Fields["report_year"] >= "2021" })},
+			{name: "facet range not a number", method: "GET", path: "/api/v1/items?fields.report_year.from=abc", wantStatus: 422,
+				wantContains: []string{`"report_year.from":"报告年度应为整数`}},
+			{name: "facet range on a field without ranges", method: "GET", path: "/api/v1/items?fields.normative.from=1", wantStatus: 422,
+				wantContains: []string{"该字段不能按范围筛选"}},
 			{name: "q in titles", method: "GET", path: "/api/v1/items?limit=100&q=" + esc("公示办法"), wantStatus: 200,
 				wantContains: []string{"《临沂市司法局行政执法公示办法》政策解读"},
 				check: same(func(it apiTestItem) bool {
@@ -929,7 +939,8 @@ func TestAPICreateItem(t *testing.T) {
 					"(\"Go struct field apiItemInput.column_id of type int64\"); users should see the field and the expected type only (STYLE rule 6)"
 				return sc
 			}(),
-			invalid("non-string field value", "office", titled("布尔字段值", "fields", map[string]any{"normative": true})),
+			// JSON booleans and numbers are read as "1"/"0" and digits; an object is not a field value.
+			invalid("object field value", "office", titled("对象字段值", "fields", map[string]any{"normative": map[string]any{"a": 1}})),
 			invalid("array", "office", "["+titled("数组")+"]"),
 			invalid("null", "office", "null", "doc_type"),
 			invalid("two objects", "office", titled("两个对象甲")+"\n"+titled("两个对象乙")),
@@ -1509,8 +1520,12 @@ func TestOpenAPIEnumsMatchTheCode(t *testing.T) {
 		{"#/components/schemas/Status", statuses},
 		{"#/components/schemas/Error/properties/error/properties/code", codes},
 		{"#/components/schemas/Column/properties/kind", []string{catalog.KindList, catalog.KindGroup, catalog.KindLink}},
-		{"#/components/schemas/DocTypeField/properties/kind", []string{string(catalog.Text), string(catalog.TextArea), string(catalog.Date),
-			string(catalog.Select), string(catalog.Bool), string(catalog.URL), string(catalog.Number)}},
+		{"#/components/schemas/DocTypeField/properties/kind", func() (out []string) {
+			for _, k := range catalog.FieldKinds {
+				out = append(out, string(k))
+			}
+			return out
+		}()},
 	} {
 		if got, want := enum(c.ref), sorted(c.want); !slices.Equal(got, want) {
 			t.Errorf("%s enum = %v, the code has %v", c.ref, got, want)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,9 +55,8 @@ type BulkStats struct {
 }
 
 // bulkCols are the items columns BulkLoad writes, in order.
-const bulkCols = `id, site_id, column_id, doc_type, department_id, index_no, title, summary, body, doc_no, publisher, author, written_on, published_on,
-	disclosure, disclosure_reason, validity, successor_id, topic, genre, keywords, fields, status, publish_at, withdrawn_reason, version, revision,
-	clicks, created_by, created_at, updated_at`
+var bulkCols = `id, site_id, column_id, doc_type, department_id, index_no, body, ` + coreColumns("") + `,
+	successor_id, fields, status, publish_at, withdrawn_reason, version, revision, clicks, created_by, created_at, updated_at`
 
 const bulkNCols = 31
 
@@ -232,27 +232,19 @@ func (b *bulkLoader) check(n int, bi *BulkItem) error {
 		it.Summary = clip(sanitize.Text(it.Body), 120)
 	}
 	v := errs.Validation{}
-	validateField(v, coreFields["title"], it.Title)
-	validateField(v, coreFields["published_on"], it.PublishedOn)
-	for _, f := range t.Fields {
-		validateField(v, f, it.Value(f.Name))
-	}
-	for k, val := range it.Fields {
-		switch {
-		case !t.Has(k):
+	for k := range it.Fields {
+		if !t.Has(k) {
 			v.Add(k, "该类型没有此字段")
-		case val == "" || (t.fieldKind(k) == Bool && val == "0"):
-			// Stored as absent, as the per-item path stores them.
-			delete(it.Fields, k)
 		}
 	}
-	// Core values of fields the type does not declare are dropped, as validate does.
-	for name, p := range map[string]*string{"doc_no": &it.DocNo, "author": &it.Author, "written_on": &it.WrittenOn, "validity": &it.Validity,
-		"topic": &it.Topic, "genre": &it.Genre, "keywords": &it.Keywords} {
-		if !t.Has(name) {
-			*p = ""
-		}
+	// The per-item path's checks and canonical forms (link fields are not
+	// looked up here: a load may link to items later in itself).
+	in := inputOf(it, nil)
+	t.checkValues(in, v)
+	for _, c := range coreTable {
+		*c.item(it) = *c.input(in)
 	}
+	it.Fields, it.Lists, it.Rows = in.Fields, in.Lists, in.Rows
 	if err := v.Err(); err != nil {
 		return fail("%s", errs.MessageOf(err))
 	}
@@ -271,8 +263,8 @@ func (b *bulkLoader) check(n int, bi *BulkItem) error {
 		return fail("只有解读类信息可以关联所解读的文件")
 	}
 	for _, p := range bi.Interprets {
-		if p.DocType != "policy" {
-			return fail("只能关联政策文件")
+		if !slices.Contains(t.InterpretTargets, p.DocType) {
+			return fail("只能关联%s", typeNames(t.InterpretTargets))
 		}
 	}
 	if len(bi.Attachments) > MaxAttachments {
@@ -362,16 +354,18 @@ func (b *bulkLoader) load(tx *sql.Tx, batch []*BulkItem, st *BulkStats) error {
 			}
 			it.SuccessorID = p.ID
 		}
-		fields, err := json.Marshal(it.Fields)
+		fields, err := json.Marshal(it.Values())
 		if err != nil {
 			return errs.Wrap(err, "bulk fields")
 		}
-		items = append(items, []any{it.ID, it.SiteID, it.ColumnID, it.DocType, it.DepartmentID, nullString(it.IndexNo), it.Title, it.Summary, it.Body,
-			it.DocNo, it.Publisher, it.Author, it.WrittenOn, it.PublishedOn, it.Disclosure, it.DisclosureReason, it.Validity, nullID(it.SuccessorID),
-			it.Topic, it.Genre, it.Keywords, string(fields), it.Status, it.PublishAt, it.WithdrawnReason, it.Version, it.Revision, it.Clicks,
-			b.actorID, it.CreatedAt, it.UpdatedAt})
-		for _, f := range facetRows(it.Fields) {
-			facets = append(facets, []any{it.ID, f[0], f[1]})
+		row := []any{it.ID, it.SiteID, it.ColumnID, it.DocType, it.DepartmentID, nullString(it.IndexNo), it.Body}
+		for _, c := range coreTable {
+			row = append(row, *c.item(it))
+		}
+		items = append(items, append(row, nullID(it.SuccessorID), string(fields), it.Status, it.PublishAt, it.WithdrawnReason, it.Version, it.Revision,
+			it.Clicks, b.actorID, it.CreatedAt, it.UpdatedAt))
+		for _, f := range facetRows(it.Type(), inputOf(it, nil)) {
+			facets = append(facets, []any{it.ID, f.name, f.value, f.num})
 		}
 		seen := map[int64]bool{}
 		for _, p := range bi.Interprets {
@@ -412,7 +406,7 @@ func (b *bulkLoader) load(tx *sql.Tx, batch []*BulkItem, st *BulkStats) error {
 		rows        [][]any
 	}{
 		{"items", bulkCols, items},
-		{"item_facets", "item_id, name, value", facets},
+		{"item_facets", "item_id, name, value, num", facets},
 		{"item_links", "from_id, to_id, kind", links},
 		{"attachments", "item_id, blob_key, name, size, mime, sha256, sort, created_at", atts},
 		{"item_events", "item_id, action, actor_id, actor_name, comment, created_at", events},

@@ -40,9 +40,25 @@ type Column struct {
 	// the self-inspection uses it (REFERENCE §5.1).
 	UpdateDays int
 	Hidden     bool
+	// Duty is the 条例第二十条 category the column publishes ("" for none):
+	// the self-inspection requires such columns to be non-empty.
+	Duty string
 
 	Children []*Column
 	Parent   *Column
+}
+
+// Art20Duties are the categories of 《政府信息公开条例》第二十条 a municipal
+// department publishes in its own columns (REFERENCE §1.3), by code.
+var Art20Duties = []Option{
+	{"art20.1", "（一）行政法规、规章和规范性文件"},
+	{"art20.2", "（二）机构职能、内设机构、办公地址、负责人"},
+	{"art20.3", "（三）发展规划、专项规划及相关政策"},
+	{"art20.4", "（四）统计信息"},
+	{"art20.5", "（五）行政许可及其他对外管理服务事项"},
+	{"art20.6", "（六）行政处罚、行政强制的依据、条件、程序"},
+	{"art20.7", "（七）财政预算、决算信息"},
+	{"art20.9", "（九）政府集中采购项目"},
 }
 
 // Holds reports whether the column accepts items of type code.
@@ -94,13 +110,13 @@ func (c *Column) Depth() int {
 	return d
 }
 
-const columnCols = `id, site_id, COALESCE(parent_id, 0), slug, name, description, kind, doc_types, link_url, sort, update_days, hidden`
+const columnCols = `id, site_id, COALESCE(parent_id, 0), slug, name, description, kind, doc_types, link_url, sort, update_days, hidden, duty`
 
 func scanColumn(row interface{ Scan(...any) error }) (*Column, error) {
 	var c Column
 	var types string
 	var hidden int
-	if err := row.Scan(&c.ID, &c.SiteID, &c.ParentID, &c.Slug, &c.Name, &c.Description, &c.Kind, &types, &c.LinkURL, &c.Sort, &c.UpdateDays, &hidden); err != nil {
+	if err := row.Scan(&c.ID, &c.SiteID, &c.ParentID, &c.Slug, &c.Name, &c.Description, &c.Kind, &types, &c.LinkURL, &c.Sort, &c.UpdateDays, &hidden, &c.Duty); err != nil {
 		return nil, err
 	}
 	c.Hidden = hidden != 0
@@ -186,6 +202,9 @@ func (s *Service) validateColumn(ctx context.Context, c *Column) error {
 	default:
 		v.Add("kind", "请选择栏目类型")
 	}
+	if c.Duty = strings.TrimSpace(c.Duty); c.Duty != "" && OptionLabel(Art20Duties, c.Duty) == c.Duty {
+		v.Add("duty", "请从列表中选择法定公开类别")
+	}
 	if c.UpdateDays < 0 || c.UpdateDays > 3660 {
 		v.Add("update_days", "更新周期应在 0 到 3660 天之间")
 	}
@@ -240,13 +259,13 @@ func (s *Service) SaveColumn(ctx context.Context, actor *auth.User, c *Column) e
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c.ID == 0 {
-			err = tx.QueryRowContext(ctx, `INSERT INTO columns (site_id, parent_id, slug, name, description, kind, doc_types, link_url, sort, update_days, hidden)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-				c.SiteID, parent, c.Slug, c.Name, c.Description, c.Kind, strings.Join(c.DocTypes, ","), c.LinkURL, c.Sort, c.UpdateDays, hidden).Scan(&c.ID)
+			err = tx.QueryRowContext(ctx, `INSERT INTO columns (site_id, parent_id, slug, name, description, kind, doc_types, link_url, sort, update_days, hidden, duty)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+				c.SiteID, parent, c.Slug, c.Name, c.Description, c.Kind, strings.Join(c.DocTypes, ","), c.LinkURL, c.Sort, c.UpdateDays, hidden, c.Duty).Scan(&c.ID)
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE columns SET parent_id = $1, slug = $2, name = $3, description = $4, kind = $5, doc_types = $6, link_url = $7,
-				sort = $8, update_days = $9, hidden = $10 WHERE id = $11`,
-				parent, c.Slug, c.Name, c.Description, c.Kind, strings.Join(c.DocTypes, ","), c.LinkURL, c.Sort, c.UpdateDays, hidden, c.ID)
+				sort = $8, update_days = $9, hidden = $10, duty = $11 WHERE id = $12`,
+				parent, c.Slug, c.Name, c.Description, c.Kind, strings.Join(c.DocTypes, ","), c.LinkURL, c.Sort, c.UpdateDays, hidden, c.Duty, c.ID)
 		}
 		if store.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Message: "栏目代码已被其他栏目使用", Fields: map[string]string{"slug": "栏目代码已被其他栏目使用"}}
@@ -279,7 +298,7 @@ func columnAudit(c *Column) any {
 		return nil
 	}
 	return map[string]any{"parent_id": c.ParentID, "slug": c.Slug, "name": c.Name, "kind": c.Kind, "doc_types": c.DocTypes, "link_url": c.LinkURL,
-		"sort": c.Sort, "update_days": c.UpdateDays, "hidden": c.Hidden}
+		"sort": c.Sort, "update_days": c.UpdateDays, "hidden": c.Hidden, "duty": c.Duty}
 }
 
 // DeleteColumn removes an empty column without children.

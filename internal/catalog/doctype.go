@@ -2,50 +2,15 @@ package catalog
 
 import (
 	"fmt"
-	"net/url"
-	"strings"
-	"unicode/utf8"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
 )
 
-// FieldKind is how a field is entered and validated.
-type FieldKind string
-
-const (
-	Text     FieldKind = "text"
-	TextArea FieldKind = "textarea"
-	Date     FieldKind = "date"
-	Select   FieldKind = "select"
-	Bool     FieldKind = "bool"
-	URL      FieldKind = "url"
-	Number   FieldKind = "number"
-)
-
-// Option is one choice of a Select field.
-type Option struct {
-	Value string `json:"value"`
-	Label string `json:"label"`
-}
-
-// Field declares one field of a document type. Core fields (title, doc_no,
-// written_on, ...) are columns of items; the others live in Item.Fields.
-type Field struct {
-	Name     string
-	Label    string
-	Kind     FieldKind
-	Required bool
-	Max      int // maximum length in characters for text
-	Options  []Option
-	Help     string
-	// Core marks the fields stored as item columns.
-	Core bool
-}
-
 // DocType declares a kind of document: its fields, what the metadata block,
-// list pages and filters show. One machinery serves forms, review, list and
-// detail pages, the API and feeds for every type (DESIGN principle 3).
+// list pages and filters show, its deadline rules and what it links to. One
+// machinery serves forms, review, list and detail pages, the API and feeds
+// for every type (DESIGN principle 3).
 type DocType struct {
 	Code string
 	Name string
@@ -56,23 +21,75 @@ type DocType struct {
 	Meta []string
 	// ListCols are the extra columns of list pages (title and date always).
 	ListCols []string
-	// Filters are the fields list pages can filter on (year and publisher always).
+	// Filters are the fields list pages can filter on (year and publisher
+	// always): core columns or fields declared Facet.
 	Filters []string
-	// Interprets marks interpretation types, which link to the documents they explain.
+	// InterpretTargets are the types an item of this type may explain
+	// (政策解读 → 政策文件); non-empty makes it an interpretation type.
+	InterpretTargets []string
+	// Interprets is set from InterpretTargets when the type is registered.
 	Interprets bool
+	// Deadlines are the type's deadline rules, evaluated by internal/deadline.
+	Deadlines []DeadlineSpec
 	// Check adds the type's own cross-field rules to v (nil for none).
 	Check func(in *Input, v errs.Validation)
 }
 
-// Field returns the named field declaration, if the type has it.
+// Deadline units (internal/deadline counts them).
+const (
+	Workdays     = "workdays"      // the N-th working day after the start
+	CalendarDays = "calendar_days" // N days, moved off a non-working last day
+	FixedDate    = "fixed"         // a date of the year (the annual report: 1 月 31 日)
+)
+
+// What fulfils a deadline (DeadlineSpec.Done), besides a date field's name.
+const (
+	// DonePublished: the item's own publication (the default).
+	DonePublished = ""
+	// DoneInterpreted: the first published interpretation linked to the item.
+	DoneInterpreted = "@interpreted"
+)
+
+// DeadlineSpec is one deadline rule declared with a type, as plain data:
+// internal/deadline evaluates every type's specs the same way.
+type DeadlineSpec struct {
+	// Rule is the rule's code; a site may shorten its period by this code.
+	Rule  string
+	Title string
+	// Basis cites the rule's source.
+	Basis string
+	// Unit is Workdays, CalendarDays or FixedDate.
+	Unit string
+	// Days is the default period.
+	Days int
+	// Minimum marks a shortest period (consultations) rather than a latest date.
+	Minimum bool
+	// Start names the date field (core or the type's) that starts the clock;
+	// for a FixedDate rule, the integer field holding the year it concerns.
+	Start string
+	// Done says what fulfils the duty: DonePublished, DoneInterpreted, or
+	// the name of a date field.
+	Done string
+	// DoneNeeds names a field that must be filled for Done's date to count
+	// (feedback published only with its text).
+	DoneNeeds string
+	// OnlyInForce: the duty arises only for published items still in force.
+	OnlyInForce bool
+	// AfterStart: the duty arises once a published item's Start date has
+	// passed, or as soon as the Done field is filled.
+	AfterStart bool
+}
+
+// Field returns the named field declaration, if the type has it (core
+// fields always resolve, declared or not).
 func (t *DocType) Field(name string) (Field, bool) {
 	for _, f := range t.Fields {
 		if f.Name == name {
 			return f, true
 		}
 	}
-	if f, ok := coreFields[name]; ok {
-		return f, true
+	if c, ok := coreByName[name]; ok {
+		return c.Field, true
 	}
 	return Field{}, false
 }
@@ -120,33 +137,22 @@ func OptionLabel(opts []Option, value string) string {
 	return value
 }
 
-var coreFields = map[string]Field{
-	"title":        {Name: "title", Label: "信息名称", Kind: Text, Required: true, Max: 200, Core: true},
-	"summary":      {Name: "summary", Label: "内容概述", Kind: TextArea, Max: 500, Core: true, Help: "目录中显示的摘要；留空时取正文开头"},
-	"doc_no":       {Name: "doc_no", Label: "文号", Kind: Text, Max: 100, Core: true, Help: "如 临司发〔2021〕5号；没有文号可留空"},
-	"publisher":    {Name: "publisher", Label: "发布机构", Kind: Text, Max: 100, Core: true, Help: "留空时为本单位全称"},
-	"author":       {Name: "author", Label: "作者", Kind: Text, Max: 50, Core: true},
-	"written_on":   {Name: "written_on", Label: "成文日期", Kind: Date, Core: true},
-	"published_on": {Name: "published_on", Label: "发布日期", Kind: Date, Core: true, Help: "留空时为实际发布当天"},
-	"validity":     {Name: "validity", Label: "有效性", Kind: Select, Options: Validities, Core: true},
-	"topic":        {Name: "topic", Label: "主题分类", Kind: Select, Options: Topics, Core: true},
-	"genre":        {Name: "genre", Label: "体裁分类", Kind: Select, Options: Genres, Core: true},
-	"keywords":     {Name: "keywords", Label: "主题词", Kind: Text, Max: 100, Core: true},
-}
+// Deadline rules shared by several types.
+var (
+	// ruleProactive: 条例第二十六条, 20 working days from the information's forming.
+	ruleProactive = DeadlineSpec{Rule: "proactive.publish", Title: "主动公开信息自形成之日起 20 个工作日内公开", Unit: Workdays, Days: 20,
+		Basis: "《中华人民共和国政府信息公开条例》第二十六条", Start: "written_on"}
+)
 
-func core(name string, required bool) Field {
-	f := coreFields[name]
-	f.Required = required
-	return f
-}
-
-// docTypes is the registry. Later capabilities add types here.
-var docTypes = []*DocType{
+// builtinTypes are the types this package ships; capabilities add theirs
+// with RegisterDocType.
+var builtinTypes = []*DocType{
 	{
 		Code: "general", Name: "一般信息",
-		Fields:   []Field{core("doc_no", false), core("written_on", false), core("topic", false), core("genre", false), core("keywords", false)},
-		Meta:     []string{"doc_no", "written_on", "topic", "genre"},
-		ListCols: []string{},
+		Fields:    []Field{core("doc_no", false), core("written_on", false), core("topic", false), core("genre", false), core("keywords", false)},
+		Meta:      []string{"doc_no", "written_on", "topic", "genre"},
+		ListCols:  []string{},
+		Deadlines: []DeadlineSpec{ruleProactive},
 	},
 	{
 		Code: "news", Name: "工作动态",
@@ -156,26 +162,34 @@ var docTypes = []*DocType{
 	},
 	{
 		Code: "notice", Name: "通知公告",
-		Fields:   []Field{core("doc_no", false), core("written_on", false), core("genre", false), core("validity", false), {Name: "valid_until", Label: "截止日期", Kind: Date}},
-		Meta:     []string{"doc_no", "written_on", "genre", "validity", "valid_until"},
-		ListCols: []string{"doc_no"},
-		Filters:  []string{"validity"},
+		Fields:    []Field{core("doc_no", false), core("written_on", false), core("genre", false), core("validity", false), {Name: "valid_until", Label: "截止日期", Kind: Date}},
+		Meta:      []string{"doc_no", "written_on", "genre", "validity", "valid_until"},
+		ListCols:  []string{"doc_no"},
+		Filters:   []string{"validity"},
+		Deadlines: []DeadlineSpec{ruleProactive},
 	},
 	{
 		Code: "policy", Name: "政策文件",
 		Fields: []Field{core("doc_no", false), core("written_on", true), core("validity", true), core("topic", false), core("genre", false), core("keywords", false),
-			{Name: "normative", Label: "规范性文件", Kind: Bool, Help: "行政规范性文件须经合法性审核并统一登记、统一编号、统一发布"},
+			{Name: "normative", Label: "规范性文件", Kind: Bool, Facet: true, Help: "行政规范性文件须经合法性审核并统一登记、统一编号、统一发布"},
 			{Name: "reg_no", Label: "登记号", Kind: Text, Max: 50, Help: "规范性文件统一登记编号，如 LYDR-2021-0010001"},
-			{Name: "effective_on", Label: "施行日期", Kind: Date},
+			{Name: "effective_on", Label: "施行日期", Kind: Date, Facet: true, Sortable: true},
 			{Name: "expires_on", Label: "有效期至", Kind: Date}},
 		Meta:     []string{"doc_no", "written_on", "validity", "normative", "reg_no", "effective_on", "expires_on", "topic", "genre", "keywords"},
 		ListCols: []string{"doc_no", "written_on", "validity"},
 		Filters:  []string{"validity", "normative"},
+		Deadlines: []DeadlineSpec{
+			{Rule: "policy.publish", Title: "政策文件印发后 7 日内公开", Unit: CalendarDays, Days: 7, Start: "written_on",
+				Basis: "临沂市司法局2021年政务公开重点任务第4项（“谁起草，谁公开”，印发后7日内公开至“政策文件”专栏）"},
+			// Interpretation duty: only for published documents still in force.
+			{Rule: "interpretation.publish", Title: "政策文件公开后 3 个工作日内发布解读", Unit: Workdays, Days: 3, Start: "published_on",
+				Done: DoneInterpreted, OnlyInForce: true, Basis: "重点任务第4、8项（政策解读“三同步”，文件发布3个工作日内发布解读并相互关联）"},
+		},
 	},
 	{
-		Code: "interpretation", Name: "政策解读", Interprets: true,
+		Code: "interpretation", Name: "政策解读", InterpretTargets: []string{"policy"},
 		Fields: []Field{core("author", false), core("topic", false),
-			{Name: "form", Label: "解读形式", Kind: Select, Required: true, Options: optionList("文字解读", "图文解读", "图解", "视频解读", "动漫解读", "专家解读", "媒体解读")},
+			{Name: "form", Label: "解读形式", Kind: Select, Required: true, Facet: true, Options: optionList("文字解读", "图文解读", "图解", "视频解读", "动漫解读", "专家解读", "媒体解读")},
 			{Name: "video_url", Label: "视频地址", Kind: URL, Max: 500, Help: "视频解读的播放地址（本站或政务新媒体）"}},
 		Meta:     []string{"form", "author", "topic"},
 		ListCols: []string{"form"},
@@ -184,24 +198,26 @@ var docTypes = []*DocType{
 	{
 		Code: "appointment", Name: "人事任免",
 		Fields: []Field{core("doc_no", false), core("written_on", false),
-			{Name: "kind", Label: "任免类别", Kind: Select, Required: true, Options: optionList("任职", "免职", "任免", "试用期满考核")}},
-		Meta:     []string{"doc_no", "written_on", "kind"},
-		ListCols: []string{"kind"},
-		Filters:  []string{"kind"},
+			{Name: "kind", Label: "任免类别", Kind: Select, Required: true, Facet: true, Options: optionList("任职", "免职", "任免", "试用期满考核")}},
+		Meta:      []string{"doc_no", "written_on", "kind"},
+		ListCols:  []string{"kind"},
+		Filters:   []string{"kind"},
+		Deadlines: []DeadlineSpec{ruleProactive},
 	},
 	{
 		Code: "plan", Name: "计划规划",
 		Fields: []Field{core("doc_no", false), core("written_on", false), core("validity", false),
-			{Name: "period", Label: "规划期", Kind: Text, Max: 50, Help: "如 2021年度 或 2021—2025年"},
-			{Name: "kind", Label: "类别", Kind: Select, Options: optionList("年度计划", "中长期规划", "专项规划", "工作要点", "工作总结")}},
-		Meta:     []string{"doc_no", "written_on", "period", "kind", "validity"},
-		ListCols: []string{"period"},
-		Filters:  []string{"kind"},
+			{Name: "period", Label: "规划期", Kind: Text, Max: 50, Facet: true, Help: "如 2021年度 或 2021—2025年"},
+			{Name: "kind", Label: "类别", Kind: Select, Facet: true, Options: optionList("年度计划", "中长期规划", "专项规划", "工作要点", "工作总结")}},
+		Meta:      []string{"doc_no", "written_on", "period", "kind", "validity"},
+		ListCols:  []string{"period"},
+		Filters:   []string{"kind"},
+		Deadlines: []DeadlineSpec{ruleProactive},
 	},
 	{
 		Code: "statistics", Name: "统计数据",
 		Fields: []Field{
-			{Name: "period", Label: "统计期", Kind: Text, Required: true, Max: 50, Help: "如 2021年1—6月"},
+			{Name: "period", Label: "统计期", Kind: Text, Required: true, Max: 50, Facet: true, Help: "如 2021年1—6月"},
 			{Name: "data_source", Label: "数据来源", Kind: Text, Max: 100}},
 		Meta:     []string{"period", "data_source"},
 		ListCols: []string{"period"},
@@ -213,17 +229,24 @@ var docTypes = []*DocType{
 const MinConsultationDays = 30
 
 func init() {
-	docTypes = append(docTypes,
+	builtinTypes = append(builtinTypes,
 		&DocType{
 			Code: "consultation", Name: "征求意见",
 			Fields: []Field{core("doc_no", false), core("topic", false),
-				{Name: "opens_on", Label: "征求意见开始日期", Kind: Date, Required: true},
-				{Name: "closes_on", Label: "征求意见截止日期", Kind: Date, Required: true, Help: "征求意见期限不少于30日"},
+				{Name: "opens_on", Label: "征求意见开始日期", Kind: Date, Required: true, Facet: true, Sortable: true},
+				{Name: "closes_on", Label: "征求意见截止日期", Kind: Date, Required: true, Facet: true, Sortable: true, Help: "征求意见期限不少于30日"},
 				{Name: "channels", Label: "意见提交方式", Kind: TextArea, Max: 500, Help: "如电子邮箱、信函地址、传真"},
 				{Name: "feedback", Label: "意见收集和采纳情况", Kind: TextArea, Max: 5000, Help: "征求意见结束后填写：收到意见情况、采纳情况、未予采纳的理由"},
 				{Name: "feedback_on", Label: "反馈公开日期", Kind: Date}},
 			Meta:     []string{"doc_no", "opens_on", "closes_on", "channels", "feedback_on"},
 			ListCols: []string{"opens_on", "closes_on"},
+			Deadlines: []DeadlineSpec{
+				{Rule: "consultation.open", Title: "征求意见期限不少于 30 日", Unit: CalendarDays, Days: MinConsultationDays, Minimum: true,
+					Start: "opens_on", Done: "closes_on", Basis: "重点任务第2项；《重大行政决策程序暂行条例》第十四条"},
+				{Rule: "consultation.feedback", Title: "征求意见结束后公开意见收集和采纳情况", Unit: Workdays, Days: 20,
+					Start: "closes_on", Done: "feedback_on", DoneNeeds: "feedback", AfterStart: true,
+					Basis: "重点任务第2项（及时反馈意见采纳情况和未予采纳理由）；期限按《政府信息公开条例》第二十六条计"},
+			},
 			Check: func(in *Input, v errs.Validation) {
 				o, c := in.Fields["opens_on"], in.Fields["closes_on"]
 				if t0, t1 := calendar.Day(o), calendar.Day(c); !t0.IsZero() && !t1.IsZero() && t1.Sub(t0) < MinConsultationDays {
@@ -236,65 +259,15 @@ func init() {
 		},
 		&DocType{
 			Code: "annual_report", Name: "政务公开年度报告",
-			Fields:   []Field{{Name: "report_year", Label: "报告年度", Kind: Number, Required: true, Max: 4, Help: "如 2025"}},
+			Fields:   []Field{{Name: "report_year", Label: "报告年度", Kind: Integer, Required: true, Max: 4, Facet: true, Sortable: true, Help: "如 2025"}},
 			Meta:     []string{"report_year"},
 			ListCols: []string{"report_year"},
+			Deadlines: []DeadlineSpec{{Rule: "annual_report.publish", Title: "每年 1 月 31 日前公布上一年度政府信息公开工作年度报告", Unit: FixedDate,
+				Start: "report_year", Basis: "《中华人民共和国政府信息公开条例》第四十九条"}},
 		},
 	)
-	docTypeByCode = make(map[string]*DocType, len(docTypes))
-	for _, t := range docTypes {
-		docTypeByCode[t.Code] = t
-	}
-}
-
-var docTypeByCode map[string]*DocType
-
-// DocTypes returns every declared document type.
-func DocTypes() []*DocType { return docTypes }
-
-// DocTypeByCode returns the type with code, or nil.
-func DocTypeByCode(code string) *DocType { return docTypeByCode[code] }
-
-// validateField checks one value against its declaration.
-func validateField(v errs.Validation, f Field, val string) {
-	if val == "" {
-		if f.Required {
-			v.Add(f.Name, fmt.Sprintf("请填写%s", f.Label))
-		}
-		return
-	}
-	if f.Max > 0 && utf8.RuneCountInString(val) > f.Max {
-		v.Add(f.Name, fmt.Sprintf("%s不能超过 %d 个字", f.Label, f.Max))
-	}
-	switch f.Kind {
-	case Date:
-		if !calendar.Valid(val) {
-			v.Add(f.Name, fmt.Sprintf("%s格式应为 年-月-日，如 2021-06-14", f.Label))
-		}
-	case Select:
-		ok := false
-		for _, o := range f.Options {
-			ok = ok || o.Value == val
-		}
-		if !ok {
-			v.Add(f.Name, fmt.Sprintf("请从列表中选择%s", f.Label))
-		}
-	case Bool:
-		if val != "1" && val != "0" {
-			v.Add(f.Name, fmt.Sprintf("%s取值无效", f.Label))
-		}
-	case URL:
-		u, err := url.Parse(val)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http" && !(u.Scheme == "" && strings.HasPrefix(val, "/"))) {
-			v.Add(f.Name, fmt.Sprintf("%s应为 http(s):// 开头的网址或本站路径", f.Label))
-		}
-	case Number:
-		for _, r := range val {
-			if r < '0' || r > '9' {
-				v.Add(f.Name, fmt.Sprintf("%s应为数字", f.Label))
-				break
-			}
-		}
+	for _, t := range builtinTypes {
+		RegisterDocType(t)
 	}
 }
 

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"sort"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -61,67 +63,105 @@ type Item struct {
 	Topic            string
 	Genre            string
 	Keywords         string
-	Fields           map[string]string
-	Status           string
-	PublishAt        string
-	WithdrawnReason  string
-	Version          int
-	Revision         int
-	Clicks           int64
-	CreatedBy        int64
-	CreatedAt        string
-	UpdatedAt        string
+	// Fields are the type's scalar values, Lists its multiselect values and
+	// Rows its groups' rows, all canonical text (FieldValues is their JSON).
+	Fields          map[string]string
+	Lists           map[string][]string            `json:",omitempty"`
+	Rows            map[string][]map[string]string `json:",omitempty"`
+	Status          string
+	PublishAt       string
+	WithdrawnReason string
+	Version         int
+	Revision        int
+	Clicks          int64
+	CreatedBy       int64
+	CreatedAt       string
+	UpdatedAt       string
 }
 
 // Type returns the item's document type declaration.
 func (it *Item) Type() *DocType { return DocTypeByCode(it.DocType) }
 
-// Value returns a field's value by name, core or type-specific.
+// Value returns a field's canonical value by name, core or type-specific:
+// for a multiselect its values joined by ",", for a group the number of rows
+// ("" when none), so templates can test any field for emptiness.
 func (it *Item) Value(name string) string {
-	switch name {
-	case "title":
-		return it.Title
-	case "summary":
-		return it.Summary
-	case "doc_no":
-		return it.DocNo
-	case "publisher":
-		return it.Publisher
-	case "author":
-		return it.Author
-	case "written_on":
-		return it.WrittenOn
-	case "published_on":
-		return it.PublishedOn
-	case "validity":
-		return it.Validity
-	case "topic":
-		return it.Topic
-	case "genre":
-		return it.Genre
-	case "keywords":
-		return it.Keywords
+	if c := coreByName[name]; c != nil {
+		return *c.item(it)
+	}
+	if l, ok := it.Lists[name]; ok {
+		return strings.Join(l, ",")
+	}
+	if r, ok := it.Rows[name]; ok && len(r) > 0 {
+		return strconv.Itoa(len(r))
 	}
 	return it.Fields[name]
 }
 
-// Display returns a field's value as shown to readers (labels for choices).
-func (it *Item) Display(name string) string {
-	v := it.Value(name)
-	f, ok := it.Type().Field(name)
-	if !ok || v == "" {
-		return v
+// List returns a multiselect's values.
+func (it *Item) List(name string) []string { return it.Lists[name] }
+
+// Display returns a field's value as staff see it (labels for choices,
+// grouped digits and unit for money, persons in full).
+func (it *Item) Display(name string) string { return it.display(name, false) }
+
+// PublicDisplay returns a field's value as the public sees it: persons masked.
+func (it *Item) PublicDisplay(name string) string { return it.display(name, true) }
+
+func (it *Item) display(name string, public bool) string {
+	t := it.Type()
+	if t == nil {
+		return it.Value(name)
+	}
+	f, ok := t.Field(name)
+	if !ok {
+		return it.Value(name)
 	}
 	switch f.Kind {
-	case Select:
-		return OptionLabel(f.Options, v)
-	case Bool:
-		if v == "1" {
-			return "是"
+	case MultiSelect:
+		labels := make([]string, 0, len(it.Lists[name]))
+		for _, v := range it.Lists[name] {
+			labels = append(labels, OptionLabel(f.Options, v))
 		}
-		return "否"
+		return strings.Join(labels, "、")
+	case Group:
+		if n := len(it.Rows[name]); n > 0 {
+			return fmt.Sprintf("%d 行", n)
+		}
+		return ""
 	}
-	return v
+	return display(f, it.Value(name), public)
+}
+
+// Table is a group field's rows ready to show.
+type Table struct {
+	Field  Field
+	Header []string   // the sub-fields' labels
+	Cells  [][]string // one row per group row, in display form
+}
+
+// Table returns a group's rows in display form; public masks persons.
+func (it *Item) Table(name string, public bool) *Table {
+	t := it.Type()
+	if t == nil {
+		return nil
+	}
+	f, ok := t.Field(name)
+	if !ok || f.Kind != Group {
+		return nil
+	}
+	tb := &Table{Field: f}
+	for _, sf := range f.Sub {
+		tb.Header = append(tb.Header, sf.Label)
+	}
+	for _, row := range it.Rows[name] {
+		cells := make([]string, len(f.Sub))
+		for i, sf := range f.Sub {
+			cells[i] = display(sf, row[sf.Name], public)
+		}
+		tb.Cells = append(tb.Cells, cells)
+	}
+	return tb
 }
 
 // Public reports whether the public may see the item now.
@@ -153,7 +193,12 @@ type Input struct {
 	Topic            string
 	Genre            string
 	Keywords         string
-	Fields           map[string]string
+	// Fields holds scalar values as text (what forms and the API send); a
+	// multiselect may also come here as one "a,b" string. Lists holds
+	// multiselect values, Rows group rows (see FieldValues and ReadForm).
+	Fields map[string]string
+	Lists  map[string][]string
+	Rows   map[string][]map[string]string
 	// Interprets lists the policy documents an interpretation explains.
 	Interprets []int64
 	// Version is the version the editor started from (0 for new items).
@@ -163,17 +208,30 @@ type Input struct {
 }
 
 func trimInput(in *Input) {
-	for _, p := range []*string{&in.IndexNo, &in.Title, &in.Summary, &in.DocNo, &in.Publisher, &in.Author, &in.WrittenOn, &in.PublishedOn,
-		&in.Disclosure, &in.DisclosureReason, &in.Validity, &in.Topic, &in.Genre, &in.Keywords, &in.ChangeNote} {
+	for _, c := range coreTable {
+		p := c.input(in)
 		*p = strings.TrimSpace(*p)
 	}
-	// A copy: validate drops undeclared fields, and the caller's map must
-	// not change under it.
+	in.IndexNo, in.ChangeNote = strings.TrimSpace(in.IndexNo), strings.TrimSpace(in.ChangeNote)
+	// Copies: validate normalises and drops undeclared values, and the
+	// caller's maps must not change under it.
 	fields := make(map[string]string, len(in.Fields))
 	for k, v := range in.Fields {
 		fields[k] = strings.TrimSpace(v)
 	}
 	in.Fields = fields
+	lists := make(map[string][]string, len(in.Lists))
+	for k, v := range in.Lists {
+		lists[k] = slices.Clone(v)
+	}
+	in.Lists = lists
+	rows := make(map[string][]map[string]string, len(in.Rows))
+	for k, rs := range in.Rows {
+		for _, r := range rs {
+			rows[k] = append(rows[k], maps.Clone(r))
+		}
+	}
+	in.Rows = rows
 }
 
 // validate checks in against its document type and column; it also
@@ -205,33 +263,15 @@ func (s *Service) validate(ctx context.Context, tx *sql.Tx, siteID int64, in *In
 	} else {
 		v.Add("department_id", "请选择起草科室（谁起草谁公开）")
 	}
-	validateField(v, coreFields["title"], in.Title)
-	validateField(v, coreFields["summary"], in.Summary)
-	validateField(v, coreFields["publisher"], in.Publisher)
-	validateField(v, coreFields["published_on"], in.PublishedOn)
-	if in.Fields == nil {
-		in.Fields = map[string]string{}
-	}
-	core := map[string]*string{"doc_no": &in.DocNo, "author": &in.Author, "written_on": &in.WrittenOn, "validity": &in.Validity,
-		"topic": &in.Topic, "genre": &in.Genre, "keywords": &in.Keywords}
-	declared := map[string]bool{}
-	for _, f := range t.Fields {
-		declared[f.Name] = true
-		if p, ok := core[f.Name]; ok {
-			validateField(v, f, *p)
-		} else {
-			validateField(v, f, in.Fields[f.Name])
-		}
-	}
-	// Values for fields the type does not declare are dropped, not stored.
-	for name, p := range core {
-		if !declared[name] {
-			*p = ""
-		}
-	}
-	for k, val := range in.Fields {
-		if !declared[k] || val == "" || (t.fieldKind(k) == Bool && val == "0") {
-			delete(in.Fields, k)
+	links := t.checkValues(in, v)
+	for _, key := range slices.Sorted(maps.Keys(links)) {
+		l := links[key]
+		var lsite int64
+		var typ string
+		if err := tx.QueryRowContext(ctx, `SELECT site_id, doc_type FROM items WHERE id = $1`, l.id).Scan(&lsite, &typ); err != nil || lsite != siteID {
+			v.Add(key, fmt.Sprintf("%s：信息 %s 不存在", l.f.Label, l.id))
+		} else if len(l.f.Targets) > 0 && !slices.Contains(l.f.Targets, typ) {
+			v.Add(key, fmt.Sprintf("%s只能关联%s", l.f.Label, typeNames(l.f.Targets)))
 		}
 	}
 	if t.Check != nil {
@@ -276,8 +316,8 @@ func (s *Service) validate(ctx context.Context, tx *sql.Tx, siteID int64, in *In
 		var typ string
 		if err := tx.QueryRowContext(ctx, `SELECT site_id, doc_type FROM items WHERE id = $1`, id).Scan(&isite, &typ); err != nil || isite != siteID {
 			v.Add("interprets", fmt.Sprintf("所解读的文件 %d 不存在", id))
-		} else if typ != "policy" {
-			v.Add("interprets", "只能关联政策文件")
+		} else if !slices.Contains(t.InterpretTargets, typ) {
+			v.Add("interprets", "只能关联"+typeNames(t.InterpretTargets))
 		}
 	}
 	in.Body = sanitize.HTML(textToHTML(in.Body))
@@ -290,9 +330,52 @@ func (s *Service) validate(ctx context.Context, tx *sql.Tx, siteID int64, in *In
 	return v.Err()
 }
 
-func (t *DocType) fieldKind(name string) FieldKind {
-	f, _ := t.Field(name)
-	return f.Kind
+// checkValues normalises and checks in's core fields (every type's, and
+// those the type declares; the others are dropped) and its type-specific
+// values; it returns the link values still to check against the database.
+// Create, Update and BulkLoad share it.
+func (t *DocType) checkValues(in *Input, v errs.Validation) map[string]linkRef {
+	declared := map[string]Field{}
+	for _, f := range t.Fields {
+		declared[f.Name] = f
+	}
+	for _, c := range coreTable {
+		if c.Name == "disclosure" || c.Name == "disclosure_reason" {
+			continue // checked together in validate
+		}
+		f, ok := declared[c.Name]
+		if !ok && !c.Always {
+			*c.input(in) = ""
+			continue
+		}
+		if !ok {
+			f = c.Field
+		}
+		p := c.input(in)
+		canon, msg := normalize(f, *p)
+		switch {
+		case msg != "":
+			v.Add(f.Name, msg)
+		case canon == "" && f.Required:
+			v.Add(f.Name, fmt.Sprintf("请填写%s", f.Label))
+		default:
+			*p = canon
+		}
+	}
+	return t.validateValues(in, v)
+}
+
+// typeNames names document types for messages: "政策文件或规章".
+func typeNames(codes []string) string {
+	names := make([]string, 0, len(codes))
+	for _, c := range codes {
+		if t := DocTypeByCode(c); t != nil {
+			names = append(names, t.Name)
+		} else {
+			names = append(names, c)
+		}
+	}
+	return strings.Join(names, "或")
 }
 
 func clip(s string, n int) string {
@@ -306,10 +389,11 @@ func clip(s string, n int) string {
 // ErrNoItem is returned for an unknown item.
 var ErrNoItem = errs.E(errs.NotFound, "信息不存在或已删除")
 
-const itemCols = `i.id, i.site_id, i.column_id, i.doc_type, COALESCE(i.department_id, 0), COALESCE(d.name, ''), COALESCE(i.index_no, ''), i.title, i.summary, i.body,
-	i.doc_no, i.publisher, i.author, i.written_on, i.published_on, i.disclosure, i.disclosure_reason, i.validity, COALESCE(i.successor_id, 0),
-	i.topic, i.genre, i.keywords, i.fields, i.status, i.publish_at, i.withdrawn_reason, i.version, i.revision, i.clicks, COALESCE(i.created_by, 0),
-	i.created_at, i.updated_at`
+// itemCols are the columns every item query reads: the fixed ones, the
+// core fields (from coreTable, in its order), then workflow state.
+var itemCols = `i.id, i.site_id, i.column_id, i.doc_type, COALESCE(i.department_id, 0), COALESCE(d.name, ''), COALESCE(i.index_no, ''), i.body, ` +
+	coreColumns("i.") + `, COALESCE(i.successor_id, 0), i.fields, i.status, i.publish_at, i.withdrawn_reason, i.version, i.revision, i.clicks,
+	COALESCE(i.created_by, 0), i.created_at, i.updated_at`
 
 const itemFrom = ` FROM items i LEFT JOIN departments d ON d.id = i.department_id`
 
@@ -320,18 +404,54 @@ var listCols = strings.Replace(itemCols, "i.body,", "'' AS body,", 1)
 func scanItem(row interface{ Scan(...any) error }) (*Item, error) {
 	var it Item
 	var fields string
-	err := row.Scan(&it.ID, &it.SiteID, &it.ColumnID, &it.DocType, &it.DepartmentID, &it.Department, &it.IndexNo, &it.Title, &it.Summary, &it.Body,
-		&it.DocNo, &it.Publisher, &it.Author, &it.WrittenOn, &it.PublishedOn, &it.Disclosure, &it.DisclosureReason, &it.Validity, &it.SuccessorID,
-		&it.Topic, &it.Genre, &it.Keywords, &fields, &it.Status, &it.PublishAt, &it.WithdrawnReason, &it.Version, &it.Revision, &it.Clicks, &it.CreatedBy,
-		&it.CreatedAt, &it.UpdatedAt)
-	if err != nil {
+	dest := []any{&it.ID, &it.SiteID, &it.ColumnID, &it.DocType, &it.DepartmentID, &it.Department, &it.IndexNo, &it.Body}
+	for _, c := range coreTable {
+		dest = append(dest, c.item(&it))
+	}
+	dest = append(dest, &it.SuccessorID, &fields, &it.Status, &it.PublishAt, &it.WithdrawnReason, &it.Version, &it.Revision, &it.Clicks,
+		&it.CreatedBy, &it.CreatedAt, &it.UpdatedAt)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
-	it.Fields = map[string]string{}
-	if err := json.Unmarshal([]byte(fields), &it.Fields); err != nil {
+	var fv FieldValues
+	if err := json.Unmarshal([]byte(fields), &fv); err != nil {
 		return nil, fmt.Errorf("item %d fields: %w", it.ID, err)
 	}
+	it.Fields, it.Lists, it.Rows = fv.Fields, fv.Lists, fv.Rows
 	return &it, nil
+}
+
+// valuesJSON is the stored form of an input's type-specific values.
+func valuesJSON(in *Input) string {
+	b, _ := json.Marshal(FieldValues{Fields: in.Fields, Lists: in.Lists, Rows: in.Rows})
+	return string(b)
+}
+
+// coreArgs returns the input's core values in coreTable order.
+func coreArgs(in *Input) []any {
+	out := make([]any, len(coreTable))
+	for i, c := range coreTable {
+		out[i] = *c.input(in)
+	}
+	return out
+}
+
+// placeholders returns "$from, …, $(from+n-1)".
+func placeholders(from, n int) string {
+	ph := make([]string, n)
+	for i := range ph {
+		ph[i] = "$" + strconv.Itoa(from+i)
+	}
+	return strings.Join(ph, ", ")
+}
+
+// coreAssignments returns "col = $from, …" for an UPDATE.
+func coreAssignments(from int) string {
+	as := make([]string, len(coreTable))
+	for i := range coreTable {
+		as[i] = coreTable[i].Column + " = $" + strconv.Itoa(from+i)
+	}
+	return strings.Join(as, ", ")
 }
 
 // Item loads an item of a site.
@@ -389,17 +509,18 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, actor *auth.User, si
 		return 0, errs.E(errs.Forbidden, "只有政务公开办公室可以导入带索引号的信息")
 	}
 	now := store.Now()
-	fields, _ := json.Marshal(in.Fields)
 	var indexNo any
 	if in.IndexNo != "" {
 		indexNo = in.IndexNo
 	}
-	err = tx.QueryRowContext(ctx, `INSERT INTO items (site_id, column_id, doc_type, department_id, index_no, title, summary, body, doc_no, publisher, author,
-		written_on, published_on, disclosure, disclosure_reason, validity, successor_id, topic, genre, keywords, fields, status, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24) RETURNING id`,
-		siteID, in.ColumnID, in.DocType, in.DepartmentID, indexNo, in.Title, in.Summary, in.Body, in.DocNo, in.Publisher, in.Author,
-		in.WrittenOn, in.PublishedOn, in.Disclosure, in.DisclosureReason, in.Validity, nullID(in.SuccessorID), in.Topic, in.Genre, in.Keywords,
-		string(fields), StatusDraft, actor.ID, now).Scan(&id)
+	// $1–$6 fixed, then the core fields, then the rest.
+	n := len(coreTable)
+	args := append([]any{siteID, in.ColumnID, in.DocType, in.DepartmentID, indexNo, in.Body}, coreArgs(&in)...)
+	args = append(args, nullID(in.SuccessorID), valuesJSON(&in), StatusDraft, actor.ID, now)
+	err = tx.QueryRowContext(ctx, `INSERT INTO items (site_id, column_id, doc_type, department_id, index_no, body, `+coreColumns("")+`,
+		successor_id, fields, status, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, `+placeholders(7, n)+`, `+placeholders(7+n, 5)+`, $`+strconv.Itoa(11+n)+`) RETURNING id`,
+		args...).Scan(&id)
 	if store.IsUniqueViolation(err) {
 		return 0, &errs.Error{Code: errs.Conflict, Message: "索引号已被其他信息使用", Fields: map[string]string{"index_no": "索引号已被其他信息使用"}}
 	}
@@ -411,7 +532,7 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, actor *auth.User, si
 			return 0, err
 		}
 	}
-	if err := writeFacets(ctx, tx, id, in.Fields); err != nil {
+	if err := writeFacets(ctx, tx, id, DocTypeByCode(in.DocType), &in); err != nil {
 		return 0, err
 	}
 	if err := writeLinks(ctx, tx, id, in.Interprets); err != nil {
@@ -470,14 +591,12 @@ func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64
 		if in.PublishedOn == "" {
 			in.PublishedOn = old.PublishedOn
 		}
-		fields, _ := json.Marshal(in.Fields)
-		res, err := tx.ExecContext(ctx, `UPDATE items SET column_id = $1, doc_type = $2, department_id = $3, index_no = $4, title = $5, summary = $6, body = $7,
-			doc_no = $8, publisher = $9, author = $10, written_on = $11, published_on = $12, disclosure = $13, disclosure_reason = $14, validity = $15,
-			successor_id = $16, topic = $17, genre = $18, keywords = $19, fields = $20, version = version + 1, updated_at = $21
-			WHERE id = $22 AND version = $23`,
-			in.ColumnID, in.DocType, in.DepartmentID, nullString(in.IndexNo), in.Title, in.Summary, in.Body,
-			in.DocNo, in.Publisher, in.Author, in.WrittenOn, in.PublishedOn, in.Disclosure, in.DisclosureReason, in.Validity,
-			nullID(in.SuccessorID), in.Topic, in.Genre, in.Keywords, string(fields), store.Now(), id, in.Version)
+		n := len(coreTable)
+		args := append([]any{in.ColumnID, in.DocType, in.DepartmentID, nullString(in.IndexNo), in.Body}, coreArgs(&in)...)
+		args = append(args, nullID(in.SuccessorID), valuesJSON(&in), store.Now(), id, in.Version)
+		res, err := tx.ExecContext(ctx, `UPDATE items SET column_id = $1, doc_type = $2, department_id = $3, index_no = $4, body = $5, `+coreAssignments(6)+`,
+			successor_id = $`+strconv.Itoa(6+n)+`, fields = $`+strconv.Itoa(7+n)+`, version = version + 1, updated_at = $`+strconv.Itoa(8+n)+`
+			WHERE id = $`+strconv.Itoa(9+n)+` AND version = $`+strconv.Itoa(10+n), args...)
 		if newIndexNo && store.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Message: "索引号已被其他信息使用", Fields: map[string]string{"index_no": "索引号已被其他信息使用"}}
 		}
@@ -492,7 +611,7 @@ func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64
 				return err
 			}
 		}
-		if err := writeFacets(ctx, tx, id, in.Fields); err != nil {
+		if err := writeFacets(ctx, tx, id, DocTypeByCode(in.DocType), &in); err != nil {
 			return err
 		}
 		if err := writeLinks(ctx, tx, id, in.Interprets); err != nil {
@@ -540,23 +659,42 @@ func (s *Service) InputOf(ctx context.Context, it *Item) (Input, error) {
 }
 
 func inputOf(it *Item, interprets []int64) *Input {
-	f := make(map[string]string, len(it.Fields))
-	for k, v := range it.Fields {
-		f[k] = v
+	in := &Input{ColumnID: it.ColumnID, DocType: it.DocType, DepartmentID: it.DepartmentID, IndexNo: it.IndexNo, Body: it.Body,
+		SuccessorID: it.SuccessorID, Fields: maps.Clone(it.Fields), Interprets: interprets, Version: it.Version}
+	if in.Fields == nil {
+		in.Fields = map[string]string{}
 	}
-	return &Input{ColumnID: it.ColumnID, DocType: it.DocType, DepartmentID: it.DepartmentID, IndexNo: it.IndexNo, Title: it.Title, Summary: it.Summary,
-		Body: it.Body, DocNo: it.DocNo, Publisher: it.Publisher, Author: it.Author, WrittenOn: it.WrittenOn, PublishedOn: it.PublishedOn,
-		Disclosure: it.Disclosure, DisclosureReason: it.DisclosureReason, Validity: it.Validity, SuccessorID: it.SuccessorID, Topic: it.Topic,
-		Genre: it.Genre, Keywords: it.Keywords, Fields: f, Interprets: interprets, Version: it.Version}
+	for _, c := range coreTable {
+		*c.input(in) = *c.item(it)
+	}
+	for k, v := range it.Lists {
+		if in.Lists == nil {
+			in.Lists = map[string][]string{}
+		}
+		in.Lists[k] = slices.Clone(v)
+	}
+	for k, rs := range it.Rows {
+		if in.Rows == nil {
+			in.Rows = map[string][]map[string]string{}
+		}
+		for _, r := range rs {
+			in.Rows[k] = append(in.Rows[k], maps.Clone(r))
+		}
+	}
+	return in
 }
 
 // auditView is the item as recorded in the audit log: every field, the
 // body by length and hash only to keep the log small.
 func auditView(in *Input) map[string]any {
-	m := map[string]any{"column_id": in.ColumnID, "doc_type": in.DocType, "department_id": in.DepartmentID, "title": in.Title, "doc_no": in.DocNo,
-		"publisher": in.Publisher, "written_on": in.WrittenOn, "published_on": in.PublishedOn, "disclosure": in.Disclosure,
-		"disclosure_reason": in.DisclosureReason, "validity": in.Validity, "topic": in.Topic, "genre": in.Genre, "fields": in.Fields,
-		"body_chars": utf8.RuneCountInString(in.Body)}
+	m := map[string]any{"column_id": in.ColumnID, "doc_type": in.DocType, "department_id": in.DepartmentID,
+		"fields": FieldValues{Fields: in.Fields, Lists: in.Lists, Rows: in.Rows}, "body_chars": utf8.RuneCountInString(in.Body)}
+	for _, c := range coreTable {
+		if c.Name == "summary" {
+			continue
+		}
+		m[c.Name] = *c.input(in)
+	}
 	if in.IndexNo != "" {
 		m["index_no"] = in.IndexNo
 	}
@@ -564,33 +702,6 @@ func auditView(in *Input) map[string]any {
 		m["interprets"] = in.Interprets
 	}
 	return m
-}
-
-func writeFacets(ctx context.Context, tx *sql.Tx, id int64, fields map[string]string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM item_facets WHERE item_id = $1`, id); err != nil {
-		return errs.Wrap(err, "facets")
-	}
-	for _, f := range facetRows(fields) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO item_facets (item_id, name, value) VALUES ($1, $2, $3)`, id, f[0], f[1]); err != nil {
-			return errs.Wrap(err, "facets")
-		}
-	}
-	return nil
-}
-
-// facetRows are the (name, value) rows of item_facets for an item's
-// fields, in name order; writeFacets and BulkLoad share it.
-func facetRows(fields map[string]string) [][2]string {
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([][2]string, len(keys))
-	for i, k := range keys {
-		out[i] = [2]string{k, fields[k]}
-	}
-	return out
 }
 
 func writeLinks(ctx context.Context, tx *sql.Tx, id int64, interprets []int64) error {

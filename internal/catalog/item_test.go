@@ -167,8 +167,12 @@ func TestCreateNormalisesInput(t *testing.T) {
 		if !strings.HasPrefix(it.Summary, "第一条") || strings.Contains(it.Summary, "<") || strings.Contains(it.Summary, "alert") {
 			t.Errorf("summary = %q, want the body's text", it.Summary)
 		}
-		if n := f.count(`SELECT COUNT(*) FROM item_facets WHERE item_id = $1`, it.ID); n != 2 {
-			t.Errorf("facets = %d, want 2", n)
+		// Only declared facets are written: normative, not reg_no.
+		if n := f.count(`SELECT COUNT(*) FROM item_facets WHERE item_id = $1 AND name = 'normative' AND value = '1'`, it.ID); n != 1 {
+			t.Errorf("normative facets = %d, want 1", n)
+		}
+		if n := f.count(`SELECT COUNT(*) FROM item_facets WHERE item_id = $1`, it.ID); n != 1 {
+			t.Errorf("facets = %d, want 1", n)
 		}
 		if !maps.Equal(fields, original) {
 			t.Errorf("Create changed the caller's Fields map: %v, was %v", fields, original)

@@ -25,8 +25,15 @@ type Filter struct {
 	Year         int
 	Publisher    string
 	Validity     string
-	// Facets filters on type-specific fields, name -> value.
+	// Facets filters on type-specific facet fields, name -> value (a bool's
+	// false is "0"; a multiselect matches when it holds the value).
 	Facets map[string]string
+	// Ranges filters numbers, money and dates from/to (inclusive).
+	Ranges map[string]Range
+	// Sort orders by a Sortable field: "name" ascending, "-name" descending
+	// (items without the value last); "" is newest first. Sorted listings
+	// are paged by Offset, not Cursor.
+	Sort string
 	// Query matches title, document number or index number (substring).
 	Query string
 	// Cursor continues an API listing; Offset is for numbered pages.
@@ -46,7 +53,7 @@ type Page struct {
 	NextCursor string
 }
 
-func (f *Filter) where() (string, []any) {
+func (f *Filter) where() (string, []any, error) {
 	var w []string
 	var args []any
 	add := func(cond string, v ...any) {
@@ -104,9 +111,31 @@ func (f *Filter) where() (string, []any) {
 	if f.Validity != "" {
 		add("i.validity = ?", f.Validity)
 	}
-	for k, v := range f.Facets {
-		if v != "" {
-			add("EXISTS (SELECT 1 FROM item_facets x WHERE x.item_id = i.id AND x.name = ? AND x.value = ?)", k, v)
+	for _, k := range sortedKeys(f.Facets) {
+		v := f.Facets[k]
+		if v == "" {
+			continue
+		}
+		if fd, ok := FacetField(k); ok {
+			// Compare canonical forms: "false" is "0", "1,234.5" is "1234.50".
+			if c, msg := normalize(fd, v); msg == "" {
+				v = c
+			}
+		}
+		add("EXISTS (SELECT 1 FROM item_facets x WHERE x.item_id = i.id AND x.name = ? AND x.value = ?)", k, v)
+	}
+	for _, k := range sortedKeys(f.Ranges) {
+		_, lo, hi, err := rangeBounds(k, f.Ranges[k])
+		if err != nil {
+			return "", nil, err
+		}
+		switch {
+		case lo != nil && hi != nil:
+			add("EXISTS (SELECT 1 FROM item_facets x WHERE x.item_id = i.id AND x.name = ? AND x.num >= ? AND x.num <= ?)", k, *lo, *hi)
+		case lo != nil:
+			add("EXISTS (SELECT 1 FROM item_facets x WHERE x.item_id = i.id AND x.name = ? AND x.num >= ?)", k, *lo)
+		case hi != nil:
+			add("EXISTS (SELECT 1 FROM item_facets x WHERE x.item_id = i.id AND x.name = ? AND x.num <= ?)", k, *hi)
 		}
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
@@ -115,7 +144,36 @@ func (f *Filter) where() (string, []any) {
 		// does not, and both engines must answer alike (政务APP, PPP项目).
 		add(`(LOWER(i.title) LIKE LOWER(?) ESCAPE '\' OR LOWER(i.doc_no) LIKE LOWER(?) ESCAPE '\' OR i.index_no = ?)`, like, like, q)
 	}
-	return strings.Join(w, " AND "), args
+	return strings.Join(w, " AND "), args, nil
+}
+
+// order returns the ORDER BY of a listing and the join its sort needs.
+func (f *Filter) order(args []any) (join, order string, _ []any, err error) {
+	const newest = `i.published_on DESC, i.id DESC`
+	if f.Sort == "" {
+		return "", newest, args, nil
+	}
+	name, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
+	fd, ok := FacetField(name)
+	if !ok || !fd.Sortable {
+		return "", "", nil, &errs.Error{Code: errs.Invalid, Message: "排序字段无效", Fields: map[string]string{"sort": "该字段不能排序"}}
+	}
+	if f.Cursor != "" {
+		return "", "", nil, &errs.Error{Code: errs.Invalid, Message: "按字段排序时请用页码翻页，不能使用 cursor", Fields: map[string]string{"cursor": "排序时不能使用 cursor"}}
+	}
+	args = append(args, name)
+	join = fmt.Sprintf(` LEFT JOIN item_facets srt ON srt.item_id = i.id AND srt.name = $%d`, len(args))
+	key := "srt.value"
+	if fd.Ranged() {
+		key = "srt.num"
+	}
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	// Items without the value last on both engines (SQLite sorts NULL first
+	// ascending, PostgreSQL last).
+	return join, fmt.Sprintf(`CASE WHEN %s IS NULL THEN 1 ELSE 0 END, %s %s, %s`, key, key, dir, newest), args, nil
 }
 
 func escapeLike(s string) string {
@@ -152,7 +210,10 @@ func (s *Service) List(ctx context.Context, f Filter, withTotal bool) (*Page, er
 	if f.Offset < 0 {
 		f.Offset = 0
 	}
-	where, args := f.where()
+	where, args, err := f.where()
+	if err != nil {
+		return nil, err
+	}
 	page := &Page{}
 	if withTotal {
 		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+itemFrom+` WHERE `+where, args...).Scan(&page.Total); err != nil {
@@ -168,9 +229,13 @@ func (s *Service) List(ctx context.Context, f Filter, withTotal bool) (*Page, er
 		n := len(args)
 		where += fmt.Sprintf(" AND (i.published_on < $%d OR (i.published_on = $%d AND i.id < $%d))", n-2, n-1, n)
 	}
+	join, order, args, err := f.order(args)
+	if err != nil {
+		return nil, err
+	}
 	args = append(args, f.Limit+1, f.Offset)
-	q := `SELECT ` + listCols + itemFrom + ` WHERE ` + where +
-		fmt.Sprintf(` ORDER BY i.published_on DESC, i.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
+	q := `SELECT ` + listCols + itemFrom + join + ` WHERE ` + where +
+		fmt.Sprintf(` ORDER BY %s LIMIT $%d OFFSET $%d`, order, len(args)-1, len(args))
 	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "list items")
@@ -188,7 +253,9 @@ func (s *Service) List(ctx context.Context, f Filter, withTotal bool) (*Page, er
 	}
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
-		page.NextCursor = encodeCursor(page.Items[f.Limit-1])
+		if f.Sort == "" {
+			page.NextCursor = encodeCursor(page.Items[f.Limit-1])
+		}
 	}
 	return page, nil
 }
@@ -266,7 +333,10 @@ func (s *Service) Related(ctx context.Context, it *Item, publicOnly bool) ([]*It
 // Years lists the publication years that have published items in columns.
 func (s *Service) Years(ctx context.Context, siteID int64, columnIDs []int64) ([]int, error) {
 	f := Filter{SiteID: siteID, ColumnIDs: columnIDs}
-	where, args := f.where()
+	where, args, err := f.where()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT DISTINCT SUBSTR(i.published_on, 1, 4) y`+itemFrom+` WHERE `+where+` AND i.published_on <> '' ORDER BY y DESC`, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "years")
@@ -288,7 +358,10 @@ func (s *Service) Years(ctx context.Context, siteID int64, columnIDs []int64) ([
 // Publishers lists the distinct publishers (发布机构) of published items in columns.
 func (s *Service) Publishers(ctx context.Context, siteID int64, columnIDs []int64) ([]string, error) {
 	f := Filter{SiteID: siteID, ColumnIDs: columnIDs}
-	where, args := f.where()
+	where, args, err := f.where()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT DISTINCT i.publisher`+itemFrom+` WHERE `+where+` AND i.publisher <> '' ORDER BY i.publisher`, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "publishers")

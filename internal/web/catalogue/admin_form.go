@@ -68,23 +68,7 @@ func parseItemForm(r *http.Request) catalog.Input {
 	in.SuccessorID, _ = strconv.ParseInt(f("successor_id"), 10, 64)
 	in.Version, _ = strconv.Atoi(f("version"))
 	if t := catalog.DocTypeByCode(in.DocType); t != nil {
-		core := map[string]*string{"doc_no": &in.DocNo, "author": &in.Author, "written_on": &in.WrittenOn, "validity": &in.Validity,
-			"topic": &in.Topic, "genre": &in.Genre, "keywords": &in.Keywords}
-		for _, fd := range t.Fields {
-			v := f(fd.Name)
-			if fd.Kind == catalog.Bool {
-				if v != "" {
-					v = "1"
-				} else {
-					v = "0"
-				}
-			}
-			if p, ok := core[fd.Name]; ok {
-				*p = v
-			} else {
-				in.Fields[fd.Name] = v
-			}
-		}
+		t.ReadForm(r.PostForm, &in)
 	}
 	for _, v := range r.PostForm["interprets"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -156,9 +140,7 @@ func (p *formPage) FieldView(f catalog.Field) fieldView {
 	in := p.Input
 	v := ""
 	if in != nil {
-		it := catalog.Item{DocNo: in.DocNo, Author: in.Author, WrittenOn: in.WrittenOn, Validity: in.Validity, Topic: in.Topic, Genre: in.Genre,
-			Keywords: in.Keywords, Fields: in.Fields}
-		v = it.Value(f.Name)
+		v = in.Value(f.Name)
 	}
 	return fieldView{Field: f, Value: v, Error: p.Errors[f.Name]}
 }

@@ -15,33 +15,33 @@ import (
 // apiItem is an item as the API shows it. Detail-only fields are omitted
 // from lists.
 type apiItem struct {
-	ID               int64             `json:"id"`
-	IndexNo          string            `json:"index_no"`
-	Title            string            `json:"title"`
-	Publisher        string            `json:"publisher"`
-	PublishedOn      string            `json:"published_on"`
-	URL              string            `json:"url"`
-	ColumnID         int64             `json:"column_id"`
-	DocType          string            `json:"doc_type"`
-	Department       string            `json:"department,omitempty"`
-	DocNo            string            `json:"doc_no"`
-	WrittenOn        string            `json:"written_on"`
-	Validity         string            `json:"validity"`
-	Disclosure       string            `json:"disclosure"`
-	DisclosureReason string            `json:"disclosure_reason,omitempty"`
-	Topic            string            `json:"topic"`
-	Genre            string            `json:"genre"`
-	Keywords         string            `json:"keywords,omitempty"`
-	Author           string            `json:"author,omitempty"`
-	Summary          string            `json:"summary"`
-	Fields           map[string]string `json:"fields"`
-	Status           string            `json:"status,omitempty"`
-	SuccessorID      int64             `json:"successor_id,omitempty"`
-	Clicks           int64             `json:"clicks"`
-	Body             *string           `json:"body,omitempty"`
-	Attachments      []apiAttachment   `json:"attachments,omitempty"`
-	Related          []apiRelated      `json:"related,omitempty"`
-	Revision         int               `json:"revision"`
+	ID               int64               `json:"id"`
+	IndexNo          string              `json:"index_no"`
+	Title            string              `json:"title"`
+	Publisher        string              `json:"publisher"`
+	PublishedOn      string              `json:"published_on"`
+	URL              string              `json:"url"`
+	ColumnID         int64               `json:"column_id"`
+	DocType          string              `json:"doc_type"`
+	Department       string              `json:"department,omitempty"`
+	DocNo            string              `json:"doc_no"`
+	WrittenOn        string              `json:"written_on"`
+	Validity         string              `json:"validity"`
+	Disclosure       string              `json:"disclosure"`
+	DisclosureReason string              `json:"disclosure_reason,omitempty"`
+	Topic            string              `json:"topic"`
+	Genre            string              `json:"genre"`
+	Keywords         string              `json:"keywords,omitempty"`
+	Author           string              `json:"author,omitempty"`
+	Summary          string              `json:"summary"`
+	Fields           catalog.FieldValues `json:"fields"`
+	Status           string              `json:"status,omitempty"`
+	SuccessorID      int64               `json:"successor_id,omitempty"`
+	Clicks           int64               `json:"clicks"`
+	Body             *string             `json:"body,omitempty"`
+	Attachments      []apiAttachment     `json:"attachments,omitempty"`
+	Related          []apiRelated        `json:"related,omitempty"`
+	Revision         int                 `json:"revision"`
 }
 
 type apiAttachment struct {
@@ -64,7 +64,7 @@ func toAPI(it *catalog.Item, staff bool) apiItem {
 	a := apiItem{ID: it.ID, IndexNo: it.IndexNo, Title: it.Title, Publisher: it.Publisher, PublishedOn: it.PublishedOn, URL: itemURL(it),
 		ColumnID: it.ColumnID, DocType: it.DocType, Department: it.Department, DocNo: it.DocNo, WrittenOn: it.WrittenOn, Validity: it.Validity,
 		Disclosure: it.Disclosure, Topic: it.Topic, Genre: it.Genre, Keywords: it.Keywords, Author: it.Author, Summary: it.Summary,
-		Fields: it.Fields, SuccessorID: it.SuccessorID, Clicks: it.Clicks, Revision: it.Revision}
+		Fields: it.Values(), SuccessorID: it.SuccessorID, Clicks: it.Clicks, Revision: it.Revision}
 	if staff {
 		a.Status, a.DisclosureReason = it.Status, it.DisclosureReason
 	}
@@ -117,6 +117,13 @@ func (s *Feature) apiDocTypes(w http.ResponseWriter, r *http.Request) {
 		Max      int              `json:"max,omitempty"`
 		Options  []catalog.Option `json:"options,omitempty"`
 		Core     bool             `json:"core"`
+		Scale    int              `json:"scale,omitempty"`
+		Unit     string           `json:"unit,omitempty"`
+		MaxItems int              `json:"max_items,omitempty"`
+		Targets  []string         `json:"targets,omitempty"`
+		Facet    bool             `json:"facet,omitempty"`
+		Sortable bool             `json:"sortable,omitempty"`
+		Sub      []field          `json:"sub,omitempty"`
 	}
 	type docType struct {
 		Code   string  `json:"code"`
@@ -126,8 +133,23 @@ func (s *Feature) apiDocTypes(w http.ResponseWriter, r *http.Request) {
 	var out []docType
 	for _, t := range catalog.DocTypes() {
 		dt := docType{Code: t.Code, Name: t.Name}
+		var conv func(f catalog.Field) field
+		conv = func(f catalog.Field) field {
+			out := field{Name: f.Name, Label: f.Label, Kind: string(f.Kind), Required: f.Required, Max: f.Max, Options: f.Options, Core: f.Core,
+				Scale: f.Scale, Unit: f.Unit, Targets: f.Targets, Facet: f.Facet, Sortable: f.Sortable}
+			if f.Kind == catalog.MultiSelect || f.Kind == catalog.Group {
+				out.MaxItems = f.MaxItems
+				if out.MaxItems == 0 {
+					out.MaxItems = catalog.DefaultMaxItems
+				}
+			}
+			for _, sf := range f.Sub {
+				out.Sub = append(out.Sub, conv(sf))
+			}
+			return out
+		}
 		for _, f := range t.Fields {
-			dt.Fields = append(dt.Fields, field{f.Name, f.Label, string(f.Kind), f.Required, f.Max, f.Options, f.Core})
+			dt.Fields = append(dt.Fields, conv(f))
 		}
 		out = append(out, dt)
 	}
@@ -174,7 +196,26 @@ func (s *Feature) apiItems(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for k, vals := range q {
-		if name, ok := strings.CutPrefix(k, "fields."); ok && len(vals) > 0 {
+		name, ok := strings.CutPrefix(k, "fields.")
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		// fields.<name>.from / .to: a range on a number, money or date facet.
+		if n, ok := strings.CutSuffix(name, ".from"); ok {
+			if f.Ranges == nil {
+				f.Ranges = map[string]catalog.Range{}
+			}
+			r := f.Ranges[n]
+			r.From = vals[0]
+			f.Ranges[n] = r
+		} else if n, ok := strings.CutSuffix(name, ".to"); ok {
+			if f.Ranges == nil {
+				f.Ranges = map[string]catalog.Range{}
+			}
+			r := f.Ranges[n]
+			r.To = vals[0]
+			f.Ranges[n] = r
+		} else {
 			f.Facets[name] = vals[0]
 		}
 	}
@@ -248,28 +289,28 @@ func (s *Feature) writeItem(w http.ResponseWriter, r *http.Request, it *catalog.
 // apiItemInput is the body of POST /api/v1/items: the read side's fields
 // plus column_id, body, disclosure and publish.
 type apiItemInput struct {
-	ColumnID         int64             `json:"column_id"`
-	DocType          string            `json:"doc_type"`
-	Department       string            `json:"department"`
-	IndexNo          string            `json:"index_no"`
-	Title            string            `json:"title"`
-	Summary          string            `json:"summary"`
-	Body             string            `json:"body"`
-	DocNo            string            `json:"doc_no"`
-	Publisher        string            `json:"publisher"`
-	Author           string            `json:"author"`
-	WrittenOn        string            `json:"written_on"`
-	PublishedOn      string            `json:"published_on"`
-	Disclosure       string            `json:"disclosure"`
-	DisclosureReason string            `json:"disclosure_reason"`
-	Validity         string            `json:"validity"`
-	SuccessorID      int64             `json:"successor_id"`
-	Topic            string            `json:"topic"`
-	Genre            string            `json:"genre"`
-	Keywords         string            `json:"keywords"`
-	Fields           map[string]string `json:"fields"`
-	Interprets       []int64           `json:"interprets"`
-	Publish          bool              `json:"publish"`
+	ColumnID         int64               `json:"column_id"`
+	DocType          string              `json:"doc_type"`
+	Department       string              `json:"department"`
+	IndexNo          string              `json:"index_no"`
+	Title            string              `json:"title"`
+	Summary          string              `json:"summary"`
+	Body             string              `json:"body"`
+	DocNo            string              `json:"doc_no"`
+	Publisher        string              `json:"publisher"`
+	Author           string              `json:"author"`
+	WrittenOn        string              `json:"written_on"`
+	PublishedOn      string              `json:"published_on"`
+	Disclosure       string              `json:"disclosure"`
+	DisclosureReason string              `json:"disclosure_reason"`
+	Validity         string              `json:"validity"`
+	SuccessorID      int64               `json:"successor_id"`
+	Topic            string              `json:"topic"`
+	Genre            string              `json:"genre"`
+	Keywords         string              `json:"keywords"`
+	Fields           catalog.FieldValues `json:"fields"`
+	Interprets       []int64             `json:"interprets"`
+	Publish          bool                `json:"publish"`
 }
 
 func (s *Feature) apiCreateItem(w http.ResponseWriter, r *http.Request) {
@@ -296,7 +337,8 @@ func (s *Feature) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 	ci := catalog.Input{ColumnID: in.ColumnID, DocType: in.DocType, IndexNo: in.IndexNo, Title: in.Title, Summary: in.Summary, Body: in.Body,
 		DocNo: in.DocNo, Publisher: in.Publisher, Author: in.Author, WrittenOn: in.WrittenOn, PublishedOn: in.PublishedOn, Disclosure: in.Disclosure,
 		DisclosureReason: in.DisclosureReason, Validity: in.Validity, SuccessorID: in.SuccessorID, Topic: in.Topic, Genre: in.Genre,
-		Keywords: in.Keywords, Fields: in.Fields, Interprets: in.Interprets}
+		Keywords: in.Keywords, Interprets: in.Interprets}
+	ci.SetValues(in.Fields)
 	it, err := s.Catalog.CreateItem(r.Context(), u, st.Site.ID, catalog.NewItem{Input: ci, Department: in.Department, Publish: in.Publish})
 	if err != nil {
 		// The API names the department "department", not by id.
