@@ -286,7 +286,9 @@ func (c interpretationCheck) Run(ctx context.Context, env *Env) ([]Finding, erro
 			continue
 		}
 		switch {
-		case it.DocType == "policy" && it.Disclosure == "proactive" && (it.Validity == "in_force" || it.Validity == ""):
+		// Coverage counts the in-force documents of the types interpretations
+		// are declared to explain (catalog.DocType.InterpretTargets).
+		case catalog.Interpretable(it.DocType) && it.Disclosure == "proactive" && (it.Validity == "in_force" || it.Validity == ""):
 			total++
 			for _, id := range env.Facts.InterpretedBy[it.ID] {
 				if in := env.Facts.ByID[id]; in != nil && in.Status == catalog.StatusPublished {
@@ -322,22 +324,6 @@ var (
 	ruleVetoCo = Rule{Code: "site.columns_stale", Title: "不更新或空白栏目达到否决线", Basis: "国办秘函〔2019〕19号 单项否决：应更新未更新栏目 ≥ 5 个，或空白栏目 ≥ 5 个"}
 )
 
-// Art20Columns maps the Art. 20 categories a municipal department must
-// publish to the column names sites use for them (REFERENCE §1.3).
-var Art20Columns = []struct {
-	Item  string
-	Names []string
-}{
-	{"（一）行政法规、规章和规范性文件", []string{"政策文件"}},
-	{"（二）机构职能、内设机构、办公地址、负责人", []string{"机构职能", "机构设置", "领导信息"}},
-	{"（三）发展规划、专项规划及相关政策", []string{"计划规划"}},
-	{"（四）统计信息", []string{"统计数据"}},
-	{"（五）行政许可及其他对外管理服务事项", []string{"政务服务事项目录", "办事指南"}},
-	{"（六）行政处罚、行政强制的依据、条件、程序", []string{"行政执法公示"}},
-	{"（七）财政预算、决算信息", []string{"财政预决算"}},
-	{"（九）政府集中采购项目", []string{"政府采购"}},
-}
-
 func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 	last := map[int64]calendar.Date{}
 	for _, it := range env.Facts.Items {
@@ -349,7 +335,7 @@ func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 	}
 	var out []Finding
 	stale, empty := 0, 0
-	emptyNames := map[string]bool{}
+	var emptyDuty []*catalog.Column
 	for _, c := range env.Tree.All() {
 		if c.Kind != catalog.KindList || c.Hidden {
 			continue
@@ -358,7 +344,9 @@ func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 		switch {
 		case !ok:
 			empty++
-			emptyNames[c.Name] = true
+			if c.Duty != "" {
+				emptyDuty = append(emptyDuty, c)
+			}
 			out = append(out, Finding{Rule: ruleEmpty, Level: Fault, Link: columnLink(c.ID), Message: fmt.Sprintf("栏目“%s”没有任何已发布的信息", c.Name)})
 		case c.UpdateDays > 0 && env.Today.Sub(l) > c.UpdateDays:
 			stale++
@@ -366,12 +354,11 @@ func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 				Message: fmt.Sprintf("栏目“%s”要求每 %d 天更新，最近一次发布是 %s，已 %d 天未更新", c.Name, c.UpdateDays, l, env.Today.Sub(l))})
 		}
 	}
-	for _, a := range Art20Columns {
-		for _, n := range a.Names {
-			if emptyNames[n] {
-				out = append(out, Finding{Rule: ruleArt20, Level: Fault, Message: fmt.Sprintf("法定主动公开内容%s对应的栏目“%s”为空", a.Item, n)})
-			}
-		}
+	// Columns are tied to 条例第二十条's categories by their declared duty
+	// (set in the column form), not by their names.
+	for _, c := range emptyDuty {
+		out = append(out, Finding{Rule: ruleArt20, Level: Fault, Link: columnLink(c.ID),
+			Message: fmt.Sprintf("法定主动公开内容%s对应的栏目“%s”为空", catalog.OptionLabel(catalog.Art20Duties, c.Duty), c.Name)})
 	}
 	if stale >= 5 || empty >= 5 {
 		out = append(out, Finding{Rule: ruleVetoCo, Level: Veto, Message: fmt.Sprintf("应更新未更新的栏目 %d 个、空白栏目 %d 个", stale, empty)})

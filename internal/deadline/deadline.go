@@ -24,9 +24,9 @@ import (
 type Unit string
 
 const (
-	Workdays     Unit = "workdays"      // the N-th working day after the start
-	CalendarDays Unit = "calendar_days" // N days, moved off a non-working last day
-	FixedDate    Unit = "fixed"         // a date of the year (the annual report)
+	Workdays     Unit = catalog.Workdays     // the N-th working day after the start
+	CalendarDays Unit = catalog.CalendarDays // N days, moved off a non-working last day
+	FixedDate    Unit = catalog.FixedDate    // a date of the year (the annual report)
 )
 
 // Rule is one deadline with its legal or local source.
@@ -42,27 +42,36 @@ type Rule struct {
 	Minimum bool
 }
 
-// Rules are the deadline rules, defaulting to the seed's.
-var Rules = []Rule{
-	{Code: "policy.publish", Title: "政策文件印发后 7 日内公开", Unit: CalendarDays, Days: 7,
-		Basis: "临沂市司法局2021年政务公开重点任务第4项（“谁起草，谁公开”，印发后7日内公开至“政策文件”专栏）"},
-	{Code: "interpretation.publish", Title: "政策文件公开后 3 个工作日内发布解读", Unit: Workdays, Days: 3,
-		Basis: "重点任务第4、8项（政策解读“三同步”，文件发布3个工作日内发布解读并相互关联）"},
-	{Code: "proactive.publish", Title: "主动公开信息自形成之日起 20 个工作日内公开", Unit: Workdays, Days: 20,
-		Basis: "《中华人民共和国政府信息公开条例》第二十六条"},
-	{Code: "consultation.open", Title: "征求意见期限不少于 30 日", Unit: CalendarDays, Days: catalog.MinConsultationDays, Minimum: true,
-		Basis: "重点任务第2项；《重大行政决策程序暂行条例》第十四条"},
-	{Code: "consultation.feedback", Title: "征求意见结束后公开意见收集和采纳情况", Unit: Workdays, Days: 20,
-		Basis: "重点任务第2项（及时反馈意见采纳情况和未予采纳理由）；期限按《政府信息公开条例》第二十六条计"},
-	{Code: "annual_report.publish", Title: "每年 1 月 31 日前公布上一年度政府信息公开工作年度报告", Unit: FixedDate,
-		Basis: "《中华人民共和国政府信息公开条例》第四十九条"},
+// AllRules returns the deadline rules the document types declare
+// (catalog.DocType.Deadlines), each once, in the order of the types'
+// registration. A capability's types bring their own rules.
+func AllRules() []Rule {
+	var out []Rule
+	seen := map[string]bool{}
+	for _, t := range catalog.DocTypes() {
+		for _, d := range t.Deadlines {
+			if !seen[d.Rule] {
+				seen[d.Rule] = true
+				out = append(out, ruleOf(d))
+			}
+		}
+	}
+	return out
 }
+
+func ruleOf(d catalog.DeadlineSpec) Rule {
+	return Rule{Code: d.Rule, Title: d.Title, Basis: d.Basis, Unit: Unit(d.Unit), Days: d.Days, Minimum: d.Minimum}
+}
+
+// Rules are the deadline rules of the types registered when this package
+// was initialised (the shipped ones); AllRules also has later types'.
+var Rules = AllRules()
 
 // RuleByCode returns the rule with code, or nil.
 func RuleByCode(code string) *Rule {
-	for i := range Rules {
-		if Rules[i].Code == code {
-			return &Rules[i]
+	for _, r := range AllRules() {
+		if r.Code == code {
+			return &r
 		}
 	}
 	return nil
@@ -295,27 +304,34 @@ func (s *Service) savePins(ctx context.Context, ds []*Deadline) error {
 	})
 }
 
-// itemDeadlines lists the rules that apply to it, with start and done dates.
+// itemDeadlines applies the rules its type declares, with start and done
+// dates; the same code serves every type (catalog.DeadlineSpec).
 func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
-	if it.Disclosure != "proactive" {
+	t := it.Type()
+	if it.Disclosure != "proactive" || t == nil {
 		return nil
 	}
 	published := it.Status == catalog.StatusPublished
-	done := func() calendar.Date {
-		if published {
-			return calendar.Day(it.PublishedOn)
-		}
-		return calendar.Date{}
-	}
 	var out []*Deadline
-	switch it.DocType {
-	case "policy":
-		if w := calendar.Day(it.WrittenOn); !w.IsZero() {
-			out = append(out, &Deadline{Rule: RuleByCode("policy.publish"), ItemID: it.ID, Start: w, Done: done()})
+	for _, spec := range t.Deadlines {
+		if spec.Unit == catalog.FixedDate {
+			continue // site-wide duties (annualReportDue)
 		}
-		// Interpretation duty: only for published documents still in force.
-		if published && (it.Validity == "in_force" || it.Validity == "") {
-			d := &Deadline{Rule: RuleByCode("interpretation.publish"), ItemID: it.ID, Start: calendar.Day(it.PublishedOn)}
+		if spec.OnlyInForce && !(published && (it.Validity == "in_force" || it.Validity == "")) {
+			continue
+		}
+		start := calendar.Day(it.Value(spec.Start))
+		if start.IsZero() {
+			continue
+		}
+		r := ruleOf(spec)
+		d := &Deadline{Rule: &r, ItemID: it.ID, Start: start}
+		switch spec.Done {
+		case catalog.DonePublished:
+			if published {
+				d.Done = calendar.Day(it.PublishedOn)
+			}
+		case catalog.DoneInterpreted:
 			for _, id := range f.InterpretedBy[it.ID] {
 				if in := f.ByID[id]; in != nil && in.Status == catalog.StatusPublished {
 					if p := calendar.Day(in.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
@@ -323,24 +339,20 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 					}
 				}
 			}
-			out = append(out, d)
-		}
-	case "consultation":
-		o, c := calendar.Day(it.Fields["opens_on"]), calendar.Day(it.Fields["closes_on"])
-		if !o.IsZero() && !c.IsZero() {
-			out = append(out, &Deadline{Rule: RuleByCode("consultation.open"), ItemID: it.ID, Start: o, Done: c})
-			if published && f.Today.After(c) || it.Fields["feedback_on"] != "" {
-				fb := calendar.Date{}
-				if it.Fields["feedback"] != "" {
-					fb = calendar.Day(it.Fields["feedback_on"])
-				}
-				out = append(out, &Deadline{Rule: RuleByCode("consultation.feedback"), ItemID: it.ID, Start: c, Done: fb})
+		default:
+			if spec.DoneNeeds == "" || it.Value(spec.DoneNeeds) != "" {
+				d.Done = calendar.Day(it.Value(spec.Done))
+			}
+			if spec.Minimum && calendar.Day(it.Value(spec.Done)).IsZero() {
+				continue // a shortest period needs both ends
 			}
 		}
-	default:
-		if w := calendar.Day(it.WrittenOn); !w.IsZero() {
-			out = append(out, &Deadline{Rule: RuleByCode("proactive.publish"), ItemID: it.ID, Start: w, Done: done()})
+		// A duty that follows the start (feedback after closing) arises once
+		// the start has passed on a published item, or when it is done.
+		if spec.AfterStart && !(published && f.Today.After(start) || it.Value(spec.Done) != "") {
+			continue
 		}
+		out = append(out, d)
 	}
 	return out
 }
@@ -356,7 +368,8 @@ func annualReportDue(f *Facts) *Deadline {
 	d.Explanation = calendar.Explanation{Start: d.Start, End: due, Basis: d.Rule.Basis,
 		Summary: fmt.Sprintf("%d 年度政府信息公开工作年度报告应于 %s 前公布（固定日期，不顺延）。", year, due)}
 	for _, it := range f.Items {
-		if it.DocType == "annual_report" && it.Status == catalog.StatusPublished && it.Fields["report_year"] == strconv.Itoa(year) {
+		spec := fixedSpec(it.Type())
+		if spec != nil && it.Status == catalog.StatusPublished && it.Value(spec.Start) == strconv.Itoa(year) {
 			d.ItemID = it.ID
 			if p := calendar.Day(it.PublishedOn); d.Done.IsZero() || p.Before(d.Done) {
 				d.Done = p
@@ -365,6 +378,19 @@ func annualReportDue(f *Facts) *Deadline {
 	}
 	finish(d)
 	return d
+}
+
+// fixedSpec returns the annual-report rule a type declares, if any.
+func fixedSpec(t *catalog.DocType) *catalog.DeadlineSpec {
+	if t == nil {
+		return nil
+	}
+	for i := range t.Deadlines {
+		if t.Deadlines[i].Unit == catalog.FixedDate && t.Deadlines[i].Rule == "annual_report.publish" {
+			return &t.Deadlines[i]
+		}
+	}
+	return nil
 }
 
 // ForItem returns the deadlines concerning one item: its own, and for an

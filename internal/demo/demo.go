@@ -60,6 +60,7 @@ type col struct {
 	link             string
 	update           int
 	desc             string
+	duty             string // 条例第二十条 category (catalog.Art20Duties)
 	children         []col
 }
 
@@ -68,26 +69,26 @@ var tree = []col{
 		{slug: "gkzn", name: "政府信息公开指南", kind: catalog.KindLink, link: "/xxgk/guide"},
 		{slug: "gkzd", name: "政府信息公开制度", kind: catalog.KindList, types: []string{"general"}},
 		{slug: "fdzdgk", name: "法定主动公开内容", kind: catalog.KindGroup, children: []col{
-			{slug: "jgzn", name: "机构职能", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "ldxx", name: "领导信息", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "jgsz", name: "机构设置", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "zcwj", name: "政策文件", kind: catalog.KindList, types: []string{"policy"}, update: 180},
+			{slug: "jgzn", name: "机构职能", kind: catalog.KindList, types: []string{"general"}, duty: "art20.2"},
+			{slug: "ldxx", name: "领导信息", kind: catalog.KindList, types: []string{"general"}, duty: "art20.2"},
+			{slug: "jgsz", name: "机构设置", kind: catalog.KindList, types: []string{"general"}, duty: "art20.2"},
+			{slug: "zcwj", name: "政策文件", kind: catalog.KindList, types: []string{"policy"}, duty: "art20.1", update: 180},
 			{slug: "zcjd", name: "政策解读", kind: catalog.KindList, types: []string{"interpretation"}},
-			{slug: "jhgh", name: "计划规划", kind: catalog.KindList, types: []string{"plan"}},
-			{slug: "tjsj", name: "统计数据", kind: catalog.KindList, types: []string{"statistics"}, update: 92, desc: "定期汇总司法行政业务数据（按季度更新）。"},
+			{slug: "jhgh", name: "计划规划", kind: catalog.KindList, types: []string{"plan"}, duty: "art20.3"},
+			{slug: "tjsj", name: "统计数据", kind: catalog.KindList, types: []string{"statistics"}, duty: "art20.4", update: 92, desc: "定期汇总司法行政业务数据（按季度更新）。"},
 			{slug: "rsrm", name: "人事任免", kind: catalog.KindList, types: []string{"appointment"}},
 			{slug: "qzqd", name: "权责清单", kind: catalog.KindList, types: []string{"general"}},
 			{slug: "zzbjqd", name: "职责边界清单", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "xzzfgs", name: "行政执法公示", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "xzzfgs", name: "行政执法公示", kind: catalog.KindList, types: []string{"general"}, duty: "art20.6"},
 			{slug: "zmsxqd", name: "证明事项清单", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "zwfwsx", name: "政务服务事项目录", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "bszn", name: "办事指南", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "zwfwsx", name: "政务服务事项目录", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5"},
+			{slug: "bszn", name: "办事指南", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5"},
 			{slug: "ssjygk", name: "双随机一公开", kind: catalog.KindList, types: []string{"general", "notice"}},
 			{slug: "zdxzjc", name: "重大行政决策", kind: catalog.KindList, types: []string{"general"}},
 			{slug: "zybszx", name: "重要部署执行公开", kind: catalog.KindList, types: []string{"general"}},
 			{slug: "jytabl", name: "建议提案办理", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "czyjs", name: "财政预决算", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "zfcg", name: "政府采购", kind: catalog.KindList, types: []string{"notice"}},
+			{slug: "czyjs", name: "财政预决算", kind: catalog.KindList, types: []string{"general"}, duty: "art20.7"},
+			{slug: "zfcg", name: "政府采购", kind: catalog.KindList, types: []string{"notice"}, duty: "art20.9"},
 			{slug: "ggzypz", name: "公共资源配置", kind: catalog.KindList, types: []string{"notice"}},
 		}},
 		{slug: "gknb", name: "政务公开年度报告", kind: catalog.KindList, types: []string{"annual_report"}},
@@ -182,7 +183,7 @@ func LoadStructure(ctx context.Context, cat *catalog.Service, au *auth.Service, 
 	var add func(parent int64, cs []col) error
 	add = func(parent int64, cs []col) error {
 		for i, c := range cs {
-			column := &catalog.Column{SiteID: site.ID, ParentID: parent, Slug: c.slug, Name: c.name, Kind: c.kind, DocTypes: c.types,
+			column := &catalog.Column{SiteID: site.ID, ParentID: parent, Slug: c.slug, Name: c.name, Kind: c.kind, DocTypes: c.types, Duty: c.duty,
 				LinkURL: c.link, Sort: i, UpdateDays: c.update, Description: c.desc}
 			if err := cat.SaveColumn(ctx, admin, column); err != nil {
 				return fmt.Errorf("demo column %s: %w", c.slug, err)

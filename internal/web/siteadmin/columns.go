@@ -23,6 +23,9 @@ type columnPage struct {
 	Types   []*catalog.DocType
 }
 
+// Duties are the 条例第二十条 categories a column may be tied to.
+func (p *columnPage) Duties() []catalog.Option { return catalog.Art20Duties }
+
 func (s *Feature) adminColumns(w http.ResponseWriter, r *http.Request) {
 	p := &columnsPage{AdminPage: s.AdminPage(r, "栏目管理")}
 	p.Columns = p.Tree.All()
@@ -54,7 +57,8 @@ func (s *Feature) saveColumn(w http.ResponseWriter, r *http.Request) {
 	p := &columnPage{AdminPage: s.AdminPage(r, "栏目")}
 	f := r.PostFormValue
 	c := &catalog.Column{SiteID: p.Site.ID, Slug: f("slug"), Name: f("name"), Description: strings.TrimSpace(f("description")), Kind: f("kind"),
-		DocTypes: r.PostForm["doc_types"], LinkURL: strings.TrimSpace(f("link_url")), Hidden: f("hidden") != ""}
+		DocTypes: r.PostForm["doc_types"], LinkURL: strings.TrimSpace(f("link_url")), Hidden: f("hidden") != "",
+		Duty: f("duty")}
 	if r.PathValue("id") != "" {
 		id, err := web.PathID(r, "id")
 		if err != nil {
