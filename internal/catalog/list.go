@@ -158,9 +158,6 @@ func (f *Filter) order(args []any) (join, order string, _ []any, err error) {
 	if !ok || !fd.Sortable {
 		return "", "", nil, &errs.Error{Code: errs.Invalid, Message: "排序字段无效", Fields: map[string]string{"sort": "该字段不能排序"}}
 	}
-	if f.Cursor != "" {
-		return "", "", nil, &errs.Error{Code: errs.Invalid, Message: "按字段排序时请用页码翻页，不能使用 cursor", Fields: map[string]string{"cursor": "排序时不能使用 cursor"}}
-	}
 	args = append(args, name)
 	join = fmt.Sprintf(` LEFT JOIN item_facets srt ON srt.item_id = i.id AND srt.name = $%d`, len(args))
 	key := "srt.value"
@@ -209,6 +206,9 @@ func (s *Service) List(ctx context.Context, f Filter, withTotal bool) (*Page, er
 	}
 	if f.Offset < 0 {
 		f.Offset = 0
+	}
+	if f.Sort != "" && f.Cursor != "" {
+		return nil, &errs.Error{Code: errs.Invalid, Message: "按字段排序时请用页码翻页，不能使用 cursor", Fields: map[string]string{"cursor": "排序时不能使用 cursor"}}
 	}
 	where, args, err := f.where()
 	if err != nil {

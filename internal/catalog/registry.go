@@ -30,13 +30,14 @@ func RegisterDocType(t *DocType) {
 		panic(fmt.Sprintf("catalog: document type %q registered twice", t.Code))
 	}
 	for _, f := range t.Fields {
-		if !f.Facet || f.Core {
-			continue
-		}
-		if g, ok := facetByName[f.Name]; ok && (g.Kind != f.Kind || g.scale() != f.scale()) {
+		if g, ok := facetByName[f.Name]; ok && f.Facet && !f.Core && (g.Kind != f.Kind || g.scale() != f.scale()) {
 			panic(fmt.Sprintf("catalog: document type %q: facet %q is %s here but %s in another type", t.Code, f.Name, f.Kind, g.Kind))
 		}
-		facetByName[f.Name] = f
+	}
+	for _, f := range t.Fields {
+		if f.Facet && !f.Core {
+			facetByName[f.Name] = f
+		}
 	}
 	t.Interprets = len(t.InterpretTargets) > 0
 	docTypes = append(docTypes, t)
