@@ -497,26 +497,20 @@ func normalizeList(f Field, vals []string) ([]string, string) {
 }
 
 // normalizeRows checks a group's rows; a row's errors are reported under
-// "name.N.sub" (N from 0), as the form names its inputs. Blank rows are
-// dropped before counting.
+// "name.N.sub" with N its index as sent (from 0), as the form names its
+// inputs and as the API's array counts. Blank rows are dropped.
 func normalizeRows(f Field, in []map[string]string, v errs.Validation, links map[string]linkRef) []map[string]string {
 	var out []map[string]string
-	for _, row := range in {
+	for i, row := range in {
 		blank := true
 		for _, sf := range f.Sub {
 			if s := strings.TrimSpace(row[sf.Name]); s != "" && !(sf.Kind == Bool && s == "0") {
 				blank = false
 			}
 		}
-		if !blank {
-			out = append(out, row)
+		if blank {
+			continue
 		}
-	}
-	if len(out) > f.maxItems() {
-		v.Add(f.Name, fmt.Sprintf("%s最多 %d 行", f.Label, f.maxItems()))
-		return nil
-	}
-	for i, row := range out {
 		clean := map[string]string{}
 		for _, sf := range f.Sub {
 			key := fmt.Sprintf("%s.%d.%s", f.Name, i, sf.Name)
@@ -536,7 +530,11 @@ func normalizeRows(f Field, in []map[string]string, v errs.Validation, links map
 				}
 			}
 		}
-		out[i] = clean
+		out = append(out, clean)
+	}
+	if len(out) > f.maxItems() {
+		v.Add(f.Name, fmt.Sprintf("%s最多 %d 行", f.Label, f.maxItems()))
+		return nil
 	}
 	return out
 }

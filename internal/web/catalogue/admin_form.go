@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"fmt"
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
@@ -128,19 +129,63 @@ func (s *Feature) updateItem(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(it.ID, 10)+"?done=saved", http.StatusSeeOther)
 }
 
-// fieldView is one form field with its current value and error.
+// fieldView is one form field with its current value and error. Input is
+// the input's name: the field's name, or "group.N.sub" for a group's cell
+// (see catalog.DocType.ReadForm).
 type fieldView struct {
 	catalog.Field
+	Input string
 	Value string
 	Error string
+	// Selected holds a multiselect's chosen values.
+	Selected map[string]bool
+	// Rows are a group's rows: the entered ones, then blank ones up to
+	// MaxItems (at most blankRows more), so the form works without script.
+	Rows []groupRow
 }
+
+// groupRow is one row of a group field in the form.
+type groupRow struct {
+	N     int // 1-based, for labels
+	Cells []fieldView
+}
+
+// blankRows is how many empty rows a group offers beyond the entered ones.
+const blankRows = 3
 
 // FieldView prepares a declared field of the item form.
 func (p *formPage) FieldView(f catalog.Field) fieldView {
 	in := p.Input
-	v := ""
-	if in != nil {
-		v = in.Value(f.Name)
+	fv := fieldView{Field: f, Input: f.Name, Error: p.Errors[f.Name]}
+	if in == nil {
+		in = &catalog.Input{}
 	}
-	return fieldView{Field: f, Value: v, Error: p.Errors[f.Name]}
+	fv.Value = in.Value(f.Name)
+	switch f.Kind {
+	case catalog.MultiSelect:
+		fv.Selected = map[string]bool{}
+		for _, v := range in.List(f.Name) {
+			fv.Selected[v] = true
+		}
+	case catalog.Group:
+		rows := in.GroupRows(f.Name)
+		limit := f.MaxItems
+		if limit == 0 {
+			limit = catalog.DefaultMaxItems
+		}
+		n := max(min(limit, len(rows)+blankRows), len(rows))
+		for i := range n {
+			var row map[string]string
+			if i < len(rows) {
+				row = rows[i]
+			}
+			gr := groupRow{N: i + 1}
+			for _, sf := range f.Sub {
+				name := fmt.Sprintf("%s.%d.%s", f.Name, i, sf.Name)
+				gr.Cells = append(gr.Cells, fieldView{Field: sf, Input: name, Value: row[sf.Name], Error: p.Errors[name]})
+			}
+			fv.Rows = append(fv.Rows, gr)
+		}
+	}
+	return fv
 }
