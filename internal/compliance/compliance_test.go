@@ -14,6 +14,7 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/deadline"
 	"gongkai/internal/demo"
+	"gongkai/internal/errs"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
@@ -196,3 +197,44 @@ func TestColumnAndContentChecks(t *testing.T) {
 var timeZero time.Time
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestArt20ByDuty: the 条例第二十条 check follows the column's declared
+// duty, not its name.
+func TestArt20ByDuty(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		admin, _ := f.au.UserByName(ctx, "admin")
+		tree, _ := f.cat.Tree(ctx, f.site.ID)
+		parent := tree.BySlug["fdzdgk"].ID
+		duty := &catalog.Column{SiteID: f.site.ID, ParentID: parent, Slug: "fgk", Name: "法规规章库", Kind: catalog.KindList, DocTypes: []string{"policy"}, Duty: "art20.1"}
+		named := &catalog.Column{SiteID: f.site.ID, ParentID: parent, Slug: "tjsj2", Name: "统计数据", Kind: catalog.KindList, DocTypes: []string{"statistics"}}
+		for _, c := range []*catalog.Column{duty, named} {
+			if err := f.cat.SaveColumn(ctx, admin, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := f.svc.Run(ctx, f.site.ID, calendar.Today())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var art20 []Finding
+		for _, x := range rep.Findings {
+			if x.Rule.Code == "column.art20_empty" {
+				art20 = append(art20, x)
+			}
+		}
+		if len(art20) != 1 || !strings.Contains(art20[0].Message, "（一）行政法规、规章和规范性文件") || !strings.Contains(art20[0].Message, "法规规章库") ||
+			art20[0].Link != "/admin/columns/"+itoa(duty.ID) {
+			t.Errorf("art20 findings %+v, want one for 法规规章库", art20)
+		}
+		got, err := f.cat.Column(ctx, duty.ID)
+		if err != nil || got.Duty != "art20.1" {
+			t.Errorf("column duty %q (%v)", got.Duty, err)
+		}
+		bad := &catalog.Column{SiteID: f.site.ID, ParentID: parent, Slug: "bad", Name: "错误", Kind: catalog.KindList, DocTypes: []string{"general"}, Duty: "art20.99"}
+		if err := f.cat.SaveColumn(ctx, admin, bad); errs.FieldsOf(err)["duty"] == "" {
+			t.Errorf("unknown duty accepted: %v", err)
+		}
+	})
+}

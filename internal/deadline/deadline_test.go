@@ -238,3 +238,40 @@ func TestPinnedUntilRecomputed(t *testing.T) {
 		}
 	})
 }
+
+// decisionType is a record type that brings its own deadline rule, as the
+// enforcement results will (国办发〔2018〕118号: 7 working days).
+var decisionType = &catalog.DocType{
+	Code: "test_decision", Name: "行政许可决定",
+	Fields: []catalog.Field{{Name: "decided_on", Label: "决定日期", Kind: catalog.Date, Required: true}},
+	Deadlines: []catalog.DeadlineSpec{{Rule: "test_decision.publish", Title: "许可决定作出后 7 个工作日内公开", Unit: catalog.Workdays, Days: 7,
+		Start: "decided_on", Basis: "国办发〔2018〕118号"}},
+}
+
+func init() { catalog.RegisterDocType(decisionType) }
+
+// TestDeclaredRule: a rule declared with a type is evaluated like the
+// shipped ones, with no code in this package naming the type.
+func TestDeclaredRule(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFx(t, db)
+		col := &catalog.Column{SiteID: f.site.ID, Slug: "xzxk", Name: "行政许可", Kind: catalog.KindList, DocTypes: []string{"test_decision"}}
+		if err := f.cat.SaveColumn(f.ctx, f.admin, col); err != nil {
+			t.Fatal(err)
+		}
+		f.tree, _ = f.cat.Tree(f.ctx, f.site.ID)
+		// Decided the day before 国庆 2021: 10-01..10-07 do not count, the
+		// make-up Saturday 10-09 does.
+		it := f.item("xzxk", "test_decision", "某许可决定", "", "", map[string]string{"decided_on": "2021-09-30"})
+		d := f.find(it.ID, "test_decision.publish", "2021-10-11")
+		if d == nil {
+			t.Fatal("declared rule not applied")
+		}
+		if d.Due != day("2021-10-15") || !d.Open || d.Rule.Basis != "国办发〔2018〕118号" {
+			t.Errorf("due %s open %v basis %q", d.Due, d.Open, d.Rule.Basis)
+		}
+		if r := RuleByCode("test_decision.publish"); r == nil || r.Days != 7 || r.Unit != Workdays {
+			t.Errorf("RuleByCode = %+v", r)
+		}
+	})
+}
