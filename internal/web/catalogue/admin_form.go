@@ -47,13 +47,14 @@ func (s *Feature) renderItemForm(w http.ResponseWriter, r *http.Request, p *form
 		s.AdminError(w, r, err)
 		return
 	}
-	if t.Interprets {
-		res, err := s.Catalog.List(r.Context(), catalog.Filter{SiteID: p.Site.ID, DocType: "policy", Limit: 100}, false)
+	// The documents an interpretation may explain: its type's declared targets.
+	for _, target := range t.InterpretTargets {
+		res, err := s.Catalog.List(r.Context(), catalog.Filter{SiteID: p.Site.ID, DocType: target, Limit: 100}, false)
 		if err != nil {
 			s.AdminError(w, r, err)
 			return
 		}
-		p.Policies = res.Items
+		p.Policies = append(p.Policies, res.Items...)
 	}
 	s.Render(w, r, status, "admin/item_form", p)
 }

@@ -72,7 +72,7 @@ func (s *Feature) column(w http.ResponseWriter, r *http.Request) {
 				v := q.Get(name)
 				opts := fd.Options
 				if fd.Kind == catalog.Bool {
-					opts = []catalog.Option{{Value: "1", Label: "是"}}
+					opts = []catalog.Option{{Value: "1", Label: "是"}, {Value: "0", Label: "否"}}
 				}
 				lf.Facets = append(lf.Facets, facetFilter{Field: fd, Value: v, Options: opts})
 				if v != "" {
