@@ -3,8 +3,10 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"maps"
 	"slices"
+	"strconv"
 
 	"gongkai/internal/errs"
 )
@@ -139,3 +141,32 @@ func rangeBounds(name string, r Range) (f Field, lo, hi *int64, err error) {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// Linked returns the items an item's link fields point to, by field name
+// (scalar link fields only; group cells show the id). publicOnly keeps
+// published items, for public pages.
+func (s *Service) Linked(ctx context.Context, it *Item, publicOnly bool) (map[string]*Item, error) {
+	t := it.Type()
+	if t == nil {
+		return nil, nil
+	}
+	out := map[string]*Item{}
+	for _, f := range t.Fields {
+		if f.Kind != Link || it.Fields[f.Name] == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(it.Fields[f.Name], 10, 64)
+		if err != nil {
+			continue
+		}
+		target, err := s.Item(ctx, it.SiteID, id)
+		if errors.Is(err, ErrNoItem) || (err == nil && publicOnly && !target.Public()) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[f.Name] = target
+	}
+	return out, nil
+}

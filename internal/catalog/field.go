@@ -32,7 +32,7 @@ import (
 //	bool          "1" (false is not stored)   "是" / "否"
 //	url           the URL                     the URL
 //	person        a name or ID-like value     masked on public pages
-//	link          an item id "42"             the id (pages show the linked title)
+//	link          an item id "42"             the id to staff; public pages link the title
 //	group         list of rows (sub-fields)   a table
 type FieldKind string
 
@@ -251,7 +251,7 @@ func normalize(f Field, val string) (string, string) {
 		return "", ""
 	}
 	switch f.Kind {
-	case Text, Person:
+	case Person:
 		val = strings.Join(strings.Fields(val), " ")
 	case TextArea:
 		val = strings.ReplaceAll(val, "\r\n", "\n")
@@ -349,6 +349,10 @@ func display(f Field, v string, public bool) string {
 	case Person:
 		if public {
 			return MaskPerson(v)
+		}
+	case Link:
+		if public {
+			return "" // an id means nothing to readers: pages show the linked title (Service.Linked)
 		}
 	}
 	return v

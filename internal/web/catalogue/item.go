@@ -35,6 +35,9 @@ func (s *Feature) item(w http.ResponseWriter, r *http.Request) {
 		if p.Related, err = s.Catalog.Related(ctx, it, true); err != nil {
 			return "", nil, err
 		}
+		if p.Linked, err = s.Catalog.Linked(ctx, it, true); err != nil {
+			return "", nil, err
+		}
 		if p.Prev, p.Next, err = s.Catalog.Neighbours(ctx, it); err != nil {
 			return "", nil, err
 		}

@@ -35,7 +35,12 @@ type itemPage struct {
 	Successor  *catalog.Item
 	Revisions  []catalog.Revision
 	Revision   *catalog.Revision
+	// Linked are the published items the item's link fields point to.
+	Linked map[string]*catalog.Item
 }
+
+// LinkTo returns the published item a link field points to, or nil.
+func (p *itemPage) LinkTo(name string) *catalog.Item { return p.Linked[name] }
 
 // dashboardPage is the staff workbench: counts by status and what waits.
 type dashboardPage struct {

@@ -44,7 +44,7 @@ var penaltyType = &catalog.DocType{
 			{Name: "amount", Label: "金额", Kind: catalog.Money, Required: true},
 		}},
 	},
-	Meta: []string{"party", "categories", "fine"},
+	Meta: []string{"party", "categories", "fine", "basis"},
 }
 
 func init() { catalog.RegisterDocType(penaltyType) }
@@ -132,9 +132,14 @@ func TestTypedFieldsThroughTheForm(t *testing.T) {
 		if err := db.R.QueryRow(`SELECT id FROM departments WHERE site_id = $1 AND abbr = 'fzk'`, site.ID).Scan(&dept); err != nil {
 			t.Fatal(err)
 		}
+		var policyID int64
+		var policyTitle string
+		if err := db.R.QueryRow(`SELECT id, title FROM items WHERE site_id = $1 AND doc_type = 'policy' AND status = 'published' ORDER BY id LIMIT 1`, site.ID).Scan(&policyID, &policyTitle); err != nil {
+			t.Fatal(err)
+		}
 		form := func() url.Values {
 			return url.Values{"doc_type": {"test_penalty"}, "column_id": {itoa(col.ID)}, "department_id": {itoa(dept)}, "title": {"某公司行政处罚决定"},
-				"disclosure": {"proactive"}, "party": {"张三丰"}, "categories": {"警告", "罚款"}, "fine": {"1,234.5"},
+				"disclosure": {"proactive"}, "party": {"张三丰"}, "basis": {itoa(policyID)}, "categories": {"警告", "罚款"}, "fine": {"1,234.5"},
 				"fines.0.payer": {"张三丰"}, "fines.0.amount": {"1,000"}, "fines.1.payer": {""}, "fines.1.amount": {""},
 				"fines.2.payer": {"370102199001011234"}, "fines.2.amount": {"234.5"}}
 		}
@@ -183,7 +188,8 @@ func TestTypedFieldsThroughTheForm(t *testing.T) {
 		if st != 200 {
 			t.Fatalf("public page: %d", st)
 		}
-		for _, want := range []string{"张**", "370***********1234", "警告、罚款", "1,234.50 元", "<caption>罚款明细</caption>", "1,000.00 元"} {
+		for _, want := range []string{"张**", "370***********1234", "警告、罚款", "1,234.50 元", "<caption>罚款明细</caption>", "1,000.00 元",
+			`<a href="/items/` + itoa(policyID) + `">` + policyTitle + `</a>`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("public page lacks %q", want)
 			}
