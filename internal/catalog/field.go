@@ -681,11 +681,14 @@ func (in *Input) SetValues(fv FieldValues) {
 //	multiselect  name="categories" (repeated)        checkboxes or <select multiple>
 //	group        name="fines.0.amount"               row N (from 0), sub-field
 //
-// Group rows are read in row order; rows left blank are dropped when validated.
+// Core fields every type has (title, summary, publisher, published_on,
+// disclosure, disclosure_reason) are read when the form has them. Group rows
+// are read in row order; rows left blank are dropped when validated.
 func (t *DocType) ReadForm(form url.Values, in *Input) {
 	if in.Fields == nil {
 		in.Fields = map[string]string{}
 	}
+	ReadCoreForm(form, in)
 	for _, f := range t.Fields {
 		switch {
 		case f.Core:
@@ -704,6 +707,17 @@ func (t *DocType) ReadForm(form url.Values, in *Input) {
 			in.Rows[f.Name] = formRows(form, f)
 		default:
 			in.Fields[f.Name] = formScalar(form, f)
+		}
+	}
+}
+
+// ReadCoreForm reads the core fields every type has (title, summary,
+// publisher, published_on, disclosure, disclosure_reason) that the form
+// carries.
+func ReadCoreForm(form url.Values, in *Input) {
+	for _, c := range coreTable {
+		if c.Always && form.Has(c.Name) {
+			*c.input(in) = form.Get(c.Name)
 		}
 	}
 }

@@ -62,15 +62,16 @@ func (s *Feature) renderItemForm(w http.ResponseWriter, r *http.Request, p *form
 // parseItemForm reads the item form into an Input, by the type's declaration.
 func parseItemForm(r *http.Request) catalog.Input {
 	f := r.PostFormValue
-	in := catalog.Input{DocType: f("doc_type"), Title: f("title"), Summary: f("summary"), Body: f("body"), Publisher: f("publisher"),
-		PublishedOn: f("published_on"), Disclosure: f("disclosure"), DisclosureReason: f("disclosure_reason"), ChangeNote: f("change_note"),
-		IndexNo: f("index_no"), Fields: map[string]string{}}
+	// Core and type fields come from the type's declaration (ReadForm).
+	in := catalog.Input{DocType: f("doc_type"), Body: f("body"), ChangeNote: f("change_note"), IndexNo: f("index_no"), Fields: map[string]string{}}
 	in.ColumnID, _ = strconv.ParseInt(f("column_id"), 10, 64)
 	in.DepartmentID, _ = strconv.ParseInt(f("department_id"), 10, 64)
 	in.SuccessorID, _ = strconv.ParseInt(f("successor_id"), 10, 64)
 	in.Version, _ = strconv.Atoi(f("version"))
 	if t := catalog.DocTypeByCode(in.DocType); t != nil {
 		t.ReadForm(r.PostForm, &in)
+	} else {
+		catalog.ReadCoreForm(r.PostForm, &in)
 	}
 	for _, v := range r.PostForm["interprets"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
