@@ -201,3 +201,47 @@ func TestTypedFieldsThroughTheForm(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestColumnDutyForm: the column form shows and saves the 条例第二十条 duty.
+func TestColumnDutyForm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		cat := &catalog.Service{DB: db}
+		au := auth.NewService(db)
+		site, err := demo.Load(ctx, cat, au, "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		blobs, _ := blob.OpenFS(filepath.Join(t.TempDir(), "attachments"))
+		srv, err := app.New(cat, au, blobs, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{MaxUpload: 1 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv.Handler())
+		defer ts.Close()
+		jar, _ := cookiejar.New(nil)
+		c := &client{t: t, base: ts.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		c.do("GET", "/admin/login", nil)
+		if st, _, _ := c.do("POST", "/admin/login", url.Values{"name": {"admin"}, "password": {demo.Password}}); st != http.StatusSeeOther {
+			t.Fatalf("login: %d", st)
+		}
+		tree, _ := cat.Tree(ctx, site.ID)
+		col := tree.BySlug["tjsj"]
+		st, body, _ := c.do("GET", "/admin/columns/"+itoa(col.ID), nil)
+		if st != 200 || !strings.Contains(body, `<option value="art20.4" selected>（四）统计信息</option>`) {
+			t.Fatalf("column form: %d, duty not shown as selected", st)
+		}
+		form := url.Values{"name": {col.Name}, "slug": {col.Slug}, "kind": {col.Kind}, "doc_types": col.DocTypes, "parent_id": {itoa(col.ParentID)},
+			"sort": {strconv.Itoa(col.Sort)}, "update_days": {strconv.Itoa(col.UpdateDays)}, "duty": {""}}
+		if st, body, _ := c.do("POST", "/admin/columns/"+itoa(col.ID), form); st != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", st, body)
+		}
+		if got, _ := cat.Column(ctx, col.ID); got.Duty != "" {
+			t.Errorf("duty after clearing: %q", got.Duty)
+		}
+		form.Set("duty", "art20.99")
+		if st, body, _ := c.do("POST", "/admin/columns/"+itoa(col.ID), form); st != http.StatusUnprocessableEntity || !strings.Contains(body, "请从列表中选择法定公开类别") {
+			t.Errorf("unknown duty: %d", st)
+		}
+	})
+}
