@@ -3,6 +3,7 @@ package catalog
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"sort"
@@ -290,7 +291,7 @@ func normalize(f Field, val string) (string, string) {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-				return "", fmt.Sprintf("%s超出范围（整数不能超过 %d 位）", f.Label, 18)
+				return "", fmt.Sprintf("%s超出范围（应在 %d 到 %d 之间）", f.Label, math.MinInt64, math.MaxInt64)
 			}
 			return "", fmt.Sprintf("%s应为整数，如 2025", f.Label)
 		}
@@ -314,7 +315,7 @@ func normalize(f Field, val string) (string, string) {
 			return "", fmt.Sprintf("%s数值过大（整数部分不能超过 %d 位）", f.Label, digits)
 		}
 		if f.Kind == Money {
-			return "", fmt.Sprintf("%s应为金额，如 1,234.56", f.Label)
+			return "", fmt.Sprintf("%s格式无效，应为金额，如 1,234.56", f.Label)
 		}
 		return "", fmt.Sprintf("%s应为数字，如 1234.5", f.Label)
 	case Link:

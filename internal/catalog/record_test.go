@@ -465,9 +465,9 @@ func TestRecordValidationMessages(t *testing.T) {
 			{"decimal too precise", func(in *catalog.Input) { in.Fields["ratio"] = "1.1234567" }, "ratio", "罚款金额（万元）最多保留 6 位小数"},
 			{"decimal too large", func(in *catalog.Input) { in.Fields["ratio"] = "1234567890123" }, "ratio", "罚款金额（万元）数值过大"},
 			{"money too precise", func(in *catalog.Input) { in.Fields["amount"] = "1.234" }, "amount", "金额最多保留 2 位小数"},
-			{"money bad separators", func(in *catalog.Input) { in.Fields["amount"] = "1,23.4" }, "amount", "金额应为金额"},
+			{"money bad separators", func(in *catalog.Input) { in.Fields["amount"] = "1,23.4" }, "amount", "金额格式无效，应为金额"},
 			{"money too large", func(in *catalog.Input) { in.Fields["amount"] = "1" + strings.Repeat("0", 15) }, "amount", "金额数值过大（整数部分不能超过 15 位）"},
-			{"money float notation", func(in *catalog.Input) { in.Fields["amount"] = "1e6" }, "amount", "金额应为金额"},
+			{"money float notation", func(in *catalog.Input) { in.Fields["amount"] = "1e6" }, "amount", "金额格式无效，应为金额"},
 			{"date not a day", func(in *catalog.Input) { in.Fields["decided_on"] = "2021-02-29" }, "decided_on", "决定日期格式应为"},
 			{"date slashes", func(in *catalog.Input) { in.Fields["decided_on"] = "2021/3/1" }, "decided_on", "决定日期格式应为"},
 			{"enum unknown", func(in *catalog.Input) { in.Fields["category"] = "d" }, "category", "请从列表中选择类别"},
@@ -485,7 +485,7 @@ func TestRecordValidationMessages(t *testing.T) {
 				r := rows(2)
 				r[1]["amount"] = "一百"
 				in.Rows = map[string][]map[string]string{"fines": r}
-			}, "fines.1.amount", "罚款明细第 2 行的金额应为金额"},
+			}, "fines.1.amount", "罚款明细第 2 行的金额格式无效，应为金额"},
 			{"group missing cell", func(in *catalog.Input) {
 				in.Rows = map[string][]map[string]string{"fines": {{"amount": "5"}}}
 			}, "fines.0.party", "请填写罚款明细第 1 行的当事人"},
@@ -612,7 +612,7 @@ func TestFacetsAndRanges(t *testing.T) {
 				fl          catalog.Filter
 				field, want string
 			}{
-				{catalog.Filter{Ranges: map[string]catalog.Range{"amount": {From: "很多"}}}, "amount.from", "金额应为金额"},
+				{catalog.Filter{Ranges: map[string]catalog.Range{"amount": {From: "很多"}}}, "amount.from", "金额格式无效，应为金额"},
 				{catalog.Filter{Ranges: map[string]catalog.Range{"decided_on": {To: "2021-02-30"}}}, "decided_on.to", "决定日期格式应为"},
 				{catalog.Filter{Ranges: map[string]catalog.Range{"count": {From: "5", To: "1"}}}, "count.to", "件数的结束值不能小于起始值"},
 				{catalog.Filter{Ranges: map[string]catalog.Range{"category": {From: "a"}}}, "category", "该字段不能按范围筛选"},

@@ -149,7 +149,7 @@ func TestTypedFieldsThroughTheForm(t *testing.T) {
 		if st != http.StatusUnprocessableEntity {
 			t.Fatalf("bad row: status %d", st)
 		}
-		for _, want := range []string{`id="e-fines.2.amount"`, "罚款明细第 3 行的金额应为金额", `name="fines.2.amount" value="二百"`, `value="罚款" checked`} {
+		for _, want := range []string{`id="e-fines.2.amount"`, "罚款明细第 3 行的金额格式无效，应为金额", `name="fines.2.amount" value="二百"`, `value="罚款" checked`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("error form lacks %q", want)
 			}
