@@ -34,7 +34,7 @@ type deptCount struct {
 // compliance shows the self-inspection (自查) of the site as of today, per
 // department and overall, with the trend of earlier runs.
 func (s *Feature) complianceDashboard(w http.ResponseWriter, r *http.Request) {
-	p := &compliancePage{AdminPage: s.AdminPage(r, "政务公开自查"), Rules: deadline.Rules, Levels: compliance.LevelLabels}
+	p := &compliancePage{AdminPage: s.AdminPage(r, "政务公开自查"), Rules: deadline.AllRules(), Levels: compliance.LevelLabels}
 	if !p.User.CanPublish() {
 		s.AdminError(w, r, errs.E(errs.Forbidden, "只有政务公开办公室和系统管理员可以查看自查结果"))
 		return

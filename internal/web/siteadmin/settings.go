@@ -29,7 +29,7 @@ func (p *settingsPage) DeadlineDays(r deadline.Rule) int {
 // DeadlineRules are the rules a site may configure.
 func (p *settingsPage) DeadlineRules() []deadline.Rule {
 	var out []deadline.Rule
-	for _, r := range deadline.Rules {
+	for _, r := range deadline.AllRules() {
 		if r.Unit != deadline.FixedDate {
 			out = append(out, r)
 		}
@@ -55,7 +55,7 @@ func (s *Feature) saveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	// The periods' legal limits are checked in the domain (deadline).
 	raw := map[string]string{}
-	for _, rule := range deadline.Rules {
+	for _, rule := range deadline.AllRules() {
 		raw[rule.Code] = f(deadline.OverrideField(rule.Code))
 	}
 	var err error
