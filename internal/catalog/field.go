@@ -9,9 +9,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
 	"gongkai/internal/secure"
 )
@@ -148,22 +148,11 @@ func (f Field) maxItems() int {
 	return DefaultMaxItems
 }
 
-var dateRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-
-// ValidDate reports whether s is a real YYYY-MM-DD date.
-func ValidDate(s string) bool {
-	if !dateRE.MatchString(s) {
-		return false
-	}
-	_, err := time.Parse("2006-01-02", s)
-	return err == nil
-}
-
 // NormalDate returns s if it is a real YYYY-MM-DD date. Other spellings
 // (2021/3/1, 2021年3月1日) are refused rather than guessed: the date picker
 // and the API both send this form.
 func NormalDate(s string) (string, bool) {
-	return s, ValidDate(s)
+	return s, calendar.Valid(s)
 }
 
 // halfWidth maps the full-width digits and signs a Chinese input method
