@@ -94,7 +94,7 @@ func benchPageOn(b *testing.B, srv *App, path string, uncached bool) {
 	b.ResetTimer()
 	for b.Loop() {
 		if uncached {
-			srv.Web.Invalidate(0)
+			srv.Web.DropPages()
 		}
 		w := newRecorder(size)
 		h.ServeHTTP(w, r)

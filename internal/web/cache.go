@@ -166,3 +166,7 @@ func (s *Server) CachedKeys() []string {
 	}
 	return out
 }
+
+// DropPages empties the render cache but keeps the sites' state (column
+// trees): what the rendering benchmarks measure, a page rendered again.
+func (s *Server) DropPages() { s.cache.clearSite(0) }

@@ -36,6 +36,7 @@ type templates struct {
 	dev     string // development: reload every source from below this directory on every render
 	sources []templateSource
 	mu      sync.Mutex
+	bases   map[string]*template.Template // the layouts, by surface
 	pages   map[string]*template.Template
 	// static maps a file name to its content-hashed URL.
 	static map[string]string
@@ -56,9 +57,14 @@ func newTemplates(dev string) *templates { return &templates{dev: dev} }
 
 // Templates adds a feature's templates (and, for the kit, static files).
 // dir is the package's directory in the repository ("internal/web/catalogue").
+// Only the new source is parsed; a development reload parses them all.
 func (s *Server) Templates(dir string, fsys fs.FS) error {
-	s.tmpl.sources = append(s.tmpl.sources, templateSource{dir: dir, fsys: fsys})
-	return s.tmpl.load()
+	src := templateSource{dir: dir, fsys: fsys}
+	s.tmpl.sources = append(s.tmpl.sources, src)
+	if len(s.tmpl.sources) == 1 {
+		return s.tmpl.load()
+	}
+	return s.tmpl.parseSource(s.tmpl.pages, src)
 }
 
 func (t *templates) fsysOf(src templateSource) fs.FS {
@@ -68,6 +74,8 @@ func (t *templates) fsysOf(src templateSource) fs.FS {
 	return src.fsys
 }
 
+// load reads the static files and layouts of the kit (the first source)
+// and parses every source's pages.
 func (t *templates) load() error {
 	if len(t.sources) == 0 {
 		return nil
@@ -101,36 +109,50 @@ func (t *templates) load() error {
 		}
 	}
 	t.static, t.files, t.gzipped = static, files, gzipped
-	pages := map[string]*template.Template{}
+	bases := map[string]*template.Template{}
 	for _, surface := range []string{"public", "admin"} {
 		layout := "templates/" + surface + "/layout.html"
 		base, err := template.New("layout").Funcs(t.funcs()).ParseFS(kit, layout)
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", layout, err)
 		}
-		for _, src := range t.sources {
-			fsys := t.fsysOf(src)
-			names, err := fs.Glob(fsys, "templates/"+surface+"/*.html")
-			if err != nil {
-				return err
-			}
-			for _, name := range names {
-				if name == layout {
-					continue
-				}
-				key := surface + "/" + strings.TrimSuffix(path.Base(name), ".html")
-				if _, dup := pages[key]; dup {
-					return fmt.Errorf("template %s is defined twice (again in %s)", key, src.dir)
-				}
-				p, err := template.Must(base.Clone()).ParseFS(fsys, name)
-				if err != nil {
-					return fmt.Errorf("parse %s/%s: %w", src.dir, name, err)
-				}
-				pages[key] = p
-			}
+		bases[surface] = base
+	}
+	t.bases = bases
+	pages := map[string]*template.Template{}
+	for _, src := range t.sources {
+		if err := t.parseSource(pages, src); err != nil {
+			return err
 		}
 	}
 	t.pages = pages
+	return nil
+}
+
+// parseSource parses one source's pages, each with its surface's layout.
+func (t *templates) parseSource(pages map[string]*template.Template, src templateSource) error {
+	fsys := t.fsysOf(src)
+	for _, surface := range []string{"public", "admin"} {
+		layout := "templates/" + surface + "/layout.html"
+		names, err := fs.Glob(fsys, "templates/"+surface+"/*.html")
+		if err != nil {
+			return err
+		}
+		for _, name := range names {
+			if name == layout && src.dir == t.sources[0].dir {
+				continue
+			}
+			key := surface + "/" + strings.TrimSuffix(path.Base(name), ".html")
+			if _, dup := pages[key]; dup {
+				return fmt.Errorf("template %s is defined twice (again in %s)", key, src.dir)
+			}
+			p, err := template.Must(t.bases[surface].Clone()).ParseFS(fsys, name)
+			if err != nil {
+				return fmt.Errorf("parse %s/%s: %w", src.dir, name, err)
+			}
+			pages[key] = p
+		}
+	}
 	return nil
 }
 

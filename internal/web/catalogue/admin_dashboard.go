@@ -70,10 +70,7 @@ func (s *Feature) adminItems(w http.ResponseWriter, r *http.Request) {
 	if d, err := strconv.ParseInt(q.Get("department"), 10, 64); err == nil {
 		f.DepartmentID = d
 	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	if page < 1 || page > 10000 {
-		page = 1
-	}
+	page := web.PageNumber(r, 10000)
 	f.Offset = (page - 1) * f.Limit
 	res, err := s.Catalog.List(r.Context(), f, true)
 	if err != nil {
@@ -85,7 +82,7 @@ func (s *Feature) adminItems(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Items, p.Statuses, p.Types = res.Items, statusOrder, catalog.DocTypes()
-	p.Pager = &web.Pager{Page: page, Total: res.Total, Pages: (res.Total + f.Limit - 1) / f.Limit}
+	p.Pager = web.NewPager(page, res.Total, f.Limit)
 	s.Render(w, r, http.StatusOK, "admin/items", p)
 }
 

@@ -21,10 +21,7 @@ func (s *Feature) catalogue(w http.ResponseWriter, r *http.Request) {
 			}
 			p.Column, f.ColumnIDs = c, subtree(c)
 		}
-		page, _ := strconv.Atoi(q.Get("page"))
-		if page < 1 || page > 10000 {
-			page = 1
-		}
+		page := web.PageNumber(r, 10000)
 		f.Offset = (page - 1) * f.Limit
 		lf := &listFilters{}
 		lf.Year, _ = strconv.Atoi(q.Get("year"))
@@ -38,7 +35,7 @@ func (s *Feature) catalogue(w http.ResponseWriter, r *http.Request) {
 			return "", nil, err
 		}
 		p.Items, p.Filters = res.Items, lf
-		p.Pager = &web.Pager{Page: page, Total: res.Total, Pages: (res.Total + f.Limit - 1) / f.Limit}
+		p.Pager = web.NewPager(page, res.Total, f.Limit)
 		return "public/catalogue", p, nil
 	})
 }

@@ -96,7 +96,7 @@ func (s *Feature) column(w http.ResponseWriter, r *http.Request) {
 			return "", nil, err
 		}
 		p.Items, p.Filters = res.Items, lf
-		p.Pager = &web.Pager{Page: page, Total: res.Total, Pages: (res.Total + f.Limit - 1) / f.Limit}
+		p.Pager = web.NewPager(page, res.Total, f.Limit)
 		if page > 1 && page > p.Pager.Pages {
 			return "", nil, errs.E(errs.NotFound, "页码超出范围")
 		}

@@ -35,6 +35,11 @@ func (s *Feature) item(w http.ResponseWriter, r *http.Request) {
 		if p.Related, err = s.Catalog.Related(ctx, it, true); err != nil {
 			return "", nil, err
 		}
+		for _, f := range it.Type().Fields {
+			if tb := it.Table(f.Name, true); tb != nil && len(tb.Cells) > 0 {
+				p.Tables = append(p.Tables, tb)
+			}
+		}
 		if p.Linked, err = s.Catalog.Linked(ctx, it, true); err != nil {
 			return "", nil, err
 		}

@@ -35,6 +35,8 @@ type itemPage struct {
 	Successor  *catalog.Item
 	Revisions  []catalog.Revision
 	Revision   *catalog.Revision
+	// Tables are the item's group fields with rows, as the public sees them.
+	Tables []*catalog.Table
 	// Linked are the published items the item's link fields point to.
 	Linked map[string]*catalog.Item
 }

@@ -5,7 +5,6 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/web"
 	"net/http"
-	"strconv"
 	"strings"
 )
 
@@ -37,17 +36,14 @@ func (s *Feature) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q != "" {
-		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		if page < 1 || page > 1000 {
-			page = 1
-		}
+		page := web.PageNumber(r, 1000)
 		res, err := s.Catalog.List(r.Context(), catalog.Filter{SiteID: p.Site.ID, Query: q, Limit: 20, Offset: (page - 1) * 20}, true)
 		if err != nil {
 			s.ErrorPage(w, r, err)
 			return
 		}
 		p.Items = res.Items
-		p.Pager = &web.Pager{Page: page, Total: res.Total, Pages: (res.Total + 19) / 20}
+		p.Pager = web.NewPager(page, res.Total, 20)
 	}
 	s.Render(w, r, http.StatusOK, "public/search", p)
 }
