@@ -180,8 +180,11 @@ func (s *Server) withSite(next http.Handler) http.Handler {
 			return
 		}
 		ctx := context.WithValue(r.Context(), keySite, st)
-		// Audit rows of this request carry the client address.
-		ctx = auth.WithClientIP(ctx, s.ClientIP(r))
+		// Audit rows of this request carry the client address. Only state
+		// changes (POST) write audit rows, so reads skip the work.
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			ctx = auth.WithClientIP(ctx, s.ClientIP(r))
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
