@@ -52,6 +52,7 @@ var (
 	ErrType     = errs.E(errs.Invalid, "不支持的文件类型：仅允许 PDF、Word、Excel、PowerPoint、WPS、OFD 和图片")
 	ErrMismatch = errs.E(errs.Invalid, "文件扩展名与文件内容不符")
 	ErrMacro    = errs.E(errs.Invalid, "不接受含宏的 Office 文档，请另存为不含宏的格式后再上传")
+	ErrScript   = errs.E(errs.Invalid, "不接受含脚本（JavaScript）或启动程序动作的 PDF 文件，请重新导出或打印为普通 PDF 后再上传")
 )
 
 const (
@@ -169,6 +170,8 @@ func (s *Store) Put(ctx context.Context, r io.Reader, originalName string, limit
 		return Blob{}, ErrType
 	case errors.Is(err, errMacro):
 		return Blob{}, ErrMacro
+	case errors.Is(err, errScript):
+		return Blob{}, ErrScript
 	case err != nil:
 		return Blob{}, fmt.Errorf("blob: put %q: detect: %w", originalName, err)
 	}

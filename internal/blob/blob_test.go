@@ -62,6 +62,11 @@ func files(t *testing.T, dir string) []string {
 
 // Samples of each accepted kind, built here rather than checked in.
 
+// pdfWith is a small PDF whose catalogue object is obj.
+func pdfWith(obj string) []byte {
+	return []byte("%PDF-1.7\n1 0 obj\n" + obj + "\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+}
+
 func samplePDF() []byte {
 	return []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
 }
@@ -283,6 +288,10 @@ func TestPutRefuses(t *testing.T) {
 		{"truncated ole2 as doc", sampleOLE2("WordDocument")[:300], ErrType},
 		{"encrypted ooxml as docx", sampleOLE2("EncryptionInfo", "EncryptedPackage"), ErrType},
 		{"macro docx", sampleZIP(t, "[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"), ErrMacro},
+		{"pdf with javascript", pdfWith("<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"), ErrScript},
+		{"pdf with escaped javascript name", pdfWith("<< /Type /Catalog /OpenAction << /S /J#61vaScript /J#53 (x) >> >>"), ErrScript},
+		{"pdf with launch action", pdfWith("<< /Type /Catalog /OpenAction << /S /Launch /F (cmd.exe) >> >>"), ErrScript},
+		{"pdf with javascript past the first chunk", pdfWith(strings.Repeat("% padding\n", 8000) + "<< /S/JavaScript/JS(x) >>"), ErrScript},
 		{"pdf as docx", samplePDF(), ErrMismatch},
 		{"docx as pdf", sampleDocx(t), ErrMismatch},
 		{"xls as doc", sampleOLE2("Workbook"), ErrMismatch},
@@ -297,6 +306,8 @@ func TestPutRefuses(t *testing.T) {
 		"zip with junk before": "a.docx", "truncated zip as docx": "a.docx",
 		"msi-like ole2 as doc": "a.doc", "empty ole2 as doc": "a.doc", "truncated ole2 as doc": "a.doc",
 		"encrypted ooxml as docx": "a.docx", "macro docx": "a.docx", "pdf as docx": "a.docx",
+		"pdf with javascript": "a.pdf", "pdf with escaped javascript name": "a.pdf", "pdf with launch action": "a.pdf",
+		"pdf with javascript past the first chunk": "a.pdf",
 		"docx as pdf": "a.pdf", "xls as doc": "a.doc", "png as jpg": "a.jpg", "no extension": "README",
 		"empty": "a.pdf",
 	}
@@ -623,6 +634,7 @@ func TestFormatSize(t *testing.T) {
 
 func FuzzDetect(f *testing.F) {
 	f.Add(samplePDF())
+	f.Add(pdfWith("<< /S /J#61vaScript /JS (x) >>"))
 	f.Add(sampleOLE2("WordDocument", "1Table"))
 	f.Add(sampleWebP())
 	f.Fuzz(func(t *testing.T, b []byte) {

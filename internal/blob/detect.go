@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 )
@@ -76,6 +77,9 @@ var errUnknown = errors.New("unrecognised content")
 // errMacro means an OOXML package carries a VBA project.
 var errMacro = errors.New("office document with macros")
 
+// errScript means a PDF carries JavaScript or a launch action.
+var errScript = errors.New("pdf with script")
+
 // detect identifies the content of r, which holds size bytes. Signatures must
 // sit at offset 0: a PDF or ZIP header further in is how HTML/PDF and
 // HTML/ZIP polyglots slip past lenient sniffers.
@@ -88,7 +92,7 @@ func detect(r io.ReaderAt, size int64) (*kind, error) {
 	head = head[:n]
 	switch {
 	case bytes.HasPrefix(head, sigPDF):
-		return kindPDF, nil
+		return detectPDF(r, size)
 	case bytes.HasPrefix(head, sigJPEG):
 		return kindJPEG, nil
 	case bytes.HasPrefix(head, sigPNG):
@@ -309,4 +313,77 @@ func cfbName(e []byte) string {
 		u[i] = binary.LittleEndian.Uint16(e[2*i:])
 	}
 	return string(utf16.Decode(u))
+}
+
+// pdfActiveNames are the PDF name objects that make a document run code
+// when opened or clicked: JavaScript actions (/JavaScript, /JS) and actions
+// that start another program (/Launch). A disclosure site offers files to
+// the public, so such PDFs are refused at upload (issue: "PDFs with
+// JavaScript are flagged at upload").
+var pdfActiveNames = map[string]bool{"JavaScript": true, "JS": true, "Launch": true}
+
+// detectPDF scans the whole file for active names, decoding #xx escapes
+// (/J#61vaScript is /JavaScript). Names inside compressed object streams
+// (PDF 1.5+) are not seen: this is a screen, not a PDF parser.
+func detectPDF(r io.ReaderAt, size int64) (*kind, error) {
+	const chunk = 64 << 10
+	const overlap = 128 // longer than any name we look for, escapes included
+	buf := make([]byte, chunk+overlap)
+	var carry int
+	for off := int64(0); off < size; {
+		n, err := r.ReadAt(buf[carry:], off)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		if n == 0 {
+			break
+		}
+		data := buf[:carry+n]
+		last := off+int64(n) >= size
+		// Names that start in the overlap are scanned with the next chunk.
+		limit := len(data)
+		if !last && limit > overlap {
+			limit -= overlap
+		}
+		for i := 0; i < limit; i++ {
+			if data[i] != '/' {
+				continue
+			}
+			if name, ok := pdfName(data[i+1:]); ok && pdfActiveNames[name] {
+				return nil, errScript
+			}
+		}
+		off += int64(n)
+		if last {
+			break
+		}
+		carry = copy(buf, data[limit:])
+	}
+	return kindPDF, nil
+}
+
+// pdfName reads a PDF name's characters after its '/', decoding #xx; ok is
+// false when the name runs to the end of b (it may continue in the next chunk).
+func pdfName(b []byte) (string, bool) {
+	var out []byte
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch c {
+		case 0, '\t', '\n', '\f', '\r', ' ', '(', ')', '<', '>', '[', ']', '{', '}', '/', '%':
+			return string(out), true
+		case '#':
+			if i+2 < len(b) {
+				if v, err := strconv.ParseUint(string(b[i+1:i+3]), 16, 8); err == nil {
+					out = append(out, byte(v))
+					i += 2
+					continue
+				}
+			}
+		}
+		out = append(out, c)
+		if len(out) > 64 {
+			return string(out), true // no name we look for is this long
+		}
+	}
+	return string(out), false
 }
