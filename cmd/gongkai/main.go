@@ -355,11 +355,7 @@ func runToken(args []string) error {
 		if *user == "" {
 			return errors.New("请用 --user 指定令牌所属的用户")
 		}
-		at, err := auth.ParseTokenExpiry(*expires, time.Now())
-		if err != nil {
-			return err
-		}
-		secret, tok, err := svc.IssueToken(ctx, nil, auth.NewToken{UserName: *user, Name: *label, ExpiresAt: at})
+		secret, tok, err := svc.IssueToken(ctx, nil, auth.NewToken{UserName: *user, Name: *label, Expires: *expires})
 		if err != nil {
 			return err
 		}

@@ -131,12 +131,13 @@ type Service struct {
 	// token.used audit row): at most once per token per interval.
 	TokenUseEvery time.Duration
 
-	tokenUse tokenUse
+	// tokenUse is shared by copies of the Service (a pointer, set by NewService).
+	tokenUse *tokenUse
 }
 
 // NewService returns a Service with default settings.
 func NewService(db *store.DB) *Service {
-	return &Service{DB: db, SessionTTL: 8 * time.Hour, TokenUseEvery: time.Hour}
+	return &Service{DB: db, SessionTTL: 8 * time.Hour, TokenUseEvery: time.Hour, tokenUse: &tokenUse{}}
 }
 
 func (s *Service) now() time.Time {

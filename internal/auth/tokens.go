@@ -104,8 +104,10 @@ func (t *Token) ReasonLabel() string {
 type NewToken struct {
 	UserName string
 	Name     string
-	// ExpiresAt is when the token stops working; zero means DefaultTokenTTL from now.
+	// ExpiresAt is when the token stops working; when zero, Expires is read
+	// (see ParseTokenExpiry; "" is DefaultTokenTTL from now).
 	ExpiresAt time.Time
+	Expires   string
 }
 
 // ParseTokenExpiry reads an expiry as typed on the command line or in the
@@ -157,9 +159,15 @@ func (s *Service) IssueToken(ctx context.Context, actor *User, in NewToken) (str
 		v.Add("name", fmt.Sprintf("令牌用途不超过 %d 个字符，不含控制字符", maxTokenNameRune))
 	}
 	if in.ExpiresAt.IsZero() {
-		in.ExpiresAt = now.Add(DefaultTokenTTL)
+		at, err := ParseTokenExpiry(in.Expires, now)
+		if err != nil {
+			v.Add("expires", errs.MessageOf(err))
+		}
+		in.ExpiresAt = at
 	}
-	if !in.ExpiresAt.After(now) {
+	if in.ExpiresAt.IsZero() {
+		// Already explained.
+	} else if !in.ExpiresAt.After(now) {
 		v.Add("expires", "有效期必须晚于当前时间")
 	} else if in.ExpiresAt.Sub(now) > MaxTokenTTL+24*time.Hour {
 		// A day of slack: "the last valid day" ends at midnight Beijing time.
@@ -379,21 +387,26 @@ func (s *Service) noteTokenUse(ctx context.Context, u *User, id int64, name, las
 	if every <= 0 {
 		every = time.Hour
 	}
-	s.tokenUse.mu.Lock()
-	if s.tokenUse.last == nil {
-		s.tokenUse.last = map[int64]time.Time{}
+	mem := s.tokenUse
+	if mem == nil {
+		// A Service not made by NewService: the stored last use alone throttles.
+		mem = &tokenUse{}
 	}
-	prev, ok := s.tokenUse.last[id]
+	mem.mu.Lock()
+	if mem.last == nil {
+		mem.last = map[int64]time.Time{}
+	}
+	prev, ok := mem.last[id]
 	if stored := store.ParseTime(lastUsed); !ok || stored.After(prev) {
 		prev, ok = stored, lastUsed != ""
 	}
 	if ok && now.Sub(prev) < every && !now.Before(prev) {
-		s.tokenUse.last[id] = prev
-		s.tokenUse.mu.Unlock()
+		mem.last[id] = prev
+		mem.mu.Unlock()
 		return nil
 	}
-	s.tokenUse.last[id] = now
-	s.tokenUse.mu.Unlock()
+	mem.last[id] = now
+	mem.mu.Unlock()
 
 	at := store.FormatTime(now)
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -405,9 +418,9 @@ func (s *Service) noteTokenUse(ctx context.Context, u *User, id int64, name, las
 	})
 	if err != nil {
 		// Not written: let the next request try again.
-		s.tokenUse.mu.Lock()
-		delete(s.tokenUse.last, id)
-		s.tokenUse.mu.Unlock()
+		mem.mu.Lock()
+		delete(mem.last, id)
+		mem.mu.Unlock()
 	}
 	return err
 }

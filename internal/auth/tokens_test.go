@@ -121,6 +121,8 @@ func TestTokenExpiry(t *testing.T) {
 			{"now", auth.NewToken{UserName: "api", ExpiresAt: c.Now()}, errs.Invalid},
 			{"too long", auth.NewToken{UserName: "api", ExpiresAt: c.Now().Add(400 * 24 * time.Hour)}, errs.Invalid},
 			{"unknown user", auth.NewToken{UserName: "nobody"}, errs.NotFound},
+			{"expiry text", auth.NewToken{UserName: "api", Expires: "soon"}, errs.Invalid},
+			{"expiry days beyond a year", auth.NewToken{UserName: "api", Expires: "400d"}, errs.Invalid},
 			{"control character in name", auth.NewToken{UserName: "api", Name: "a\x00b"}, errs.Invalid},
 		}
 		for _, tt := range tests {
