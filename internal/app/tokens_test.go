@@ -37,7 +37,8 @@ func (e *env) apiStatus(t *testing.T, path, token string) (int, string) {
 // TestAdminTokens (issue 16 §7): an administrator issues a token in the
 // back office (shown once), sees it listed with its last use, revokes it,
 // and the API then refuses it with 令牌已撤销; a password reset revokes a
-// user's tokens; an expired token gets 令牌已过期; editors cannot reach the page.
+// user's tokens; an expired token gets 令牌已过期; editors and the office
+// cannot reach the page but see and revoke their own tokens.
 func TestAdminTokens(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
@@ -146,6 +147,15 @@ func TestAdminTokens(t *testing.T) {
 			t.Errorf("expired token: %d %q", status, msg)
 		}
 
+		// Staff see and revoke only their own tokens.
+		own := issue("自用", "90d")
+		var ownID int64
+		for _, tok := range mustList(t, e) {
+			if tok.Name == "自用" {
+				ownID = tok.ID
+			}
+		}
+
 		// Editors and the office cannot reach the page or issue tokens.
 		for _, name := range []string{"fzk", "office"} {
 			var b *browser
@@ -171,6 +181,35 @@ func TestAdminTokens(t *testing.T) {
 			}
 			if after := len(mustList(t, e)); after != before {
 				t.Errorf("%s created a token", name)
+			}
+			r := b.get("/admin/account/tokens")
+			if r.status != 200 {
+				t.Fatalf("%s GET /admin/account/tokens: %d", name, r.status)
+			}
+			mustContain(t, r.body, "<h1>我的 API 令牌</h1>", `href="/admin/account/tokens"`)
+			mustNotContain(t, r.body, "创建令牌")
+			if name == "fzk" {
+				mustContain(t, r.body, "还没有令牌")
+				mustNotContain(t, r.body, "自用")
+				if r := b.post("/admin/account/tokens/"+itoa(ownID)+"/revoke", nil); r.status != http.StatusNotFound {
+					t.Errorf("fzk revokes office's token: %d", r.status)
+				}
+				if status, _ := e.apiStatus(t, "/api/v1/items", own); status != 200 {
+					t.Errorf("office's token after fzk's attempt: %d", status)
+				}
+				continue
+			}
+			mustContain(t, r.body, "<td>自用</td>", "<td>省平台</td>", "已撤销（重置密码，admin，", "<td>已过期</td>",
+				`action="/admin/account/tokens/`+itoa(ownID)+`/revoke"`)
+			if strings.Count(r.body, "/revoke\"") != 1 {
+				t.Errorf("office's page offers %d revoke buttons, want 1", strings.Count(r.body, "/revoke\""))
+			}
+			r = b.post("/admin/account/tokens/"+itoa(ownID)+"/revoke", nil)
+			if r.status != http.StatusSeeOther || r.location != "/admin/account/tokens?done=token_revoked" {
+				t.Fatalf("office revokes own: %d %q", r.status, r.location)
+			}
+			if status, msg := e.apiStatus(t, "/api/v1/items", own); status != 401 || msg != "令牌已撤销" {
+				t.Errorf("own token after revoking: %d %q", status, msg)
 			}
 		}
 	})

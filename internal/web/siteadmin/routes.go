@@ -1,6 +1,6 @@
 // Package siteadmin is the back office's site administration: columns,
-// departments, users, API tokens, settings and the audit log. Every route is for site
-// administrators.
+// departments, users, API tokens, settings and the audit log. Every route is
+// for site administrators, except each staff member's own tokens.
 package siteadmin
 
 import (
@@ -43,6 +43,9 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Admin("GET /admin/tokens", s.adminTokens)
 	kit.Admin("POST /admin/tokens", s.createToken)
 	kit.Admin("POST /admin/tokens/{id}/revoke", s.revokeToken)
+	// Every staff member sees and may revoke their own tokens.
+	kit.Staff("GET /admin/account/tokens", s.adminTokens)
+	kit.Staff("POST /admin/account/tokens/{id}/revoke", s.revokeToken)
 	kit.Admin("GET /admin/audit", s.adminAudit)
 	return nil
 }

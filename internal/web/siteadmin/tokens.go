@@ -11,10 +11,12 @@ import (
 )
 
 // tokensPage lists the API tokens of the site's users with the form to
-// issue one. Secret is set only on the response that issued it: the token
-// is shown once and never stored in clear.
+// issue one, or (Own) a staff member's own tokens. Secret is set only on the
+// response that issued it: the token is shown once and never stored in clear.
 type tokensPage struct {
 	web.AdminPage
+	Own    bool
+	Base   string // the page's path, which the revoke buttons post under
 	Tokens []*auth.Token
 	Users  []*auth.User
 	Form   struct{ UserID, Name, Expires string }
@@ -22,15 +24,24 @@ type tokensPage struct {
 	Issued *auth.Token
 }
 
-func (s *Feature) adminTokens(w http.ResponseWriter, r *http.Request) {
-	p := &tokensPage{AdminPage: s.AdminPage(r, "API 令牌")}
+func (s *Feature) tokensPage(r *http.Request) *tokensPage {
+	p := &tokensPage{AdminPage: s.AdminPage(r, "API 令牌"), Base: "/admin/tokens"}
 	p.Form.Expires = "90d"
-	s.renderTokens(w, r, p, http.StatusOK)
+	if r.URL.Path == "/admin/account/tokens" || strings.HasPrefix(r.URL.Path, "/admin/account/tokens/") {
+		p.Own, p.Base, p.Title = true, "/admin/account/tokens", "我的 API 令牌"
+	}
+	return p
+}
+
+func (s *Feature) adminTokens(w http.ResponseWriter, r *http.Request) {
+	s.renderTokens(w, r, s.tokensPage(r), http.StatusOK)
 }
 
 func (s *Feature) renderTokens(w http.ResponseWriter, r *http.Request, p *tokensPage, status int) {
 	var err error
-	if p.Tokens, err = s.Auth.Tokens(r.Context(), auth.TokenFilter{SiteID: p.Site.ID}); err == nil {
+	if p.Own {
+		p.Tokens, err = s.Auth.Tokens(r.Context(), auth.TokenFilter{UserID: p.User.ID})
+	} else if p.Tokens, err = s.Auth.Tokens(r.Context(), auth.TokenFilter{SiteID: p.Site.ID}); err == nil {
 		p.Users, err = s.Auth.Users(r.Context(), p.Site.ID)
 	}
 	if err != nil {
@@ -52,7 +63,7 @@ func (s *Feature) siteUser(r *http.Request, siteID, id int64) (*auth.User, error
 }
 
 func (s *Feature) createToken(w http.ResponseWriter, r *http.Request) {
-	p := &tokensPage{AdminPage: s.AdminPage(r, "API 令牌")}
+	p := s.tokensPage(r)
 	p.Form.UserID, p.Form.Name, p.Form.Expires = r.PostFormValue("user_id"), r.PostFormValue("name"), strings.TrimSpace(r.PostFormValue("expires"))
 	id, _ := strconv.ParseInt(p.Form.UserID, 10, 64)
 	u, err := s.siteUser(r, p.Site.ID, id)
@@ -69,16 +80,17 @@ func (s *Feature) createToken(w http.ResponseWriter, r *http.Request) {
 	s.renderTokens(w, r, p, http.StatusOK)
 }
 
+// revokeToken serves both pages: an administrator revokes any token of the
+// site's users, a staff member their own (RevokeToken checks the same rule).
 func (s *Feature) revokeToken(w http.ResponseWriter, r *http.Request) {
-	p := &tokensPage{AdminPage: s.AdminPage(r, "API 令牌")}
-	p.Form.Expires = "90d"
+	p := s.tokensPage(r)
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
 	t, err := s.Auth.Token(r.Context(), id)
-	if err != nil || (t.UserSiteID != 0 && t.UserSiteID != p.Site.ID) {
+	if err != nil || (t.UserSiteID != 0 && t.UserSiteID != p.Site.ID) || (p.Own && t.UserID != p.User.ID) {
 		s.AdminError(w, r, errs.E(errs.NotFound, "令牌不存在"))
 		return
 	}
@@ -88,5 +100,5 @@ func (s *Feature) revokeToken(w http.ResponseWriter, r *http.Request) {
 		s.renderTokens(w, r, p, web.StatusOf(err))
 		return
 	}
-	http.Redirect(w, r, "/admin/tokens?done=token_revoked", http.StatusSeeOther)
+	http.Redirect(w, r, p.Base+"?done=token_revoked", http.StatusSeeOther)
 }
