@@ -358,3 +358,54 @@ func TestTokenUseAudit(t *testing.T) {
 		}
 	})
 }
+
+// TestTokenMigration: migration 0009 on a database with tokens from before
+// it gives live tokens 90 days from the upgrade and revokes the tokens of
+// users disabled at the time (which enabling used to revive).
+func TestTokenMigration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		// Back to the schema before 0009.
+		for _, q := range []string{`DROP INDEX api_tokens_user`, `ALTER TABLE api_tokens DROP COLUMN expires_at`, `ALTER TABLE api_tokens DROP COLUMN last_used_at`,
+			`ALTER TABLE api_tokens DROP COLUMN revoked_by`, `ALTER TABLE api_tokens DROP COLUMN revoke_reason`,
+			`DELETE FROM schema_migrations WHERE version = '0009_token_lifecycle.sql'`} {
+			if _, err := db.W.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		live := f.user("live", auth.Office, 0)
+		off := f.user("off", auth.Office, 0)
+		if _, err := db.W.Exec(`UPDATE users SET disabled = 1 WHERE id = $1`, off.ID); err != nil {
+			t.Fatal(err)
+		}
+		for i, row := range []struct {
+			user    int64
+			revoked string
+		}{{live.ID, ""}, {off.ID, ""}, {live.ID, "2025-01-01T00:00:00Z"}} {
+			if _, err := db.W.Exec(`INSERT INTO api_tokens (user_id, token_hash, name, created_at, revoked_at) VALUES ($1, $2, $3, '2024-05-01T00:00:00Z', $4)`,
+				row.user, fmt.Sprintf("hash%d", i), fmt.Sprintf("t%d", i), row.revoked); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := time.Now().UTC().Truncate(time.Second)
+		if applied, err := db.Migrate(ctx); err != nil || len(applied) != 1 {
+			t.Fatalf("Migrate = %v, %v", applied, err)
+		}
+		after := time.Now().UTC()
+		got := map[string]*auth.Token{}
+		for _, tok := range mustTokens(t, f.svc, auth.TokenFilter{}) {
+			got[tok.Name] = tok
+		}
+		exp := store.ParseTime(got["t0"].ExpiresAt)
+		if got["t0"].State != auth.TokenActive || exp.Before(before.Add(auth.DefaultTokenTTL)) || exp.After(after.Add(auth.DefaultTokenTTL)) {
+			t.Errorf("live token = %+v", got["t0"])
+		}
+		if tok := got["t1"]; tok.State != auth.TokenRevoked || tok.RevokeReason != auth.RevokedDisabled || tok.RevokedAt == "" {
+			t.Errorf("disabled user's token = %+v", tok)
+		}
+		if tok := got["t2"]; tok.RevokedAt != "2025-01-01T00:00:00Z" || tok.RevokeReason != "" {
+			t.Errorf("revoked token = %+v", tok)
+		}
+	})
+}
