@@ -44,8 +44,8 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Admin("POST /admin/tokens", s.createToken)
 	kit.Admin("POST /admin/tokens/{id}/revoke", s.revokeToken)
 	// Every staff member sees and may revoke their own tokens.
-	kit.Staff("GET /admin/account/tokens", s.adminTokens)
-	kit.Staff("POST /admin/account/tokens/{id}/revoke", s.revokeToken)
+	kit.Staff("GET /admin/account/tokens", s.myTokens)
+	kit.Staff("POST /admin/account/tokens/{id}/revoke", s.revokeMyToken)
 	kit.Admin("GET /admin/audit", s.adminAudit)
 	return nil
 }

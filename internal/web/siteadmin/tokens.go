@@ -24,17 +24,21 @@ type tokensPage struct {
 	Issued *auth.Token
 }
 
-func (s *Feature) tokensPage(r *http.Request) *tokensPage {
+func (s *Feature) tokensPage(r *http.Request, own bool) *tokensPage {
 	p := &tokensPage{AdminPage: s.AdminPage(r, "API 令牌"), Base: "/admin/tokens"}
 	p.Form.Expires = "90d"
-	if r.URL.Path == "/admin/account/tokens" || strings.HasPrefix(r.URL.Path, "/admin/account/tokens/") {
+	if own {
 		p.Own, p.Base, p.Title = true, "/admin/account/tokens", "我的 API 令牌"
 	}
 	return p
 }
 
 func (s *Feature) adminTokens(w http.ResponseWriter, r *http.Request) {
-	s.renderTokens(w, r, s.tokensPage(r), http.StatusOK)
+	s.renderTokens(w, r, s.tokensPage(r, false), http.StatusOK)
+}
+
+func (s *Feature) myTokens(w http.ResponseWriter, r *http.Request) {
+	s.renderTokens(w, r, s.tokensPage(r, true), http.StatusOK)
 }
 
 func (s *Feature) renderTokens(w http.ResponseWriter, r *http.Request, p *tokensPage, status int) {
@@ -63,7 +67,7 @@ func (s *Feature) siteUser(r *http.Request, siteID, id int64) (*auth.User, error
 }
 
 func (s *Feature) createToken(w http.ResponseWriter, r *http.Request) {
-	p := s.tokensPage(r)
+	p := s.tokensPage(r, false)
 	p.Form.UserID, p.Form.Name, p.Form.Expires = r.PostFormValue("user_id"), r.PostFormValue("name"), strings.TrimSpace(r.PostFormValue("expires"))
 	id, _ := strconv.ParseInt(p.Form.UserID, 10, 64)
 	u, err := s.siteUser(r, p.Site.ID, id)
@@ -80,10 +84,17 @@ func (s *Feature) createToken(w http.ResponseWriter, r *http.Request) {
 	s.renderTokens(w, r, p, http.StatusOK)
 }
 
-// revokeToken serves both pages: an administrator revokes any token of the
-// site's users, a staff member their own (RevokeToken checks the same rule).
 func (s *Feature) revokeToken(w http.ResponseWriter, r *http.Request) {
-	p := s.tokensPage(r)
+	s.revoke(w, r, s.tokensPage(r, false))
+}
+
+func (s *Feature) revokeMyToken(w http.ResponseWriter, r *http.Request) {
+	s.revoke(w, r, s.tokensPage(r, true))
+}
+
+// revoke serves both pages: an administrator revokes any token of the
+// site's users, a staff member their own (RevokeToken checks the same rule).
+func (s *Feature) revoke(w http.ResponseWriter, r *http.Request, p *tokensPage) {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		s.AdminError(w, r, err)
