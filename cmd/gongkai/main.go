@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"gongkai/internal/app"
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
 	"gongkai/internal/errs"
@@ -41,7 +43,7 @@ const usage = `gongkai — 政务公开平台
   migrate    执行数据库迁移
   site add   在集约化平台上新增站点：--slug S --name N --org-code C --host H；site list 列出站点
   user add   新增工作人员：--name N --role R [--department D] [--site S] --password-file F
-  token create  为用户创建 API 访问令牌：--user N
+  token      API 访问令牌：create --user N [--name 用途] [--expires 90d|2027-06-30]；list [--user N]；revoke ID
   backup     备份数据库和附件：--out FILE
   restore    从备份恢复：gongkai restore FILE（须先停止服务）
   check      政务公开自查：[--json] [--site 站点代码] [--today 日期]；有单项否决问题时退出码为 1
@@ -318,15 +320,26 @@ func runUser(args []string) error {
 	return nil
 }
 
+const tokenUsage = `用法：
+  gongkai token create --user N [--name 用途] [--expires 90d|2027-06-30]
+  gongkai token list [--user N]
+  gongkai token revoke ID`
+
 func runToken(args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New("用法：gongkai token create --user N [--name LABEL]")
+	if len(args) == 0 {
+		return errors.New(tokenUsage)
 	}
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
 	var c common
 	c.register(fs)
 	user := fs.String("user", "", "login name of the token's user")
-	label := fs.String("name", "", "what the token is for")
+	label := fs.String("name", "", "what the token is for (create)")
+	expires := fs.String("expires", "", "lifetime in days (90d, the default) or the last valid day (2027-06-30) (create)")
+	switch args[0] {
+	case "create", "list", "revoke":
+	default:
+		return errors.New(tokenUsage)
+	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -336,10 +349,67 @@ func runToken(args []string) error {
 		return err
 	}
 	defer db.Close()
-	token, err := auth.NewService(db).CreateToken(ctx, nil, *user, *label)
-	if err != nil {
-		return err
+	svc := auth.NewService(db)
+	switch args[0] {
+	case "create":
+		if *user == "" {
+			return errors.New("请用 --user 指定令牌所属的用户")
+		}
+		secret, tok, err := svc.IssueToken(ctx, nil, auth.NewToken{UserName: *user, Name: *label, Expires: *expires})
+		if err != nil {
+			return err
+		}
+		// The secret alone on stdout, for scripts; the rest on stderr.
+		fmt.Println(secret)
+		fmt.Fprintf(os.Stderr, "令牌 %d 已创建，有效期至 %s。令牌只显示这一次，请妥善保存。\n", tok.ID, beijingTime(tok.ExpiresAt))
+	case "list":
+		var f auth.TokenFilter
+		if *user != "" {
+			u, err := svc.UserByName(ctx, *user)
+			if err != nil {
+				return err
+			}
+			f.UserID = u.ID
+		}
+		list, err := svc.Tokens(ctx, f)
+		if err != nil {
+			return err
+		}
+		fmt.Println("ID\t用户\t用途\t创建时间\t有效期至\t最近使用\t状态")
+		for _, t := range list {
+			state := t.State.Label()
+			if t.State == auth.TokenRevoked {
+				state += "（" + t.ReasonLabel() + "，" + t.RevokedBy + "）"
+			}
+			fmt.Printf("%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.UserName, dash(t.Name), beijingTime(t.CreatedAt), beijingTime(t.ExpiresAt), dash(beijingTime(t.LastUsedAt)), state)
+		}
+	case "revoke":
+		if fs.NArg() != 1 {
+			return errors.New(tokenUsage)
+		}
+		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+		if err != nil || id <= 0 {
+			return fmt.Errorf("令牌 ID 应为正整数：%q", fs.Arg(0))
+		}
+		if err := svc.RevokeToken(ctx, nil, id); err != nil {
+			return err
+		}
+		fmt.Printf("令牌 %d 已撤销\n", id)
 	}
-	fmt.Println(token)
 	return nil
+}
+
+// beijingTime shows a stored instant in Beijing time, to the minute ("" stays "").
+func beijingTime(s string) string {
+	if s == "" {
+		return ""
+	}
+	return store.ParseTime(s).In(calendar.Beijing).Format("2006-01-02 15:04")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -72,7 +72,8 @@ func TestUsersBeforeDemo(t *testing.T) {
 		t.Errorf("short password: %d %s", code, out)
 	}
 	token, code := run(t, "", "token", "create", "--data", data, "--user", "ops")
-	token = strings.TrimSpace(token)
+	// The secret is the first line (stdout); the warning follows on stderr.
+	token, _, _ = strings.Cut(token, "\n")
 	if code != 0 || !strings.HasPrefix(token, "gk_") {
 		t.Fatalf("token create: %d %q", code, token)
 	}
@@ -157,6 +158,58 @@ func TestUsersBeforeDemo(t *testing.T) {
 			t.Fatal("restored server did not start")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestTokenCommands: token create with an expiry, list, revoke; a revoked
+// token stays listed as revoked, and bad input is refused with a message.
+func TestTokenCommands(t *testing.T) {
+	data := t.TempDir()
+	pw := filepath.Join(data, "pw")
+	os.WriteFile(pw, []byte("a-long-enough-password\n"), 0o600)
+	for _, name := range []string{"ops", "feed"} {
+		if out, code := run(t, "", "user", "add", "--data", data, "--name", name, "--role", "office", "--password-file", pw); code != 0 {
+			t.Fatalf("user add: %d %s", code, out)
+		}
+	}
+	out, code := run(t, "", "token", "create", "--data", data, "--user", "ops", "--name", "省平台", "--expires", "30d")
+	if code != 0 || !strings.HasPrefix(out, "gk_") || !strings.Contains(out, "只显示这一次") || !strings.Contains(out, "令牌 1 已创建") {
+		t.Fatalf("token create: %d %q", code, out)
+	}
+	if out, code := run(t, "", "token", "create", "--data", data, "--user", "feed", "--expires", "2099-01-01"); code == 0 || !strings.Contains(out, "最长一年") {
+		t.Errorf("expiry beyond a year: %d %s", code, out)
+	}
+	if out, code := run(t, "", "token", "create", "--data", data, "--user", "feed", "--expires", "soon"); code == 0 || !strings.Contains(out, "有效期格式") {
+		t.Errorf("bad expiry: %d %s", code, out)
+	}
+	if out, code := run(t, "", "token", "create", "--data", data, "--user", "feed"); code != 0 {
+		t.Fatalf("token create: %d %s", code, out)
+	}
+	out, code = run(t, "", "token", "list", "--data", data)
+	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "1\tops\t省平台\t") || !strings.Contains(out, "2\tfeed\t-\t") || strings.Count(out, "\t有效\n") != 2 {
+		t.Fatalf("token list: %d\n%s", code, out)
+	}
+	if out, code := run(t, "", "token", "revoke", "--data", data, "1"); code != 0 || !strings.Contains(out, "令牌 1 已撤销") {
+		t.Fatalf("token revoke: %d %s", code, out)
+	}
+	if out, code := run(t, "", "token", "revoke", "--data", data, "1"); code == 0 || !strings.Contains(out, "令牌已撤销") {
+		t.Errorf("second revoke: %d %s", code, out)
+	}
+	if out, code := run(t, "", "token", "revoke", "--data", data, "99"); code == 0 || !strings.Contains(out, "令牌不存在") {
+		t.Errorf("revoke unknown: %d %s", code, out)
+	}
+	if out, code := run(t, "", "token", "revoke", "--data", data, "x"); code == 0 || !strings.Contains(out, "正整数") {
+		t.Errorf("revoke x: %d %s", code, out)
+	}
+	out, code = run(t, "", "token", "list", "--data", data, "--user", "ops")
+	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "已撤销（手动撤销，命令行/系统）") {
+		t.Errorf("token list --user ops: %d\n%s", code, out)
+	}
+	if out, code := run(t, "", "token", "list", "--data", data, "--user", "nobody"); code == 0 || !strings.Contains(out, "用户不存在") {
+		t.Errorf("list of an unknown user: %d %s", code, out)
+	}
+	if out, code := run(t, "", "token", "frob", "--data", data); code == 0 || !strings.Contains(out, "token revoke ID") {
+		t.Errorf("unknown token command: %d %s", code, out)
 	}
 }
 

@@ -125,11 +125,26 @@ type Service struct {
 	DB *store.DB
 	// SessionTTL is how long a session lives without being renewed.
 	SessionTTL time.Duration
+	// Now is the clock of token expiry and use (time.Now when nil); tests fix it.
+	Now func() time.Time
+	// TokenUseEvery is how often a token's use is written (last_used_at and a
+	// token.used audit row): at most once per token per interval.
+	TokenUseEvery time.Duration
+
+	// tokenUse is shared by copies of the Service (a pointer, set by NewService).
+	tokenUse *tokenUse
 }
 
 // NewService returns a Service with default settings.
 func NewService(db *store.DB) *Service {
-	return &Service{DB: db, SessionTTL: 8 * time.Hour}
+	return &Service{DB: db, SessionTTL: 8 * time.Hour, TokenUseEvery: time.Hour, tokenUse: &tokenUse{}}
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // ErrNotFound is returned when a user, session or token does not exist.
@@ -219,7 +234,8 @@ func (s *Service) CreateUser(ctx context.Context, actor *User, in NewUser) (*Use
 	return s.User(ctx, id)
 }
 
-// SetDisabled enables or disables a user.
+// SetDisabled enables or disables a user; disabling ends their sessions and
+// revokes their API tokens.
 func (s *Service) SetDisabled(ctx context.Context, actor *User, id int64, disabled bool) error {
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = $1`, id))
@@ -233,9 +249,18 @@ func (s *Service) SetDisabled(ctx context.Context, actor *User, id int64, disabl
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, v, id); err != nil {
 			return errs.Wrap(err, "disable user")
 		}
+		after := map[string]any{"disabled": disabled}
 		if disabled {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 				return errs.Wrap(err, "drop sessions")
+			}
+			// Revoked, not suspended: enabling the user again does not revive them.
+			n, err := s.revokeUserTokens(ctx, tx, actor, id, RevokedDisabled)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				after["tokens_revoked"] = n
 			}
 		}
 		action := "user.disable"
@@ -243,11 +268,11 @@ func (s *Service) SetDisabled(ctx context.Context, actor *User, id int64, disabl
 			action = "user.enable"
 		}
 		return Audit(ctx, tx, s.DB.Dialect, Entry{SiteID: u.SiteID, Actor: actor, Action: action, Target: fmt.Sprintf("user:%d", id),
-			Before: map[string]any{"disabled": u.Disabled}, After: map[string]any{"disabled": disabled}})
+			Before: map[string]any{"disabled": u.Disabled}, After: after})
 	})
 }
 
-// SetPassword replaces a user's password and ends their sessions.
+// SetPassword replaces a user's password, ends their sessions and revokes their API tokens.
 func (s *Service) SetPassword(ctx context.Context, actor *User, id int64, password string) error {
 	if err := secure.ValidatePassword(password); err != nil {
 		return &errs.Error{Code: errs.Invalid, Message: errs.MessageOf(err), Fields: map[string]string{"password": errs.MessageOf(err)}}
@@ -269,7 +294,16 @@ func (s *Service) SetPassword(ctx context.Context, actor *User, id int64, passwo
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 			return errs.Wrap(err, "drop sessions")
 		}
-		return Audit(ctx, tx, s.DB.Dialect, Entry{SiteID: site, Actor: actor, Action: "user.password", Target: fmt.Sprintf("user:%d", id)})
+		// A reset is what one does after a leak: the user's API tokens go too.
+		n, err := s.revokeUserTokens(ctx, tx, actor, id, RevokedPassword)
+		if err != nil {
+			return err
+		}
+		var after any
+		if n > 0 {
+			after = map[string]any{"tokens_revoked": n}
+		}
+		return Audit(ctx, tx, s.DB.Dialect, Entry{SiteID: site, Actor: actor, Action: "user.password", Target: fmt.Sprintf("user:%d", id), After: after})
 	})
 }
 
@@ -401,45 +435,6 @@ func (s *Service) DeleteSession(ctx context.Context, id string) error {
 func (s *Service) PurgeSessions(ctx context.Context) error {
 	_, err := s.DB.W.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, store.Now())
 	return errs.Wrap(err, "purge sessions")
-}
-
-// CreateToken issues an API token for user name; only its hash is stored.
-func (s *Service) CreateToken(ctx context.Context, actor *User, userName, label string) (string, error) {
-	u, err := s.UserByName(ctx, userName)
-	if err != nil {
-		return "", err
-	}
-	token := "gk_" + secure.Token(32)
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-			u.ID, secure.HashToken(token), label, store.Now()).Scan(&id); err != nil {
-			return errs.Wrap(err, "insert token")
-		}
-		return Audit(ctx, tx, s.DB.Dialect, Entry{SiteID: u.SiteID, Actor: actor, Action: "token.create", Target: fmt.Sprintf("token:%d", id),
-			After: map[string]any{"user": u.Name, "name": label}})
-	})
-	if err != nil {
-		return "", err
-	}
-	return token, nil
-}
-
-// UserByToken resolves a bearer token.
-func (s *Service) UserByToken(ctx context.Context, token string) (*User, error) {
-	var userID int64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at = ''`, secure.HashToken(token)).Scan(&userID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.Unauthorized, "访问令牌无效或已吊销")
-	}
-	if err != nil {
-		return nil, errs.Wrap(err, "load token")
-	}
-	u, err := s.User(ctx, userID)
-	if err != nil || u.Disabled {
-		return nil, errs.E(errs.Unauthorized, "访问令牌无效或已吊销")
-	}
-	return u, nil
 }
 
 func nullID(id int64) any {

@@ -434,7 +434,7 @@ func TestAuditLog(t *testing.T) {
 		if cli := all[0]; cli.ActorName != "命令行/系统" || cli.SiteID != 0 || cli.IP != "127.0.0.1" || cli.After != `{"name":"局"}` {
 			t.Errorf("command line entry = %+v", cli)
 		}
-		if d := all[1]; d.Before != `{"disabled":false}` || d.After != `{"disabled":true}` || d.Target != fmt.Sprintf("user:%d", editor.ID) {
+		if d := all[1]; d.Before != `{"disabled":false}` || d.After != `{"disabled":true,"tokens_revoked":1}` || d.Target != fmt.Sprintf("user:%d", editor.ID) {
 			t.Errorf("disable entry = %+v", d)
 		}
 

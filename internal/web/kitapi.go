@@ -50,7 +50,13 @@ func (s *Server) APIUser(r *http.Request) (*auth.User, error) {
 	if !ok {
 		return nil, errs.E(errs.Unauthorized, "Authorization 头应为 Bearer <token>")
 	}
-	u, err := s.Auth.UserByToken(r.Context(), strings.TrimSpace(token))
+	// Token use is audited with the client address, on reads too (the site
+	// middleware adds it for state changes only).
+	ctx := r.Context()
+	if auth.ClientIP(ctx) == "" {
+		ctx = auth.WithClientIP(ctx, s.ClientIP(r))
+	}
+	u, err := s.Auth.UserByToken(ctx, strings.TrimSpace(token))
 	if err != nil {
 		return nil, err
 	}

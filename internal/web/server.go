@@ -181,7 +181,8 @@ func (s *Server) withSite(next http.Handler) http.Handler {
 		}
 		ctx := context.WithValue(r.Context(), keySite, st)
 		// Audit rows of this request carry the client address. Only state
-		// changes (POST) write audit rows, so reads skip the work.
+		// changes (POST) write audit rows, so reads skip the work (APIUser
+		// adds it for the token.used row of a bearer token).
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			ctx = auth.WithClientIP(ctx, s.ClientIP(r))
 		}

@@ -1,6 +1,6 @@
 // Package siteadmin is the back office's site administration: columns,
-// departments, users, settings and the audit log. Every route is for site
-// administrators.
+// departments, users, API tokens, settings and the audit log. Every route is
+// for site administrators, except each staff member's own tokens.
 package siteadmin
 
 import (
@@ -26,7 +26,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 		return err
 	}
 	kit.Flashes(map[string]string{"saved": "已保存。", "user": "用户已保存。", "password": "密码已重置，该用户需重新登录。",
-		"department": "科室已添加。", "column": "栏目已保存。", "deleted": "已删除。"})
+		"department": "科室已添加。", "column": "栏目已保存。", "deleted": "已删除。", "token_revoked": "令牌已撤销，使用它的请求将被拒绝。"})
 	kit.Admin("GET /admin/columns", s.adminColumns)
 	kit.Admin("GET /admin/columns/new", s.columnForm)
 	kit.Admin("POST /admin/columns", s.saveColumn)
@@ -40,6 +40,12 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Admin("GET /admin/users", s.adminUsers)
 	kit.Admin("POST /admin/users", s.createUser)
 	kit.Admin("POST /admin/users/{id}/{action}", s.userAction)
+	kit.Admin("GET /admin/tokens", s.adminTokens)
+	kit.Admin("POST /admin/tokens", s.createToken)
+	kit.Admin("POST /admin/tokens/{id}/revoke", s.revokeToken)
+	// Every staff member sees and may revoke their own tokens.
+	kit.Staff("GET /admin/account/tokens", s.myTokens)
+	kit.Staff("POST /admin/account/tokens/{id}/revoke", s.revokeMyToken)
 	kit.Admin("GET /admin/audit", s.adminAudit)
 	return nil
 }
