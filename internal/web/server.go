@@ -14,8 +14,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -36,8 +36,10 @@ type Options struct {
 	Secure bool
 	// MaxUpload is the largest attachment accepted, in bytes.
 	MaxUpload int64
-	// TrustProxy takes the client address from X-Forwarded-For (behind a proxy/CDN).
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies and CDN nodes whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed (see ClientIP).
+	// Empty: the direct peer is the client.
+	TrustedProxies []netip.Prefix
 	// DevTemplates reloads templates from this directory on every request.
 	DevTemplates string
 	// Today is the date the self-inspection and deadlines work from; nil
@@ -75,8 +77,12 @@ type Server struct {
 	flashes    map[string]string
 	apiDocJSON []byte // the assembled OpenAPI document (openapi.go)
 
-	loginLimit *secure.Limiter // per login name
-	loginIPs   *secure.Limiter // per address: looser, a whole office may share one NAT address
+	// Failed logins are limited per (name, address), per address (looser:
+	// a whole office may share one NAT address) and per name (slower, and
+	// never in the way of an address that has not failed; see login).
+	loginPairs *secure.Limiter
+	loginIPs   *secure.Limiter
+	loginNames *secure.Limiter
 	apiLimit   *secure.Limiter
 }
 
@@ -88,10 +94,12 @@ func New(cat *catalog.Service, au *auth.Service, log *slog.Logger, opts Options)
 	}
 	s := &Server{Catalog: cat, Auth: au, Log: log, Opts: opts, cache: newRenderCache(4096), mux: http.NewServeMux(),
 		flashes: map[string]string{},
-		// Login: per name a burst of 5, then one try every 12 s; per address
-		// a burst of 30, then one every 2 s.
-		loginLimit: secure.NewLimiter(rate.Every(12*time.Second), 5, 30*time.Minute),
+		// Failed logins: per name and address a burst of 5, then one try
+		// every 12 s; per address a burst of 30, then one every 2 s; per
+		// name a burst of 20, then one a minute.
+		loginPairs: secure.NewLimiter(rate.Every(12*time.Second), 5, 30*time.Minute),
 		loginIPs:   secure.NewLimiter(rate.Every(2*time.Second), 30, 30*time.Minute),
+		loginNames: secure.NewLimiter(rate.Every(time.Minute), 20, 30*time.Minute),
 		apiLimit:   secure.NewLimiter(rate.Limit(50), 100, 10*time.Minute),
 	}
 	s.tmpl = newTemplates(opts.DevTemplates)
@@ -261,21 +269,6 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), keyRequestID, id))
 		next.ServeHTTP(sw, r)
 	})
-}
-
-// ClientIP returns the address used for rate limits and the audit log.
-func (s *Server) ClientIP(r *http.Request) string {
-	if s.Opts.TrustProxy {
-		if xf := r.Header.Get("X-Forwarded-For"); xf != "" {
-			first, _, _ := strings.Cut(xf, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // StatusOf maps error codes to HTTP statuses (one table for every surface).
