@@ -94,7 +94,10 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 	}
 	st := SiteOf(r)
 	siteID := st.Site.ID
-	key := r.Host + " " + r.URL.Path + s.cacheQuery(r.URL.Query()) + variant
+	// Keyed by site, not by Host header: every name that reaches a site
+	// shares its pages, and made-up names cannot fill the cache.
+	keySite := "site:" + strconv.FormatInt(siteID, 10)
+	key := keySite + " " + r.URL.Path + s.cacheQuery(r.URL.Query()) + variant
 	if p := s.cache.get(key); p != nil {
 		p.serve(w, r, s)
 		return
@@ -108,7 +111,7 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 		// Not-found pages are cached once per message, not per URL, so
 		// probing made-up paths neither renders nor fills the cache.
 		s.LogErr(r, err)
-		key = r.Host + " 404 " + errs.MessageOf(err) + variant
+		key = keySite + " 404 " + errs.MessageOf(err) + variant
 		if p := s.cache.get(key); p != nil {
 			p.serve(w, r, s)
 			return

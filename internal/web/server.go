@@ -66,7 +66,7 @@ type Server struct {
 	// Clicks are the item page views not yet written (flushed by a job).
 	Clicks catalog.Clicks
 	cache  *renderCache
-	sites  sync.Map // host -> *SiteState
+	sites  siteCache
 	tmpl   *templates
 
 	mux       *http.ServeMux
@@ -114,35 +114,116 @@ func New(cat *catalog.Service, au *auth.Service, log *slog.Logger, opts Options)
 // tree, settings) after a public change; siteID 0 drops every site's.
 func (s *Server) Invalidate(siteID int64) {
 	s.cache.clearSite(siteID)
-	s.sites.Range(func(k, v any) bool {
-		if siteID == 0 || v.(*SiteState).Site.ID == siteID {
-			s.sites.Delete(k)
-		}
-		return true
-	})
+	s.sites.invalidate(siteID)
 }
 
-// SiteState is the request's site with its column tree, cached per host.
+// SiteState is the request's site with its column tree, cached per site.
 type SiteState struct {
 	Site *catalog.Site
 	Tree *catalog.Tree
 }
 
+// siteCache holds each site's state by site id, and which site each
+// declared host name belongs to. Hosts that no site declares go to the
+// default site (catalog.HostIndex: the first) and are not remembered, so
+// no Host header a client makes up grows anything: the cache holds as
+// many entries as there are sites and declared hosts.
+type siteCache struct {
+	mu     sync.Mutex
+	gen    uint64 // bumped by invalidate; loads from before it are not kept
+	index  *catalog.HostIndex
+	loaded time.Time // when index was read
+	states map[int64]*SiteState
+}
+
+// hostRecheck is how often at most an undeclared host makes the host index
+// be read again, so a site added on another node (or by the CLI) is found
+// without a query per made-up host.
+const hostRecheck = 30 * time.Second
+
+func (c *siteCache) invalidate(siteID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	// Host names may have changed with the site.
+	c.index = nil
+	if siteID == 0 {
+		c.states = nil
+		return
+	}
+	delete(c.states, siteID)
+}
+
+// size is the number of cached entries (site states and declared hosts).
+func (c *siteCache) size() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.states)
+	if c.index != nil {
+		n += len(c.index.Hosts)
+	}
+	return n
+}
+
+// normHost is r.Host without port and trailing dot, in lower case.
+func normHost(h string) string {
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
+		h = h[:i]
+	}
+	return strings.TrimSuffix(strings.ToLower(h), ".")
+}
+
 func (s *Server) siteFor(r *http.Request) (*SiteState, error) {
-	host := strings.ToLower(r.Host)
-	if v, ok := s.sites.Load(host); ok {
-		return v.(*SiteState), nil
+	ctx := r.Context()
+	host := normHost(r.Host)
+	c := &s.sites
+	c.mu.Lock()
+	gen, idx := c.gen, c.index
+	stale := idx == nil || (idx.Hosts[host] == 0 && time.Since(c.loaded) > hostRecheck)
+	c.mu.Unlock()
+	if stale {
+		fresh, err := s.Catalog.HostIndex(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if c.gen == gen {
+			c.index, c.loaded = fresh, time.Now()
+		}
+		c.mu.Unlock()
+		idx = fresh
 	}
-	site, err := s.Catalog.SiteForHost(r.Context(), host)
+	id := idx.Hosts[host]
+	if id == 0 {
+		id = idx.Default
+	}
+	if id == 0 {
+		return nil, catalog.ErrNoSite
+	}
+	c.mu.Lock()
+	st := c.states[id]
+	gen = c.gen
+	c.mu.Unlock()
+	if st != nil {
+		return st, nil
+	}
+	site, err := s.Catalog.Site(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	tree, err := s.Catalog.Tree(r.Context(), site.ID)
+	tree, err := s.Catalog.Tree(ctx, site.ID)
 	if err != nil {
 		return nil, err
 	}
-	st := &SiteState{Site: site, Tree: tree}
-	s.sites.Store(host, st)
+	st = &SiteState{Site: site, Tree: tree}
+	c.mu.Lock()
+	if c.gen == gen {
+		if c.states == nil {
+			c.states = map[int64]*SiteState{}
+		}
+		c.states[id] = st
+	}
+	c.mu.Unlock()
 	return st, nil
 }
 
