@@ -94,3 +94,43 @@ func (s *Server) ClientIP(r *http.Request) string {
 	}
 	return client
 }
+
+// BaseURL is the site's own address for absolute links (feeds, sitemap,
+// robots.txt): its first declared host, not the request's Host header,
+// which any client sets and a shared cache would pass on to everyone. The
+// request's port is kept only when it asked for a host the site declares
+// (a server on a non-standard port, the demo on 127.0.0.1:8080). A site
+// that declares no host has no configured name: then the request's host
+// is all there is. The scheme is https over TLS, with --secure-cookies, or
+// when a trusted proxy says so (X-Forwarded-Proto).
+func (s *Server) BaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || s.Opts.Secure || (r.Header.Get("X-Forwarded-Proto") == "https" && s.fromTrustedProxy(r)) {
+		scheme = "https"
+	}
+	st := SiteOf(r)
+	if st == nil || len(st.Site.Hosts) == 0 {
+		return scheme + "://" + r.Host
+	}
+	host := st.Site.Hosts[0]
+	asked := normHost(r.Host)
+	for _, h := range st.Site.Hosts {
+		if h == asked {
+			host = h
+			if _, port, err := net.SplitHostPort(r.Host); err == nil && port != "" && isDigits(port) {
+				host = net.JoinHostPort(h, port)
+			}
+			break
+		}
+	}
+	return scheme + "://" + host
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(s) <= 5
+}

@@ -49,8 +49,13 @@ type Cacheable interface{ page() *Page }
 // Page returns the public page base for the request.
 func (s *Server) Page(r *http.Request, title string) Page {
 	st := SiteOf(r)
-	return Page{Site: st.Site, Tree: st.Tree, Title: title, URL: r.URL, Today: s.Today().String(), Prefs: prefsOf(r),
-		Here: r.URL.Path + s.cacheQuery(r.URL.Query())}
+	// The page may be cached and shown to everyone: its URL (which the
+	// pager's links are built from) holds only the parameters that are in
+	// the cache key, never what this visitor added.
+	q := s.cacheQuery(r.URL.Query())
+	u := &url.URL{Path: r.URL.Path, RawQuery: strings.TrimPrefix(q, "?")}
+	return Page{Site: st.Site, Tree: st.Tree, Title: title, URL: u, Today: s.Today().String(), Prefs: prefsOf(r),
+		Here: r.URL.Path + q}
 }
 
 // Pager is a numbered list's position.
