@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/errs"
@@ -187,7 +188,9 @@ func adminNext(next string) string {
 		return home
 	}
 	for _, c := range next {
-		if c < 0x20 || c == 0x7f || unicode.IsControl(c) || unicode.Is(unicode.Zs, c) || c == '\ufeff' || c == '\u200b' {
+		// Controls, spaces, line separators and invisible format
+		// characters (bidi overrides, zero-width): none belong in a path.
+		if c == utf8.RuneError || unicode.In(c, unicode.Cc, unicode.Cf, unicode.Zs, unicode.Zl, unicode.Zp) {
 			return home
 		}
 	}
