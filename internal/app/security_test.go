@@ -3,10 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
-	"slices"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"

@@ -21,10 +21,10 @@ type Entry struct {
 	// ActorName names an actor who is not a user (a failed login); when
 	// empty and Actor is nil, the row reads 命令行/系统.
 	ActorName string
-	Action string
-	Target string
-	Before any
-	After  any
+	Action    string
+	Target    string
+	Before    any
+	After     any
 	// IP is the client address; when empty, Audit takes it from ctx (see WithClientIP).
 	IP string
 }
