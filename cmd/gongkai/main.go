@@ -147,7 +147,8 @@ func runServe(args []string) error {
 	addr := fs.String("addr", envOr("GONGKAI_ADDR", "127.0.0.1:8080"), "listen address")
 	loadDemo := fs.Bool("demo", false, "load the 临沂市司法局 demo site when the database holds no site")
 	secureCookies := fs.Bool("secure-cookies", os.Getenv("GONGKAI_SECURE_COOKIES") == "1", "mark cookies Secure (serve over HTTPS)")
-	trustProxy := fs.Bool("trust-proxy", os.Getenv("GONGKAI_TRUST_PROXY") == "1", "take client addresses from X-Forwarded-For")
+	trustedProxies := fs.String("trusted-proxies", os.Getenv("GONGKAI_TRUSTED_PROXIES"), "comma-separated CIDR prefixes or addresses of the reverse proxies whose X-Forwarded-For is believed (e.g. 10.0.0.0/8,::1)")
+	trustProxy := fs.Bool("trust-proxy", os.Getenv("GONGKAI_TRUST_PROXY") == "1", "deprecated: same as --trusted-proxies 127.0.0.0/8,::1 (a proxy on this machine)")
 	maxUpload := fs.Int64("max-upload-mb", 50, "largest attachment in MB")
 	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this repository checkout (development; e.g. .)")
 	logLevel := fs.String("log", envOr("GONGKAI_LOG", "info"), "log level: debug, info, warn, error")
@@ -159,6 +160,14 @@ func runServe(args []string) error {
 		return fmt.Errorf("--log: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	proxies, err := web.ParseProxies(*trustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	if *trustProxy {
+		log.Warn("--trust-proxy is deprecated: it now trusts only a proxy on this machine; use --trusted-proxies")
+		proxies = append(proxies, web.LoopbackProxies...)
+	}
 	start := time.Now()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -193,7 +202,7 @@ func runServe(args []string) error {
 			log.Info("demo site loaded", "site", site.Name, "users", strings.Join(names, ","), "password", demo.Password)
 		}
 	}
-	srv, err := app.New(cat, au, blobs, log, web.Options{Secure: *secureCookies, TrustProxy: *trustProxy, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates})
+	srv, err := app.New(cat, au, blobs, log, web.Options{Secure: *secureCookies, TrustedProxies: proxies, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates})
 	if err != nil {
 		return err
 	}

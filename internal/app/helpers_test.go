@@ -44,6 +44,13 @@ var testDay = calendar.Date{Year: 2026, Month: 12, Day: 1}
 
 func newEnv(t *testing.T, d store.Dialect) *env {
 	t.Helper()
+	return newEnvWith(t, d, web.Options{})
+}
+
+// newEnvWith is newEnv with server options (MaxUpload and Today are set
+// as in newEnv).
+func newEnvWith(t *testing.T, d store.Dialect, opts web.Options) *env {
+	t.Helper()
 	db := storetest.Open(t, d)
 	cat := &catalog.Service{DB: db, Today: func() calendar.Date { return testDay }}
 	au := auth.NewService(db)
@@ -56,7 +63,8 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
-	srv, err := New(cat, au, blobs, log, web.Options{MaxUpload: 1 << 20, Today: func() calendar.Date { return testDay }})
+	opts.MaxUpload, opts.Today = 1<<20, func() calendar.Date { return testDay }
+	srv, err := New(cat, au, blobs, log, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -125,9 +125,9 @@ func TestInvalidationPerSite(t *testing.T) {
 			out := map[int64]int{}
 			for _, k := range e.srv.Web.CachedKeys() {
 				switch {
-				case strings.HasPrefix(k, "127.0.0.1 "):
+				case strings.HasPrefix(k, "site:"+itoa(e.site.ID)+" "):
 					out[e.site.ID]++
-				case strings.HasPrefix(k, "sjj.example "):
+				case strings.HasPrefix(k, "site:"+itoa(other.ID)+" "):
 					out[other.ID]++
 				}
 			}

@@ -17,11 +17,14 @@ import (
 type Entry struct {
 	SiteID int64
 	// Actor is nil for the command line and the system (scheduled publishing).
-	Actor  *User
-	Action string
-	Target string
-	Before any
-	After  any
+	Actor *User
+	// ActorName names an actor who is not a user (a failed login); when
+	// empty and Actor is nil, the row reads 命令行/系统.
+	ActorName string
+	Action    string
+	Target    string
+	Before    any
+	After     any
 	// IP is the client address; when empty, Audit takes it from ctx (see WithClientIP).
 	IP string
 }
@@ -30,7 +33,7 @@ type clientIPKey struct{}
 
 // WithClientIP returns a context that carries the client's address, which
 // Audit records for entries that do not name one. The web layer sets it per
-// request (from X-Forwarded-For only behind a trusted proxy, --trust-proxy).
+// request (from X-Forwarded-For only behind a trusted proxy, --trusted-proxies).
 func WithClientIP(ctx context.Context, ip string) context.Context {
 	return context.WithValue(ctx, clientIPKey{}, ip)
 }
@@ -80,6 +83,8 @@ func Audit(ctx context.Context, tx *sql.Tx, d store.Dialect, e Entry) error {
 	if e.Actor != nil {
 		actorID = e.Actor.ID
 		r.ActorName = e.Actor.Name
+	} else if e.ActorName != "" {
+		r.ActorName = e.ActorName
 	}
 	r.Hash = r.computeHash()
 	var site any

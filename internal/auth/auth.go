@@ -354,21 +354,29 @@ func (s *Service) Users(ctx context.Context, siteID int64) ([]*User, error) {
 // cannot be probed.
 var ErrBadLogin = errs.E(errs.Unauthorized, "登录名或密码错误")
 
-// Authenticate checks a name and password.
+// Authenticate checks a name and password. At most secure.HashConcurrency
+// checks run at once; when no slot comes free in time it returns
+// secure.ErrBusy (errs.TooMany), which is not a wrong password.
 func (s *Service) Authenticate(ctx context.Context, name, password string) (*User, error) {
 	var hash string
 	var id int64
 	var disabled int
 	err := s.DB.R.QueryRowContext(ctx, `SELECT id, password_hash, disabled FROM users WHERE name = $1`, name).Scan(&id, &hash, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
-		// Spend the same time as a real check.
-		secure.CheckPassword(dummyHash(), password)
+		// Spend the same time as a real check (and be as busy).
+		if _, err := secure.CheckPasswordContext(ctx, dummyHash(), password); errors.Is(err, secure.ErrBusy) {
+			return nil, err
+		}
 		return nil, ErrBadLogin
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "login")
 	}
-	ok, err := secure.CheckPassword(hash, password)
+	ok, err := secure.CheckPasswordContext(ctx, hash, password)
+	if errors.Is(err, secure.ErrBusy) {
+		// Every hashing slot is taken: try again later (not a failed login).
+		return nil, err
+	}
 	// argon2id took 64 MiB; give it back to the system now rather than in
 	// minutes (logins are rare, an idle server should stay small).
 	go debug.FreeOSMemory()
@@ -376,6 +384,30 @@ func (s *Service) Authenticate(ctx context.Context, name, password string) (*Use
 		return nil, ErrBadLogin
 	}
 	return s.User(ctx, id)
+}
+
+// AuditLogin records a login on site in the audit log, with the client
+// address the context carries (WithClientIP): auth.login for user u, or
+// auth.login_failed for a refused name (u nil; the name as typed, cut to 64
+// characters, is the target).
+func (s *Service) AuditLogin(ctx context.Context, siteID int64, name string, u *User) error {
+	e := Entry{SiteID: siteID, Actor: u, Action: "auth.login"}
+	if u != nil {
+		e.Target = fmt.Sprintf("user:%d", u.ID)
+	} else {
+		// The name is whatever was typed: keep it printable and short.
+		name = strings.Map(func(c rune) rune {
+			if unicode.IsControl(c) {
+				return -1
+			}
+			return c
+		}, strings.ToValidUTF8(name, "\uFFFD"))
+		if r := []rune(name); len(r) > 64 {
+			name = string(r[:64])
+		}
+		e.Action, e.ActorName, e.Target = "auth.login_failed", "未登录访客", "login:"+name
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error { return Audit(ctx, tx, s.DB.Dialect, e) })
 }
 
 // dummyHash is checked for unknown names so they take as long as real ones;

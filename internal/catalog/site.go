@@ -221,6 +221,40 @@ func (s *Service) SiteForHost(ctx context.Context, host string) (*Site, error) {
 	return s.Site(ctx, id)
 }
 
+// HostIndex is which site serves each declared host name, and the site
+// that serves every other name.
+type HostIndex struct {
+	Hosts   map[string]int64 // lower-case host (no port) -> site id
+	Default int64            // the first site; 0 when there is none
+}
+
+// HostIndex reads every declared host name (as SiteForHost resolves them,
+// in one query rather than one per name asked for).
+func (s *Service) HostIndex(ctx context.Context) (*HostIndex, error) {
+	idx := &HostIndex{Hosts: map[string]int64{}}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT host, site_id FROM site_hosts`)
+	if err != nil {
+		return nil, errs.Wrap(err, "host index")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h string
+		var id int64
+		if err := rows.Scan(&h, &id); err != nil {
+			return nil, errs.Wrap(err, "host index")
+		}
+		idx.Hosts[strings.ToLower(h)] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "host index")
+	}
+	err = s.DB.R.QueryRowContext(ctx, `SELECT id FROM sites ORDER BY id LIMIT 1`).Scan(&idx.Default)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.Wrap(err, "host index")
+	}
+	return idx, nil
+}
+
 // UpdateSettings replaces a site's public facts.
 func (s *Service) UpdateSettings(ctx context.Context, actor *auth.User, siteID int64, name string, st Settings) error {
 	if !actor.CanManageSite() {

@@ -34,9 +34,25 @@ type Limiter struct {
 }
 
 type limiterEntry struct {
-	key  string
-	lim  *rate.Limiter
-	last time.Time
+	key string
+	// tokens is the bucket's content at filled (a token bucket as in
+	// x/time/rate, kept here so that an event can be given back).
+	tokens float64
+	filled time.Time
+	last   time.Time // last use, for forgetting idle keys
+}
+
+// refill brings e's bucket up to now and returns its tokens.
+func (l *Limiter) refill(e *limiterEntry, now time.Time) float64 {
+	if l.limit == rate.Inf {
+		e.tokens = float64(l.burst)
+	} else if d := now.Sub(e.filled); d > 0 {
+		e.tokens = min(float64(l.burst), e.tokens+d.Seconds()*float64(l.limit))
+	}
+	if now.After(e.filled) {
+		e.filled = now
+	}
+	return e.tokens
 }
 
 // LimiterOption configures a Limiter.
@@ -93,11 +109,52 @@ func NewLimiter(r rate.Limit, burst int, ttl time.Duration, opts ...LimiterOptio
 
 // Allow reports whether an event for key may happen now, and counts it if so.
 func (l *Limiter) Allow(key string) bool {
+	_, ok := l.Take(key)
+	return ok
+}
+
+// Take is Allow that can be undone: when the event is allowed it is counted,
+// and giveBack returns it to key's allowance (a login that turned out to be
+// right does not use up the allowance; counting before the slow check keeps
+// concurrent attempts from slipping past the limit). giveBack may be called
+// at most once; it is a no-op when ok is false.
+func (l *Limiter) Take(key string) (giveBack func(), ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	// Read the clock under the lock so that entries are used in clock order.
 	now := l.now()
-	return l.entry(key, now).lim.AllowN(now, 1)
+	e := l.entry(key, now)
+	if l.limit != rate.Inf && l.refill(e, now) < 1 {
+		return func() {}, false
+	}
+	if l.limit != rate.Inf {
+		e.tokens--
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			// The entry may have been forgotten meanwhile; then key is
+			// back to a full allowance anyway.
+			if el, ok := l.keys[key]; ok && el.Value.(*limiterEntry) == e {
+				l.refill(e, l.now())
+				e.tokens = min(float64(l.burst), e.tokens+1)
+			}
+		})
+	}, true
+}
+
+// Full reports whether key has its whole allowance: no event counted for it
+// that has not been given back or refilled since.
+func (l *Limiter) Full(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	el, ok := l.keys[key]
+	if !ok {
+		return true
+	}
+	return l.refill(el.Value.(*limiterEntry), l.now()) >= float64(l.burst)
 }
 
 // Len returns the number of keys being tracked.
@@ -130,7 +187,7 @@ func (l *Limiter) entry(key string, now time.Time) *limiterEntry {
 	for len(l.keys) >= l.maxKeys {
 		l.removeLocked(l.order.Back())
 	}
-	e := &limiterEntry{key: key, lim: rate.NewLimiter(l.limit, l.burst), last: now}
+	e := &limiterEntry{key: key, tokens: float64(l.burst), filled: now, last: now}
 	l.keys[key] = l.order.PushFront(e)
 	return e
 }

@@ -4,6 +4,7 @@
 package secure
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -12,6 +13,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -42,14 +45,49 @@ type Argon2Params struct {
 // them.
 var PasswordParams = Argon2Params{Memory: 64 * 1024, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
 
-// hashSlots bounds how many hashes run at once, so a burst of logins costs
-// at most GOMAXPROCS × Memory of RAM instead of exhausting a small server.
-var hashSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+// HashConcurrency bounds how many argon2id hashes run at once: each takes
+// PasswordParams.Memory (64 MiB) and a core for 100–150 ms, so 50 logins at
+// once would otherwise take gigabytes. Between 2 and 4, by the cores there are.
+var HashConcurrency = min(4, max(2, runtime.GOMAXPROCS(0)))
 
-func idKey(pw, salt []byte, p Argon2Params) []byte {
-	hashSlots <- struct{}{}
+// HashWait is how long a login waits for a free hashing slot before it is
+// told to try again (ErrBusy) rather than waiting until the form times out.
+var HashWait = 5 * time.Second
+
+var (
+	hashSlots = make(chan struct{}, HashConcurrency)
+	// hashing and hashPeak count the hashes running and the most seen at
+	// once (for the tests that prove the bound).
+	hashing, hashPeak atomic.Int32
+)
+
+// ErrBusy is returned when every hashing slot stayed taken for HashWait.
+var ErrBusy = errs.E(errs.TooMany, "当前登录人数较多，系统繁忙，请稍后再试")
+
+func idKey(ctx context.Context, pw, salt []byte, p Argon2Params) ([]byte, error) {
+	select {
+	case hashSlots <- struct{}{}:
+	default:
+		t := time.NewTimer(HashWait)
+		defer t.Stop()
+		select {
+		case hashSlots <- struct{}{}:
+		case <-t.C:
+			return nil, ErrBusy
+		case <-ctx.Done():
+			return nil, ErrBusy
+		}
+	}
 	defer func() { <-hashSlots }()
-	return argon2.IDKey(pw, salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	n := hashing.Add(1)
+	defer hashing.Add(-1)
+	for {
+		peak := hashPeak.Load()
+		if n <= peak || hashPeak.CompareAndSwap(peak, n) {
+			break
+		}
+	}
+	return argon2.IDKey(pw, salt, p.Time, p.Memory, p.Threads, p.KeyLen), nil
 }
 
 // ErrMalformedHash is returned by CheckPassword for a hash it cannot read.
@@ -64,7 +102,10 @@ func HashPassword(pw string) (string, error) {
 	}
 	salt := make([]byte, p.SaltLen)
 	rand.Read(salt) // never fails since Go 1.24
-	key := idKey([]byte(pw), salt, p)
+	key, err := idKey(context.Background(), []byte(pw), salt, p)
+	if err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
 		p.Memory, p.Time, p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt),
@@ -74,11 +115,21 @@ func HashPassword(pw string) (string, error) {
 // CheckPassword reports whether pw matches hash, comparing in constant time.
 // A wrong password is (false, nil); an unreadable hash is ErrMalformedHash.
 func CheckPassword(hash, pw string) (bool, error) {
+	return CheckPasswordContext(context.Background(), hash, pw)
+}
+
+// CheckPasswordContext is CheckPassword for a request: it waits for a
+// hashing slot at most HashWait and no longer than ctx lasts, and returns
+// ErrBusy when none came free.
+func CheckPasswordContext(ctx context.Context, hash, pw string) (bool, error) {
 	p, salt, want, err := parseHash(hash)
 	if err != nil {
 		return false, err
 	}
-	got := idKey([]byte(pw), salt, p)
+	got, err := idKey(ctx, []byte(pw), salt, p)
+	if err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 

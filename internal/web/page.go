@@ -49,8 +49,13 @@ type Cacheable interface{ page() *Page }
 // Page returns the public page base for the request.
 func (s *Server) Page(r *http.Request, title string) Page {
 	st := SiteOf(r)
-	return Page{Site: st.Site, Tree: st.Tree, Title: title, URL: r.URL, Today: s.Today().String(), Prefs: prefsOf(r),
-		Here: r.URL.Path + s.cacheQuery(r.URL.Query())}
+	// The page may be cached and shown to everyone: its URL (which the
+	// pager's links are built from) holds only the parameters that are in
+	// the cache key, never what this visitor added.
+	q := s.cacheQuery(r.URL.Query())
+	u := &url.URL{Path: r.URL.Path, RawQuery: strings.TrimPrefix(q, "?")}
+	return Page{Site: st.Site, Tree: st.Tree, Title: title, URL: u, Today: s.Today().String(), Prefs: prefsOf(r),
+		Here: r.URL.Path + q}
 }
 
 // Pager is a numbered list's position.
@@ -94,7 +99,10 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 	}
 	st := SiteOf(r)
 	siteID := st.Site.ID
-	key := r.Host + " " + r.URL.Path + s.cacheQuery(r.URL.Query()) + variant
+	// Keyed by site, not by Host header: every name that reaches a site
+	// shares its pages, and made-up names cannot fill the cache.
+	keySite := "site:" + strconv.FormatInt(siteID, 10)
+	key := keySite + " " + r.URL.Path + s.cacheQuery(r.URL.Query()) + variant
 	if p := s.cache.get(key); p != nil {
 		p.serve(w, r, s)
 		return
@@ -108,7 +116,7 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 		// Not-found pages are cached once per message, not per URL, so
 		// probing made-up paths neither renders nor fills the cache.
 		s.LogErr(r, err)
-		key = r.Host + " 404 " + errs.MessageOf(err) + variant
+		key = keySite + " 404 " + errs.MessageOf(err) + variant
 		if p := s.cache.get(key); p != nil {
 			p.serve(w, r, s)
 			return

@@ -14,8 +14,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -36,8 +36,10 @@ type Options struct {
 	Secure bool
 	// MaxUpload is the largest attachment accepted, in bytes.
 	MaxUpload int64
-	// TrustProxy takes the client address from X-Forwarded-For (behind a proxy/CDN).
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies and CDN nodes whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed (see ClientIP).
+	// Empty: the direct peer is the client.
+	TrustedProxies []netip.Prefix
 	// DevTemplates reloads templates from this directory on every request.
 	DevTemplates string
 	// Today is the date the self-inspection and deadlines work from; nil
@@ -64,7 +66,7 @@ type Server struct {
 	// Clicks are the item page views not yet written (flushed by a job).
 	Clicks catalog.Clicks
 	cache  *renderCache
-	sites  sync.Map // host -> *SiteState
+	sites  siteCache
 	tmpl   *templates
 
 	mux       *http.ServeMux
@@ -75,8 +77,12 @@ type Server struct {
 	flashes    map[string]string
 	apiDocJSON []byte // the assembled OpenAPI document (openapi.go)
 
-	loginLimit *secure.Limiter // per login name
-	loginIPs   *secure.Limiter // per address: looser, a whole office may share one NAT address
+	// Failed logins are limited per (name, address), per address (looser:
+	// a whole office may share one NAT address) and per name (slower, and
+	// never in the way of an address that has not failed; see login).
+	loginPairs *secure.Limiter
+	loginIPs   *secure.Limiter
+	loginNames *secure.Limiter
 	apiLimit   *secure.Limiter
 }
 
@@ -88,10 +94,12 @@ func New(cat *catalog.Service, au *auth.Service, log *slog.Logger, opts Options)
 	}
 	s := &Server{Catalog: cat, Auth: au, Log: log, Opts: opts, cache: newRenderCache(4096), mux: http.NewServeMux(),
 		flashes: map[string]string{},
-		// Login: per name a burst of 5, then one try every 12 s; per address
-		// a burst of 30, then one every 2 s.
-		loginLimit: secure.NewLimiter(rate.Every(12*time.Second), 5, 30*time.Minute),
+		// Failed logins: per name and address a burst of 5, then one try
+		// every 12 s; per address a burst of 30, then one every 2 s; per
+		// name a burst of 20, then one a minute.
+		loginPairs: secure.NewLimiter(rate.Every(12*time.Second), 5, 30*time.Minute),
 		loginIPs:   secure.NewLimiter(rate.Every(2*time.Second), 30, 30*time.Minute),
+		loginNames: secure.NewLimiter(rate.Every(time.Minute), 20, 30*time.Minute),
 		apiLimit:   secure.NewLimiter(rate.Limit(50), 100, 10*time.Minute),
 	}
 	s.tmpl = newTemplates(opts.DevTemplates)
@@ -106,35 +114,116 @@ func New(cat *catalog.Service, au *auth.Service, log *slog.Logger, opts Options)
 // tree, settings) after a public change; siteID 0 drops every site's.
 func (s *Server) Invalidate(siteID int64) {
 	s.cache.clearSite(siteID)
-	s.sites.Range(func(k, v any) bool {
-		if siteID == 0 || v.(*SiteState).Site.ID == siteID {
-			s.sites.Delete(k)
-		}
-		return true
-	})
+	s.sites.invalidate(siteID)
 }
 
-// SiteState is the request's site with its column tree, cached per host.
+// SiteState is the request's site with its column tree, cached per site.
 type SiteState struct {
 	Site *catalog.Site
 	Tree *catalog.Tree
 }
 
+// siteCache holds each site's state by site id, and which site each
+// declared host name belongs to. Hosts that no site declares go to the
+// default site (catalog.HostIndex: the first) and are not remembered, so
+// no Host header a client makes up grows anything: the cache holds as
+// many entries as there are sites and declared hosts.
+type siteCache struct {
+	mu     sync.Mutex
+	gen    uint64 // bumped by invalidate; loads from before it are not kept
+	index  *catalog.HostIndex
+	loaded time.Time // when index was read
+	states map[int64]*SiteState
+}
+
+// hostRecheck is how often at most an undeclared host makes the host index
+// be read again, so a site added on another node (or by the CLI) is found
+// without a query per made-up host.
+const hostRecheck = 30 * time.Second
+
+func (c *siteCache) invalidate(siteID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	// Host names may have changed with the site.
+	c.index = nil
+	if siteID == 0 {
+		c.states = nil
+		return
+	}
+	delete(c.states, siteID)
+}
+
+// size is the number of cached entries (site states and declared hosts).
+func (c *siteCache) size() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.states)
+	if c.index != nil {
+		n += len(c.index.Hosts)
+	}
+	return n
+}
+
+// normHost is r.Host without port and trailing dot, in lower case.
+func normHost(h string) string {
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
+		h = h[:i]
+	}
+	return strings.TrimSuffix(strings.ToLower(h), ".")
+}
+
 func (s *Server) siteFor(r *http.Request) (*SiteState, error) {
-	host := strings.ToLower(r.Host)
-	if v, ok := s.sites.Load(host); ok {
-		return v.(*SiteState), nil
+	ctx := r.Context()
+	host := normHost(r.Host)
+	c := &s.sites
+	c.mu.Lock()
+	gen, idx := c.gen, c.index
+	stale := idx == nil || (idx.Hosts[host] == 0 && time.Since(c.loaded) > hostRecheck)
+	c.mu.Unlock()
+	if stale {
+		fresh, err := s.Catalog.HostIndex(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if c.gen == gen {
+			c.index, c.loaded = fresh, time.Now()
+		}
+		c.mu.Unlock()
+		idx = fresh
 	}
-	site, err := s.Catalog.SiteForHost(r.Context(), host)
+	id := idx.Hosts[host]
+	if id == 0 {
+		id = idx.Default
+	}
+	if id == 0 {
+		return nil, catalog.ErrNoSite
+	}
+	c.mu.Lock()
+	st := c.states[id]
+	gen = c.gen
+	c.mu.Unlock()
+	if st != nil {
+		return st, nil
+	}
+	site, err := s.Catalog.Site(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	tree, err := s.Catalog.Tree(r.Context(), site.ID)
+	tree, err := s.Catalog.Tree(ctx, site.ID)
 	if err != nil {
 		return nil, err
 	}
-	st := &SiteState{Site: site, Tree: tree}
-	s.sites.Store(host, st)
+	st = &SiteState{Site: site, Tree: tree}
+	c.mu.Lock()
+	if c.gen == gen {
+		if c.states == nil {
+			c.states = map[int64]*SiteState{}
+		}
+		c.states[id] = st
+	}
+	c.mu.Unlock()
 	return st, nil
 }
 
@@ -262,21 +351,6 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), keyRequestID, id))
 		next.ServeHTTP(sw, r)
 	})
-}
-
-// ClientIP returns the address used for rate limits and the audit log.
-func (s *Server) ClientIP(r *http.Request) string {
-	if s.Opts.TrustProxy {
-		if xf := r.Header.Get("X-Forwarded-For"); xf != "" {
-			first, _, _ := strings.Cut(xf, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // StatusOf maps error codes to HTTP statuses (one table for every surface).

@@ -34,14 +34,6 @@ type atomEntry struct {
 	Summary string   `xml:"summary"`
 }
 
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 func atomDate(d string) string {
 	if d == "" {
 		return "1970-01-01T00:00:00+08:00"
@@ -62,7 +54,7 @@ func (s *Feature) feed(w http.ResponseWriter, r *http.Request) {
 		s.ErrorPage(w, r, err)
 		return
 	}
-	base := baseURL(r)
+	base := s.BaseURL(r)
 	f := atomFeed{Title: st.Site.Name + " - " + c.Name, ID: base + "/columns/" + c.Slug, Author: atomPerson{st.Site.Name},
 		Links:   []atomLink{{Rel: "self", Href: base + "/columns/" + c.Slug + "/feed.xml"}, {Rel: "alternate", Href: base + "/columns/" + c.Slug}},
 		Updated: atomDate("")}

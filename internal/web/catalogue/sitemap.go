@@ -22,7 +22,7 @@ type sitemapURL struct {
 // sitemapXML lists the home page, every column and every published item.
 func (s *Feature) sitemapXML(w http.ResponseWriter, r *http.Request) {
 	st := web.SiteOf(r)
-	base := baseURL(r)
+	base := s.BaseURL(r)
 	set := urlset{URLs: []sitemapURL{{Loc: base + "/"}, {Loc: base + "/xxgk/guide"}, {Loc: base + "/xxgk/catalogue"}}}
 	for _, c := range st.Tree.All() {
 		if !c.Hidden && c.Kind != catalog.KindLink {
@@ -52,7 +52,7 @@ func (s *Feature) sitemapXML(w http.ResponseWriter, r *http.Request) {
 
 func (s *Feature) robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintf(w, "User-agent: *\nDisallow: /admin/\nSitemap: %s/sitemap.xml\n", baseURL(r))
+	fmt.Fprintf(w, "User-agent: *\nDisallow: /admin/\nSitemap: %s/sitemap.xml\n", s.BaseURL(r))
 }
 
 func itemURL(it *catalog.Item) string { return "/items/" + strconv.FormatInt(it.ID, 10) }
