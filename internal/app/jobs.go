@@ -41,6 +41,9 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			if _, err := events.Prune(ctx, a.Catalog.DB, time.Now().Add(-events.Retention)); err != nil {
 				a.Log.Error("prune events", "err", err)
 			}
+			if _, err := a.Catalog.PruneIdempotencyKeys(ctx, time.Now()); err != nil {
+				a.Log.Error("prune idempotency keys", "err", err)
+			}
 		}
 	}
 }

@@ -21,6 +21,9 @@ type NewItem struct {
 	// Publish publishes the item at once (the office only). The ledger
 	// records create, submit and publish, in the same transaction.
 	Publish bool
+	// key is the request's idempotency key (CreateItemOnce), recorded in
+	// the creating transaction.
+	key *idemKey
 }
 
 // CreateItem creates an item and, when asked, publishes it: one call, one
@@ -72,6 +75,9 @@ func (s *Service) CreateItem(ctx context.Context, actor *auth.User, siteID int64
 		}
 		var err error
 		if id, err = s.createTx(ctx, tx, actor, siteID, in); err != nil {
+			return err
+		}
+		if err := s.keepKey(ctx, tx, actor, req.key, id); err != nil {
 			return err
 		}
 		if !req.Publish {

@@ -339,7 +339,15 @@ func (s *Feature) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 		DisclosureReason: in.DisclosureReason, Validity: in.Validity, SuccessorID: in.SuccessorID, Topic: in.Topic, Genre: in.Genre,
 		Keywords: in.Keywords, Interprets: in.Interprets}
 	ci.SetValues(in.Fields)
-	it, err := s.Catalog.CreateItem(r.Context(), u, st.Site.ID, catalog.NewItem{Input: ci, Department: in.Department, Publish: in.Publish})
+	req := catalog.NewItem{Input: ci, Department: in.Department, Publish: in.Publish}
+	var it *catalog.Item
+	replayed := false
+	// Idempotency-Key: a retry with the key gets the first request's item.
+	if keys := r.Header.Values("Idempotency-Key"); len(keys) > 0 {
+		it, replayed, err = s.Catalog.CreateItemOnce(r.Context(), u, st.Site.ID, req, keys[0])
+	} else {
+		it, err = s.Catalog.CreateItem(r.Context(), u, st.Site.ID, req)
+	}
 	if err != nil {
 		// The API names the department "department", not by id.
 		if f := errs.FieldsOf(err); f != nil {
@@ -352,6 +360,9 @@ func (s *Feature) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/items/"+strconv.FormatInt(it.ID, 10))
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
 	s.writeItem(w, r, it, true, http.StatusCreated)
 }
 
