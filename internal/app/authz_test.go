@@ -12,6 +12,7 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
+	"gongkai/internal/web"
 )
 
 // The authorisation matrix (issue 16, "make the attacks part of the
@@ -130,6 +131,8 @@ func (f *matrixFix) state(id int64) itemState {
 // request that takes it.
 type matrixAction struct {
 	name string
+	// act is the domain's action the request takes on it.
+	act func(it *catalog.Item) catalog.Action
 	// allowed is the domain's answer (catalog.Actions).
 	allowed func(a catalog.ItemActions, it *catalog.Item) bool
 	// do sends the request as b.
@@ -138,54 +141,79 @@ type matrixAction struct {
 	done func(before, after itemState) bool
 }
 
+func fixedAct(a catalog.Action) func(*catalog.Item) catalog.Action {
+	return func(*catalog.Item) catalog.Action { return a }
+}
+
 func statusBecomes(st string) func(before, after itemState) bool {
 	return func(_, after itemState) bool { return after.Status == st }
 }
 
 var matrixActions = []matrixAction{
-	{name: "save", allowed: func(a catalog.ItemActions, it *catalog.Item) bool { return a.Edit || a.Revise },
+	{name: "save", act: func(it *catalog.Item) catalog.Action {
+		if it.Status == catalog.StatusPublished {
+			return catalog.ActRevise
+		}
+		return catalog.ActEdit
+	},
+		allowed: func(a catalog.ItemActions, it *catalog.Item) bool { return a.Edit || a.Revise },
 		do: func(f *matrixFix, b *browser, it *catalog.Item) resp {
 			form := f.e.editForm(f.t, itoa(it.ID))
 			form.Set("summary", "矩阵修改摘要")
 			form.Set("change_note", "矩阵测试修改")
 			return b.post("/admin/items/"+itoa(it.ID), form)
 		},
-		done: func(before, after itemState) bool { return after.Version > before.Version && after.Status == before.Status }},
-	{name: "submit", allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Submit },
+		done: func(before, after itemState) bool {
+			return after.Version > before.Version && after.Status == before.Status
+		}},
+	{name: "submit", act: fixedAct(catalog.ActSubmit),
+		allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Submit },
 		do: func(f *matrixFix, b *browser, it *catalog.Item) resp {
 			return b.post("/admin/items/"+itoa(it.ID)+"/submit", nil)
 		}, done: statusBecomes(catalog.StatusSubmitted)},
-	{name: "return", allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Return },
+	{name: "return", act: fixedAct(catalog.ActReturn),
+		allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Return },
 		do: func(f *matrixFix, b *browser, it *catalog.Item) resp {
 			return b.post("/admin/items/"+itoa(it.ID)+"/return", url.Values{"comment": {"请修改"}})
 		}, done: statusBecomes(catalog.StatusReturned)},
-	{name: "approve", allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Approve },
+	{name: "approve", act: fixedAct(catalog.ActApprove),
+		allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Approve },
 		do: func(f *matrixFix, b *browser, it *catalog.Item) resp {
 			return b.post("/admin/items/"+itoa(it.ID)+"/approve", nil)
 		}, done: statusBecomes(catalog.StatusReviewed)},
 	// POST …/publish publishes now, or republishes a withdrawn item.
-	{name: "publish", allowed: func(a catalog.ItemActions, it *catalog.Item) bool {
+	{name: "publish", act: func(it *catalog.Item) catalog.Action {
 		if it.Status == catalog.StatusWithdrawn {
-			return a.Republish
+			return catalog.ActRepublish
 		}
-		return a.Publish
-	}, do: func(f *matrixFix, b *browser, it *catalog.Item) resp {
-		return b.post("/admin/items/"+itoa(it.ID)+"/publish", nil)
-	}, done: statusBecomes(catalog.StatusPublished)},
-	{name: "schedule", allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Schedule },
+		return catalog.ActPublish
+	},
+		allowed: func(a catalog.ItemActions, it *catalog.Item) bool {
+			if it.Status == catalog.StatusWithdrawn {
+				return a.Republish
+			}
+			return a.Publish
+		}, do: func(f *matrixFix, b *browser, it *catalog.Item) resp {
+			return b.post("/admin/items/"+itoa(it.ID)+"/publish", nil)
+		}, done: statusBecomes(catalog.StatusPublished)},
+	{name: "schedule", act: fixedAct(catalog.ActSchedule),
+		allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Schedule },
 		do: func(f *matrixFix, b *browser, it *catalog.Item) resp {
 			at := time.Now().Add(96 * time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
 			return b.post("/admin/items/"+itoa(it.ID)+"/publish", url.Values{"publish_at": {at}})
 		}, done: statusBecomes(catalog.StatusScheduled)},
-	{name: "withdraw", allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Withdraw },
+	{name: "withdraw", act: fixedAct(catalog.ActWithdraw),
+		allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Withdraw },
 		do: func(f *matrixFix, b *browser, it *catalog.Item) resp {
 			return b.post("/admin/items/"+itoa(it.ID)+"/withdraw", url.Values{"reason": {"矩阵测试撤回"}})
 		}, done: statusBecomes(catalog.StatusWithdrawn)},
-	{name: "attach", allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Attach },
+	{name: "attach", act: fixedAct(catalog.ActAttach),
+		allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Attach },
 		do: func(f *matrixFix, b *browser, it *catalog.Item) resp {
 			return b.upload("/admin/items/"+itoa(it.ID)+"/attachments", "file", "矩阵.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))
 		}, done: func(before, after itemState) bool { return after.Attachments == before.Attachments+1 }},
-	{name: "detach", allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Detach },
+	{name: "detach", act: fixedAct(catalog.ActDetach),
+		allowed: func(a catalog.ItemActions, _ *catalog.Item) bool { return a.Detach },
 		do: func(f *matrixFix, b *browser, it *catalog.Item) resp {
 			atts, err := f.e.cat.Attachments(f.ctx, f.e.site.ID, it.ID)
 			if err != nil || len(atts) == 0 {
@@ -338,6 +366,15 @@ func TestAuthorisationMatrix(t *testing.T) {
 							continue
 						}
 						refusedN++
+						// The status says why: 404 for an item the user may not
+						// see, else the domain's code (403 who, 409 the status).
+						want := http.StatusNotFound
+						if catalog.CanView(du, it) {
+							want = web.StatusOf(catalog.Allow(du, it, act.act(it)))
+						}
+						if r.status != want {
+							t.Errorf("%s: answered %d, the domain says %d (%v)", what, r.status, want, catalog.Allow(du, it, act.act(it)))
+						}
 						if !refusedStatus(r.status) || after != before {
 							t.Errorf("%s: refused by the domain, answered %d, state %+v → %+v", what, r.status, before, after)
 							base[key{d, st}] = f.build("矩阵基", d, st)

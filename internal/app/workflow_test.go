@@ -71,8 +71,9 @@ func TestEditorToPublicWorkflow(t *testing.T) {
 		if r.status != http.StatusForbidden {
 			t.Errorf("other department edit: status %d", r.status)
 		}
+		// A draft of another department is not there for them (404, as its page).
 		r = other.post("/admin/items/"+id+"/submit", nil)
-		if r.status != http.StatusForbidden {
+		if r.status != http.StatusNotFound {
 			t.Errorf("other department submit: status %d", r.status)
 		}
 

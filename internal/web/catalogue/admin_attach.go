@@ -27,6 +27,9 @@ func (s *Feature) uploadAttachment(w http.ResponseWriter, r *http.Request) {
 	defer file.Close()
 	// Check the permission before storing anything.
 	it, err := s.Catalog.Item(r.Context(), p.Site.ID, id)
+	if err == nil && !catalog.CanView(p.User, it) {
+		err = catalog.ErrNoItem // not there for this user, as on the item page
+	}
 	if err == nil {
 		err = catalog.Allow(p.User, it, catalog.ActAttach)
 	}
@@ -81,11 +84,12 @@ func cleanFileName(name string) string {
 
 func (s *Feature) deleteAttachment(w http.ResponseWriter, r *http.Request) {
 	p := s.AdminPage(r, "删除附件")
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		s.AdminError(w, r, err)
+	// An item the user may not see is not there (404), as on the item page.
+	it := s.loadItem(w, r)
+	if it == nil {
 		return
 	}
+	id := it.ID
 	aid, err := web.PathID(r, "aid")
 	if err != nil {
 		s.AdminError(w, r, err)

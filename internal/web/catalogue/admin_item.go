@@ -71,11 +71,13 @@ func (s *Feature) showItemWith(w http.ResponseWriter, r *http.Request, p *itemAd
 // itemAction runs one workflow step from the item page.
 func (s *Feature) itemAction(w http.ResponseWriter, r *http.Request) {
 	p := &itemAdminPage{AdminPage: s.AdminPage(r, "信息详情")}
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		s.AdminError(w, r, err)
+	// An item the user may not see is not there (404), for a step as for
+	// the page: a refusal would confirm it exists and whose it is.
+	it := s.loadItem(w, r)
+	if it == nil {
 		return
 	}
+	id, err := it.ID, error(nil)
 	ctx, u, site := r.Context(), p.User, p.Site.ID
 	action := r.PathValue("action")
 	done := ""
