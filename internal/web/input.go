@@ -13,10 +13,15 @@ import (
 	"gongkai/internal/errs"
 )
 
-// maxFormBytes bounds a URL-encoded form body read by cleanInput: the
-// limit net/http's ParseForm applies to such bodies anyway. Handlers keep
-// their own, tighter limits (they read the body again).
-const maxFormBytes = 10 << 20
+// Bounds of a URL-encoded form body read (and kept in memory) by
+// cleanInput: staff forms (with a session cookie) may carry a 2 MB body,
+// so they get the limit net/http's ParseForm applies anyway; forms sent
+// without a session (the login form) are small, as the login handler's
+// own limit says. Handlers keep their limits: they read the body again.
+const (
+	maxFormBytes     = 10 << 20
+	maxAnonFormBytes = 64 << 10
+)
 
 // errBadText is the refusal of text the databases cannot store alike:
 // PostgreSQL refuses NUL in text (SQLSTATE 22021, a 500 before this
@@ -62,12 +67,16 @@ func checkRequestText(w http.ResponseWriter, r *http.Request) error {
 	if ct != "application/x-www-form-urlencoded" {
 		return nil
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBytes+1))
+	limit := maxAnonFormBytes
+	if _, err := r.Cookie(sessionCookie); err == nil {
+		limit = maxFormBytes
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	if err != nil {
 		return errs.E(errs.Invalid, "请求体读取失败")
 	}
-	if len(body) > maxFormBytes {
-		return errs.E(errs.Invalid, "表单内容过大（上限 %s）", HumanSize(maxFormBytes))
+	if len(body) > limit {
+		return errs.E(errs.Invalid, "表单内容过大（上限 %s）", HumanSize(int64(limit)))
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return checkValues(string(body))
