@@ -18,6 +18,16 @@ type CoreField struct {
 	input  func(*Input) *string
 }
 
+// earliestRecord is the earliest 成文日期 or 发布日期 the catalogue takes:
+// the founding of the People's Republic, before which no body whose
+// information is disclosed here wrote or published anything. The latest is
+// today, checked in Service.prepare with its own message (neither date may
+// lie in the future), so the declared bound leaves it to that check.
+const (
+	earliestRecord = "1949-10-01"
+	latestRecord   = "9999-12-31"
+)
+
 // coreTable is in the column order of items' SELECT and INSERT lists.
 var coreTable = []CoreField{
 	{Field: Field{Name: "title", Label: "信息名称", Kind: Text, Required: true, Max: 200}, Always: true,
@@ -30,9 +40,9 @@ var coreTable = []CoreField{
 		item: func(it *Item) *string { return &it.Publisher }, input: func(in *Input) *string { return &in.Publisher }},
 	{Field: Field{Name: "author", Label: "作者", Kind: Text, Max: 50},
 		item: func(it *Item) *string { return &it.Author }, input: func(in *Input) *string { return &in.Author }},
-	{Field: Field{Name: "written_on", Label: "成文日期", Kind: Date},
+	{Field: Field{Name: "written_on", Label: "成文日期", Kind: Date, MinDate: earliestRecord, MaxDate: latestRecord},
 		item: func(it *Item) *string { return &it.WrittenOn }, input: func(in *Input) *string { return &in.WrittenOn }},
-	{Field: Field{Name: "published_on", Label: "发布日期", Kind: Date, Help: "留空时为实际发布当天"}, Always: true,
+	{Field: Field{Name: "published_on", Label: "发布日期", Kind: Date, MinDate: earliestRecord, MaxDate: latestRecord, Help: "留空时为实际发布当天"}, Always: true,
 		item: func(it *Item) *string { return &it.PublishedOn }, input: func(in *Input) *string { return &in.PublishedOn }},
 	{Field: Field{Name: "disclosure", Label: "公开方式", Kind: Select, Options: Disclosures}, Always: true,
 		item: func(it *Item) *string { return &it.Disclosure }, input: func(in *Input) *string { return &in.Disclosure }},

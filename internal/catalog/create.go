@@ -42,39 +42,53 @@ func (s *Service) CreateItem(ctx context.Context, actor *auth.User, siteID int64
 			Fields: map[string]string{"publish": "依申请公开或不予公开的信息不能发布；去掉 publish 可保存为草稿"}}
 	}
 	in := req.Input
+	// Sizes and counts first, before any lookup (issue 16 #4): an
+	// oversized request is refused without touching the database.
+	if err := checkLimits(&in); err != nil {
+		return nil, err
+	}
+	if !CleanText(req.Department) || len(req.Department) > 200 {
+		return nil, &errs.Error{Code: errs.Invalid, Message: "科室不存在", Fields: map[string]string{"department": "科室名称无效"}}
+	}
+	// The defaults are read on the read pool, before the transaction:
+	// checkRefs checks the column and department again inside it.
+	if in.DocType == "" {
+		var types string
+		err := s.DB.R.QueryRowContext(ctx, `SELECT doc_types FROM columns WHERE id = $1 AND site_id = $2 AND kind = $3`, in.ColumnID, siteID, KindList).Scan(&types)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, errs.Wrap(err, "column types")
+		}
+		if c := (&Column{DocTypes: splitTypes(types)}); len(c.DocTypes) == 1 {
+			in.DocType = c.DocTypes[0]
+		}
+	}
+	if in.Publisher == "" {
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT name FROM sites WHERE id = $1`, siteID).Scan(&in.Publisher); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil, ErrNoSite
+			}
+			return nil, errs.Wrap(err, "site name")
+		}
+	}
+	if req.Department != "" {
+		err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM departments WHERE site_id = $1 AND (name = $2 OR abbr = $2) ORDER BY id LIMIT 1`,
+			siteID, req.Department).Scan(&in.DepartmentID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, &errs.Error{Code: errs.Invalid, Message: "科室不存在", Fields: map[string]string{"department": "科室不存在"}}
+		}
+		if err != nil {
+			return nil, errs.Wrap(err, "department")
+		}
+	}
+	c, err := s.prepare(&in)
+	if err != nil {
+		return nil, err
+	}
 	var id int64
 	published := false
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if in.DocType == "" {
-			var types string
-			err := tx.QueryRowContext(ctx, `SELECT doc_types FROM columns WHERE id = $1 AND site_id = $2 AND kind = $3`, in.ColumnID, siteID, KindList).Scan(&types)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return errs.Wrap(err, "column types")
-			}
-			if c := (&Column{DocTypes: splitTypes(types)}); len(c.DocTypes) == 1 {
-				in.DocType = c.DocTypes[0]
-			}
-		}
-		if in.Publisher == "" {
-			if err := tx.QueryRowContext(ctx, `SELECT name FROM sites WHERE id = $1`, siteID).Scan(&in.Publisher); err != nil {
-				if errors.Is(err, sql.ErrNoRows) {
-					return ErrNoSite
-				}
-				return errs.Wrap(err, "site name")
-			}
-		}
-		if req.Department != "" {
-			err := tx.QueryRowContext(ctx, `SELECT id FROM departments WHERE site_id = $1 AND (name = $2 OR abbr = $2) ORDER BY id LIMIT 1`,
-				siteID, req.Department).Scan(&in.DepartmentID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return &errs.Error{Code: errs.Invalid, Message: "科室不存在", Fields: map[string]string{"department": "科室不存在"}}
-			}
-			if err != nil {
-				return errs.Wrap(err, "department")
-			}
-		}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if id, err = s.createTx(ctx, tx, actor, siteID, in); err != nil {
+		if id, err = s.createTx(ctx, tx, actor, siteID, in, c); err != nil {
 			return err
 		}
 		if err := s.keepKey(ctx, tx, actor, req.key, id); err != nil {

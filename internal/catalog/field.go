@@ -109,6 +109,34 @@ type Field struct {
 	Facet bool
 	// Sortable lets lists order by the field (implies Facet).
 	Sortable bool
+	// MinDate and MaxDate bound a date field (YYYY-MM-DD, inclusive); empty
+	// means DefaultMinDate and DefaultMaxDate. The kind's syntax accepts any
+	// real date (0001-01-01 … 9999-12-31); the bounds keep typing errors
+	// (0202-01-01, 9999-12-31) out of lists sorted by date (issue 16 #10).
+	MinDate, MaxDate string
+}
+
+// Default bounds of a date field. Government information handled here is
+// produced by today's bodies and reaches back at most to the laws still
+// cited (and the birth dates of people in records); plans and validity
+// periods reach a few decades ahead. 1900 … 2100 covers both with room,
+// and refuses dates no catalogue entry can truthfully carry. The core
+// 成文日期 and 发布日期 are narrower (corefields.go).
+const (
+	DefaultMinDate = "1900-01-01"
+	DefaultMaxDate = "2100-12-31"
+)
+
+// DateRange returns the inclusive bounds of a date field.
+func (f Field) DateRange() (min, max string) {
+	min, max = f.MinDate, f.MaxDate
+	if min == "" {
+		min = DefaultMinDate
+	}
+	if max == "" {
+		max = DefaultMaxDate
+	}
+	return min, max
 }
 
 // Multi reports whether the field holds a list of values.
@@ -254,6 +282,9 @@ func normalize(f Field, val string) (string, string) {
 		d, ok := NormalDate(val)
 		if !ok {
 			return "", fmt.Sprintf("%s格式应为 年-月-日，如 2021-06-14", f.Label)
+		}
+		if min, max := f.DateRange(); d < min || d > max {
+			return "", fmt.Sprintf("%s应在 %s 至 %s 之间", f.Label, min, max)
 		}
 		return d, ""
 	case Select:

@@ -213,7 +213,7 @@ func trimInput(in *Input) {
 		*p = strings.TrimSpace(*p)
 	}
 	in.IndexNo, in.ChangeNote = strings.TrimSpace(in.IndexNo), strings.TrimSpace(in.ChangeNote)
-	// Copies: validate normalises and drops undeclared values, and the
+	// Copies: prepare normalises and drops undeclared values, and the
 	// caller's maps must not change under it.
 	fields := make(map[string]string, len(in.Fields))
 	for k, v := range in.Fields {
@@ -234,46 +234,33 @@ func trimInput(in *Input) {
 	in.Rows = rows
 }
 
-// validate checks in against its document type and column; it also
-// sanitises the body. tx is used to check references.
-func (s *Service) validate(ctx context.Context, tx *sql.Tx, siteID int64, in *Input) error {
+// checked is an input that passed prepare: its findings so far and the
+// link values still to look up.
+type checked struct {
+	v     errs.Validation
+	links map[string]linkRef
+	t     *DocType
+}
+
+// prepare is the part of validation that needs no database: limits first
+// (checkLimits), then the type's values, disclosure, dates and the body's
+// sanitising. It runs before any transaction (issue 16 #4), so neither
+// the work on a large input nor a refusal holds the writer; checkRefs then
+// does the bounded lookups inside the transaction. An error is returned
+// when the input cannot be checked further (limits, unknown type); other
+// findings wait in checked so the form shows them all at once.
+func (s *Service) prepare(in *Input) (*checked, error) {
+	if err := checkLimits(in); err != nil {
+		return nil, err
+	}
 	trimInput(in)
 	v := errs.Validation{}
 	t := DocTypeByCode(in.DocType)
 	if t == nil {
 		v.Add("doc_type", "请选择文档类型")
-		return v.Err()
+		return nil, v.Err()
 	}
-	var colSite int64
-	var colKind, colTypes string
-	err := tx.QueryRowContext(ctx, `SELECT site_id, kind, doc_types FROM columns WHERE id = $1`, in.ColumnID).Scan(&colSite, &colKind, &colTypes)
-	switch {
-	case err != nil || colSite != siteID:
-		v.Add("column_id", "请选择所属栏目")
-	case colKind != KindList:
-		v.Add("column_id", "该栏目不能直接发布信息，请选择其下级栏目")
-	case !(&Column{DocTypes: strings.Split(colTypes, ",")}).Holds(in.DocType):
-		v.Add("column_id", fmt.Sprintf("该栏目不收录“%s”类信息", t.Name))
-	}
-	if in.DepartmentID != 0 {
-		var dsite int64
-		if err := tx.QueryRowContext(ctx, `SELECT site_id FROM departments WHERE id = $1`, in.DepartmentID).Scan(&dsite); err != nil || dsite != siteID {
-			v.Add("department_id", "请选择起草科室")
-		}
-	} else {
-		v.Add("department_id", "请选择起草科室（谁起草谁公开）")
-	}
-	links := t.checkValues(in, v)
-	for _, key := range slices.Sorted(maps.Keys(links)) {
-		l := links[key]
-		var lsite int64
-		var typ string
-		if err := tx.QueryRowContext(ctx, `SELECT site_id, doc_type FROM items WHERE id = $1`, l.id).Scan(&lsite, &typ); err != nil || lsite != siteID {
-			v.Add(key, fmt.Sprintf("%s：信息 %s 不存在", l.f.Label, l.id))
-		} else if len(l.f.Targets) > 0 && !slices.Contains(l.f.Targets, typ) {
-			v.Add(key, fmt.Sprintf("%s只能关联%s", l.f.Label, typeNames(l.f.Targets)))
-		}
-	}
+	c := &checked{v: v, t: t, links: t.checkValues(in, v)}
 	if t.Check != nil {
 		t.Check(in, v)
 	}
@@ -294,10 +281,65 @@ func (s *Service) validate(ctx context.Context, tx *sql.Tx, siteID int64, in *In
 	if in.WrittenOn != "" && in.PublishedOn != "" && calendar.Valid(in.WrittenOn) && calendar.Valid(in.PublishedOn) && in.PublishedOn < in.WrittenOn {
 		v.Add("published_on", "发布日期不能早于成文日期")
 	}
-	if in.PublishedOn != "" && calendar.Valid(in.PublishedOn) && in.PublishedOn > s.today().String() {
+	today := s.today().String()
+	if in.PublishedOn != "" && calendar.Valid(in.PublishedOn) && in.PublishedOn > today {
 		// The 发布日期 is when the public could first read the item; a later
 		// date would be false on the page. Scheduled publication sets it.
 		v.Add("published_on", "发布日期不能晚于今天；如需以后发布，请留空发布日期并使用定时发布")
+	}
+	if in.WrittenOn != "" && calendar.Valid(in.WrittenOn) && in.WrittenOn > today {
+		// A document is written before it is published: a 成文日期 in the
+		// future is a typing error (issue 16 #10).
+		v.Add("written_on", "成文日期不能晚于今天")
+	}
+	if len(in.Interprets) > 0 && !t.Interprets {
+		in.Interprets = nil
+	}
+	in.Body = sanitize.HTML(textToHTML(in.Body))
+	if len(in.Body) > 2<<20 {
+		v.Add("body", "正文过长（超过 2 MB）")
+	}
+	if in.Summary == "" {
+		in.Summary = clip(sanitize.Text(in.Body), 120)
+	}
+	return c, nil
+}
+
+// checkRefs completes validation inside tx: the column, department,
+// successor, links and interpreted documents exist on the site. Its work
+// is bounded by prepare's limits: a handful of single-row lookups, one per
+// link value (at most a group's rows), and one query for all interpreted
+// documents.
+func (s *Service) checkRefs(ctx context.Context, tx *sql.Tx, siteID int64, in *Input, c *checked) error {
+	v, t := c.v, c.t
+	var colSite int64
+	var colKind, colTypes string
+	err := tx.QueryRowContext(ctx, `SELECT site_id, kind, doc_types FROM columns WHERE id = $1`, in.ColumnID).Scan(&colSite, &colKind, &colTypes)
+	switch {
+	case err != nil || colSite != siteID:
+		v.Add("column_id", "请选择所属栏目")
+	case colKind != KindList:
+		v.Add("column_id", "该栏目不能直接发布信息，请选择其下级栏目")
+	case !(&Column{DocTypes: strings.Split(colTypes, ",")}).Holds(in.DocType):
+		v.Add("column_id", fmt.Sprintf("该栏目不收录“%s”类信息", t.Name))
+	}
+	if in.DepartmentID != 0 {
+		var dsite int64
+		if err := tx.QueryRowContext(ctx, `SELECT site_id FROM departments WHERE id = $1`, in.DepartmentID).Scan(&dsite); err != nil || dsite != siteID {
+			v.Add("department_id", "请选择起草科室")
+		}
+	} else {
+		v.Add("department_id", "请选择起草科室（谁起草谁公开）")
+	}
+	for _, key := range slices.Sorted(maps.Keys(c.links)) {
+		l := c.links[key]
+		var lsite int64
+		var typ string
+		if err := tx.QueryRowContext(ctx, `SELECT site_id, doc_type FROM items WHERE id = $1`, l.id).Scan(&lsite, &typ); err != nil || lsite != siteID {
+			v.Add(key, fmt.Sprintf("%s：信息 %s 不存在", l.f.Label, l.id))
+		} else if len(l.f.Targets) > 0 && !slices.Contains(l.f.Targets, typ) {
+			v.Add(key, fmt.Sprintf("%s只能关联%s", l.f.Label, typeNames(l.f.Targets)))
+		}
 	}
 	if in.IndexNo != "" && (utf8.RuneCountInString(in.IndexNo) > 60 || strings.ContainsAny(in.IndexNo, " \t\r\n<>\"'")) {
 		v.Add("index_no", "索引号格式无效")
@@ -308,26 +350,53 @@ func (s *Service) validate(ctx context.Context, tx *sql.Tx, siteID int64, in *In
 			v.Add("successor_id", "替代文件不存在")
 		}
 	}
-	if len(in.Interprets) > 0 && !t.Interprets {
-		in.Interprets = nil
+	if err := checkInterprets(ctx, tx, siteID, t, in.Interprets, v); err != nil {
+		return err
 	}
-	for _, id := range in.Interprets {
-		var isite int64
-		var typ string
-		if err := tx.QueryRowContext(ctx, `SELECT site_id, doc_type FROM items WHERE id = $1`, id).Scan(&isite, &typ); err != nil || isite != siteID {
+	return v.Err()
+}
+
+// checkInterprets looks up the interpreted documents in one query (at most
+// MaxInterprets ids, checked in prepare).
+func checkInterprets(ctx context.Context, tx *sql.Tx, siteID int64, t *DocType, ids []int64, v errs.Validation) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	uniq := slices.Compact(slices.Sorted(slices.Values(ids)))
+	args := make([]any, len(uniq))
+	for i, id := range uniq {
+		args[i] = id
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, site_id, doc_type FROM items WHERE id IN (`+placeholders(1, len(uniq))+`)`, args...)
+	if err != nil {
+		return errs.Wrap(err, "interpreted documents")
+	}
+	defer rows.Close()
+	type found struct {
+		site int64
+		typ  string
+	}
+	got := map[int64]found{}
+	for rows.Next() {
+		var id int64
+		var f found
+		if err := rows.Scan(&id, &f.site, &f.typ); err != nil {
+			return errs.Wrap(err, "interpreted documents")
+		}
+		got[id] = f
+	}
+	if err := rows.Err(); err != nil {
+		return errs.Wrap(err, "interpreted documents")
+	}
+	for _, id := range ids {
+		f, ok := got[id]
+		if !ok || f.site != siteID {
 			v.Add("interprets", fmt.Sprintf("所解读的文件 %d 不存在", id))
-		} else if !slices.Contains(t.InterpretTargets, typ) {
+		} else if !slices.Contains(t.InterpretTargets, f.typ) {
 			v.Add("interprets", "只能关联"+typeNames(t.InterpretTargets))
 		}
 	}
-	in.Body = sanitize.HTML(textToHTML(in.Body))
-	if len(in.Body) > 2<<20 {
-		v.Add("body", "正文过长（超过 2 MB）")
-	}
-	if in.Summary == "" {
-		in.Summary = clip(sanitize.Text(in.Body), 120)
-	}
-	return v.Err()
+	return nil
 }
 
 // checkValues normalises and checks in's core fields (every type's, and
@@ -341,7 +410,7 @@ func (t *DocType) checkValues(in *Input, v errs.Validation) map[string]linkRef {
 	}
 	for _, c := range coreTable {
 		if c.Name == "disclosure" || c.Name == "disclosure_reason" {
-			continue // checked together in validate
+			continue // checked together in prepare
 		}
 		f, ok := declared[c.Name]
 		if !ok && !c.Always {
@@ -476,10 +545,14 @@ func (s *Service) item(ctx context.Context, q querier, siteID, id int64) (*Item,
 
 // Create stores a new draft.
 func (s *Service) Create(ctx context.Context, actor *auth.User, siteID int64, in Input) (*Item, error) {
+	c, err := s.prepare(&in)
+	if err != nil {
+		return nil, err
+	}
 	var id int64
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		id, err = s.createTx(ctx, tx, actor, siteID, in)
+		id, err = s.createTx(ctx, tx, actor, siteID, in, c)
 		return err
 	})
 	if err != nil {
@@ -488,8 +561,8 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, siteID int64, in
 	return s.Item(ctx, siteID, id)
 }
 
-// createTx stores a new draft inside tx.
-func (s *Service) createTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID int64, in Input) (id int64, err error) {
+// createTx stores a new draft inside tx; in has been through prepare (c).
+func (s *Service) createTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID int64, in Input, c *checked) (id int64, err error) {
 	if actor == nil || !actor.ServesSite(siteID) {
 		return 0, errs.E(errs.Forbidden, "您没有本站点的权限")
 	}
@@ -499,7 +572,7 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, actor *auth.User, si
 	if actor.Role == auth.Reviewer {
 		return 0, errs.E(errs.Forbidden, "审核人不能起草信息")
 	}
-	if err := s.validate(ctx, tx, siteID, &in); err != nil {
+	if err := s.checkRefs(ctx, tx, siteID, &in, c); err != nil {
 		return 0, err
 	}
 	if !actor.CanEditDepartment(in.DepartmentID) {
@@ -548,8 +621,12 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, actor *auth.User, si
 // department; the office edits anything. Editing a published item needs a
 // change note and creates a new revision. A stale Version is refused.
 func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64, in Input) (*Item, error) {
+	c, err := s.prepare(&in)
+	if err != nil {
+		return nil, err
+	}
 	var wasLive bool
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := s.item(ctx, tx, siteID, id)
 		if err != nil {
 			return err
@@ -574,7 +651,7 @@ func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64
 			// As in Create: only the office imports an item with its old number.
 			return errs.E(errs.Forbidden, "只有政务公开办公室可以导入带索引号的信息")
 		}
-		if err := s.validate(ctx, tx, siteID, &in); err != nil {
+		if err := s.checkRefs(ctx, tx, siteID, &in, c); err != nil {
 			return err
 		}
 		if !actor.CanEditDepartment(in.DepartmentID) {

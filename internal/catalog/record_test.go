@@ -80,7 +80,8 @@ func (f *fixture) record(col *catalog.Column, title string, fields map[string]st
 func maxValue(f catalog.Field, link string) string {
 	switch f.Kind {
 	case catalog.Date:
-		return "9999-12-31"
+		_, max := f.DateRange()
+		return max
 	case catalog.Select:
 		return f.Options[len(f.Options)-1].Value
 	case catalog.Bool:
@@ -176,7 +177,7 @@ func TestEveryTypeAtMaximum(t *testing.T) {
 					}
 				}
 				if in.WrittenOn != "" {
-					in.WrittenOn = "9999-12-31"
+					in.WrittenOn = "2021-06-14" // 成文日期 may not lie after today
 				}
 				in.PublishedOn = "" // set at publication
 				want := map[string]string{}
@@ -206,8 +207,8 @@ func TestEveryTypeAtMaximum(t *testing.T) {
 					}
 				}
 				if typ.Code == "consultation" {
-					in.Fields["opens_on"], in.Fields["closes_on"] = "9999-11-01", "9999-12-31"
-					want["opens_on"], want["closes_on"] = "9999-11-01", "9999-12-31"
+					in.Fields["opens_on"], in.Fields["closes_on"] = "2100-11-01", "2100-12-31"
+					want["opens_on"], want["closes_on"] = "2100-11-01", "2100-12-31"
 				}
 				in.Title = strings.Repeat("题", 200)
 				in.Summary = strings.Repeat("摘", 500)
@@ -332,8 +333,10 @@ func TestRecordEdgeValues(t *testing.T) {
 			{"first day of a year", "decided_on", "2021-01-01", "2021-01-01", "2021-01-01"},
 			{"last day of a year", "decided_on", "2020-12-31", "2020-12-31", "2020-12-31"},
 			{"leap day", "decided_on", "2024-02-29", "2024-02-29", "2024-02-29"},
-			{"earliest date", "decided_on", "0001-01-01", "0001-01-01", "0001-01-01"},
-			{"latest date", "decided_on", "9999-12-31", "9999-12-31", "9999-12-31"},
+			// The kind takes 0001-01-01 … 9999-12-31; an undeclared range is
+			// 1900 … 2100 (TestDateBounds has the refusals).
+			{"earliest date", "decided_on", catalog.DefaultMinDate, catalog.DefaultMinDate, catalog.DefaultMinDate},
+			{"latest date", "decided_on", catalog.DefaultMaxDate, catalog.DefaultMaxDate, catalog.DefaultMaxDate},
 			{"enum by value", "category", "b", "b", "乙类"},
 			{"enum by label", "category", "丙类", "c", "丙类"},
 			{"bool", "public_flag", "1", "1", "是"},

@@ -325,10 +325,15 @@ var (
 )
 
 func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
+	// last is each column's latest 发布日期 on or before the inspection day.
+	// A later date (imported, or typed before the domain bounded it) is no
+	// update: it must not hide a stale column (issue 16 #10).
 	last := map[int64]calendar.Date{}
+	has := map[int64]bool{}
 	for _, it := range env.Facts.Items {
 		if it.Status == catalog.StatusPublished {
-			if d := calendar.Day(it.PublishedOn); d.After(last[it.ColumnID]) {
+			has[it.ColumnID] = true
+			if d := calendar.Day(it.PublishedOn); d.After(last[it.ColumnID]) && !d.After(env.Today) {
 				last[it.ColumnID] = d
 			}
 		}
@@ -340,14 +345,18 @@ func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 		if c.Kind != catalog.KindList || c.Hidden {
 			continue
 		}
-		l, ok := last[c.ID]
+		l := last[c.ID]
 		switch {
-		case !ok:
+		case !has[c.ID]:
 			empty++
 			if c.Duty != "" {
 				emptyDuty = append(emptyDuty, c)
 			}
 			out = append(out, Finding{Rule: ruleEmpty, Level: Fault, Link: columnLink(c.ID), Message: fmt.Sprintf("栏目“%s”没有任何已发布的信息", c.Name)})
+		case c.UpdateDays > 0 && l.IsZero():
+			stale++
+			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID),
+				Message: fmt.Sprintf("栏目“%s”要求每 %d 天更新，没有发布日期在 %s 之前的信息（晚于检查日的发布日期不算更新）", c.Name, c.UpdateDays, env.Today)})
 		case c.UpdateDays > 0 && env.Today.Sub(l) > c.UpdateDays:
 			stale++
 			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID),

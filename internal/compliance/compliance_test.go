@@ -238,3 +238,53 @@ func TestArt20ByDuty(t *testing.T) {
 		}
 	})
 }
+
+// TestFutureDateIsNoUpdate: issue 16 #10. A published item dated after the
+// inspection day (9999-12-31, typed before dates were bounded, or an
+// import) hid the stale-column finding and the home page's. It counts as
+// no update; the column is stale, not empty.
+func TestFutureDateIsNoUpdate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		office, _ := f.au.UserByName(ctx, "office")
+		tree, _ := f.cat.Tree(ctx, f.site.ID)
+		dept, _ := f.cat.DepartmentByRef(ctx, "zfk")
+		it, err := f.cat.Create(ctx, office, f.site.ID, catalog.Input{DocType: "statistics", ColumnID: tree.BySlug["tjsj"].ID, DepartmentID: dept.ID,
+			Title: "日期有误的统计数据", Disclosure: "proactive", Fields: map[string]string{"period": "本季度"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.cat.Submit(ctx, office, f.site.ID, it.ID)
+		if _, err := f.cat.Publish(ctx, office, f.site.ID, it.ID, timeZero); err != nil {
+			t.Fatal(err)
+		}
+		// Published today it is an update: the demo's stale column is fixed.
+		rep, err := f.svc.Run(ctx, f.site.ID, fixtureDay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(codes(rep), ","); strings.Contains(got, "column.stale") {
+			t.Fatalf("published today, still stale: %v", got)
+		}
+		// The same item dated in the future (stored as before the bound).
+		if _, err := db.W.ExecContext(ctx, `UPDATE items SET published_on = '9999-12-31' WHERE id = $1`, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, inspect := range []calendar.Date{fixtureDay, fixtureDay.AddDays(-1)} {
+			rep, err = f.svc.Run(ctx, f.site.ID, inspect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stale []string
+			for _, x := range rep.Findings {
+				if x.Rule.Code == "column.stale" || x.Rule.Code == "column.empty" {
+					stale = append(stale, x.Rule.Code+": "+x.Message)
+				}
+			}
+			if len(stale) != 1 || !strings.HasPrefix(stale[0], "column.stale") || !strings.Contains(stale[0], "统计数据") {
+				t.Errorf("inspected %s: column findings %q, want the statistics column stale", inspect, stale)
+			}
+		}
+	})
+}

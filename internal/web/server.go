@@ -245,6 +245,7 @@ func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /api/v1/") // bearer-token API, no cookies
 	var h http.Handler = s.mux
+	h = s.cleanInput(h)
 	h = s.withSite(h)
 	h = cop.Handler(h)
 	h = s.securityHeaders(h)

@@ -1,11 +1,9 @@
 package catalogue
 
 import (
-	"encoding/json"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	"gongkai/internal/web"
-	"io"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -324,14 +322,8 @@ func (s *Feature) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 	}
 	st := web.SiteOf(r)
 	var in apiItemInput
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		s.APIError(w, r, web.JSONError(err))
-		return
-	}
-	if err := dec.Decode(&struct{}{}); err != io.EOF {
-		s.APIError(w, r, errs.E(errs.Invalid, "请求体只能包含一个 JSON 对象"))
+	if err := web.DecodeJSON(w, r, &in, 4<<20); err != nil {
+		s.APIError(w, r, err)
 		return
 	}
 	ci := catalog.Input{ColumnID: in.ColumnID, DocType: in.DocType, IndexNo: in.IndexNo, Title: in.Title, Summary: in.Summary, Body: in.Body,
