@@ -109,6 +109,16 @@ func (s *Feature) editItem(w http.ResponseWriter, r *http.Request) {
 	if it == nil {
 		return
 	}
+	// The form is offered only when saving it may succeed: a draft the user
+	// may edit, or a published item the office may revise.
+	if a := catalog.Actions(p.User, it); !a.Edit && !a.Revise {
+		act := catalog.ActEdit
+		if it.Status == catalog.StatusPublished {
+			act = catalog.ActRevise
+		}
+		s.AdminError(w, r, catalog.Allow(p.User, it, act))
+		return
+	}
 	in, err := s.Catalog.InputOf(r.Context(), it)
 	if err != nil {
 		s.AdminError(w, r, err)
