@@ -9,7 +9,7 @@
 #   vet       go vet ./...
 #   postgres  a throwaway PostgreSQL server (scripts/pg.sh), stopped on exit
 #   go test   go test -race -count=1 [args] (./... unless a package is named)
-#   fuzz      every Fuzz target in the repository for $GONGKAI_FUZZTIME (6s) each;
+#   fuzz      every Fuzz target in the repository for $GONGKAI_FUZZTIME (5s) each;
 #             skipped when args are given (a narrowed run) or GONGKAI_FUZZTIME=0
 #   browser   npm test in tests/browser, when that directory exists
 # A timing summary is printed at the end, also when a stage failed.
@@ -199,7 +199,7 @@ fuzz_targets() {
 # ran); a failing input is written to the package's testdata/fuzz/, where it
 # becomes a regression case once committed.
 fuzz_tests() {
-	local t=${GONGKAI_FUZZTIME:-6s} pkg name n=0
+	local t=${GONGKAI_FUZZTIME:-5s} pkg name n=0
 	if [ "$#" -gt 0 ] || [ "$t" = 0 ]; then
 		echo "fuzzing skipped (narrowed run or GONGKAI_FUZZTIME=0)" >&2
 		return 0
