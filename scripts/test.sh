@@ -199,17 +199,27 @@ fuzz_targets() {
 # ran); a failing input is written to the package's testdata/fuzz/, where it
 # becomes a regression case once committed.
 fuzz_tests() {
-	local t=${GONGKAI_FUZZTIME:-5s} pkg name n=0
+	local t=${GONGKAI_FUZZTIME:-5s} pkg name n=0 prev= bin= cache out rc flaked=0 dir
 	if [ "$#" -gt 0 ] || [ "$t" = 0 ]; then
 		echo "fuzzing skipped (narrowed run or GONGKAI_FUZZTIME=0)" >&2
 		return 0
 	fi
-	local out rc flaked=0
-	out=$(mktemp)
+	dir=$(mktemp -d)
+	out=$dir/out
+	cache=$(go env GOCACHE)/fuzz
 	while read -r pkg name; do
+		# One instrumented test binary per package, run once per target in
+		# the package's directory (its testdata/fuzz/ corpus), with the
+		# fuzz cache go test itself would use.
+		if [ "$pkg" != "$prev" ]; then
+			bin=$dir/$(basename "$pkg").test
+			CGO_ENABLED=0 go test -c -fuzz . -o "$bin" "$pkg"
+			prev=$pkg
+		fi
 		echo "go test -run '^\$' -fuzz '^$name\$' -fuzztime $t $pkg" >&2
 		rc=0
-		CGO_ENABLED=0 go test -run '^$' -fuzz "^$name\$" -fuzztime "$t" "$pkg" 2>&1 |
+		(cd "$pkg" && "$bin" -test.run '^$' -test.fuzz "^$name\$" -test.fuzztime "$t" \
+			-test.fuzzcachedir "$cache/$(go list "$root/${pkg#./}")") 2>&1 |
 			grep -v '^fuzz: elapsed: ' | tee "$out" || rc=$?
 		[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 		if [ "$rc" -ne 0 ]; then
@@ -221,13 +231,13 @@ fuzz_tests() {
 				echo "fuzz: $name hit Go's fuzztime deadline race (go.dev/issue/75804), no failing input: not counted" >&2
 				flaked=$((flaked + 1))
 			else
-				rm -f "$out"
+				rm -rf "$dir"
 				return 1
 			fi
 		fi
 		n=$((n + 1))
 	done < <(fuzz_targets)
-	rm -f "$out"
+	rm -rf "$dir"
 	echo "$n fuzz targets ran for $t each ($flaked stopped by the deadline race)" >&2
 }
 
