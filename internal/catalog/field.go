@@ -303,7 +303,8 @@ func normalize(f Field, val string) (string, string) {
 		return "", fmt.Sprintf("%s取值无效", f.Label)
 	case URL:
 		u, err := url.Parse(val)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http" && !(u.Scheme == "" && strings.HasPrefix(val, "/"))) {
+		// "https:0" parses with a scheme but names no host (found by FuzzNormalize).
+		if err != nil || ((u.Scheme != "https" && u.Scheme != "http" || u.Host == "") && !(u.Scheme == "" && strings.HasPrefix(val, "/"))) {
 			return "", fmt.Sprintf("%s应为 http(s):// 开头的网址或本站路径", f.Label)
 		}
 	case Integer:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"gongkai/internal/auth"
@@ -106,7 +107,11 @@ func JSONError(err error) error {
 	case errors.As(err, &se):
 		return errs.E(errs.Invalid, "JSON 语法错误（第 %d 字节）", se.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		// The decoder quotes the name Go-style ("\x7f"): show it as sent.
+		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		if u, err := strconv.Unquote(name); err == nil {
+			name = u
+		}
 		return &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("请求体 JSON 中有未知字段 %s", name), Fields: map[string]string{name: "未知字段"}}
 	}
 	return errs.E(errs.Invalid, "请求体不是有效的 JSON")
