@@ -159,6 +159,7 @@ func TestAttackCorpus(t *testing.T) {
 		a.attackAPI()
 		a.attackLogin()
 		a.rescan()
+		a.mustHaveReached()
 		a.reportCoverage()
 		t.Logf("%d requests with payloads in %v", a.sends, time.Since(start).Round(time.Millisecond))
 		if len(a.after9) > 0 {
@@ -562,7 +563,7 @@ func dangerous(page string) []string {
 				switch {
 				case strings.Contains(k, "gkx"):
 					out = append(out, fmt.Sprintf("<%s %s=%q>", tok.Data, at.Key, clip(v, 80)))
-				case strings.HasPrefix(k, "on") && strings.Contains(v, "gkx"):
+				case (strings.HasPrefix(k, "on") || k == "srcdoc") && strings.Contains(v, "gkx"):
 					out = append(out, fmt.Sprintf("<%s %s=%q>", tok.Data, at.Key, clip(v, 80)))
 				case urlAttrs[k] && strings.Contains(lv, "gkx") && (strings.HasPrefix(lv, "javascript:") || strings.HasPrefix(lv, "vbscript:") ||
 					strings.HasPrefix(lv, "data:text/html")),
@@ -1048,8 +1049,26 @@ func (a *attacker) rescan() {
 	}
 }
 
-// reportCoverage fails when a route got no payload at all, so a new
-// route that the crawl cannot reach is noticed.
+// mustHaveReached fails when the crawl lost the forms that matter, so a
+// template change cannot quietly turn the corpus off.
+func (a *attacker) mustHaveReached() {
+	for _, p := range []string{"POST /admin/items", "POST /admin/items/{id}", "POST /admin/settings", "POST /admin/columns", "POST /admin/columns/{id}",
+		"POST /admin/departments", "POST /admin/users", "POST /admin/tokens", "POST /a11y"} {
+		if !hasText(a.forms[p]) {
+			a.t.Errorf("the crawl found no form with a text field for %s", p)
+		}
+	}
+	if len(a.params["GET /search"]) == 0 || len(a.params["GET /columns/{slug}"]) == 0 || len(a.params["GET /admin/items"]) == 0 {
+		a.t.Errorf("the crawl found no query parameters for the search, column or item list pages: %v", a.params)
+	}
+	if len(a.created) < 50 {
+		a.t.Errorf("only %d items were stored with payloads; the stored-payload checks need them", len(a.created))
+	}
+}
+
+// reportCoverage logs the routes that got payloads only in their path or
+// not at all (pages without inputs), so a reviewer sees what a new route
+// gets.
 func (a *attacker) reportCoverage() {
 	var none []string
 	for _, rt := range a.routes {
@@ -1077,4 +1096,39 @@ func hasText(fs []attackForm) bool {
 		}
 	}
 	return false
+}
+
+// TestAttackDetector keeps the page check honest: markup that a payload
+// would leave behind is found, the same payload escaped is not.
+func TestAttackDetector(t *testing.T) {
+	bad := []string{
+		`<p><script>gkxss(1)</script></p>`,
+		`<img src=x onerror=gkxss(2)>`,
+		`<a href=" JaVa&#x09;Script:gkxss(3)">x</a>`,
+		`<input value="" gkxattr="4">`,
+		`<gkxtag>5</gkxtag>`,
+		`<div style="width:expression(gkxss(6))">`,
+		`<meta http-equiv="refresh" content="0;url=javascript:gkxss(7)">`,
+		`<iframe srcdoc="&lt;script&gt;gkxss(8)&lt;/script&gt;"></iframe>`,
+		`<svg><a xlink:href="javascript:gkxss(9)">x</a></svg>`,
+	}
+	for _, b := range bad {
+		if len(dangerous(b)) == 0 {
+			t.Errorf("not detected: %s", b)
+		}
+	}
+	good := []string{
+		`<p>&lt;script&gt;gkxss(1)&lt;/script&gt;</p>`,
+		`<input value="&quot; onerror=gkxss(2)">`,
+		`<input value="javascript:gkxss(3)">`,
+		`<meta name="description" content="javascript:gkxss(4)">`,
+		`<textarea><script>gkxss(5)</script></textarea>`,
+		`<title><img src=x onerror=gkxss(6)></title>`,
+		`<a href="/search?q=javascript%3Agkxss(7)">x</a>`,
+	}
+	for _, g := range good {
+		if f := dangerous(g); len(f) > 0 {
+			t.Errorf("false alarm on %s: %v", g, f)
+		}
+	}
 }
