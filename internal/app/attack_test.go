@@ -135,6 +135,7 @@ type attacker struct {
 	tokens              map[string]string          // API tokens by user
 	created             []string                   // public item paths written with payloads
 	fullDone            map[string]bool            // POST patterns given every payload
+	shown               int                        // pages loaded after a write that show a stored payload
 }
 
 type attackField struct {
@@ -153,15 +154,17 @@ func TestAttackCorpus(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		start := time.Now()
 		a := newAttacker(t, e, payloads)
-		a.crawl()
-		a.attackGET()
-		a.attackForms()
-		a.attackAPI()
-		a.attackLogin()
-		a.rescan()
+		for _, phase := range []struct {
+			name string
+			run  func()
+		}{{"crawl", a.crawl}, {"GET inputs", a.attackGET}, {"forms", a.attackForms}, {"API", a.attackAPI}, {"login", a.attackLogin}, {"rescan", a.rescan}} {
+			t0 := time.Now()
+			phase.run()
+			t.Logf("%s: %v (%d requests with payloads so far)", phase.name, time.Since(t0).Round(time.Millisecond), a.sends)
+		}
 		a.mustHaveReached()
 		a.reportCoverage()
-		t.Logf("%d requests with payloads in %v", a.sends, time.Since(start).Round(time.Millisecond))
+		t.Logf("%d requests with payloads, %d pages crawled, in %v", a.sends, len(a.visited), time.Since(start).Round(time.Millisecond))
 		if len(a.after9) > 0 {
 			t.Run("nul-and-invalid-utf8", func(t *testing.T) {
 				sort.Strings(a.after9)
@@ -484,6 +487,9 @@ func (a *attacker) scan(where string, r resp) {
 	if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 		return
 	}
+	if strings.HasPrefix(where, "after ") && strings.Contains(r.body, "gkxss(") {
+		a.shown++ // a stored payload shown (as text)
+	}
 	for _, f := range dangerous(r.body) {
 		a.fail("%s: payload markup in the page: %s", where, a.explain(f))
 	}
@@ -625,7 +631,7 @@ func (a *attacker) attackGET() {
 				n = 0
 			}
 			for _, i := range a.pick(n) {
-				where := fmt.Sprintf("GET %s ?%s=payload#%d as %s", rt.Pattern, name, i, role)
+				where := fmt.Sprintf("%s ?%s=payload#%d as %s", rt.Pattern, name, i, role)
 				p := a.mark(a.payloads[i], where)
 				q := bu.Query()
 				q.Set(name, p)
@@ -763,7 +769,7 @@ func (a *attacker) attackForm(rt web.Route, f attackForm) {
 	// form); its other forms, a larger sample.
 	n := attackSample
 	if strings.HasPrefix(rt.Pattern, "POST /admin/items") {
-		n = 3 * attackSample
+		n = 2 * attackSample
 		if f.role == "editor" && !a.fullDone[rt.Pattern] {
 			n, a.fullDone[rt.Pattern] = 0, true
 		}
@@ -801,9 +807,11 @@ func (a *attacker) attackForm(rt web.Route, f attackForm) {
 
 // afterWrite loads the pages that show what was just written.
 func (a *attacker) afterWrite(where string, f attackForm, location string) {
-	pages := []string{f.page}
+	var pages []string
 	if !strings.HasPrefix(f.page, "/admin/items") {
-		pages = append(pages, "/") // settings and columns show on the home page
+		// The list the form is on; settings and columns show on the home
+		// page. An item's pages are its location and its public page.
+		pages = append(pages, f.page, "/")
 	}
 	if u, err := url.Parse(location); err == nil && u.Host == "" && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "/admin/login") {
 		pages = append(pages, u.RequestURI())
@@ -1060,6 +1068,9 @@ func (a *attacker) mustHaveReached() {
 	}
 	if len(a.params["GET /search"]) == 0 || len(a.params["GET /columns/{slug}"]) == 0 || len(a.params["GET /admin/items"]) == 0 {
 		a.t.Errorf("the crawl found no query parameters for the search, column or item list pages: %v", a.params)
+	}
+	if a.shown < 50 {
+		a.t.Errorf("only %d pages loaded after a write show a stored payload; the stored-payload checks need them", a.shown)
 	}
 	if len(a.created) < 50 {
 		a.t.Errorf("only %d items were stored with payloads; the stored-payload checks need them", len(a.created))
