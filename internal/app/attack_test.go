@@ -484,6 +484,9 @@ func (a *attacker) scan(where string, r resp) {
 			}
 		}
 	}
+	if loc := r.location; loc != "" && !sameSite(loc) {
+		a.fail("%s: redirects off the site: Location %q", where, loc)
+	}
 	if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 		return
 	}
@@ -515,6 +518,16 @@ func (a *attacker) fail(format string, args ...any) {
 	} else if a.found == 41 {
 		a.t.Errorf("more findings left out")
 	}
+}
+
+// sameSite says whether a Location stays on this site: a path, not a
+// scheme-relative //host or a /\host that browsers read as one.
+func sameSite(loc string) bool {
+	if !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\") {
+		return false
+	}
+	u, err := url.Parse(loc)
+	return err == nil && u.Host == "" && u.Scheme == ""
 }
 
 // urlAttrs are the attributes whose javascript: URL runs (a value=""
@@ -1140,6 +1153,12 @@ func TestAttackDetector(t *testing.T) {
 	for _, g := range good {
 		if f := dangerous(g); len(f) > 0 {
 			t.Errorf("false alarm on %s: %v", g, f)
+		}
+	}
+	for loc, want := range map[string]bool{"/admin/items/3": true, "/?done=saved": true, "//evil.example/": false, "/\\evil.example": false,
+		"https://evil.example/": false, "javascript:gkxss(1)": false, "evil.example": false} {
+		if sameSite(loc) != want {
+			t.Errorf("sameSite(%q) = %v, want %v", loc, !want, want)
 		}
 	}
 }
