@@ -135,6 +135,7 @@ type attacker struct {
 	tokens              map[string]string          // API tokens by user
 	created             []string                   // public item paths written with payloads
 	fullDone            map[string]bool            // POST patterns given every payload
+	hit                 map[string]bool            // route patterns requested
 	shown               int                        // pages loaded after a write that show a stored payload
 }
 
@@ -182,7 +183,7 @@ func newAttacker(t *testing.T, e *env, payloads []string) *attacker {
 	}
 	a := &attacker{t: t, e: e, payloads: payloads, rng: rand.New(rand.NewPCG(16, 2026)), mux: http.NewServeMux(),
 		routes: kit.Routes(), uses: map[int]string{}, samples: map[string][]string{}, params: map[string]map[string]bool{},
-		forms: map[string][]attackForm{}, visited: map[string]bool{}, fullDone: map[string]bool{}}
+		forms: map[string][]attackForm{}, visited: map[string]bool{}, fullDone: map[string]bool{}, hit: map[string]bool{}}
 	for _, rt := range a.routes {
 		a.mux.Handle(rt.Pattern, http.NotFoundHandler())
 	}
@@ -248,7 +249,7 @@ func (a *attacker) crawl() {
 	for _, rt := range a.routes {
 		if m, p, ok := strings.Cut(rt.Pattern, " "); ok && m == "GET" && !strings.Contains(p, "{") {
 			role := "anon"
-			if strings.HasPrefix(p, "/admin") {
+			if strings.HasPrefix(p, "/admin") && p != "/admin/login" {
 				role = "admin"
 			}
 			queue = append(queue, job{role, p})
@@ -275,6 +276,7 @@ func (a *attacker) crawl() {
 			continue
 		}
 		perPattern[j.role+pat]++
+		a.hit[pat] = true
 		a.visited[key] = true
 		u, _ := url.Parse(j.url)
 		if !a.hasSample(pat, j.url) {
@@ -621,7 +623,17 @@ func (a *attacker) outcome(where, payload string, r resp) {
 func (a *attacker) attackGET() {
 	for _, rt := range a.routes {
 		method, path, ok := strings.Cut(rt.Pattern, " ")
-		if !ok || method != "GET" || rt.Surface == web.SurfaceAPI {
+		if !ok {
+			// The kit's fall-backs ("/", "/api/"): any path under them.
+			for _, i := range a.pick(attackSample) {
+				where := fmt.Sprintf("GET %s<payload#%d>", rt.Pattern, i)
+				p := a.mark(a.payloads[i], where)
+				a.outcome(where, p, a.anon.get(rt.Pattern+url.PathEscape(p)))
+			}
+			a.hit[rt.Pattern] = true
+			continue
+		}
+		if method != "GET" || rt.Surface == web.SurfaceAPI {
 			continue
 		}
 		role := "anon"
@@ -676,6 +688,7 @@ func (a *attacker) attackWildcards(rt web.Route, role, method, sample string, fo
 				}
 			}
 			parts[k] = url.PathEscape(p)
+			a.hit[rt.Pattern] = true
 			target := strings.Join(parts, "/")
 			b := a.client(role)
 			if method == "GET" {
@@ -750,6 +763,15 @@ func (a *attacker) attackForms() {
 			}
 		}
 		a.attackWildcards(rt, role, "POST", sample, valid)
+		if !a.hit[rt.Pattern] {
+			// Buttons only and no wildcard (run the self-inspection, say):
+			// submitted once, with a payload in a field it does not read.
+			where := rt.Pattern + " with an unread field gkx=payload as " + role
+			v := cloneForm(valid)
+			v.Set("gkx", a.mark(a.payloads[a.rng.IntN(len(a.payloads))], where))
+			a.outcome(where, v.Get("gkx"), a.client(role).post(sample, v))
+			a.hit[rt.Pattern] = true
+		}
 	}
 }
 
@@ -810,6 +832,7 @@ func (a *attacker) attackForm(rt web.Route, f attackForm) {
 		}
 		where := fmt.Sprintf("%s fields %v payloads from #%d as %s (form on %s)", rt.Pattern, text, i, f.role, f.page)
 		res := b.post(f.action, v)
+		a.hit[rt.Pattern] = true
 		a.outcome(where, strings.Join(sent, ""), res)
 		if res.status == http.StatusSeeOther {
 			a.afterWrite(where, f, res.location)
@@ -909,10 +932,17 @@ func (a *attacker) attackAPI() {
 				where := fmt.Sprintf("%s ?%s=payload#%d", rt.Pattern, name, i)
 				pl := a.mark(a.payloads[i], where)
 				res := a.api("GET", concrete+"?"+url.Values{name: {pl}}.Encode(), "admin", "")
+				a.hit[rt.Pattern] = true
 				a.apiOutcome(where, pl, res)
 			}
 		}
 		a.attackWildcards(rt, "anon", "GET", concrete, nil)
+		if !a.hit[rt.Pattern] {
+			where := rt.Pattern + " with an unread parameter gkx=payload"
+			pl := a.mark(a.payloads[a.rng.IntN(len(a.payloads))], where)
+			a.apiOutcome(where, pl, a.api("GET", concrete+"?"+url.Values{"gkx": {pl}}.Encode(), "", ""))
+			a.hit[rt.Pattern] = true
+		}
 	}
 
 	// Every string field of the item body: all at once (most are
@@ -949,6 +979,7 @@ func (a *attacker) attackAPI() {
 		}
 		where := fmt.Sprintf("POST /api/v1/items %v payloads from #%d", fields, i)
 		res := a.api("POST", "/api/v1/items", "office", string(body))
+		a.hit["POST /api/v1/items"] = true
 		a.apiOutcome(where, strings.Join(sent, ""), res)
 		if res.status == http.StatusCreated {
 			var it struct {
@@ -998,7 +1029,9 @@ func (a *attacker) api(method, path, user, body string) resp {
 		rd = bytes.NewReader([]byte(body))
 	}
 	req, _ := http.NewRequest(method, a.e.ts.URL+path, rd)
-	req.Header.Set("Authorization", "Bearer "+a.tokens[user])
+	if user != "" {
+		req.Header.Set("Authorization", "Bearer "+a.tokens[user])
+	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -1024,11 +1057,19 @@ func (a *attacker) apiOutcome(where, payload string, r resp) {
 // --- login, last: failed logins spend the address's allowance ---
 
 func (a *attacker) attackLogin() {
+	// The end of a session of its own, with a payload in the form.
+	b := a.e.browser().login("bgs")
+	where := "POST /admin/logout with gkx=payload"
+	p := a.mark(a.payloads[a.rng.IntN(len(a.payloads))], where)
+	a.outcome(where, p, b.post("/admin/logout", url.Values{"gkx": {p}}))
+	a.hit["POST /admin/logout"] = true
+
 	for _, i := range a.pick(attackSample) {
 		where := fmt.Sprintf("POST /admin/login name,password,next=payload#%d", i)
 		p := a.mark(a.payloads[i], where)
 		b := a.e.browser()
 		res := b.post("/admin/login?"+url.Values{"next": {p}}.Encode(), url.Values{"name": {p}, "password": {p}})
+		a.hit["POST /admin/login"] = true
 		a.outcome(where, p, res)
 		if res.status == http.StatusSeeOther {
 			a.fail("%s: a payload signed in", where)
@@ -1081,6 +1122,11 @@ func (a *attacker) mustHaveReached() {
 	}
 	if len(a.params["GET /search"]) == 0 || len(a.params["GET /columns/{slug}"]) == 0 || len(a.params["GET /admin/items"]) == 0 {
 		a.t.Errorf("the crawl found no query parameters for the search, column or item list pages: %v", a.params)
+	}
+	for _, rt := range a.routes {
+		if !a.hit[rt.Pattern] {
+			a.t.Errorf("route %s was never requested: make the crawl reach it (a link or form on a page) or attack it here", rt.Pattern)
+		}
 	}
 	if a.shown < 50 {
 		a.t.Errorf("only %d pages loaded after a write show a stored payload; the stored-payload checks need them", a.shown)
