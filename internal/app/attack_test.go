@@ -726,11 +726,6 @@ func filler(f attackField) string {
 }
 
 func (a *attacker) attackForms() {
-	var pats []string
-	for p := range a.forms {
-		pats = append(pats, p)
-	}
-	sort.Strings(pats)
 	for _, rt := range a.routes {
 		method, _, _ := strings.Cut(rt.Pattern, " ")
 		if method != "POST" || rt.Surface == web.SurfaceAPI {
