@@ -140,6 +140,12 @@ func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRecord, e
 	if f.Actor != "" {
 		add("actor_name = $%d", f.Actor)
 	}
+	if len(f.Action) > 100 {
+		// Action names are short ("item.publish"); a longer prefix matches
+		// nothing, and past 50,000 bytes SQLite refuses the LIKE pattern (a
+		// 500 the attack corpus found).
+		return nil, errs.E(errs.Invalid, "操作名称不能超过 100 个字符")
+	}
 	if f.Action != "" {
 		// A prefix match: "item." finds every item action. The prefix's own
 		// % and _ are literal (an action named "item_x" must not match "itemAx").

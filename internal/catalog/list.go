@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
@@ -52,6 +53,9 @@ type Page struct {
 	Total      int // only counted when asked for (numbered pages)
 	NextCursor string
 }
+
+// maxQuery bounds a listing's text query: the longest title.
+const maxQuery = 200
 
 func (f *Filter) where() (string, []any, error) {
 	var w []string
@@ -139,6 +143,13 @@ func (f *Filter) where() (string, []any, error) {
 		}
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
+		// The query is matched within a title (at most 200 characters), a
+		// 文号 or an index number, so a longer one matches nothing; refused
+		// before SQLite's LIKE refuses it as a pattern over 50,000 bytes
+		// (a 500 the attack corpus found).
+		if utf8.RuneCountInString(q) > maxQuery {
+			return "", nil, errs.E(errs.Invalid, "检索词不能超过 %d 个字", maxQuery)
+		}
 		like := "%" + escapeLike(q) + "%"
 		// LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's
 		// does not, and both engines must answer alike (政务APP, PPP项目).
