@@ -359,7 +359,13 @@ func (s *Service) UserByToken(ctx context.Context, secret string) (*User, error)
 		return nil, ErrTokenExpired
 	}
 	u, err := s.User(ctx, userID)
-	if err != nil || u.Disabled {
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrTokenRevoked
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
 		// Disabling revokes; this covers a user disabled by hand in the database.
 		return nil, ErrTokenRevoked
 	}

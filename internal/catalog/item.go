@@ -315,6 +315,9 @@ func (s *Service) checkRefs(ctx context.Context, tx *sql.Tx, siteID int64, in *I
 	var colSite int64
 	var colKind, colTypes string
 	err := tx.QueryRowContext(ctx, `SELECT site_id, kind, doc_types FROM columns WHERE id = $1`, in.ColumnID).Scan(&colSite, &colKind, &colTypes)
+	if missing(err) != nil {
+		return errs.Wrap(err, "check column")
+	}
 	switch {
 	case err != nil || colSite != siteID:
 		v.Add("column_id", "请选择所属栏目")
@@ -325,7 +328,11 @@ func (s *Service) checkRefs(ctx context.Context, tx *sql.Tx, siteID int64, in *I
 	}
 	if in.DepartmentID != 0 {
 		var dsite int64
-		if err := tx.QueryRowContext(ctx, `SELECT site_id FROM departments WHERE id = $1`, in.DepartmentID).Scan(&dsite); err != nil || dsite != siteID {
+		err := tx.QueryRowContext(ctx, `SELECT site_id FROM departments WHERE id = $1`, in.DepartmentID).Scan(&dsite)
+		if missing(err) != nil {
+			return errs.Wrap(err, "check department")
+		}
+		if err != nil || dsite != siteID {
 			v.Add("department_id", "请选择起草科室")
 		}
 	} else {
@@ -335,7 +342,11 @@ func (s *Service) checkRefs(ctx context.Context, tx *sql.Tx, siteID int64, in *I
 		l := c.links[key]
 		var lsite int64
 		var typ string
-		if err := tx.QueryRowContext(ctx, `SELECT site_id, doc_type FROM items WHERE id = $1`, l.id).Scan(&lsite, &typ); err != nil || lsite != siteID {
+		err := tx.QueryRowContext(ctx, `SELECT site_id, doc_type FROM items WHERE id = $1`, l.id).Scan(&lsite, &typ)
+		if missing(err) != nil {
+			return errs.Wrap(err, "check link")
+		}
+		if err != nil || lsite != siteID {
 			v.Add(key, fmt.Sprintf("%s：信息 %s 不存在", l.f.Label, l.id))
 		} else if len(l.f.Targets) > 0 && !slices.Contains(l.f.Targets, typ) {
 			v.Add(key, fmt.Sprintf("%s只能关联%s", l.f.Label, typeNames(l.f.Targets)))
@@ -346,7 +357,11 @@ func (s *Service) checkRefs(ctx context.Context, tx *sql.Tx, siteID int64, in *I
 	}
 	if in.SuccessorID != 0 {
 		var ssite int64
-		if err := tx.QueryRowContext(ctx, `SELECT site_id FROM items WHERE id = $1`, in.SuccessorID).Scan(&ssite); err != nil || ssite != siteID {
+		err := tx.QueryRowContext(ctx, `SELECT site_id FROM items WHERE id = $1`, in.SuccessorID).Scan(&ssite)
+		if missing(err) != nil {
+			return errs.Wrap(err, "check successor")
+		}
+		if err != nil || ssite != siteID {
 			v.Add("successor_id", "替代文件不存在")
 		}
 	}
@@ -825,4 +840,14 @@ func textToHTML(body string) string {
 		}
 	}
 	return b.String()
+}
+
+// missing returns err unless it is sql.ErrNoRows: a reference that is not
+// there is the user's mistake (a message on the field), a failed query is
+// not (an internal error).
+func missing(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return err
 }

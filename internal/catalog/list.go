@@ -122,6 +122,9 @@ func (f *Filter) where() (string, []any, error) {
 		}
 		if fd, ok := FacetField(k); ok {
 			// Compare canonical forms: "false" is "0", "1,234.5" is "1234.50".
+			if fd.Kind == Bool {
+				v = map[string]string{"true": "1", "false": "0"}[v] + strings.TrimLeft(v, "truefals")
+			}
 			if c, msg := normalize(fd, v); msg == "" {
 				v = c
 			}

@@ -63,10 +63,6 @@ func ruleOf(d catalog.DeadlineSpec) Rule {
 	return Rule{Code: d.Rule, Title: d.Title, Basis: d.Basis, Unit: Unit(d.Unit), Days: d.Days, Minimum: d.Minimum}
 }
 
-// Rules are the deadline rules of the types registered when this package
-// was initialised (the shipped ones); AllRules also has later types'.
-var Rules = AllRules()
-
 // RuleByCode returns the rule with code, or nil.
 func RuleByCode(code string) *Rule {
 	for _, r := range AllRules() {

@@ -67,7 +67,7 @@ func unitWord(u Unit) string {
 func ParseOverrides(raw map[string]string) (map[string]int, error) {
 	v := errs.Validation{}
 	var out map[string]int
-	for _, r := range Rules {
+	for _, r := range AllRules() {
 		text := strings.TrimSpace(raw[r.Code])
 		if r.Unit == FixedDate || text == "" {
 			continue

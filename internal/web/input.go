@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"unicode/utf8"
 
 	"gongkai/internal/catalog"
@@ -14,10 +15,11 @@ import (
 )
 
 // Bounds of a URL-encoded form body read (and kept in memory) by
-// cleanInput: staff forms (with a session cookie) may carry a 2 MB body,
-// so they get the limit net/http's ParseForm applies anyway; forms sent
-// without a session (the login form) are small, as the login handler's
-// own limit says. Handlers keep their limits: they read the body again.
+// cleanInput: back-office forms get the 10 MB net/http's ParseForm applies
+// anyway; every other form (the login form, the public ones) is small, as
+// the login handler's own limit says. The bound goes by the path, not by a
+// cookie a client could send without a session. Handlers keep their
+// limits: they read the body again.
 const (
 	maxFormBytes     = 10 << 20
 	maxAnonFormBytes = 64 << 10
@@ -68,7 +70,7 @@ func checkRequestText(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	limit := maxAnonFormBytes
-	if _, err := r.Cookie(sessionCookie); err == nil {
+	if strings.HasPrefix(r.URL.Path, "/admin/") && r.URL.Path != "/admin/login" {
 		limit = maxFormBytes
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -214,20 +213,13 @@ func (t *templates) funcs() template.FuncMap {
 		},
 		"size": HumanSize,
 		"add":  func(a, b int) int { return a + b },
-		"mul":  func(a, b int) int { return a * b },
 		"safe": func(s string) template.HTML { return template.HTML(s) }, // only for sanitised bodies
 		"clicks": func() template.HTML {
 			return template.HTML(clickMark)
 		},
 		"roleLabel": func(r auth.Role) string { return r.Label() },
 		"percent":   func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-		"weekday": func(d calendar.Date) string {
-			return [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[d.Weekday()]
-		},
-		"json": func(v any) string {
-			b, _ := json.MarshalIndent(v, "", "  ")
-			return string(b)
-		},
+		"weekday":   calendar.WeekdayName,
 		"pageURL": func(u *url.URL, page int) string {
 			q := u.Query()
 			if page <= 1 {
@@ -240,14 +232,6 @@ func (t *templates) funcs() template.FuncMap {
 			}
 			return u.Path + "?" + q.Encode()
 		},
-		"inList": func(list []string, s string) bool {
-			for _, x := range list {
-				if x == s {
-					return true
-				}
-			}
-			return false
-		},
 		"hasID": func(list []int64, id int64) bool {
 			for _, x := range list {
 				if x == id {
@@ -255,12 +239,6 @@ func (t *templates) funcs() template.FuncMap {
 				}
 			}
 			return false
-		},
-		"field": func(fields map[string]string, name string) string {
-			if fields == nil {
-				return ""
-			}
-			return fields[name]
 		},
 	}
 }

@@ -13,8 +13,13 @@ import (
 
 func (s *Feature) uploadAttachment(w http.ResponseWriter, r *http.Request) {
 	p := &itemAdminPage{AdminPage: s.AdminPage(r, "上传附件")}
-	id, err := web.PathID(r, "id")
-	if err != nil {
+	// Check the item and the permission before storing anything.
+	it := s.loadItem(w, r)
+	if it == nil {
+		return
+	}
+	id := it.ID
+	if err := catalog.Allow(p.User, it, catalog.ActAttach); err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
@@ -25,18 +30,6 @@ func (s *Feature) uploadAttachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
-	// Check the permission before storing anything.
-	it, err := s.Catalog.Item(r.Context(), p.Site.ID, id)
-	if err == nil && !catalog.CanView(p.User, it) {
-		err = catalog.ErrNoItem // not there for this user, as on the item page
-	}
-	if err == nil {
-		err = catalog.Allow(p.User, it, catalog.ActAttach)
-	}
-	if err != nil {
-		s.AdminError(w, r, err)
-		return
-	}
 	b, err := s.Blobs.Put(r.Context(), file, hdr.Filename, s.Opts.MaxUpload)
 	if err != nil {
 		p.Error = uploadMessage(err, s.Opts.MaxUpload)

@@ -115,12 +115,12 @@ func (s *Feature) itemAction(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.LogErr(r, err)
 		p.Fail(err)
-		// An item the user may not see is not shown again with the refusal.
-		it, lerr := s.Catalog.Item(ctx, site, id)
-		if errs.CodeOf(err) == errs.Internal || lerr != nil || !catalog.CanView(u, it) {
+		if errs.CodeOf(err) == errs.Internal {
 			s.AdminError(w, r, err)
 			return
 		}
+		// showItemWith loads the item through loadItem: an item the user may
+		// not see answers 404 there, not the refusal.
 		s.showItemWith(w, r, p, web.StatusOf(err))
 		return
 	}

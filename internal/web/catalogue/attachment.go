@@ -18,7 +18,8 @@ func (s *Feature) attachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, it, err := s.Catalog.Attachment(r.Context(), st.Site.ID, id)
-	if err == nil && !it.Public() && !s.staffMayRead(r, it) {
+	// Unpublished items' files are for the staff who may see the item.
+	if err == nil && !catalog.CanView(s.SessionUser(r), it) {
 		err = errs.E(errs.NotFound, "附件不存在")
 	}
 	if err != nil {
@@ -40,14 +41,4 @@ func (s *Feature) attachment(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	http.ServeContent(w, r, "", store.ParseTime(a.CreatedAt), f)
-}
-
-// staffMayRead reports whether the request's session belongs to staff who
-// may see the unpublished item (its department's editors and reviewers, the office).
-func (s *Feature) staffMayRead(r *http.Request, it *catalog.Item) bool {
-	u := s.SessionUser(r)
-	if u == nil || !u.ServesSite(it.SiteID) {
-		return false
-	}
-	return u.CanEditDepartment(it.DepartmentID) || u.CanReviewDepartment(it.DepartmentID)
 }
