@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
@@ -99,5 +100,5 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return append(web.Schemas(), catalogue.Schemas()...)
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas())
 }

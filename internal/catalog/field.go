@@ -139,9 +139,6 @@ func (f Field) DateRange() (min, max string) {
 	return min, max
 }
 
-// Multi reports whether the field holds a list of values.
-func (f Field) Multi() bool { return f.Kind == MultiSelect }
-
 // Ranged reports whether the field's facet supports from/to filters.
 func (f Field) Ranged() bool {
 	switch f.Kind {

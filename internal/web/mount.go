@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"net/http"
 	"sort"
@@ -65,6 +66,10 @@ func (s *Server) handle(sf Surface, pattern string, h http.Handler) {
 // after a redirect with ?done=key.
 func (s *Server) Flashes(m map[string]string) {
 	for k, v := range m {
+		if old, dup := s.flashes[k]; dup && old != v {
+			// Two features would show different words for one key.
+			panic(fmt.Sprintf("web: flash %q registered twice with different messages", k))
+		}
 		s.flashes[k] = v
 	}
 }

@@ -2,6 +2,7 @@ package selfcheck
 
 import (
 	"net/http"
+	"reflect"
 	"strconv"
 
 	"gongkai/internal/calendar"
@@ -25,6 +26,15 @@ type apiStep struct {
 	Kind    string `json:"kind"`
 	Counted bool   `json:"counted"`
 	Note    string `json:"note"`
+}
+
+// Schemas ties the workdays API's Go types to their OpenAPI schemas
+// (checked by the scenario tests in internal/app).
+func Schemas() []web.Schema {
+	return []web.Schema{
+		{Type: reflect.TypeOf(apiExplanation{}), Schema: "#/components/schemas/WorkdayExplanation"},
+		{Type: reflect.TypeOf(apiStep{}), Schema: "#/components/schemas/WorkdayExplanation/properties/steps/items"},
+	}
 }
 
 func toAPIExplanation(e calendar.Explanation) apiExplanation {
