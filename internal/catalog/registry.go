@@ -14,6 +14,8 @@ var (
 	// sharing a facet name must agree on its kind and scale, so one filter
 	// over a column holding several types compares like with like.
 	facetByName = map[string]Field{}
+	// interpretable holds the codes some type's interpretations may explain.
+	interpretable = map[string]bool{}
 )
 
 // RegisterDocType adds a document type. The package that owns a kind of
@@ -40,6 +42,9 @@ func RegisterDocType(t *DocType) {
 		}
 	}
 	t.Interprets = len(t.InterpretTargets) > 0
+	for _, code := range t.InterpretTargets {
+		interpretable[code] = true
+	}
 	docTypes = append(docTypes, t)
 	docTypeByCode[t.Code] = t
 }
@@ -193,10 +198,7 @@ func FacetField(name string) (Field, bool) {
 // Interpretable reports whether some type's interpretations may explain
 // items of type code (the self-inspection counts their coverage).
 func Interpretable(code string) bool {
-	for _, t := range DocTypes() {
-		if slices.Contains(t.InterpretTargets, code) {
-			return true
-		}
-	}
-	return false
+	regMu.RLock()
+	defer regMu.RUnlock()
+	return interpretable[code]
 }
