@@ -149,7 +149,9 @@ func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRecord, e
 	if f.Action != "" {
 		// A prefix match: "item." finds every item action. The prefix's own
 		// % and _ are literal (an action named "item_x" must not match "itemAx").
-		add(`action LIKE $%d ESCAPE '\'`, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Action)+"%")
+		// Actions are lower case; lowering the prefix makes PostgreSQL's
+		// case-sensitive LIKE answer as SQLite's ASCII-insensitive one does.
+		add(`action LIKE $%d ESCAPE '\'`, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(f.Action))+"%")
 	}
 	if f.Target != "" {
 		add("target = $%d", f.Target)

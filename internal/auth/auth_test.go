@@ -297,6 +297,10 @@ func TestSessions(t *testing.T) {
 			if recs, _ := f.svc.AuditLog(ctx, auth.AuditFilter{SiteID: f.site, Action: "user.password", Target: target}); len(recs) != 1 || recs[0].SiteID != f.site {
 				t.Errorf("password entries of the user's site = %+v, want one of site %d", recs, f.site)
 			}
+			// The action prefix ignores case on both databases alike.
+			if recs, _ := f.svc.AuditLog(ctx, auth.AuditFilter{SiteID: f.site, Action: "USER.PASS", Target: target}); len(recs) != 1 {
+				t.Errorf("action prefix USER.PASS found %d entries, want 1 (as user.pass)", len(recs))
+			}
 			if recs, _ := f.svc.AuditLog(ctx, auth.AuditFilter{SiteID: f.other, Target: target}); len(recs) != 0 {
 				t.Errorf("another site's audit log lists %+v", recs)
 			}
