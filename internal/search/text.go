@@ -1,0 +1,144 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Tokens: every back end indexes and queries the same tokens, made here.
+//
+// Text is NFKC-normalised (full-width letters and digits become ASCII,
+// compatibility ideographs their unified forms) and lower-cased. A run of
+// Han characters becomes its overlapping bigrams (中华人民 → 中华 华人 人民);
+// a run of one Han character becomes that character; a run of letters or
+// digits becomes one token; everything else separates tokens. Bigrams never
+// miss a query of two or more characters (DESIGN.md: measured against
+// dictionary segmentation, which missed words inside longer words), and a
+// word of n characters is the phrase of its n-1 bigrams.
+
+// Normalize is the form text is compared in: NFKC, lower case.
+func Normalize(s string) string {
+	return strings.ToLower(norm.NFKC.String(s))
+}
+
+// isHan reports whether r is a Chinese character (Han script).
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// isWordRune reports whether r belongs to a latin/digit token.
+func isWordRune(r rune) bool {
+	return (unicode.IsLetter(r) || unicode.IsDigit(r)) && !isHan(r)
+}
+
+// Run is a maximal run of Han characters or of letters and digits in
+// normalised text.
+type Run struct {
+	Text string
+	Han  bool
+}
+
+// Runs splits normalised text into runs, dropping separators.
+func Runs(s string) []Run {
+	var out []Run
+	start, han := -1, false
+	flush := func(end int) {
+		if start >= 0 {
+			out = append(out, Run{Text: s[start:end], Han: han})
+			start = -1
+		}
+	}
+	for i, r := range s {
+		switch {
+		case isHan(r):
+			if start >= 0 && !han {
+				flush(i)
+			}
+			if start < 0 {
+				start, han = i, true
+			}
+		case isWordRune(r):
+			if start >= 0 && han {
+				flush(i)
+			}
+			if start < 0 {
+				start, han = i, false
+			}
+		default:
+			flush(i)
+		}
+	}
+	flush(len(s))
+	return out
+}
+
+// RunTokens returns the tokens of one run: bigrams of a Han run (the
+// character itself for a run of one), the run itself otherwise.
+func RunTokens(r Run) []string {
+	if !r.Han {
+		return []string{r.Text}
+	}
+	n := utf8.RuneCountInString(r.Text)
+	if n == 1 {
+		return []string{r.Text}
+	}
+	out := make([]string, 0, n-1)
+	prev := 0
+	_, w := utf8.DecodeRuneInString(r.Text)
+	mid := w
+	for mid < len(r.Text) {
+		_, w2 := utf8.DecodeRuneInString(r.Text[mid:])
+		out = append(out, r.Text[prev:mid+w2])
+		prev, mid = mid, mid+w2
+	}
+	return out
+}
+
+// Tokens returns the tokens of text, in order (normalising it first).
+func Tokens(text string) []string {
+	var out []string
+	for _, r := range Runs(Normalize(text)) {
+		out = append(out, RunTokens(r)...)
+	}
+	return out
+}
+
+// TokenText is text as its tokens separated by spaces: the form back ends
+// store (FTS5 with the unicode61 tokenizer, PostgreSQL's 'simple'
+// configuration) so that they split exactly where Tokens does.
+func TokenText(text string) string {
+	var b strings.Builder
+	b.Grow(len(text) * 2)
+	for _, r := range Runs(Normalize(text)) {
+		for _, t := range RunTokens(r) {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(t)
+		}
+	}
+	return b.String()
+}
+
+// Prefix marks a query token matched as a prefix of indexed tokens.
+const Prefix = "*"
+
+// PhraseOf returns the phrase of a query word (its tokens in order) in a
+// field; nil for a word without tokens. A lone Han character is matched as
+// the prefix of a bigram ("年" finds 年度), since the index holds it alone
+// only where it stands alone in the text.
+func PhraseOf(word string, f Field) *Phrase {
+	var t []string
+	for _, r := range Runs(Normalize(word)) {
+		rt := RunTokens(r)
+		if r.Han && len(rt) == 1 && utf8.RuneCountInString(rt[0]) == 1 {
+			rt = []string{rt[0] + Prefix}
+		}
+		t = append(t, rt...)
+	}
+	if len(t) == 0 {
+		return nil
+	}
+	return &Phrase{Tokens: t, Field: f}
+}
