@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/events"
 	"gongkai/internal/store"
 )
@@ -118,9 +119,25 @@ type Service struct {
 	Bus     *events.Bus
 	Log     *slog.Logger
 
+	// Today is the reference day for recency (tests pass a fixed one).
+	Today func() calendar.Date
+	// Segmentation is how free text becomes words: SegmentWords (the
+	// default) or SegmentRuns.
+	Segmentation string
+
 	mu      sync.RWMutex
 	sources []*Source
 	kinds   []Kind
+
+	once  sync.Once
+	state *state
+}
+
+func (s *Service) segmentation() string {
+	if s.Segmentation == "" {
+		return SegmentWords
+	}
+	return s.Segmentation
 }
 
 // NewService returns the search service over a back end.
