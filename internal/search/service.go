@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"iter"
 	"log/slog"
 	"sync"
 	"time"
@@ -27,7 +28,7 @@ type Source struct {
 	Load func(ctx context.Context, siteID int64, ref Ref) (*Document, error)
 	// All yields every public document of a site (the rebuild), with the
 	// total for progress.
-	All func(ctx context.Context, siteID int64) (docs func(yield func(*Document, error) bool), total int, err error)
+	All func(ctx context.Context, siteID int64) (docs iter.Seq2[*Document, error], total int, err error)
 }
 
 // Kind is a record kind and its label.
