@@ -154,6 +154,7 @@ type subscriber struct {
 	name    string
 	fn      Handler
 	durable bool
+	inline  bool // durable, and delivered inside Committed too
 	wake    chan struct{}
 
 	mu     sync.Mutex // one delivery at a time
@@ -173,6 +174,14 @@ func NewBus(db *store.DB, log *slog.Logger) *Bus {
 // and it resumes there after a restart (see the package comment).
 func (b *Bus) Subscribe(name string, fn Handler) {
 	b.add(&subscriber{name: name, fn: fn, durable: true, wake: make(chan struct{}, 1)})
+}
+
+// SubscribeInline adds a durable subscriber that Committed also delivers
+// to before it returns, so what it maintains (the search index) reflects a
+// change on this node as soon as the change's request ends; replay after a
+// crash and the polling on other nodes work as for Subscribe.
+func (b *Bus) SubscribeInline(name string, fn Handler) {
+	b.add(&subscriber{name: name, fn: fn, durable: true, inline: true, wake: make(chan struct{}, 1)})
 }
 
 // SubscribeLocal adds a node-local subscriber: it receives every event
@@ -225,7 +234,7 @@ func (b *Bus) Committed(ctx context.Context) {
 		return
 	}
 	for _, s := range b.subscribers() {
-		if !s.durable {
+		if !s.durable || s.inline {
 			if err := b.deliver(ctx, s); err != nil {
 				b.log.Warn("event delivery", "subscriber", s.name, "err", err)
 			}

@@ -389,3 +389,23 @@ func TestNotifyWakesOtherNodes(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// An inline subscriber has the events of a commit when Committed returns,
+// and keeps a stored position like any durable one.
+func TestInlineDeliveredByCommitted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := &recorder{}
+		bus := events.NewBus(db, nil)
+		bus.SubscribeInline("search-inline", r.handle)
+		ids := appendN(t, db, 1, 2)
+		bus.Committed(ctx)
+		if got := r.got(); !slices.Equal(got, ids) {
+			t.Fatalf("after Committed: %v, want %v", got, ids)
+		}
+		pos, err := events.Position(ctx, db, "search-inline")
+		if err != nil || pos != ids[1] {
+			t.Errorf("stored position %d (%v), want %d", pos, err, ids[1])
+		}
+	})
+}

@@ -21,9 +21,11 @@ const Subscriber = "search"
 // (synonyms, best bets): every node drops its vocabulary and results.
 const ConfigChanged = "search.config"
 
-// Subscribe registers the Service with the bus.
+// Subscribe registers the Service with the bus: durable, and delivered
+// inline by Committed, so a change is searchable on this node when the
+// request that made it ends.
 func (s *Service) Subscribe(bus *events.Bus) {
-	bus.Subscribe(Subscriber, s.Handle)
+	bus.SubscribeInline(Subscriber, s.Handle)
 }
 
 // Handle applies one change event to the index.
