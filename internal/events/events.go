@@ -410,3 +410,19 @@ func Prune(ctx context.Context, db *store.DB, cutoff time.Time) (int64, error) {
 	n, _ := res.RowsAffected()
 	return n, nil
 }
+
+// Advance moves a durable subscriber's stored position forward to id (a
+// rebuild that covered every event up to id); it never moves it back.
+func Advance(ctx context.Context, db *store.DB, name string, id int64) error {
+	_, err := db.W.ExecContext(ctx, `INSERT INTO event_cursors (subscriber, last_id, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (subscriber) DO UPDATE SET last_id = excluded.last_id, updated_at = excluded.updated_at WHERE event_cursors.last_id < excluded.last_id`,
+		name, id, store.Now())
+	return errs.Wrap(err, "event cursor")
+}
+
+// Last returns the id of the newest event (0 if none).
+func Last(ctx context.Context, db *store.DB) (int64, error) {
+	var id int64
+	err := db.R.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM change_events`).Scan(&id)
+	return id, errs.Wrap(err, "newest event")
+}

@@ -168,3 +168,26 @@ func (s *Service) reindexSource(ctx context.Context, src *Source, siteID int64, 
 
 // ErrNoDoc is returned by Related for a record that is not indexed.
 var ErrNoDoc = errors.New("search: record not indexed")
+
+// ReindexAll rebuilds the index of every site given (all sites of the
+// database) and moves the subscription past the events the rebuild
+// covered, so they are not applied again after it.
+func (s *Service) ReindexAll(ctx context.Context, siteIDs []int64, progress func(siteID int64, done, total int)) (int, error) {
+	last, err := events.Last(ctx, s.DB)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range siteIDs {
+		k, err := s.Reindex(ctx, id, func(done, total int) {
+			if progress != nil {
+				progress(id, done, total)
+			}
+		})
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, events.Advance(ctx, s.DB, Subscriber, last)
+}
