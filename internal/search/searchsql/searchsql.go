@@ -481,10 +481,13 @@ func (x *Index) put(ctx context.Context, tx *sql.Tx, d *search.Document, next ma
 		if _, err := tx.ExecContext(ctx, `INSERT INTO search_docs (id, site_id, kind, ref, published_on, year, column_id, validity, publisher, topic, doc_no, doc_no_key, index_no, url, title, extra, body)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			d.ID, d.SiteID, d.Kind, d.Ref, d.PublishedOn, d.Year(), d.ColumnID, d.Validity, d.Publisher, d.Topic, d.DocNo, search.DocNoKey(d.DocNo), d.IndexNo, d.URL, d.Title, d.Extra, d.Body); err != nil {
-			return err
+			return fmt.Errorf("insert: %w", err)
 		}
 	}
-	return x.Text.Index(ctx, tx, d)
+	if err := x.Text.Index(ctx, tx, d); err != nil {
+		return fmt.Errorf("full text: %w", err)
+	}
+	return nil
 }
 
 // Delete implements search.Backend.

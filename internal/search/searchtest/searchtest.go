@@ -524,8 +524,7 @@ func day(i int) string {
 }
 
 func testLarge(t *testing.T, b search.Backend) {
-	title := strings.Repeat("题", 490) + "法律援助标题"
-	title = string([]rune(title)[:500])
+	title := strings.Repeat("题", 494) + "法律援助标题" // 500 runes
 	var body strings.Builder
 	body.WriteString("开头独特词语瀚海。")
 	vocab := []string{"司法行政", "人民调解", "法律援助", "公证", "社区矫正", "行政复议", "普法宣传", "律师", "政府信息公开", "。", "，"}
@@ -536,6 +535,9 @@ func testLarge(t *testing.T, b search.Backend) {
 		body.WriteString(vocab[x%uint32(len(vocab))])
 	}
 	bodyText := string([]rune(body.String())[:200000])
+	if n := len([]rune(title)); n != 500 || strings.ContainsRune(bodyText, 0) {
+		t.Fatalf("fixture: title %d runes", n)
+	}
 	extra := strings.Repeat("关键词", 2000)
 	d := &search.Document{SiteID: 1, Kind: "policy", Ref: 1, PublishedOn: "2021-01-01", Title: title, Body: bodyText, Extra: extra, URL: "/x", DocNo: strings.Repeat("号", 200), Publisher: strings.Repeat("局", 200), Topic: strings.Repeat("题", 200), IndexNo: strings.Repeat("9", 200)}
 	put(t, b, d)
