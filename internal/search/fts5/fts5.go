@@ -34,9 +34,13 @@ func (text) Name() string { return "fts5" }
 // _txlock=immediate), which serialises Puts already.
 func (text) Lock(context.Context, *sql.Tx) error { return nil }
 
-func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, extra, body) VALUES ($1, $2, $3, $4)`,
-		d.ID, search.TokenText(d.Title), search.TokenText(d.Extra), search.TokenText(d.Body))
+func (text) Prepare(d *search.Document) any {
+	return [3]string{search.TokenText(d.Title), search.TokenText(d.Extra), search.TokenText(d.Body)}
+}
+
+func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any) error {
+	t := prepared.([3]string)
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, extra, body) VALUES ($1, $2, $3, $4)`, d.ID, t[0], t[1], t[2])
 	return err
 }
 

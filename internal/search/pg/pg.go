@@ -42,9 +42,11 @@ func (text) Lock(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document) error {
+func (text) Prepare(d *search.Document) any { return Vector(d) }
+
+func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (id, site_id, tsv) VALUES ($1, $2, $3::text::tsvector)
-		ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, tsv = excluded.tsv`, d.ID, d.SiteID, Vector(d))
+		ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, tsv = excluded.tsv`, d.ID, d.SiteID, prepared.(string))
 	return err
 }
 

@@ -12,9 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gongkai/internal/search"
 	"gongkai/internal/store"
@@ -37,10 +39,14 @@ type Text interface {
 	// Lock serialises writers in tx where the engine needs it (PostgreSQL:
 	// IDs are allocated by reading the largest one of the day).
 	Lock(ctx context.Context, tx *sql.Tx) error
-	// Index writes the full-text row of d (whose ID is set); Unindex removes
-	// the full-text row of an id. Both run in the Put's transaction, before
-	// (Unindex) or after (Index) the search_docs row is written.
-	Index(ctx context.Context, tx *sql.Tx, d *search.Document) error
+	// Prepare computes what Index writes for d (its token text), outside the
+	// transaction and in parallel, so the write lock is held only to write.
+	Prepare(d *search.Document) any
+	// Index writes the full-text row of d (whose ID is set) from what
+	// Prepare returned; Unindex removes the full-text row of an id. Both run
+	// in the Put's transaction, before (Unindex) or after (Index) the
+	// search_docs row is written.
+	Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any) error
 	Unindex(ctx context.Context, tx *sql.Tx, id int64) error
 	// Compile turns valid phrases into the engine's match. titleOnly forces
 	// every phrase of must into the title. It returns a join clause to add
@@ -419,13 +425,24 @@ func (x *Index) Put(ctx context.Context, docs ...*search.Document) error {
 	if len(docs) == 0 {
 		return nil
 	}
+	prepared := make([]any, len(docs))
+	workers := min(runtime.GOMAXPROCS(0), (len(docs)+15)/16)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(docs); i += workers {
+				prepared[i] = x.Text.Prepare(docs[i])
+			}
+		})
+	}
+	wg.Wait()
 	return x.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := x.Text.Lock(ctx, tx); err != nil {
 			return err
 		}
 		next := map[int64]int64{} // day base -> next free id, within this transaction
-		for _, d := range docs {
-			if err := x.put(ctx, tx, d, next); err != nil {
+		for i, d := range docs {
+			if err := x.put(ctx, tx, d, prepared[i], next); err != nil {
 				return fmt.Errorf("search: put %s %d: %w", d.Kind, d.Ref, err)
 			}
 		}
@@ -433,7 +450,7 @@ func (x *Index) Put(ctx context.Context, docs ...*search.Document) error {
 	})
 }
 
-func (x *Index) put(ctx context.Context, tx *sql.Tx, d *search.Document, next map[int64]int64) error {
+func (x *Index) put(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any, next map[int64]int64) error {
 	base := search.OrderBase(d.PublishedOn)
 	var oldID int64
 	var oldDay string
@@ -484,7 +501,7 @@ func (x *Index) put(ctx context.Context, tx *sql.Tx, d *search.Document, next ma
 			return fmt.Errorf("insert: %w", err)
 		}
 	}
-	if err := x.Text.Index(ctx, tx, d); err != nil {
+	if err := x.Text.Index(ctx, tx, d, prepared); err != nil {
 		return fmt.Errorf("full text: %w", err)
 	}
 	return nil
