@@ -211,6 +211,9 @@ func filters(q *Query, f *search.Filters) {
 	if f.Validity != "" {
 		q.WriteString(" AND d.validity = " + q.Arg(f.Validity))
 	}
+	if f.Topic != "" {
+		q.WriteString(" AND d.topic = " + q.Arg(f.Topic))
+	}
 	if f.From != "" {
 		q.WriteString(" AND d.published_on >= " + q.Arg(f.From))
 	}
@@ -636,6 +639,38 @@ func (x *Index) Titles(ctx context.Context, siteID int64) iter.Seq2[string, erro
 		}
 		if err := rows.Err(); err != nil {
 			yield("", err)
+		}
+	}
+}
+
+// Refs implements search.Backend: the refs of a kind, read in one go (the
+// caller deletes while iterating).
+func (x *Index) Refs(ctx context.Context, siteID int64, kind string) iter.Seq2[int64, error] {
+	return func(yield func(int64, error) bool) {
+		rows, err := x.DB.R.QueryContext(ctx, `SELECT ref FROM search_docs WHERE site_id = $1 AND kind = $2 ORDER BY ref`, siteID, kind)
+		if err != nil {
+			yield(0, fmt.Errorf("search: refs: %w", err))
+			return
+		}
+		var refs []int64
+		for rows.Next() {
+			var r int64
+			if err := rows.Scan(&r); err != nil {
+				rows.Close()
+				yield(0, err)
+				return
+			}
+			refs = append(refs, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			yield(0, err)
+			return
+		}
+		for _, r := range refs {
+			if !yield(r, nil) {
+				return
+			}
 		}
 	}
 }

@@ -252,6 +252,9 @@ func testFilters(t *testing.T, b search.Backend) {
 	mk := func(ref int64, kind, day string, col int64, pub, val, docNo, indexNo string) *search.Document {
 		d := doc(1, kind, ref, day, "司法行政工作", "")
 		d.ColumnID, d.Publisher, d.Validity, d.DocNo, d.IndexNo = col, pub, val, docNo, indexNo
+		if kind == "policy" {
+			d.Topic = "法律援助"
+		}
 		return d
 	}
 	put(t, b,
@@ -283,6 +286,7 @@ func testFilters(t *testing.T, b search.Backend) {
 		{"docno full-width", search.Filters{DocNoKey: "临司办〔２０２１〕１２号"}, []int64{3}},
 		{"index no", search.Filters{IndexNo: "11371300-01-2021-0001"}, []int64{2}},
 		{"combined", search.Filters{Kinds: []string{"policy"}, Year: 2021, Validity: "repealed"}, []int64{2}},
+		{"topic", search.Filters{Topic: "法律援助"}, []int64{2, 1}},
 	} {
 		wantRefs(t, c.name, match(t, b, &search.Match{Must: all, Filters: c.f}), c.want...)
 		wantRefs(t, c.name+" (browse)", match(t, b, &search.Match{Filters: c.f}), c.want...)
@@ -411,8 +415,8 @@ func testBrowse(t *testing.T, b search.Backend) {
 func testDocs(t *testing.T, b search.Backend) {
 	d1 := &search.Document{SiteID: 1, Kind: "policy", Ref: 1, URL: "/a", Title: "甲", Body: "正文甲", Extra: "关键词", DocNo: "临司发〔2021〕1号", IndexNo: "x-1", Publisher: "司法局", ColumnID: 3, Topic: "司法", Validity: "in_force", PublishedOn: "2021-01-01"}
 	d2 := doc(1, "policy", 2, "2021-01-02", "乙", "正文乙")
-	d3 := doc(1, "policy", 3, "2021-01-03", "丙", "正文丙")
-	put(t, b, d1, d2, d3)
+	d3 := doc(1, "notice", 3, "2021-01-03", "丙", "正文丙")
+	put(t, b, d1, d2, d3, doc(2, "policy", 4, "2021-01-03", "丁", "另一站点"))
 	got, err := b.Docs(ctx, 1, []int64{d3.ID, 12345, d1.ID, d2.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -447,7 +451,17 @@ func testDocs(t *testing.T, b search.Backend) {
 	if !slices.Equal(all, []string{"丙", "乙", "甲"}) {
 		t.Errorf("Titles %v", all)
 	}
-	if n, bytes, err := b.Size(ctx); err != nil || n != 3 || bytes <= 0 {
+	var refs []int64
+	for ref, err := range b.Refs(ctx, 1, "policy") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, ref)
+	}
+	if !slices.Equal(refs, []int64{1, 2}) {
+		t.Errorf("Refs(policy) = %v, want [1 2] (this site, this kind)", refs)
+	}
+	if n, bytes, err := b.Size(ctx); err != nil || n != 4 || bytes <= 0 {
 		t.Errorf("Size = %d, %d, %v", n, bytes, err)
 	}
 	r := match(t, b, &search.Match{Must: []search.Clause{word("关键词")}})
