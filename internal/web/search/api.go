@@ -170,14 +170,14 @@ func (s *Feature) apiHit(h srch.Hit) apiResult {
 }
 
 // firstMessage is one field's message, in the parameters' order.
-func firstMessage(v errs.Validation) string {
+func firstMessage(v map[string]string) string {
 	for _, k := range append(append([]string{}, params...), "cursor", "limit") {
 		if m := v[k]; m != "" {
-			return k + " " + m
+			return m
 		}
 	}
-	for k, m := range v {
-		return k + " " + m
+	for _, m := range v {
+		return m
 	}
 	return ""
 }

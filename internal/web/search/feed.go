@@ -62,7 +62,7 @@ func (s *Feature) feed(w http.ResponseWriter, r *http.Request) {
 	f.Sort, f.Page = "date", 1
 	req, err := f.request(st.Site.ID, st.Tree, s.kinds())
 	if err != nil {
-		s.ErrorPage(w, r, err)
+		s.ErrorPage(w, r, errs.E(errs.Invalid, "%s", firstMessage(errs.FieldsOf(err))))
 		return
 	}
 	req.Limit = feedSize
@@ -83,9 +83,9 @@ func (s *Feature) feed(w http.ResponseWriter, r *http.Request) {
 	if w := f.words(); w != "" {
 		title += "：" + w
 	}
-	out := atomFeed{Title: title, ID: base + f.url("/search/feed.xml"), Author: atomPerson{st.Site.Name}, Updated: atomDate(""),
-		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: base + f.url("/search/feed.xml")},
-			{Rel: "alternate", Type: "text/html", Href: base + page.url("/search")}}}
+	out := atomFeed{Title: title, ID: base + f.URL("/search/feed.xml"), Author: atomPerson{st.Site.Name}, Updated: atomDate(""),
+		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: base + f.URL("/search/feed.xml")},
+			{Rel: "alternate", Type: "text/html", Href: base + page.URL("/search")}}}
 	for i, h := range res.Hits {
 		if i == 0 {
 			out.Updated = atomDate(h.PublishedOn)

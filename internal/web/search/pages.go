@@ -146,3 +146,6 @@ type analyticsPage struct {
 	From, To string
 	Report   *srch.Analytics
 }
+
+// Err returns the message for a form field, if any.
+func (p *resultsPage) Err(name string) string { return p.Errors[name] }

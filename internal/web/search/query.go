@@ -94,8 +94,8 @@ func (f form) values() url.Values {
 	return v
 }
 
-// url is the path with the form's parameters.
-func (f form) url(path string) string {
+// URL is the path with the form's parameters.
+func (f form) URL(path string) string {
 	if q := f.values().Encode(); q != "" {
 		return path + "?" + q
 	}

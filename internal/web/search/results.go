@@ -141,7 +141,7 @@ func (s *Feature) fill(p *resultsPage, res *srch.Result, logID int64) {
 	}
 	// 分类展现: "全部" and one tab per kind with matches, counted without
 	// the kind filter when the service counted them so.
-	all := tab{Label: "全部", URL: f.with(func(g *form) { g.Kind = "" }).url("/search"), Current: f.Kind == ""}
+	all := tab{Label: "全部", URL: f.with(func(g *form) { g.Kind = "" }).URL("/search"), Current: f.Kind == ""}
 	kindCounts := res.Facets[srch.FacetKind]
 	for _, fc := range kindCounts {
 		all.Count += fc.Count
@@ -153,10 +153,10 @@ func (s *Feature) fill(p *resultsPage, res *srch.Result, logID int64) {
 	for _, fc := range kindCounts {
 		code := fc.Value
 		p.Tabs = append(p.Tabs, tab{Label: s.kindLabel(code), Count: fc.Count, Current: f.Kind == code,
-			URL: f.with(func(g *form) { g.Kind = code }).url("/search")})
+			URL: f.with(func(g *form) { g.Kind = code }).URL("/search")})
 	}
 	if f.Kind != "" && !hasCurrent(p.Tabs[1:]) {
-		p.Tabs = append(p.Tabs, tab{Label: s.kindLabel(f.Kind), Count: res.Total, Current: true, URL: f.url("/search")})
+		p.Tabs = append(p.Tabs, tab{Label: s.kindLabel(f.Kind), Count: res.Total, Current: true, URL: f.URL("/search")})
 	}
 	for _, name := range []string{srch.FacetColumn, srch.FacetPublisher, srch.FacetYear, srch.FacetValidity, srch.FacetTopic} {
 		if g := s.facet(p, name, res.Facets[name]); len(g.Values) > 0 {
@@ -166,13 +166,13 @@ func (s *Feature) fill(p *resultsPage, res *srch.Result, logID int64) {
 	p.Chips = chips(p)
 	if res.DidYouMean != "" {
 		if res.Corrected {
-			p.OriginalURL = f.with(func(g *form) { g.Original = true }).url("/search")
+			p.OriginalURL = f.with(func(g *form) { g.Original = true }).URL("/search")
 		}
-		p.DidYouMeanURL = f.with(func(g *form) { g.Q, g.Original = res.DidYouMean, false }).url("/search")
+		p.DidYouMeanURL = f.with(func(g *form) { g.Q, g.Original = res.DidYouMean, false }).URL("/search")
 	}
-	p.FeedURL = f.with(func(g *form) { g.Sort = "" }).url("/search/feed.xml")
-	p.SortRelevance = f.with(func(g *form) { g.Sort = "" }).url("/search")
-	p.SortDate = f.with(func(g *form) { g.Sort = "date" }).url("/search")
+	p.FeedURL = f.with(func(g *form) { g.Sort = "" }).URL("/search/feed.xml")
+	p.SortRelevance = f.with(func(g *form) { g.Sort = "" }).URL("/search")
+	p.SortDate = f.with(func(g *form) { g.Sort = "date" }).URL("/search")
 	p.Pages = res.Pages
 	p.Start = (f.Page-1)*perPage + 1
 	if p.Pages > maxPage {
@@ -181,7 +181,7 @@ func (s *Feature) fill(p *resultsPage, res *srch.Result, logID int64) {
 	pageURL := func(n int) string {
 		g := f
 		g.Page = n
-		u := g.url("/search")
+		u := g.URL("/search")
 		if logID > 0 {
 			u += "&log=" + strconv.FormatInt(logID, 10)
 		}
@@ -270,7 +270,7 @@ func (s *Feature) facet(p *resultsPage, name string, counts []srch.FacetCount) f
 			next = ""
 		}
 		g.Values = append(g.Values, facetValue{Label: label, Count: fc.Count, Selected: sel,
-			URL: p.Form.with(func(f *form) { f.set(name, next) }).url("/search")})
+			URL: p.Form.with(func(f *form) { f.set(name, next) }).URL("/search")})
 	}
 	return g
 }
@@ -315,7 +315,7 @@ func chips(p *resultsPage) []chip {
 	f := p.Form
 	var out []chip
 	add := func(label string, fn func(*form)) {
-		out = append(out, chip{Label: label, URL: f.with(fn).url("/search")})
+		out = append(out, chip{Label: label, URL: f.with(fn).URL("/search")})
 	}
 	for _, name := range []string{srch.FacetColumn, srch.FacetPublisher, srch.FacetYear, srch.FacetValidity, srch.FacetTopic} {
 		if v := f.get(name); v != "" {
