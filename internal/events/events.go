@@ -154,6 +154,7 @@ type subscriber struct {
 	name    string
 	fn      Handler
 	durable bool
+	inline  bool // durable, and delivered inside Committed too
 	wake    chan struct{}
 
 	mu     sync.Mutex // one delivery at a time
@@ -173,6 +174,14 @@ func NewBus(db *store.DB, log *slog.Logger) *Bus {
 // and it resumes there after a restart (see the package comment).
 func (b *Bus) Subscribe(name string, fn Handler) {
 	b.add(&subscriber{name: name, fn: fn, durable: true, wake: make(chan struct{}, 1)})
+}
+
+// SubscribeInline adds a durable subscriber that Committed also delivers
+// to before it returns, so what it maintains (the search index) reflects a
+// change on this node as soon as the change's request ends; replay after a
+// crash and the polling on other nodes work as for Subscribe.
+func (b *Bus) SubscribeInline(name string, fn Handler) {
+	b.add(&subscriber{name: name, fn: fn, durable: true, inline: true, wake: make(chan struct{}, 1)})
 }
 
 // SubscribeLocal adds a node-local subscriber: it receives every event
@@ -225,7 +234,7 @@ func (b *Bus) Committed(ctx context.Context) {
 		return
 	}
 	for _, s := range b.subscribers() {
-		if !s.durable {
+		if !s.durable || s.inline {
 			if err := b.deliver(ctx, s); err != nil {
 				b.log.Warn("event delivery", "subscriber", s.name, "err", err)
 			}
@@ -400,4 +409,20 @@ func Prune(ctx context.Context, db *store.DB, cutoff time.Time) (int64, error) {
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
+}
+
+// Advance moves a durable subscriber's stored position forward to id (a
+// rebuild that covered every event up to id); it never moves it back.
+func Advance(ctx context.Context, db *store.DB, name string, id int64) error {
+	_, err := db.W.ExecContext(ctx, `INSERT INTO event_cursors (subscriber, last_id, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (subscriber) DO UPDATE SET last_id = excluded.last_id, updated_at = excluded.updated_at WHERE event_cursors.last_id < excluded.last_id`,
+		name, id, store.Now())
+	return errs.Wrap(err, "event cursor")
+}
+
+// Last returns the id of the newest event (0 if none).
+func Last(ctx context.Context, db *store.DB) (int64, error) {
+	var id int64
+	err := db.R.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM change_events`).Scan(&id)
+	return id, errs.Wrap(err, "newest event")
 }

@@ -389,3 +389,51 @@ func TestNotifyWakesOtherNodes(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// An inline subscriber has the events of a commit when Committed returns,
+// and keeps a stored position like any durable one.
+func TestInlineDeliveredByCommitted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := &recorder{}
+		bus := events.NewBus(db, nil)
+		bus.SubscribeInline("search-inline", r.handle)
+		ids := appendN(t, db, 1, 2)
+		bus.Committed(ctx)
+		if got := r.got(); !slices.Equal(got, ids) {
+			t.Fatalf("after Committed: %v, want %v", got, ids)
+		}
+		pos, err := events.Position(ctx, db, "search-inline")
+		if err != nil || pos != ids[1] {
+			t.Errorf("stored position %d (%v), want %d", pos, err, ids[1])
+		}
+	})
+}
+
+func TestAdvanceOnlyForward(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ids := appendN(t, db, 1, 3)
+		last, err := events.Last(ctx, db)
+		if err != nil || last != ids[2] {
+			t.Fatalf("Last = %d, %v", last, err)
+		}
+		for _, id := range []int64{ids[1], ids[0]} {
+			if err := events.Advance(ctx, db, "rebuilt", id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if pos, _ := events.Position(ctx, db, "rebuilt"); pos != ids[1] {
+			t.Errorf("position %d, want %d (never back)", pos, ids[1])
+		}
+		r := &recorder{}
+		bus := events.NewBus(db, nil)
+		bus.Subscribe("rebuilt", r.handle)
+		if err := bus.Deliver(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := r.got(); !slices.Equal(got, ids[2:]) {
+			t.Errorf("after Advance the subscriber got %v, want %v", got, ids[2:])
+		}
+	})
+}

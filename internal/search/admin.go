@@ -11,6 +11,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gongkai/internal/auth"
@@ -24,10 +25,6 @@ import (
 // edited by the site's administrators in the back office. Every edit is
 // audited and appends a ConfigChanged event in its transaction, so the
 // caches of every node (expanded synonyms, best bets, rendered pages) drop.
-
-// ConfigChanged is the change event of a site's search configuration
-// (synonyms or best bets).
-const ConfigChanged = "search.config"
 
 // Bounds of what administrators enter.
 const (
@@ -592,4 +589,46 @@ func bestBetIn(ctx context.Context, tx *sql.Tx, siteID, id int64) (*BestBet, err
 		return nil, errs.Wrap(err, "read best bet")
 	}
 	return &b, nil
+}
+
+// synonymGroups is the site's synonym table as the query parser expands it.
+func (s *Service) synonymGroups(ctx context.Context, siteID int64) ([]SynonymGroup, error) {
+	return s.Synonyms(ctx, siteID)
+}
+
+// bestBetHits are the best bets of a query in force on the service's day,
+// as hits: a document target is shown only while it is in the index (a
+// withdrawn record drops out of the box), a link target as its title.
+func (s *Service) bestBetHits(ctx context.Context, siteID int64, q string) ([]Hit, error) {
+	bets, err := s.BestBetsOn(ctx, siteID, q, s.today().Format(time.DateOnly))
+	if err != nil || len(bets) == 0 {
+		return nil, err
+	}
+	var out []Hit
+	for _, b := range bets {
+		h := Hit{BestBet: true}
+		if b.IsDocument() {
+			if s.Backend == nil {
+				continue
+			}
+			d, err := s.Backend.Doc(ctx, siteID, b.Kind, b.Ref)
+			if err != nil {
+				return nil, err
+			}
+			if d == nil {
+				continue
+			}
+			h.Candidate = Candidate{ID: d.ID, Kind: d.Kind, Ref: d.Ref, URL: d.URL, Title: d.Title, DocNo: d.DocNo, Publisher: d.Publisher,
+				ColumnID: d.ColumnID, Topic: d.Topic, Validity: d.Validity, PublishedOn: d.PublishedOn}
+			if b.Title != "" {
+				h.Candidate.Title = b.Title
+			}
+			h.KindLabel = s.KindLabel(d.Kind)
+		} else {
+			h.Candidate = Candidate{URL: b.URL, Title: b.Title}
+		}
+		h.Title = []Segment{{Text: h.Candidate.Title}}
+		out = append(out, h)
+	}
+	return out, nil
 }

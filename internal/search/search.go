@@ -90,6 +90,7 @@ type Filters struct {
 	Publisher string
 	Year      int
 	Validity  string
+	Topic     string
 	From, To  string // YYYY-MM-DD, inclusive
 	DocNoKey  string // DocNoKey of a 文号: every part must be present in order
 	IndexNo   string // exact 索引号
@@ -184,6 +185,9 @@ type Backend interface {
 	Docs(ctx context.Context, siteID int64, ids []int64) ([]*Document, error)
 	// Doc returns the document of a record, or nil.
 	Doc(ctx context.Context, siteID int64, kind string, ref int64) (*Document, error)
+	// Refs yields the refs of every document of a kind of a site (the
+	// sweep after a rebuild).
+	Refs(ctx context.Context, siteID int64, kind string) iter.Seq2[int64, error]
 	// Titles yields every title of a site (the vocabulary for typo
 	// correction and suggestions).
 	Titles(ctx context.Context, siteID int64) iter.Seq2[string, error]

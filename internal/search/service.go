@@ -2,10 +2,12 @@ package search
 
 import (
 	"context"
+	"iter"
 	"log/slog"
 	"sync"
 	"time"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/events"
 	"gongkai/internal/store"
 )
@@ -26,7 +28,7 @@ type Source struct {
 	Load func(ctx context.Context, siteID int64, ref Ref) (*Document, error)
 	// All yields every public document of a site (the rebuild), with the
 	// total for progress.
-	All func(ctx context.Context, siteID int64) (docs func(yield func(*Document, error) bool), total int, err error)
+	All func(ctx context.Context, siteID int64) (docs iter.Seq2[*Document, error], total int, err error)
 }
 
 // Kind is a record kind and its label.
@@ -118,9 +120,25 @@ type Service struct {
 	Bus     *events.Bus
 	Log     *slog.Logger
 
+	// Today is the reference day for recency (tests pass a fixed one).
+	Today func() calendar.Date
+	// Segmentation is how free text becomes words: SegmentWords (the
+	// default) or SegmentRuns.
+	Segmentation string
+
 	mu      sync.RWMutex
 	sources []*Source
 	kinds   []Kind
+
+	once  sync.Once
+	state *state
+}
+
+func (s *Service) segmentation() string {
+	if s.Segmentation == "" {
+		return SegmentWords
+	}
+	return s.Segmentation
 }
 
 // NewService returns the search service over a back end.

@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
+	"gongkai/internal/search"
 	"gongkai/internal/web"
 	"net/http"
 	"strconv"
 )
+
+// seeAlso is how many related records an item page lists.
+const seeAlso = 6
 
 func (s *Feature) item(w http.ResponseWriter, r *http.Request) {
 	s.Cached(w, r, func() (string, web.Cacheable, error) {
@@ -42,6 +46,11 @@ func (s *Feature) item(w http.ResponseWriter, r *http.Request) {
 		}
 		if p.Linked, err = s.Catalog.Linked(ctx, it, true); err != nil {
 			return "", nil, err
+		}
+		if s.Searcher != nil {
+			if p.SeeAlso, err = s.Searcher.Related(ctx, p.Site.ID, search.Ref{Kind: it.DocType, ID: it.ID}, seeAlso); err != nil {
+				return "", nil, err
+			}
 		}
 		if p.Prev, p.Next, err = s.Catalog.Neighbours(ctx, it); err != nil {
 			return "", nil, err

@@ -6,6 +6,7 @@ import (
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/deadline"
+	"gongkai/internal/search"
 	"gongkai/internal/web"
 )
 
@@ -39,6 +40,8 @@ type itemPage struct {
 	Tables []*catalog.Table
 	// Linked are the published items the item's link fields point to.
 	Linked map[string]*catalog.Item
+	// SeeAlso are related records from the site search (相关信息).
+	SeeAlso []search.Hit
 }
 
 // LinkTo returns the published item a link field points to, or nil.

@@ -12,6 +12,7 @@ import (
 	"gongkai/internal/blob"
 	"gongkai/internal/catalog"
 	"gongkai/internal/deadline"
+	"gongkai/internal/search"
 	"gongkai/internal/web"
 )
 
@@ -27,6 +28,9 @@ type Feature struct {
 	Catalog   *catalog.Service
 	Blobs     *blob.Store
 	Deadlines *deadline.Service
+	// Searcher gives item pages their related records (相关信息); nil
+	// leaves them out.
+	Searcher *search.Service
 }
 
 // Mount registers the templates, messages, API description and routes.

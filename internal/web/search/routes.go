@@ -40,15 +40,10 @@ var errUnavailable = errs.E(errs.Internal, "站内搜索暂时不可用，请稍
 
 // engine returns the search service as the pages use it.
 func (s *Feature) engine() (engine, error) {
-	if s.Search == nil {
+	if s.Search == nil || s.Search.Backend == nil {
 		return nil, errUnavailable
 	}
-	var x any = s.Search
-	e, ok := x.(engine)
-	if !ok {
-		return nil, errUnavailable
-	}
-	return e, nil
+	return s.Search, nil
 }
 
 // Mount registers the templates, static files, messages, API description

@@ -1,0 +1,193 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"gongkai/internal/events"
+)
+
+// Keeping the index in step: the Service is a durable subscriber of the
+// change events (events.Bus.Subscribe), so a change committed before a
+// crash is indexed after the restart, and on several nodes sharing one
+// PostgreSQL every node applies it (Put is idempotent).
+
+// Subscriber is the name of the durable subscription.
+const Subscriber = "search"
+
+// ConfigChanged is the event of a change to a site's search settings
+// (synonyms, best bets): every node drops its vocabulary and results.
+const ConfigChanged = "search.config"
+
+// Subscribe registers the Service with the bus: durable, and delivered
+// inline by Committed, so a change is searchable on this node when the
+// request that made it ends.
+func (s *Service) Subscribe(bus *events.Bus) {
+	bus.SubscribeInline(Subscriber, s.Handle)
+}
+
+// Handle applies one change event to the index.
+func (s *Service) Handle(ctx context.Context, e events.Event) error {
+	if e.Kind == ConfigChanged {
+		s.changed(e.SiteID, true)
+		return nil
+	}
+	s.mu.RLock()
+	srcs := slices.Clone(s.sources)
+	s.mu.RUnlock()
+	for _, src := range srcs {
+		refs, ok := src.Changed(e)
+		if !ok {
+			continue
+		}
+		if refs == nil {
+			if _, err := s.reindexSource(ctx, src, e.SiteID, nil); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, r := range refs {
+			if err := s.apply(ctx, src, e.SiteID, r); err != nil {
+				return err
+			}
+		}
+	}
+	s.changed(e.SiteID, false)
+	return nil
+}
+
+// apply puts a record's document, or removes it when it is not public.
+func (s *Service) apply(ctx context.Context, src *Source, siteID int64, r Ref) error {
+	d, err := src.Load(ctx, siteID, r)
+	if err != nil {
+		return fmt.Errorf("search: load %s %d: %w", r.Kind, r.ID, err)
+	}
+	if d == nil {
+		// The kind may have changed too (an item's document type): remove
+		// the record under every kind of its source.
+		for _, k := range src.Kinds {
+			if err := s.Backend.Delete(ctx, siteID, k.Code, r.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, k := range src.Kinds {
+		if k.Code != d.Kind {
+			if err := s.Backend.Delete(ctx, siteID, k.Code, r.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return s.Backend.Put(ctx, d)
+}
+
+// reindexBatch is how many documents one Put writes during a rebuild.
+const reindexBatch = 500
+
+// Reindex rebuilds a site's index from every source, reporting progress.
+// It is safe while serving: documents are replaced in place, and those no
+// source yields any more are removed at the end.
+func (s *Service) Reindex(ctx context.Context, siteID int64, progress func(done, total int)) (int, error) {
+	s.mu.RLock()
+	srcs := slices.Clone(s.sources)
+	s.mu.RUnlock()
+	total := 0
+	for _, src := range srcs {
+		n, err := s.reindexSource(ctx, src, siteID, progress)
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	s.changed(siteID, true)
+	return total, nil
+}
+
+func (s *Service) reindexSource(ctx context.Context, src *Source, siteID int64, progress func(done, total int)) (int, error) {
+	docs, total, err := src.All(ctx, siteID)
+	if err != nil {
+		return 0, err
+	}
+	keep := map[Ref]bool{}
+	var batch []*Document
+	done := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := s.Backend.Put(ctx, batch...); err != nil {
+			return err
+		}
+		done += len(batch)
+		batch = batch[:0]
+		if progress != nil {
+			progress(done, total)
+		}
+		return nil
+	}
+	var ferr error
+	for d, err := range docs {
+		if err != nil {
+			return done, err
+		}
+		d.SiteID = siteID
+		keep[Ref{d.Kind, d.Ref}] = true
+		batch = append(batch, d)
+		if len(batch) == reindexBatch {
+			if ferr = flush(); ferr != nil {
+				return done, ferr
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return done, err
+	}
+	// Sweep: what the index holds of this source's kinds and no longer
+	// comes from it.
+	for _, k := range src.Kinds {
+		var stale []int64
+		for ref, err := range s.Backend.Refs(ctx, siteID, k.Code) {
+			if err != nil {
+				return done, err
+			}
+			if !keep[Ref{k.Code, ref}] {
+				stale = append(stale, ref)
+			}
+		}
+		for _, ref := range stale {
+			if err := s.Backend.Delete(ctx, siteID, k.Code, ref); err != nil {
+				return done, err
+			}
+		}
+	}
+	return done, ctx.Err()
+}
+
+// ErrNoDoc is returned by Related for a record that is not indexed.
+var ErrNoDoc = errors.New("search: record not indexed")
+
+// ReindexAll rebuilds the index of every site given (all sites of the
+// database) and moves the subscription past the events the rebuild
+// covered, so they are not applied again after it.
+func (s *Service) ReindexAll(ctx context.Context, siteIDs []int64, progress func(siteID int64, done, total int)) (int, error) {
+	last, err := events.Last(ctx, s.DB)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range siteIDs {
+		k, err := s.Reindex(ctx, id, func(done, total int) {
+			if progress != nil {
+				progress(id, done, total)
+			}
+		})
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, events.Advance(ctx, s.DB, Subscriber, last)
+}

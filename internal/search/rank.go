@@ -1,0 +1,181 @@
+package search
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Ranking: the back end returns candidates (the most recent matches and the
+// title matches); the Service scores them the same way whatever the back
+// end. What counts, in order of weight (measured on the relevance set,
+// docs/BENCHMARKS.md):
+//   - the words in the title (each word found in the title, weighted by its
+//     length: longer words are rarer), the whole query as a phrase in the
+//     title, and how much of the title the query covers (a short title that
+//     is the query beats a long one that mentions it);
+//   - a 文号 typed as the query, matched as a whole;
+//   - in the body, how often the words occur (saturating, as in BM25) — only
+//     for the top of the list, whose bodies are read for the snippets;
+//   - validity: repealed and expired documents below those in force
+//     (seed task 12; REFERENCE: 有效性 is part of the metadata block);
+//   - recency, gently: a year's age costs a tenth.
+
+const (
+	wTitleWord    = 3.0
+	wTitlePhrase  = 2.0
+	wTitleCover   = 2.0
+	wDocNo        = 8.0
+	wBody         = 1.0
+	validityCut   = 0.45
+	amendedCut    = 0.8
+	agePerYear    = 0.08
+	rerankWindow  = 40
+	candidateCap  = 1000
+	correctionMin = 1 // a correction is tried when the words as typed find fewer than this
+)
+
+// containsPhrase reports whether phrase occurs in hay, token by token.
+func containsPhrase(hay []string, phrase []string) bool {
+	if len(phrase) == 0 {
+		return false
+	}
+	for i := 0; i+len(phrase) <= len(hay); i++ {
+		ok := true
+		for j, t := range phrase {
+			h := hay[i+j]
+			if strings.HasSuffix(t, Prefix) {
+				if !strings.HasPrefix(h, strings.TrimSuffix(t, Prefix)) {
+					ok = false
+					break
+				}
+			} else if h != t {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// wordIn reports whether a word or one of its alternatives is in tokens,
+// returning the matched form.
+func (w word) in(tokens []string) (string, bool) {
+	for _, t := range append([]string{w.text}, w.alts...) {
+		if p := PhraseOf(t, Anywhere); p != nil && containsPhrase(tokens, p.Tokens) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+type scored struct {
+	c     Candidate
+	score float64
+}
+
+// score computes the first-stage score of a candidate.
+func (p *plan) score(c *Candidate, today time.Time, docKey string) float64 {
+	title := Tokens(c.Title)
+	s := 0.0
+	covered := 0
+	for _, w := range p.words {
+		if m, ok := w.in(title); ok {
+			n := utf8.RuneCountInString(m)
+			s += wTitleWord * math.Min(float64(n), 6) / 4
+			covered += n
+		} else {
+			s += wBody * 0.5
+		}
+	}
+	if len(p.words) > 1 {
+		all := strings.Join(wordTexts(p.words), "")
+		if ph := PhraseOf(all, Anywhere); ph != nil && containsPhrase(title, ph.Tokens) {
+			s += wTitlePhrase
+		}
+	}
+	if p.phrase != "" {
+		if ph := PhraseOf(p.phrase, Anywhere); ph != nil && containsPhrase(title, ph.Tokens) {
+			s += wTitlePhrase
+		}
+	}
+	if tl := utf8.RuneCountInString(c.Title); tl > 0 && covered > 0 {
+		s += wTitleCover * math.Min(1, float64(covered)/float64(tl))
+	}
+	if docKey != "" && c.DocNo != "" && DocNoKey(c.DocNo) == docKey {
+		s += wDocNo
+	}
+	return s * p.adjust(c, today)
+}
+
+// adjust scales a score by validity and age.
+func (p *plan) adjust(c *Candidate, today time.Time) float64 {
+	f := 1.0
+	switch c.Validity {
+	case "repealed", "expired":
+		f *= validityCut
+	case "amended":
+		f *= amendedCut
+	}
+	if d, err := time.Parse(time.DateOnly, c.PublishedOn); err == nil && !today.IsZero() {
+		years := today.Sub(d).Hours() / 24 / 365.25
+		if years > 0 {
+			f *= 1 / (1 + agePerYear*years)
+		}
+	}
+	return f
+}
+
+func wordTexts(ws []word) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.text
+	}
+	return out
+}
+
+// bodyScore is the BM25-like weight of the words in a body of normalised
+// text.
+func (p *plan) bodyScore(body string) float64 {
+	if len(p.words) == 0 {
+		return 0
+	}
+	n := float64(utf8.RuneCountInString(body))
+	norm := 0.25 + 0.75*n/1500
+	s := 0.0
+	for _, w := range p.words {
+		tf := 0
+		for _, t := range append([]string{w.text}, w.alts...) {
+			tf += strings.Count(body, t)
+		}
+		s += float64(tf) * 2.2 / (float64(tf) + 1.2*norm)
+	}
+	return wBody * s / float64(len(p.words))
+}
+
+// rank orders candidates by score, newest first among equals.
+func (p *plan) rank(cands []Candidate, today time.Time, docKey string) []scored {
+	out := make([]scored, len(cands))
+	for i := range cands {
+		out[i] = scored{c: cands[i], score: p.score(&cands[i], today, docKey)}
+	}
+	slices.SortStableFunc(out, func(a, b scored) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		case a.c.ID > b.c.ID:
+			return -1
+		case a.c.ID < b.c.ID:
+			return 1
+		}
+		return 0
+	})
+	return out
+}

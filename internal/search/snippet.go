@@ -1,0 +1,146 @@
+package search
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// snippetRunes is the length of a result's snippet.
+const snippetRunes = 120
+
+// span is a byte range of a match.
+type span struct{ from, to int }
+
+// matches finds the terms in text (both normalised), longest first, without
+// overlaps, in order.
+func matches(text string, terms []string) []span {
+	ts := slices2(terms)
+	var out []span
+	taken := func(a, b int) bool {
+		for _, s := range out {
+			if a < s.to && b > s.from {
+				return true
+			}
+		}
+		return false
+	}
+	for _, t := range ts {
+		for i := 0; i < len(text); {
+			j := strings.Index(text[i:], t)
+			if j < 0 {
+				break
+			}
+			a, b := i+j, i+j+len(t)
+			if !taken(a, b) {
+				out = append(out, span{a, b})
+			}
+			i = b
+			if len(out) > 200 {
+				break
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].from < out[j].from })
+	return out
+}
+
+// slices2 returns the non-empty terms, longest first, de-duplicated.
+func slices2(terms []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range terms {
+		if t = strings.TrimSpace(t); t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// segments cuts text into marked and unmarked pieces.
+func segments(text string, ms []span) []Segment {
+	var out []Segment
+	at := 0
+	for _, m := range ms {
+		if m.from < at {
+			continue
+		}
+		if m.from > at {
+			out = append(out, Segment{Text: text[at:m.from]})
+		}
+		out = append(out, Segment{Text: text[m.from:m.to], Mark: true})
+		at = m.to
+	}
+	if at < len(text) {
+		out = append(out, Segment{Text: text[at:]})
+	}
+	return out
+}
+
+// Highlight marks the terms in a short text (a title).
+func Highlight(text string, terms []string) []Segment {
+	n := Normalize(text)
+	return segments(n, matches(n, normalizeAll(terms)))
+}
+
+func normalizeAll(terms []string) []string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = Normalize(t)
+	}
+	return out
+}
+
+// Snippet returns about snippetRunes of body around the passage with the
+// most distinct terms, with the terms marked; the beginning of the body
+// when no term occurs.
+func Snippet(body string, terms []string) []Segment {
+	text := strings.Join(strings.Fields(Normalize(body)), " ")
+	ms := matches(text, normalizeAll(terms))
+	start := 0
+	if len(ms) > 0 {
+		// The window starting a little before the match that has the most
+		// distinct terms within snippetRunes after it.
+		best, bestN := 0, -1
+		for i := range ms {
+			seen := map[string]bool{}
+			for j := i; j < len(ms) && utf8.RuneCountInString(text[ms[i].from:ms[j].from]) < snippetRunes-20; j++ {
+				seen[text[ms[j].from:ms[j].to]] = true
+			}
+			if len(seen) > bestN {
+				best, bestN = i, len(seen)
+			}
+		}
+		start = backRunes(text, ms[best].from, 20)
+	}
+	end := start
+	for n := 0; end < len(text) && n < snippetRunes; n++ {
+		_, w := utf8.DecodeRuneInString(text[end:])
+		end += w
+	}
+	var in []span
+	for _, m := range ms {
+		if m.from >= start && m.to <= end {
+			in = append(in, span{m.from - start, m.to - start})
+		}
+	}
+	segs := segments(text[start:end], in)
+	if start > 0 {
+		segs = append([]Segment{{Text: "…"}}, segs...)
+	}
+	if end < len(text) {
+		segs = append(segs, Segment{Text: "…"})
+	}
+	return segs
+}
+
+// backRunes steps back n runes from byte offset i.
+func backRunes(s string, i, n int) int {
+	for ; n > 0 && i > 0; n-- {
+		_, w := utf8.DecodeLastRuneInString(s[:i])
+		i -= w
+	}
+	return i
+}

@@ -1,0 +1,130 @@
+package search
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestTokens(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"中华人民", []string{"中华", "华人", "人民"}},
+		{"临司发〔２０２１〕12号", []string{"临司", "司发", "2021", "12", "号"}},
+		{"法", []string{"法"}},
+		{"PDF 文件", []string{"pdf", "文件"}},
+		{"“双随机、一公开”", []string{"双随", "随机", "一公", "公开"}},
+		{"  ，。！ ", nil},
+	}
+	for _, c := range cases {
+		if got := Tokens(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("Tokens(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got := TokenText("法律援助 2021年"); got != "法律 律援 援助 2021 年" {
+		t.Errorf("TokenText = %q", got)
+	}
+	if p := PhraseOf("2021年", Anywhere); !slices.Equal(p.Tokens, []string{"2021", "年*"}) {
+		t.Errorf("a lone Han character is a prefix: %q", p.Tokens)
+	}
+	if PhraseOf("，。", Anywhere) != nil {
+		t.Error("punctuation has no phrase")
+	}
+}
+
+func TestOrderBase(t *testing.T) {
+	a, b := OrderBase("2021-03-01"), OrderBase("2021-03-02")
+	if b-a != 1<<OrderBits || a <= 0 {
+		t.Errorf("OrderBase: %d %d", a, b)
+	}
+	if OrderBase("bad") != 0 {
+		t.Error("unparsable day")
+	}
+}
+
+func TestVocabulary(t *testing.T) {
+	v := NewVocabulary("双随机一公开")
+	if got := v.Segment("怎么申请法律援助"); !slices.Equal(got, []string{"申请", "法律援助"}) {
+		t.Errorf("Segment = %q", got)
+	}
+	if got := v.FromPinyin("quanzeqingdan", 3); !slices.Contains(got, "权责清单") {
+		t.Errorf("full pinyin: %q", got)
+	}
+	if got := v.FromPinyin("qzqd", 3); !slices.Contains(got, "权责清单") {
+		t.Errorf("initials: %q", got)
+	}
+	for in, want := range map[string]string{"社区娇正": "社区矫正", "行政复意": "行政复议", "公正处": "公证处"} {
+		if got, ok := v.Correct(in); !ok || got != want {
+			t.Errorf("Correct(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+	if got, ok := v.Correct("社区矫正"); ok || got != "社区矫正" {
+		t.Errorf("a known word is not corrected: %q", got)
+	}
+	if got := v.Words("falv", 5); !slices.Contains(got, "法律援助") {
+		t.Errorf("pinyin prefix suggestions: %q", got)
+	}
+	if got := v.Words("社区", 5); !slices.Contains(got, "社区矫正") {
+		t.Errorf("prefix suggestions: %q", got)
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	body := "开头的文字。" + string(make([]rune, 0)) + "这里有很多无关的内容，一直写下去，一直写下去，一直写下去，一直写下去，一直写下去，一直写下去，一直写下去，一直写下去。" +
+		"申请法律援助应当提交身份证明和经济困难证明，法律援助机构应当在七日内作出决定。结尾。"
+	segs := Snippet(body, []string{"法律援助"})
+	marked := 0
+	text := ""
+	for _, s := range segs {
+		text += s.Text
+		if s.Mark {
+			marked++
+			if s.Text != "法律援助" {
+				t.Errorf("marked %q", s.Text)
+			}
+		}
+	}
+	if marked != 2 || segs[0].Text != "…" {
+		t.Errorf("snippet %q with %d marks", text, marked)
+	}
+	h := Highlight("关于法律援助的通知", []string{"法律援助", "法律"})
+	if len(h) != 3 || !h[1].Mark || h[1].Text != "法律援助" {
+		t.Errorf("Highlight = %+v", h)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	long := string(make([]rune, 0))
+	for range MaxQueryRunes + 1 {
+		long += "字"
+	}
+	bad := []Request{{Q: long}, {From: "2021-02-30"}, {From: "2021-03-02", To: "2021-03-01"}, {Year: 12}, {Validity: "x"}, {Sort: "x"}}
+	for _, r := range bad {
+		if err := r.Validate(); err == nil {
+			t.Errorf("%+v accepted", r)
+		}
+	}
+	r := Request{Q: "法律援助", Limit: 1000}
+	if err := r.Validate(); err != nil || r.Limit != 50 || r.Page != 1 {
+		t.Errorf("Validate: %v %+v", err, r)
+	}
+}
+
+func TestParse(t *testing.T) {
+	v := NewVocabulary()
+	syn := Synonyms{"法援": {"法律援助"}}
+	p := parse(&Request{Q: "怎么申请法援", Exclude: "公证"}, v, syn, SegmentWords)
+	if len(p.match.Must) != 2 || len(p.match.Not) != 1 {
+		t.Fatalf("plan %+v", p.match)
+	}
+	if c := p.match.Must[1]; len(c) != 2 || !slices.Equal(c[1].Tokens, []string{"法律", "律援", "援助"}) {
+		t.Errorf("synonym clause %+v", c)
+	}
+	if p := parse(&Request{Q: "！！ ，，"}, v, syn, SegmentWords); !p.empty {
+		t.Error("punctuation-only query is empty")
+	}
+	if k := docKeyOf("临司发〔2021〕12号"); k != DocNoKey("临司发 2021 12") || k == "" {
+		t.Errorf("docKeyOf = %q", k)
+	}
+}
