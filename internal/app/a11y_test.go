@@ -209,15 +209,15 @@ func TestSearchFormErrors(t *testing.T) {
 			t.Errorf("empty query: %d", r.status)
 		}
 		mustContain(t, r.body, `aria-describedby="q-hint q-error"`, `aria-invalid="true"`, `id="q-error"`, "请输入要搜索的关键词", `<title>错误：站内搜索`, `href="#q"`)
-		r = b.get("/search?q=" + strings.Repeat("长", 101))
+		r = b.get("/search?q=" + strings.Repeat("长", 201))
 		if r.status != http.StatusUnprocessableEntity {
 			t.Errorf("long query: %d", r.status)
 		}
-		mustContain(t, r.body, "关键词最多 100 个字")
-		mustNotContain(t, r.body, "共找到")
-		r = b.get("/search?q=" + url.QueryEscape(strings.Repeat("长", 100)))
+		mustContain(t, r.body, "关键词最多 200 个字")
+		mustNotContain(t, r.body, "全部（")
+		r = b.get("/search?q=" + url.QueryEscape(strings.Repeat("长", 200)))
 		if r.status != 200 || strings.Contains(r.body, "q-error") {
-			t.Errorf("100 characters: %d", r.status)
+			t.Errorf("200 characters: %d", r.status)
 		}
 	})
 }

@@ -17,8 +17,10 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
+	"gongkai/internal/search"
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
+	websearch "gongkai/internal/web/search"
 	"gongkai/internal/web/selfcheck"
 	"gongkai/internal/web/siteadmin"
 )
@@ -32,6 +34,9 @@ type App struct {
 	Calendar   *calver.Versions
 	Deadlines  *deadline.Service
 	Compliance *compliance.Service
+	// Search is the site search (its administration data works without a
+	// back end; the search itself needs one).
+	Search *search.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 
@@ -48,6 +53,12 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	}
 	a.Deadlines = &deadline.Service{DB: cat.DB, Catalog: cat, Calendar: a.Calendar, Today: opts.Today}
 	a.Compliance = &compliance.Service{DB: cat.DB, Catalog: cat, Deadlines: a.Deadlines}
+	if cat.Bus == nil {
+		cat.Bus = events.NewBus(cat.DB, log)
+	}
+	if a.Search == nil {
+		a.Search = search.NewService(cat.DB, nil, cat.Bus, log)
+	}
 	kit, err := web.New(cat, au, log, opts)
 	if err != nil {
 		return nil, err
@@ -56,9 +67,6 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 		return nil, err
 	}
 	a.Web = kit
-	if cat.Bus == nil {
-		cat.Bus = events.NewBus(cat.DB, log)
-	}
 	// Node-local: this node's render cache must see every change from now
 	// on, its own at once (Committed) and other nodes' by polling the outbox.
 	if err := cat.Bus.SubscribeLocal(context.Background(), "web.render-cache", func(_ context.Context, e events.Event) error {
@@ -81,6 +89,7 @@ func (a *App) features() []web.Feature {
 		&catalogue.Feature{Catalog: a.Catalog, Blobs: a.Blobs, Deadlines: a.Deadlines},
 		&siteadmin.Feature{Catalog: a.Catalog},
 		&selfcheck.Feature{Catalog: a.Catalog, Calendar: a.Calendar, Deadlines: a.Deadlines, Compliance: a.Compliance},
+		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 	}
 }
 
@@ -100,5 +109,5 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas())
 }

@@ -6,10 +6,12 @@ import (
 	"time"
 
 	"gongkai/internal/events"
+	"gongkai/internal/search"
 )
 
 // Background runs the periodic jobs: click flushing, scheduled publishing,
-// session purging, the daily self-inspection, pruning old change events,
+// session purging, the daily self-inspection, pruning old change events
+// and the search query log,
 // and delivering change events (also other nodes'). It returns when ctx ends, after a last flush.
 func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 	clicks := time.NewTicker(clickEvery)
@@ -43,6 +45,11 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			}
 			if _, err := a.Catalog.PruneIdempotencyKeys(ctx, time.Now()); err != nil {
 				a.Log.Error("prune idempotency keys", "err", err)
+			}
+			if a.Search != nil {
+				if _, err := a.Search.PruneQueryLog(ctx, time.Now().Add(-search.QueryLogRetention)); err != nil {
+					a.Log.Error("prune search query log", "err", err)
+				}
 			}
 		}
 	}

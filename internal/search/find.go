@@ -98,13 +98,6 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-// SynonymGroup is a set of equivalent terms; OneWay expands the first term
-// to the others only.
-type SynonymGroup struct {
-	Terms  []string
-	OneWay bool
-}
-
 // today is the reference day for recency.
 func (s *Service) today() time.Time {
 	d := calendar.Today()

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -54,7 +55,8 @@ type templateSource struct {
 
 func newTemplates(dev string) *templates { return &templates{dev: dev} }
 
-// Templates adds a feature's templates (and, for the kit, static files).
+// Templates adds a feature's templates and its static files (static/*,
+// served under their content hash like the kit's).
 // dir is the package's directory in the repository ("internal/web/catalogue").
 // Only the new source is parsed; a development reload parses them all.
 func (s *Server) Templates(dir string, fsys fs.FS) error {
@@ -62,6 +64,9 @@ func (s *Server) Templates(dir string, fsys fs.FS) error {
 	s.tmpl.sources = append(s.tmpl.sources, src)
 	if len(s.tmpl.sources) == 1 {
 		return s.tmpl.load()
+	}
+	if err := s.tmpl.loadStatic(&staticFiles{s.tmpl.static, s.tmpl.files, s.tmpl.gzipped}, src); err != nil {
+		return err
 	}
 	return s.tmpl.parseSource(s.tmpl.pages, src)
 }
@@ -73,41 +78,21 @@ func (t *templates) fsysOf(src templateSource) fs.FS {
 	return src.fsys
 }
 
-// load reads the static files and layouts of the kit (the first source)
-// and parses every source's pages.
+// load reads the static files of every source (the kit's and the
+// features' static/ directories) and the kit's layouts, and parses every
+// source's pages.
 func (t *templates) load() error {
 	if len(t.sources) == 0 {
 		return nil
 	}
 	kit := t.fsysOf(t.sources[0])
-	static := map[string]string{}
-	files := map[string][]byte{}
-	gzipped := map[string][]byte{}
-	entries, err := fs.ReadDir(kit, "static")
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		b, err := fs.ReadFile(kit, "static/"+e.Name())
-		if err != nil {
+	st := &staticFiles{names: map[string]string{}, files: map[string][]byte{}, gzipped: map[string][]byte{}}
+	for _, src := range t.sources {
+		if err := t.loadStatic(st, src); err != nil {
 			return err
 		}
-		sum := sha256.Sum256(b)
-		hashed := strings.TrimSuffix(e.Name(), path.Ext(e.Name())) + "." + hex.EncodeToString(sum[:6]) + path.Ext(e.Name())
-		static[e.Name()] = "/static/" + hashed
-		files[hashed] = b
-		switch path.Ext(e.Name()) {
-		case ".css", ".js", ".svg":
-			var z bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
-			zw.Write(b)
-			zw.Close()
-			if z.Len() < len(b) {
-				gzipped[hashed] = z.Bytes()
-			}
-		}
 	}
-	t.static, t.files, t.gzipped = static, files, gzipped
+	t.static, t.files, t.gzipped = st.names, st.files, st.gzipped
 	bases := map[string]*template.Template{}
 	for _, surface := range []string{"public", "admin"} {
 		layout := "templates/" + surface + "/layout.html"
@@ -125,6 +110,54 @@ func (t *templates) load() error {
 		}
 	}
 	t.pages = pages
+	return nil
+}
+
+// staticFiles are the static files being read: name → hashed URL, hashed
+// name → bytes, and the gzipped text assets.
+type staticFiles struct {
+	names   map[string]string
+	files   map[string][]byte
+	gzipped map[string][]byte
+}
+
+// loadStatic adds a source's static files (none is fine for a feature; a
+// name served by two sources is an error at start-up).
+func (t *templates) loadStatic(st *staticFiles, src templateSource) error {
+	fsys := t.fsysOf(src)
+	entries, err := fs.ReadDir(fsys, "static")
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && src.dir != t.sources[0].dir {
+			return nil
+		}
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		if _, dup := st.names[e.Name()]; dup {
+			return fmt.Errorf("static file %s is defined twice (again in %s)", e.Name(), src.dir)
+		}
+		b, err := fs.ReadFile(fsys, "static/"+e.Name())
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		hashed := strings.TrimSuffix(e.Name(), path.Ext(e.Name())) + "." + hex.EncodeToString(sum[:6]) + path.Ext(e.Name())
+		st.names[e.Name()] = "/static/" + hashed
+		st.files[hashed] = b
+		switch path.Ext(e.Name()) {
+		case ".css", ".js", ".svg":
+			var z bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+			zw.Write(b)
+			zw.Close()
+			if z.Len() < len(b) {
+				st.gzipped[hashed] = z.Bytes()
+			}
+		}
+	}
 	return nil
 }
 

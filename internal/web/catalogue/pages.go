@@ -11,7 +11,7 @@ import (
 )
 
 // listPage serves the pages that list items: home, columns, the
-// catalogue, search results, and link columns.
+// catalogue and link columns.
 type listPage struct {
 	web.Page
 	Items    []*catalog.Item

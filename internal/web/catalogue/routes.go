@@ -1,6 +1,6 @@
 // Package catalogue serves the disclosure catalogue on every surface: on
 // the public site the home page, columns, items and their revisions,
-// attachments, the 信息公开指南 and 目录, search, feeds and the sitemap; in
+// attachments, the 信息公开指南 and 目录, feeds and the sitemap; in
 // the back office the workbench, the item list, the item form, workflow
 // steps and attachments; in the API the site, columns, document types and
 // items.
@@ -60,7 +60,6 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /attachments/{id}", s.attachment)
 	kit.Public("GET /xxgk/guide", s.guide)
 	kit.Public("GET /xxgk/catalogue", s.catalogue)
-	kit.Public("GET /search", s.search)
 	kit.Public("GET /sitemap", s.staticPage("sitemap", "网站地图"))
 	kit.Public("GET /contact", s.staticPage("contact", "联系我们"))
 	kit.Public("GET /privacy", s.staticPage("privacy", "隐私声明"))
