@@ -202,7 +202,7 @@ func TestDictionarySegmentsColloquialQueries(t *testing.T) {
 	cases := map[string]string{
 		"怎么申请法律援助":       "申请 法律援助",
 		"我想申请法律援助需要什么材料": "申请 法律援助 材料",
-		"请问律所年检在哪里办":     "律所 年检 办",
+		"请问律所年检在哪里办":     "律所年检 办", // one word: the group 律所年检 fires
 		"社区矫正可以去外地吗":     "社区矫正 外地",
 		"怎么查律师事务所年检结果":   "查 律师事务所 年检 结果",
 		"邻居占我家宅基地找谁调解":   "邻居 占 宅基地 调解",
