@@ -4,8 +4,25 @@
 // (testdata/queries.jsonl) and the harness that scores a ranked search
 // against the judgments (nDCG@10 and MRR, overall and per query type).
 //
-// The lead's gate test runs every back end through search.Service over
-// Corpus and compares Evaluate's figures with Baseline.
+// The gate test runs every back end through search.Service over Corpus and
+// compares Evaluate's figures with Baseline.
+//
+// How the queries are judged (read the documents when changing them):
+//   - 2 is the document the person most likely wants: the 办事指南 or the
+//     答复 that answers a question, the policy in force for a title or a
+//     文号, the latest 年报 or 公告 for a yearly series.
+//   - 1 is a relevant document: the same service's county guide, the
+//     repealed or expired predecessor of the answer, its 解读, another
+//     year of the series, a 留言答复 on the subject.
+//   - A bare subject (法援, 社区矫正, 公证 …) judges the policies,
+//     interpretations, guides, messages and annual figures whose title is
+//     about it; news items and monthly figures that merely concern it are
+//     not judged relevant (they are what should not crowd the first page).
+//   - Repealed and expired versions are never graded above the version in
+//     force.
+//   - A document citing a 文号 in its body (a 解读, a repealing policy) is
+//     relevant (1) to that 文号; other documents of the same year or number
+//     (临司发〔2021〕121号, 临司办字〔2021〕12号 for 临司发 2021 12) are not.
 package relevance
 
 import (

@@ -124,6 +124,8 @@ type QueryResult struct {
 	Top []string
 	// Results is how many refs the searcher returned.
 	Results int
+	// Missed are the answers (grade 2) not in the first Cutoff results.
+	Missed []string
 }
 
 // Score is the mean figures of a set of queries.
@@ -179,7 +181,7 @@ func Evaluate(ctx context.Context, s Searcher) (*Report, error) {
 		}
 		seen := map[int64]bool{}
 		var ranked []int
-		var top []string
+		var top, firstKeys []string
 		for _, ref := range refs {
 			if seen[ref] {
 				continue
@@ -191,8 +193,17 @@ func Evaluate(ctx context.Context, s Searcher) (*Report, error) {
 			if len(top) < 3 {
 				top = append(top, fmt.Sprintf("%s:%d", k, g))
 			}
+			if len(firstKeys) < Cutoff {
+				firstKeys = append(firstKeys, k)
+			}
 		}
 		qr := QueryResult{Q: q.Q, Type: q.Type, NDCG10: NDCG(ranked, judged), RR: ReciprocalRank(ranked), Top: top, Results: len(seen)}
+		for k, g := range q.Relevant {
+			if g == 2 && !slices.Contains(firstKeys, k) {
+				qr.Missed = append(qr.Missed, k)
+			}
+		}
+		slices.Sort(qr.Missed)
 		if qr.RR > 0 {
 			qr.First = int(math.Round(1 / qr.RR))
 		}
@@ -247,13 +258,17 @@ func (r *Report) String() string {
 		fmt.Fprintf(&b, "%-14s %7d %8.3f %8.3f\n", s.Type, s.Queries, s.NDCG10, s.MRR)
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "%-12s %7s %6s %5s %7s  %-28s %s\n", "type", "nDCG@10", "RR", "first", "results", "top (key:grade)", "query")
+	fmt.Fprintf(&b, "%-12s %7s %6s %5s %7s  %-28s %-14s %s\n", "type", "nDCG@10", "RR", "first", "results", "top (key:grade)", "missed", "query")
 	for _, d := range r.Details {
 		first := "-"
 		if d.First > 0 {
 			first = fmt.Sprint(d.First)
 		}
-		fmt.Fprintf(&b, "%-12s %7.3f %6.3f %5s %7d  %-28s %s\n", d.Type, d.NDCG10, d.RR, first, d.Results, strings.Join(d.Top, " "), d.Q)
+		missed := strings.Join(d.Missed, ",")
+		if missed == "" {
+			missed = "-"
+		}
+		fmt.Fprintf(&b, "%-12s %7.3f %6.3f %5s %7d  %-28s %-14s %s\n", d.Type, d.NDCG10, d.RR, first, d.Results, strings.Join(d.Top, " "), missed, d.Q)
 	}
 	return b.String()
 }
