@@ -153,6 +153,24 @@ func (s *Service) Search(ctx context.Context, req *Request) (*Result, error) {
 	} else if hz := pinyinWords(p); hz != "" && res.Total > 0 {
 		res.DidYouMean = hz
 	}
+	// Nothing has every word: the long words split into the words inside
+	// them, then any of the words (more results, marked as partial).
+	if res.Total == 0 && !res.Corrected {
+		for _, rp := range []*plan{p.split(sv.voc, sv.syn), p.anyWord()} {
+			if rp == nil {
+				continue
+			}
+			r2 := &Result{Page: req.Page, Exact: true}
+			if err := s.run(ctx, req, rp, r2); err != nil {
+				return nil, err
+			}
+			if r2.Total > 0 {
+				r2.Partial, r2.DidYouMean = true, res.DidYouMean
+				res = r2
+				break
+			}
+		}
+	}
 	if req.Page == 1 && req.Q != "" {
 		bets, err := s.bestBetHits(ctx, req.SiteID, req.Q)
 		if err != nil {
@@ -165,6 +183,52 @@ func (s *Service) Search(ctx context.Context, req *Request) (*Result, error) {
 	out.Elapsed = time.Since(t0)
 	s.logQuery(ctx, req, &out)
 	return &out, nil
+}
+
+// split is the plan with each word that holds smaller vocabulary words
+// replaced by them, or nil when no word does.
+func (p *plan) split(voc *Vocabulary, syn Synonyms) *plan {
+	f := Anywhere
+	if p.inTitle {
+		f = TitleOnly
+	}
+	out := *p
+	out.words, out.match.Must, out.terms = nil, nil, nil
+	changed := false
+	for _, w := range p.words {
+		parts := []string{w.text}
+		if sub := voc.Split(w.text); len(sub) > 0 && !w.py {
+			parts, changed = sub, true
+		}
+		for _, t := range parts {
+			ew := w
+			if t != w.text {
+				ew = expand(t, voc, syn)
+			}
+			out.words = append(out.words, ew)
+			out.match.Must = append(out.match.Must, ew.clause(f))
+			out.terms = append(out.terms, append([]string{ew.text}, ew.alts...)...)
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return &out
+}
+
+// anyWord is the plan matching any of the words, or nil for one word.
+func (p *plan) anyWord() *plan {
+	if len(p.match.Must) < 2 {
+		return nil
+	}
+	out := *p
+	var any Clause
+	for _, c := range p.match.Must {
+		any = append(any, c...)
+	}
+	out.match.Must = []Clause{any}
+	out.anyOf = true
+	return &out
 }
 
 // correctQuery applies the vocabulary's homophone correction to every Han

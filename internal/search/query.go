@@ -34,6 +34,7 @@ type plan struct {
 	empty   bool // nothing to search for: no words and no filters
 	terms   []string
 	inTitle bool
+	anyOf   bool // the words are alternatives: a candidate need not have all
 }
 
 // segmentation modes, compared in docs/BENCHMARKS.md by the relevance set.

@@ -89,8 +89,8 @@ func (p *plan) score(c *Candidate, today time.Time, docKey string) float64 {
 			n := utf8.RuneCountInString(m)
 			s += wTitleWord * math.Min(float64(n), 6) / 4
 			covered += n
-		} else {
-			s += wBody * 0.5
+		} else if !p.anyOf {
+			s += wBody * 0.5 // every word matched: those not in the title are in the body
 		}
 	}
 	if len(p.words) > 1 {
@@ -113,9 +113,18 @@ func (p *plan) score(c *Candidate, today time.Time, docKey string) float64 {
 	return s * p.adjust(c, today)
 }
 
-// adjust scales a score by validity and age.
+// kindPrior weighs record kinds for a bare subject: the guide that says
+// how to do it and the policy that rules it before news and figures that
+// mention it (GOV.UK's search weighs formats the same way).
+var kindPrior = map[string]float64{"guide": 1.3, "policy": 1.2, "interpretation": 1.1, "message": 1.1,
+	"news": 0.8, "statistics": 0.8, "appointment": 0.8}
+
+// adjust scales a score by kind, validity and age.
 func (p *plan) adjust(c *Candidate, today time.Time) float64 {
 	f := 1.0
+	if k, ok := kindPrior[c.Kind]; ok {
+		f = k
+	}
 	switch c.Validity {
 	case "repealed", "expired":
 		f *= validityCut

@@ -104,6 +104,9 @@ type Result struct {
 	// the hits are for DidYouMean because the words as typed found nothing.
 	DidYouMean string
 	Corrected  bool
+	// Partial is true when no record has every word and the hits have some
+	// of them (the longest words split, then any word).
+	Partial bool
 	// Terms are the words matched, for highlighting elsewhere.
 	Terms   []string
 	Page    int

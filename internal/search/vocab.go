@@ -61,10 +61,41 @@ var pyArgs = func() pinyin.Args {
 	return a
 }()
 
-// syllables returns the toneless pinyin of each rune of a Han word (the
-// first reading; other characters stand for themselves).
-func syllables(word string) []string {
-	return pinyin.LazyPinyin(word, pyArgs)
+var pyHetero = func() pinyin.Args {
+	a := pyArgs
+	a.Heteronym = true
+	return a
+}()
+
+// maxReadings bounds the readings of one word that are indexed (a word of
+// characters with several readings, 调 diao/tiao, has their product).
+const maxReadings = 16
+
+// readings returns the toneless pinyin of a Han word, one syllable per
+// rune, for each combination of its characters' readings (at most
+// maxReadings; the most common reading of each character first).
+func readings(word string) [][]string {
+	per := pinyin.Pinyin(word, pyHetero)
+	if len(per) != len([]rune(word)) {
+		return [][]string{pinyin.LazyPinyin(word, pyArgs)}
+	}
+	out := [][]string{nil}
+	for _, rs := range per {
+		if len(rs) == 0 {
+			return [][]string{pinyin.LazyPinyin(word, pyArgs)}
+		}
+		var next [][]string
+		for _, prefix := range out {
+			for _, r := range rs {
+				if len(next) == maxReadings {
+					break
+				}
+				next = append(next, append(append([]string(nil), prefix...), r))
+			}
+		}
+		out = next
+	}
+	return out
 }
 
 // fuzzySyllable folds the sounds people confuse when typing by sound
@@ -85,12 +116,12 @@ func fuzzySyllable(s string) string {
 	return s
 }
 
-func fuzzyKey(word string) string {
-	sy := syllables(word)
+func fuzzyKey(sy []string) string {
+	f := make([]string, len(sy))
 	for i := range sy {
-		sy[i] = fuzzySyllable(sy[i])
+		f[i] = fuzzySyllable(sy[i])
 	}
-	return strings.Join(sy, " ")
+	return strings.Join(f, " ")
 }
 
 // NewVocabulary builds the vocabulary from the embedded files plus extra
@@ -142,17 +173,19 @@ func (v *Vocabulary) add(word string, weight int) {
 	if !allHan(w) {
 		return
 	}
-	sy := syllables(w)
-	v.full[strings.Join(sy, "")] = append(v.full[strings.Join(sy, "")], w)
-	var ini strings.Builder
-	for _, s := range sy {
-		ini.WriteByte(s[0])
+	for _, sy := range readings(w) {
+		full := strings.Join(sy, "")
+		v.full[full] = appendNew(v.full[full], w)
+		var ini strings.Builder
+		for _, s := range sy {
+			ini.WriteByte(s[0])
+		}
+		if n >= 3 { // two initials name too many words to guess from
+			v.initial[ini.String()] = appendNew(v.initial[ini.String()], w)
+		}
+		fk := fuzzyKey(sy)
+		v.fuzzy[fk] = appendNew(v.fuzzy[fk], w)
 	}
-	if n >= 3 { // two initials name too many words to guess from
-		v.initial[ini.String()] = append(v.initial[ini.String()], w)
-	}
-	fk := fuzzyKey(w)
-	v.fuzzy[fk] = append(v.fuzzy[fk], w)
 }
 
 func allHan(s string) bool {
@@ -212,6 +245,32 @@ func (v *Vocabulary) Segment(run string) []string {
 	return out
 }
 
+// Split returns the vocabulary words inside a word (法律援助中心 →
+// 法律援助 中心), the word itself not counted; nil when it has none.
+func (v *Vocabulary) Split(w string) []string {
+	rs := []rune(w)
+	var out []string
+	for i := 0; i < len(rs); {
+		n := 0
+		for l := min(v.maxLen, len(rs)-i); l >= 2; l-- {
+			if l == len(rs) {
+				continue
+			}
+			if v.Known(string(rs[i : i+l])) {
+				n = l
+				break
+			}
+		}
+		if n == 0 {
+			i++
+			continue
+		}
+		out = append(out, string(rs[i:i+n]))
+		i += n
+	}
+	return out
+}
+
 // FromPinyin returns the words a latin token may be the pinyin of: its full
 // pinyin (falvyuanzhu) or, for three or more letters, its initials (qzqd),
 // most common first, at most n.
@@ -248,8 +307,8 @@ func (v *Vocabulary) Correct(run string) (string, bool) {
 			if !allHan(w) {
 				continue
 			}
-			if cands := v.fuzzy[fuzzyKey(w)]; len(cands) > 0 && differsInOne(w, cands[0]) {
-				b.WriteString(cands[0])
+			if c := v.soundsLike(w); c != "" {
+				b.WriteString(c)
 				i += l
 				done, changed = true, true
 				break
@@ -261,6 +320,20 @@ func (v *Vocabulary) Correct(run string) (string, bool) {
 		}
 	}
 	return b.String(), changed
+}
+
+// soundsLike returns the most common vocabulary word that sounds like w
+// under one of its readings and differs from it as a typo does, or "".
+func (v *Vocabulary) soundsLike(w string) string {
+	best := ""
+	for _, sy := range readings(w) {
+		for _, c := range v.fuzzy[fuzzyKey(sy)] {
+			if differsInOne(w, c) && (best == "" || v.weight[c] > v.weight[best]) {
+				best = c
+			}
+		}
+	}
+	return best
 }
 
 // differsInOne reports whether a and b, of equal length, differ in at

@@ -86,7 +86,13 @@ func TestSubstringBaseline(t *testing.T) {
 func writeBaseline(t *testing.T, backend string, s Score) {
 	t.Helper()
 	m := map[string]figures{}
-	if err := jsonUnmarshal(baselineJSON, &m); err != nil {
+	// The file as it is now (several back ends record in one run), not the
+	// copy embedded at build time.
+	cur, err := os.ReadFile(filepath.Join("testdata", "baseline.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jsonUnmarshal(cur, &m); err != nil {
 		t.Fatal(err)
 	}
 	m[backend] = figures{NDCG10: round4(s.NDCG10), MRR: round4(s.MRR)}
