@@ -48,6 +48,7 @@ const usage = `gongkai — 政务公开平台
   restore    从备份恢复：gongkai restore FILE（须先停止服务）
   check      政务公开自查：[--json] [--site 站点代码] [--today 日期]；有单项否决问题时退出码为 1
   seed       生成合成站点（基准测试用）：--synthetic N [--seed S]
+  search     重建站内检索索引：search reindex [--site ID]（运行中也可执行）
   workdays   工作日计算：add / days / between / is / explain；import FILE 导入节假日安排
   version    显示版本
 
@@ -81,6 +82,8 @@ func main() {
 		err = runSite(args)
 	case "seed":
 		err = runSeed(args)
+	case "search":
+		err = runSearch(args)
 	case "workdays":
 		os.Exit(runWorkdays(args))
 	case "version", "--version", "-v":
@@ -184,6 +187,7 @@ func runServe(args []string) error {
 	defer blobs.Close()
 	cat := &catalog.Service{DB: db}
 	au := auth.NewService(db)
+	var demoSite *catalog.Site
 	if *loadDemo {
 		n, err := cat.SiteCount(ctx)
 		if err != nil {
@@ -195,6 +199,7 @@ func runServe(args []string) error {
 			if err != nil {
 				return fmt.Errorf("load demo: %w", err)
 			}
+			demoSite = site
 			names := make([]string, len(demo.Users))
 			for i, u := range demo.Users {
 				names[i] = u.Name
@@ -205,6 +210,11 @@ func runServe(args []string) error {
 	srv, err := app.New(cat, au, blobs, log, web.Options{Secure: *secureCookies, TrustedProxies: proxies, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates})
 	if err != nil {
 		return err
+	}
+	if demoSite != nil {
+		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
+			return fmt.Errorf("load demo search data: %w", err)
+		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"log/slog"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
+	"gongkai/internal/demo"
 	"gongkai/internal/search"
 	"gongkai/internal/search/fts5"
 	"gongkai/internal/search/pg"
@@ -48,4 +50,18 @@ func (a *App) firstIndex(ctx context.Context) {
 		return
 	}
 	a.Log.Info("search: index built", "documents", n)
+}
+
+// LoadSearchDemo indexes a freshly loaded demo site and gives it a year of
+// search analytics and its best bets (search.Service.LoadDemo), as the
+// demo administrator.
+func (a *App) LoadSearchDemo(ctx context.Context, siteID int64, today calendar.Date) error {
+	if _, err := a.Search.ReindexAll(ctx, []int64{siteID}, nil); err != nil {
+		return err
+	}
+	admin, err := a.Auth.UserByName(ctx, demo.Users[0].Name)
+	if err != nil {
+		return err
+	}
+	return a.Search.LoadDemo(ctx, admin, siteID, today)
 }

@@ -79,10 +79,60 @@ func segments(text string, ms []span) []Segment {
 	return out
 }
 
-// Highlight marks the terms in a short text (a title).
+// folded is text normalised rune by rune for matching, with the offset in
+// the original of every byte of the normalised form, so matches found in
+// the normalised text mark the original (full-width punctuation such as
+// ：and （ stays as written).
+type folded struct {
+	orig string
+	norm string
+	at   []int // at[i] is the original offset of norm's byte i; at[len(norm)] = len(orig)
+}
+
+func fold(text string) folded {
+	f := folded{orig: text}
+	var b strings.Builder
+	b.Grow(len(text))
+	f.at = make([]int, 0, len(text)+1)
+	for i, r := range text {
+		var n string
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			n = string(r)
+		} else {
+			n = Normalize(string(r))
+		}
+		b.WriteString(n)
+		for range len(n) {
+			f.at = append(f.at, i)
+		}
+	}
+	f.norm = b.String()
+	f.at = append(f.at, len(text))
+	return f
+}
+
+// origSpans maps spans of the normalised text to the original, widening
+// each to whole original runes.
+func (f folded) origSpans(ms []span) []span {
+	out := make([]span, 0, len(ms))
+	for _, m := range ms {
+		to := f.at[m.to]
+		if m.to > 0 && f.at[m.to-1] == to { // the match ends inside a rune's expansion
+			_, w := utf8.DecodeRuneInString(f.orig[to:])
+			to += w
+		}
+		out = append(out, span{f.at[m.from], to})
+	}
+	return out
+}
+
+// Highlight marks the terms in a short text (a title), as written.
 func Highlight(text string, terms []string) []Segment {
-	n := Normalize(text)
-	return segments(n, matches(n, normalizeAll(terms)))
+	f := fold(text)
+	return segments(text, f.origSpans(matches(f.norm, normalizeAll(terms))))
 }
 
 func normalizeAll(terms []string) []string {
@@ -97,8 +147,9 @@ func normalizeAll(terms []string) []string {
 // most distinct terms, with the terms marked; the beginning of the body
 // when no term occurs.
 func Snippet(body string, terms []string) []Segment {
-	text := strings.Join(strings.Fields(Normalize(body)), " ")
-	ms := matches(text, normalizeAll(terms))
+	text := strings.Join(strings.Fields(body), " ")
+	f := fold(text)
+	ms := f.origSpans(matches(f.norm, normalizeAll(terms)))
 	start := 0
 	if len(ms) > 0 {
 		// The window starting a little before the match that has the most

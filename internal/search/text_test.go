@@ -128,3 +128,21 @@ func TestParse(t *testing.T) {
 		t.Errorf("docKeyOf = %q", k)
 	}
 }
+
+func TestHighlightKeepsTheText(t *testing.T) {
+	h := Highlight("关于印发《临沂市ＰＤＦ法律援助办法》的通知（试行）", []string{"pdf法律援助"})
+	var text string
+	for _, s := range h {
+		text += s.Text
+	}
+	if text != "关于印发《临沂市ＰＤＦ法律援助办法》的通知（试行）" {
+		t.Errorf("text changed: %q", text)
+	}
+	if len(h) != 3 || !h[1].Mark || h[1].Text != "ＰＤＦ法律援助" {
+		t.Errorf("segments %+v", h)
+	}
+	s := Snippet("事项名称：法律援助申请", []string{"法律援助"})
+	if len(s) != 3 || s[0].Text != "事项名称：" || s[1].Text != "法律援助" {
+		t.Errorf("snippet %+v", s)
+	}
+}
