@@ -10,7 +10,9 @@ import (
 
 // Background runs the periodic jobs: click flushing, scheduled publishing,
 // session purging, the daily self-inspection, pruning old change events,
-// and delivering change events (also other nodes'). It returns when ctx ends, after a last flush.
+// and delivering change events (also other nodes'); once at start, the
+// text of attachments uploaded before extraction existed. It returns when
+// ctx ends, after a last flush.
 func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 	clicks := time.NewTicker(clickEvery)
 	minute := time.NewTicker(time.Minute)
@@ -19,6 +21,7 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 	// Change events: delivery to the subscribers, other nodes' events by
 	// LISTEN/NOTIFY or polling the outbox.
 	go a.Catalog.Bus.Run(ctx)
+	go a.backfillText(ctx)
 	a.publishDue(ctx)
 	a.dailyChecks(ctx)
 	for {
@@ -80,5 +83,21 @@ func (a *App) publishDue(ctx context.Context) {
 	}
 	if n > 0 {
 		a.Log.Info("scheduled publishing", "published", n)
+	}
+}
+
+// backfillText extracts the text of attachments still marked pending (files
+// from before migration 0014), each once; it runs beside the other jobs so
+// that a large backlog does not delay them.
+func (a *App) backfillText(ctx context.Context) {
+	if a.Blobs == nil {
+		return
+	}
+	n, err := a.Catalog.BackfillAttachmentText(ctx, a.Blobs, a.Log)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		a.Log.Error("attachment text backfill", "err", err)
+	}
+	if n > 0 {
+		a.Log.Info("attachment text backfill", "files", n)
 	}
 }
