@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -196,6 +198,12 @@ func TestHostilePDF(t *testing.T) {
 		"bad xref start": bytes.Replace(good, []byte("xref\n0 "), []byte("xref\n4000000000 "), 1),
 		"page cycle":     fixXref(bytes.Replace(good, []byte("/Type /Page /Parent 2 0 R"), []byte("/Type /Pages /Kids [2 0 R 2 0 R] /Parent 2 0 R"), 1)),
 	}
+	// Object streams inside object streams: the library recurses until the
+	// stack overflows (fatal, not a panic) unless the screen refuses them.
+	for _, compress := range []bool{false, true} {
+		cases["object stream in itself "+itoa(boolInt(compress))] = xrefStreamPDF(map[int]int{3: 3}, compress)
+		cases["object streams in each other "+itoa(boolInt(compress))] = xrefStreamPDF(map[int]int{3: 4, 4: 3}, compress)
+	}
 	for name, b := range cases {
 		t.Run(name, func(t *testing.T) {
 			start := time.Now()
@@ -208,6 +216,41 @@ func TestHostilePDF(t *testing.T) {
 				t.Errorf("took %v", d)
 			}
 		})
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// A page without resources whose /Parent is itself: the library's
+// inherited lookup would loop forever; the walk passes resources down.
+func TestPDFParentCycle(t *testing.T) {
+	b := docgen.PDF{Lines: []string{title}, Raw: true}.Bytes()
+	page := regexp.MustCompile(`(\d+) 0 obj\n<</Type /Page /Parent 2 0 R /MediaBox \[0 0 595 842\] (/Resources <</Font <</F1 \d+ 0 R>>>>)`)
+	m := page.FindSubmatch(b)
+	if m == nil {
+		t.Fatal("page object not found")
+	}
+	b = bytes.Replace(b, m[0], []byte(string(m[1])+" 0 obj\n<</Type /Page /Parent "+string(m[1])+" 0 R /MediaBox [0 0 595 842] "), 1)
+	b = bytes.Replace(b, []byte("/Type /Pages /Kids"), []byte("/Type /Pages "+string(m[2])+" /Kids"), 1)
+	got, err := text(t, "a.pdf", extract.MediaPDF, fixXref(b), 1000)
+	if err != nil || got != title {
+		t.Errorf("text %q, %v", got, err)
+	}
+}
+
+// A cross-reference stream whose objects lie in a proper object stream
+// passes the screen.
+func TestXRefStreamScreenPassesValidLayout(t *testing.T) {
+	for _, compress := range []bool{false, true} {
+		b := xrefStreamPDF(map[int]int{3: 2}, compress)
+		if _, err := text(t, "a.pdf", extract.MediaPDF, b, 100); err != nil && strings.Contains(err.Error(), "cross-reference stream") {
+			t.Errorf("compress %v: refused by the screen: %v", compress, err)
+		}
 	}
 }
 
@@ -261,6 +304,49 @@ func TestPDFInflateBomb(t *testing.T) {
 	bomb = append(bomb, "\nendstream\nendobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer\n<</Size 2>>\nstartxref\n"+itoa(len(bomb)+len("\nendstream\nendobj\n"))+"\n%%EOF\n"...)
 	if _, err := text(t, "a.pdf", extract.MediaPDF, bomb, 1<<20); !errors.Is(err, extract.ErrTooLarge) {
 		t.Errorf("bomb: %v, want ErrTooLarge", err)
+	}
+}
+
+// A stream of operands without operators would pile them all onto the
+// interpreter's stack; random binary data (an image) is no such stream.
+func TestPDFOperandFlood(t *testing.T) {
+	flood := bytes.Repeat([]byte("1 "), 300_000)
+	for _, raw := range []bool{true, false} {
+		b := docgen.PDF{Lines: []string{title}, Raw: raw}.Bytes()
+		var content []byte
+		if raw {
+			content = append(append([]byte("BT "), flood...), " ET"...)
+		} else {
+			var z bytes.Buffer
+			zw := newZlib(&z)
+			zw.Write(flood)
+			zw.Close()
+			content = z.Bytes()
+		}
+		// Replace the page's content stream.
+		i := bytes.Index(b, []byte("stream\n")) + len("stream\n")
+		j := bytes.Index(b, []byte("\nendstream"))
+		lenRE := regexp.MustCompile(`/Length \d+`)
+		head := lenRE.ReplaceAll(b[:i], []byte("/Length "+itoa(len(content))))
+		b = append(append(append([]byte{}, head...), content...), b[j:]...)
+		if _, err := text(t, "a.pdf", extract.MediaPDF, fixXref(b), 100); !errors.Is(err, extract.ErrMalformed) {
+			t.Errorf("raw %v: %v, want ErrMalformed", raw, err)
+		}
+	}
+	noise := make([]byte, 4<<20)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range noise {
+		noise[i] = byte(rng.Uint32())
+	}
+	var z bytes.Buffer
+	zw := newZlib(&z)
+	zw.Write(noise)
+	zw.Close()
+	img := []byte("%PDF-1.7\n1 0 obj\n<</Type /XObject /Subtype /Image /Length " + itoa(z.Len()) + " /Filter /FlateDecode>>\nstream\n")
+	img = append(append(img, z.Bytes()...), "\nendstream\nendobj\n"...)
+	img = append(img, docgen.PDF{Lines: []string{title}}.Bytes()[9:]...)
+	if _, err := text(t, "a.pdf", extract.MediaPDF, img, 100); errors.Is(err, extract.ErrMalformed) && strings.Contains(err.Error(), "operands") {
+		t.Errorf("random image data counted as operands: %v", err)
 	}
 }
 

@@ -77,8 +77,10 @@ func parsePDF(ctx context.Context, r io.ReaderAt, size int64, max int) (string, 
 	}
 	w := &writer{max: max, joinHan: true}
 	pages, nodes := 0, 0
-	var walk func(node pdf.Value, depth int) error
-	walk = func(node pdf.Value, depth int) error {
+	// Resources are inherited down the tree as the walk goes, not looked up
+	// through /Parent: the library's lookup follows a /Parent cycle forever.
+	var walk func(node pdf.Value, depth int, res pdf.Value) error
+	walk = func(node pdf.Value, depth int, res pdf.Value) error {
 		if depth > 32 {
 			return fmt.Errorf("%w: page tree too deep", ErrMalformed)
 		}
@@ -90,10 +92,13 @@ func parsePDF(ctx context.Context, r io.ReaderAt, size int64, max int) (string, 
 		if nodes++; nodes > 4*MaxPages {
 			return errFull
 		}
+		if r := node.Key("Resources"); r.Kind() == pdf.Dict {
+			res = r
+		}
 		if node.Key("Type").Name() == "Pages" || node.Key("Kids").Kind() == pdf.Array {
 			kids := node.Key("Kids")
 			for i := 0; i < kids.Len(); i++ {
-				if err := walk(kids.Index(i), depth+1); err != nil {
+				if err := walk(kids.Index(i), depth+1, res); err != nil {
 					return err
 				}
 			}
@@ -102,9 +107,9 @@ func parsePDF(ctx context.Context, r io.ReaderAt, size int64, max int) (string, 
 		if pages++; pages > MaxPages {
 			return errFull
 		}
-		return pageText(ctx, pdf.Page{V: node}, w)
+		return pageText(ctx, node.Key("Contents"), res.Key("Font"), w)
 	}
-	err = walk(rd.Trailer().Key("Root").Key("Pages"), 0)
+	err = walk(rd.Trailer().Key("Root").Key("Pages"), 0, pdf.Value{})
 	if errors.Is(err, errFull) {
 		err = nil
 	}
@@ -116,7 +121,7 @@ func parsePDF(ctx context.Context, r io.ReaderAt, size int64, max int) (string, 
 
 // pageText writes the text a page shows: Tj, TJ, ' and ", with a line break
 // for each new line (T*, Td/TD moving down, a new text object).
-func pageText(ctx context.Context, p pdf.Page, w *writer) (err error) {
+func pageText(ctx context.Context, contents, res pdf.Value, w *writer) (err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			if s, ok := x.(errStop); ok {
@@ -126,11 +131,9 @@ func pageText(ctx context.Context, p pdf.Page, w *writer) (err error) {
 			err = fmt.Errorf("%w: %v", ErrMalformed, x)
 		}
 	}()
-	contents := p.V.Key("Contents")
 	if contents.IsNull() {
 		return nil
 	}
-	res := p.Resources().Key("Font")
 	fonts := map[string]*pdf.Font{}
 	var enc pdf.TextEncoding
 	show := func(s string) {
@@ -175,8 +178,7 @@ func pageText(ctx context.Context, p pdf.Page, w *writer) (err error) {
 					enc = nil
 					return
 				}
-				ff := p.Font(name)
-				f = &ff
+				f = &pdf.Font{V: v}
 				fonts[name] = f
 			}
 			enc = f.Encoder()
@@ -218,7 +220,8 @@ func pageText(ctx context.Context, p pdf.Page, w *writer) (err error) {
 //     cycle check;
 //   - object numbers (/Size, /Index, xref subsection starts) far beyond what
 //     the file can hold, which size its tables;
-//   - streams inflating to more than MaxInflate together.
+//   - streams inflating to more than MaxInflate together;
+//   - object streams said to lie in object streams (xrefScreen).
 //
 // It reads the file once in chunks; it is a screen, not a parser.
 func screenPDF(ctx context.Context, r io.ReaderAt, size int64) error {
@@ -229,6 +232,8 @@ func screenPDF(ctx context.Context, r io.ReaderAt, size int64) error {
 	prevs := map[int64]bool{}
 	startxref := int64(-1)
 	var inflated int64
+	var xs xrefScreen
+	var ops operandCounter // over the raw bytes: uncompressed streams
 	var carry int
 	for off := int64(0); off < size; {
 		if err := ctx.Err(); err != nil {
@@ -247,6 +252,9 @@ func screenPDF(ctx context.Context, r io.ReaderAt, size int64) error {
 		end := len(data)
 		if !last && end > overlap {
 			end -= overlap
+		}
+		if _, err := ops.Write(data[:end]); err != nil {
+			return err
 		}
 		for i := 0; i < end; i++ {
 			switch data[i] {
@@ -282,7 +290,13 @@ func screenPDF(ctx context.Context, r io.ReaderAt, size int64) error {
 					if data[i+6] == '\r' && i+7 < len(data) && data[i+7] == '\n' {
 						start++
 					}
+					if err := xs.stream(r, base+int64(i), start, size); err != nil {
+						return err
+					}
 					m, err := inflated1(r, start, size, MaxInflate-inflated+1)
+					if errors.Is(err, ErrMalformed) {
+						return err
+					}
 					if err == nil {
 						inflated += m
 					}
@@ -307,7 +321,7 @@ func screenPDF(ctx context.Context, r io.ReaderAt, size int64) error {
 	if startxref >= 0 && prevs[startxref] {
 		return fmt.Errorf("%w: cross-reference chain loops", ErrMalformed)
 	}
-	return nil
+	return xs.check()
 }
 
 // inflated1 returns how many bytes the zlib stream at off inflates to, up to
@@ -318,7 +332,11 @@ func inflated1(r io.ReaderAt, off, size, limit int64) (int64, error) {
 		return 0, err
 	}
 	defer zr.Close()
-	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit))
+	var ops operandCounter
+	n, _ := io.Copy(&ops, io.LimitReader(zr, limit))
+	if ops.err != nil {
+		return n, ops.err
+	}
 	return n, nil
 }
 
