@@ -40,6 +40,9 @@ const (
 	MaxInflate = 256 << 20
 )
 
+// The limits in force: the constants, lowered by tests.
+var maxEntry, maxInflate int64 = MaxEntry, MaxInflate
+
 // Errors. Callers log them; an upload never fails because of them.
 var (
 	ErrMalformed = errors.New("extract: malformed or hostile file")

@@ -129,20 +129,22 @@ func TestMaxCutsOnRuneBoundary(t *testing.T) {
 // A zip bomb: an entry that inflates far beyond MaxEntry, whether it says
 // so in its header or lies about its size.
 func TestZipBomb(t *testing.T) {
+	const limit = 1 << 20
+	defer extract.SetLimits(limit, extract.MaxInflate)()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	w, _ := zw.Create("[Content_Types].xml")
 	w.Write([]byte("<Types/>"))
 	w, _ = zw.Create("word/document.xml")
 	w.Write([]byte("<w:document><w:body><w:p><w:r><w:t>"))
-	chunk := bytes.Repeat([]byte("法"), 1<<20)
-	for n := 0; n < extract.MaxEntry/len(chunk)+2; n++ {
+	chunk := bytes.Repeat([]byte("法"), 1<<16)
+	for n := 0; n < limit/len(chunk)+2; n++ {
 		w.Write(chunk)
 	}
 	w.Write([]byte("</w:t></w:r></w:p></w:body></w:document>"))
 	zw.Close()
 	bomb := buf.Bytes()
-	if len(bomb) > extract.MaxEntry/100 {
+	if len(bomb) > limit/100 {
 		t.Fatalf("bomb is %d bytes: not a bomb", len(bomb))
 	}
 	if _, err := text(t, "a.docx", extract.MediaDOCX, bomb, 1<<30); !errors.Is(err, extract.ErrTooLarge) {
@@ -285,6 +287,8 @@ func fixXref(b []byte) []byte {
 // A PDF stream that inflates to more than MaxInflate is refused before the
 // parser reads it.
 func TestPDFInflateBomb(t *testing.T) {
+	const limit = 4 << 20
+	defer extract.SetLimits(extract.MaxEntry, limit)()
 	lines := []string{strings.Repeat(" ", 1<<16)}
 	b := docgen.PDF{Lines: lines}.Bytes()
 	_, err := text(t, "a.pdf", extract.MediaPDF, b, 1<<20)
@@ -295,7 +299,7 @@ func TestPDFInflateBomb(t *testing.T) {
 	var z bytes.Buffer
 	zw := newZlib(&z)
 	zero := make([]byte, 1<<20)
-	for i := 0; i <= extract.MaxInflate>>20; i++ {
+	for i := 0; i <= limit>>20; i++ {
 		zw.Write(zero)
 	}
 	zw.Close()
@@ -333,7 +337,7 @@ func TestPDFOperandFlood(t *testing.T) {
 			t.Errorf("raw %v: %v, want ErrMalformed", raw, err)
 		}
 	}
-	noise := make([]byte, 4<<20)
+	noise := make([]byte, 256<<10)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range noise {
 		noise[i] = byte(rng.Uint32())

@@ -14,7 +14,7 @@ import (
 // openPart opens a zip entry for streaming, refusing entries that claim more
 // than MaxEntry bytes and cutting off those that lie about it (zip bombs).
 func openPart(f *zip.File) (io.ReadCloser, error) {
-	if f.UncompressedSize64 > MaxEntry {
+	if f.UncompressedSize64 > uint64(maxEntry) {
 		return nil, fmt.Errorf("%w: %s inflates to %d bytes", ErrTooLarge, f.Name, f.UncompressedSize64)
 	}
 	rc, err := f.Open()
@@ -24,7 +24,7 @@ func openPart(f *zip.File) (io.ReadCloser, error) {
 	return struct {
 		io.Reader
 		io.Closer
-	}{&limitedReader{r: rc, n: MaxEntry, name: f.Name}, rc}, nil
+	}{&limitedReader{r: rc, n: maxEntry, name: f.Name}, rc}, nil
 }
 
 // limitedReader is io.LimitReader that reports running past the limit as an
@@ -37,7 +37,7 @@ type limitedReader struct {
 
 func (l *limitedReader) Read(p []byte) (int, error) {
 	if l.n <= 0 {
-		return 0, fmt.Errorf("%w: %s inflates beyond %d bytes", ErrTooLarge, l.name, MaxEntry)
+		return 0, fmt.Errorf("%w: %s inflates beyond %d bytes", ErrTooLarge, l.name, maxEntry)
 	}
 	if int64(len(p)) > l.n {
 		p = p[:l.n]
@@ -246,7 +246,7 @@ func charData(d *xml.Decoder) (string, error) {
 			depth--
 		case xml.CharData:
 			if depth == 1 {
-				if b.Len()+len(t) > MaxEntry {
+				if int64(b.Len()+len(t)) > maxEntry {
 					return "", ErrTooLarge
 				}
 				b.Write(t)

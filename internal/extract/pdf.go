@@ -293,15 +293,15 @@ func screenPDF(ctx context.Context, r io.ReaderAt, size int64) error {
 					if err := xs.stream(r, base+int64(i), start, size); err != nil {
 						return err
 					}
-					m, err := inflated1(r, start, size, MaxInflate-inflated+1)
+					m, err := inflated1(r, start, size, maxInflate-inflated+1)
 					if errors.Is(err, ErrMalformed) {
 						return err
 					}
 					if err == nil {
 						inflated += m
 					}
-					if inflated > MaxInflate {
-						return fmt.Errorf("%w: streams inflate beyond %d bytes", ErrTooLarge, MaxInflate)
+					if inflated > maxInflate {
+						return fmt.Errorf("%w: streams inflate beyond %d bytes", ErrTooLarge, maxInflate)
 					}
 				}
 			case '\n', '\r':
