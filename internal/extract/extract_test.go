@@ -46,6 +46,8 @@ func TestFormats(t *testing.T) {
 			data: docgen.PDF{Lines: []string{title}, Raw: true}.Bytes(), want: []string{title}},
 		{name: "pdf ucs2", file: "a.pdf", mediaType: extract.MediaPDF,
 			data: docgen.PDF{Lines: []string{title, body}, Font: docgen.CJKUCS2}.Bytes(), want: []string{title, "法律援助法"}},
+		{name: "pdf gbk", file: "a.pdf", mediaType: extract.MediaPDF,
+			data: docgen.PDF{Lines: []string{title, body}, Font: docgen.CJKGBK}.Bytes(), want: []string{title, "法律援助法"}},
 		{name: "pdf latin", file: "a.pdf", mediaType: extract.MediaPDF,
 			data: docgen.PDF{Lines: []string{"Legal Aid Regulations (2021)", "Article 1 Café"}, Font: docgen.Latin}.Bytes(),
 			want: []string{"Legal Aid Regulations (2021)\nArticle 1 Café"}},
@@ -351,6 +353,22 @@ func TestPDFOperandFlood(t *testing.T) {
 	img = append(img, docgen.PDF{Lines: []string{title}}.Bytes()[9:]...)
 	if _, err := text(t, "a.pdf", extract.MediaPDF, img, 100); errors.Is(err, extract.ErrMalformed) && strings.Contains(err.Error(), "operands") {
 		t.Errorf("random image data counted as operands: %v", err)
+	}
+}
+
+// A broken page is skipped; the others keep their text.
+func TestPDFBrokenPageSkipped(t *testing.T) {
+	b := docgen.PDF{Lines: append(repeat("第%d行", 40), "第二页"), Raw: true}.Bytes()
+	// Streams: the ToUnicode CMap, page 1, page 2.
+	at := 0
+	for n := 0; n < 3; n++ {
+		at += bytes.Index(b[at:], []byte(">>\nstream\n")) + len(">>\nstream\n")
+	}
+	end := at + bytes.Index(b[at:], []byte("\nendstream"))
+	copy(b[at:end], append([]byte("end"), bytes.Repeat([]byte(" "), end-at-3)...))
+	got, err := text(t, "a.pdf", extract.MediaPDF, b, 1<<20)
+	if err != nil || !strings.HasPrefix(got, "第1行第2行") || !strings.HasSuffix(got, "第40行") {
+		t.Errorf("text %q, %v", got, err)
 	}
 }
 

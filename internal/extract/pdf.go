@@ -9,8 +9,10 @@ import (
 	"io"
 	"strconv"
 	"sync/atomic"
+	"unicode/utf16"
 
 	"github.com/ledongthuc/pdf"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // abandoned counts PDF parses that outlived their context and still run: the
@@ -77,6 +79,9 @@ func parsePDF(ctx context.Context, r io.ReaderAt, size int64, max int) (string, 
 	}
 	w := &writer{max: max, joinHan: true}
 	pages, nodes := 0, 0
+	// A page that cannot be read is skipped: real files often have one
+	// broken page among good ones. Only a file without any text fails.
+	var pageErr error
 	// Resources are inherited down the tree as the walk goes, not looked up
 	// through /Parent: the library's lookup follows a /Parent cycle forever.
 	var walk func(node pdf.Value, depth int, res pdf.Value) error
@@ -107,11 +112,21 @@ func parsePDF(ctx context.Context, r io.ReaderAt, size int64, max int) (string, 
 		if pages++; pages > MaxPages {
 			return errFull
 		}
-		return pageText(ctx, node.Key("Contents"), res.Key("Font"), w)
+		err := pageText(ctx, node.Key("Contents"), res.Key("Font"), w)
+		if errors.Is(err, ErrMalformed) {
+			if pageErr == nil {
+				pageErr = err
+			}
+			return nil
+		}
+		return err
 	}
 	err = walk(rd.Trailer().Key("Root").Key("Pages"), 0, pdf.Value{})
 	if errors.Is(err, errFull) {
 		err = nil
+	}
+	if err == nil && w.b.Len() == 0 {
+		err = pageErr
 	}
 	if err != nil {
 		return "", err
@@ -181,7 +196,7 @@ func pageText(ctx context.Context, contents, res pdf.Value, w *writer) (err erro
 				f = &pdf.Font{V: v}
 				fonts[name] = f
 			}
-			enc = f.Encoder()
+			enc = encoder(f)
 		case "Tj", "'", "\"":
 			if n >= 1 {
 				if op != "Tj" {
@@ -448,4 +463,43 @@ func subsectionStart(b []byte) (int64, bool) {
 		return 1 << 62, true
 	}
 	return v, true
+}
+
+// gbCMaps are the predefined CMaps of Chinese fonts whose codes are GB 2312,
+// GBK or GB 18030 bytes; the library decodes none of them. GB 18030 is a
+// superset of the others.
+var gbCMaps = map[string]bool{
+	"GB-EUC-H": true, "GB-EUC-V": true, "GBpc-EUC-H": true, "GBpc-EUC-V": true,
+	"GBK-EUC-H": true, "GBK-EUC-V": true, "GBKp-EUC-H": true, "GBKp-EUC-V": true,
+	"GBK2K-H": true, "GBK2K-V": true,
+}
+
+// encoder returns how a font's codes become text: the library's decoding,
+// completed for the Chinese predefined CMaps it does not know.
+func encoder(f *pdf.Font) pdf.TextEncoding {
+	name := f.V.Key("Encoding").Name()
+	switch {
+	case gbCMaps[name]:
+		return gbEncoding{}
+	case name == "UniGB-UCS2-V", name == "UniGB-UTF16-H", name == "UniGB-UTF16-V":
+		return utf16Encoding{}
+	}
+	return f.Encoder()
+}
+
+type gbEncoding struct{}
+
+func (gbEncoding) Decode(raw string) string {
+	s, _ := simplifiedchinese.GB18030.NewDecoder().String(raw)
+	return s
+}
+
+type utf16Encoding struct{}
+
+func (utf16Encoding) Decode(raw string) string {
+	u := make([]uint16, 0, len(raw)/2)
+	for i := 0; i+1 < len(raw); i += 2 {
+		u = append(u, uint16(raw[i])<<8|uint16(raw[i+1]))
+	}
+	return string(utf16.Decode(u))
 }

@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf16"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // PDFFont is how a PDF's text is encoded.
@@ -27,6 +29,9 @@ const (
 	// every viewer has it) with UniGB-UCS2-H encoding, plus a ToUnicode
 	// CMap: a file that displays everywhere, used by the demo.
 	CJKUCS2
+	// CJKGBK writes STSong-Light with GBK-EUC-H encoding (GBK bytes) and no
+	// ToUnicode CMap, as older Chinese producers do.
+	CJKGBK
 	// Latin writes Helvetica with WinAnsiEncoding (characters outside it
 	// become '?').
 	Latin
@@ -88,6 +93,9 @@ func (d PDF) Bytes() []byte {
 		switch d.Font {
 		case Latin:
 			return "(" + winAnsi(s) + ")"
+		case CJKGBK:
+			g, _ := simplifiedchinese.GBK.NewEncoder().String(s)
+			return "<" + strings.ToUpper(hex.EncodeToString([]byte(g))) + ">"
 		case CJKUCS2:
 			var b strings.Builder
 			for _, u := range utf16.Encode([]rune(s)) {
@@ -125,7 +133,10 @@ func (d PDF) Bytes() []byte {
 	default:
 		var cmap string
 		var base, enc, sysinfo, sub string
-		if d.Font == CJKUCS2 {
+		if d.Font == CJKGBK {
+			base, enc, sub = "STSong-Light", "GBK-EUC-H", "CIDFontType0"
+			sysinfo = "<</Registry (Adobe) /Ordering (GB1) /Supplement 2>>"
+		} else if d.Font == CJKUCS2 {
 			cmap = toUnicode(func(yield func(code, uni uint16)) {
 				for _, c := range order {
 					for _, u := range utf16.Encode([]rune{c}) {
@@ -152,8 +163,11 @@ func (d PDF) Bytes() []byte {
 			extra = " /CIDToGIDMap /Identity"
 		}
 		cid := add(fmt.Sprintf("<</Type /Font /Subtype /%s /BaseFont /%s /CIDSystemInfo %s /FontDescriptor %d 0 R /DW 1000%s>>", sub, base, sysinfo, desc, extra))
-		tu := add(stream("", []byte(cmap), false))
-		font = fmt.Sprintf("%d 0 R", add(fmt.Sprintf("<</Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /%s /DescendantFonts [%d 0 R] /ToUnicode %d 0 R>>", base, enc, cid, tu)))
+		toUni := ""
+		if cmap != "" {
+			toUni = fmt.Sprintf(" /ToUnicode %d 0 R", add(stream("", []byte(cmap), false)))
+		}
+		font = fmt.Sprintf("%d 0 R", add(fmt.Sprintf("<</Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /%s /DescendantFonts [%d 0 R]%s>>", base, enc, cid, toUni)))
 	}
 
 	var kids []string
