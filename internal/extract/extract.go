@@ -48,6 +48,7 @@ var (
 	ErrMalformed = errors.New("extract: malformed or hostile file")
 	ErrTooLarge  = errors.New("extract: content larger than the limits")
 	ErrBusy      = errors.New("extract: an earlier PDF is still being abandoned")
+	ErrEncrypted = errors.New("extract: encrypted PDF not read")
 )
 
 type format int

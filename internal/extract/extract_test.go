@@ -198,6 +198,7 @@ func TestHostilePDF(t *testing.T) {
 		"no trailer":     good[:trailer],
 		"only header":    []byte("%PDF-1.4\n%%EOF\n"),
 		"looping prev":   bytes.Replace(good, []byte("/Size"), []byte("/Prev "+itoa(xref)+" /Size"), 1),
+		"encrypted":      bytes.Replace(good, []byte("/Size"), []byte("/Encrypt <</Filter /Standard /V 1 /R 2 /O <00> /U <00> /P -4>> /Size"), 1),
 		"huge size":      bytes.Replace(good, []byte("/Size"), []byte("/Size 9999999999 /X"), 1),
 		"bad xref start": bytes.Replace(good, []byte("xref\n0 "), []byte("xref\n4000000000 "), 1),
 		"page cycle":     fixXref(bytes.Replace(good, []byte("/Type /Page /Parent 2 0 R"), []byte("/Type /Pages /Kids [2 0 R 2 0 R] /Parent 2 0 R"), 1)),

@@ -236,7 +236,9 @@ func pageText(ctx context.Context, contents, res pdf.Value, w *writer) (err erro
 //   - object numbers (/Size, /Index, xref subsection starts) far beyond what
 //     the file can hold, which size its tables;
 //   - streams inflating to more than MaxInflate together;
-//   - object streams said to lie in object streams (xrefScreen).
+//   - object streams said to lie in object streams (xrefScreen);
+//   - encryption: the library decrypts streams this screen cannot inflate,
+//     so their size would be unbounded.
 //
 // It reads the file once in chunks; it is a screen, not a parser.
 func screenPDF(ctx context.Context, r io.ReaderAt, size int64) error {
@@ -277,6 +279,8 @@ func screenPDF(ctx context.Context, r io.ReaderAt, size int64) error {
 				name, j := screenName(data, i+1)
 				switch name {
 				case "Prev", "Size", "Index", "Extends":
+				case "Encrypt":
+					return ErrEncrypted
 				default:
 					continue
 				}
