@@ -55,6 +55,9 @@ func ExtractText(ctx context.Context, blobs Blobs, a *Attachment, log *slog.Logg
 			log.Warn("attachment text", "name", a.Name, "key", a.BlobKey, "err", err)
 		}
 		a.TextStatus = TextFailed
+		if errors.Is(err, extract.ErrBusy) {
+			a.TextStatus = TextPending // not this file's fault: the next start's backfill tries again
+		}
 		return
 	}
 	a.Text, a.TextStatus = text, TextDone
