@@ -195,7 +195,7 @@ func runServe(args []string) error {
 		}
 		if n == 0 {
 			host, _, _ := net.SplitHostPort(*addr)
-			site, err := demo.Load(ctx, cat, au, host)
+			site, err := demo.LoadWith(ctx, cat, au, blobs, host, calendar.Today())
 			if err != nil {
 				return fmt.Errorf("load demo: %w", err)
 			}

@@ -54,13 +54,13 @@ func newEnvWith(t *testing.T, d store.Dialect, opts web.Options) *env {
 	db := storetest.Open(t, d)
 	cat := &catalog.Service{DB: db, Today: func() calendar.Date { return testDay }}
 	au := auth.NewService(db)
-	site, err := demo.LoadOn(context.Background(), cat, au, "127.0.0.1", testDay)
-	if err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
 	blobs, err := blob.OpenFS(filepath.Join(t.TempDir(), "attachments"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	site, err := demo.LoadWith(context.Background(), cat, au, blobs, "127.0.0.1", testDay)
+	if err != nil {
+		t.Fatalf("load demo: %v", err)
 	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
 	opts.MaxUpload, opts.Today = 1<<20, func() calendar.Date { return testDay }

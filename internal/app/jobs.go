@@ -11,8 +11,10 @@ import (
 
 // Background runs the periodic jobs: click flushing, scheduled publishing,
 // session purging, the daily self-inspection, pruning old change events
-// and the search query log,
-// and delivering change events (also other nodes'). It returns when ctx ends, after a last flush.
+// and the search query log, and delivering change events (also other
+// nodes'); once at start, the search index of a database without one and
+// the text of attachments uploaded before extraction existed. It returns
+// when ctx ends, after a last flush.
 func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 	clicks := time.NewTicker(clickEvery)
 	minute := time.NewTicker(time.Minute)
@@ -27,6 +29,7 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 		a.firstIndex(ctx)
 		a.Catalog.Bus.Run(ctx)
 	}()
+	go a.backfillText(ctx)
 	a.publishDue(ctx)
 	a.dailyChecks(ctx)
 	for {
@@ -93,5 +96,21 @@ func (a *App) publishDue(ctx context.Context) {
 	}
 	if n > 0 {
 		a.Log.Info("scheduled publishing", "published", n)
+	}
+}
+
+// backfillText extracts the text of attachments still marked pending (files
+// from before migration 0014), each once; it runs beside the other jobs so
+// that a large backlog does not delay them.
+func (a *App) backfillText(ctx context.Context) {
+	if a.Blobs == nil {
+		return
+	}
+	n, err := a.Catalog.BackfillAttachmentText(ctx, a.Blobs, a.Log)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		a.Log.Error("attachment text backfill", "err", err)
+	}
+	if n > 0 {
+		a.Log.Info("attachment text backfill", "files", n)
 	}
 }

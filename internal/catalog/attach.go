@@ -24,6 +24,12 @@ type Attachment struct {
 	MIME      string
 	SHA256    string
 	CreatedAt string
+	// Text is the plain text inside the file, for the search (set by
+	// ExtractText before Attach; not loaded by the listings).
+	Text string
+	// TextStatus is TextPending, TextDone, TextFailed or TextNone; Attach
+	// stores TextPending when it is empty, for the backfill to take.
+	TextStatus string
 }
 
 // MaxAttachments caps the files of one item.
@@ -55,8 +61,11 @@ func (s *Service) Attach(ctx context.Context, actor *auth.User, siteID, itemID i
 			return errs.E(errs.Invalid, "每条信息最多 %d 个附件", MaxAttachments)
 		}
 		a.ItemID, a.CreatedAt = itemID, store.Now()
-		if err := tx.QueryRowContext(ctx, `INSERT INTO attachments (item_id, blob_key, name, size, mime, sha256, sort, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			itemID, a.BlobKey, a.Name, a.Size, a.MIME, a.SHA256, n, a.CreatedAt).Scan(&a.ID); err != nil {
+		if a.TextStatus == "" {
+			a.TextStatus, a.Text = TextPending, ""
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO attachments (item_id, blob_key, name, size, mime, sha256, sort, created_at, text, text_status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			itemID, a.BlobKey, a.Name, a.Size, a.MIME, a.SHA256, n, a.CreatedAt, a.Text, a.TextStatus).Scan(&a.ID); err != nil {
 			return errs.Wrap(err, "insert attachment")
 		}
 		if err := addEvent(ctx, tx, itemID, actor, "attach", a.Name); err != nil {

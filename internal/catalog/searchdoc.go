@@ -45,7 +45,7 @@ func (s *Service) SearchSource() *search.Source {
 			if !it.Public() {
 				return nil, nil
 			}
-			texts, err := s.attachmentSearchText(ctx, siteID, []int64{it.ID})
+			texts, err := s.AttachmentTextsOf(ctx, siteID, []int64{it.ID})
 			if err != nil {
 				return nil, err
 			}
@@ -99,7 +99,7 @@ func (s *Service) publishedDocuments(ctx context.Context, siteID int64) iter.Seq
 			for i, it := range batch {
 				ids[i] = it.ID
 			}
-			texts, err := s.attachmentSearchText(ctx, siteID, ids)
+			texts, err := s.AttachmentTextsOf(ctx, siteID, ids)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -112,38 +112,6 @@ func (s *Service) publishedDocuments(ctx context.Context, siteID int64) iter.Seq
 			after = batch[len(batch)-1].ID
 		}
 	}
-}
-
-// attachmentSearchText returns, per item, its attachments' names (and,
-// once extracted, their text).
-func (s *Service) attachmentSearchText(ctx context.Context, siteID int64, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var b strings.Builder
-	args := []any{siteID}
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		args = append(args, id)
-		b.WriteString("$" + strconv.Itoa(len(args)))
-	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.item_id, a.name FROM attachments a JOIN items i ON i.id = a.item_id WHERE i.site_id = $1 AND a.item_id IN (`+b.String()+`) ORDER BY a.item_id, a.id`, args...)
-	if err != nil {
-		return nil, errs.Wrap(err, "attachment text")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, errs.Wrap(err, "attachment text")
-		}
-		out[id] += name + "\n"
-	}
-	return out, rows.Err()
 }
 
 // itemDocument is a published item as a search document.

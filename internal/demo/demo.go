@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/blob"
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/secure"
@@ -116,11 +117,18 @@ func Load(ctx context.Context, cat *catalog.Service, au *auth.Service, host stri
 // to today, so the demo shows the same state whatever the date. Tests pass
 // a fixed date.
 func LoadOn(ctx context.Context, cat *catalog.Service, au *auth.Service, host string, today calendar.Date) (*catalog.Site, error) {
+	return LoadWith(ctx, cat, au, nil, host, today)
+}
+
+// LoadWith is LoadOn that also stores the demo's attachments in blobs (a
+// PDF, a DOCX and an XLSX with text found only inside them); without blobs
+// the items have no files.
+func LoadWith(ctx context.Context, cat *catalog.Service, au *auth.Service, blobs *blob.Store, host string, today calendar.Date) (*catalog.Site, error) {
 	sk, err := LoadStructure(ctx, cat, au, host)
 	if err != nil {
 		return nil, err
 	}
-	l := loader{ctx: ctx, cat: cat, site: sk.Site, admin: sk.Admin, cols: sk.Columns, depts: sk.Departments, today: today}
+	l := loader{ctx: ctx, cat: cat, blobs: blobs, site: sk.Site, admin: sk.Admin, cols: sk.Columns, depts: sk.Departments, today: today}
 	if err := l.items(); err != nil {
 		return nil, err
 	}
@@ -208,6 +216,7 @@ var Departments = []catalog.Department{{Name: "办公室", Abbr: "bgs"}, {Name: 
 type loader struct {
 	ctx   context.Context
 	cat   *catalog.Service
+	blobs *blob.Store
 	site  *catalog.Site
 	admin *auth.User
 	cols  map[string]int64
@@ -230,6 +239,9 @@ func (l *loader) publish(column, dept string, in catalog.Input) (*catalog.Item, 
 	it, err := l.cat.Create(l.ctx, l.admin, l.site.ID, in)
 	if err != nil {
 		return nil, fmt.Errorf("demo item %q: %w", in.Title, err)
+	}
+	if err := l.attachFiles(it); err != nil {
+		return nil, err
 	}
 	if _, err := l.cat.Submit(l.ctx, l.admin, l.site.ID, it.ID); err != nil {
 		return nil, err

@@ -37,6 +37,9 @@ func (s *Feature) uploadAttachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := &catalog.Attachment{BlobKey: b.Key, Name: cleanFileName(hdr.Filename), Size: b.Size, MIME: b.MIME, SHA256: b.SHA256}
+	// The text for the search is read now, before the transaction that
+	// records the file (and stores the text with it).
+	catalog.ExtractText(r.Context(), s.Blobs, a, s.Log)
 	if err := s.Catalog.Attach(r.Context(), p.User, p.Site.ID, id, a); err != nil {
 		s.Blobs.Delete(b.Key)
 		p.Error = errs.MessageOf(err)
