@@ -13,7 +13,9 @@
 //   - no item the writers sent is half-way: each is published, its ledger
 //     begins with create and ends with publish, and it exists once;
 //   - index numbers are unique; SQLite's integrity and foreign-key checks
-//     pass; the audit log's hash chain verifies.
+//     pass; the audit log's hash chain verifies;
+//   - after one more start, once the search subscription has caught up,
+//     the search index holds exactly the published items.
 package crash
 
 import (
@@ -38,6 +40,8 @@ import (
 	"time"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/events"
+	"gongkai/internal/search"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
@@ -286,9 +290,75 @@ func runCrashCycles(t *testing.T, bin, dsn string) {
 		t.Fatalf("only %d writes acknowledged in %d cycles: the test did not exercise the server", len(acks), cycles)
 	}
 
-	// One clean start after the last crash: the server must come up.
-	h.kill(h.start())
+	// One clean start after the last crash: the server must come up, and
+	// its search subscription must catch up with every change (the events
+	// a crash interrupted are replayed).
+	final := h.start()
+	h.waitSearch(t, 60*time.Second)
+	h.kill(final)
 	checkDatabase(t, h, acks)
+	checkSearch(t, h)
+}
+
+// openDB opens the test's database (also while a server runs).
+func (h *harness) openDB(t *testing.T) *store.DB {
+	t.Helper()
+	dsn := h.dsn
+	if dsn == "" {
+		dsn = filepath.Join(h.data, "gongkai.db")
+	}
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// waitSearch waits until the search subscription has applied the newest
+// change event.
+func (h *harness) waitSearch(t *testing.T, timeout time.Duration) {
+	t.Helper()
+	db := h.openDB(t)
+	defer db.Close()
+	ctx := context.Background()
+	deadline := time.Now().Add(timeout)
+	for {
+		last, err1 := events.Last(ctx, db)
+		pos, err2 := events.Position(ctx, db, search.Subscriber)
+		if err1 == nil && err2 == nil && pos >= last {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("search subscription at event %d of %d after %v (%v %v)", pos, last, timeout, err1, err2)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// checkSearch: after the crashes the index holds exactly the published
+// items, with their current titles (issue 8: a crash never leaves the index
+// and the database out of step).
+func checkSearch(t *testing.T, h *harness) {
+	db := h.openDB(t)
+	defer db.Close()
+	ctx := context.Background()
+	var missing, stale, wrong int
+	q := func(sql string, n *int) {
+		if err := db.R.QueryRowContext(ctx, sql).Scan(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q(`SELECT COUNT(*) FROM items i WHERE i.status = 'published' AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.site_id = i.site_id AND d.ref = i.id AND d.kind = i.doc_type)`, &missing)
+	q(`SELECT COUNT(*) FROM search_docs d WHERE d.url LIKE '/items/%' AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = d.ref AND i.status = 'published')`, &stale)
+	q(`SELECT COUNT(*) FROM search_docs d JOIN items i ON i.id = d.ref AND d.url LIKE '/items/%' WHERE d.title <> i.title`, &wrong)
+	if missing+stale+wrong != 0 {
+		t.Errorf("search index out of step: %d published items missing, %d documents of unpublished items, %d with another title", missing, stale, wrong)
+	}
+	var ours int
+	q(`SELECT COUNT(*) FROM search_docs WHERE title LIKE '`+titlePrefix+`%'`, &ours)
+	if ours == 0 {
+		t.Error("none of the written items is in the search index")
+	}
 }
 
 // column returns the id of the column with this slug.
@@ -414,7 +484,7 @@ func checkDatabase(t *testing.T, h *harness, acks []ack) {
 			t.Errorf("title %q stored twice (items %d and %d): one request, two items", it.title, other, it.id)
 		}
 		seen[it.title] = it.id
-		ledger := events(t, db, it.id)
+		ledger := ledgerOf(t, db, it.id)
 		if it.status != "published" || it.indexNo == "" || it.revision < 1 ||
 			len(ledger) < 2 || ledger[0] != "create" || ledger[len(ledger)-1] != "publish" {
 			t.Errorf("half-way item %d %q: status %q index_no %q revision %d, ledger %v", it.id, it.title, it.status, it.indexNo, it.revision, ledger)
@@ -454,8 +524,8 @@ func checkDatabase(t *testing.T, h *harness, acks []ack) {
 	}
 }
 
-// events returns an item's ledger actions in order.
-func events(t *testing.T, db *store.DB, itemID int64) []string {
+// ledgerOf returns an item's ledger actions in order.
+func ledgerOf(t *testing.T, db *store.DB, itemID int64) []string {
 	t.Helper()
 	rows, err := db.R.QueryContext(context.Background(), `SELECT action FROM item_events WHERE item_id = $1 ORDER BY id`, itemID)
 	if err != nil {
