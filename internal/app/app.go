@@ -34,8 +34,7 @@ type App struct {
 	Calendar   *calver.Versions
 	Deadlines  *deadline.Service
 	Compliance *compliance.Service
-	// Search is the site search (its administration data works without a
-	// back end; the search itself needs one).
+	// Search is the site search over the database's back end.
 	Search *search.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
@@ -56,9 +55,9 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	if cat.Bus == nil {
 		cat.Bus = events.NewBus(cat.DB, log)
 	}
-	if a.Search == nil {
-		a.Search = search.NewService(cat.DB, nil, cat.Bus, log)
-	}
+	a.Search = NewSearch(cat, log)
+	a.Search.Today = opts.Today
+	a.Search.Subscribe(cat.Bus)
 	kit, err := web.New(cat, au, log, opts)
 	if err != nil {
 		return nil, err
@@ -86,7 +85,7 @@ func (a *App) Handler() http.Handler { return a.handler }
 // are fine for listing routes and the API document: Mount only registers).
 func (a *App) features() []web.Feature {
 	return []web.Feature{
-		&catalogue.Feature{Catalog: a.Catalog, Blobs: a.Blobs, Deadlines: a.Deadlines},
+		&catalogue.Feature{Catalog: a.Catalog, Blobs: a.Blobs, Deadlines: a.Deadlines, Searcher: a.Search},
 		&siteadmin.Feature{Catalog: a.Catalog},
 		&selfcheck.Feature{Catalog: a.Catalog, Calendar: a.Calendar, Deadlines: a.Deadlines, Compliance: a.Compliance},
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},

@@ -68,6 +68,11 @@ func newEnvWith(t *testing.T, d store.Dialect, opts web.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The demo was loaded before the search subscribed: index it as serve
+	// does at start (Background's first index).
+	if _, err := srv.Search.ReindexAll(context.Background(), []int64{site.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &env{t: t, db: db, cat: cat, au: au, srv: srv, ts: ts, site: site}

@@ -20,7 +20,13 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 	defer minute.Stop()
 	// Change events: delivery to the subscribers, other nodes' events by
 	// LISTEN/NOTIFY or polling the outbox.
-	go a.Catalog.Bus.Run(ctx)
+	// A database without a search index (from before the search, or
+	// restored without it) is indexed first, in batches; the rebuild moves
+	// the search subscription past the events it covered.
+	go func() {
+		a.firstIndex(ctx)
+		a.Catalog.Bus.Run(ctx)
+	}()
 	a.publishDue(ctx)
 	a.dailyChecks(ctx)
 	for {

@@ -130,7 +130,7 @@ func (s *Service) attachmentSearchText(ctx context.Context, siteID int64, ids []
 		args = append(args, id)
 		b.WriteString("$" + strconv.Itoa(len(args)))
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT item_id, name FROM attachments WHERE site_id = $1 AND item_id IN (`+b.String()+`) ORDER BY item_id, id`, args...)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.item_id, a.name FROM attachments a JOIN items i ON i.id = a.item_id WHERE i.site_id = $1 AND a.item_id IN (`+b.String()+`) ORDER BY a.item_id, a.id`, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "attachment text")
 	}

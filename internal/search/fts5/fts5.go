@@ -1,0 +1,117 @@
+// Package fts5 is the embedded search back end: SQLite FTS5 over the token
+// text (search.TokenText) of each document's title, extra and body, beside
+// the search_docs rows (migration 0012). It is written in the same
+// transaction as the rows, so the index never disagrees with them.
+package fts5
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"gongkai/internal/search"
+	"gongkai/internal/search/searchsql"
+	"gongkai/internal/store"
+)
+
+// Index is the FTS5 back end.
+type Index struct {
+	*searchsql.Index
+}
+
+var _ search.Backend = (*Index)(nil)
+
+// New returns the FTS5 back end over db (an SQLite database migrated to 0012).
+func New(db *store.DB) *Index {
+	return &Index{&searchsql.Index{DB: db, Text: text{}}}
+}
+
+type text struct{}
+
+func (text) Name() string { return "fts5" }
+
+// Lock: SQLite has one writer (the one-connection write pool and
+// _txlock=immediate), which serialises Puts already.
+func (text) Lock(context.Context, *sql.Tx) error { return nil }
+
+func (text) Prepare(d *search.Document) any {
+	return [3]string{search.TokenText(d.Title), search.TokenText(d.Extra), search.TokenText(d.Body)}
+}
+
+func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any) error {
+	t := prepared.([3]string)
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, extra, body) VALUES ($1, $2, $3, $4)`, d.ID, t[0], t[1], t[2])
+	return err
+}
+
+// Unindex deletes by rowid (contentless_delete=1).
+func (text) Unindex(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = $1`, id)
+	return err
+}
+
+func (text) Windowed() bool { return false }
+
+// Compile writes an FTS5 query. Every token is a quoted string (a quote
+// inside doubled), so nothing in it is FTS5 syntax; tokens are joined with
+// "+" into a phrase, a prefix token takes "*" after its string; a title
+// phrase is restricted with the column filter "title : ( … )".
+func (text) Compile(q *searchsql.Query, must [][]searchsql.Phrase, not []searchsql.Phrase, titleOnly bool) (join, cond, order string) {
+	var nots []string
+	for _, p := range not {
+		nots = append(nots, phrase(p, false))
+	}
+	notExpr := strings.Join(nots, " OR ")
+	if len(must) == 0 {
+		if notExpr == "" {
+			return "", "", ""
+		}
+		return "", "d.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH " + q.Arg(notExpr) + ")", ""
+	}
+	var clauses []string
+	for _, cl := range must {
+		var ps []string
+		for _, p := range cl {
+			ps = append(ps, phrase(p, titleOnly))
+		}
+		clauses = append(clauses, "("+strings.Join(ps, " OR ")+")")
+	}
+	expr := strings.Join(clauses, " AND ")
+	if notExpr != "" {
+		expr = "(" + expr + ") NOT (" + notExpr + ")"
+	}
+	// The FTS table drives the join, newest rowid first, so LIMIT stops the
+	// scan early; search_docs is read by primary key per match.
+	return " JOIN search_fts f ON f.rowid = d.id", "search_fts MATCH " + q.Arg(expr), "f.rowid"
+}
+
+func phrase(p searchsql.Phrase, titleOnly bool) string {
+	var b strings.Builder
+	for i, t := range p.Tokens {
+		if i > 0 {
+			b.WriteString(" + ")
+		}
+		b.WriteString(`"` + strings.ReplaceAll(t.Text, `"`, `""`) + `"`)
+		if t.Prefix {
+			b.WriteString(" *")
+		}
+	}
+	if p.Title || titleOnly {
+		return "title : (" + b.String() + ")"
+	}
+	return "(" + b.String() + ")"
+}
+
+// IndexBytes sums the pages of the FTS5 shadow tables and search_docs.
+func (text) IndexBytes(ctx context.Context, db *store.DB) (int64, error) {
+	var n sql.NullInt64
+	err := db.R.QueryRowContext(ctx, `SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search%'`).Scan(&n)
+	if err != nil {
+		var pages, size int64
+		if err := db.R.QueryRowContext(ctx, `SELECT page_count, page_size FROM pragma_page_count(), pragma_page_size()`).Scan(&pages, &size); err != nil {
+			return 0, err
+		}
+		return pages * size, nil
+	}
+	return n.Int64, nil
+}

@@ -1,0 +1,178 @@
+// Package pg is the search back end for PostgreSQL deployments (several app
+// nodes over one database): the same search_docs rows as the embedded back
+// end, and a tsvector per document in search_fts with a GIN index. The
+// tsvector is built here from search.Tokens (title weight A, extra B, body
+// D) and written as a tsvector literal, and queries are tsquery literals of
+// the same tokens, so PostgreSQL's text parser never sees raw Chinese (its
+// word splitting depends on the server locale) and no query text is ever
+// parsed as tsquery syntax.
+package pg
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"gongkai/internal/search"
+	"gongkai/internal/search/searchsql"
+	"gongkai/internal/store"
+)
+
+// Index is the PostgreSQL back end.
+type Index struct {
+	*searchsql.Index
+}
+
+var _ search.Backend = (*Index)(nil)
+
+// New returns the PostgreSQL back end over db (migrated to 0012).
+func New(db *store.DB) *Index {
+	return &Index{&searchsql.Index{DB: db, Text: text{}}}
+}
+
+type text struct{}
+
+func (text) Name() string { return "pg" }
+
+// Lock serialises Puts across connections and nodes for the transaction: a
+// new ID is the largest of its day plus one.
+func (text) Lock(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7263012)`)
+	return err
+}
+
+func (text) Prepare(d *search.Document) any { return Vector(d) }
+
+func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (id, site_id, tsv) VALUES ($1, $2, $3::text::tsvector)
+		ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, tsv = excluded.tsv`, d.ID, d.SiteID, prepared.(string))
+	return err
+}
+
+func (text) Unindex(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE id = $1`, id)
+	return err
+}
+
+func (text) Windowed() bool { return true }
+
+// PostgreSQL's tsvector limits: positions 1..16383 (larger ones would be
+// clamped), at most 256 positions per lexeme, lexemes at most 1 MB in all.
+const (
+	maxPos        = 16383
+	maxPositions  = 256
+	maxLexemeText = 900 << 10
+)
+
+// Vector is a document's tsvector literal. Fields are one position apart so a
+// phrase never spans two fields. Tokens past position 16383 keep that
+// position: a word deep in a very long body is still found, a phrase there
+// may not be (docs/BENCHMARKS.md "Site search").
+func Vector(d *search.Document) string {
+	type entry struct {
+		pos []string
+	}
+	order := []string{}
+	lex := map[string]*entry{}
+	size := 0
+	pos := 0
+	add := func(text, weight string) {
+		for _, t := range search.Tokens(text) {
+			if pos < maxPos {
+				pos++
+			}
+			e := lex[t]
+			if e == nil {
+				if size+len(t) > maxLexemeText {
+					continue
+				}
+				size += len(t)
+				e = &entry{}
+				lex[t] = e
+				order = append(order, t)
+			}
+			p := strconv.Itoa(pos) + weight
+			if n := len(e.pos); n < maxPositions && (n == 0 || e.pos[n-1] != p) {
+				e.pos = append(e.pos, p)
+			}
+		}
+		if pos < maxPos {
+			pos++
+		}
+	}
+	add(d.Title, "A")
+	add(d.Extra, "B")
+	add(d.Body, "")
+	var b strings.Builder
+	for i, t := range order {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(quote(t))
+		b.WriteByte(':')
+		b.WriteString(strings.Join(lex[t].pos, ","))
+	}
+	return b.String()
+}
+
+// quote writes a lexeme as a tsvector/tsquery literal: quoted, with quotes
+// doubled and backslashes escaped, so no token is syntax.
+func quote(t string) string {
+	t = strings.ReplaceAll(t, `\`, `\\`)
+	return "'" + strings.ReplaceAll(t, "'", "''") + "'"
+}
+
+func phrase(p searchsql.Phrase, titleOnly bool) string {
+	var parts []string
+	for _, t := range p.Tokens {
+		s := quote(t.Text)
+		switch flags := ""; {
+		case t.Prefix || p.Title || titleOnly:
+			if t.Prefix {
+				flags += "*"
+			}
+			if p.Title || titleOnly {
+				flags += "A"
+			}
+			s += ":" + flags
+		}
+		parts = append(parts, s)
+	}
+	return "(" + strings.Join(parts, " <-> ") + ")"
+}
+
+// Compile writes a tsquery literal: clauses of OR-ed phrases ANDed, "& !"
+// the excluded phrases.
+func (text) Compile(q *searchsql.Query, must [][]searchsql.Phrase, not []searchsql.Phrase, titleOnly bool) (join, cond, order string) {
+	var nots []string
+	for _, p := range not {
+		nots = append(nots, phrase(p, false))
+	}
+	notExpr := strings.Join(nots, " | ")
+	if len(must) == 0 {
+		if notExpr == "" {
+			return "", "", ""
+		}
+		return "", "NOT EXISTS (SELECT 1 FROM search_fts f WHERE f.id = d.id AND f.tsv @@ " + q.Arg(notExpr) + "::text::tsquery)", ""
+	}
+	var clauses []string
+	for _, cl := range must {
+		var ps []string
+		for _, p := range cl {
+			ps = append(ps, phrase(p, titleOnly))
+		}
+		clauses = append(clauses, "("+strings.Join(ps, " | ")+")")
+	}
+	expr := strings.Join(clauses, " & ")
+	if notExpr != "" {
+		expr = "(" + expr + ") & !(" + notExpr + ")"
+	}
+	return " JOIN search_fts f ON f.id = d.id", "f.tsv @@ " + q.Arg(expr) + "::text::tsquery", "f.id"
+}
+
+func (text) IndexBytes(ctx context.Context, db *store.DB) (int64, error) {
+	var n int64
+	err := db.R.QueryRowContext(ctx, `SELECT pg_total_relation_size('search_docs') + pg_total_relation_size('search_fts')`).Scan(&n)
+	return n, err
+}

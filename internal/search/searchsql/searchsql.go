@@ -1,0 +1,686 @@
+// Package searchsql is what the SQL back ends of the search share: the
+// search_docs table (migration 0012), ID assignment by publication day,
+// filters, bounded counting and faceting, title-first candidates, Docs, Doc,
+// Titles. The full-text side differs by engine and sits behind Text
+// (search/fts5: SQLite FTS5; search/pg: PostgreSQL tsvector + GIN), so the two
+// adapters never import each other (STYLE rules 3 and 10).
+package searchsql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gongkai/internal/search"
+	"gongkai/internal/store"
+)
+
+// CountBound is how many of the most recent matches are counted and faceted.
+// Beyond it Total is a lower bound (Exact false) and facets describe the
+// counted matches. Chosen by measurement at 100k documents (docs/BENCHMARKS.md
+// "Site search"): fetching the facet columns of 2,000 matches newest first
+// costs a few milliseconds on either engine, counting all 97k matches of a
+// common word 26–260 ms.
+var CountBound = 2000
+
+// DefaultCap is the candidate cap when a Match asks for none.
+const DefaultCap = 100
+
+// Text is the engine-specific full-text side.
+type Text interface {
+	Name() string
+	// Lock serialises writers in tx where the engine needs it (PostgreSQL:
+	// IDs are allocated by reading the largest one of the day).
+	Lock(ctx context.Context, tx *sql.Tx) error
+	// Prepare computes what Index writes for d (its token text), outside the
+	// transaction and in parallel, so the write lock is held only to write.
+	Prepare(d *search.Document) any
+	// Index writes the full-text row of d (whose ID is set) from what
+	// Prepare returned; Unindex removes the full-text row of an id. Both run
+	// in the Put's transaction, before (Unindex) or after (Index) the
+	// search_docs row is written.
+	Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any) error
+	Unindex(ctx context.Context, tx *sql.Tx, id int64) error
+	// Compile turns valid phrases into the engine's match. titleOnly forces
+	// every phrase of must into the title. It returns a join clause to add
+	// after "FROM search_docs d" and a condition, with q for placeholders.
+	// must may be empty (then only not applies). order is the column to
+	// sort by descending ("" for d.id), the one the engine can yield in order.
+	Compile(q *Query, must [][]Phrase, not []Phrase, titleOnly bool) (join, cond, order string)
+	// Windowed asks the shared code to walk the id space newest first in
+	// growing windows (PostgreSQL: GIN returns matches in no order, and a
+	// window of ids is a bitmap AND with the primary key), instead of one
+	// ordered scan (FTS5 yields rowids in descending order itself).
+	Windowed() bool
+	// IndexBytes is the size of the full-text side, best effort.
+	IndexBytes(ctx context.Context, db *store.DB) (int64, error)
+}
+
+// Phrase is a query phrase whose tokens are valid index tokens.
+type Phrase struct {
+	Tokens []Token
+	Title  bool
+}
+
+// Token is one normalised index token, maybe a prefix.
+type Token struct {
+	Text   string
+	Prefix bool
+}
+
+// Index is a search.Backend over store.DB with an engine's Text.
+type Index struct {
+	DB   *store.DB
+	Text Text
+}
+
+// Name implements search.Backend.
+func (x *Index) Name() string { return x.Text.Name() }
+
+// Query builds SQL text with $N placeholders.
+type Query struct {
+	strings.Builder
+	Args []any
+}
+
+// Arg adds a parameter and returns its placeholder.
+func (q *Query) Arg(v any) string {
+	q.Args = append(q.Args, v)
+	return "$" + strconv.Itoa(len(q.Args))
+}
+
+// validPhrase keeps a phrase whose every token is exactly one index token
+// after normalisation (a trailing search.Prefix marks a prefix). Anything
+// else (punctuation, operators of any query language, several words in one
+// token) can never be in the index, so the phrase cannot match: the tokens
+// are data, never syntax.
+func validPhrase(p search.Phrase) (Phrase, bool) {
+	if len(p.Tokens) == 0 {
+		return Phrase{}, false
+	}
+	out := Phrase{Title: p.Field == search.TitleOnly, Tokens: make([]Token, 0, len(p.Tokens))}
+	for _, t := range p.Tokens {
+		prefix := strings.HasSuffix(t, search.Prefix)
+		if prefix {
+			t = strings.TrimSuffix(t, search.Prefix)
+		}
+		n := search.Normalize(t)
+		if tt := search.Tokens(n); len(tt) != 1 || tt[0] != n {
+			return Phrase{}, false
+		}
+		out.Tokens = append(out.Tokens, Token{Text: n, Prefix: prefix})
+	}
+	return out, true
+}
+
+// compiled is a Match reduced to valid phrases.
+type compiled struct {
+	must [][]Phrase
+	not  []Phrase
+	none bool // can never match
+}
+
+func compile(m *search.Match) compiled {
+	var c compiled
+	for _, cl := range m.Must {
+		var ps []Phrase
+		for _, p := range cl {
+			if v, ok := validPhrase(p); ok {
+				ps = append(ps, v)
+			}
+		}
+		if len(ps) == 0 {
+			c.none = true
+		}
+		c.must = append(c.must, ps)
+	}
+	for _, p := range m.Not {
+		if v, ok := validPhrase(p); ok {
+			c.not = append(c.not, v)
+		}
+	}
+	return c
+}
+
+const candCols = `d.id, d.kind, d.ref, d.url, d.title, d.doc_no, d.publisher, d.column_id, d.topic, d.validity, d.published_on, d.year`
+
+// idRange is the id interval [lo, hi) the date filters allow: ids encode
+// the publication day (search.OrderBase).
+func idRange(f *search.Filters) (lo, hi int64) {
+	lo, hi = 0, 1<<62
+	day := func(s string) (int64, bool) {
+		if s == "" {
+			return 0, false
+		}
+		b := search.OrderBase(s)
+		return b, b > 0 || strings.HasPrefix(s, "1970-01-01")
+	}
+	if f.Year > 0 {
+		if b, ok := day(fmt.Sprintf("%04d-01-01", f.Year)); ok {
+			lo = max(lo, b)
+		}
+		if b, ok := day(fmt.Sprintf("%04d-01-01", f.Year+1)); ok {
+			hi = min(hi, b)
+		}
+	}
+	if b, ok := day(f.From); ok {
+		lo = max(lo, b)
+	}
+	if b, ok := day(f.To); ok {
+		hi = min(hi, b+1<<search.OrderBits)
+	}
+	return lo, hi
+}
+
+// filters writes the conditions of f (except the date range, which is an id
+// range) on search_docs d.
+func filters(q *Query, f *search.Filters) {
+	if len(f.Kinds) > 0 {
+		q.WriteString(" AND d.kind IN (")
+		for i, k := range f.Kinds {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(q.Arg(k))
+		}
+		q.WriteString(")")
+	}
+	if len(f.ColumnIDs) > 0 {
+		q.WriteString(" AND d.column_id IN (")
+		for i, c := range f.ColumnIDs {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(q.Arg(c))
+		}
+		q.WriteString(")")
+	}
+	if f.Publisher != "" {
+		q.WriteString(" AND d.publisher = " + q.Arg(f.Publisher))
+	}
+	if f.Year > 0 {
+		q.WriteString(" AND d.year = " + q.Arg(f.Year))
+	}
+	if f.Validity != "" {
+		q.WriteString(" AND d.validity = " + q.Arg(f.Validity))
+	}
+	if f.Topic != "" {
+		q.WriteString(" AND d.topic = " + q.Arg(f.Topic))
+	}
+	if f.From != "" {
+		q.WriteString(" AND d.published_on >= " + q.Arg(f.From))
+	}
+	if f.To != "" {
+		q.WriteString(" AND d.published_on <= " + q.Arg(f.To))
+	}
+	if key := search.DocNoKey(f.DocNoKey); key != "" {
+		// DocNoMatches in SQL: the key with doubled separators between
+		// spaces, so each part is " part " and the filter's parts must
+		// appear in order as whole parts. Parts hold only letters, digits
+		// and Han characters (DocNoKey), never a LIKE wildcard.
+		q.WriteString(` AND (' ' || replace(d.doc_no_key, ' ', '  ') || ' ') LIKE ` + q.Arg("% "+strings.Join(strings.Fields(key), " % ")+" %"))
+	}
+	if f.IndexNo != "" {
+		q.WriteString(" AND d.index_no = " + q.Arg(f.IndexNo))
+	}
+}
+
+// row is a candidate with its facet values.
+type row struct {
+	search.Candidate
+	year int
+}
+
+// scan runs the match newest first and returns up to limit rows, skipping
+// none. For a windowed engine it walks growing id windows down from the
+// site's newest id.
+func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly bool, limit int) ([]row, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	lo, hi := idRange(&m.Filters)
+	if lo >= hi {
+		return nil, nil
+	}
+	if !x.Text.Windowed() || len(c.must) == 0 {
+		return x.scanRange(ctx, m, c, titleOnly, lo, hi, limit)
+	}
+	var minID, maxID sql.NullInt64
+	if err := x.DB.R.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM search_docs WHERE site_id = $1`, m.SiteID).Scan(&minID, &maxID); err != nil {
+		return nil, fmt.Errorf("search: id range: %w", err)
+	}
+	if !maxID.Valid {
+		return nil, nil
+	}
+	lo, hi = max(lo, minID.Int64), min(hi, maxID.Int64+1)
+	var out []row
+	width := int64(64) << search.OrderBits // 64 days, doubling
+	for top := hi; top > lo && len(out) < limit; width *= 2 {
+		bottom := max(lo, top-width)
+		rs, err := x.scanRange(ctx, m, c, titleOnly, bottom, top, limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+		top = bottom
+	}
+	return out, nil
+}
+
+func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titleOnly bool, lo, hi int64, limit int) ([]row, error) {
+	var q Query
+	join, cond, order := x.Text.Compile(&q, c.must, c.not, titleOnly)
+	if order == "" {
+		order = "d.id"
+	}
+	q.WriteString("SELECT " + candCols + " FROM search_docs d" + join + " WHERE d.site_id = " + q.Arg(m.SiteID))
+	if cond != "" {
+		q.WriteString(" AND " + cond)
+	}
+	if lo > 0 {
+		q.WriteString(" AND " + order + " >= " + q.Arg(lo))
+	}
+	if hi < 1<<62 {
+		q.WriteString(" AND " + order + " < " + q.Arg(hi))
+	}
+	filters(&q, &m.Filters)
+	q.WriteString(" ORDER BY " + order + " DESC LIMIT " + q.Arg(limit))
+	rows, err := x.DB.R.QueryContext(ctx, q.String(), q.Args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: match: %w", err)
+	}
+	defer rows.Close()
+	var out []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Ref, &r.URL, &r.Title, &r.DocNo, &r.Publisher, &r.ColumnID, &r.Topic, &r.Validity, &r.PublishedOn, &r.year); err != nil {
+			return nil, fmt.Errorf("search: match: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: match: %w", err)
+	}
+	return out, nil
+}
+
+// Match implements search.Backend: the Cap most recent matches after
+// Offset; on the first page also the title matches among the Cap most recent
+// title matches (title-first retrieval); with Facets, Total and facets over
+// at most CountBound most recent matches.
+func (x *Index) Match(ctx context.Context, m *search.Match) (*search.Matches, error) {
+	res := &search.Matches{Exact: true, Facets: map[string][]search.FacetCount{}}
+	c := compile(m)
+	if c.none {
+		return res, nil
+	}
+	capn := m.Cap
+	if capn <= 0 {
+		capn = DefaultCap
+	}
+	offset := max(m.Offset, 0)
+	n := offset + capn
+	if m.Facets {
+		n = max(n, CountBound)
+	}
+	rows, err := x.scan(ctx, m, c, false, n+1)
+	if err != nil {
+		return nil, err
+	}
+	more := len(rows) > n
+	if more {
+		rows = rows[:n]
+	}
+	if m.Facets {
+		counted := rows[:min(len(rows), CountBound)]
+		res.Total = len(counted)
+		res.Exact = len(rows) <= CountBound && !more
+		res.Facets = facets(counted)
+	} else {
+		res.Total = len(rows)
+		res.Exact = !more
+	}
+	var page []row
+	if offset < len(rows) {
+		page = rows[offset:min(len(rows), offset+capn)]
+	}
+	byID := map[int64]int{}
+	for _, r := range page {
+		byID[r.ID] = len(res.Candidates)
+		res.Candidates = append(res.Candidates, r.Candidate)
+	}
+	if len(c.must) > 0 && offset == 0 {
+		titles, err := x.scan(ctx, m, c, true, capn)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range titles {
+			if i, ok := byID[r.ID]; ok {
+				res.Candidates[i].InTitle = true
+				continue
+			}
+			r.InTitle = true
+			res.Candidates = append(res.Candidates, r.Candidate)
+		}
+		slices.SortFunc(res.Candidates, func(a, b search.Candidate) int {
+			switch {
+			case a.ID > b.ID:
+				return -1
+			case a.ID < b.ID:
+				return 1
+			}
+			return 0
+		})
+	}
+	return res, nil
+}
+
+func facets(rows []row) map[string][]search.FacetCount {
+	counts := map[string]map[string]int{}
+	for _, f := range search.Facets {
+		counts[f] = map[string]int{}
+	}
+	add := func(f, v string) {
+		if v != "" {
+			counts[f][v]++
+		}
+	}
+	for _, r := range rows {
+		add(search.FacetKind, r.Kind)
+		if r.ColumnID != 0 {
+			add(search.FacetColumn, strconv.FormatInt(r.ColumnID, 10))
+		}
+		add(search.FacetPublisher, r.Publisher)
+		if r.year > 0 {
+			add(search.FacetYear, strconv.Itoa(r.year))
+		}
+		add(search.FacetValidity, r.Validity)
+		add(search.FacetTopic, r.Topic)
+	}
+	out := map[string][]search.FacetCount{}
+	for f, vs := range counts {
+		list := make([]search.FacetCount, 0, len(vs))
+		for v, n := range vs {
+			list = append(list, search.FacetCount{Value: v, Count: n})
+		}
+		slices.SortFunc(list, func(a, b search.FacetCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		out[f] = list
+	}
+	return out
+}
+
+// Put implements search.Backend in one transaction: a document keeps its ID
+// while its publication day is unchanged; otherwise it gets a new ID in its
+// day's range (the largest of the day plus one), so IDs order documents by day.
+func (x *Index) Put(ctx context.Context, docs ...*search.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	prepared := make([]any, len(docs))
+	workers := min(runtime.GOMAXPROCS(0), (len(docs)+15)/16)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(docs); i += workers {
+				prepared[i] = x.Text.Prepare(docs[i])
+			}
+		})
+	}
+	wg.Wait()
+	return x.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := x.Text.Lock(ctx, tx); err != nil {
+			return err
+		}
+		next := map[int64]int64{} // day base -> next free id, within this transaction
+		for i, d := range docs {
+			if err := x.put(ctx, tx, d, prepared[i], next); err != nil {
+				return fmt.Errorf("search: put %s %d: %w", d.Kind, d.Ref, err)
+			}
+		}
+		return nil
+	})
+}
+
+func (x *Index) put(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any, next map[int64]int64) error {
+	base := search.OrderBase(d.PublishedOn)
+	var oldID int64
+	var oldDay string
+	err := tx.QueryRowContext(ctx, `SELECT id, published_on FROM search_docs WHERE site_id = $1 AND kind = $2 AND ref = $3`, d.SiteID, d.Kind, d.Ref).Scan(&oldID, &oldDay)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		oldID = 0
+	case err != nil:
+		return err
+	}
+	if oldID != 0 {
+		if err := x.Text.Unindex(ctx, tx, oldID); err != nil {
+			return err
+		}
+	}
+	keep := oldID != 0 && search.OrderBase(oldDay) == base
+	if oldID != 0 && !keep {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_docs WHERE id = $1`, oldID); err != nil {
+			return err
+		}
+	}
+	if keep {
+		d.ID = oldID
+		if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET published_on = $2, year = $3, column_id = $4, validity = $5, publisher = $6, topic = $7, doc_no = $8, doc_no_key = $9, index_no = $10, url = $11, title = $12, extra = $13, body = $14 WHERE id = $1`,
+			d.ID, d.PublishedOn, d.Year(), d.ColumnID, d.Validity, d.Publisher, d.Topic, d.DocNo, search.DocNoKey(d.DocNo), d.IndexNo, d.URL, d.Title, d.Extra, d.Body); err != nil {
+			return err
+		}
+	} else {
+		id, ok := next[base]
+		if !ok {
+			var top sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM search_docs WHERE id >= $1 AND id < $2`, base, base+1<<search.OrderBits).Scan(&top); err != nil {
+				return err
+			}
+			id = base
+			if top.Valid {
+				id = top.Int64 + 1
+			}
+		}
+		if id >= base+1<<search.OrderBits {
+			return fmt.Errorf("more than %d documents on %s", 1<<search.OrderBits, d.PublishedOn)
+		}
+		next[base] = id + 1
+		d.ID = id
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_docs (id, site_id, kind, ref, published_on, year, column_id, validity, publisher, topic, doc_no, doc_no_key, index_no, url, title, extra, body)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+			d.ID, d.SiteID, d.Kind, d.Ref, d.PublishedOn, d.Year(), d.ColumnID, d.Validity, d.Publisher, d.Topic, d.DocNo, search.DocNoKey(d.DocNo), d.IndexNo, d.URL, d.Title, d.Extra, d.Body); err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+	}
+	if err := x.Text.Index(ctx, tx, d, prepared); err != nil {
+		return fmt.Errorf("full text: %w", err)
+	}
+	return nil
+}
+
+// Delete implements search.Backend.
+func (x *Index) Delete(ctx context.Context, siteID int64, kind string, ref int64) error {
+	return x.deleteWhere(ctx, `site_id = $1 AND kind = $2 AND ref = $3`, siteID, kind, ref)
+}
+
+// DeleteKind implements search.Backend.
+func (x *Index) DeleteKind(ctx context.Context, siteID int64, kind string) error {
+	if kind == "" {
+		return x.deleteWhere(ctx, `site_id = $1`, siteID)
+	}
+	return x.deleteWhere(ctx, `site_id = $1 AND kind = $2`, siteID, kind)
+}
+
+func (x *Index) deleteWhere(ctx context.Context, where string, args ...any) error {
+	err := x.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := x.Text.Lock(ctx, tx); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM search_docs WHERE `+where, args...)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := x.Text.Unindex(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM search_docs WHERE `+where, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("search: delete: %w", err)
+	}
+	return nil
+}
+
+const docCols = `id, site_id, kind, ref, url, title, body, extra, doc_no, index_no, publisher, column_id, topic, validity, published_on`
+
+func scanDoc(s interface{ Scan(...any) error }) (*search.Document, error) {
+	d := &search.Document{}
+	err := s.Scan(&d.ID, &d.SiteID, &d.Kind, &d.Ref, &d.URL, &d.Title, &d.Body, &d.Extra, &d.DocNo, &d.IndexNo, &d.Publisher, &d.ColumnID, &d.Topic, &d.Validity, &d.PublishedOn)
+	return d, err
+}
+
+// Docs implements search.Backend.
+func (x *Index) Docs(ctx context.Context, siteID int64, ids []int64) ([]*search.Document, error) {
+	found := map[int64]*search.Document{}
+	for chunk := range slices.Chunk(ids, 500) {
+		var q Query
+		q.WriteString("SELECT " + docCols + " FROM search_docs WHERE site_id = " + q.Arg(siteID) + " AND id IN (")
+		for i, id := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(q.Arg(id))
+		}
+		q.WriteString(")")
+		rows, err := x.DB.R.QueryContext(ctx, q.String(), q.Args...)
+		if err != nil {
+			return nil, fmt.Errorf("search: docs: %w", err)
+		}
+		for rows.Next() {
+			d, err := scanDoc(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("search: docs: %w", err)
+			}
+			found[d.ID] = d
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("search: docs: %w", err)
+		}
+	}
+	out := make([]*search.Document, 0, len(ids))
+	for _, id := range ids {
+		if d := found[id]; d != nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// Doc implements search.Backend.
+func (x *Index) Doc(ctx context.Context, siteID int64, kind string, ref int64) (*search.Document, error) {
+	d, err := scanDoc(x.DB.R.QueryRowContext(ctx, `SELECT `+docCols+` FROM search_docs WHERE site_id = $1 AND kind = $2 AND ref = $3`, siteID, kind, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search: doc: %w", err)
+	}
+	return d, nil
+}
+
+// Titles implements search.Backend.
+func (x *Index) Titles(ctx context.Context, siteID int64) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		rows, err := x.DB.R.QueryContext(ctx, `SELECT title FROM search_docs WHERE site_id = $1 ORDER BY id`, siteID)
+		if err != nil {
+			yield("", fmt.Errorf("search: titles: %w", err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				yield("", err)
+				return
+			}
+			if !yield(t, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield("", err)
+		}
+	}
+}
+
+// Refs implements search.Backend: the refs of a kind, read in one go (the
+// caller deletes while iterating).
+func (x *Index) Refs(ctx context.Context, siteID int64, kind string) iter.Seq2[int64, error] {
+	return func(yield func(int64, error) bool) {
+		rows, err := x.DB.R.QueryContext(ctx, `SELECT ref FROM search_docs WHERE site_id = $1 AND kind = $2 ORDER BY ref`, siteID, kind)
+		if err != nil {
+			yield(0, fmt.Errorf("search: refs: %w", err))
+			return
+		}
+		var refs []int64
+		for rows.Next() {
+			var r int64
+			if err := rows.Scan(&r); err != nil {
+				rows.Close()
+				yield(0, err)
+				return
+			}
+			refs = append(refs, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			yield(0, err)
+			return
+		}
+		for _, r := range refs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Size implements search.Backend.
+func (x *Index) Size(ctx context.Context) (int64, int64, error) {
+	var n int64
+	if err := x.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_docs`).Scan(&n); err != nil {
+		return 0, 0, err
+	}
+	b, err := x.Text.IndexBytes(ctx, x.DB)
+	return n, b, err
+}
