@@ -326,7 +326,7 @@ func (s *Service) run(ctx context.Context, req *Request, p *plan, res *Result) e
 			}
 			for i := range top {
 				if d := bodies[top[i].c.ID]; d != nil {
-					top[i].score += p.bodyScore(Normalize(d.Body+" "+d.Extra)) * p.adjust(&top[i].c, s.today())
+					top[i].score += p.bodyScore(fold(clipBytes(d.Body, snippetScan)).norm+" "+Normalize(d.Extra)) * p.adjust(&top[i].c, s.today())
 				}
 			}
 			sortScored(top)

@@ -32,7 +32,7 @@ const (
 	validityCut   = 0.45
 	amendedCut    = 0.8
 	agePerYear    = 0.08
-	rerankWindow  = 40
+	rerankWindow  = 20
 	candidateCap  = 1000
 	correctionMin = 1 // a correction is tried when the words as typed find fewer than this
 )

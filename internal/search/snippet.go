@@ -9,6 +9,21 @@ import (
 // snippetRunes is the length of a result's snippet.
 const snippetRunes = 120
 
+// snippetScan bounds how much of a body a snippet is looked for in (and the
+// body ranking reads): the first 24 KB, about 8,000 Chinese characters.
+const snippetScan = 24 << 10
+
+// clipBytes returns at most n bytes of s, cut on a rune boundary.
+func clipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // span is a byte range of a match.
 type span struct{ from, to int }
 
@@ -96,12 +111,15 @@ func fold(text string) folded {
 	f.at = make([]int, 0, len(text)+1)
 	for i, r := range text {
 		var n string
-		if r < utf8.RuneSelf {
+		switch {
+		case r < utf8.RuneSelf:
 			if 'A' <= r && r <= 'Z' {
 				r += 'a' - 'A'
 			}
 			n = string(r)
-		} else {
+		case r >= 0x4e00 && r <= 0x9fff: // CJK unified ideographs: NFKC leaves them
+			n = text[i : i+utf8.RuneLen(r)]
+		default:
 			n = Normalize(string(r))
 		}
 		b.WriteString(n)
@@ -147,7 +165,7 @@ func normalizeAll(terms []string) []string {
 // most distinct terms, with the terms marked; the beginning of the body
 // when no term occurs.
 func Snippet(body string, terms []string) []Segment {
-	text := strings.Join(strings.Fields(body), " ")
+	text := strings.Join(strings.Fields(clipBytes(body, snippetScan)), " ")
 	f := fold(text)
 	ms := f.origSpans(matches(f.norm, normalizeAll(terms)))
 	start := 0
