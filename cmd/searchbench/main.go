@@ -49,6 +49,7 @@ func main() {
 	batch := flag.Int("batch", 500, "documents per Put")
 	baseline := flag.String("baseline", "", "also run a baseline: like (the old title/文号 LIKE search on -from) or bm25 (FTS5 ORDER BY rank, SQLite target)")
 	site := flag.Int64("site", 1, "site id")
+	nocache := flag.Bool("nocache", false, "measure without the back end's answer cache")
 	flag.Parse()
 	if *dsn == "" {
 		log.Fatal("-dsn is required")
@@ -63,12 +64,20 @@ func main() {
 		log.Fatal(err)
 	}
 	var b search.Backend
-	if db.Dialect == store.Postgres {
-		b = pg.New(db)
-	} else {
-		b = fts5.New(db)
+	cacheSize := 0
+	if *nocache {
+		cacheSize = -1
 	}
-	fmt.Printf("machine: %d CPUs (GOMAXPROCS %d), %s, back end %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.DateOnly), b.Name())
+	if db.Dialect == store.Postgres {
+		x := pg.New(db)
+		x.CacheSize = cacheSize
+		b = x
+	} else {
+		x := fts5.New(db)
+		x.CacheSize = cacheSize
+		b = x
+	}
+	fmt.Printf("machine: %d CPUs (GOMAXPROCS %d), %s, back end %s, answer cache %v, load %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.DateOnly), b.Name(), !*nocache, loadavg())
 	if *index {
 		if *from == "" {
 			log.Fatal("-from is required to index")
@@ -90,7 +99,7 @@ func main() {
 
 	run := func(name string, qs []string, fn func(ctx context.Context, q string) error) {
 		lat, count, errs := drive(ctx, *clients, *dur, qs, fn)
-		fmt.Printf("%-22s %s  QPS %.0f  errors %d  RSS %s\n", name, percentiles(lat), float64(count)/dur.Seconds(), errs, rss())
+		fmt.Printf("%-22s %s  QPS %.0f  errors %d  RSS %s  load %s\n", name, percentiles(lat), float64(count)/dur.Seconds(), errs, rss(), loadavg())
 	}
 	engine := func(ctx context.Context, q string) error {
 		m := &search.Match{SiteID: *site, Must: clauses(q), Cap: *capn, Facets: true}
@@ -299,4 +308,12 @@ func drain(rows *sql.Rows) error {
 	for rows.Next() {
 	}
 	return rows.Err()
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
 }

@@ -40,13 +40,19 @@ func (text) Prepare(d *search.Document) any {
 
 func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any) error {
 	t := prepared.([3]string)
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, extra, body) VALUES ($1, $2, $3, $4)`, d.ID, t[0], t[1], t[2])
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, extra, body) VALUES ($1, $2, $3, $4)`, d.ID, t[0], t[1], t[2]); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts_title (rowid, title) VALUES ($1, $2)`, d.ID, t[0])
 	return err
 }
 
 // Unindex deletes by rowid (contentless_delete=1).
 func (text) Unindex(ctx context.Context, tx *sql.Tx, id int64) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = $1`, id)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = $1`, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_fts_title WHERE rowid = $1`, id)
 	return err
 }
 
@@ -68,6 +74,9 @@ func (text) Compile(q *searchsql.Query, must [][]searchsql.Phrase, not []searchs
 		}
 		return "", "d.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH " + q.Arg(notExpr) + ")", ""
 	}
+	if !titleOnly {
+		titleOnly = allTitle(must)
+	}
 	var clauses []string
 	for _, cl := range must {
 		var ps []string
@@ -77,12 +86,33 @@ func (text) Compile(q *searchsql.Query, must [][]searchsql.Phrase, not []searchs
 		clauses = append(clauses, "("+strings.Join(ps, " OR ")+")")
 	}
 	expr := strings.Join(clauses, " AND ")
+	if titleOnly {
+		// Every phrase in the title: the titles' own table, newest first;
+		// excluded words are looked up anywhere.
+		cond = "search_fts_title MATCH " + q.Arg(expr)
+		if notExpr != "" {
+			cond += " AND d.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH " + q.Arg(notExpr) + ")"
+		}
+		return " JOIN search_fts_title f ON f.rowid = d.id", cond, "f.rowid"
+	}
 	if notExpr != "" {
 		expr = "(" + expr + ") NOT (" + notExpr + ")"
 	}
 	// The FTS table drives the join, newest rowid first, so LIMIT stops the
 	// scan early; search_docs is read by primary key per match.
 	return " JOIN search_fts f ON f.rowid = d.id", "search_fts MATCH " + q.Arg(expr), "f.rowid"
+}
+
+// allTitle reports whether every phrase of must is restricted to the title.
+func allTitle(must [][]searchsql.Phrase) bool {
+	for _, cl := range must {
+		for _, p := range cl {
+			if !p.Title {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func phrase(p searchsql.Phrase, titleOnly bool) string {

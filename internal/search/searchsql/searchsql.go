@@ -9,6 +9,7 @@ package searchsql
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -27,8 +28,8 @@ import (
 // counted matches. Chosen by measurement at 100k documents (docs/BENCHMARKS.md
 // "Site search"): fetching the facet columns of 2,000 matches newest first
 // costs a few milliseconds on either engine, counting all 97k matches of a
-// common word 26–260 ms.
-var CountBound = 2000
+// common word 26–260 ms; the FTS5 walk is linear in the rows it yields.
+var CountBound = 1000
 
 // DefaultCap is the candidate cap when a Match asks for none.
 const DefaultCap = 100
@@ -79,6 +80,22 @@ type Token struct {
 type Index struct {
 	DB   *store.DB
 	Text Text
+	// CacheSize bounds the answers kept per node (0: DefaultCacheSize,
+	// negative: no cache). An answer is reused only while the site's
+	// generation in search_state, bumped in every changing transaction, is
+	// the one read with it, so every node sees every change at once.
+	CacheSize int
+
+	mu    sync.Mutex
+	cache map[string]cached
+}
+
+// DefaultCacheSize is the number of answers kept per node.
+const DefaultCacheSize = 1024
+
+type cached struct {
+	gen int64
+	res *search.Matches
 }
 
 // Name implements search.Backend.
@@ -313,6 +330,61 @@ func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titl
 // title matches (title-first retrieval); with Facets, Total and facets over
 // at most CountBound most recent matches.
 func (x *Index) Match(ctx context.Context, m *search.Match) (*search.Matches, error) {
+	if x.CacheSize < 0 {
+		return x.match(ctx, m)
+	}
+	var gen int64
+	err := x.DB.R.QueryRowContext(ctx, `SELECT generation FROM search_state WHERE site_id = $1`, m.SiteID).Scan(&gen)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("search: generation: %w", err)
+	}
+	k, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	key := string(k)
+	x.mu.Lock()
+	c, ok := x.cache[key]
+	x.mu.Unlock()
+	if ok && c.gen == gen {
+		return clone(c.res), nil
+	}
+	res, err := x.match(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	size := x.CacheSize
+	if size == 0 {
+		size = DefaultCacheSize
+	}
+	x.mu.Lock()
+	if x.cache == nil || len(x.cache) >= size {
+		x.cache = map[string]cached{} // simple and bounded: start over when full
+	}
+	x.cache[key] = cached{gen: gen, res: clone(res)}
+	x.mu.Unlock()
+	return res, nil
+}
+
+// clone copies an answer so callers may change theirs.
+func clone(r *search.Matches) *search.Matches {
+	out := *r
+	out.Candidates = slices.Clone(r.Candidates)
+	out.Facets = make(map[string][]search.FacetCount, len(r.Facets))
+	for k, v := range r.Facets {
+		out.Facets[k] = slices.Clone(v)
+	}
+	return &out
+}
+
+// bump advances a site's generation in tx.
+func bump(ctx context.Context, tx *sql.Tx, siteID int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_state (site_id, generation) VALUES ($1, 1)
+		ON CONFLICT (site_id) DO UPDATE SET generation = search_state.generation + 1`, siteID)
+	return err
+}
+
+func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, error) {
 	res := &search.Matches{Exact: true, Facets: map[string][]search.FacetCount{}}
 	c := compile(m)
 	if c.none {
@@ -441,9 +513,16 @@ func (x *Index) Put(ctx context.Context, docs ...*search.Document) error {
 			return err
 		}
 		next := map[int64]int64{} // day base -> next free id, within this transaction
+		sites := map[int64]bool{}
 		for i, d := range docs {
 			if err := x.put(ctx, tx, d, prepared[i], next); err != nil {
 				return fmt.Errorf("search: put %s %d: %w", d.Kind, d.Ref, err)
+			}
+			sites[d.SiteID] = true
+		}
+		for site := range sites {
+			if err := bump(ctx, tx, site); err != nil {
+				return fmt.Errorf("search: put: %w", err)
 			}
 		}
 		return nil
@@ -547,8 +626,10 @@ func (x *Index) deleteWhere(ctx context.Context, where string, args ...any) erro
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM search_docs WHERE `+where, args...)
-		return err
+		if _, err = tx.ExecContext(ctx, `DELETE FROM search_docs WHERE `+where, args...); err != nil {
+			return err
+		}
+		return bump(ctx, tx, args[0].(int64))
 	})
 	if err != nil {
 		return fmt.Errorf("search: delete: %w", err)
