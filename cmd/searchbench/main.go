@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"gongkai/internal/sanitize"
@@ -98,8 +99,9 @@ func main() {
 	fmt.Printf("index: %d documents, %.0f MB\n", n, float64(bytes)/1e6)
 
 	run := func(name string, qs []string, fn func(ctx context.Context, q string) error) {
+		c0 := cpuTime()
 		lat, count, errs := drive(ctx, *clients, *dur, qs, fn)
-		fmt.Printf("%-22s %s  QPS %.0f  errors %d  RSS %s  load %s\n", name, percentiles(lat), float64(count)/dur.Seconds(), errs, rss(), loadavg())
+		fmt.Printf("%-22s %s  QPS %.0f  CPU/query %.1f ms  errors %d  RSS %s  load %s\n", name, percentiles(lat), float64(count)/dur.Seconds(), ms(cpuTime()-c0)/float64(max(count, 1)), errs, rss(), loadavg())
 	}
 	engine := func(ctx context.Context, q string) error {
 		m := &search.Match{SiteID: *site, Must: clauses(q), Cap: *capn, Facets: true}
@@ -165,6 +167,7 @@ func clauses(q string) []search.Clause {
 // load indexes the site's published items in batches (keyset by item id).
 func load(ctx context.Context, src *store.DB, b search.Backend, site int64, batch int) error {
 	t0 := time.Now()
+	c0 := cpuTime()
 	var last int64
 	total := 0
 	for {
@@ -203,8 +206,10 @@ func load(ctx context.Context, src *store.DB, b search.Backend, site int64, batc
 		}
 	}
 	el := time.Since(t0)
+	cpu0 := cpuTime() - c0
 	fmt.Fprintln(os.Stderr)
-	fmt.Printf("indexing: %d items in %.1f s = %.0f items/s (batches of %d, RSS %s)\n", total, el.Seconds(), float64(total)/el.Seconds(), batch, rss())
+	fmt.Printf("indexing: %d items in %.1f s = %.0f items/s (batches of %d, RSS %s); this process used %.1f CPU s = %.0f items per CPU second; load %s\n",
+		total, el.Seconds(), float64(total)/el.Seconds(), batch, rss(), cpu0.Seconds(), float64(total)/cpu0.Seconds(), loadavg())
 	return nil
 }
 
@@ -316,4 +321,15 @@ func loadavg() string {
 		return "?"
 	}
 	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+// cpuTime is the CPU time this process has used (user + system): the
+// machine is shared, so items and queries per CPU second are the figures
+// that do not depend on what else runs.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -58,6 +58,8 @@ func (text) Unindex(ctx context.Context, tx *sql.Tx, id int64) error {
 
 func (text) Windowed() bool { return false }
 
+func (text) PlanWindow(context.Context, *sql.Tx) error { return nil }
+
 // Compile writes an FTS5 query. Every token is a quoted string (a quote
 // inside doubled), so nothing in it is FTS5 syntax; tokens are joined with
 // "+" into a phrase, a prefix token takes "*" after its string; a title

@@ -60,6 +60,15 @@ func (text) Unindex(ctx context.Context, tx *sql.Tx, id int64) error {
 
 func (text) Windowed() bool { return true }
 
+// PlanWindow: a window's ids come from a BitmapAnd of the GIN index and the
+// primary key's id range, so only the rows that have every lexeme are
+// rechecked (positions, weights); the planner would otherwise walk the id
+// range and detoast every row's tsvector.
+func (text) PlanWindow(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `SET LOCAL enable_indexscan = off`)
+	return err
+}
+
 // PostgreSQL's tsvector limits: positions 1..16383 (larger ones would be
 // clamped), at most 256 positions per lexeme, lexemes at most 1 MB in all.
 const (

@@ -60,6 +60,12 @@ type Text interface {
 	// window of ids is a bitmap AND with the primary key), instead of one
 	// ordered scan (FTS5 yields rowids in descending order itself).
 	Windowed() bool
+	// PlanWindow prepares the read transaction of a window's id query
+	// (PostgreSQL: SET LOCAL so the planner combines the GIN and primary-key
+	// bitmaps instead of rechecking every row of the window in id order).
+	// The window query reads search_fts f alone: the condition from Compile
+	// must refer to f only when Windowed is true.
+	PlanWindow(ctx context.Context, tx *sql.Tx) error
 	// IndexBytes is the size of the full-text side, best effort.
 	IndexBytes(ctx context.Context, db *store.DB) (int64, error)
 }
@@ -290,6 +296,19 @@ func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly
 
 func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titleOnly bool, lo, hi int64, limit int) ([]row, error) {
 	var q Query
+	var ids []int64
+	if x.Text.Windowed() && len(c.must) > 0 {
+		// Two steps: the window's matching ids from the full-text index
+		// alone, then their rows with the filters, newest first.
+		var err error
+		if ids, err = x.windowIDs(ctx, m.SiteID, c, titleOnly, lo, hi); err != nil || len(ids) == 0 {
+			return nil, err
+		}
+		q.WriteString("SELECT " + candCols + " FROM search_docs d WHERE d.id = ANY(" + q.Arg(ids) + ") AND d.site_id = " + q.Arg(m.SiteID))
+		filters(&q, &m.Filters)
+		q.WriteString(" ORDER BY d.id DESC LIMIT " + q.Arg(limit))
+		return x.rows(ctx, &q)
+	}
 	join, cond, order := x.Text.Compile(&q, c.must, c.not, titleOnly)
 	if order == "" {
 		order = "d.id"
@@ -306,6 +325,43 @@ func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titl
 	}
 	filters(&q, &m.Filters)
 	q.WriteString(" ORDER BY " + order + " DESC LIMIT " + q.Arg(limit))
+	return x.rows(ctx, &q)
+}
+
+// windowIDs returns the ids in [lo, hi) of a site that match, in no order.
+func (x *Index) windowIDs(ctx context.Context, siteID int64, c compiled, titleOnly bool, lo, hi int64) ([]int64, error) {
+	var q Query
+	_, cond, _ := x.Text.Compile(&q, c.must, c.not, titleOnly)
+	q.WriteString("SELECT f.id FROM search_fts f WHERE f.site_id = " + q.Arg(siteID) + " AND " + cond +
+		" AND f.id >= " + q.Arg(lo) + " AND f.id < " + q.Arg(hi))
+	tx, err := x.DB.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("search: window: %w", err)
+	}
+	defer tx.Rollback()
+	if err := x.Text.PlanWindow(ctx, tx); err != nil {
+		return nil, fmt.Errorf("search: window: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, q.String(), q.Args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: window: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("search: window: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: window: %w", err)
+	}
+	return ids, nil
+}
+
+func (x *Index) rows(ctx context.Context, q *Query) ([]row, error) {
 	rows, err := x.DB.R.QueryContext(ctx, q.String(), q.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: match: %w", err)
