@@ -60,6 +60,8 @@ func (text) Windowed() bool { return false }
 
 func (text) PlanWindow(context.Context, *sql.Tx) error { return nil }
 
+func (text) EstimateDocs(context.Context, *store.DB) int64 { return 0 }
+
 // Compile writes an FTS5 query. Every token is a quoted string (a quote
 // inside doubled), so nothing in it is FTS5 syntax; tokens are joined with
 // "+" into a phrase, a prefix token takes "*" after its string; a title

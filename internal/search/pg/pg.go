@@ -69,6 +69,16 @@ func (text) PlanWindow(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
+// EstimateDocs reads the planner's row count of search_docs (kept by
+// ANALYZE and autovacuum), which costs nothing.
+func (text) EstimateDocs(ctx context.Context, db *store.DB) int64 {
+	var n float64
+	if err := db.R.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'search_docs'::regclass`).Scan(&n); err != nil || n < 0 {
+		return 0
+	}
+	return int64(n)
+}
+
 // PostgreSQL's tsvector limits: positions 1..16383 (larger ones would be
 // clamped), at most 256 positions per lexeme, lexemes at most 1 MB in all.
 const (

@@ -66,6 +66,9 @@ type Text interface {
 	// The window query reads search_fts f alone: the condition from Compile
 	// must refer to f only when Windowed is true.
 	PlanWindow(ctx context.Context, tx *sql.Tx) error
+	// EstimateDocs is a cheap estimate of the number of indexed documents
+	// (PostgreSQL: the planner's row count), 0 when unknown; it sizes windows.
+	EstimateDocs(ctx context.Context, db *store.DB) int64
 	// IndexBytes is the size of the full-text side, best effort.
 	IndexBytes(ctx context.Context, db *store.DB) (int64, error)
 }
@@ -281,14 +284,21 @@ func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly
 	}
 	lo, hi = max(lo, minID.Int64), min(hi, maxID.Int64+1)
 	var out []row
-	// The first window holds about a thousand documents at 100k over 16
-	// years (17 a day): enough for the count bound of a common word; each
-	// next one is four times wider, so a rare word costs a handful of GIN
-	// lookups. Titles match far more rarely: their windows start wider.
-	width := int64(128) << search.OrderBits
-	if titleOnly {
-		width = 1024 << search.OrderBits
+	// The first window is sized to hold about 1.25 × limit documents at
+	// the site's average density (the engine's estimate of the row count
+	// over the days between its oldest and newest ids), so a common word
+	// needs one window; each next window is four times wider, so a rare
+	// word costs a handful of index lookups.
+	days := (maxID.Int64-minID.Int64)>>search.OrderBits + 1
+	width := int64(128)
+	if n := x.Text.EstimateDocs(ctx, x.DB); n > 0 {
+		perDay := float64(n) / float64(days)
+		width = max(4, int64(1.25*float64(limit)/perDay)+1)
 	}
+	if titleOnly {
+		width *= 8 // far fewer documents match in their titles
+	}
+	width <<= search.OrderBits
 	for top := hi; top > lo && len(out) < limit; width *= 4 {
 		bottom := max(lo, top-width)
 		rs, err := x.scanRange(ctx, m, c, titleOnly, bottom, top, limit-len(out))
