@@ -32,6 +32,7 @@ import (
 	"gongkai/internal/search"
 	"gongkai/internal/search/fts5"
 	"gongkai/internal/search/pg"
+	"gongkai/internal/search/searchsql"
 	"gongkai/internal/store"
 )
 
@@ -51,7 +52,9 @@ func main() {
 	baseline := flag.String("baseline", "", "also run a baseline: like (the old title/文号 LIKE search on -from) or bm25 (FTS5 ORDER BY rank, SQLite target)")
 	site := flag.Int64("site", 1, "site id")
 	nocache := flag.Bool("nocache", false, "measure without the back end's answer cache")
+	bound := flag.Int("bound", searchsql.CountBound, "matches counted and faceted at most (searchsql.CountBound)")
 	flag.Parse()
+	searchsql.CountBound = *bound
 	if *dsn == "" {
 		log.Fatal("-dsn is required")
 	}
@@ -78,7 +81,7 @@ func main() {
 		x.CacheSize = cacheSize
 		b = x
 	}
-	fmt.Printf("machine: %d CPUs (GOMAXPROCS %d), %s, back end %s, answer cache %v, load %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.DateOnly), b.Name(), !*nocache, loadavg())
+	fmt.Printf("machine: %d CPUs (GOMAXPROCS %d), %s, back end %s, answer cache %v, cap %d, count bound %d, load %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.DateOnly), b.Name(), !*nocache, *capn, *bound, loadavg())
 	if *index {
 		if *from == "" {
 			log.Fatal("-from is required to index")

@@ -31,8 +31,14 @@ import (
 // common word 26–260 ms; the FTS5 walk is linear in the rows it yields.
 var CountBound = 1000
 
-// DefaultCap is the candidate cap when a Match asks for none.
-const DefaultCap = 100
+// DefaultCap is the candidate cap when a Match asks for none; MaxCap and
+// MaxOffset bound what one Match may make the engine read (a caller's
+// page number never becomes an unbounded scan).
+const (
+	DefaultCap = 100
+	MaxCap     = 10000
+	MaxOffset  = 100000
+)
 
 // Text is the engine-specific full-text side.
 type Text interface {
@@ -286,9 +292,11 @@ func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly
 	var out []row
 	// The first window is sized to hold about 1.25 × limit documents at
 	// the site's average density (the engine's estimate of the row count
-	// over the days between its oldest and newest ids), so a common word
-	// needs one window; each next window is four times wider, so a rare
-	// word costs a handful of index lookups.
+	// over the days between its oldest and newest ids); titles match more
+	// rarely, so theirs starts eight times wider. Each next window is sized
+	// from the matches per day seen so far (at most 16 times wider, four
+	// times when nothing matched yet), so a common phrase needs one or two
+	// windows and a rare word a handful of index lookups.
 	days := (maxID.Int64-minID.Int64)>>search.OrderBits + 1
 	width := int64(128)
 	if n := x.Text.EstimateDocs(ctx, x.DB); n > 0 {
@@ -296,17 +304,24 @@ func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly
 		width = max(4, int64(1.25*float64(limit)/perDay)+1)
 	}
 	if titleOnly {
-		width *= 8 // far fewer documents match in their titles
+		width *= 8
 	}
-	width <<= search.OrderBits
-	for top := hi; top > lo && len(out) < limit; width *= 4 {
-		bottom := max(lo, top-width)
+	var seen int64 // days scanned
+	for top := hi; top > lo && len(out) < limit; {
+		bottom := max(lo, top-width<<search.OrderBits)
 		rs, err := x.scanRange(ctx, m, c, titleOnly, bottom, top, limit-len(out))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, rs...)
+		seen += width
 		top = bottom
+		if len(out) == 0 {
+			width *= 4
+			continue
+		}
+		perDay := float64(len(out)) / float64(seen)
+		width = min(width*16, max(1, int64(1.25*float64(limit-len(out))/perDay)+1))
 	}
 	return out, nil
 }
@@ -467,7 +482,11 @@ func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, er
 	if capn <= 0 {
 		capn = DefaultCap
 	}
+	capn = min(capn, MaxCap)
 	offset := max(m.Offset, 0)
+	if offset > MaxOffset {
+		return res, nil
+	}
 	n := offset + capn
 	if m.Facets {
 		n = max(n, CountBound)
