@@ -211,6 +211,13 @@ func load(ctx context.Context, src *store.DB, b search.Backend, site int64, batc
 	el := time.Since(t0)
 	cpu0 := cpuTime() - c0
 	fmt.Fprintln(os.Stderr)
+	if o, ok := b.(interface{ Optimize(context.Context) error }); ok {
+		t1 := time.Now()
+		if err := o.Optimize(ctx); err != nil {
+			return err
+		}
+		fmt.Printf("optimize after the rebuild: %.1f s (items/s including it: %.0f)\n", time.Since(t1).Seconds(), float64(total)/time.Since(t0).Seconds())
+	}
 	fmt.Printf("indexing: %d items in %.1f s = %.0f items/s (batches of %d, RSS %s); this process used %.1f CPU s = %.0f items per CPU second; load %s\n",
 		total, el.Seconds(), float64(total)/el.Seconds(), batch, rss(), cpu0.Seconds(), float64(total)/cpu0.Seconds(), loadavg())
 	return nil

@@ -7,6 +7,7 @@ package fts5
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"gongkai/internal/search"
@@ -148,4 +149,16 @@ func (text) IndexBytes(ctx context.Context, db *store.DB) (int64, error) {
 		return pages * size, nil
 	}
 	return n.Int64, nil
+}
+
+// Optimize merges the FTS5 segments into one (after a rebuild: the index is
+// written with automerge 8, which makes loading faster and queries over many
+// segments slower). It holds the writer while it runs (21 s at 100k items).
+func (x *Index) Optimize(ctx context.Context) error {
+	for _, t := range []string{"search_fts", "search_fts_title"} {
+		if _, err := x.DB.W.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
+			return fmt.Errorf("search: optimize %s: %w", t, err)
+		}
+	}
+	return nil
 }

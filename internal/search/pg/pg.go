@@ -11,6 +11,7 @@ package pg
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -221,4 +222,13 @@ func (text) IndexBytes(ctx context.Context, db *store.DB) (int64, error) {
 	var n int64
 	err := db.R.QueryRowContext(ctx, `SELECT pg_total_relation_size('search_docs') + pg_total_relation_size('search_fts')`).Scan(&n)
 	return n, err
+}
+
+// Optimize refreshes the planner's statistics after a rebuild (the window
+// sizes come from its row count).
+func (x *Index) Optimize(ctx context.Context) error {
+	if _, err := x.DB.W.ExecContext(ctx, `ANALYZE search_docs, search_fts`); err != nil {
+		return fmt.Errorf("search: analyze: %w", err)
+	}
+	return nil
 }

@@ -49,6 +49,11 @@ CREATE VIRTUAL TABLE search_fts_title USING fts5(
   content = '', contentless_delete = 1, detail = full, prefix = '1',
   tokenize = 'unicode61 remove_diacritics 0'
 );
+-- automerge 8 (default 4): segments merge later, so a rebuild writes each
+-- posting fewer times (measured at 100k: 455 → 536 items/s); queries over more
+-- segments cost more until Optimize ('optimize', 21 s at 100k) after a rebuild.
+INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 8);
+INSERT INTO search_fts_title (search_fts_title, rank) VALUES ('automerge', 8);
 
 -- A per-site counter bumped by every change of the index, in the changing
 -- transaction: a node may keep answers of its own while the counter it read
