@@ -25,12 +25,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"gongkai/internal/sanitize"
 	"gongkai/internal/search"
 	"gongkai/internal/search/fts5"
 	"gongkai/internal/search/pg"
+	"gongkai/internal/search/searchsql"
 	"gongkai/internal/store"
 )
 
@@ -49,7 +51,10 @@ func main() {
 	batch := flag.Int("batch", 500, "documents per Put")
 	baseline := flag.String("baseline", "", "also run a baseline: like (the old title/文号 LIKE search on -from) or bm25 (FTS5 ORDER BY rank, SQLite target)")
 	site := flag.Int64("site", 1, "site id")
+	nocache := flag.Bool("nocache", false, "measure without the back end's answer cache")
+	bound := flag.Int("bound", searchsql.CountBound, "matches counted and faceted at most (searchsql.CountBound)")
 	flag.Parse()
+	searchsql.CountBound = *bound
 	if *dsn == "" {
 		log.Fatal("-dsn is required")
 	}
@@ -63,12 +68,20 @@ func main() {
 		log.Fatal(err)
 	}
 	var b search.Backend
-	if db.Dialect == store.Postgres {
-		b = pg.New(db)
-	} else {
-		b = fts5.New(db)
+	cacheSize := 0
+	if *nocache {
+		cacheSize = -1
 	}
-	fmt.Printf("machine: %d CPUs (GOMAXPROCS %d), %s, back end %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.DateOnly), b.Name())
+	if db.Dialect == store.Postgres {
+		x := pg.New(db)
+		x.CacheSize = cacheSize
+		b = x
+	} else {
+		x := fts5.New(db)
+		x.CacheSize = cacheSize
+		b = x
+	}
+	fmt.Printf("machine: %d CPUs (GOMAXPROCS %d), %s, back end %s, answer cache %v, cap %d, count bound %d, load %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.DateOnly), b.Name(), !*nocache, *capn, *bound, loadavg())
 	if *index {
 		if *from == "" {
 			log.Fatal("-from is required to index")
@@ -89,8 +102,9 @@ func main() {
 	fmt.Printf("index: %d documents, %.0f MB\n", n, float64(bytes)/1e6)
 
 	run := func(name string, qs []string, fn func(ctx context.Context, q string) error) {
+		c0 := cpuTime()
 		lat, count, errs := drive(ctx, *clients, *dur, qs, fn)
-		fmt.Printf("%-22s %s  QPS %.0f  errors %d  RSS %s\n", name, percentiles(lat), float64(count)/dur.Seconds(), errs, rss())
+		fmt.Printf("%-22s %s  QPS %.0f  CPU/query %.1f ms  errors %d  RSS %s  load %s\n", name, percentiles(lat), float64(count)/dur.Seconds(), ms(cpuTime()-c0)/float64(max(count, 1)), errs, rss(), loadavg())
 	}
 	engine := func(ctx context.Context, q string) error {
 		m := &search.Match{SiteID: *site, Must: clauses(q), Cap: *capn, Facets: true}
@@ -156,6 +170,7 @@ func clauses(q string) []search.Clause {
 // load indexes the site's published items in batches (keyset by item id).
 func load(ctx context.Context, src *store.DB, b search.Backend, site int64, batch int) error {
 	t0 := time.Now()
+	c0 := cpuTime()
 	var last int64
 	total := 0
 	for {
@@ -194,8 +209,17 @@ func load(ctx context.Context, src *store.DB, b search.Backend, site int64, batc
 		}
 	}
 	el := time.Since(t0)
+	cpu0 := cpuTime() - c0
 	fmt.Fprintln(os.Stderr)
-	fmt.Printf("indexing: %d items in %.1f s = %.0f items/s (batches of %d, RSS %s)\n", total, el.Seconds(), float64(total)/el.Seconds(), batch, rss())
+	if o, ok := b.(interface{ Optimize(context.Context) error }); ok {
+		t1 := time.Now()
+		if err := o.Optimize(ctx); err != nil {
+			return err
+		}
+		fmt.Printf("optimize after the rebuild: %.1f s (items/s including it: %.0f)\n", time.Since(t1).Seconds(), float64(total)/time.Since(t0).Seconds())
+	}
+	fmt.Printf("indexing: %d items in %.1f s = %.0f items/s (batches of %d, RSS %s); this process used %.1f CPU s = %.0f items per CPU second; load %s\n",
+		total, el.Seconds(), float64(total)/el.Seconds(), batch, rss(), cpu0.Seconds(), float64(total)/cpu0.Seconds(), loadavg())
 	return nil
 }
 
@@ -299,4 +323,23 @@ func drain(rows *sql.Rows) error {
 	for rows.Next() {
 	}
 	return rows.Err()
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+// cpuTime is the CPU time this process has used (user + system): the
+// machine is shared, so items and queries per CPU second are the figures
+// that do not depend on what else runs.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -11,6 +11,7 @@ package pg
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -42,11 +43,14 @@ func (text) Lock(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-func (text) Prepare(d *search.Document) any { return Vector(d) }
+func (text) Prepare(d *search.Document) any {
+	return [2]string{Vector(d), Vector(&search.Document{Title: d.Title})}
+}
 
 func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (id, site_id, tsv) VALUES ($1, $2, $3::text::tsvector)
-		ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, tsv = excluded.tsv`, d.ID, d.SiteID, prepared.(string))
+	v := prepared.([2]string)
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (id, site_id, tsv, title_tsv) VALUES ($1, $2, $3::text::tsvector, $4::text::tsvector)
+		ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, tsv = excluded.tsv, title_tsv = excluded.title_tsv`, d.ID, d.SiteID, v[0], v[1])
 	return err
 }
 
@@ -56,6 +60,25 @@ func (text) Unindex(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 func (text) Windowed() bool { return true }
+
+// PlanWindow: a window's ids come from a BitmapAnd of the GIN index and the
+// primary key's id range, so only the rows that have every lexeme are
+// rechecked (positions, weights); the planner would otherwise walk the id
+// range and detoast every row's tsvector.
+func (text) PlanWindow(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `SET LOCAL enable_indexscan = off`)
+	return err
+}
+
+// EstimateDocs reads the planner's row count of search_docs (kept by
+// ANALYZE and autovacuum), which costs nothing.
+func (text) EstimateDocs(ctx context.Context, db *store.DB) int64 {
+	var n float64
+	if err := db.R.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'search_docs'::regclass`).Scan(&n); err != nil || n < 0 {
+		return 0
+	}
+	return int64(n)
+}
 
 // PostgreSQL's tsvector limits: positions 1..16383 (larger ones would be
 // clamped), at most 256 positions per lexeme, lexemes at most 1 MB in all.
@@ -123,16 +146,17 @@ func quote(t string) string {
 	return "'" + strings.ReplaceAll(t, "'", "''") + "'"
 }
 
-func phrase(p searchsql.Phrase, titleOnly bool) string {
+// phrase writes a phrase; title restricts it to weight A (the title in tsv).
+func phrase(p searchsql.Phrase, title bool) string {
 	var parts []string
 	for _, t := range p.Tokens {
 		s := quote(t.Text)
 		switch flags := ""; {
-		case t.Prefix || p.Title || titleOnly:
+		case t.Prefix || title:
 			if t.Prefix {
 				flags += "*"
 			}
-			if p.Title || titleOnly {
+			if title {
 				flags += "A"
 			}
 			s += ":" + flags
@@ -156,23 +180,55 @@ func (text) Compile(q *searchsql.Query, must [][]searchsql.Phrase, not []searchs
 		}
 		return "", "NOT EXISTS (SELECT 1 FROM search_fts f WHERE f.id = d.id AND f.tsv @@ " + q.Arg(notExpr) + "::text::tsquery)", ""
 	}
+	if !titleOnly {
+		titleOnly = allTitle(must)
+	}
 	var clauses []string
 	for _, cl := range must {
 		var ps []string
 		for _, p := range cl {
-			ps = append(ps, phrase(p, titleOnly))
+			// On title_tsv (titles alone) no weight is needed.
+			ps = append(ps, phrase(p, p.Title && !titleOnly))
 		}
 		clauses = append(clauses, "("+strings.Join(ps, " | ")+")")
 	}
 	expr := strings.Join(clauses, " & ")
+	if titleOnly {
+		cond = "f.title_tsv @@ " + q.Arg(expr) + "::text::tsquery"
+		if notExpr != "" {
+			cond += " AND NOT f.tsv @@ " + q.Arg(notExpr) + "::text::tsquery"
+		}
+		return " JOIN search_fts f ON f.id = d.id", cond, "f.id"
+	}
 	if notExpr != "" {
 		expr = "(" + expr + ") & !(" + notExpr + ")"
 	}
 	return " JOIN search_fts f ON f.id = d.id", "f.tsv @@ " + q.Arg(expr) + "::text::tsquery", "f.id"
 }
 
+// allTitle reports whether every phrase of must is restricted to the title.
+func allTitle(must [][]searchsql.Phrase) bool {
+	for _, cl := range must {
+		for _, p := range cl {
+			if !p.Title {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func (text) IndexBytes(ctx context.Context, db *store.DB) (int64, error) {
 	var n int64
 	err := db.R.QueryRowContext(ctx, `SELECT pg_total_relation_size('search_docs') + pg_total_relation_size('search_fts')`).Scan(&n)
 	return n, err
+}
+
+// Optimize refreshes the planner's statistics after a rebuild (the window
+// sizes come from its row count).
+func (x *Index) Optimize(ctx context.Context) error {
+	if _, err := x.DB.W.ExecContext(ctx, `ANALYZE search_docs, search_fts`); err != nil {
+		return fmt.Errorf("search: analyze: %w", err)
+	}
+	return nil
 }

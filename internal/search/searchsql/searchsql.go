@@ -9,6 +9,7 @@ package searchsql
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -27,11 +28,17 @@ import (
 // counted matches. Chosen by measurement at 100k documents (docs/BENCHMARKS.md
 // "Site search"): fetching the facet columns of 2,000 matches newest first
 // costs a few milliseconds on either engine, counting all 97k matches of a
-// common word 26–260 ms.
-var CountBound = 2000
+// common word 26–260 ms; the FTS5 walk is linear in the rows it yields.
+var CountBound = 1000
 
-// DefaultCap is the candidate cap when a Match asks for none.
-const DefaultCap = 100
+// DefaultCap is the candidate cap when a Match asks for none; MaxCap and
+// MaxOffset bound what one Match may make the engine read (a caller's
+// page number never becomes an unbounded scan).
+const (
+	DefaultCap = 100
+	MaxCap     = 10000
+	MaxOffset  = 100000
+)
 
 // Text is the engine-specific full-text side.
 type Text interface {
@@ -59,6 +66,15 @@ type Text interface {
 	// window of ids is a bitmap AND with the primary key), instead of one
 	// ordered scan (FTS5 yields rowids in descending order itself).
 	Windowed() bool
+	// PlanWindow prepares the read transaction of a window's id query
+	// (PostgreSQL: SET LOCAL so the planner combines the GIN and primary-key
+	// bitmaps instead of rechecking every row of the window in id order).
+	// The window query reads search_fts f alone: the condition from Compile
+	// must refer to f only when Windowed is true.
+	PlanWindow(ctx context.Context, tx *sql.Tx) error
+	// EstimateDocs is a cheap estimate of the number of indexed documents
+	// (PostgreSQL: the planner's row count), 0 when unknown; it sizes windows.
+	EstimateDocs(ctx context.Context, db *store.DB) int64
 	// IndexBytes is the size of the full-text side, best effort.
 	IndexBytes(ctx context.Context, db *store.DB) (int64, error)
 }
@@ -79,6 +95,22 @@ type Token struct {
 type Index struct {
 	DB   *store.DB
 	Text Text
+	// CacheSize bounds the answers kept per node (0: DefaultCacheSize,
+	// negative: no cache). An answer is reused only while the site's
+	// generation in search_state, bumped in every changing transaction, is
+	// the one read with it, so every node sees every change at once.
+	CacheSize int
+
+	mu    sync.Mutex
+	cache map[string]cached
+}
+
+// DefaultCacheSize is the number of answers kept per node.
+const DefaultCacheSize = 1024
+
+type cached struct {
+	gen int64
+	res *search.Matches
 }
 
 // Name implements search.Backend.
@@ -261,21 +293,57 @@ func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly
 	}
 	lo, hi = max(lo, minID.Int64), min(hi, maxID.Int64+1)
 	var out []row
-	width := int64(64) << search.OrderBits // 64 days, doubling
-	for top := hi; top > lo && len(out) < limit; width *= 2 {
-		bottom := max(lo, top-width)
+	// The first window is sized to hold about 1.25 × limit documents at
+	// the site's average density (the engine's estimate of the row count
+	// over the days between its oldest and newest ids); titles match more
+	// rarely, so theirs starts eight times wider. Each next window is sized
+	// from the matches per day seen so far (at most 16 times wider, four
+	// times when nothing matched yet), so a common phrase needs one or two
+	// windows and a rare word a handful of index lookups.
+	days := (maxID.Int64-minID.Int64)>>search.OrderBits + 1
+	width := int64(128)
+	if n := x.Text.EstimateDocs(ctx, x.DB); n > 0 {
+		perDay := float64(n) / float64(days)
+		width = max(4, int64(1.25*float64(limit)/perDay)+1)
+	}
+	if titleOnly {
+		width *= 8
+	}
+	var seen int64 // days scanned
+	for top := hi; top > lo && len(out) < limit; {
+		bottom := max(lo, top-width<<search.OrderBits)
 		rs, err := x.scanRange(ctx, m, c, titleOnly, bottom, top, limit-len(out))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, rs...)
+		seen += width
 		top = bottom
+		if len(out) == 0 {
+			width *= 4
+			continue
+		}
+		perDay := float64(len(out)) / float64(seen)
+		width = min(width*16, max(1, int64(1.25*float64(limit-len(out))/perDay)+1))
 	}
 	return out, nil
 }
 
 func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titleOnly bool, lo, hi int64, limit int) ([]row, error) {
 	var q Query
+	var ids []int64
+	if x.Text.Windowed() && len(c.must) > 0 {
+		// Two steps: the window's matching ids from the full-text index
+		// alone, then their rows with the filters, newest first.
+		var err error
+		if ids, err = x.windowIDs(ctx, m.SiteID, c, titleOnly, lo, hi); err != nil || len(ids) == 0 {
+			return nil, err
+		}
+		q.WriteString("SELECT " + candCols + " FROM search_docs d WHERE d.id = ANY(" + q.Arg(ids) + ") AND d.site_id = " + q.Arg(m.SiteID))
+		filters(&q, &m.Filters)
+		q.WriteString(" ORDER BY d.id DESC LIMIT " + q.Arg(limit))
+		return x.rows(ctx, &q)
+	}
 	join, cond, order := x.Text.Compile(&q, c.must, c.not, titleOnly)
 	if order == "" {
 		order = "d.id"
@@ -292,6 +360,43 @@ func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titl
 	}
 	filters(&q, &m.Filters)
 	q.WriteString(" ORDER BY " + order + " DESC LIMIT " + q.Arg(limit))
+	return x.rows(ctx, &q)
+}
+
+// windowIDs returns the ids in [lo, hi) of a site that match, in no order.
+func (x *Index) windowIDs(ctx context.Context, siteID int64, c compiled, titleOnly bool, lo, hi int64) ([]int64, error) {
+	var q Query
+	_, cond, _ := x.Text.Compile(&q, c.must, c.not, titleOnly)
+	q.WriteString("SELECT f.id FROM search_fts f WHERE f.site_id = " + q.Arg(siteID) + " AND " + cond +
+		" AND f.id >= " + q.Arg(lo) + " AND f.id < " + q.Arg(hi))
+	tx, err := x.DB.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("search: window: %w", err)
+	}
+	defer tx.Rollback()
+	if err := x.Text.PlanWindow(ctx, tx); err != nil {
+		return nil, fmt.Errorf("search: window: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, q.String(), q.Args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: window: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("search: window: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: window: %w", err)
+	}
+	return ids, nil
+}
+
+func (x *Index) rows(ctx context.Context, q *Query) ([]row, error) {
 	rows, err := x.DB.R.QueryContext(ctx, q.String(), q.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: match: %w", err)
@@ -316,6 +421,61 @@ func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titl
 // title matches (title-first retrieval); with Facets, Total and facets over
 // at most CountBound most recent matches.
 func (x *Index) Match(ctx context.Context, m *search.Match) (*search.Matches, error) {
+	if x.CacheSize < 0 {
+		return x.match(ctx, m)
+	}
+	var gen int64
+	err := x.DB.R.QueryRowContext(ctx, `SELECT generation FROM search_state WHERE site_id = $1`, m.SiteID).Scan(&gen)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("search: generation: %w", err)
+	}
+	k, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	key := string(k)
+	x.mu.Lock()
+	c, ok := x.cache[key]
+	x.mu.Unlock()
+	if ok && c.gen == gen {
+		return clone(c.res), nil
+	}
+	res, err := x.match(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	size := x.CacheSize
+	if size == 0 {
+		size = DefaultCacheSize
+	}
+	x.mu.Lock()
+	if x.cache == nil || len(x.cache) >= size {
+		x.cache = map[string]cached{} // simple and bounded: start over when full
+	}
+	x.cache[key] = cached{gen: gen, res: clone(res)}
+	x.mu.Unlock()
+	return res, nil
+}
+
+// clone copies an answer so callers may change theirs.
+func clone(r *search.Matches) *search.Matches {
+	out := *r
+	out.Candidates = slices.Clone(r.Candidates)
+	out.Facets = make(map[string][]search.FacetCount, len(r.Facets))
+	for k, v := range r.Facets {
+		out.Facets[k] = slices.Clone(v)
+	}
+	return &out
+}
+
+// bump advances a site's generation in tx.
+func bump(ctx context.Context, tx *sql.Tx, siteID int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_state (site_id, generation) VALUES ($1, 1)
+		ON CONFLICT (site_id) DO UPDATE SET generation = search_state.generation + 1`, siteID)
+	return err
+}
+
+func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, error) {
 	res := &search.Matches{Exact: true, Facets: map[string][]search.FacetCount{}}
 	c := compile(m)
 	if c.none {
@@ -325,7 +485,11 @@ func (x *Index) Match(ctx context.Context, m *search.Match) (*search.Matches, er
 	if capn <= 0 {
 		capn = DefaultCap
 	}
+	capn = min(capn, MaxCap)
 	offset := max(m.Offset, 0)
+	if offset > MaxOffset {
+		return res, nil
+	}
 	n := offset + capn
 	if m.Facets {
 		n = max(n, CountBound)
@@ -444,9 +608,16 @@ func (x *Index) Put(ctx context.Context, docs ...*search.Document) error {
 			return err
 		}
 		next := map[int64]int64{} // day base -> next free id, within this transaction
+		sites := map[int64]bool{}
 		for i, d := range docs {
 			if err := x.put(ctx, tx, d, prepared[i], next); err != nil {
 				return fmt.Errorf("search: put %s %d: %w", d.Kind, d.Ref, err)
+			}
+			sites[d.SiteID] = true
+		}
+		for site := range sites {
+			if err := bump(ctx, tx, site); err != nil {
+				return fmt.Errorf("search: put: %w", err)
 			}
 		}
 		return nil
@@ -550,8 +721,10 @@ func (x *Index) deleteWhere(ctx context.Context, where string, args ...any) erro
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM search_docs WHERE `+where, args...)
-		return err
+		if _, err = tx.ExecContext(ctx, `DELETE FROM search_docs WHERE `+where, args...); err != nil {
+			return err
+		}
+		return bump(ctx, tx, args[0].(int64))
 	})
 	if err != nil {
 		return fmt.Errorf("search: delete: %w", err)

@@ -29,11 +29,22 @@ CREATE INDEX search_docs_site ON search_docs(site_id, id);
 CREATE INDEX search_docs_kind ON search_docs(site_id, kind, id);
 
 -- The full-text side (the counterpart of SQLite's FTS5 table; the schema
--- parity test leaves search_fts* out). site_id is repeated so a match needs
--- no join to be narrowed to a site.
+-- parity test leaves search_fts* out). title_tsv holds the title alone, so
+-- title-first retrieval needs no recheck of weights over every match of a
+-- common word.
 CREATE TABLE search_fts (
-  id       BIGINT PRIMARY KEY REFERENCES search_docs(id) ON DELETE CASCADE,
-  site_id  BIGINT NOT NULL,
-  tsv      tsvector NOT NULL
+  id         BIGINT PRIMARY KEY REFERENCES search_docs(id) ON DELETE CASCADE,
+  site_id    BIGINT NOT NULL,
+  tsv        tsvector NOT NULL,
+  title_tsv  tsvector NOT NULL
 );
 CREATE INDEX search_fts_tsv ON search_fts USING gin (tsv);
+CREATE INDEX search_fts_title ON search_fts USING gin (title_tsv);
+
+-- A per-site counter bumped by every change of the index, in the changing
+-- transaction: a node may keep answers of its own while the counter it read
+-- with them is current (several nodes share one PostgreSQL).
+CREATE TABLE search_state (
+  site_id     BIGINT PRIMARY KEY,
+  generation  BIGINT NOT NULL
+);
