@@ -22,6 +22,7 @@ import (
 	"log"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -53,6 +54,8 @@ func main() {
 	site := flag.Int64("site", 1, "site id")
 	nocache := flag.Bool("nocache", false, "measure without the back end's answer cache")
 	bound := flag.Int("bound", searchsql.CountBound, "matches counted and faceted at most (searchsql.CountBound)")
+	service := flag.Bool("service", false, "also run the mix through search.Service (the site search: words, synonyms, ranking, bodies, snippets), as /search and /api/v1/search do")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the query runs to this file")
 	flag.Parse()
 	searchsql.CountBound = *bound
 	if *dsn == "" {
@@ -131,6 +134,33 @@ func main() {
 		t0 = time.Now()
 		b.Match(ctx, m)
 		fmt.Printf("  %-24s total %5d exact %-5v candidates %4d  cold %6.1f ms  warm %6.1f ms\n", q, r.Total, r.Exact, len(r.Candidates), ms(t1), ms(time.Since(t0)))
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *service {
+		// The Service's synonym table belongs to a site row.
+		if _, err := db.W.ExecContext(ctx, `INSERT INTO sites (id, slug, name, org_code, created_at) VALUES ($1, 'bench', '基准站点', '0', $2) ON CONFLICT (id) DO NOTHING`, *site, store.Now()); err != nil {
+			log.Fatal(err)
+		}
+		svc := search.NewService(db, b, nil, nil)
+		if *nocache {
+			svc.CacheSize = -1
+		}
+		full := func(ctx context.Context, q string) error {
+			_, err := svc.Search(ctx, &search.Request{SiteID: *site, Q: q})
+			return err
+		}
+		run("service typical", typical, full)
+		run("service worst-case", worst, full)
+		run("service mixed", append(slices.Clone(typical), worst...), full)
 	}
 	run(b.Name()+" typical", typical, engine)
 	run(b.Name()+" worst-case", worst, engine)

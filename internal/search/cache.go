@@ -25,6 +25,9 @@ func newResultCache(max int) *resultCache {
 }
 
 func (c *resultCache) get(key string) (*Result, bool) {
+	if c.max <= 0 {
+		return nil, false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.byKey[key]
@@ -36,6 +39,9 @@ func (c *resultCache) get(key string) (*Result, bool) {
 }
 
 func (c *resultCache) put(key string, r *Result) {
+	if c.max <= 0 {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.byKey[key]; ok {

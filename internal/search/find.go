@@ -28,7 +28,11 @@ type state struct {
 
 func (s *Service) st() *state {
 	s.once.Do(func() {
-		s.state = &state{vocabs: map[int64]*siteVocab{}, gen: map[int64]uint64{}, cache: newResultCache(1024)}
+		n := s.CacheSize
+		if n == 0 {
+			n = 1024
+		}
+		s.state = &state{vocabs: map[int64]*siteVocab{}, gen: map[int64]uint64{}, cache: newResultCache(n)}
 	})
 	return s.state
 }
@@ -326,7 +330,7 @@ func (s *Service) run(ctx context.Context, req *Request, p *plan, res *Result) e
 			}
 			for i := range top {
 				if d := bodies[top[i].c.ID]; d != nil {
-					top[i].score += p.bodyScore(fold(clipBytes(d.Body, snippetScan)).norm+" "+Normalize(d.Extra)) * p.adjust(&top[i].c, s.today())
+					top[i].score += p.bodyScore(Normalize(clipBytes(d.Body, rankScan))+" "+Normalize(d.Extra)) * p.adjust(&top[i].c, s.today())
 				}
 			}
 			sortScored(top)

@@ -23,6 +23,25 @@ type word struct {
 	text string   // as matched, normalised
 	alts []string // synonyms and pinyin conversions (normalised)
 	py   bool     // text is latin that may be pinyin
+	// forms are the token phrases of text and alts, in that order (the
+	// ranking tests titles against them).
+	forms []formPhrase
+}
+
+type formPhrase struct {
+	text   string
+	tokens []string
+}
+
+// withForms fills w.forms.
+func (w word) withForms() word {
+	w.forms = nil
+	for _, t := range append([]string{w.text}, w.alts...) {
+		if p := PhraseOf(t, Anywhere); p != nil {
+			w.forms = append(w.forms, formPhrase{t, p.Tokens})
+		}
+	}
+	return w
 }
 
 // plan is a parsed request: what the back end is asked and what the
@@ -35,6 +54,8 @@ type plan struct {
 	terms   []string
 	inTitle bool
 	anyOf   bool // the words are alternatives: a candidate need not have all
+	// titlePhrases are filled by rank.
+	titlePhrases [][]string
 }
 
 // segmentation modes, compared in docs/BENCHMARKS.md by the relevance set.
@@ -167,7 +188,7 @@ func expand(w string, voc *Vocabulary, syn Synonyms) word {
 			}
 		}
 	}
-	return out
+	return out.withForms()
 }
 
 // clause is a word's phrases in a field.

@@ -33,7 +33,8 @@ const (
 	amendedCut    = 0.8
 	agePerYear    = 0.08
 	rerankWindow  = 20
-	candidateCap  = 1000
+	rankScan      = 8 << 10 // bytes of a body the second stage reads
+	candidateCap  = 300
 	correctionMin = 1 // a correction is tried when the words as typed find fewer than this
 )
 
@@ -66,9 +67,9 @@ func containsPhrase(hay []string, phrase []string) bool {
 // wordIn reports whether a word or one of its alternatives is in tokens,
 // returning the matched form.
 func (w word) in(tokens []string) (string, bool) {
-	for _, t := range append([]string{w.text}, w.alts...) {
-		if p := PhraseOf(t, Anywhere); p != nil && containsPhrase(tokens, p.Tokens) {
-			return t, true
+	for _, f := range w.forms {
+		if containsPhrase(tokens, f.tokens) {
+			return f.text, true
 		}
 	}
 	return "", false
@@ -93,14 +94,8 @@ func (p *plan) score(c *Candidate, today time.Time, docKey string) float64 {
 			s += wBody * 0.5 // every word matched: those not in the title are in the body
 		}
 	}
-	if len(p.words) > 1 {
-		all := strings.Join(wordTexts(p.words), "")
-		if ph := PhraseOf(all, Anywhere); ph != nil && containsPhrase(title, ph.Tokens) {
-			s += wTitlePhrase
-		}
-	}
-	if p.phrase != "" {
-		if ph := PhraseOf(p.phrase, Anywhere); ph != nil && containsPhrase(title, ph.Tokens) {
+	for _, ph := range p.titlePhrases {
+		if containsPhrase(title, ph) {
 			s += wTitlePhrase
 		}
 	}
@@ -169,6 +164,19 @@ func (p *plan) bodyScore(body string) float64 {
 
 // rank orders candidates by score, newest first among equals.
 func (p *plan) rank(cands []Candidate, today time.Time, docKey string) []scored {
+	// Phrases whose presence in a title earns wTitlePhrase: the words of a
+	// query of several words written together, and the exact phrase.
+	p.titlePhrases = nil
+	if len(p.words) > 1 {
+		if ph := PhraseOf(strings.Join(wordTexts(p.words), ""), Anywhere); ph != nil {
+			p.titlePhrases = append(p.titlePhrases, ph.Tokens)
+		}
+	}
+	if p.phrase != "" {
+		if ph := PhraseOf(p.phrase, Anywhere); ph != nil {
+			p.titlePhrases = append(p.titlePhrases, ph.Tokens)
+		}
+	}
 	out := make([]scored, len(cands))
 	for i := range cands {
 		out[i] = scored{c: cands[i], score: p.score(&cands[i], today, docKey)}

@@ -128,6 +128,9 @@ type Service struct {
 	// Segmentation is how free text becomes words: SegmentWords (the
 	// default) or SegmentRuns.
 	Segmentation string
+	// CacheSize is how many results the node keeps (0: 1,024; negative:
+	// none, for benchmarks).
+	CacheSize int
 
 	mu      sync.RWMutex
 	sources []*Source

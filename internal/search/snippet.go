@@ -10,8 +10,8 @@ import (
 const snippetRunes = 120
 
 // snippetScan bounds how much of a body a snippet is looked for in (and the
-// body ranking reads): the first 24 KB, about 8,000 Chinese characters.
-const snippetScan = 24 << 10
+// passage scored): the first 6 KB, about 2,000 Chinese characters.
+const snippetScan = 6 << 10
 
 // clipBytes returns at most n bytes of s, cut on a rune boundary.
 func clipBytes(s string, n int) string {
@@ -111,15 +111,13 @@ func fold(text string) folded {
 	f.at = make([]int, 0, len(text)+1)
 	for i, r := range text {
 		var n string
-		switch {
-		case r < utf8.RuneSelf:
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
+		if f, ok := fastRune(r); ok {
+			if f == r {
+				n = text[i : i+utf8.RuneLen(r)]
+			} else {
+				n = string(f)
 			}
-			n = string(r)
-		case r >= 0x4e00 && r <= 0x9fff: // CJK unified ideographs: NFKC leaves them
-			n = text[i : i+utf8.RuneLen(r)]
-		default:
+		} else {
 			n = Normalize(string(r))
 		}
 		b.WriteString(n)

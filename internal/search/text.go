@@ -19,9 +19,60 @@ import (
 // dictionary segmentation, which missed words inside longer words), and a
 // word of n characters is the phrase of its n-1 bigrams.
 
-// Normalize is the form text is compared in: NFKC, lower case.
+// Normalize is the form text is compared in: NFKC, lower case. Government
+// text is mostly ASCII, Han characters and CJK punctuation, which NFKC
+// leaves alone or maps simply (full-width forms to ASCII); those runes take
+// a fast path, the rest goes through x/text's NFKC (the whole string when a
+// combining mark may compose with its neighbour).
 func Normalize(s string) string {
-	return strings.ToLower(norm.NFKC.String(s))
+	var b []byte
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		f, ok := fastRune(r)
+		if !ok {
+			if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
+				return strings.ToLower(norm.NFKC.String(s))
+			}
+			if b == nil {
+				b = append(make([]byte, 0, len(s)+8), s[:i]...)
+			}
+			b = append(b, strings.ToLower(norm.NFKC.String(s[i:i+w]))...)
+			i += w
+			continue
+		}
+		if b == nil && f != r {
+			b = append(make([]byte, 0, len(s)), s[:i]...)
+		}
+		if b != nil {
+			b = utf8.AppendRune(b, f)
+		}
+		i += w
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
+}
+
+// fastRune maps the runes whose NFKC lower-case form is one rune known
+// without tables; ok is false for the others.
+func fastRune(r rune) (rune, bool) {
+	switch {
+	case r < utf8.RuneSelf:
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r, true
+	case r >= 0x4e00 && r <= 0x9fff, r >= 0x3400 && r <= 0x4dbf: // CJK unified ideographs (and extension A)
+		return r, true
+	case r >= 0xff01 && r <= 0xff5e: // full-width ASCII: ，（）：０-９Ａ-Ｚ
+		return fastRune(r - 0xfee0)
+	case r == 0x3000: // ideographic space
+		return ' ', true
+	case r >= 0x3001 && r <= 0x3035, r >= 0x2012 && r <= 0x2016, r >= 0x2018 && r <= 0x2023, r >= 0x2027 && r <= 0x2032 && r != 0x202f, r == 0x2010: // 、。《》「」【】 — ‘’“”
+		return r, true
+	}
+	return 0, false
 }
 
 // isHan reports whether r is a Chinese character (Han script).

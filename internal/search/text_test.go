@@ -2,7 +2,10 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestTokens(t *testing.T) {
@@ -144,5 +147,24 @@ func TestHighlightKeepsTheText(t *testing.T) {
 	s := Snippet("事项名称：法律援助申请", []string{"法律援助"})
 	if len(s) != 3 || s[0].Text != "事项名称：" || s[1].Text != "法律援助" {
 		t.Errorf("snippet %+v", s)
+	}
+}
+
+// Normalize's fast path agrees with NFKC plus lower case on every rune it
+// takes, and on mixed text.
+func TestNormalizeMatchesNFKC(t *testing.T) {
+	ref := func(s string) string { return strings.ToLower(norm.NFKC.String(s)) }
+	for r := rune(0); r < 0x10000; r++ {
+		if _, ok := fastRune(r); !ok || (r >= 0xd800 && r <= 0xdfff) {
+			continue
+		}
+		if got, want := Normalize(string(r)), ref(string(r)); got != want {
+			t.Errorf("U+%04X: %q, NFKC %q", r, got, want)
+		}
+	}
+	for _, s := range []string{"临司发〔２０２１〕12号ＡＢＣ", "e\u0301 café ①②", "ﾊﾝｶｸ　全角空格", "“双随机、一公开”…"} {
+		if got, want := Normalize(s), ref(s); got != want {
+			t.Errorf("Normalize(%q) = %q, NFKC %q", s, got, want)
+		}
 	}
 }

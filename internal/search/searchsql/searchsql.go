@@ -29,7 +29,7 @@ import (
 // "Site search"): fetching the facet columns of 2,000 matches newest first
 // costs a few milliseconds on either engine, counting all 97k matches of a
 // common word 26–260 ms; the FTS5 walk is linear in the rows it yields.
-var CountBound = 1000
+var CountBound = 500
 
 // DefaultCap is the candidate cap when a Match asks for none; MaxCap and
 // MaxOffset bound what one Match may make the engine read (a caller's
