@@ -168,3 +168,26 @@ func TestNormalizeMatchesNFKC(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkQueryWords is the query-side cost of each segmentation mode
+// (docs/BENCHMARKS.md: dictionary words cost microseconds a query).
+func BenchmarkQueryWords(b *testing.B) {
+	v := NewVocabulary()
+	for _, mode := range []string{SegmentWords, SegmentRuns} {
+		b.Run(mode, func(b *testing.B) {
+			for b.Loop() {
+				queryWords("我想申请法律援助需要什么材料 临司发〔2021〕12号", v, mode)
+			}
+		})
+	}
+}
+
+// BenchmarkTokenText is the index-side cost: the same bigrams whatever the
+// query segmentation.
+func BenchmarkTokenText(b *testing.B) {
+	body := strings.Repeat("全市各级司法行政机关要坚持以人民为中心的发展思想，把法律援助工作摆在更加突出的位置。", 40)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		TokenText(body)
+	}
+}
