@@ -48,7 +48,7 @@ func main() {
 	index := flag.Bool("index", true, "index the items of -from first (replacing the site's documents)")
 	clients := flag.Int("clients", 8, "concurrent clients")
 	dur := flag.Duration("duration", 20*time.Second, "how long each query set runs")
-	capn := flag.Int("cap", 1000, "candidate cap (Match.Cap)")
+	capn := flag.Int("cap", search.CandidateCap, "candidate cap (Match.Cap; the site search uses search.CandidateCap)")
 	batch := flag.Int("batch", 500, "documents per Put")
 	baseline := flag.String("baseline", "", "also run a baseline: like (the old title/文号 LIKE search on -from) or bm25 (FTS5 ORDER BY rank, SQLite target)")
 	site := flag.Int64("site", 1, "site id")

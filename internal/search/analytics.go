@@ -28,12 +28,6 @@ const MaxLoggedQuery = 200
 // MaxAnalyticsDays is the longest period one analytics report covers.
 const MaxAnalyticsDays = 400
 
-// logQuery is the service's hook after a search. The searches of the
-// analytics are the visitors': the public page and the API log theirs with
-// LogQuery (first pages only), so feed readers polling a saved search and
-// internal callers (相关信息) do not count as people searching.
-func (s *Service) logQuery(ctx context.Context, req *Request, res *Result) {}
-
 // LogQuery records a search of a site (the normalised words and how many
 // results it found) and returns its id for click tracking; an empty query
 // is not logged (id 0).

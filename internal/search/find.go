@@ -131,7 +131,6 @@ func (s *Service) Search(ctx context.Context, req *Request) (*Result, error) {
 	if r, ok := s.st().cache.get(key); ok {
 		c := *r
 		c.Elapsed = time.Since(t0)
-		s.logQuery(ctx, req, &c)
 		return &c, nil
 	}
 	if err := s.run(ctx, req, p, res); err != nil {
@@ -185,7 +184,6 @@ func (s *Service) Search(ctx context.Context, req *Request) (*Result, error) {
 	s.st().cache.put(key, res)
 	out := *res
 	out.Elapsed = time.Since(t0)
-	s.logQuery(ctx, req, &out)
 	return &out, nil
 }
 
@@ -304,7 +302,7 @@ func (s *Service) run(ctx context.Context, req *Request, p *plan, res *Result) e
 		m.Cap = req.Limit
 		m.Offset = (req.Page - 1) * req.Limit
 	} else {
-		m.Cap = candidateCap
+		m.Cap = CandidateCap
 	}
 	ms, err := s.Backend.Match(ctx, &m)
 	if err != nil {

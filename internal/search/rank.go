@@ -34,8 +34,8 @@ const (
 	agePerYear    = 0.08
 	rerankWindow  = 20
 	rankScan      = 8 << 10 // bytes of a body the second stage reads
-	candidateCap  = 300
-	correctionMin = 1 // a correction is tried when the words as typed find fewer than this
+	CandidateCap  = 300     // candidates the back end returns for ranking (Match.Cap)
+	correctionMin = 1       // a correction is tried when the words as typed find fewer than this
 )
 
 // containsPhrase reports whether phrase occurs in hay, token by token.

@@ -112,8 +112,6 @@ type Result struct {
 	Page    int
 	Pages   int
 	Elapsed time.Duration
-	// LogID identifies this search in the analytics, for click tracking.
-	LogID int64
 }
 
 // Service is the site search over one back end.

@@ -115,7 +115,7 @@ func (s *Feature) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
-	if res.LogID == 0 && page == 1 {
+	if page == 1 {
 		if _, err := s.Search.LogQuery(r.Context(), st.Site.ID, f.words(), res.Total); err != nil {
 			s.LogErr(r, err)
 		}

@@ -72,9 +72,10 @@ func (s *Feature) results(w http.ResponseWriter, r *http.Request) {
 		s.ErrorPage(w, r, err)
 		return
 	}
-	logID := res.LogID
-	if logID == 0 && page == 1 {
-		// The first page of a search is one search in the analytics.
+	var logID int64
+	if page == 1 {
+		// The first page of a search is one search in the analytics (the
+		// page and the API log theirs; feeds and 相关信息 do not count).
 		if logID, err = s.Search.LogQuery(r.Context(), p.Site.ID, p.Form.words(), res.Total); err != nil {
 			s.LogErr(r, err)
 			logID = 0
