@@ -1,7 +1,9 @@
 package search
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -331,7 +333,7 @@ func (s *Service) run(ctx context.Context, req *Request, p *plan, res *Result) e
 					top[i].score += p.bodyScore(Normalize(clipBytes(d.Body, rankScan))+" "+Normalize(d.Extra)) * p.adjust(&top[i].c, s.today())
 				}
 			}
-			sortScored(top)
+			slices.SortStableFunc(top, byScore)
 		}
 		from := (req.Page - 1) * req.Limit
 		for i := from; i < len(ranked) && i < from+req.Limit; i++ {
@@ -371,19 +373,7 @@ func pages(total, limit int) int {
 }
 
 func sortNewest(c []Candidate) {
-	for i := 1; i < len(c); i++ {
-		for j := i; j > 0 && c[j].ID > c[j-1].ID; j-- {
-			c[j], c[j-1] = c[j-1], c[j]
-		}
-	}
-}
-
-func sortScored(s []scored) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && (s[j].score > s[j-1].score || s[j].score == s[j-1].score && s[j].c.ID > s[j-1].c.ID); j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
+	slices.SortFunc(c, func(a, b Candidate) int { return cmp.Compare(b.ID, a.ID) })
 }
 
 // bodies reads the full documents of scored candidates.

@@ -181,18 +181,21 @@ func (p *plan) rank(cands []Candidate, today time.Time, docKey string) []scored 
 	for i := range cands {
 		out[i] = scored{c: cands[i], score: p.score(&cands[i], today, docKey)}
 	}
-	slices.SortStableFunc(out, func(a, b scored) int {
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
-		case a.c.ID > b.c.ID:
-			return -1
-		case a.c.ID < b.c.ID:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out, byScore)
 	return out
+}
+
+// byScore orders by score, then newest first.
+func byScore(a, b scored) int {
+	switch {
+	case a.score > b.score:
+		return -1
+	case a.score < b.score:
+		return 1
+	case a.c.ID > b.c.ID:
+		return -1
+	case a.c.ID < b.c.ID:
+		return 1
+	}
+	return 0
 }

@@ -44,11 +44,7 @@ func (s *Service) Related(ctx context.Context, siteID int64, ref Ref, n int) ([]
 	if err != nil {
 		return nil, err
 	}
-	type rel struct {
-		c     Candidate
-		score float64
-	}
-	var out []rel
+	var out []scored
 	for _, cand := range ms.Candidates {
 		if cand.Kind == d.Kind && cand.Ref == d.Ref {
 			continue
@@ -72,21 +68,9 @@ func (s *Service) Related(ctx context.Context, siteID int64, ref Ref, n int) ([]
 		if cand.Validity == "repealed" || cand.Validity == "expired" {
 			sc *= validityCut
 		}
-		out = append(out, rel{cand, sc})
+		out = append(out, scored{cand, sc})
 	}
-	slices.SortStableFunc(out, func(a, b rel) int {
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
-		case a.c.ID > b.c.ID:
-			return -1
-		case a.c.ID < b.c.ID:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out, byScore)
 	hits := make([]Hit, 0, n)
 	for _, r := range out[:min(len(out), n)] {
 		hits = append(hits, Hit{Candidate: r.c, KindLabel: s.KindLabel(r.c.Kind), Title: []Segment{{Text: r.c.Title}}, Score: r.score})

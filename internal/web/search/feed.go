@@ -1,51 +1,11 @@
 package search
 
 import (
-	"encoding/xml"
 	"net/http"
 
 	"gongkai/internal/errs"
 	"gongkai/internal/web"
 )
-
-type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Title   string      `xml:"title"`
-	ID      string      `xml:"id"`
-	Updated string      `xml:"updated"`
-	Links   []atomLink  `xml:"link"`
-	Author  atomPerson  `xml:"author"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
-}
-
-type atomPerson struct {
-	Name string `xml:"name"`
-}
-
-type atomEntry struct {
-	Title    string   `xml:"title"`
-	ID       string   `xml:"id"`
-	Link     atomLink `xml:"link"`
-	Updated  string   `xml:"updated"`
-	Category *struct {
-		Term  string `xml:"term,attr"`
-		Label string `xml:"label,attr"`
-	} `xml:"category,omitempty"`
-	Summary string `xml:"summary"`
-}
-
-func atomDate(d string) string {
-	if len(d) != 10 {
-		return "1970-01-01T00:00:00+08:00"
-	}
-	return d + "T00:00:00+08:00"
-}
 
 // feedSize is how many results a search's feed holds.
 const feedSize = 50
@@ -83,31 +43,20 @@ func (s *Feature) feed(w http.ResponseWriter, r *http.Request) {
 	if w := f.words(); w != "" {
 		title += "：" + w
 	}
-	out := atomFeed{Title: title, ID: base + f.URL("/search/feed.xml"), Author: atomPerson{st.Site.Name}, Updated: atomDate(""),
-		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: base + f.URL("/search/feed.xml")},
+	out := web.AtomFeed{Title: title, ID: base + f.URL("/search/feed.xml"), Author: web.AtomPerson{Name: st.Site.Name}, Updated: web.AtomDate(""),
+		Links: []web.AtomLink{{Rel: "self", Type: "application/atom+xml", Href: base + f.URL("/search/feed.xml")},
 			{Rel: "alternate", Type: "text/html", Href: base + page.URL("/search")}}}
 	for i, h := range res.Hits {
 		if i == 0 {
-			out.Updated = atomDate(h.PublishedOn)
+			out.Updated = web.AtomDate(h.PublishedOn)
 		}
 		u := base + h.URL
 		title := plain(h.Title)
 		if title == "" {
 			title = h.Candidate.Title
 		}
-		e := atomEntry{Title: title, ID: u, Link: atomLink{Href: u}, Updated: atomDate(h.PublishedOn), Summary: plain(h.Snippet)}
-		e.Category = &struct {
-			Term  string `xml:"term,attr"`
-			Label string `xml:"label,attr"`
-		}{h.Kind, s.kindLabel(h.Kind)}
-		out.Entries = append(out.Entries, e)
+		out.Entries = append(out.Entries, web.AtomEntry{Title: title, ID: u, Link: web.AtomLink{Href: u}, Updated: web.AtomDate(h.PublishedOn),
+			Summary: plain(h.Snippet), Category: &web.AtomCategory{Term: h.Kind, Label: s.kindLabel(h.Kind)}})
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Write([]byte(xml.Header))
-	enc := xml.NewEncoder(w)
-	enc.Indent("", " ")
-	if err := enc.Encode(out); err != nil {
-		s.Log.Error("search feed", "err", err)
-	}
+	s.WriteAtom(w, &out)
 }
