@@ -159,8 +159,9 @@ func (s *Service) Search(ctx context.Context, req *Request) (*Result, error) {
 		res.DidYouMean = hz
 	}
 	// Nothing has every word: the long words split into the words inside
-	// them, then any of the words (more results, marked as partial).
-	if res.Total == 0 && !res.Corrected {
+	// them, then any of the words (more results, marked as partial). An
+	// exact phrase asked for is never loosened.
+	if res.Total == 0 && !res.Corrected && p.phrase == "" {
 		for _, rp := range []*plan{p.split(sv.voc, sv.syn), p.anyWord()} {
 			if rp == nil {
 				continue
