@@ -111,39 +111,58 @@ func (s *Service) reindexSource(ctx context.Context, src *Source, siteID int64, 
 	if err != nil {
 		return 0, err
 	}
-	keep := map[Ref]bool{}
-	var batch []*Document
-	done := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	// A pipeline of one batch: the next batch is read and built (queries,
+	// HTML to text) while the back end writes this one, so the source's
+	// work and the back end's overlap on two cores.
+	pctx, stop := context.WithCancel(ctx)
+	defer stop()
+	batches := make(chan []*Document, 1)
+	var readErr error
+	go func() {
+		defer close(batches)
+		batch := make([]*Document, 0, reindexBatch)
+		for d, err := range docs {
+			if err != nil {
+				readErr = err
+				return
+			}
+			d.SiteID = siteID
+			batch = append(batch, d)
+			if len(batch) == reindexBatch {
+				select {
+				case batches <- batch:
+				case <-pctx.Done():
+					return
+				}
+				batch = make([]*Document, 0, reindexBatch)
+			}
 		}
+		if len(batch) > 0 {
+			select {
+			case batches <- batch:
+			case <-pctx.Done():
+			}
+		}
+	}()
+	keep := map[Ref]bool{}
+	done := 0
+	for batch := range batches {
 		if err := s.Backend.Put(ctx, batch...); err != nil {
-			return err
+			stop()
+			for range batches { // let the reader end
+			}
+			return done, err
+		}
+		for _, d := range batch {
+			keep[Ref{d.Kind, d.Ref}] = true
 		}
 		done += len(batch)
-		batch = batch[:0]
 		if progress != nil {
 			progress(done, total)
 		}
-		return nil
 	}
-	var ferr error
-	for d, err := range docs {
-		if err != nil {
-			return done, err
-		}
-		d.SiteID = siteID
-		keep[Ref{d.Kind, d.Ref}] = true
-		batch = append(batch, d)
-		if len(batch) == reindexBatch {
-			if ferr = flush(); ferr != nil {
-				return done, ferr
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return done, err
+	if readErr != nil {
+		return done, readErr
 	}
 	// Sweep: what the index holds of this source's kinds and no longer
 	// comes from it.
