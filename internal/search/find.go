@@ -383,7 +383,7 @@ func (s *Service) bodies(ctx context.Context, siteID int64, top []scored) (map[i
 	for i := range top {
 		ids[i] = top[i].c.ID
 	}
-	docs, err := s.Backend.Docs(ctx, siteID, ids)
+	docs, err := s.Backend.Heads(ctx, siteID, ids, headRunes)
 	if err != nil {
 		return nil, err
 	}
@@ -403,7 +403,7 @@ func (s *Service) hits(ctx context.Context, siteID int64, page []Candidate, term
 		}
 	}
 	if len(missing) > 0 {
-		docs, err := s.Backend.Docs(ctx, siteID, missing)
+		docs, err := s.Backend.Heads(ctx, siteID, missing, headRunes)
 		if err != nil {
 			return nil, err
 		}

@@ -183,6 +183,9 @@ type Backend interface {
 	// Docs returns the full documents with these IDs (bodies for snippets),
 	// in the order asked; missing ids are skipped.
 	Docs(ctx context.Context, siteID int64, ids []int64) ([]*Document, error)
+	// Heads is Docs with each body cut to its first runes characters (the
+	// ranking and the snippets read only the beginning).
+	Heads(ctx context.Context, siteID int64, ids []int64, runes int) ([]*Document, error)
 	// Doc returns the document of a record, or nil.
 	Doc(ctx context.Context, siteID int64, kind string, ref int64) (*Document, error)
 	// Refs yields the refs of every document of a kind of a site (the

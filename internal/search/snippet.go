@@ -13,6 +13,10 @@ const snippetRunes = 120
 // passage scored): the first 6 KB, about 2,000 Chinese characters.
 const snippetScan = 6 << 10
 
+// headRunes is how much of a body the Service reads for ranking and
+// snippets (Backend.Heads): about as much as snippetScan and rankScan hold.
+const headRunes = 3000
+
 // clipBytes returns at most n bytes of s, cut on a rune boundary.
 func clipBytes(s string, n int) string {
 	if len(s) <= n {

@@ -742,10 +742,20 @@ func scanDoc(s interface{ Scan(...any) error }) (*search.Document, error) {
 
 // Docs implements search.Backend.
 func (x *Index) Docs(ctx context.Context, siteID int64, ids []int64) ([]*search.Document, error) {
+	return x.docs(ctx, siteID, ids, docCols)
+}
+
+// Heads implements search.Backend: the body cut in the database (substr
+// counts characters on both engines), so long bodies are not copied out.
+func (x *Index) Heads(ctx context.Context, siteID int64, ids []int64, runes int) ([]*search.Document, error) {
+	return x.docs(ctx, siteID, ids, strings.Replace(docCols, " body,", " substr(body, 1, "+strconv.Itoa(max(runes, 0))+"),", 1))
+}
+
+func (x *Index) docs(ctx context.Context, siteID int64, ids []int64, cols string) ([]*search.Document, error) {
 	found := map[int64]*search.Document{}
 	for chunk := range slices.Chunk(ids, 500) {
 		var q Query
-		q.WriteString("SELECT " + docCols + " FROM search_docs WHERE site_id = " + q.Arg(siteID) + " AND id IN (")
+		q.WriteString("SELECT " + cols + " FROM search_docs WHERE site_id = " + q.Arg(siteID) + " AND id IN (")
 		for i, id := range chunk {
 			if i > 0 {
 				q.WriteString(", ")

@@ -431,6 +431,9 @@ func testDocs(t *testing.T, b search.Backend) {
 	if *got[1] != *d1 {
 		t.Errorf("Docs round trip:\n got %+v\nwant %+v", *got[1], *d1)
 	}
+	if got, err := b.Heads(ctx, 1, []int64{d1.ID, d2.ID}, 2); err != nil || len(got) != 2 || got[0].Body != "正文" || got[1].Body != "正文" || got[0].Title != d1.Title {
+		t.Errorf("Heads cut to 2 characters = %+v, %v", got, err)
+	}
 	if got, err := b.Docs(ctx, 1, nil); err != nil || len(got) != 0 {
 		t.Errorf("Docs(nil) = %v, %v", got, err)
 	}
