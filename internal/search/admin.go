@@ -591,11 +591,6 @@ func bestBetIn(ctx context.Context, tx *sql.Tx, siteID, id int64) (*BestBet, err
 	return &b, nil
 }
 
-// synonymGroups is the site's synonym table as the query parser expands it.
-func (s *Service) synonymGroups(ctx context.Context, siteID int64) ([]SynonymGroup, error) {
-	return s.Synonyms(ctx, siteID)
-}
-
 // bestBetHits are the best bets of a query in force on the service's day,
 // as hits: a document target is shown only while it is in the index (a
 // withdrawn record drops out of the box), a link target as its title.

@@ -66,42 +66,22 @@ func (s *Service) vocab(ctx context.Context, siteID int64) (*siteVocab, error) {
 	if sv != nil {
 		return sv, nil
 	}
-	groups, err := s.synonymGroups(ctx, siteID)
+	// The table's terms are stored normalised (SaveSynonym), and they are
+	// dictionary words too, so segmentation keeps them whole.
+	syn, err := s.SynonymExpansions(ctx, siteID)
 	if err != nil {
 		return nil, err
 	}
-	syn := Synonyms{}
 	var extra []string
-	for _, g := range groups {
-		terms := make([]string, 0, len(g.Terms))
-		for _, t := range g.Terms {
-			if t = Normalize(strings.TrimSpace(t)); t != "" {
-				terms = append(terms, t)
-			}
-		}
-		extra = append(extra, terms...)
-		for i, a := range terms {
-			for j, b := range terms {
-				if i != j && (!g.OneWay || i == 0) {
-					syn[a] = appendNew(syn[a], b)
-				}
-			}
-		}
+	for t, others := range syn {
+		extra = append(extra, t)
+		extra = append(extra, others...)
 	}
-	sv = &siteVocab{voc: NewVocabulary(extra...), syn: syn}
+	sv = &siteVocab{voc: NewVocabulary(extra...), syn: Synonyms(syn)}
 	st.mu.Lock()
 	st.vocabs[siteID] = sv
 	st.mu.Unlock()
 	return sv, nil
-}
-
-func appendNew(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
 }
 
 // today is the reference day for recency.

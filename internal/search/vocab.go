@@ -395,3 +395,13 @@ func (v *Vocabulary) Words(prefix string, n int) []string {
 	}
 	return out
 }
+
+// appendNew appends s unless list holds it.
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
