@@ -61,10 +61,11 @@ var Kinds = []string{"policy", "interpretation", "notice", "news", "guide", "pla
 // Validities a document may have ("" for kinds without one).
 var validities = map[string]bool{"": true, "in_force": true, "amended": true, "repealed": true, "expired": true}
 
-// handDocs parses testdata/docs.jsonl.
-func handDocs() ([]doc, error) {
-	var out []doc
-	sc := bufio.NewScanner(bytes.NewReader(docsJSONL))
+// readJSONL decodes a JSON Lines file (blank and # lines skipped, unknown
+// fields refused), calling check on each value (its error is reported with the line).
+func readJSONL[T any](name string, data []byte, check func(v *T) error) ([]T, error) {
+	var out []T
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	line := 0
 	for sc.Scan() {
@@ -73,16 +74,24 @@ func handDocs() ([]doc, error) {
 		if len(b) == 0 || b[0] == '#' {
 			continue
 		}
-		var d doc
+		var v T
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&d); err != nil {
-			return nil, fmt.Errorf("docs.jsonl line %d: %w", line, err)
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", name, line, err)
 		}
-		out = append(out, d)
+		if check != nil {
+			if err := check(&v); err != nil {
+				return nil, fmt.Errorf("%s line %d: %w", name, line, err)
+			}
+		}
+		out = append(out, v)
 	}
 	return out, sc.Err()
 }
+
+// handDocs parses testdata/docs.jsonl.
+func handDocs() ([]doc, error) { return readJSONL[doc]("docs.jsonl", docsJSONL, nil) }
 
 // allDocs is the hand-written documents followed by the generated ones,
 // checked: unique keys, known kinds and validities, dates YYYY-MM-DD.

@@ -1,11 +1,10 @@
 package relevance
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -33,36 +32,20 @@ func Queries() ([]Query, error) {
 	for _, t := range QueryTypes {
 		known[t] = true
 	}
-	var out []Query
-	sc := bufio.NewScanner(bytes.NewReader(queriesJSONL))
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 || b[0] == '#' {
-			continue
-		}
-		var q Query
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&q); err != nil {
-			return nil, fmt.Errorf("queries.jsonl line %d: %w", line, err)
-		}
+	return readJSONL("queries.jsonl", queriesJSONL, func(q *Query) error {
 		if !known[q.Type] {
-			return nil, fmt.Errorf("queries.jsonl line %d: unknown type %q", line, q.Type)
+			return fmt.Errorf("unknown type %q", q.Type)
 		}
 		if strings.TrimSpace(q.Q) == "" || len(q.Relevant) == 0 {
-			return nil, fmt.Errorf("queries.jsonl line %d: empty query or no judgments", line)
+			return errors.New("empty query or no judgments")
 		}
 		for k, g := range q.Relevant {
 			if g < 1 || g > 2 {
-				return nil, fmt.Errorf("queries.jsonl line %d: %s graded %d, not 1 or 2", line, k, g)
+				return fmt.Errorf("%s graded %d, not 1 or 2", k, g)
 			}
 		}
-		out = append(out, q)
-	}
-	return out, sc.Err()
+		return nil
+	})
 }
 
 // Searcher runs a query and returns the Document.Ref of its results, best
