@@ -81,26 +81,27 @@ func (r *Request) Validate() error {
 	checkText("index_no", "索引号", r.IndexNo, v)
 	checkText("publisher", "发布机构", r.Publisher, v)
 	checkText("topic", "主题分类", r.Topic, v)
-	for _, d := range []struct{ field, label, val string }{{"from", "起始日期", r.From}, {"to", "截止日期", r.To}} {
-		if d.val != "" && !validDay(d.val) {
-			v.Add(d.field, d.label+"应为“年-月-日”格式的日期，例如 2021-03-01。")
-		}
+	if r.From != "" && !validDay(r.From) {
+		v.Add("from", "开始日期格式应为 2021-01-01")
+	}
+	if r.To != "" && !validDay(r.To) {
+		v.Add("to", "结束日期格式应为 2021-12-31")
 	}
 	if r.From != "" && r.To != "" && validDay(r.From) && validDay(r.To) && r.From > r.To {
-		v.Add("to", "截止日期不能早于起始日期。")
+		v.Add("to", "结束日期不能早于开始日期")
 	}
-	if r.Year != 0 && (r.Year < 1949 || r.Year > 2200) {
-		v.Add("year", "年份应为 1949 至 2200 之间的四位数字。")
+	if r.Year != 0 && (r.Year < 1949 || r.Year > 2100) {
+		v.Add("year", "年份应为 1949 到 2100 之间的四位数字")
 	}
 	switch r.Validity {
 	case "", "in_force", "amended", "repealed", "expired":
 	default:
-		v.Add("validity", "有效性只能是现行有效、已修改、已废止或已失效。")
+		v.Add("validity", "有效性只能是有效、已修订、废止或失效")
 	}
 	switch r.Sort {
 	case "", "relevance", "date":
 	default:
-		v.Add("sort", "排序只能按相关度或按日期。")
+		v.Add("sort", "排序只能按相关度（relevance）或日期（date）")
 	}
 	if len(r.Kinds) > 50 || len(r.ColumnIDs) > 500 {
 		v.Add("kind", "分类或栏目过多。")

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	srch "gongkai/internal/search"
@@ -161,45 +160,31 @@ func (f *form) request(siteID int64, tree *catalog.Tree, kinds []srch.Kind) (*sr
 	}
 	if f.Year != "" {
 		y, err := strconv.Atoi(f.Year)
-		if err != nil || y < 1949 || y > 2100 {
+		if err != nil {
 			v.Add("year", "年份应为 1949 到 2100 之间的四位数字")
 		}
 		r.Year = y
-	}
-	if f.Validity != "" {
-		if catalog.OptionLabel(catalog.Validities, f.Validity) == f.Validity {
-			v.Add("validity", "有效性只能是有效、已修订、废止或失效")
-		}
-		r.Validity = f.Validity
 	}
 	if f.Topic != "" {
 		long("topic", f.Topic, "主题分类", maxShortRunes)
 		r.Topic = f.Topic
 	}
-	var from, to calendar.Date
-	var fromErr, toErr error
-	if f.From != "" {
-		if from, fromErr = calendar.Parse(f.From); fromErr != nil {
-			v.Add("from", "开始日期格式应为 2021-01-01")
-		}
-		r.From = f.From
-	}
-	if f.To != "" {
-		if to, toErr = calendar.Parse(f.To); toErr != nil {
-			v.Add("to", "结束日期格式应为 2021-12-31")
-		}
-		r.To = f.To
-	}
-	if f.From != "" && f.To != "" && fromErr == nil && toErr == nil && to.String() < from.String() {
-		v.Add("to", "结束日期不能早于开始日期")
-	}
+	r.Validity, r.From, r.To = f.Validity, f.From, f.To
 	switch f.Sort {
 	case "", "relevance":
 		f.Sort = ""
-	case "date":
-		r.Sort = "date"
 	default:
-		v.Add("sort", "排序只能按相关度（relevance）或日期（date）")
+		r.Sort = f.Sort
+	}
+	// The service's own checks of the filters (year range, dates,
+	// validity, sort); the texts' lengths were checked above, to the
+	// form's tighter limits.
+	if err := r.Validate(); err != nil {
+		for _, k := range []string{"year", "from", "to", "validity", "sort"} {
+			if m := errs.FieldsOf(err)[k]; m != "" {
+				v.Add(k, m)
+			}
+		}
 	}
 	return r, v.Err()
 }
