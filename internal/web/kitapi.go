@@ -103,7 +103,7 @@ func JSONError(err error) error {
 		if te.Field == "" {
 			return errs.E(errs.Invalid, "请求体应为 JSON 对象")
 		}
-		return &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("请求体 JSON 中字段 %s 的类型应为%s", te.Field, want), Fields: map[string]string{te.Field: "类型应为" + want}}
+		return &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("请求体 JSON 中字段“%s”的类型应为%s", te.Field, want), Fields: map[string]string{te.Field: "类型应为" + want}}
 	case errors.As(err, &se):
 		return errs.E(errs.Invalid, "JSON 语法错误（第 %d 字节）", se.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -112,7 +112,7 @@ func JSONError(err error) error {
 		if u, err := strconv.Unquote(name); err == nil {
 			name = u
 		}
-		return &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("请求体 JSON 中有未知字段 %s", name), Fields: map[string]string{name: "未知字段"}}
+		return &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("请求体 JSON 中有未知字段“%s”", name), Fields: map[string]string{name: "未知字段"}}
 	}
 	return errs.E(errs.Invalid, "请求体不是有效的 JSON")
 }
