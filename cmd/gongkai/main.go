@@ -155,6 +155,7 @@ func runServe(args []string) error {
 	maxUpload := fs.Int64("max-upload-mb", 50, "largest attachment in MB")
 	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this repository checkout (development; e.g. .)")
 	logLevel := fs.String("log", envOr("GONGKAI_LOG", "info"), "log level: debug, info, warn, error")
+	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing applicants' personal data (or GONGKAI_DATA_KEY_FILE; --demo generates data/data-key)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -210,6 +211,15 @@ func runServe(args []string) error {
 	srv, err := app.New(cat, au, blobs, log, web.Options{Secure: *secureCookies, TrustedProxies: proxies, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates})
 	if err != nil {
 		return err
+	}
+	key, err := loadDataKey(*dataKey, c.data, *loadDemo)
+	if err != nil {
+		return fmt.Errorf("data key: %w", err)
+	}
+	if key == nil {
+		log.Warn(keyHint)
+	} else if err := srv.SetDataKey(key); err != nil {
+		return fmt.Errorf("data key: %w", err)
 	}
 	if demoSite != nil {
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {

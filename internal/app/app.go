@@ -17,9 +17,12 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
+	"gongkai/internal/request"
 	"gongkai/internal/search"
+	"gongkai/internal/secure"
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
+	webrequest "gongkai/internal/web/request"
 	websearch "gongkai/internal/web/search"
 	"gongkai/internal/web/selfcheck"
 	"gongkai/internal/web/siteadmin"
@@ -36,6 +39,9 @@ type App struct {
 	Compliance *compliance.Service
 	// Search is the site search over the database's back end.
 	Search *search.Service
+	// Requests is disclosure on request (依申请公开); its Sealer is set
+	// from configuration with SetDataKey.
+	Requests *request.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 
@@ -58,6 +64,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Search = NewSearch(cat, log)
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
+	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
 	kit, err := web.New(cat, au, log, opts)
 	if err != nil {
 		return nil, err
@@ -78,6 +85,17 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	return a, nil
 }
 
+// SetDataKey sets the 32-byte key that seals applicants' personal data
+// (GONGKAI_DATA_KEY); without one, disclosure requests are refused.
+func (a *App) SetDataKey(key []byte) error {
+	sl, err := secure.NewSealer(key)
+	if err != nil {
+		return err
+	}
+	a.Requests.Sealer = sl
+	return nil
+}
+
 // Handler is the whole HTTP application.
 func (a *App) Handler() http.Handler { return a.handler }
 
@@ -89,6 +107,7 @@ func (a *App) features() []web.Feature {
 		&siteadmin.Feature{Catalog: a.Catalog},
 		&selfcheck.Feature{Catalog: a.Catalog, Calendar: a.Calendar, Deadlines: a.Deadlines, Compliance: a.Compliance},
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
+		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests},
 	}
 }
 
@@ -108,5 +127,5 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), webrequest.Schemas())
 }

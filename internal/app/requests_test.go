@@ -1,0 +1,239 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"gongkai/internal/store"
+	"gongkai/internal/store/storetest"
+)
+
+// testDataKey seals applicants' personal data in the tests (32 bytes).
+var testDataKey = []byte("gongkai-test-data-key-32-bytes!!")
+
+func newRequestEnv(t *testing.T, d string) (*env, *apiClient) {
+	t.Helper()
+	e := newEnv(t, store.Dialect(d))
+	if err := e.srv.SetDataKey(testDataKey); err != nil {
+		t.Fatal(err)
+	}
+	return e, newAPIClient(t, e)
+}
+
+type reqView struct {
+	ID           int64  `json:"id"`
+	TrackingNo   string `json:"tracking_no"`
+	Code         string `json:"code"`
+	Status       string `json:"status"`
+	ReceivedOn   string `json:"received_on"`
+	DueOn        string `json:"due_on"`
+	WorkdaysUsed int    `json:"workdays_used"`
+	WorkdaysLeft int    `json:"workdays_left"`
+	Overdue      bool   `json:"overdue"`
+	Result       string `json:"result"`
+	Explanation  string `json:"explanation"`
+	Applicant    struct {
+		Name     string `json:"name"`
+		IDNumber string `json:"id_number"`
+		Phone    string `json:"phone"`
+	} `json:"applicant"`
+	Ledger []struct {
+		Type string `json:"type"`
+		On   string `json:"on"`
+		Note string `json:"note"`
+	} `json:"ledger"`
+	Notices []struct {
+		Kind    string `json:"kind"`
+		Subject string `json:"subject"`
+	} `json:"notices"`
+}
+
+func (c *apiClient) request(t *testing.T, token, body string, status int) reqView {
+	t.Helper()
+	r := c.do(t, "POST", "/api/v1/requests", token, nil, body)
+	if r.status != status {
+		t.Fatalf("POST /api/v1/requests: %d %s, want %d", r.status, clipBody(r.body), status)
+	}
+	var v reqView
+	if status == 201 {
+		r.decode(t, &v)
+	}
+	return v
+}
+
+func (c *apiClient) event(t *testing.T, token string, id int64, body string, status int) (reqView, string) {
+	t.Helper()
+	r := c.do(t, "POST", fmt.Sprintf("/api/v1/requests/%d/events", id), token, nil, body)
+	if r.status != status {
+		t.Fatalf("event %s: %d %s, want %d", body, r.status, clipBody(r.body), status)
+	}
+	var v reqView
+	if status == 201 {
+		r.decode(t, &v)
+	}
+	return v, r.body
+}
+
+const person = `{"kind":"natural_person","name":"张三丰","id_number":"370102199001011234","phone":"13812345678","email":"zhangsan@example.com","address":"临沂市兰山区金雀山路1号"}`
+
+func staffApp(channel, received string) string {
+	return fmt.Sprintf(`{"applicant":%s,"description":"2021年度法律援助经费使用情况","form":"electronic","delivery":"email","channel":%q,"received_on":%q,"department":"法制科"}`, person, channel, received)
+}
+
+// TestRequestsAPI drives the issue's real cases over HTTP on both databases.
+func TestRequestsAPI(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e, c := newRequestEnv(t, string(d))
+			// The public applies online: the clock waits for confirmation (条例第三十一条).
+			pub := c.request(t, "", `{"applicant":`+person+`,"title":"临沂市司法局2021年部门预算","form":"paper","delivery":"post"}`, 201)
+			if pub.Code == "" || pub.Status != "awaiting_confirmation" || pub.DueOn != "" {
+				t.Fatalf("public application: %+v", pub)
+			}
+			if pub.Applicant.Name != "张**" || pub.Applicant.IDNumber != "370***********1234" || pub.Applicant.Phone != "138****5678" {
+				t.Errorf("the applicant's view is not masked: %+v", pub.Applicant)
+			}
+			r := c.do(t, "GET", "/api/v1/requests/"+pub.TrackingNo+"?code="+strings.ToLower(pub.Code), "", nil, "")
+			if r.status != 200 || !strings.Contains(r.body, "政府信息公开申请回执") || strings.Contains(r.body, "13812345678") {
+				t.Fatalf("status by code: %d %s", r.status, clipBody(r.body))
+			}
+			if r := c.do(t, "GET", "/api/v1/requests/"+pub.TrackingNo+"?code=WRONGCODE1", "", nil, ""); r.status != 404 {
+				t.Errorf("wrong code: %d", r.status)
+			}
+			// Personal data is sealed at rest.
+			var raw string
+			if err := e.db.R.QueryRowContext(context.Background(), `SELECT id_number || phone || email || address FROM requests WHERE id = $1`, pub.ID).Scan(&raw); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(raw, "1234") || strings.Contains(raw, "13812345678") || !strings.HasPrefix(raw, "v1:") {
+				t.Errorf("personal data stored in the clear: %s", raw)
+			}
+			// The public may not set a receipt date; editors may not register.
+			c.request(t, "", staffApp("online", "2021-09-27"), 422)
+			c.request(t, "fzk", staffApp("in_person", "2021-09-27"), 403)
+
+			// Online, confirmed 2021-09-28: due 2021-11-01 across National Day.
+			on := c.request(t, "office", staffApp("online", "2021-09-27"), 201)
+			_, body := c.event(t, "office", on.ID, `{"type":"replied","on":"2021-09-28","decision":"disclosed"}`, 422)
+			if !strings.Contains(body, "尚未确认收到申请") {
+				t.Errorf("reply before receipt: %s", body)
+			}
+			v, _ := c.event(t, "office", on.ID, `{"type":"confirmed","on":"2021-09-28"}`, 201)
+			if v.DueOn != "2021-11-01" || v.ReceivedOn != "2021-09-28" {
+				t.Fatalf("confirmed 2021-09-28: due %s received %s", v.DueOn, v.ReceivedOn)
+			}
+			// Editors of the assigned department draft; only the office replies.
+			c.event(t, "fzk", on.ID, `{"type":"reply_drafted","on":"2021-10-08","decision":"disclosed","reply":{"answer":"见附件"}}`, 201)
+			c.event(t, "fzk", on.ID, `{"type":"replied","on":"2021-10-08","decision":"disclosed"}`, 403)
+			c.event(t, "pfk", on.ID, `{"type":"note","note":"x"}`, 403)
+			v, _ = c.event(t, "office", on.ID, `{"type":"replied","on":"2021-10-08","decision":"disclosed","reply":{"investigation":"经查","answer":"予以公开","policy":"无","law":"条例第三十六条"}}`, 201)
+			if v.Status != "replied" || v.Result != "disclosed" || v.WorkdaysUsed != 3 {
+				t.Errorf("replied: %+v", v)
+			}
+
+			// 补正 on the 5th working day (2021-10-11), answered 10 days later: restarts.
+			cr := c.request(t, "office", staffApp("in_person", "2021-09-28"), 201)
+			_, body = c.event(t, "office", cr.ID, `{"type":"correction_requested","on":"2021-10-14","note":"请写明文件名称"}`, 422)
+			if !strings.Contains(body, "7个工作日") {
+				t.Errorf("late correction: %s", body)
+			}
+			c.event(t, "office", cr.ID, `{"type":"correction_requested","on":"2021-10-11","note":"请写明文件名称","until":"2021-10-25"}`, 201)
+			v, _ = c.event(t, "office", cr.ID, `{"type":"correction_received","on":"2021-10-21"}`, 201)
+			if v.DueOn != "2021-11-18" || !strings.Contains(v.Explanation, "重新计算") {
+				t.Fatalf("after correction: due %s (%s)", v.DueOn, v.Explanation)
+			}
+
+			// A 12-working-day consultation is excluded; an extension adds 20.
+			cs := c.request(t, "office", staffApp("post", "2025-09-22"), 201)
+			if cs.DueOn != "2025-10-24" {
+				t.Fatalf("post 2025-09-22 due %s", cs.DueOn)
+			}
+			c.event(t, "office", cs.ID, `{"type":"consultation_started","on":"2025-09-24","note":"第三方：某公司"}`, 201)
+			v, _ = c.event(t, "office", cs.ID, `{"type":"consultation_ended","on":"2025-10-16"}`, 201)
+			if v.DueOn != "2025-11-11" {
+				t.Fatalf("after the consultation due %s, want 2025-11-11", v.DueOn)
+			}
+			v, _ = c.event(t, "office", cs.ID, `{"type":"extended","on":"2025-11-10","days":20,"approver":"李主任","note":"需调取档案"}`, 201)
+			if v.DueOn != "2025-12-09" {
+				t.Fatalf("after extension due %s, want 2025-12-09", v.DueOn)
+			}
+			_, body = c.event(t, "office", cs.ID, `{"type":"extended","on":"2025-11-11","days":5}`, 422)
+			if !strings.Contains(body, "不能再次延长") {
+				t.Errorf("second extension: %s", body)
+			}
+			// Fees at the threshold: 31 pages cost 10 yuan, 30 are free.
+			c.event(t, "office", cs.ID, `{"type":"fee_notified","on":"2025-11-12","fee_method":"per_page","units":30,"amount":0}`, 422)
+			v, _ = c.event(t, "office", cs.ID, `{"type":"fee_notified","on":"2025-11-12","fee_method":"per_page","units":31,"amount":10}`, 201)
+			if v.Status != "awaiting_fee" {
+				t.Errorf("fee notified: %s", v.Status)
+			}
+			c.event(t, "office", cs.ID, `{"type":"fee_lapsed","on":"2025-12-10"}`, 422) // the 20th working day after the notice
+			v, _ = c.event(t, "office", cs.ID, `{"type":"fee_lapsed","on":"2025-12-11"}`, 201)
+			if v.Status != "closed" || v.Result != "other.2" {
+				t.Errorf("fee lapsed: %s %s", v.Status, v.Result)
+			}
+			c.event(t, "office", cs.ID, `{"type":"bogus"}`, 422)
+			c.event(t, "", cs.ID, `{"type":"note","note":"x"}`, 401)
+			c.event(t, "office", 999999, `{"type":"note","note":"x"}`, 404)
+
+			// Table 三 of 2021: three received, two answered (disclosed; the
+			// correction one is open), one carried into 2022.
+			r = c.do(t, "GET", "/api/v1/requests/stats?year=2021", "office", nil, "")
+			var st struct {
+				OK     bool `json:"ok"`
+				Table3 []struct {
+					Key    string         `json:"key"`
+					Counts map[string]int `json:"counts"`
+				} `json:"table3"`
+			}
+			if r.status != 200 {
+				t.Fatalf("stats: %d %s", r.status, r.body)
+			}
+			if err := json.Unmarshal([]byte(r.body), &st); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, row := range st.Table3 {
+				got[row.Key] = row.Counts["natural_person"]
+			}
+			if !st.OK || got["new"] != 2 || got["disclosed"] != 1 || got["carried_out"] != 1 || got["total"] != 1 {
+				t.Errorf("2021 table 三: ok %v %v", st.OK, got)
+			}
+			if r := c.do(t, "GET", "/api/v1/requests/stats?year=21", "office", nil, ""); r.status != 422 {
+				t.Errorf("bad year: %d", r.status)
+			}
+		})
+	}
+}
+
+// TestRequestFieldLimits: every field at its maximum length is stored on both
+// databases; one character more is refused with the field named.
+func TestRequestFieldLimits(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			_, c := newRequestEnv(t, string(d))
+			body := func(name, addr, desc, title string) string {
+				return fmt.Sprintf(`{"applicant":{"kind":"natural_person","name":%q,"id_number":"370102199001011234","phone":"13812345678","address":%q},"title":%q,"description":%q,"form":"paper","delivery":"post"}`,
+					name, addr, title, desc)
+			}
+			v := c.request(t, "", body(strings.Repeat("张", 100), strings.Repeat("路", 200), strings.Repeat("述", 2000), strings.Repeat("题", 200)), 201)
+			if v.TrackingNo == "" {
+				t.Fatal("no tracking number")
+			}
+			for field, b := range map[string]string{
+				"applicant.name":    body(strings.Repeat("张", 101), "路", "述", ""),
+				"applicant.address": body("张三", strings.Repeat("路", 201), "述", ""),
+				"description":       body("张三", "路", strings.Repeat("述", 2001), ""),
+				"title":             body("张三", "路", "", strings.Repeat("题", 201)),
+			} {
+				r := c.do(t, "POST", "/api/v1/requests", "", nil, b)
+				if r.status != 422 || !strings.Contains(r.body, `"`+field+`"`) {
+					t.Errorf("%s too long: %d %s", field, r.status, clipBody(r.body))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,39 @@
+// Package request serves disclosure on request (依申请公开) on every surface:
+// the public application form and status page, the request desk in the back
+// office, and /api/v1/requests. The rules are internal/request's.
+package request
+
+import (
+	_ "embed"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/request"
+	"gongkai/internal/web"
+)
+
+//go:embed openapi.json
+var openapi []byte
+
+// Feature serves disclosure on request.
+type Feature struct {
+	*web.Server
+	Catalog  *catalog.Service
+	Requests *request.Service
+}
+
+// today is the day deadlines are computed for (the kit's, which tests set).
+func (s *Feature) today() calendar.Date { return s.Server.Today() }
+
+// Mount registers the templates, API description and routes.
+func (s *Feature) Mount(kit *web.Server) error {
+	s.Server = kit
+	if err := kit.OpenAPI(openapi); err != nil {
+		return err
+	}
+	kit.API("POST /api/v1/requests", s.apiCreate)
+	kit.API("GET /api/v1/requests/stats", s.apiStats)
+	kit.API("GET /api/v1/requests/{tracking_no}", s.apiGet)
+	kit.API("POST /api/v1/requests/{id}/events", s.apiEvent)
+	return nil
+}
