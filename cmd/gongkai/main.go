@@ -225,6 +225,11 @@ func runServe(args []string) error {
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)
 		}
+		if key != nil {
+			if err := srv.LoadRequestDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
+				return fmt.Errorf("load demo requests: %w", err)
+			}
+		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"gongkai/internal/calendar"
+	"gongkai/internal/request"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
@@ -236,4 +238,124 @@ func TestRequestFieldLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRequestDemoYear: the demo's 2025 has every decision row, carry-over
+// both ways, remedies, and tables 三 and 四 that reconcile (一 + 二 = 三 + 四 in
+// every column); every number's drill-down lists requests that fit it.
+func TestRequestDemoYear(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e, c := newRequestEnv(t, string(d))
+			ctx := context.Background()
+			if err := e.srv.LoadRequestDemo(ctx, e.site.ID, testDay); err != nil {
+				t.Fatal(err)
+			}
+			rs := e.srv.Requests
+			t3, err := rs.Stats(ctx, e.site.ID, RequestDemoYear)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !t3.OK() {
+				t.Fatalf("checks fail: %+v", t3.Checks)
+			}
+			for _, col := range request.Columns {
+				l := t3.Count("new", col.Code) + t3.Count("carried_in", col.Code)
+				r := t3.Count("total", col.Code) + t3.Count("carried_out", col.Code)
+				if l != r {
+					t.Errorf("%s: 一+二 = %d, 三+四 = %d", col.Label, l, r)
+				}
+			}
+			t.Logf("2025: new %d, carried in %d, answered %d, carried out %d; reconsiderations %d, lawsuits %d+%d",
+				t3.Count("new", "total"), t3.Count("carried_in", "total"), t3.Count("total", "total"), t3.Count("carried_out", "total"),
+				len(mustRemedies(t, rs, e.site.ID).Cells["reconsideration"]["total"]), len(mustRemedies(t, rs, e.site.ID).Cells["lawsuit_direct"]["total"]),
+				len(mustRemedies(t, rs, e.site.ID).Cells["lawsuit_after"]["total"]))
+			if n := t3.Count("new", "total"); n < 200 {
+				t.Errorf("%d new requests in the demo year, want ≥ 200", n)
+			}
+			if t3.Count("carried_in", "total") == 0 || t3.Count("carried_out", "total") == 0 {
+				t.Errorf("no carry-over: in %d out %d", t3.Count("carried_in", "total"), t3.Count("carried_out", "total"))
+			}
+			for _, dec := range request.Decisions {
+				if t3.Count(dec.Code(), "total") == 0 {
+					t.Errorf("no request in row %s", dec.Title())
+				}
+			}
+			for _, col := range request.Columns[:6] {
+				if t3.Count("new", col.Code) == 0 {
+					t.Errorf("no new request in column %s", col.Label)
+				}
+			}
+			// Drill-down: every request behind a result number ended that way
+			// in the year, in that column.
+			from, to := calendar.Date{Year: RequestDemoYear, Month: 1, Day: 1}, calendar.Date{Year: RequestDemoYear, Month: 12, Day: 31}
+			for _, row := range request.Rows() {
+				for _, col := range request.Columns[:6] {
+					for _, ref := range t3.Cells[row.Key][col.Code] {
+						r, err := rs.Get(ctx, e.site.ID, ref.ID)
+						if err != nil {
+							t.Fatal(err)
+						}
+						st := r.State
+						colOf := r.Applicant.OrgType
+						if r.Applicant.Kind == "natural_person" {
+							colOf = "natural_person"
+						}
+						ok := colOf == col.Code
+						switch row.Key {
+						case "new":
+							ok = ok && !st.Received.Before(from) && !st.Received.After(to)
+						case "carried_in":
+							ok = ok && st.Received.Before(from) && (st.Open() || !st.Closed.Before(from))
+						case "carried_out":
+							ok = ok && !st.Received.After(to) && (st.Open() || st.Closed.After(to))
+						case "total":
+							ok = ok && !st.Open() && !st.Closed.Before(from) && !st.Closed.After(to)
+						default:
+							ok = ok && st.Result == row.Key && !st.Closed.Before(from) && !st.Closed.After(to)
+						}
+						if !ok {
+							t.Errorf("%s / %s lists %s (received %s, closed %s, result %s)", row.Label, col.Label, r.TrackingNo, st.Received, st.Closed, st.Result)
+						}
+					}
+				}
+			}
+			t4, err := rs.Remedies(ctx, e.site.ID, RequestDemoYear)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if t4.Count("reconsideration", "total") < 3 || t4.Count("lawsuit_direct", "total") == 0 || !t4.Checks[0].OK {
+				t.Errorf("table 四: %v", t4.Cells)
+			}
+			// The API gives the same numbers.
+			resp := c.do(t, "GET", fmt.Sprintf("/api/v1/requests/stats?year=%d", RequestDemoYear), "office", nil, "")
+			var st struct {
+				OK     bool `json:"ok"`
+				Table3 []struct {
+					Key    string         `json:"key"`
+					Counts map[string]int `json:"counts"`
+				} `json:"table3"`
+			}
+			resp.decode(t, &st)
+			if !st.OK || len(st.Table3) != 25 {
+				t.Fatalf("API stats: ok %v, %d rows", st.OK, len(st.Table3))
+			}
+			for _, row := range st.Table3 {
+				for col, n := range row.Counts {
+					if n != t3.Count(row.Key, col) {
+						t.Errorf("API %s/%s = %d, table %d", row.Key, col, n, t3.Count(row.Key, col))
+					}
+				}
+			}
+		})
+	}
+}
+
+func mustRemedies(t *testing.T, rs *request.Service, siteID int64) *request.Table4 {
+	t.Helper()
+	t4, err := rs.Remedies(context.Background(), siteID, RequestDemoYear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return t4
 }

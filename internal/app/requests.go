@@ -1,0 +1,29 @@
+package app
+
+import (
+	"context"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/demo"
+)
+
+// RequestDemoYear is the year of the demo's disclosure requests.
+const RequestDemoYear = 2025
+
+// LoadRequestDemo gives a freshly loaded demo site its year of disclosure
+// requests (request.Service.LoadDemo), recorded by the demo office user.
+func (a *App) LoadRequestDemo(ctx context.Context, siteID int64, today calendar.Date) error {
+	office, err := a.Auth.UserByName(ctx, demo.Users[1].Name)
+	if err != nil {
+		return err
+	}
+	ds, err := a.Catalog.Departments(ctx, siteID)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(ds))
+	for _, d := range ds {
+		ids = append(ids, d.ID)
+	}
+	return a.Requests.LoadDemo(ctx, office, siteID, ids, RequestDemoYear, today)
+}
