@@ -105,7 +105,7 @@ func (s *Service) demoInput(rng *rand.Rand, i int, channel string, received cale
 		t := types[rng.IntN(len(types))]
 		names := demoOrgs[t]
 		a = Applicant{Kind: "organization", Name: names[rng.IntN(len(names))], OrgType: t,
-			CreditCode: fmt.Sprintf("913713%02d%010d", rng.IntN(100), rng.Int64N(1e10)),
+			CreditCode:          fmt.Sprintf("913713%02d%010d", rng.IntN(100), rng.Int64N(1e10)),
 			LegalRepresentative: string(demoSurnames[rng.IntN(len(demoSurnames))]) + demoGiven[rng.IntN(len(demoGiven))],
 			ContactPerson:       string(demoSurnames[rng.IntN(len(demoSurnames))]) + demoGiven[rng.IntN(len(demoGiven))]}
 	} else {
