@@ -4,13 +4,18 @@
 package request
 
 import (
-	_ "embed"
+	"embed"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
+	"gongkai/internal/blob"
 	"gongkai/internal/request"
+	srch "gongkai/internal/search"
 	"gongkai/internal/web"
 )
+
+//go:embed templates
+var assets embed.FS
 
 //go:embed openapi.json
 var openapi []byte
@@ -20,6 +25,10 @@ type Feature struct {
 	*web.Server
 	Catalog  *catalog.Service
 	Requests *request.Service
+	// Search suggests published items while the applicant describes what
+	// they want; Blobs keeps the ID copies.
+	Search *srch.Service
+	Blobs  *blob.Store
 }
 
 // today is the day deadlines are computed for (the kit's, which tests set).
@@ -28,9 +37,16 @@ func (s *Feature) today() calendar.Date { return s.Server.Today() }
 // Mount registers the templates, API description and routes.
 func (s *Feature) Mount(kit *web.Server) error {
 	s.Server = kit
+	if err := kit.Templates("internal/web/request", assets); err != nil {
+		return err
+	}
 	if err := kit.OpenAPI(openapi); err != nil {
 		return err
 	}
+	kit.Public("GET /request", s.form)
+	kit.Public("POST /request", s.submit)
+	kit.Public("GET /request/status", s.statusForm)
+	kit.Public("POST /request/status", s.status)
 	kit.API("POST /api/v1/requests", s.apiCreate)
 	kit.API("GET /api/v1/requests/stats", s.apiStats)
 	kit.API("GET /api/v1/requests/{tracking_no}", s.apiGet)

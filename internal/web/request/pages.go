@@ -1,0 +1,266 @@
+package request
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/errs"
+	"gongkai/internal/request"
+	srch "gongkai/internal/search"
+	"gongkai/internal/web"
+)
+
+// formValues is what the public form holds, kept when validation fails.
+type formValues struct {
+	Kind, Name, IDType, IDNumber, OrgType, CreditCode, LegalRepresentative, ContactPerson string
+	Phone, Email, Address, Title, DocNo, Description, Form, Delivery                       string
+}
+
+func readFormValues(r *http.Request) formValues {
+	g := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	return formValues{Kind: g("kind"), Name: g("name"), IDType: g("id_type"), IDNumber: g("id_number"), OrgType: g("org_type"),
+		CreditCode: g("credit_code"), LegalRepresentative: g("legal_representative"), ContactPerson: g("contact_person"),
+		Phone: g("phone"), Email: g("email"), Address: g("address"), Title: g("title"), DocNo: g("doc_no"),
+		Description: g("description"), Form: g("form"), Delivery: g("delivery")}
+}
+
+func (f formValues) input() request.Input {
+	return request.Input{Applicant: request.Applicant{Kind: f.Kind, Name: f.Name, IDType: f.IDType, IDNumber: f.IDNumber, OrgType: f.OrgType,
+		CreditCode: f.CreditCode, LegalRepresentative: f.LegalRepresentative, ContactPerson: f.ContactPerson, Phone: f.Phone, Email: f.Email,
+		Address: f.Address}, Title: f.Title, DocNo: f.DocNo, Description: f.Description, Form: f.Form, Delivery: f.Delivery}
+}
+
+// suggestion is a published item that may already answer the request.
+type suggestion struct {
+	Title, URL, DocNo, PublishedOn string
+}
+
+type formPage struct {
+	web.Page
+	Form        formValues
+	Kinds       []request.Choice
+	OrgTypes    []request.Choice
+	IDTypes     []request.Choice
+	Forms       []request.Choice
+	Deliveries  []request.Choice
+	Suggestions []suggestion
+	Suggested   bool
+	Error       string
+	MaxUpload   int64
+}
+
+// Field order of the error summary.
+var formFields = []string{"kind", "name", "id_type", "id_number", "org_type", "credit_code", "legal_representative", "contact_person",
+	"phone", "email", "address", "title", "doc_no", "description", "form", "delivery", "id_copy"}
+
+// Labels of the form's fields, for the error summary.
+var fieldLabels = map[string]string{"kind": "申请人类型", "name": "姓名或名称", "id_type": "证件类型", "id_number": "证件号码", "org_type": "组织类型",
+	"credit_code": "统一社会信用代码", "legal_representative": "法定代表人", "contact_person": "联系人", "phone": "联系电话", "email": "电子邮箱",
+	"address": "通信地址", "title": "信息名称", "doc_no": "文号", "description": "所需信息的描述", "form": "提供形式", "delivery": "获取方式", "id_copy": "身份证明复印件"}
+
+// fieldView is one input of the form with its error.
+type fieldView struct {
+	Name, Label, Value, Hint, Err string
+	Max                           int
+}
+
+// F describes a field for the form's input template.
+func (p *formPage) F(name, label, value string, max int, hint string) fieldView {
+	return fieldView{Name: name, Label: label, Value: value, Hint: hint, Err: p.Errors[name], Max: max}
+}
+
+// ErrorList is the error summary in field order.
+func (p *formPage) ErrorList() []struct{ Field, Label, Message string } {
+	var out []struct{ Field, Label, Message string }
+	for _, f := range formFields {
+		if m, ok := p.Errors[f]; ok {
+			out = append(out, struct{ Field, Label, Message string }{f, fieldLabels[f], m})
+		}
+	}
+	return out
+}
+
+func (s *Feature) newFormPage(r *http.Request, title string) *formPage {
+	return &formPage{Page: s.Page(r, title), Kinds: request.ApplicantKinds, OrgTypes: request.OrgTypes, IDTypes: request.IDTypes,
+		Forms: request.Forms, Deliveries: request.Deliveries, MaxUpload: s.Opts.MaxUpload,
+		Form: formValues{Kind: "natural_person", IDType: "id_card", Form: "electronic", Delivery: "online"}}
+}
+
+func (s *Feature) form(w http.ResponseWriter, r *http.Request) {
+	s.Render(w, r, http.StatusOK, "public/request_form", s.newFormPage(r, "政府信息公开申请"))
+}
+
+// formErrors maps the service's field names (applicant.name) to the form's (name).
+func formErrors(err error) map[string]string {
+	m := map[string]string{}
+	for k, v := range errs.FieldsOf(err) {
+		m[strings.TrimPrefix(k, "applicant.")] = v
+	}
+	return m
+}
+
+type donePage struct {
+	web.Page
+	TrackingNo, Code string
+	Request          *request.Request
+}
+
+func (s *Feature) submit(w http.ResponseWriter, r *http.Request) {
+	limit := s.Opts.MaxUpload
+	if limit <= 0 {
+		limit = 10 << 20
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
+	p := s.newFormPage(r, "政府信息公开申请")
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		if err := r.ParseForm(); err != nil {
+			p.Error = "提交的内容过大或无法读取，请减小身份证明复印件的大小后重试"
+			s.Render(w, r, http.StatusRequestEntityTooLarge, "public/request_form", p)
+			return
+		}
+	}
+	p.Form = readFormValues(r)
+	in := p.Form.input()
+	// 查找已公开的信息: the form comes back with suggestions, as typed.
+	if r.PostFormValue("op") == "suggest" {
+		p.Suggested = true
+		p.Suggestions = s.suggest(r.Context(), web.SiteOf(r).Site.ID, p.Form.Title+" "+p.Form.DocNo+" "+p.Form.Description)
+		s.Render(w, r, http.StatusOK, "public/request_form", p)
+		return
+	}
+	fail := func(err error) {
+		p.Title = "错误：政府信息公开申请"
+		p.Error, p.Errors = errs.MessageOf(err), formErrors(err)
+		s.Render(w, r, web.StatusOf(err), "public/request_form", p)
+	}
+	check := in
+	if err := check.Validate(false); err != nil {
+		fail(err)
+		return
+	}
+	if f, h, err := r.FormFile("id_copy"); err == nil {
+		defer f.Close()
+		if s.Blobs == nil {
+			fail(errs.E(errs.Internal, "暂不能上传附件"))
+			return
+		}
+		b, err := s.Blobs.Put(r.Context(), f, h.Filename, limit)
+		if err != nil {
+			fail(&errs.Error{Code: errs.Invalid, Message: errs.MessageOf(err), Fields: map[string]string{"id_copy": errs.MessageOf(err)}})
+			return
+		}
+		in.IDCopy, in.IDCopyName = b.Key, h.Filename
+	}
+	req, code, err := s.Requests.Create(r.Context(), web.SiteOf(r).Site.ID, nil, in)
+	if err != nil {
+		fail(err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.Render(w, r, http.StatusCreated, "public/request_done", &donePage{Page: s.Page(r, "申请已提交"), TrackingNo: req.TrackingNo, Code: code, Request: req})
+}
+
+// suggest finds published items that may answer the request (the site search).
+func (s *Feature) suggest(ctx context.Context, siteID int64, words string) []suggestion {
+	words = strings.TrimSpace(words)
+	if s.Search == nil || s.Search.Backend == nil || words == "" {
+		return nil
+	}
+	if r := []rune(words); len(r) > 200 {
+		words = string(r[:200])
+	}
+	res, err := s.Search.Search(ctx, &srch.Request{SiteID: siteID, Q: words, Limit: 5})
+	if err != nil {
+		return nil
+	}
+	var out []suggestion
+	for _, h := range append(res.BestBets, res.Hits...) {
+		out = append(out, suggestion{Title: h.Candidate.Title, URL: h.URL, DocNo: h.DocNo, PublishedOn: h.PublishedOn})
+		if len(out) == 5 {
+			break
+		}
+	}
+	return out
+}
+
+type statusPage struct {
+	web.Page
+	No, Code  string
+	Error     string
+	Request   *request.Request
+	Applicant request.Applicant
+	Today     calendar.Date
+	Steps     []statusStep
+	Reply     *request.Event
+	Decision  request.Decision
+	Due       calendar.Date
+	Explain   calendar.Explanation
+}
+
+// StatusLabels are the statuses' Chinese names.
+func (p *statusPage) StatusLabels() map[string]string { return request.StatusLabels }
+
+type statusStep struct {
+	On, Label, Basis, Note string
+}
+
+func (s *Feature) statusForm(w http.ResponseWriter, r *http.Request) {
+	s.Render(w, r, http.StatusOK, "public/request_status", &statusPage{Page: s.Page(r, "申请办理进度查询")})
+}
+
+func (s *Feature) status(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	p := &statusPage{Page: s.Page(r, "申请办理进度查询")}
+	if err := r.ParseForm(); err != nil {
+		p.Error = "请求无效"
+		s.Render(w, r, http.StatusBadRequest, "public/request_status", p)
+		return
+	}
+	p.No, p.Code = strings.TrimSpace(r.PostFormValue("no")), strings.TrimSpace(r.PostFormValue("code"))
+	if p.No == "" || p.Code == "" {
+		p.Errors = map[string]string{}
+		if p.No == "" {
+			p.Errors["no"] = "请填写申请编号"
+		}
+		if p.Code == "" {
+			p.Errors["code"] = "请填写查询码"
+		}
+		p.Error = "请填写申请编号和查询码"
+		s.Render(w, r, http.StatusUnprocessableEntity, "public/request_status", p)
+		return
+	}
+	req, err := s.Requests.ByTracking(r.Context(), web.SiteOf(r).Site.ID, p.No, p.Code)
+	if err != nil {
+		s.LogErr(r, err)
+		p.Error = errs.MessageOf(err)
+		s.Render(w, r, web.StatusOf(err), "public/request_status", p)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	today := s.today()
+	p.Request, p.Applicant, p.Today, p.Due = req, req.Applicant.Masked(), today, req.State.DueOn(today)
+	p.Explain = req.State.Explain(today)
+	for i := range req.Events {
+		ev := &req.Events[i]
+		info, _ := request.InfoOf(ev.Type)
+		if !info.Public {
+			continue
+		}
+		st := statusStep{On: ev.On.String(), Label: info.Label, Basis: info.Basis}
+		if ev.Type == request.EvCorrectionRequested {
+			st.Note = ev.Note
+		}
+		if ev.Type == request.EvExtended {
+			st.Note = "延长" + itoa(ev.Days) + "个工作日"
+		}
+		p.Steps = append(p.Steps, st)
+		if ev.Type == request.EvReplied {
+			p.Reply = ev
+			p.Decision, _ = request.DecisionOf(ev.Decision, ev.Reason)
+		}
+	}
+	s.Render(w, r, http.StatusOK, "public/request_status", p)
+}
