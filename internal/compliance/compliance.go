@@ -123,6 +123,9 @@ type Service struct {
 	DB        *store.DB
 	Catalog   *catalog.Service
 	Deadlines *deadline.Service
+	// Checks are further checks of this service's database, wired by the
+	// application (disclosure requests' deadlines, …).
+	Checks []Check
 }
 
 // Run checks a site as of today and returns the report (not stored).
@@ -149,6 +152,7 @@ func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*
 	regMu.Lock()
 	checks = append(checks, registry...)
 	regMu.Unlock()
+	checks = append(checks, s.Checks...)
 	for _, c := range checks {
 		fs, err := c.Run(ctx, env)
 		if err != nil {

@@ -93,7 +93,7 @@ var tree = []col{
 			{slug: "ggzypz", name: "公共资源配置", kind: catalog.KindList, types: []string{"notice"}},
 		}},
 		{slug: "gknb", name: "政务公开年度报告", kind: catalog.KindList, types: []string{"annual_report"}},
-		{slug: "ysqgk", name: "依申请公开", kind: catalog.KindLink, link: "/xxgk/guide", desc: "依申请公开的条件、方式和时限见政府信息公开指南第三部分。"},
+		{slug: "ysqgk", name: "依申请公开", kind: catalog.KindLink, link: "/request", desc: "在线提交政府信息公开申请，凭申请编号和查询码查询办理进度和答复；条件、方式和时限见政府信息公开指南第三部分。"},
 	}},
 	{slug: "zwdt", name: "政务动态", kind: catalog.KindGroup, children: []col{
 		{slug: "gzdt", name: "工作动态", kind: catalog.KindList, types: []string{"news"}, update: 14},

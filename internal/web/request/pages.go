@@ -16,7 +16,7 @@ import (
 // formValues is what the public form holds, kept when validation fails.
 type formValues struct {
 	Kind, Name, IDType, IDNumber, OrgType, CreditCode, LegalRepresentative, ContactPerson string
-	Phone, Email, Address, Title, DocNo, Description, Form, Delivery                       string
+	Phone, Email, Address, Title, DocNo, Description, Form, Delivery                      string
 }
 
 func readFormValues(r *http.Request) formValues {

@@ -6,9 +6,9 @@ package request
 import (
 	"embed"
 
+	"gongkai/internal/blob"
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
-	"gongkai/internal/blob"
 	"gongkai/internal/request"
 	srch "gongkai/internal/search"
 	"gongkai/internal/web"
@@ -47,6 +47,17 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("POST /request", s.submit)
 	kit.Public("GET /request/status", s.statusForm)
 	kit.Public("POST /request/status", s.status)
+	kit.Flashes(map[string]string{"request_step": "办理步骤已登记。"})
+	kit.Staff("GET /admin/requests", s.desk)
+	kit.Staff("GET /admin/requests/new", s.registerForm)
+	kit.Staff("POST /admin/requests", s.register)
+	kit.Staff("GET /admin/requests/stats", s.stats)
+	kit.Staff("GET /admin/requests/stats/cell", s.cell)
+	kit.Staff("GET /admin/requests/stats.csv", s.statsCSV)
+	kit.Staff("GET /admin/requests/{id}", s.detail)
+	kit.Staff("POST /admin/requests/{id}/events", s.addEvent)
+	kit.Staff("GET /admin/requests/{id}/id-copy", s.idCopy)
+
 	kit.API("POST /api/v1/requests", s.apiCreate)
 	kit.API("GET /api/v1/requests/stats", s.apiStats)
 	kit.API("GET /api/v1/requests/{tracking_no}", s.apiGet)

@@ -1,5 +1,11 @@
 package request
 
-import "strconv"
+import (
+	"strconv"
+
+	"gongkai/internal/store"
+)
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+var parseTime = store.ParseTime

@@ -1,0 +1,180 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"gongkai/internal/store/storetest"
+)
+
+var (
+	trackingRE = regexp.MustCompile(`id="tracking-no">([^<]+)<`)
+	codeRE     = regexp.MustCompile(`id="query-code">([^<]+)<`)
+)
+
+func publicForm(mod func(url.Values)) url.Values {
+	f := url.Values{"kind": {"natural_person"}, "name": {"张三丰"}, "id_type": {"id_card"}, "id_number": {"370102199001011234"},
+		"phone": {"13812345678"}, "email": {"zhangsan@example.com"}, "address": {"临沂市兰山区金雀山路1号"},
+		"title": {"法律援助经费"}, "description": {"2024年度法律援助经费使用情况"}, "form": {"electronic"}, "delivery": {"email"}}
+	if mod != nil {
+		mod(f)
+	}
+	return f
+}
+
+// TestRequestPages files a request through the public form without
+// JavaScript, reads its status page, and handles it at the desk (both databases).
+func TestRequestPages(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e, _ := newRequestEnv(t, string(d))
+			pub := e.browser()
+			r := pub.get("/request")
+			if r.status != 200 {
+				t.Fatalf("form: %d", r.status)
+			}
+			mustContain(t, r.body, "第三十三条", "信息处理费", `name="id_number"`, `for="f-description"`)
+			// Invalid: the input is kept, the errors are linked to their fields.
+			r = pub.post("/request", publicForm(func(f url.Values) { f.Set("id_number", "123"); f.Set("email", "not-an-email") }))
+			if r.status != 422 {
+				t.Fatalf("invalid form: %d", r.status)
+			}
+			mustContain(t, r.body, `href="#f-id_number"`, `href="#f-email"`, `value="张三丰"`, "2024年度法律援助经费使用情况", `aria-invalid="true"`)
+			// Suggestions of published items, without JavaScript.
+			r = pub.post("/request", publicForm(func(f url.Values) { f.Set("op", "suggest"); f.Set("title", "法律援助") }))
+			if r.status != 200 || !strings.Contains(r.body, "可能已经公开的信息") || !strings.Contains(r.body, `href="/`) {
+				t.Fatalf("suggestions: %d", r.status)
+			}
+			mustContain(t, r.body, `value="张三丰"`)
+			// Valid.
+			r = pub.post("/request", publicForm(nil))
+			if r.status != 201 {
+				t.Fatalf("submit: %d %s", r.status, clipBody(r.body))
+			}
+			no, code := trackingRE.FindStringSubmatch(r.body), codeRE.FindStringSubmatch(r.body)
+			if no == nil || code == nil {
+				t.Fatalf("no tracking number or code in %s", clipBody(r.body))
+			}
+			// The status page: masked data, status, steps, notices.
+			r = pub.post("/request/status", url.Values{"no": {no[1]}, "code": {code[1]}})
+			if r.status != 200 {
+				t.Fatalf("status: %d", r.status)
+			}
+			mustContain(t, r.body, "张**", "138****5678", "待确认收到", "政府信息公开申请回执")
+			mustNotContain(t, r.body, "张三丰", "13812345678", "370102199001011234")
+			if r := pub.post("/request/status", url.Values{"no": {no[1]}, "code": {"WRONG"}}); r.status != 404 {
+				t.Errorf("wrong code: %d", r.status)
+			}
+			if r := pub.post("/request/status", url.Values{"no": {no[1]}}); r.status != 422 || !strings.Contains(r.body, `href="#s-code"`) {
+				t.Errorf("missing code: %d", r.status)
+			}
+
+			// The desk: the office confirms, assigns, the department drafts, the office approves.
+			office := e.browser().login("office")
+			r = office.get("/admin/requests")
+			if r.status != 200 || !strings.Contains(r.body, no[1]) {
+				t.Fatalf("desk: %d", r.status)
+			}
+			var id int64
+			if err := e.db.R.QueryRowContext(context.Background(), `SELECT id FROM requests WHERE tracking_no = $1`, no[1]).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			path := fmt.Sprintf("/admin/requests/%d", id)
+			r = office.get(path)
+			mustContain(t, r.body, "张三丰", "13812345678", "确认收到申请")
+			step := func(b *browser, f url.Values, want int) resp {
+				t.Helper()
+				r := b.post(path+"/events", f)
+				if r.status != want {
+					t.Fatalf("step %v: %d, want %d: %s", f, r.status, want, clipBody(r.body))
+				}
+				return r
+			}
+			step(office, url.Values{"type": {"confirmed"}, "on": {"2026-12-01"}}, 303)
+			dept := e.deptID(t, "法制科")
+			step(office, url.Values{"type": {"assigned"}, "on": {"2026-12-01"}, "department": {dept}}, 303)
+			// A step the ledger refuses re-renders the page with the message.
+			r = step(office, url.Values{"type": {"extended"}, "on": {"2026-12-01"}, "days": {"21"}, "note": {"理由"}}, 422)
+			mustContain(t, r.body, "1 至 20", `id="f-note"`, "理由")
+			fzk := e.browser().login("fzk")
+			step(fzk, url.Values{"type": {"reply_drafted"}, "on": {"2026-12-01"}, "decision": {"withheld.6"}, "answer": {"属于过程性信息"}}, 303)
+			step(fzk, url.Values{"type": {"replied"}, "on": {"2026-12-01"}, "decision": {"disclosed"}}, 403)
+			if r := e.browser().login("pfk").get(path); r.status != 403 {
+				t.Errorf("another department's editor sees the request: %d", r.status)
+			}
+			r = office.get(path)
+			mustContain(t, r.body, "待审核的答复稿", "属于四类过程性信息", "审核通过并答复")
+			step(office, url.Values{"type": {"replied"}, "on": {"2026-12-01"}, "decision": {"withheld.6"}, "answer": {"属于过程性信息"}}, 303)
+			r = pub.post("/request/status", url.Values{"no": {no[1]}, "code": {code[1]}})
+			mustContain(t, r.body, "已答复", "（三）不予公开 6.属于四类过程性信息", "第十六条第二款", "属于过程性信息")
+			mustNotContain(t, r.body, "承办科室拟稿")
+			// Every staff step is audited.
+			var n int
+			e.db.R.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE target = $1 AND action LIKE 'request.%'`, no[1]).Scan(&n)
+			if n != 4 {
+				t.Errorf("%d audit entries for the request, want 4", n)
+			}
+
+			// Registration of a paper application, overdue, in the self-inspection:
+			// received 2026-10-09, the make-up Saturday 10-10 counts, due 11-05.
+			r = office.post("/admin/requests", url.Values{"channel": {"post"}, "received_on": {"2026-10-09"}, "department": {dept},
+				"kind": {"organization"}, "name": {"山东沂蒙律师事务所"}, "org_type": {"legal_service"}, "credit_code": {"31370000MD0123456X"},
+				"legal_representative": {"李四"}, "contact_person": {"王五"}, "phone": {"0539-8888888"}, "description": {"律师事务所年检结果"},
+				"form": {"paper"}, "delivery": {"post"}, "address": {"临沂市"}})
+			if r.status != 201 || codeRE.FindStringSubmatch(r.body) == nil {
+				t.Fatalf("register: %d %s", r.status, clipBody(r.body))
+			}
+			r = office.get("/admin/requests")
+			mustContain(t, r.body, "已逾期", "法制科")
+			r = office.get("/admin/compliance")
+			mustContain(t, r.body, "依申请公开答复期限", "已逾期：应于 2026-11-05 前答复")
+			r = office.post("/admin/requests", url.Values{"channel": {"post"}, "received_on": {"2026-10-09"}, "kind": {"organization"}, "name": {"某所"}})
+			if r.status != 422 || !strings.Contains(r.body, `value="某所"`) {
+				t.Errorf("invalid registration: %d", r.status)
+			}
+		})
+	}
+}
+
+// TestRequestStatsPages: the office's tables link every number to its
+// requests, and export CSV.
+func TestRequestStatsPages(t *testing.T) {
+	e, _ := newRequestEnv(t, string(storetest.Dialects[0]))
+	ctx := context.Background()
+	if err := e.srv.LoadRequestDemo(ctx, e.site.ID, testDay); err != nil {
+		t.Fatal(err)
+	}
+	t3, err := e.srv.Requests.Stats(ctx, e.site.ID, RequestDemoYear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	office := e.browser().login("office")
+	r := office.get(fmt.Sprintf("/admin/requests/stats?year=%d", RequestDemoYear))
+	mustContain(t, r.body, "✓ 通过", "（三）不予公开 8.属于行政查询事项", "结转下年度继续办理")
+	mustNotContain(t, r.body, "不通过")
+	r = office.get(fmt.Sprintf("/admin/requests/stats/cell?year=%d&row=unavailable.1&col=total", RequestDemoYear))
+	if want := fmt.Sprintf(`id="cell-count">%d<`, t3.Count("unavailable.1", "total")); !strings.Contains(r.body, want) {
+		t.Errorf("drill-down lacks %s", want)
+	}
+	if got, want := strings.Count(r.body, `href="/admin/requests/`)-1, t3.Count("unavailable.1", "total"); got != want {
+		t.Errorf("drill-down lists %d requests, the table says %d", got, want)
+	}
+	r = office.get(fmt.Sprintf("/admin/requests/stats.csv?year=%d", RequestDemoYear))
+	mustContain(t, r.body, "三、（七）总计", fmt.Sprintf("一、本年新收政府信息公开申请数量,%d,", t3.Count("new", "natural_person")))
+	if r := e.browser().login("fzk").get("/admin/requests/stats"); r.status != 403 {
+		t.Errorf("an editor sees the annual statistics: %d", r.status)
+	}
+}
+
+func (e *env) deptID(t *testing.T, name string) string {
+	t.Helper()
+	var id int64
+	if err := e.db.R.QueryRowContext(context.Background(), `SELECT id FROM departments WHERE site_id = $1 AND name = $2`, e.site.ID, name).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(id)
+}
