@@ -1,0 +1,84 @@
+// Browser test of disclosure on request (issue 9): a visitor without
+// JavaScript files a request through the public form, keeps what was typed
+// when a field is wrong, reads the tracking number and query code, and
+// opens the status page with masked personal data. axe-core checks the form,
+// its error state, the receipt and the status page (WCAG 2.1 AA).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp } from '../lib/app.mjs';
+import { launch, newContext, axeCheck } from '../lib/browser.mjs';
+
+let app, browser, ctx, jsCtx;
+
+before(async () => {
+  app = await startApp();
+  browser = await launch();
+  ctx = await newContext(browser, app.base, '', { javaScriptEnabled: false });
+  jsCtx = await newContext(browser, app.base); // axe-core needs JavaScript
+});
+
+after(async () => {
+  if (ctx) await ctx.close().catch(() => {});
+  if (jsCtx) await jsCtx.close().catch(() => {});
+  if (browser) await browser.close();
+  if (app) await app.stop();
+});
+
+// axeClean loads the page's current HTML into a JavaScript-enabled page
+// (axe-core runs as a script) and checks it.
+async function axeClean(page, what) {
+  const p = await jsCtx.newPage();
+  await p.route('**/__axe', (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: '' }));
+  await p.goto(app.base + '/__axe');
+  await p.setContent(await page.content(), { waitUntil: 'load' });
+  const v = await axeCheck(p);
+  await p.close();
+  assert.deepEqual(v, [], `${what}: axe violations\n${v.join('\n')}`);
+}
+
+describe('依申请公开 without JavaScript', () => {
+  it('files a request and reads its status page', async () => {
+    const page = await ctx.newPage();
+    // From the 依申请公开 column of the catalogue to the form.
+    await page.goto(app.base + '/columns/ysqgk');
+    await page.goto(app.base + '/request');
+    assert.match(await page.textContent('h1'), /政府信息公开申请/);
+    await axeClean(page, 'form');
+
+    await page.check('input[name="kind"][value="natural_person"]');
+    await page.fill('#f-name', '王小明');
+    await page.fill('#f-id_number', '12345'); // wrong: kept and explained
+    await page.fill('#f-phone', '13912345678');
+    await page.fill('#f-email', 'wxm@example.com');
+    await page.fill('#f-title', '法律援助经费');
+    await page.fill('#f-description', '请提供2024年度法律援助经费使用情况。');
+    await page.check('input[name="delivery"][value="email"]');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button[type="submit"]:not([name])')]);
+    assert.match(await page.textContent('.error-summary'), /证件号码/);
+    assert.equal(await page.inputValue('#f-name'), '王小明');
+    assert.equal(await page.inputValue('#f-description'), '请提供2024年度法律援助经费使用情况。');
+    assert.equal(await page.getAttribute('#f-id_number', 'aria-invalid'), 'true');
+    await axeClean(page, 'form with errors');
+
+    await page.fill('#f-id_number', '37130219900101123X');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button[type="submit"]:not([name])')]);
+    const no = (await page.textContent('#tracking-no')).trim();
+    const code = (await page.textContent('#query-code')).trim();
+    assert.match(no, /^YSQ\d{4}-\d{5}$/);
+    assert.match(code, /^[A-Z2-9]{10}$/);
+    await axeClean(page, 'receipt');
+
+    await page.goto(app.base + '/request/status');
+    await page.fill('#s-no', no);
+    await page.fill('#s-code', code);
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request/status"] button[type="submit"]')]);
+    assert.match(await page.textContent('#req-status'), /待确认收到/);
+    const body = await page.textContent('main');
+    assert.ok(body.includes('王**'), 'the name is masked');
+    assert.ok(body.includes('139****5678'), 'the phone is masked');
+    assert.ok(!body.includes('13912345678') && !body.includes('37130219900101123X'), 'no personal data in the clear');
+    assert.match(body, /政府信息公开申请回执/);
+    await axeClean(page, 'status');
+    await page.close();
+  });
+});
