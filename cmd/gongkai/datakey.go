@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gongkai/internal/secure"
@@ -52,6 +53,14 @@ func loadDataKey(flagValue, dataDir string, demo bool) ([]byte, error) {
 		return nil, fmt.Errorf("write demo data key: %w", err)
 	}
 	return key, nil
+}
+
+// envInt reads an integer environment variable, def when unset or bad.
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
 }
 
 // keyHint is the log line when no key is configured.

@@ -155,6 +155,7 @@ func runServe(args []string) error {
 	maxUpload := fs.Int64("max-upload-mb", 50, "largest attachment in MB")
 	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this repository checkout (development; e.g. .)")
 	logLevel := fs.String("log", envOr("GONGKAI_LOG", "info"), "log level: debug, info, warn, error")
+	retention := fs.Int("request-retention-years", envInt("GONGKAI_REQUEST_RETENTION_YEARS", 0), "erase applicants' personal data this many years after a disclosure request closed (0: keep)")
 	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing applicants' personal data (or GONGKAI_DATA_KEY_FILE; --demo generates data/data-key)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -216,6 +217,7 @@ func runServe(args []string) error {
 	if err != nil {
 		return fmt.Errorf("data key: %w", err)
 	}
+	srv.Requests.RetentionYears = *retention
 	if key == nil {
 		log.Warn(keyHint)
 	} else if err := srv.SetDataKey(key); err != nil {

@@ -55,6 +55,7 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			if _, err := a.Catalog.PruneIdempotencyKeys(ctx, time.Now()); err != nil {
 				a.Log.Error("prune idempotency keys", "err", err)
 			}
+			a.purgeRequests(ctx)
 			if a.Search != nil {
 				if _, err := a.Search.PruneQueryLog(ctx, time.Now().Add(-search.QueryLogRetention)); err != nil {
 					a.Log.Error("prune search query log", "err", err)

@@ -27,3 +27,21 @@ func (a *App) LoadRequestDemo(ctx context.Context, siteID int64, today calendar.
 	}
 	return a.Requests.LoadDemo(ctx, office, siteID, ids, RequestDemoYear, today)
 }
+
+// purgeRequests enforces the retention period of applicants' personal data
+// (request.Service.Purge) and deletes the ID copies it frees.
+func (a *App) purgeRequests(ctx context.Context) {
+	keys, err := a.Requests.Purge(ctx, a.Web.Today())
+	if err != nil {
+		a.Log.Error("purge requests", "err", err)
+		return
+	}
+	for _, k := range keys {
+		if err := a.Blobs.Delete(k); err != nil {
+			a.Log.Error("purge requests: delete ID copy", "err", err)
+		}
+	}
+	if len(keys) > 0 {
+		a.Log.Info("purge requests: ID copies deleted", "files", len(keys))
+	}
+}

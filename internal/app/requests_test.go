@@ -359,3 +359,53 @@ func mustRemedies(t *testing.T, rs *request.Service, siteID int64) *request.Tabl
 	}
 	return t4
 }
+
+// TestRequestRetention: personal data of requests closed before the
+// retention period is erased, with an audit entry; the ledger and the
+// statistics stay; a request of the same applicant counts in its month.
+func TestRequestRetention(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e, c := newRequestEnv(t, string(d))
+			ctx := context.Background()
+			old := c.request(t, "office", staffApp("in_person", "2021-09-28"), 201)
+			c.event(t, "office", old.ID, `{"type":"replied","on":"2021-10-08","decision":"disclosed"}`, 201)
+			recent := c.request(t, "office", staffApp("in_person", "2021-09-29"), 201)
+			c.event(t, "office", recent.ID, `{"type":"replied","on":"2024-01-08","decision":"disclosed"}`, 201)
+			r, err := e.srv.Requests.Get(ctx, e.site.ID, recent.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, err := e.srv.Requests.MonthRank(ctx, r); err != nil || n != 2 {
+				t.Errorf("month rank %d, %v; want 2 (same applicant, September 2021)", n, err)
+			}
+			e.srv.Requests.RetentionYears = 3
+			if _, err := e.srv.Requests.Purge(ctx, testDay); err != nil {
+				t.Fatal(err)
+			}
+			gone, err := e.srv.Requests.Get(ctx, e.site.ID, old.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gone.Applicant.Name != "（已删除）" || gone.Applicant.IDNumber != "" || gone.Applicant.Phone != "" || !gone.Erased {
+				t.Errorf("not erased: %+v", gone.Applicant)
+			}
+			if gone.State.Result != "disclosed" || len(gone.Events) != 2 { // assigned, replied
+				t.Errorf("the ledger changed: %s, %d events", gone.State.Result, len(gone.Events))
+			}
+			kept, _ := e.srv.Requests.Get(ctx, e.site.ID, recent.ID)
+			if kept.Applicant.Name != "张三丰" || kept.Applicant.Phone != "13812345678" {
+				t.Errorf("a request inside the period was erased: %+v", kept.Applicant)
+			}
+			var n int
+			e.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'request.purge' AND target = $1`, old.TrackingNo).Scan(&n)
+			if n != 1 {
+				t.Errorf("%d purge audit entries", n)
+			}
+			// The ledger is append-only in the database itself.
+			if _, err := e.db.W.ExecContext(ctx, `UPDATE request_events SET type = 'note' WHERE request_id = $1`, old.ID); err == nil {
+				t.Error("a ledger row was updated")
+			}
+		})
+	}
+}

@@ -172,6 +172,9 @@ type Service struct {
 	Sealer *secure.Sealer
 	Rules  Rules
 	Today  func() calendar.Date
+	// RetentionYears: personal data is erased this many years after the
+	// request closed (Purge); 0 keeps it.
+	RetentionYears int
 }
 
 // ErrNoKey refuses applications when no data key is configured.

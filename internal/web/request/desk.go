@@ -135,6 +135,9 @@ type detailPage struct {
 	Draft     *request.Event
 	DraftDec  request.Decision
 	Form      url.Values
+	// MonthRank is the request's rank among the applicant's requests of
+	// its month (the per-request fee's count).
+	MonthRank int
 }
 
 type action struct {
@@ -224,6 +227,9 @@ func (s *Feature) loadDetail(r *http.Request) (*detailPage, error) {
 		p.DraftDec, _ = request.DecisionOf(d.Decision, d.Reason)
 	}
 	p.Form = url.Values{}
+	if p.MonthRank, err = s.Requests.MonthRank(r.Context(), req); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
