@@ -112,6 +112,18 @@ func TestRequestPages(t *testing.T) {
 			r = pub.post("/request/status", url.Values{"no": {no[1]}, "code": {code[1]}})
 			mustContain(t, r.body, "已答复", "（三）不予公开 6.属于四类过程性信息", "第十六条第二款", "属于过程性信息")
 			mustNotContain(t, r.body, "承办科室拟稿")
+			// A withheld answer cannot become proactive; a disclosed one can, in one step (Art. 44).
+			if r := office.post(path+"/promote", url.Values{"column_id": {e.columnID(t, "gkzd")}}); r.status != 422 {
+				t.Errorf("promote a withheld answer: %d", r.status)
+			}
+			_, c := newRequestClient(t, e)
+			dis := c.request(t, "office", staffApp("in_person", "2026-11-20"), 201)
+			c.event(t, "office", dis.ID, `{"type":"replied","on":"2026-11-25","decision":"disclosed","reply":{"answer":"2024年度法律援助经费支出120万元。"}}`, 201)
+			r = office.post(fmt.Sprintf("/admin/requests/%d/promote", dis.ID), url.Values{"column_id": {e.columnID(t, "gkzd")}})
+			if r.status != 303 || !strings.HasPrefix(r.location, "/admin/items/") {
+				t.Fatalf("promote: %d %s %s", r.status, r.location, clipBody(r.body))
+			}
+			mustContain(t, office.get(fmt.Sprintf("/admin/requests/%d", dis.ID)).body, "转主动公开：已建立信息草稿")
 			// Every staff step is audited.
 			var n int
 			e.db.R.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE target = $1 AND action LIKE 'request.%'`, no[1]).Scan(&n)
@@ -174,6 +186,17 @@ func (e *env) deptID(t *testing.T, name string) string {
 	t.Helper()
 	var id int64
 	if err := e.db.R.QueryRowContext(context.Background(), `SELECT id FROM departments WHERE site_id = $1 AND name = $2`, e.site.ID, name).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(id)
+}
+
+func newRequestClient(t *testing.T, e *env) (*env, *apiClient) { return e, newAPIClient(t, e) }
+
+func (e *env) columnID(t *testing.T, slug string) string {
+	t.Helper()
+	var id int64
+	if err := e.db.R.QueryRowContext(context.Background(), `SELECT id FROM columns WHERE site_id = $1 AND slug = $2`, e.site.ID, slug).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return fmt.Sprint(id)
