@@ -49,7 +49,11 @@ func TestRequestPages(t *testing.T) {
 			if r.status != 200 || !strings.Contains(r.body, "可能已经公开的信息") || !strings.Contains(r.body, `href="/`) {
 				t.Fatalf("suggestions: %d", r.status)
 			}
-			mustContain(t, r.body, `value="张三丰"`)
+			mustContain(t, r.body, `value="张三丰"`, "/static/request.")
+			// The same suggestions as JSON for request.js, while typing.
+			if r := pub.get("/request/suggest?q=" + url.QueryEscape("法律援助")); r.status != 200 || !strings.Contains(r.body, `"url":"/`) {
+				t.Errorf("suggest JSON: %d %s", r.status, clipBody(r.body))
+			}
 			// Valid.
 			r = pub.post("/request", publicForm(nil))
 			if r.status != 201 {

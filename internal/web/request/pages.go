@@ -264,3 +264,22 @@ func (s *Feature) status(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Render(w, r, http.StatusOK, "public/request_status", p)
 }
+
+// suggestJSON serves GET /request/suggest?q=: published items that may
+// answer what the applicant describes, for request.js. Anything unusable
+// answers an empty list.
+func (s *Feature) suggestJSON(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	type hit struct {
+		Title string `json:"title"`
+		URL   string `json:"url"`
+	}
+	out := []hit{}
+	if n := len([]rune(q)); n >= 2 && n <= 200 {
+		for _, sg := range s.suggest(r.Context(), web.SiteOf(r).Site.ID, q) {
+			out = append(out, hit{Title: sg.Title, URL: sg.URL})
+		}
+	}
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	web.WriteJSON(w, http.StatusOK, map[string]any{"q": q, "suggestions": out})
+}

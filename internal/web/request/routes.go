@@ -14,7 +14,7 @@ import (
 	"gongkai/internal/web"
 )
 
-//go:embed templates
+//go:embed templates static
 var assets embed.FS
 
 //go:embed openapi.json
@@ -45,6 +45,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	}
 	kit.Public("GET /request", s.form)
 	kit.Public("POST /request", s.submit)
+	kit.Public("GET /request/suggest", s.suggestJSON)
 	kit.Public("GET /request/status", s.statusForm)
 	kit.Public("POST /request/status", s.status)
 	kit.Flashes(map[string]string{"request_step": "办理步骤已登记。"})
