@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gongkai/internal/store/storetest"
+
+	"github.com/xuri/excelize/v2"
 )
 
 var (
@@ -181,6 +183,19 @@ func TestRequestStatsPages(t *testing.T) {
 	}
 	r = office.get(fmt.Sprintf("/admin/requests/stats.csv?year=%d", RequestDemoYear))
 	mustContain(t, r.body, "三、（七）总计", fmt.Sprintf("一、本年新收政府信息公开申请数量,%d,", t3.Count("new", "natural_person")))
+	// XLSX: read back with the same library, the totals as in the table.
+	r = office.get(fmt.Sprintf("/admin/requests/stats.xlsx?year=%d", RequestDemoYear))
+	x, err := excelize.OpenReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	rows, err := x.GetRows("表三 收到和处理申请情况")
+	if err != nil || len(rows) != 27 {
+		t.Fatalf("xlsx rows %d, %v", len(rows), err)
+	}
+	if got, want := rows[2][7], fmt.Sprint(t3.Count("new", "total")); got != want {
+		t.Errorf("xlsx 一 总计 = %s, want %s", got, want)
+	}
 	if r := e.browser().login("fzk").get("/admin/requests/stats"); r.status != 403 {
 		t.Errorf("an editor sees the annual statistics: %d", r.status)
 	}

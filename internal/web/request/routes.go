@@ -55,6 +55,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("GET /admin/requests/stats", s.stats)
 	kit.Staff("GET /admin/requests/stats/cell", s.cell)
 	kit.Staff("GET /admin/requests/stats.csv", s.statsCSV)
+	kit.Staff("GET /admin/requests/stats.xlsx", s.statsXLSX)
 	kit.Staff("GET /admin/requests/{id}", s.detail)
 	kit.Staff("POST /admin/requests/{id}/events", s.addEvent)
 	kit.Staff("GET /admin/requests/{id}/id-copy", s.idCopy)
