@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
 	"gongkai/internal/request"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
@@ -407,5 +408,26 @@ func TestRequestRetention(t *testing.T) {
 				t.Error("a ledger row was updated")
 			}
 		})
+	}
+}
+
+// TestRequestNumbersPerSite: each site numbers its own requests.
+func TestRequestNumbersPerSite(t *testing.T) {
+	e, _ := newRequestEnv(t, string(storetest.Dialects[0]))
+	ctx := context.Background()
+	other := &catalog.Site{Slug: "lysj", Name: "临沂市审计局", OrgCode: "1111111111", Hosts: []string{"sjj.example"}}
+	if err := e.cat.CreateSite(ctx, nil, other); err != nil {
+		t.Fatal(err)
+	}
+	in := request.Input{Applicant: request.Applicant{Kind: "natural_person", Name: "张三", IDNumber: "370102199001011234", Phone: "13812345678"},
+		Description: "某文件", Form: "paper", Delivery: "pickup"}
+	for _, site := range []int64{e.site.ID, other.ID} {
+		r, _, err := e.srv.Requests.Create(ctx, site, nil, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.TrackingNo != fmt.Sprintf("YSQ%d-00001", testDay.Year) {
+			t.Errorf("site %d: first number %s", site, r.TrackingNo)
+		}
 	}
 }

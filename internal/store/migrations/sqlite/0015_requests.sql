@@ -8,7 +8,7 @@
 CREATE TABLE requests (
   id                    INTEGER PRIMARY KEY,
   site_id               INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
-  tracking_no           TEXT NOT NULL UNIQUE,
+  tracking_no           TEXT NOT NULL,
   code_hash             TEXT NOT NULL,
   channel               TEXT NOT NULL,
   submitted_on          TEXT NOT NULL,
@@ -39,7 +39,8 @@ CREATE TABLE requests (
   result                TEXT NOT NULL DEFAULT '',
   created_by            INTEGER,
   created_at            TEXT NOT NULL,
-  erased_at             TEXT NOT NULL DEFAULT ''
+  erased_at             TEXT NOT NULL DEFAULT '',
+  UNIQUE (site_id, tracking_no)
 );
 CREATE INDEX requests_site_status ON requests(site_id, status, due_on);
 CREATE INDEX requests_site_received ON requests(site_id, received_on);
