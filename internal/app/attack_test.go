@@ -997,6 +997,7 @@ func (a *attacker) attackAPI() {
 			}
 		}
 	}
+	a.attackRequests()
 }
 
 func resolveRef(doc map[string]any, ref string) map[string]any {

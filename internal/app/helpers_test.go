@@ -68,6 +68,9 @@ func newEnvWith(t *testing.T, d store.Dialect, opts web.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := srv.SetDataKey(testDataKey); err != nil { // disclosure requests (requests_test.go)
+		t.Fatal(err)
+	}
 	// The demo was loaded before the search subscribed: index it as serve
 	// does at start (Background's first index).
 	if _, err := srv.Search.ReindexAll(context.Background(), []int64{site.ID}, nil); err != nil {

@@ -178,7 +178,9 @@ type Service struct {
 }
 
 // ErrNoKey refuses applications when no data key is configured.
-var ErrNoKey = errs.E(errs.Internal, "本站尚未配置个人信息加密密钥，暂不能受理政府信息公开申请，请联系网站管理员")
+// It is Forbidden, not Internal: the site has not enabled online
+// applications, which is configuration, not a fault.
+var ErrNoKey = errs.E(errs.Forbidden, "本站尚未开通政府信息公开在线申请（未配置个人信息加密密钥），请通过信函、当面等方式提交申请，或联系网站管理员")
 
 // ErrNotFound is a request that does not exist, or a wrong query code.
 var ErrNotFound = errs.E(errs.NotFound, "没有找到该申请：请核对申请编号和查询码")
