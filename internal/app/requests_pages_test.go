@@ -1,13 +1,17 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"gongkai/internal/extract/docgen"
 	"gongkai/internal/store/storetest"
 
 	"github.com/xuri/excelize/v2"
@@ -114,10 +118,26 @@ func TestRequestPages(t *testing.T) {
 			}
 			r = office.get(path)
 			mustContain(t, r.body, "待审核的答复稿", "属于四类过程性信息", "审核通过并答复")
-			step(office, url.Values{"type": {"replied"}, "on": {"2026-12-01"}, "decision": {"withheld.6"}, "answer": {"属于过程性信息"}}, 303)
+			// The office approves with a document, which the applicant downloads.
+			doc := docgen.DOCX{Body: []docgen.Block{{Text: "答复所附文件"}}}.Bytes()
+			if r := office.multipart(path+"/events", url.Values{"type": {"replied"}, "on": {"2026-12-01"}, "decision": {"withheld.6"}, "answer": {"属于过程性信息"}},
+				"file", "答复附件.docx", doc); r.status != 303 {
+				t.Fatalf("reply with a file: %d %s", r.status, clipBody(r.body))
+			}
 			r = pub.post("/request/status", url.Values{"no": {no[1]}, "code": {code[1]}})
 			mustContain(t, r.body, "已答复", "（三）不予公开 6.属于四类过程性信息", "第十六条第二款", "属于过程性信息")
 			mustNotContain(t, r.body, "承办科室拟稿")
+			mustContain(t, r.body, "下载 答复附件.docx")
+			seq := regexp.MustCompile(`name="seq" value="(\d+)"`).FindStringSubmatch(r.body)
+			if seq == nil {
+				t.Fatal("no download form")
+			}
+			if r := pub.post("/request/status/file", url.Values{"no": {no[1]}, "code": {code[1]}, "seq": {seq[1]}}); r.status != 200 || r.body != string(doc) {
+				t.Errorf("download: %d, %d bytes", r.status, len(r.body))
+			}
+			if r := pub.post("/request/status/file", url.Values{"no": {no[1]}, "code": {"WRONG"}, "seq": {seq[1]}}); r.status != 404 {
+				t.Errorf("download with a wrong code: %d", r.status)
+			}
 			// A withheld answer cannot become proactive; a disclosed one can, in one step (Art. 44).
 			if r := office.post(path+"/promote", url.Values{"column_id": {e.columnID(t, "gkzd")}}); r.status != 422 {
 				t.Errorf("promote a withheld answer: %d", r.status)
@@ -137,6 +157,20 @@ func TestRequestPages(t *testing.T) {
 				t.Errorf("%d audit entries for the request, want 4", n)
 			}
 
+			// An ID copy uploaded with the public form reaches the desk, and only the desk.
+			idCopy := docgen.DOCX{Body: []docgen.Block{{Text: "身份证复印件"}}}.Bytes()
+			r = pub.multipart("/request", publicForm(nil), "id_copy", "身份证.docx", idCopy)
+			if r.status != 201 {
+				t.Fatalf("submit with an ID copy: %d %s", r.status, clipBody(r.body))
+			}
+			var withCopy int64
+			e.db.R.QueryRowContext(context.Background(), `SELECT id FROM requests WHERE tracking_no = $1`, trackingRE.FindStringSubmatch(r.body)[1]).Scan(&withCopy)
+			if r := office.get(fmt.Sprintf("/admin/requests/%d/id-copy", withCopy)); r.status != 200 || r.body != string(idCopy) {
+				t.Errorf("ID copy at the desk: %d, %d bytes", r.status, len(r.body))
+			}
+			if r := pub.get(fmt.Sprintf("/admin/requests/%d/id-copy", withCopy)); r.status == 200 {
+				t.Error("the ID copy is served without a staff session")
+			}
 			// Registration of a paper application, overdue, in the self-inspection:
 			// received 2026-10-09, the make-up Saturday 10-10 counts, due 11-05.
 			r = office.post("/admin/requests", url.Values{"channel": {"post"}, "received_on": {"2026-10-09"}, "department": {dept},
@@ -219,4 +253,25 @@ func (e *env) columnID(t *testing.T, slug string) string {
 		t.Fatal(err)
 	}
 	return fmt.Sprint(id)
+}
+
+// multipart submits a form with one file and the session's form token.
+func (b *browser) multipart(path string, form url.Values, field, name string, data []byte) resp {
+	b.e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if form.Get("csrf") == "" {
+		form.Set("csrf", b.csrf)
+	}
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile(field, name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.e.ts.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.do(req)
 }

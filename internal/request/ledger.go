@@ -133,6 +133,10 @@ type Event struct {
 	Result string
 	// AfterReconsideration: the lawsuit follows a reconsideration (lawsuit_filed).
 	AfterReconsideration bool
+	// File and FileName: a document of the reply (the information provided),
+	// a blob key with its original name; the applicant downloads it from
+	// the status page.
+	File, FileName string
 
 	ActorName string
 	CreatedAt string

@@ -481,11 +481,14 @@ type eventData struct {
 	Reply                *Reply `json:"reply,omitempty"`
 	Result               string `json:"result,omitempty"`
 	AfterReconsideration bool   `json:"after_reconsideration,omitempty"`
+	File                 string `json:"file,omitempty"`
+	FileName             string `json:"file_name,omitempty"`
 }
 
 func insertEvent(ctx context.Context, tx *sql.Tx, reqID int64, seq int, ev Event, actor *auth.User) error {
 	d := eventData{Days: ev.Days, Decision: ev.Decision, Reason: ev.Reason, DepartmentID: ev.DepartmentID, Note: ev.Note, Approver: ev.Approver,
-		Amount: ev.Amount, FeeMethod: ev.FeeMethod, Units: ev.Units, Until: dateText(ev.Until), Result: ev.Result, AfterReconsideration: ev.AfterReconsideration}
+		Amount: ev.Amount, FeeMethod: ev.FeeMethod, Units: ev.Units, Until: dateText(ev.Until), Result: ev.Result, AfterReconsideration: ev.AfterReconsideration,
+		File: ev.File, FileName: ev.FileName}
 	if ev.Reply != (Reply{}) {
 		r := ev.Reply
 		d.Reply = &r
@@ -626,6 +629,7 @@ func loadEvents(ctx context.Context, q querier, id int64) ([]Event, error) {
 		ev.On = calendar.Day(on)
 		ev.Days, ev.Decision, ev.Reason, ev.DepartmentID, ev.Note, ev.Approver = d.Days, d.Decision, d.Reason, d.DepartmentID, d.Note, d.Approver
 		ev.Amount, ev.FeeMethod, ev.Units, ev.Until, ev.Result, ev.AfterReconsideration = d.Amount, d.FeeMethod, d.Units, calendar.Day(d.Until), d.Result, d.AfterReconsideration
+		ev.File, ev.FileName = d.File, d.FileName
 		if d.Reply != nil {
 			ev.Reply = *d.Reply
 		}

@@ -2,6 +2,7 @@ package request
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -304,8 +305,26 @@ func (s *Feature) addEvent(w http.ResponseWriter, r *http.Request) {
 		s.AdminError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	limit := s.Opts.MaxUpload
+	if limit <= 0 {
+		limit = 10 << 20
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit+256<<10)
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		s.AdminError(w, r, errs.E(errs.Invalid, "提交的内容过大或无法读取"))
+		return
+	}
 	ev, err := s.eventFromForm(r, p.Site.ID)
+	if f, h, ferr := r.FormFile("file"); err == nil && ferr == nil {
+		defer f.Close()
+		if ev.Type != request.EvReplied {
+			err = &errs.Error{Code: errs.Invalid, Message: "只有答复可以附带文件", Fields: map[string]string{"file": "只有答复可以附带文件"}}
+		} else if b, perr := s.Blobs.Put(r.Context(), f, h.Filename, limit); perr != nil {
+			err = &errs.Error{Code: errs.Invalid, Message: errs.MessageOf(perr), Fields: map[string]string{"file": errs.MessageOf(perr)}}
+		} else {
+			ev.File, ev.FileName = b.Key, h.Filename
+		}
+	}
 	if err == nil {
 		_, err = s.Requests.AddEvent(r.Context(), p.User, p.Site.ID, p.R.ID, ev)
 	}

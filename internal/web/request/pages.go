@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"gongkai/internal/calendar"
@@ -282,4 +284,42 @@ func (s *Feature) suggestJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	web.WriteJSON(w, http.StatusOK, map[string]any{"q": q, "suggestions": out})
+}
+
+// statusFile serves a document of the reply to the applicant, who proves
+// it with the tracking number and query code again (POST, never in a URL).
+func (s *Feature) statusFile(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if err := r.ParseForm(); err != nil {
+		s.statusFail(w, r, errs.E(errs.Invalid, "请求无效"))
+		return
+	}
+	req, err := s.Requests.ByTracking(r.Context(), web.SiteOf(r).Site.ID, strings.TrimSpace(r.PostFormValue("no")), r.PostFormValue("code"))
+	if err != nil {
+		s.statusFail(w, r, err)
+		return
+	}
+	seq, _ := strconv.Atoi(r.PostFormValue("seq"))
+	for _, ev := range req.Events {
+		if ev.Seq != seq || ev.Type != request.EvReplied || ev.File == "" {
+			continue
+		}
+		f, err := s.Blobs.Open(ev.File)
+		if err != nil {
+			s.statusFail(w, r, err)
+			return
+		}
+		defer f.Close()
+		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(ev.FileName))
+		w.Header().Set("Cache-Control", "no-store")
+		http.ServeContent(w, r, "", parseTime(ev.CreatedAt), f)
+		return
+	}
+	s.statusFail(w, r, errs.E(errs.NotFound, "该答复没有附件"))
+}
+
+func (s *Feature) statusFail(w http.ResponseWriter, r *http.Request, err error) {
+	s.LogErr(r, err)
+	p := &statusPage{Page: s.Page(r, "申请办理进度查询"), Error: errs.MessageOf(err)}
+	s.Render(w, r, web.StatusOf(err), "public/request_status", p)
 }
