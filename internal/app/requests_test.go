@@ -328,6 +328,22 @@ func TestRequestDemoYear(t *testing.T) {
 			if t4.Count("reconsideration", "total") < 3 || t4.Count("lawsuit_direct", "total") == 0 || !t4.Checks[0].OK {
 				t.Errorf("table 四: %v", t4.Cells)
 			}
+			for _, res := range request.Table4Results[:4] {
+				if t4.Count("reconsideration", res.Code)+t4.Count("lawsuit_direct", res.Code)+t4.Count("lawsuit_after", res.Code) == 0 {
+					t.Errorf("table 四 has no case with result %s", res.Label)
+				}
+			}
+			// Neighbouring years agree: what 2025 carried in, 2024 carried out.
+			prev, err := rs.Stats(ctx, e.site.ID, RequestDemoYear-1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, col := range request.Columns {
+				if prev.Count("carried_out", col.Code) != t3.Count("carried_in", col.Code) {
+					t.Errorf("%s: %d carried out of %d, %d carried into %d", col.Label, prev.Count("carried_out", col.Code), RequestDemoYear-1,
+						t3.Count("carried_in", col.Code), RequestDemoYear)
+				}
+			}
 			// The API gives the same numbers.
 			resp := c.do(t, "GET", fmt.Sprintf("/api/v1/requests/stats?year=%d", RequestDemoYear), "office", nil, "")
 			var st struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
@@ -65,6 +66,9 @@ func (s *Service) LoadDemo(ctx context.Context, office *auth.User, siteID int64,
 		"unavailable.1", "unavailable.1", "unavailable.1", "withheld.4", "withheld.6", "withheld.7", "not_handled.1", "not_handled.2",
 		"unavailable.2", "withheld.8", "other.3", "not_handled.3", "other.1"}
 	const n = 220
+	// Reconsiderations (维持, 纠正, 其他, 尚未审结) and lawsuits (direct: 维持,
+	// 尚未审结; after a reconsideration: 尚未审结).
+	remedies := []string{"rec:upheld", "rec:corrected", "rec:other", "rec:", "law:upheld", "law:", "rec:upheld+law:"}
 	for i := range n {
 		code := Decisions[i%len(Decisions)].Code()
 		if i >= 2*len(Decisions) {
@@ -79,8 +83,18 @@ func (s *Service) LoadDemo(ctx context.Context, office *auth.User, siteID int64,
 		default:
 			received = workday(start.AddDays(rng.IntN(330)))
 		}
-		if err := s.demoRequest(ctx, cal, rng, office, siteID, depts, i, code, received, today); err != nil {
+		var id int64
+		var closed calendar.Date
+		if err := s.demoRequest(ctx, cal, rng, office, siteID, depts, i, code, received, today, &id, &closed); err != nil {
 			return fmt.Errorf("demo request %d (%s): %w", i, code, err)
+		}
+		// Remedies for answers of the year's first nine months, so each is
+		// filed within the year: every result of table 四 (REFERENCE §2.4).
+		if len(remedies) > 0 && closed.Year == year && closed.Month <= 9 && code != "disclosed" && !closed.AddDays(100).After(today) {
+			if err := s.demoRemedy(ctx, office, siteID, id, closed, remedies[0]); err != nil {
+				return fmt.Errorf("demo remedy %d: %w", i, err)
+			}
+			remedies = remedies[1:]
 		}
 	}
 	// Open requests of the last weeks for the desk: overdue, due soon, on time.
@@ -122,12 +136,13 @@ func (s *Service) demoInput(rng *rand.Rand, i int, channel string, received cale
 		Delivery: delivery, Channel: channel, ReceivedOn: received, DepartmentID: depts[rng.IntN(len(depts))]}
 }
 
-func (s *Service) demoRequest(ctx context.Context, cal *calendar.Calendar, rng *rand.Rand, office *auth.User, siteID int64, depts []int64, i int, code string, received calendar.Date, today calendar.Date) error {
+func (s *Service) demoRequest(ctx context.Context, cal *calendar.Calendar, rng *rand.Rand, office *auth.User, siteID int64, depts []int64, i int, code string, received calendar.Date, today calendar.Date, id *int64, closed *calendar.Date) error {
 	channel := []string{"online", "online", "online", "in_person", "post", "fax"}[rng.IntN(6)]
 	r, _, err := s.Create(ctx, siteID, office, s.demoInput(rng, i, channel, received, depts))
 	if err != nil {
 		return err
 	}
+	*id = r.ID
 	day := received
 	stopped := false
 	add := func(ev Event) error {
@@ -222,32 +237,8 @@ func (s *Service) demoRequest(ctx context.Context, cal *calendar.Calendar, rng *
 			return err
 		}
 	}
-	// Remedies: reconsiderations of some refusals, and two lawsuits.
-	switch i {
-	case 2, 11, 45, 88:
-		if err := add(Event{Type: EvReconsiderationFiled, On: day.AddDays(20)}); err != nil {
-			return err
-		}
-		if i != 88 {
-			res := map[int]string{2: "upheld", 11: "corrected", 45: "other"}[i]
-			if err := add(Event{Type: EvReconsiderationDone, On: day.AddDays(60), Result: res}); err != nil {
-				return err
-			}
-		}
-		if i == 2 {
-			if err := add(Event{Type: EvLawsuitFiled, On: day.AddDays(10), AfterReconsideration: true}); err != nil {
-				return err
-			}
-		}
-	case 6, 15:
-		if err := add(Event{Type: EvLawsuitFiled, On: day.AddDays(30)}); err != nil {
-			return err
-		}
-		if i == 6 {
-			if err := add(Event{Type: EvLawsuitDone, On: day.AddDays(90), Result: "upheld"}); err != nil {
-				return err
-			}
-		}
+	if !stopped {
+		*closed = day
 	}
 	return nil
 }
@@ -260,4 +251,39 @@ func demoAnswer(d Decision) string {
 		return "您申请的信息中含有不应公开的内容，已作区分处理，现提供可以公开的部分。"
 	}
 	return "经审查，" + d.Label + "，依法作出本答复。"
+}
+
+// demoRemedy records a reconsideration or lawsuit plan ("rec:upheld",
+// "law:", "rec:upheld+law:" — a lawsuit after the reconsideration) on a
+// closed request.
+func (s *Service) demoRemedy(ctx context.Context, office *auth.User, siteID, id int64, closed calendar.Date, plan string) error {
+	add := func(ev Event) error {
+		_, err := s.AddEvent(ctx, office, siteID, id, ev)
+		return err
+	}
+	after := false
+	for _, step := range strings.Split(plan, "+") {
+		kind, result, _ := strings.Cut(step, ":")
+		if kind == "rec" {
+			if err := add(Event{Type: EvReconsiderationFiled, On: closed.AddDays(20)}); err != nil {
+				return err
+			}
+			if result != "" {
+				if err := add(Event{Type: EvReconsiderationDone, On: closed.AddDays(70), Result: result}); err != nil {
+					return err
+				}
+			}
+			after = true
+			continue
+		}
+		if err := add(Event{Type: EvLawsuitFiled, On: closed.AddDays(85), AfterReconsideration: after}); err != nil {
+			return err
+		}
+		if result != "" {
+			if err := add(Event{Type: EvLawsuitDone, On: closed.AddDays(95), Result: result}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
