@@ -27,6 +27,11 @@ func (s *State) Explain(today calendar.Date) calendar.Explanation {
 	if !s.Open() {
 		end = s.Closed
 	}
+	if !s.Later.IsZero() {
+		e := s.cal.ExplainWorkdaysBetween(s.Start, due)
+		e.Summary = fmt.Sprintf("申请数量、频次明显超过合理范围，已确定延迟答复的合理期限至 %s（条例第三十五条）。", due)
+		return e
+	}
 	base := s.cal.ExplainWorkdaysBetween(s.Start, due)
 	e := base
 	e.End, e.N = due, s.Limit()

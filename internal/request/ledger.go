@@ -36,6 +36,7 @@ const (
 	EvAssigned             = "assigned"
 	EvTransferred          = "transferred"
 	EvNote                 = "note"
+	EvDeadlineSet          = "deadline_set"
 	EvReplyDrafted         = "reply_drafted"
 	EvReplyReturned        = "reply_returned"
 	EvReconsiderationFiled = "reconsideration_filed"
@@ -67,6 +68,7 @@ var EventTypes = []EventInfo{
 	{EvFeeLapsed, "逾期未缴费，不再处理", "《政府信息公开信息处理费管理办法》：申请人自收到收费通知次日起20个工作日内未缴纳费用的，视为放弃申请，不再处理。", true, true},
 	{EvReplied, "作出答复", "条例第三十三条、第三十六条至第三十九条：按申请内容作出答复，并说明理由和依据。", true, true},
 	{EvDelivered, "送达", "条例第四十条：依申请公开的政府信息，根据申请人的要求及行政机关保存政府信息的实际情况，确定提供政府信息的具体形式。", true, true},
+	{EvDeadlineSet, "确定合理的答复期限", "条例第三十五条：申请人申请公开政府信息的数量、频次明显超过合理范围，说明理由合理，但是无法在本条例第三十三条规定的期限内答复申请人的，可以确定延迟答复的合理期限并告知申请人。", true, true},
 	{EvAssigned, "分办承办科室", "条例第四十五条：行政机关应当建立健全政府信息公开申请登记、审核、办理、答复、归档的工作制度。", false, false},
 	{EvTransferred, "转办其他科室", "条例第四十五条", false, false},
 	{EvNote, "内部备注", "条例第四十五条", false, false},
@@ -200,6 +202,9 @@ type State struct {
 	// or the day a correction arrived (条例第三十条).
 	Start    calendar.Date
 	Extended int
+	// Later is the reasonable later deadline of an excessive request
+	// (条例第三十五条), set by hand; zero when none.
+	Later calendar.Date
 	// Pauses excluded from the period since Start (条例第三十三条第三款).
 	pauses []span
 	// Closed is the reply or closing day; Result the decision code.
@@ -271,6 +276,9 @@ func (s *State) Paused() bool {
 func (s *State) DueOn(today calendar.Date) calendar.Date {
 	if s.Start.IsZero() || s.Status == StAwaitingCorrection {
 		return calendar.Date{}
+	}
+	if !s.Later.IsZero() {
+		return s.Later
 	}
 	end := today
 	if !s.Open() {
@@ -452,6 +460,24 @@ func (s *State) apply(ev Event) error {
 			return invalid("延长答复期限须经政府信息公开工作机构负责人同意（条例第三十三条第二款），请填写批准人")
 		}
 		s.Extended = ev.Days
+	case EvDeadlineSet:
+		if err := s.requireRunning("确定答复期限"); err != nil {
+			return err
+		}
+		if !s.Later.IsZero() {
+			return invalid("已确定答复期限至 %s，不能再次确定", s.Later)
+		}
+		due := s.DueOn(ev.On)
+		if ev.On.After(due) {
+			return invalid("答复期限已于 %s 届满，不能再确定延迟答复的期限", due)
+		}
+		if !ev.Until.After(due) {
+			return invalid("延迟答复的合理期限（until）应晚于现在的答复期限 %s（条例第三十五条）", due)
+		}
+		if ev.Note == "" {
+			return invalid("请说明申请数量、频次超过合理范围的情况和申请人说明的理由（条例第三十五条）")
+		}
+		s.Later = ev.Until
 	case EvFeeNotified:
 		if err := s.requireRunning("发出收费通知"); err != nil {
 			return err

@@ -243,3 +243,20 @@ func TestDecisions(t *testing.T) {
 	refused(t, s, Event{Type: EvDelivered, On: day(t, "2025-09-23")}, "尚未答复")
 	refused(t, s, Event{Type: EvConsultationStarted, On: day(t, "2025-09-20")}, "早于")
 }
+
+// An excessive request gets a reasonable later deadline by hand (条例第三十五条).
+func TestLaterDeadline(t *testing.T) {
+	s := run(t, "in_person", "2025-09-22")
+	refused(t, s, Event{Type: EvDeadlineSet, On: day(t, "2025-10-10"), Until: day(t, "2025-10-24"), Note: "一月内申请120件"}, "应晚于")
+	refused(t, s, Event{Type: EvDeadlineSet, On: day(t, "2025-10-10"), Until: day(t, "2025-12-31")}, "请说明")
+	if err := s.Apply(Event{Type: EvDeadlineSet, On: day(t, "2025-10-10"), Until: day(t, "2025-12-31"), Note: "一月内申请120件"}, far); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.DueOn(far); got != day(t, "2025-12-31") {
+		t.Fatalf("due %s", got)
+	}
+	if !strings.Contains(s.Explain(far).Summary, "第三十五条") {
+		t.Error("the explanation does not cite Art. 35")
+	}
+	refused(t, s, Event{Type: EvDeadlineSet, On: day(t, "2025-10-11"), Until: day(t, "2026-01-31"), Note: "x"}, "不能再次")
+}

@@ -794,6 +794,8 @@ func noticeFor(st *State, ev Event, today calendar.Date) (subject, body string) 
 		}
 		b += "法律依据：" + d.Basis + "\n如对本答复不服，可以自收到本答复之日起60日内依法申请行政复议，或者自收到之日起6个月内依法提起行政诉讼（条例第五十一条）。"
 		return "政府信息公开申请答复", b
+	case EvDeadlineSet:
+		return "确定答复期限告知", fmt.Sprintf("您申请公开政府信息的数量、频次明显超过合理范围，本机关无法在法定期限内答复，现确定答复期限至 %s（条例第三十五条）。", ev.Until)
 	case EvDelivered:
 		return "答复已送达", fmt.Sprintf("答复已于 %s 送达。", ev.On)
 	}

@@ -174,7 +174,7 @@ func next(st *request.State) []string {
 		return []string{request.EvConfirmed, request.EvAssigned, request.EvTransferred, request.EvNote}
 	case request.StProcessing:
 		return []string{request.EvReplyDrafted, request.EvReplied, request.EvCorrectionRequested, request.EvConsultationStarted,
-			request.EvExtended, request.EvFeeNotified, request.EvAssigned, request.EvTransferred, request.EvNote}
+			request.EvExtended, request.EvFeeNotified, request.EvDeadlineSet, request.EvAssigned, request.EvTransferred, request.EvNote}
 	case request.StAwaitingCorrection:
 		return []string{request.EvCorrectionReceived, request.EvCorrectionLapsed, request.EvNote}
 	case request.StConsulting:
