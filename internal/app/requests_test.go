@@ -226,6 +226,26 @@ func TestRequestFieldLimits(t *testing.T) {
 			if v.TrackingNo == "" {
 				t.Fatal("no tracking number")
 			}
+			// An organisation with every field at its maximum, registered by staff.
+			email := strings.Repeat("a", 88) + "@example.com" // 100 characters
+			org := fmt.Sprintf(`{"applicant":{"kind":"organization","name":%q,"org_type":"other","credit_code":"91371300MA3C0123XY","legal_representative":%q,"contact_person":%q,"id_type":"passport","id_number":%q,"phone":%q,"email":%q,"address":%q},"doc_no":%q,"description":"x","form":"electronic","delivery":"email","channel":"fax","received_on":"2025-03-03","department":"法制科"}`,
+				strings.Repeat("组", 100), strings.Repeat("法", 50), strings.Repeat("联", 50), strings.Repeat("P", 40), strings.Repeat("1", 30), email, strings.Repeat("址", 200), strings.Repeat("号", 100))
+			ov := c.request(t, "office", org, 201)
+			r := c.do(t, "GET", "/api/v1/requests/"+ov.TrackingNo+"?code="+ov.Code, "", nil, "")
+			if r.status != 200 || !strings.Contains(r.body, strings.Repeat("组", 100)) {
+				t.Errorf("organisation at maximum lengths: %d", r.status)
+			}
+			long := func(n int) string { return strings.Repeat("字", n) }
+			c.event(t, "office", ov.ID, fmt.Sprintf(`{"type":"note","on":"2025-03-03","note":%q}`, long(2000)), 201)
+			c.event(t, "office", ov.ID, fmt.Sprintf(`{"type":"note","on":"2025-03-03","note":%q}`, long(2001)), 422)
+			c.event(t, "office", ov.ID, `{"type":"confirmed","on":"2025-03-03"}`, 201)
+			c.event(t, "office", ov.ID, fmt.Sprintf(`{"type":"extended","on":"2025-03-04","days":5,"approver":%q,"note":%q}`, long(50), long(2000)), 201)
+			c.event(t, "office", ov.ID, fmt.Sprintf(`{"type":"replied","on":"2025-03-05","decision":"disclosed","reply":{"investigation":%q,"answer":%q,"policy":%q,"law":%q}}`,
+				long(10000), long(10000), long(10000), long(10000)), 201)
+			_, b := c.event(t, "office", ov.ID, fmt.Sprintf(`{"type":"note","on":"2025-03-05","note":"x","reply":{"answer":%q}}`, long(10001)), 422)
+			if !strings.Contains(b, "reply.answer") {
+				t.Errorf("too long a reply part: %s", clipBody(b))
+			}
 			for field, b := range map[string]string{
 				"applicant.name":    body(strings.Repeat("张", 101), "路", "述", ""),
 				"applicant.address": body("张三", strings.Repeat("路", 201), "述", ""),
