@@ -9,6 +9,7 @@ import (
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
 	"gongkai/internal/request"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
@@ -465,5 +466,43 @@ func TestRequestNumbersPerSite(t *testing.T) {
 		if r.TrackingNo != fmt.Sprintf("YSQ%d-00001", testDay.Year) {
 			t.Errorf("site %d: first number %s", site, r.TrackingNo)
 		}
+	}
+}
+
+// TestRequestNoticeOutbox: the notices of applicants with an e-mail address
+// wait for a mailer, which marks them sent; the reply's parts are there for
+// the notice letter.
+func TestRequestNoticeOutbox(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e, c := newRequestEnv(t, string(d))
+			ctx := context.Background()
+			v := c.request(t, "office", staffApp("in_person", "2025-09-22"), 201)
+			c.event(t, "office", v.ID, `{"type":"replied","on":"2025-09-25","decision":"unavailable","reason":1,"reply":{"investigation":"经检索","answer":"本机关不掌握该信息","law":"条例第三十六条第四项"}}`, 201)
+			out, err := e.srv.Requests.Unsent(ctx, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out) != 2 || out[0].Email != "zhangsan@example.com" || out[0].Kind != "submitted" || out[1].Kind != "replied" {
+				t.Fatalf("unsent: %+v", out)
+			}
+			if err := e.srv.Requests.MarkSent(ctx, out[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.srv.Requests.MarkSent(ctx, out[0].ID); errs.CodeOf(err) != errs.NotFound {
+				t.Errorf("marked twice: %v", err)
+			}
+			if out, _ := e.srv.Requests.Unsent(ctx, 10); len(out) != 1 {
+				t.Errorf("%d unsent after one was sent", len(out))
+			}
+			r, err := e.srv.Requests.Get(ctx, e.site.ID, v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev, dec, ok := r.ReplyOf()
+			if !ok || ev.Reply.Answer != "本机关不掌握该信息" || dec.Code() != "unavailable.1" || !strings.Contains(dec.Basis, "第三十六条第四项") {
+				t.Errorf("reply for the letter: %v %+v %s", ok, ev, dec.Code())
+			}
+		})
 	}
 }
