@@ -588,6 +588,9 @@ func (s *State) apply(ev Event) error {
 		if s.Open() {
 			return invalid("尚未答复，不能登记行政复议或行政诉讼")
 		}
+		if ev.On.Before(s.Closed) {
+			return invalid("立案日期 %s 早于答复日期 %s", ev.On, s.Closed)
+		}
 		if ev.Type == EvReconsiderationFiled {
 			s.Remedies = append(s.Remedies, Remedy{Kind: "reconsideration", Filed: ev.On})
 		} else {

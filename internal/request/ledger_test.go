@@ -260,3 +260,23 @@ func TestLaterDeadline(t *testing.T) {
 	}
 	refused(t, s, Event{Type: EvDeadlineSet, On: day(t, "2025-10-11"), Until: day(t, "2026-01-31"), Note: "x"}, "不能再次")
 }
+
+// Reconsiderations and lawsuits follow the reply, each decided once.
+func TestRemedies(t *testing.T) {
+	s := run(t, "in_person", "2025-09-22")
+	refused(t, s, Event{Type: EvReconsiderationFiled, On: day(t, "2025-09-23")}, "尚未答复")
+	if err := s.Apply(Event{Type: EvReplied, On: day(t, "2025-09-30"), Decision: "withheld", Reason: 5}, far); err != nil {
+		t.Fatal(err)
+	}
+	refused(t, s, Event{Type: EvReconsiderationFiled, On: day(t, "2025-09-29")}, "早于答复日期")
+	refused(t, s, Event{Type: EvReconsiderationDone, On: day(t, "2025-10-29"), Result: "upheld"}, "没有尚未审结")
+	for _, e := range []Event{{Type: EvReconsiderationFiled, On: day(t, "2025-10-20")}, {Type: EvReconsiderationDone, On: day(t, "2025-12-01"), Result: "corrected"}} {
+		if err := s.Apply(e, far); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refused(t, s, Event{Type: EvLawsuitDone, On: day(t, "2025-12-02"), Result: "bogus"}, "upheld")
+	if len(s.Remedies) != 1 || s.Remedies[0].Result != "corrected" {
+		t.Errorf("remedies: %+v", s.Remedies)
+	}
+}
