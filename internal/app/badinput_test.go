@@ -2,6 +2,8 @@ package app
 
 import (
 	"encoding/json"
+	"gongkai/internal/store"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -144,4 +146,21 @@ func TestPublicationDateBounds(t *testing.T) {
 			t.Errorf("published_on today: %d %s", r.status, r.body)
 		}
 	})
+}
+
+// A public page posted to answers 405 with Allow (issue 15), not 404 and
+// not the page.
+func TestPostToPublicPage(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	for _, path := range []string{"/", "/columns/gzdt", "/search", "/xxgk/catalogue"} {
+		res, err := http.PostForm(e.ts.URL+path, url.Values{"q": {"x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, HEAD" || !strings.Contains(string(b), "此页面不支持 POST 请求") {
+			t.Errorf("POST %s: %d Allow %q %.200s", path, res.StatusCode, res.Header.Get("Allow"), b)
+		}
+	}
 }
