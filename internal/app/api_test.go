@@ -257,7 +257,7 @@ func checkJSONType(t *testing.T, r apiResp) {
 // apiErrorStatus is the code→status table the document promises
 // (independent of statusOf, which TestAPIErrorCodesMapToStatuses checks).
 var apiErrorStatus = map[string]int{
-	"not_found": 404, "invalid": 422, "conflict": 409, "forbidden": 403, "unauthorized": 401, "too_many_requests": 429, "method_not_allowed": 405, "internal": 500,
+	"not_found": 404, "invalid": 422, "conflict": 409, "forbidden": 403, "unauthorized": 401, "too_many_requests": 429, "method_not_allowed": 405, "gone": 410, "internal": 500,
 }
 
 // checkAPIError asserts the one error shape: JSON {"error":{"code","message"[,"fields"]}}
@@ -786,7 +786,8 @@ func TestAPIItemDetail(t *testing.T) {
 			{name: "draft, its department's reviewer", method: "GET", path: d, token: "reviewer", wantStatus: 200},
 			{name: "draft, the administrator", method: "GET", path: d, token: "admin", wantStatus: 200},
 			{name: "draft, another department's editor", method: "GET", path: d, token: "pfk", wantStatus: 404, wantNotContains: []string{"研究稿"}},
-			{name: "withdrawn, anonymous", method: "GET", path: "/api/v1/items/" + id64(withdrawn.ID), wantStatus: 404},
+			{name: "withdrawn, anonymous", method: "GET", path: "/api/v1/items/" + id64(withdrawn.ID), wantStatus: 410,
+				wantContains: []string{`"code":"gone"`, "演示撤回"}},
 			{name: "withdrawn, the office", method: "GET", path: "/api/v1/items/" + id64(withdrawn.ID), token: "office", wantStatus: 200,
 				wantContains: []string{`"status":"withdrawn"`}},
 			{name: "withdrawn item leaves the anonymous list", method: "GET", path: "/api/v1/items?limit=100", wantStatus: 200,
@@ -1070,7 +1071,7 @@ func TestAPIDocTypeOptionKeys(t *testing.T) {
 }
 
 func TestAPIErrorCodesMapToStatuses(t *testing.T) {
-	for _, code := range []errs.Code{errs.NotFound, errs.Invalid, errs.Conflict, errs.Forbidden, errs.Unauthorized, errs.TooMany, errs.BadMethod, errs.Internal} {
+	for _, code := range []errs.Code{errs.NotFound, errs.Invalid, errs.Conflict, errs.Forbidden, errs.Unauthorized, errs.TooMany, errs.BadMethod, errs.Gone, errs.Internal} {
 		want, ok := apiErrorStatus[string(code)]
 		if !ok {
 			t.Errorf("code %q is missing from the documented table", code)

@@ -371,6 +371,8 @@ func StatusOf(err error) int {
 		return http.StatusTooManyRequests
 	case errs.BadMethod:
 		return http.StatusMethodNotAllowed
+	case errs.Gone:
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }
