@@ -1,6 +1,7 @@
 package app
 
 import (
+	"gongkai/internal/store"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -333,4 +334,45 @@ func TestClickCountsBatched(t *testing.T) {
 		e.srv.Web.Invalidate(e.site.ID)
 		mustContain(t, b.get("/items/"+seed).body, `<span class="clicks">6</span>`)
 	})
+}
+
+// TestMixedColumnFilters: a column holding several record types offers the
+// type as a filter and shows a type's own filters only for that type (issue
+// 15: /columns/xxgk rendered two <select id="f-kind"> for 任免类别 and
+// 规划类别, and so ignored the first).
+func TestMixedColumnFilters(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	b := e.browser()
+	r := b.get("/columns/xxgk")
+	if r.status != 200 {
+		t.Fatalf("/columns/xxgk: %d", r.status)
+	}
+	ids := map[string]int{}
+	for _, m := range regexp.MustCompile(`\sid="([^"]+)"`).FindAllStringSubmatch(r.body, -1) {
+		ids[m[1]]++
+	}
+	for id, n := range ids {
+		if n > 1 {
+			t.Errorf("id %q appears %d times", id, n)
+		}
+	}
+	mustContain(t, r.body, `<select id="f-doc_type" name="doc_type">`, `<option value="appointment">人事任免</option>`)
+	if strings.Contains(r.body, `name="kind"`) {
+		t.Error("a type's own filter is shown before a type is chosen")
+	}
+	r = b.get("/columns/xxgk?doc_type=appointment")
+	mustContain(t, r.body, `<option value="appointment" selected>`, `<label for="f-kind">任免类别</label>`, "临沂市司法局关于张某某等同志职务任免的通知")
+	if strings.Contains(r.body, "规划类别") || strings.Contains(r.body, `<label for="f-kind">类别</label>`) {
+		t.Error("another type's filter is shown for 人事任免")
+	}
+	r = b.get("/columns/xxgk?doc_type=appointment&kind=" + url.QueryEscape("任免"))
+	mustContain(t, r.body, "临沂市司法局关于张某某等同志职务任免的通知", `<option value="任免" selected>`)
+	r = b.get("/columns/xxgk?doc_type=appointment&kind=" + url.QueryEscape("免职"))
+	if strings.Contains(r.body, "临沂市司法局关于张某某等同志职务任免的通知") {
+		t.Error("the 任免类别 filter is ignored")
+	}
+	// An unknown type is no filter, not an error.
+	if r := b.get("/columns/xxgk?doc_type=nope"); r.status != 200 || strings.Contains(r.body, `name="kind"`) {
+		t.Errorf("unknown doc_type: %d", r.status)
+	}
 }
