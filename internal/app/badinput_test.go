@@ -164,3 +164,20 @@ func TestPostToPublicPage(t *testing.T) {
 		}
 	}
 }
+
+// TestItemFormSuccessorNotANumber: the form's 替代文件 that is not a number
+// is refused with a message, not silently dropped (issue 15).
+func TestItemFormSuccessorNotANumber(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	editor := e.browser().login("fzk")
+	tree := e.mustTree(t)
+	before := e.countItems(t)
+	r := editor.post("/admin/items", url.Values{"doc_type": {"policy"}, "column_id": {itoa(tree.BySlug["zcwj"].ID)}, "title": {"替代文件测试"},
+		"written_on": {"2021-03-01"}, "validity": {"in_force"}, "disclosure": {"proactive"}, "successor_id": {"abc"}, "body": {"<p>正文</p>"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "替代文件应填写其信息编号") || !strings.Contains(r.body, "替代文件测试") {
+		t.Errorf("successor_id=abc: %d %.300s", r.status, r.body)
+	}
+	if n := e.countItems(t); n != before {
+		t.Errorf("items %d → %d", before, n)
+	}
+}

@@ -30,7 +30,7 @@ func TestEditorToPublicWorkflow(t *testing.T) {
 
 		form := url.Values{"doc_type": {"policy"}, "column_id": {itoa(zcwj)}, "title": {"临沂市司法局关于规范行政复议受理工作的通知"},
 			"publisher": {"临沂市司法局"}, "doc_no": {"临司发〔2026〕9号"}, "written_on": {"2026-11-20"}, "validity": {"in_force"},
-			"normative": {"1"}, "disclosure": {"proactive"}, "body": {`<p>各县区司法局：</p><script>alert(1)</script><p>现就有关事项通知如下。</p>`}}
+			"normative": {"1"}, "reg_no": {"LYDR-2026-0150009"}, "disclosure": {"proactive"}, "body": {`<p>各县区司法局：</p><script>alert(1)</script><p>现就有关事项通知如下。</p>`}}
 
 		// Bad input first: no title, no disclosure → 422 with messages tied to fields, nothing saved.
 		bad := cloneForm(form)

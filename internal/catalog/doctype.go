@@ -178,6 +178,18 @@ var builtinTypes = []*DocType{
 		Meta:     []string{"doc_no", "written_on", "validity", "normative", "reg_no", "effective_on", "expires_on", "topic", "genre", "keywords"},
 		ListCols: []string{"doc_no", "written_on", "validity"},
 		Filters:  []string{"validity", "normative"},
+		Check: func(in *Input, v errs.Validation) {
+			// Issue 15: accepted before, each a typing error on the page.
+			if e, x := in.Fields["effective_on"], in.Fields["expires_on"]; calendar.Valid(e) && calendar.Valid(x) && x < e {
+				v.Add("expires_on", "有效期至不能早于施行日期")
+			}
+			// 规范性文件 are registered, numbered and published together
+			// (统一登记、统一编号、统一发布, the field's help); issue 15
+			// lists one without its 登记号 as a validation gap.
+			if in.Fields["normative"] == "1" && in.Fields["reg_no"] == "" {
+				v.Add("reg_no", "规范性文件须填写统一登记号")
+			}
+		},
 		Deadlines: []DeadlineSpec{
 			{Rule: "policy.publish", Title: "政策文件印发后 7 日内公开", Unit: CalendarDays, Days: 7, Start: "written_on",
 				Basis: "临沂市司法局2021年政务公开重点任务第4项（“谁起草，谁公开”，印发后7日内公开至“政策文件”专栏）"},
@@ -194,6 +206,16 @@ var builtinTypes = []*DocType{
 		Meta:     []string{"form", "author", "topic"},
 		ListCols: []string{"form"},
 		Filters:  []string{"form"},
+		Check: func(in *Input, v errs.Validation) {
+			// Seed tasks 4 and 8: an interpretation is linked to the
+			// document it explains; a video one carries its video.
+			if len(in.Interprets) == 0 {
+				v.Add("interprets", "请选择本解读所解读的政策文件")
+			}
+			if in.Fields["form"] == "视频解读" && in.Fields["video_url"] == "" {
+				v.Add("video_url", "视频解读须填写视频地址")
+			}
+		},
 	},
 	{
 		Code: "appointment", Name: "人事任免",

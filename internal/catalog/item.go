@@ -355,7 +355,9 @@ func (s *Service) checkRefs(ctx context.Context, tx *sql.Tx, siteID int64, in *I
 	if in.IndexNo != "" && (utf8.RuneCountInString(in.IndexNo) > 60 || strings.ContainsAny(in.IndexNo, " \t\r\n<>\"'")) {
 		v.Add("index_no", "索引号格式无效")
 	}
-	if in.SuccessorID != 0 {
+	if in.SuccessorID < 0 {
+		v.Add("successor_id", "替代文件应填写其信息编号（正整数）")
+	} else if in.SuccessorID != 0 {
 		var ssite int64
 		err := tx.QueryRowContext(ctx, `SELECT site_id FROM items WHERE id = $1`, in.SuccessorID).Scan(&ssite)
 		if missing(err) != nil {

@@ -324,7 +324,7 @@ func (l *loader) items() error {
 	}
 	old, err := l.publish("zcwj", "fzk", catalog.Input{DocType: "policy", Title: "临沂市司法局行政执法公示办法（试行）", DocNo: "临司发〔2019〕12号",
 		WrittenOn: "2019-08-20", PublishedOn: "2019-08-26", Validity: "in_force", Topic: `公安、安全、司法\司法`, Genre: "通知",
-		Fields: map[string]string{"normative": "1", "effective_on": "2019-09-01"},
+		Fields: map[string]string{"normative": "1", "reg_no": "LYDR-2019-0150012", "effective_on": "2019-09-01"},
 		Body:   para("第一条 为规范行政执法公示工作，根据有关规定，结合本局实际，制定本办法。", "第二条 本办法所称行政执法公示，是指……")})
 	if err != nil {
 		return err
@@ -415,7 +415,7 @@ func (l *loader) lapses() error {
 	}
 	_, err = l.publish("zcwj", "ggk", catalog.Input{DocType: "policy", Title: "临沂市司法局公共法律服务事项清单管理办法",
 		DocNo: fmt.Sprintf("临司发〔%d〕18号", l.yearAgo(22)), WrittenOn: l.daysAgo(22), PublishedOn: l.daysAgo(20), Validity: "in_force", Genre: "通知", Topic: `公安、安全、司法\司法`,
-		Fields: map[string]string{"normative": "1"},
+		Fields: map[string]string{"normative": "1", "reg_no": fmt.Sprintf("LYDR-%d-0150018", l.yearAgo(22))},
 		Body:   para("第一条 为规范公共法律服务事项清单管理，制定本办法。", "第二条 ……")})
 	return err
 }
