@@ -58,6 +58,8 @@ func TestCreateValidation(t *testing.T) {
 			{"normative policy without 登记号", "policy", func(in *catalog.Input) { in.Fields = map[string]string{"normative": "1"} }, "reg_no"},
 			{"interpretation of no document", "interpretation", func(in *catalog.Input) { in.Interprets = nil }, "interprets"},
 			{"video interpretation without its video", "interpretation", func(in *catalog.Input) { in.Fields["form"] = "视频解读" }, "video_url"},
+			{"image without alt text", "general", func(in *catalog.Input) { in.Body = `<p>见下图</p><p><img src="/attachments/1"></p>` }, "body"},
+			{"image with blank alt text", "general", func(in *catalog.Input) { in.Body = `<p><img src="/attachments/1" alt="  "></p>` }, "body"},
 			{"statistics without period", "statistics", func(in *catalog.Input) { in.Fields = nil }, "period"},
 			{"appointment without kind", "appointment", func(in *catalog.Input) { in.Fields = map[string]string{} }, "kind"},
 			{"no disclosure", "general", func(in *catalog.Input) { in.Disclosure = "" }, "disclosure"},

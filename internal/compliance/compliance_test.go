@@ -173,7 +173,13 @@ func TestColumnAndContentChecks(t *testing.T) {
 		if _, err := f.cat.Withdraw(ctx, admin, f.site.ID, gone.ID, "内容有误"); err != nil {
 			t.Fatal(err)
 		}
-		mk("链接检查", `<p><a href="/items/999999">不存在</a> <a href="/items/`+itoa(gone.ID)+`">已撤回</a> <a href="/columns/nope">无栏目</a> <a href="https://www.gov.cn/">外部</a> <img src="/x.png"></p>`)
+		mk("链接检查", `<p><a href="/items/999999">不存在</a> <a href="/items/`+itoa(gone.ID)+`">已撤回</a> <a href="/columns/nope">无栏目</a> <a href="https://www.gov.cn/">外部</a> <img src="/x.png" alt="示意图"></p>`)
+		// Saving refuses an image without alt text; one stored before that
+		// rule (or by an old import) is still found.
+		old := mk("旧图片", `<p><img src="/y.png" alt="旧图"></p>`)
+		if _, err := f.db.W.ExecContext(ctx, `UPDATE items SET body = $1 WHERE id = $2`, `<p><img src="/y.png"></p>`, old.ID); err != nil {
+			t.Fatal(err)
+		}
 		rep, err := f.svc.Run(ctx, f.site.ID, fixtureDay)
 		if err != nil {
 			t.Fatal(err)
