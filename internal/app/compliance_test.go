@@ -87,7 +87,10 @@ func TestWorkdaysAPI(t *testing.T) {
 			{"/api/v1/workdays/days?date=2021-09-28&days=7", 200, []string{`"due":"2021-10-08"`}},
 			{"/api/v1/workdays/between?from=2021-09-30&to=2021-10-11", 200, []string{`"workdays":3`}},
 			{"/api/v1/workdays/is?date=2021-10-09", 200, []string{`"workday":true`, "调休上班"}},
-			{"/api/v1/workdays/is?date=2021-10-01", 200, []string{`"workday":false`}},
+			{"/api/v1/workdays/is?date=2021-10-01", 200, []string{`"workday":false`, `"provisional":false`}},
+			// 2027's notice is not embedded: 元旦 is a provisional statutory day off.
+			{"/api/v1/workdays/is?date=2027-01-01", 200, []string{`"workday":false`, `"known_year":false`, `"provisional":true`, "元旦", "暂定"}},
+			{"/api/v1/workdays/add?date=2026-12-24&days=10", 200, []string{`"due":"2027-01-08"`, `"provisional":true`, "2027年度放假通知尚未录入"}},
 			{"/api/v1/workdays/add?date=2021-02-30&days=1", 422, []string{`"code":"invalid"`, "date"}},
 			{"/api/v1/workdays/add?date=2021-09-28&days=-1", 422, []string{"days"}},
 			{"/api/v1/workdays/between?from=2021-01-01&to=2900-01-01", 422, []string{"范围过大"}},

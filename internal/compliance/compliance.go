@@ -55,6 +55,9 @@ type Finding struct {
 	Link string `json:"link,omitempty"`
 	// Due is the due date for deadline findings.
 	Due string `json:"due,omitempty"`
+	// Provisional: Due falls in or crosses a year without its holiday
+	// notice (computed from the statutory holidays alone).
+	Provisional bool `json:"provisional,omitempty"`
 }
 
 // Report is the result of one run over a site.
@@ -235,7 +238,7 @@ func (deadlineCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 	for _, d := range env.Deadlines {
 		it := env.Facts.ByID[d.ItemID]
 		rule := Rule{Code: "deadline." + d.Rule.Code, Title: d.Rule.Title, Basis: d.Rule.Basis}
-		f := Finding{Rule: rule, Due: d.Due.String()}
+		f := Finding{Rule: rule, Due: d.Due.String(), Provisional: d.Explanation.Provisional}
 		name := d.Note
 		if it != nil {
 			name = "“" + it.Title + "”"
