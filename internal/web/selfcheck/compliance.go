@@ -13,6 +13,7 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/errs"
+	"gongkai/internal/store"
 	"gongkai/internal/web"
 )
 
@@ -283,16 +284,21 @@ func trendSVG(points []compliance.Point) template.HTML {
 	for i, p := range points {
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="#0b4f9c"/>`, x(i), y(p.Findings))
 	}
-	first := points[0].RanAt
-	if len(first) >= 10 {
-		first = first[:10]
-	}
-	lastDay := last.RanAt
-	if len(lastDay) >= 10 {
-		lastDay = lastDay[:10]
-	}
+	// The runs are stored as UTC instants; the axis shows China's days, as
+	// the table beside it does (a run at 07:00 Beijing time is 23:00 UTC
+	// the day before).
+	first, lastDay := chinaDay(points[0].RanAt), chinaDay(last.RanAt)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12">%s</text><text x="%d" y="%d" font-size="12" text-anchor="end">%s</text>`,
 		left, h-8, template.HTMLEscapeString(first), w-5, h-8, template.HTMLEscapeString(lastDay))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// chinaDay is the day in China of a stored instant.
+func chinaDay(stored string) string {
+	t := store.ParseTime(stored)
+	if t.IsZero() {
+		return stored
+	}
+	return calendar.DateOf(t.In(calendar.Beijing)).String()
 }
