@@ -243,9 +243,7 @@ func (s *Service) Evaluate(ctx context.Context, f *Facts) ([]*Deadline, error) {
 			out = append(out, d)
 		}
 	}
-	if d := annualReportDue(f); d != nil {
-		out = append(out, d)
-	}
+	out = append(out, annualReportDues(f)...)
 	if err := s.savePins(ctx, newPins); err != nil {
 		return nil, err
 	}
@@ -311,7 +309,7 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 	var out []*Deadline
 	for _, spec := range t.Deadlines {
 		if spec.Unit == catalog.FixedDate {
-			continue // site-wide duties (annualReportDue)
+			continue // site-wide duties (annualReportDues)
 		}
 		if spec.OnlyInForce && !(published && (it.Validity == "in_force" || it.Validity == "")) {
 			continue
@@ -353,12 +351,33 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 	return out
 }
 
-// annualReportDue is the duty to publish last year's report by 31 January
-// (条例第四十九条). It is open when no published annual report of that
-// year exists.
-func annualReportDue(f *Facts) *Deadline {
-	year := f.Today.Year - 1
-	due := calendar.Date{Year: f.Today.Year, Month: 1, Day: 31}
+// annualReportDues are the duties to publish each year's report by 31
+// January of the next (条例第四十九条), for every year from the first in which
+// the site published anything (not before 2008, when the 条例 took effect)
+// to last year: a missing report of an earlier year is still a lapse
+// (issue 15). Each is open while no published annual report of its year
+// exists.
+func annualReportDues(f *Facts) []*Deadline {
+	first := f.Today.Year - 1
+	for _, it := range f.Items {
+		if it.Status != catalog.StatusPublished {
+			continue
+		}
+		if p := calendar.Day(it.PublishedOn); !p.IsZero() && p.Year < first {
+			first = p.Year
+		}
+	}
+	first = max(first, 2008)
+	var out []*Deadline
+	for year := first; year < f.Today.Year; year++ {
+		out = append(out, annualReportDue(f, year))
+	}
+	return out
+}
+
+// annualReportDue is the duty to publish year's report.
+func annualReportDue(f *Facts, year int) *Deadline {
+	due := calendar.Date{Year: year + 1, Month: 1, Day: 31}
 	d := &Deadline{Rule: RuleByCode("annual_report.publish"), Start: calendar.Date{Year: year, Month: 12, Day: 31}, Due: due, Current: true,
 		Note: fmt.Sprintf("%d 年度报告", year)}
 	d.Explanation = calendar.Explanation{Start: d.Start, End: due, Basis: d.Rule.Basis,

@@ -2,6 +2,7 @@ package deadline
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -172,13 +173,26 @@ func TestAnnualReportDue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The demo has reports for 2020 and 2025 only: 2023's is missing on 2024-02-01.
-		d := annualReportDue(facts)
-		if !d.Open || d.Due.String() != "2024-01-31" || !d.Overdue(day("2024-02-01")) {
+		// The demo (loaded as of 2026-12-01) has a report for each year from
+		// 2019, its first year, to 2025. Remove 2022's: on 2024-02-01 the
+		// 2022 report is overdue, and so would 2023's be had it not been
+		// published in January 2024.
+		facts.Items = slices.DeleteFunc(slices.Clone(facts.Items), func(it *catalog.Item) bool { return it.Value("report_year") == "2022" })
+		dues := annualReportDues(facts)
+		years := map[string]*Deadline{}
+		for _, d := range dues {
+			years[d.Note] = d
+		}
+		if len(dues) != 2024-2019 || years["2019 年度报告"] == nil || years["2023 年度报告"] == nil || years["2024 年度报告"] != nil {
+			t.Errorf("%d report duties on 2024-02-01: %v", len(dues), years)
+		}
+		if d := years["2022 年度报告"]; d == nil || !d.Open || d.Due.String() != "2023-01-31" || !d.Overdue(day("2024-02-01")) {
+			t.Errorf("2022 report: %+v", d)
+		}
+		if d := years["2023 年度报告"]; d == nil || d.Open || !d.Met || d.Done.String() != "2024-01-26" {
 			t.Errorf("2023 report: %+v", d)
 		}
-		facts.Today = day("2026-02-10")
-		if d := annualReportDue(facts); d.Open || !d.Met || d.Done.String() != "2026-01-26" {
+		if d := annualReportDue(facts, 2025); d.Open || !d.Met || d.Done.String() != "2026-01-26" {
 			t.Errorf("2025 report: %+v", d)
 		}
 	})

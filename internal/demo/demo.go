@@ -348,6 +348,18 @@ func (l *loader) items() error {
 		return err
 	}
 	reportYear, reportOn := l.annualReport()
+	// A report for every year since the site's first (2019), as the
+	// self-inspection expects (条例第四十九条); 2020's and last year's are
+	// written out below.
+	var reports []entry
+	for y := 2019; y < reportYear; y++ {
+		if y == 2020 {
+			continue
+		}
+		reports = append(reports, entry{"gknb", "bgs", catalog.Input{DocType: "annual_report", Title: fmt.Sprintf("临沂市司法局%d年政府信息公开工作年度报告", y),
+			PublishedOn: fmt.Sprintf("%d-01-26", y+1), Fields: map[string]string{"report_year": strconv.Itoa(y)},
+			Body: para("一、总体情况……", "二、主动公开政府信息情况……", "三、收到和处理政府信息公开申请情况……", "四、政府信息公开行政复议、行政诉讼情况……")}})
+	}
 	rest := []entry{
 		{"zcjd", "fzk", catalog.Input{DocType: "interpretation", Title: "《临沂市司法局行政执法公示办法》政策解读", PublishedOn: "2021-05-17", Interprets: []int64{policy.ID},
 			Fields: map[string]string{"form": "文字解读"}, Author: "法制科",
@@ -390,7 +402,7 @@ func (l *loader) items() error {
 		{"tzgg", "bgs", catalog.Input{DocType: "notice", Title: fmt.Sprintf("临沂市司法局关于开展%d年度法律援助志愿服务活动的通知", l.yearAgo(5)), PublishedOn: l.daysAgo(5), Validity: "in_force",
 			Body: para("为深入推进公共法律服务体系建设，现就开展法律援助志愿服务活动通知如下……")}},
 	}
-	for _, e := range rest {
+	for _, e := range append(rest, reports...) {
 		if _, err := l.publish(e.col, e.dept, e.in); err != nil {
 			return err
 		}
