@@ -100,6 +100,9 @@ type Env struct {
 	Tree      *catalog.Tree
 	Calendar  *calendar.Calendar
 	Today     calendar.Date
+	// Departments names the site's departments by id (a column's
+	// responsible department).
+	Departments map[int64]string
 }
 
 // Check is one kind of check; modules register theirs with Register.
@@ -146,7 +149,14 @@ func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*
 	if err != nil {
 		return nil, err
 	}
-	env := &Env{Facts: f, Deadlines: ds, Tree: tree, Calendar: cal, Today: today}
+	depts, err := s.Catalog.Departments(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	env := &Env{Facts: f, Deadlines: ds, Tree: tree, Calendar: cal, Today: today, Departments: map[int64]string{}}
+	for _, d := range depts {
+		env.Departments[d.ID] = d.Name
+	}
 	rep := &Report{SiteID: siteID, Site: f.Site.Name, RanAt: store.Now(), Today: today.String()}
 	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}}
 	regMu.Lock()
@@ -355,21 +365,21 @@ func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 			if c.Duty != "" {
 				emptyDuty = append(emptyDuty, c)
 			}
-			out = append(out, Finding{Rule: ruleEmpty, Level: Fault, Link: columnLink(c.ID), Message: fmt.Sprintf("栏目“%s”没有任何已发布的信息", c.Name)})
+			out = append(out, Finding{Rule: ruleEmpty, Level: Fault, Link: columnLink(c.ID), Department: env.Departments[c.DepartmentID], Message: fmt.Sprintf("栏目“%s”没有任何已发布的信息", c.Name)})
 		case c.UpdateDays > 0 && l.IsZero():
 			stale++
-			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID),
+			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID), Department: env.Departments[c.DepartmentID],
 				Message: fmt.Sprintf("栏目“%s”要求每 %d 天更新，没有发布日期在 %s 之前的信息（晚于检查日的发布日期不算更新）", c.Name, c.UpdateDays, env.Today)})
 		case c.UpdateDays > 0 && env.Today.Sub(l) > c.UpdateDays:
 			stale++
-			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID),
+			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID), Department: env.Departments[c.DepartmentID],
 				Message: fmt.Sprintf("栏目“%s”要求每 %d 天更新，最近一次发布是 %s，已 %d 天未更新", c.Name, c.UpdateDays, l, env.Today.Sub(l))})
 		}
 	}
 	// Columns are tied to 条例第二十条's categories by their declared duty
 	// (set in the column form), not by their names.
 	for _, c := range emptyDuty {
-		out = append(out, Finding{Rule: ruleArt20, Level: Fault, Link: columnLink(c.ID),
+		out = append(out, Finding{Rule: ruleArt20, Level: Fault, Link: columnLink(c.ID), Department: env.Departments[c.DepartmentID],
 			Message: fmt.Sprintf("法定主动公开内容%s对应的栏目“%s”为空", catalog.OptionLabel(catalog.Art20Duties, c.Duty), c.Name)})
 	}
 	if stale >= 5 || empty >= 5 {

@@ -65,6 +65,20 @@ type col struct {
 	children         []col
 }
 
+// columnDepartment is the department keeping a list column current: the
+// office (办公室) unless the column is a department's own business.
+func columnDepartment(slug string) string {
+	switch slug {
+	case "zcwj", "zcjd", "qzqd", "zzbjqd", "zmsxqd", "zdxzjc", "dczj":
+		return "fzk" // 法制科: policy documents, power lists, proof items, decisions, consultations
+	case "xzzfgs", "ssjygk":
+		return "zfk" // 行政执法协调监督科: enforcement publicity, random inspections
+	case "zwfwsx", "bszn":
+		return "ggk" // 公共法律服务管理科: service catalogue and guides
+	}
+	return "bgs"
+}
+
 var tree = []col{
 	{slug: "xxgk", name: "政府信息公开", kind: catalog.KindGroup, children: []col{
 		{slug: "gkzn", name: "政府信息公开指南", kind: catalog.KindLink, link: "/xxgk/guide"},
@@ -193,6 +207,9 @@ func LoadStructure(ctx context.Context, cat *catalog.Service, au *auth.Service, 
 		for i, c := range cs {
 			column := &catalog.Column{SiteID: site.ID, ParentID: parent, Slug: c.slug, Name: c.name, Kind: c.kind, DocTypes: c.types, Duty: c.duty,
 				LinkURL: c.link, Sort: i, UpdateDays: c.update, Description: c.desc}
+			if c.kind == catalog.KindList {
+				column.DepartmentID = depts[columnDepartment(c.slug)]
+			}
 			if err := cat.SaveColumn(ctx, admin, column); err != nil {
 				return fmt.Errorf("demo column %s: %w", c.slug, err)
 			}
