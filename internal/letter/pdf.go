@@ -83,18 +83,13 @@ func (s *Set) RenderPDF(w io.Writer, l Letter) error {
 
 // RenderPDF writes a composed document as an A4 PDF.
 func (d Document) RenderPDF(w io.Writer) error {
-	fc, err := fonts()
+	p, err := newPDFWriter()
 	if err != nil {
-		return errs.Wrap(err, "letter: pdf")
+		return err
 	}
-	p := &pdfWriter{gp: &gopdf.GoPdf{}, widths: map[wkey]float64{}}
-	p.gp.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}, Unit: gopdf.UnitPT})
 	p.gp.SetInfo(gopdf.PdfInfo{Title: d.Title + " " + d.Number, Creator: "gongkai", Producer: "gongkai",
 		// The issue date, not the clock: the same letter gives the same file.
 		CreationDate: d.IssuedOn.Time()})
-	if err := p.gp.AddTTFFontFromFontContainer(font.Family, fc); err != nil {
-		return errs.Wrap(err, "letter: pdf font")
-	}
 	if err := p.layout(d); err != nil {
 		return errs.Wrap(err, "letter: pdf layout")
 	}
@@ -102,6 +97,20 @@ func (d Document) RenderPDF(w io.Writer) error {
 		return errs.Wrap(err, "letter: pdf write")
 	}
 	return nil
+}
+
+// newPDFWriter starts an A4 document with the shared font.
+func newPDFWriter() (*pdfWriter, error) {
+	fc, err := fonts()
+	if err != nil {
+		return nil, errs.Wrap(err, "letter: pdf")
+	}
+	p := &pdfWriter{gp: &gopdf.GoPdf{}, widths: map[wkey]float64{}}
+	p.gp.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}, Unit: gopdf.UnitPT})
+	if err := p.gp.AddTTFFontFromFontContainer(font.Family, fc); err != nil {
+		return nil, errs.Wrap(err, "letter: pdf font")
+	}
+	return p, nil
 }
 
 type wkey struct {
@@ -142,10 +151,18 @@ func (p *pdfWriter) width(r rune) float64 {
 }
 
 func (p *pdfWriter) newPage() {
+	p.footer()
 	p.gp.AddPage()
 	p.page++
 	p.y = marginTop
-	// 页码: "— N —", centred below the text block.
+}
+
+// footer writes the page number, "— N —" centred below the text block, as
+// the page's last text (so that extracted text reads in order).
+func (p *pdfWriter) footer() {
+	if p.page == 0 {
+		return
+	}
 	size := p.size
 	p.setSize(smallSize)
 	p.text(center, 0, footerY, fmt.Sprintf("— %d —", p.page))
@@ -263,6 +280,7 @@ func (p *pdfWriter) layout(d Document) error {
 			p.para(c, left, 0, 0, smallLead)
 		}
 	}
+	p.footer()
 	return p.err
 }
 

@@ -18,7 +18,7 @@ func Sample(kind Kind) Letter {
 		ReceivedOn:    calendar.Day("2025-03-03"),
 		Summary:       "2024年度本市法律援助案件办理情况统计数据（含案件数量、受援人数和经费使用情况）",
 		Investigation: "本机关收到申请后，由法律援助科对本机关保存的2024年度法律援助案件档案和统计报表进行了检索。",
-		Answer:        "本机关现以电子邮件方式向您提供《2024年度临沂市法律援助工作统计表》，请查收。",
+		Answer:        "如有疑问，请与本机关政府信息公开工作机构联系。",
 		IssuedOn:      calendar.Day("2025-03-24"),
 		Agency: Agency{Name: "临沂市司法局", Address: "山东省临沂市（示例地址）", Postcode: "276000",
 			Phone: "0539-0000000（示例）", Contact: "李四（示例）"},
@@ -28,6 +28,7 @@ func Sample(kind Kind) Letter {
 	}
 	switch {
 	case kind == "disclosed" || kind == "partially_disclosed":
+		l.Answer = "本机关现以电子邮件方式向您提供《2024年度临沂市法律援助工作统计表》，请查收。"
 		l.Attachments = []string{"2024年度临沂市法律援助工作统计表"}
 		l.PolicyBasis = "《山东省政府信息公开办法》的有关规定。"
 	case kind == "other.3":
