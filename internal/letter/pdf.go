@@ -44,20 +44,20 @@ var (
 // fonts parses the embedded font once per process; each PDF then takes its
 // own subset from the shared, read-only parse.
 func fonts() (*gopdf.FontContainer, error) {
-	fontOnce.Do(func() {
-		ttf, err := font.TTF()
-		if err != nil {
-			fontErr = err
-			return
-		}
-		fc := &gopdf.FontContainer{}
-		if err := fc.AddTTFFontData(font.Family, ttf); err != nil {
-			fontErr = fmt.Errorf("letter: font: %w", err)
-			return
-		}
-		fontContainer = fc
-	})
+	fontOnce.Do(func() { fontContainer, fontErr = parseFont() })
 	return fontContainer, fontErr
+}
+
+func parseFont() (*gopdf.FontContainer, error) {
+	ttf, err := font.TTF()
+	if err != nil {
+		return nil, err
+	}
+	fc := &gopdf.FontContainer{}
+	if err := fc.AddTTFFontData(font.Family, ttf); err != nil {
+		return nil, fmt.Errorf("letter: font: %w", err)
+	}
+	return fc, nil
 }
 
 // RenderPDF writes the letter as an A4 PDF with the embedded Chinese font.
