@@ -1,5 +1,11 @@
 package letter
 
+import (
+	"strings"
+
+	"gongkai/internal/errs"
+)
+
 // Category is one reply category: a result row of table 三 of the annual
 // report (REFERENCE §2.3, 国办公开办函〔2021〕30号), with the legal basis a
 // letter in that category states by default (REFERENCE §1.2, the 条例's
@@ -129,4 +135,23 @@ func Categories() []Category { return append([]Category(nil), categories...) }
 func CategoryOf(code string) (Category, bool) {
 	c, ok := categoryByCode[code]
 	return c, ok
+}
+
+// KindFor maps a reply as the request ledger records it — decision
+// (disclosed, partially_disclosed, withheld, unavailable, not_handled, other)
+// and, for the last four, reason (the sub-row: "3" or "withheld.3") — to the
+// decision letter's kind. An unknown pair is an error naming it.
+func KindFor(decision, reason string) (Kind, error) {
+	code := decision
+	switch {
+	case reason == "":
+	case strings.HasPrefix(reason, decision+"."):
+		code = reason
+	default:
+		code = decision + "." + reason
+	}
+	if _, ok := categoryByCode[code]; !ok || (reason == "" && strings.Contains(code, ".")) {
+		return "", errs.E(errs.Invalid, "未知的答复类型“%s”", clip(code, 60))
+	}
+	return Kind(code), nil
 }

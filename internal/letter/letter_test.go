@@ -557,3 +557,24 @@ func TestNumbersAndNumerals(t *testing.T) {
 		}
 	}
 }
+
+func TestKindForLedgerDecisions(t *testing.T) {
+	for _, c := range []struct {
+		decision, reason string
+		want             Kind
+	}{
+		{"disclosed", "", "disclosed"}, {"partially_disclosed", "", "partially_disclosed"},
+		{"withheld", "3", "withheld.3"}, {"withheld", "withheld.8", "withheld.8"},
+		{"unavailable", "1", "unavailable.1"}, {"not_handled", "5", "not_handled.5"}, {"other", "2", "other.2"},
+	} {
+		got, err := KindFor(c.decision, c.reason)
+		if err != nil || got != c.want {
+			t.Errorf("KindFor(%s, %s) = %s, %v; want %s", c.decision, c.reason, got, err, c.want)
+		}
+	}
+	for _, c := range [][2]string{{"withheld", ""}, {"withheld", "9"}, {"unavailable", "withheld.1"}, {"disclosed", "1"}, {"", ""}} {
+		if _, err := KindFor(c[0], c[1]); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("KindFor(%q, %q) accepted", c[0], c[1])
+		}
+	}
+}
