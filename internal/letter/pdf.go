@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
 
@@ -209,13 +210,37 @@ func (p *pdfWriter) need(h float64) {
 // para lays out a paragraph: first line indented by first, the others by
 // rest, each line broken to the text width, lines of height lead.
 func (p *pdfWriter) para(s string, a align, first, rest, lead float64) {
-	for i, line := range wrap(s, textW-first, textW-rest, p.width) {
+	lines := wrap(s, textW-first, textW-rest, p.width)
+	for i, line := range lines {
 		p.need(lead)
 		ind := rest
 		if i == 0 {
 			ind = first
 		}
+		// Justify every line but a paragraph's last, as Chinese documents
+		// are set: spread what is left of the line between the characters
+		// (PDF character spacing, Tc). A line cut short before a long Latin
+		// run would spread too far; it stays ragged.
+		spacing := 0.0
+		if a == left && i < len(lines)-1 {
+			n := utf8.RuneCountInString(line)
+			w := 0.0
+			for _, r := range line {
+				w += p.width(r)
+			}
+			if n > 1 {
+				if sp := (textW - ind - w) / float64(n-1); sp > 0 && sp <= p.size/4 {
+					spacing = sp
+				}
+			}
+		}
+		if spacing > 0 && p.err == nil {
+			p.err = p.gp.SetCharSpacing(spacing)
+		}
 		p.text(a, ind, p.y, line)
+		if spacing > 0 && p.err == nil {
+			p.err = p.gp.SetCharSpacing(0)
+		}
 		p.y += lead
 	}
 }
