@@ -29,11 +29,14 @@ type Template struct {
 	Statement string   // decision letters: the decision, before the caller's answer
 	Body      []string // notices: the paragraphs after the intro
 	Closing   string   // e.g. 特此告知。
+	// Remedy, on a notice, is a remedy paragraph of its own wording (the
+	// third party's, 条例第五十一条); it makes Letter.Remedies required.
+	Remedy string
 
 	category Category
 	parsed   struct {
-		intro, statement, closing *template.Template
-		body                      []*template.Template
+		intro, statement, closing, remedy *template.Template
+		body                              []*template.Template
 	}
 }
 
@@ -117,6 +120,9 @@ func NewSet(templates []Template) (*Set, error) {
 			return nil, err
 		}
 		if t.parsed.closing, err = parse(name+".closing", t.Closing); err != nil {
+			return nil, err
+		}
+		if t.parsed.remedy, err = parse(name+".remedy", t.Remedy); err != nil {
 			return nil, err
 		}
 		for j, b := range t.Body {
@@ -228,6 +234,7 @@ func (s *Set) Compose(l Letter) (Document, error) {
 		for _, b := range t.parsed.body {
 			add(run(b), false)
 		}
+		add(run(t.parsed.remedy), false)
 	}
 	add(run(t.parsed.closing), false)
 	if failed != nil {

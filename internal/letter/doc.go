@@ -30,6 +30,10 @@
 //     KindAgencyConsultation (征求意见函, 第三十四条): Consultation{Party (the
 //     addressee), optional ReplyBy (the 15th working day), Questions};
 //     Applicant may be empty and is never named to the party;
+//   - KindThirdPartyDecision (公开决定告知书 to the third party, 第三十二条:
+//     disclosure over its objection in the public interest):
+//     Consultation{Party, Disclosed (the content)}, Answer (the reasons) and
+//     Remedies (the third party's);
 //   - KindFee (收费通知书, 第四十二条, 国办函〔2020〕109号): Fee from
 //     ComputeFeePerRequest(ordinal in the applicant's calendar month, count)
 //     or ComputeFeePerPage(pages), then its HowToPay (required) and optional

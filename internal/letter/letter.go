@@ -24,6 +24,7 @@ const (
 	KindAgencyConsultation Kind = "consultation.agency"        // 征求其他机关意见函, 条例第三十四条
 	KindFee                Kind = "fee"                        // 收费通知书, 条例第四十二条, 109号
 	KindOtherAgency        Kind = "unavailable.1.other_agency" // 非本机关负责公开, 条例第三十六条第（五）项
+	KindThirdPartyDecision Kind = "consultation.disclosure"    // 公开决定告知第三方, 条例第三十二条
 )
 
 // Limits on what a letter holds, in characters (runes). They are generous
@@ -94,6 +95,9 @@ type Consultation struct {
 	Party     string        // the addressee: the third party or the agency (required)
 	ReplyBy   calendar.Date // optional: the 15th working day, if the caller computed it
 	Questions string        // optional: what the party is asked to comment on
+	// Disclosed is, for KindThirdPartyDecision, the content decided to be
+	// disclosed (required there; the reasons go in Letter.Answer).
+	Disclosed string
 }
 
 // Letter is one notice letter: what the caller fills in. Which fields a kind
@@ -163,7 +167,7 @@ func (s *Set) validate(l Letter) error {
 	text("applicant", "申请人姓名或名称", l.Applicant, addressee, MaxName)
 	text("summary", "申请内容", l.Summary, true, MaxSummary)
 	text("investigation", "调查结果", l.Investigation, t.Decision, MaxText)
-	text("answer", "答复内容", l.Answer, t.Decision, MaxText)
+	text("answer", "答复内容", l.Answer, t.Decision || l.Kind == KindThirdPartyDecision, MaxText)
 	text("policy_basis", "政策依据", l.PolicyBasis, false, MaxText)
 	text("legal_basis", "法律依据", l.LegalBasis, t.Decision && t.basis() == "", MaxText)
 	if l.ReceivedOn.IsZero() || !calendar.Valid(l.ReceivedOn.String()) {
@@ -185,7 +189,7 @@ func (s *Set) validate(l Letter) error {
 	text("agency.postcode", "邮政编码", l.Agency.Postcode, false, MaxContactLine)
 	text("agency.phone", "联系电话", l.Agency.Phone, false, MaxContactLine)
 	text("agency.contact", "联系人", l.Agency.Contact, false, MaxContactLine)
-	if t.Decision {
+	if t.Decision || t.Remedy != "" {
 		text("remedies.reconsideration_body", "行政复议机关", l.Remedies.ReconsiderationBody, true, MaxContactLine)
 		text("remedies.reconsideration_period", "申请行政复议的期限", l.Remedies.ReconsiderationPeriod, true, MaxContactLine)
 		text("remedies.court", "受理行政诉讼的人民法院", l.Remedies.Court, true, MaxContactLine)
@@ -230,7 +234,7 @@ func (s *Set) validate(l Letter) error {
 			v.Add("extension.due_on", "延长后的答复期限不能早于告知书日期")
 		}
 		text("extension.reason", "延期理由", e.Reason, true, MaxText)
-	case KindConsultation, KindAgencyConsultation:
+	case KindConsultation, KindAgencyConsultation, KindThirdPartyDecision:
 		c := l.Consultation
 		if c == nil {
 			v.Add("consultation.party", "请填写被征求意见的单位或个人")
@@ -238,6 +242,7 @@ func (s *Set) validate(l Letter) error {
 		}
 		text("consultation.party", "被征求意见的单位或个人", c.Party, true, MaxName)
 		text("consultation.questions", "征求意见的事项", c.Questions, false, MaxText)
+		text("consultation.disclosed", "决定公开的政府信息内容", c.Disclosed, l.Kind == KindThirdPartyDecision, MaxText)
 		if !c.ReplyBy.IsZero() && !l.IssuedOn.IsZero() && !c.ReplyBy.After(l.IssuedOn) {
 			v.Add("consultation.reply_by", "提出意见的期限应晚于征求意见书日期")
 		}

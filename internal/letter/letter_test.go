@@ -69,7 +69,7 @@ func render(t testing.TB, l Letter) (html string, pages []string) {
 
 func TestEveryKindRendersInHTMLAndPDF(t *testing.T) {
 	kinds := Kinds()
-	if len(kinds) != len(categories)+6 {
+	if len(kinds) != len(categories)+7 {
 		t.Fatalf("%d kinds, want the %d categories and 6 more", len(kinds), len(categories))
 	}
 	for _, k := range kinds {
@@ -93,7 +93,7 @@ func TestEveryKindRendersInHTMLAndPDF(t *testing.T) {
 				t.Errorf("PDF is not addressed to the applicant")
 			}
 			if !tpl.Decision {
-				if strings.Contains(all, "行政复议") {
+				if strings.Contains(all, "行政复议") != (tpl.Remedy != "") {
 					t.Errorf("a procedural notice states remedies")
 				}
 				return
@@ -229,6 +229,17 @@ func TestExtensionAndConsultationNotices(t *testing.T) {
 	if strings.Contains(all, "张三") {
 		t.Error("the third party is told the applicant's name")
 	}
+	_, pages = render(t, Sample(KindThirdPartyDecision))
+	all = strings.Join(pages, "")
+	for _, want := range []string{"临沂某某律师事务所：", "不公开该政府信息可能对公共利益造成重大影响", "决定公开的政府信息内容：贵所2024年度", "理由：该信息反映",
+		"贵方如对本决定不服，可以自收到本告知书之日起六十日内向临沂市人民政府申请行政复议"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("third-party decision lacks %q: %s", want, all)
+		}
+	}
+	if strings.Contains(all, "张三") {
+		t.Error("the third party is told the applicant's name")
+	}
 	_, pages = render(t, Sample(KindAgencyConsultation))
 	if all = strings.Join(pages, ""); !strings.Contains(all, "第三十四条") || !strings.Contains(all, "视为同意公开") {
 		t.Errorf("agency consultation: %s", all)
@@ -355,6 +366,9 @@ func TestBadInputIsAClearError(t *testing.T) {
 		{KindCorrection, "correction.items", "请列出需要补正的全部事项", func(l *Letter) { l.Correction.Items = nil }},
 		{KindCorrection, "correction.due_on", "补正期限应晚于告知书日期", func(l *Letter) { l.Correction.DueOn = l.IssuedOn }},
 		{KindConsultation, "consultation.party", "请填写被征求意见的单位或个人", func(l *Letter) { l.Consultation.Party = "" }},
+		{KindThirdPartyDecision, "consultation.disclosed", "请填写决定公开的政府信息内容", func(l *Letter) { l.Consultation.Disclosed = "" }},
+		{KindThirdPartyDecision, "answer", "请填写答复内容", func(l *Letter) { l.Answer = "" }},
+		{KindThirdPartyDecision, "remedies.court", "请填写受理行政诉讼的人民法院", func(l *Letter) { l.Remedies.Court = "" }},
 		{KindFee, "fee", "信息处理费的金额与收费标准不符，请重新计算", func(l *Letter) { f := *l.Fee; f.Total = 1; l.Fee = &f }},
 		{KindFee, "fee", "按收费标准本申请不收费，无需发出收费通知", func(l *Letter) { f, _ := ComputeFeePerPage(30); f.HowToPay = "x"; l.Fee = &f }},
 		{KindFee, "fee.how_to_pay", "请填写缴费方式", func(l *Letter) { f := *l.Fee; f.HowToPay = ""; l.Fee = &f }},

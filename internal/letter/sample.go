@@ -57,6 +57,12 @@ func Sample(kind Kind) Letter {
 		l.Consultation = &Consultation{Party: "临沂某某律师事务所", ReplyBy: calendar.Day("2025-03-31"),
 			Questions: "是否同意公开贵所2024年度承办法律援助案件的数量和补贴金额。"}
 		l.IssuedOn = calendar.Day("2025-03-10")
+	case KindThirdPartyDecision:
+		l.Investigation = ""
+		l.Answer = "该信息反映法律援助经费的使用情况，涉及公共财政资金的使用，公众对此具有知情需要，不公开可能对公共利益造成重大影响。"
+		l.Consultation = &Consultation{Party: "临沂某某律师事务所",
+			Disclosed: "贵所2024年度承办法律援助案件的数量和领取的办案补贴金额。"}
+		l.IssuedOn = calendar.Day("2025-04-02")
 	case KindAgencyConsultation:
 		l.Investigation, l.Answer = "", ""
 		l.Consultation = &Consultation{Party: "临沂市财政局", ReplyBy: calendar.Day("2025-03-31")}

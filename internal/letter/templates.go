@@ -113,6 +113,19 @@ var defaultTemplates = []Template{
 			`贵方不同意公开且有合理理由的，本机关不予公开。本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知贵方。`,
 		}},
 
+	// 条例第三十二条, last sentence: when the agency decides to disclose over
+	// the third party's objection because withholding would seriously affect
+	// the public interest, it tells the third party the content and the
+	// reasons in writing. The third party may seek review (条例第五十一条).
+	{Kind: KindThirdPartyDecision, Title: "政府信息公开决定告知书", ToParty: true, Closing: closing,
+		Intro: `本机关于{{date .ReceivedOn}}收到一份政府信息公开申请，申请公开的政府信息为：{{.Summary}}。本机关已依照《中华人民共和国政府信息公开条例》第三十二条的规定书面征求贵方意见。`,
+		Body: []string{
+			`经审查，本机关认为不公开该政府信息可能对公共利益造成重大影响，根据《中华人民共和国政府信息公开条例》第十五条、第三十二条的规定，决定予以公开。现将决定公开的政府信息内容和理由告知如下：`,
+			`决定公开的政府信息内容：{{.Consultation.Disclosed}}`,
+			`理由：{{.Answer}}`,
+		},
+		Remedy: `贵方如对本决定不服，可以自收到本告知书之日起{{.Remedies.ReconsiderationPeriod}}内向{{.Remedies.ReconsiderationBody}}申请行政复议，也可以自收到本告知书之日起{{.Remedies.LawsuitPeriod}}内向{{.Remedies.Court}}提起行政诉讼。`},
+
 	// 条例第三十四条: the lead maker may consult co-makers; 15 working days;
 	// silence counts as consent to disclose.
 	{Kind: KindAgencyConsultation, Title: "政府信息公开征求意见函", ToParty: true, Closing: `特此函询。`,
