@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
@@ -86,6 +88,7 @@ func TestEveryKindRendersInHTMLAndPDF(t *testing.T) {
 					t.Errorf("HTML lacks %q", want)
 				}
 			}
+			checkFragment(t, html)
 			if !strings.Contains(all, "2025年3月") {
 				t.Errorf("PDF lacks the issue date")
 			}
@@ -590,5 +593,35 @@ func TestKindForLedgerDecisions(t *testing.T) {
 		if _, err := KindFor(c[0], c[1]); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("KindFor(%q, %q) accepted", c[0], c[1])
 		}
+	}
+}
+
+// checkFragment parses the HTML fragment as a browser would and checks its
+// outline: one article, one h2 (the title), h3 sections, a footer with the
+// signer and a machine-readable date.
+func checkFragment(t *testing.T, frag string) {
+	t.Helper()
+	nodes, err := html.ParseFragment(strings.NewReader(frag), &html.Node{Type: html.ElementNode, Data: "main", DataAtom: atom.Main})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			count[n.Data]++
+			if n.Data == "time" && (len(n.Attr) != 1 || !calendar.Valid(n.Attr[0].Val)) {
+				t.Errorf("time element without a valid datetime: %v", n.Attr)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	if count["article"] != 1 || count["h2"] != 1 || count["footer"] != 1 || count["time"] != 1 || count["h1"] != 0 {
+		t.Errorf("fragment outline %v", count)
 	}
 }
