@@ -60,6 +60,9 @@
 //     body at 22 lines a page, centred title and number, Chinese line breaking
 //     without overflow and without closing punctuation at a line's start,
 //     page breaks, page numbers "— N —", the agency and date at the end).
+//     A character the embedded font lacks (a rare name character of CJK
+//     Extension A/B, an emoji) is refused with errs.Invalid naming it
+//     (field "pdf"), since it would print blank; the HTML shows it.
 //     About 20 ms a letter; the font (WenQuanYi Micro Hei, embedded, see
 //     package font) is parsed once per process (≈ 10 ms) and safe to share
 //     between goroutines.

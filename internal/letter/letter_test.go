@@ -625,3 +625,18 @@ func checkFragment(t *testing.T, frag string) {
 		t.Errorf("fragment outline %v", count)
 	}
 }
+
+// Characters the embedded font lacks would print as blanks: the PDF is
+// refused with the characters named, the HTML still works.
+func TestPDFRefusesCharactersTheFontLacks(t *testing.T) {
+	l := Sample("withheld.3")
+	l.Applicant = "𠮷野家"
+	_, err := PDF(l)
+	if errs.CodeOf(err) != errs.Invalid || !strings.Contains(errs.MessageOf(err), "“𠮷”（U+20BB7）") {
+		t.Fatalf("PDF with 𠮷: %v", err)
+	}
+	h, err := HTML(l)
+	if err != nil || !strings.Contains(string(h), "𠮷野家：") {
+		t.Errorf("HTML with 𠮷: %v", err)
+	}
+}

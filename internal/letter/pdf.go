@@ -84,6 +84,9 @@ func (s *Set) RenderPDF(w io.Writer, l Letter) error {
 
 // RenderPDF writes a composed document as an A4 PDF.
 func (d Document) RenderPDF(w io.Writer) error {
+	if err := d.checkGlyphs(); err != nil {
+		return err
+	}
 	p, err := newPDFWriter()
 	if err != nil {
 		return err
@@ -96,6 +99,45 @@ func (d Document) RenderPDF(w io.Writer) error {
 	}
 	if _, err := p.gp.WriteTo(w); err != nil {
 		return errs.Wrap(err, "letter: pdf write")
+	}
+	return nil
+}
+
+// checkGlyphs refuses text the font cannot show: gopdf would print a blank
+// for it, and a name or a number silently changed in a legal notice is worse
+// than no PDF. The HTML fragment shows such characters with the reader's fonts.
+func (d Document) checkGlyphs() error {
+	var missing []string
+	seen := map[rune]bool{}
+	check := func(s string) error {
+		for _, r := range s {
+			if seen[r] || r == ' ' || r == '\n' {
+				continue
+			}
+			seen[r] = true
+			ok, err := font.Has(r)
+			if err != nil {
+				return errs.Wrap(err, "letter: pdf font")
+			}
+			if !ok && len(missing) < 10 {
+				missing = append(missing, fmt.Sprintf("“%c”（U+%04X）", r, r))
+			}
+		}
+		return nil
+	}
+	texts := append([]string{d.Title, d.Number, d.Addressee, d.Signer, d.Date}, d.Attachments...)
+	texts = append(texts, d.Contact...)
+	for _, b := range d.Blocks {
+		texts = append(texts, b.Text)
+	}
+	for _, s := range texts {
+		if err := check(s); err != nil {
+			return err
+		}
+	}
+	if len(missing) > 0 {
+		msg := "以下字符超出 PDF 字库范围，无法生成 PDF：" + strings.Join(missing, "、") + "。HTML 版本不受影响。"
+		return &errs.Error{Code: errs.Invalid, Message: msg, Fields: map[string]string{"pdf": msg}}
 	}
 	return nil
 }
