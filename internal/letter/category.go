@@ -43,10 +43,12 @@ const (
 // is added to every 不予公开 row because it is the article that makes the
 // agency tell the applicant and give reasons.
 var categories = []Category{
-	// 条例第三十六条第（一）项 (already proactive: how to get it) and 第（二）项
-	// (can be disclosed: provide it or say how, where, when).
+	// 条例第三十六条第（二）项 (can be disclosed: provide it or say how,
+	// where, when). The other case of the row, 第（一）项 (already proactively
+	// disclosed: say how and where to get it), has its own letter kind,
+	// disclosed.published.
 	{Code: "disclosed", Group: "（一）予以公开", Name: "予以公开",
-		Basis: regulation + "第三十六条第（一）项、第（二）项", Verified: true},
+		Basis: regulation + "第三十六条第（二）项", Verified: true},
 	// 条例第三十七条: separable content, provide the rest and give reasons.
 	{Code: "partially_disclosed", Group: "（二）部分公开", Name: "部分公开（区分处理的，只计这一情形，不计其他情形）",
 		Basis: regulation + "第三十七条", Verified: true},

@@ -13,8 +13,8 @@
 // ledger fixed it, 条例第三十一条), Summary (what was asked), IssuedOn, Agency
 // (name, address, postcode, phone, contact person) and, by kind:
 //
-//   - decision letters (the 21 category codes of Categories(), and
-//     KindOtherAgency): Investigation (调查结果) and Answer (答复) are
+//   - decision letters (the 21 category codes of Categories(), KindPublished
+//     and KindOtherAgency): Investigation (调查结果) and Answer (答复) are
 //     required; PolicyBasis (政策依据) is optional; LegalBasis overrides the
 //     category's default basis (required for other.3, which has none);
 //     Attachments lists what is provided; Remedies (行政复议机关 and period,

@@ -11,9 +11,10 @@ import (
 )
 
 // Kind names a letter template: one of the 21 category codes (a decision
-// letter, 答复告知书), unavailable.1.other_agency (非本机关负责公开, a
-// decision letter counted in row unavailable.1), or a procedural notice:
-// correction, extension, consultation, consultation.agency, fee.
+// letter, 答复告知书), disclosed.published (already proactively disclosed,
+// counted in row disclosed), unavailable.1.other_agency (非本机关负责公开,
+// counted in row unavailable.1), or a notice: correction, extension,
+// consultation, consultation.agency, consultation.disclosure, fee.
 type Kind string
 
 // Procedural notice kinds and the 非本机关 decision letter.
@@ -24,6 +25,7 @@ const (
 	KindAgencyConsultation Kind = "consultation.agency"        // 征求其他机关意见函, 条例第三十四条
 	KindFee                Kind = "fee"                        // 收费通知书, 条例第四十二条, 109号
 	KindOtherAgency        Kind = "unavailable.1.other_agency" // 非本机关负责公开, 条例第三十六条第（五）项
+	KindPublished          Kind = "disclosed.published"        // 已主动公开, 条例第三十六条第（一）项
 	KindThirdPartyDecision Kind = "consultation.disclosure"    // 公开决定告知第三方, 条例第三十二条
 )
 

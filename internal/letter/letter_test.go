@@ -71,7 +71,7 @@ func render(t testing.TB, l Letter) (html string, pages []string) {
 
 func TestEveryKindRendersInHTMLAndPDF(t *testing.T) {
 	kinds := Kinds()
-	if len(kinds) != len(categories)+7 {
+	if len(kinds) != len(categories)+8 {
 		t.Fatalf("%d kinds, want the %d categories and 6 more", len(kinds), len(categories))
 	}
 	for _, k := range kinds {
@@ -127,7 +127,7 @@ func TestEveryKindRendersInHTMLAndPDF(t *testing.T) {
 // basis cites the article REFERENCE §1.2 gives for it.
 func TestCategoriesAreTheAnnualReportRows(t *testing.T) {
 	want := []struct{ code, name, article string }{
-		{"disclosed", "予以公开", "第三十六条第（一）项、第（二）项"},
+		{"disclosed", "予以公开", "第三十六条第（二）项"},
 		{"partially_disclosed", "部分公开（区分处理的，只计这一情形，不计其他情形）", "第三十七条"},
 		{"withheld.1", "属于国家秘密", "第十四条"},
 		{"withheld.2", "其他法律行政法规禁止公开", "第十四条"},

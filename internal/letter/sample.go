@@ -38,6 +38,8 @@ func Sample(kind Kind) Letter {
 		l.Answer = "具体理由如下：该信息的内容属于不予公开的范围，已经本机关审查确认。"
 	}
 	switch kind {
+	case KindPublished:
+		l.Answer = "该信息已于2025年1月20日在临沂市司法局网站“政府信息公开”栏目主动公开，您可以登录 https://sfj.linyi.gov.cn 查阅、下载。"
 	case KindOtherAgency:
 		l.OtherAgency = &OtherAgency{Name: "临沂市人民政府办公室", Contact: "0539-0000001（示例）"}
 	case KindCorrection:

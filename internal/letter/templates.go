@@ -71,6 +71,14 @@ var defaultTemplates = []Template{
 		`本机关已向您发出信息处理费收费通知，您逾期未按收费通知的要求缴纳费用，视为放弃申请，本机关不再处理该政府信息公开申请。`),
 	decision("other.3", "政府信息公开申请处理告知书", ``),
 
+	// 条例第三十六条第（一）项: already proactively disclosed; tell the
+	// applicant how and where to get it (the Answer says where). Counted in
+	// row disclosed (REFERENCE §1.2, "usual practice").
+	{Kind: KindPublished, Category: "disclosed", Title: "政府信息公开告知书", Decision: true,
+		Basis: regulation + "第三十六条第（一）项",
+		Intro: decisionIntro, Closing: closing,
+		Statement: `您申请获取的政府信息已经主动公开，本机关告知您获取该政府信息的方式、途径。`},
+
 	// 条例第三十六条第（五）项: not this agency's information; tell the
 	// applicant, give reasons, and name the responsible agency and its
 	// contacts when known. Counted in row unavailable.1 (REFERENCE §1.2).
