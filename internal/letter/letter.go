@@ -141,6 +141,9 @@ func FormatNumber(prefix string, year, seq int) string {
 // case: applicant, kind, number, …), or nil.
 func (l Letter) Validate() error { return Default.validate(l) }
 
+// Validate checks the letter against this set's templates.
+func (s *Set) Validate(l Letter) error { return s.validate(l) }
+
 func (s *Set) validate(l Letter) error {
 	v := errs.Validation{}
 	t, ok := s.byKind[l.Kind]

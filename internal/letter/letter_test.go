@@ -181,6 +181,18 @@ func TestCategoriesAreTheAnnualReportRows(t *testing.T) {
 	}
 }
 
+func TestSummaryEndingInPunctuationIsNotDoubled(t *testing.T) {
+	l := Sample("withheld.3")
+	l.Summary = "某某工作方案。"
+	d, err := Compose(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(d.Blocks[0].Text, "。。") || !strings.Contains(d.Blocks[0].Text, "申请获取：某某工作方案。本机关") {
+		t.Errorf("intro: %s", d.Blocks[0].Text)
+	}
+}
+
 func TestOtherAgencyLetterNamesTheResponsibleAgency(t *testing.T) {
 	_, pages := render(t, Sample(KindOtherAgency))
 	all := strings.Join(pages, "")

@@ -6,10 +6,10 @@ package letter
 // output starts a new paragraph. Change wording here, not in the renderers.
 
 // decisionIntro opens every decision letter.
-const decisionIntro = `本机关于{{date .ReceivedOn}}收到您提交的政府信息公开申请，申请获取：{{.Summary}}。本机关依照《中华人民共和国政府信息公开条例》的规定进行了办理，现将有关情况告知如下：`
+const decisionIntro = `本机关于{{date .ReceivedOn}}收到您提交的政府信息公开申请，申请获取：{{clause .Summary}}。本机关依照《中华人民共和国政府信息公开条例》的规定进行了办理，现将有关情况告知如下：`
 
 // requestIntro opens the applicant's procedural notices.
-const requestIntro = `本机关于{{date .ReceivedOn}}收到您提交的政府信息公开申请，申请获取：{{.Summary}}。`
+const requestIntro = `本机关于{{date .ReceivedOn}}收到您提交的政府信息公开申请，申请获取：{{clause .Summary}}。`
 
 // basisLine states the applicable law of a decision letter.
 const basisLine = `依据{{.Basis}}的规定，作出上述答复。`
@@ -114,7 +114,7 @@ var defaultTemplates = []Template{
 	// in which case the third party is told the content and reasons in writing.
 	// The applicant is not named to the third party.
 	{Kind: KindConsultation, Title: "政府信息公开征求第三方意见书", ToParty: true, Closing: `特此函询。`,
-		Intro: `本机关于{{date .ReceivedOn}}收到一份政府信息公开申请，申请公开的政府信息为：{{.Summary}}。经审查，该政府信息公开可能损害贵方的合法权益。根据《中华人民共和国政府信息公开条例》第三十二条的规定，现书面征求贵方意见。`,
+		Intro: `本机关于{{date .ReceivedOn}}收到一份政府信息公开申请，申请公开的政府信息为：{{clause .Summary}}。经审查，该政府信息公开可能损害贵方的合法权益。根据《中华人民共和国政府信息公开条例》第三十二条的规定，现书面征求贵方意见。`,
 		Body: []string{
 			`{{with .Consultation.Questions}}请贵方就以下事项提出意见：{{.}}{{end}}`,
 			`请贵方自收到本征求意见书之日起15个工作日内{{if not .Consultation.ReplyBy.IsZero}}（截至{{date .Consultation.ReplyBy}}）{{end}}，以书面形式向本机关提出是否同意公开的意见；不同意公开的，请说明理由。逾期未提出意见的，由本机关依照《中华人民共和国政府信息公开条例》的规定决定是否公开。`,
@@ -126,7 +126,7 @@ var defaultTemplates = []Template{
 	// the public interest, it tells the third party the content and the
 	// reasons in writing. The third party may seek review (条例第五十一条).
 	{Kind: KindThirdPartyDecision, Title: "政府信息公开决定告知书", ToParty: true, Closing: closing,
-		Intro: `本机关于{{date .ReceivedOn}}收到一份政府信息公开申请，申请公开的政府信息为：{{.Summary}}。本机关已依照《中华人民共和国政府信息公开条例》第三十二条的规定书面征求贵方意见。`,
+		Intro: `本机关于{{date .ReceivedOn}}收到一份政府信息公开申请，申请公开的政府信息为：{{clause .Summary}}。本机关已依照《中华人民共和国政府信息公开条例》第三十二条的规定书面征求贵方意见。`,
 		Body: []string{
 			`经审查，本机关认为不公开该政府信息可能对公共利益造成重大影响，根据《中华人民共和国政府信息公开条例》第十五条、第三十二条的规定，决定予以公开。现将决定公开的政府信息内容和理由告知如下：`,
 			`决定公开的政府信息内容：{{.Consultation.Disclosed}}`,
@@ -137,7 +137,7 @@ var defaultTemplates = []Template{
 	// 条例第三十四条: the lead maker may consult co-makers; 15 working days;
 	// silence counts as consent to disclose.
 	{Kind: KindAgencyConsultation, Title: "政府信息公开征求意见函", ToParty: true, Closing: `特此函询。`,
-		Intro: `本机关于{{date .ReceivedOn}}收到一份政府信息公开申请，申请公开的政府信息为：{{.Summary}}。该政府信息由本机关牵头、与贵机关共同制作。根据《中华人民共和国政府信息公开条例》第三十四条的规定，现征求贵机关意见。`,
+		Intro: `本机关于{{date .ReceivedOn}}收到一份政府信息公开申请，申请公开的政府信息为：{{clause .Summary}}。该政府信息由本机关牵头、与贵机关共同制作。根据《中华人民共和国政府信息公开条例》第三十四条的规定，现征求贵机关意见。`,
 		Body: []string{
 			`{{with .Consultation.Questions}}请贵机关就以下事项提出意见：{{.}}{{end}}`,
 			`请贵机关自收到本征求意见书之日起15个工作日内{{if not .Consultation.ReplyBy.IsZero}}（截至{{date .Consultation.ReplyBy}}）{{end}}提出意见；逾期未提出意见的，视为同意公开。`,
