@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"gongkai/internal/letter"
@@ -16,6 +17,14 @@ import (
 //	gongkai letter --kind fee --format html > /tmp/x.html
 //	gongkai letter --list
 func runLetter(args []string) error {
+	w := bufio.NewWriter(os.Stdout)
+	if err := letterCLI(args, w); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func letterCLI(args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("letter", flag.ContinueOnError)
 	kind := fs.String("kind", "disclosed", "告知书类型（--list 列出）")
 	format := fs.String("format", "pdf", "pdf 或 html")
@@ -25,24 +34,18 @@ func runLetter(args []string) error {
 	}
 	if *list {
 		for _, t := range letter.Templates() {
-			fmt.Printf("%-28s %s\n", t.Kind, t.Title)
+			fmt.Fprintf(w, "%-28s %s\n", t.Kind, t.Title)
 		}
 		return nil
 	}
 	l := letter.Sample(letter.Kind(*kind))
-	w := bufio.NewWriter(os.Stdout)
-	var err error
 	switch *format {
 	case "pdf":
-		err = letter.RenderPDF(w, l)
+		return letter.RenderPDF(w, l)
 	case "html":
 		fmt.Fprintf(w, "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>%s</title><style>%s</style><body>", *kind, letter.CSS)
-		err = letter.RenderHTML(w, l)
+		return letter.RenderHTML(w, l)
 	default:
 		return fmt.Errorf("未知格式 %q（应为 pdf 或 html）", *format)
 	}
-	if err != nil {
-		return err
-	}
-	return w.Flush()
 }
