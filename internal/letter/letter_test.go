@@ -652,3 +652,21 @@ func TestPDFRefusesCharactersTheFontLacks(t *testing.T) {
 		t.Errorf("HTML with 𠮷: %v", err)
 	}
 }
+
+// The same letter gives the same bytes (no clock, no random subset tag), so
+// a letter as sent can be re-made and compared by its hash.
+func TestPDFIsDeterministic(t *testing.T) {
+	a, err := PDF(Sample("withheld.4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := PDF(Sample("withheld.4"))
+	if !bytes.Equal(a, b) {
+		t.Error("two renderings of one letter differ")
+	}
+	l := Sample("withheld.4")
+	l.Number = FormatNumber("临司依申", 2025, 13)
+	if c, _ := PDF(l); bytes.Equal(a, c) {
+		t.Error("a different number gives the same bytes")
+	}
+}
