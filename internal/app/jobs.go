@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/events"
 	"gongkai/internal/search"
 )
@@ -31,6 +32,8 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 	}()
 	go a.backfillText(ctx)
 	a.publishDue(ctx)
+	var swept calendar.Date
+	a.sweepValidity(ctx, &swept)
 	a.dailyChecks(ctx)
 	for {
 		select {
@@ -45,6 +48,7 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			}
 		case <-minute.C:
 			a.publishDue(ctx)
+			a.sweepValidity(ctx, &swept)
 			a.dailyChecks(ctx)
 			if err := a.Auth.PurgeSessions(ctx); err != nil {
 				a.Log.Error("purge sessions", "err", err)
@@ -86,6 +90,24 @@ func (a *App) dailyChecks(ctx context.Context) {
 			continue
 		}
 		a.Log.Info("daily checks", "site", site.Slug, "findings", len(rep.Findings), "vetoes", rep.Vetoes())
+	}
+}
+
+// sweepValidity moves documents' 有效性 on with their dates once a day
+// (the first minute of a new day in China, and at start).
+func (a *App) sweepValidity(ctx context.Context, last *calendar.Date) {
+	today := a.Web.Today()
+	if today == *last {
+		return
+	}
+	n, err := a.Catalog.SweepValidity(ctx, today)
+	if err != nil {
+		a.Log.Error("validity sweep", "err", err)
+		return
+	}
+	*last = today
+	if n > 0 {
+		a.Log.Info("validity sweep", "changed", n)
 	}
 }
 

@@ -257,7 +257,7 @@ func TestPublicPages(t *testing.T) {
 		old := e.itemID(t, "临沂市司法局行政执法公示办法（试行）")
 		succ := e.itemID(t, "临沂市司法局行政执法公示办法")
 		r = b.get("/items/" + old)
-		mustContain(t, r.body, "本文件废止", `href="/items/`+succ+`"`, "历史版本")
+		mustContain(t, r.body, "<strong>已废止</strong>", `href="/items/`+succ+`"`, "历史版本")
 		// A policy document and its interpretation link to each other.
 		r = b.get("/items/" + succ)
 		mustContain(t, r.body, "相关解读", "《临沂市司法局行政执法公示办法》政策解读")
@@ -374,5 +374,27 @@ func TestMixedColumnFilters(t *testing.T) {
 	// An unknown type is no filter, not an error.
 	if r := b.get("/columns/xxgk?doc_type=nope"); r.status != 200 || strings.Contains(r.body, `name="kind"`) {
 		t.Errorf("unknown doc_type: %d", r.status)
+	}
+}
+
+// TestValidityShown: a policy published before its 施行日期 is marked 尚未施行
+// on its page, in the column's list and filter and in the API (issue 15).
+func TestValidityShown(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	c := newAPIClient(t, e)
+	cols := c.columnIDs(t)
+	body := apiJSON(map[string]any{"column_id": cols["zcwj"], "doc_type": "policy", "department": "法制科", "title": "临沂市司法局明年施行的办法",
+		"written_on": "2026-11-20", "validity": "in_force", "fields": map[string]string{"effective_on": "2027-01-01"},
+		"body": "<p>正文</p>", "disclosure": "proactive", "publish": true})
+	r := c.do(t, "POST", "/api/v1/items", "office", nil, body)
+	if r.status != 201 || !strings.Contains(r.body, `"validity":"not_yet"`) {
+		t.Fatalf("create: %d %s", r.status, clipBody(r.body))
+	}
+	it := r.item(t)
+	b := e.browser()
+	mustContain(t, b.get("/items/"+id64(it.ID)).body, `<strong>尚未施行</strong>：本文件自 2027-01-01 起施行。`)
+	mustContain(t, b.get("/columns/zcwj?validity=not_yet").body, "临沂市司法局明年施行的办法", `<span class="tag tag-not_yet">尚未施行</span>`)
+	if strings.Contains(b.get("/columns/zcwj?validity=in_force").body, "临沂市司法局明年施行的办法") {
+		t.Error("a document not yet in force is listed as 有效")
 	}
 }

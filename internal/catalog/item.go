@@ -172,6 +172,9 @@ func (it *Item) Superseded() bool {
 	return it.Validity == "amended" || it.Validity == "repealed" || it.Validity == "expired"
 }
 
+// NotYetInForce reports whether the item is published before its 施行日期.
+func (it *Item) NotYetInForce() bool { return it.Validity == "not_yet" }
+
 // Input is what a form or the API submits to create or edit an item.
 type Input struct {
 	ColumnID         int64
@@ -282,6 +285,10 @@ func (s *Service) prepare(in *Input) (*checked, error) {
 		v.Add("published_on", "发布日期不能早于成文日期")
 	}
 	today := s.today().String()
+	// The recorded 有效性 follows the dates (issue 15): saved before its
+	// 施行日期 a document is 尚未施行, after its 有效期至 失效; SweepValidity
+	// moves it on as the days pass.
+	in.Validity = t.ValidityOn(in.Validity, func(name string) string { return in.Fields[name] }, s.today())
 	if in.PublishedOn != "" && calendar.Valid(in.PublishedOn) && in.PublishedOn > today {
 		// The 发布日期 is when the public could first read the item; a later
 		// date would be false on the page. Scheduled publication sets it.

@@ -158,7 +158,7 @@ func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*
 		env.Departments[d.ID] = d.Name
 	}
 	rep := &Report{SiteID: siteID, Site: f.Site.Name, RanAt: store.Now(), Today: today.String()}
-	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}}
+	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}, validityCheck{}}
 	regMu.Lock()
 	checks = append(checks, registry...)
 	regMu.Unlock()
@@ -481,3 +481,40 @@ func (env *Env) internalLink(u string) (broken, withdrawn bool) {
 }
 
 func (env *Env) withdrawn(id int64) bool { return env.Facts.Withdrawn[id] }
+
+// validityCheck looks at documents' 有效性 (issue 15): a document whose
+// 有效期至 falls within ExpiringDays is to be reviewed (延续, 修订 or 废止)
+// in time; an amended one names the document that amended it.
+type validityCheck struct{}
+
+func (validityCheck) Name() string { return "validity" }
+
+// ExpiringDays is how far ahead a lapsing document is flagged.
+const ExpiringDays = 90
+
+var (
+	ruleExpiring = Rule{Code: "validity.expiring", Title: "即将到期的文件应及时评估", Basis: "国办发〔2017〕47号（文件有效性在文件上标注）；有效期届满前评估是否继续施行"}
+	ruleAmended  = Rule{Code: "validity.no_successor", Title: "已修订的文件应关联修订后的文件", Basis: "国办发〔2017〕47号（已修订、废止的文件在页面上标注，并注明替代文件）"}
+)
+
+func (validityCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
+	var out []Finding
+	for _, it := range env.Facts.Items {
+		t := it.Type()
+		if it.Status != catalog.StatusPublished || t == nil {
+			continue
+		}
+		switch {
+		case it.Validity == "in_force" && t.ValidUntil != "":
+			until := calendar.Day(it.Value(t.ValidUntil))
+			if days := until.Sub(env.Today); !until.IsZero() && days >= 0 && days <= ExpiringDays {
+				out = append(out, Finding{Rule: ruleExpiring, Level: Soon, Link: itemLink(it.ID), Department: it.Department, Due: until.String(),
+					Message: fmt.Sprintf("“%s”有效期至 %s，还有 %d 天，请评估是否延续、修订或废止", it.Title, until, days)})
+			}
+		case it.Validity == "amended" && it.SuccessorID == 0:
+			out = append(out, Finding{Rule: ruleAmended, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+				Message: fmt.Sprintf("“%s”标注为已修订，但没有关联修订后的文件（替代文件）", it.Title)})
+		}
+	}
+	return out, nil
+}

@@ -299,3 +299,48 @@ func TestFutureDateIsNoUpdate(t *testing.T) {
 		}
 	})
 }
+
+// TestValidityChecks: a document lapsing within 90 days is flagged to be
+// reviewed in time, one lapsing later is not; an amended document without
+// the document that amended it is a fault (issue 15).
+func TestValidityChecks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		today := calendar.Date{Year: 2026, Month: 12, Day: 1}
+		f := newFixtureOn(t, db, today)
+		admin, _ := f.au.UserByName(ctx, "admin")
+		tree, _ := f.cat.Tree(ctx, f.site.ID)
+		dept, _ := f.cat.DepartmentByRef(ctx, "fzk")
+		mk := func(title, validity, expires string) {
+			it, err := f.cat.Create(ctx, admin, f.site.ID, catalog.Input{DocType: "policy", ColumnID: tree.BySlug["zcwj"].ID, DepartmentID: dept.ID,
+				Title: title, WrittenOn: "2024-01-01", Validity: validity, Disclosure: "proactive", Body: "<p>正文</p>",
+				Fields: map[string]string{"effective_on": "2024-01-10", "expires_on": expires}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.cat.Submit(ctx, admin, f.site.ID, it.ID)
+			if _, err := f.cat.Publish(ctx, admin, f.site.ID, it.ID, timeZero); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mk("九十天内到期的办法", "in_force", "2027-03-01")
+		mk("明年年底到期的办法", "in_force", "2027-12-31")
+		mk("已修订但未关联的办法", "amended", "")
+		rep, err := f.svc.Run(ctx, f.site.ID, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, x := range rep.Findings {
+			if strings.HasPrefix(x.Rule.Code, "validity.") {
+				got[x.Rule.Code] += x.Message + string(x.Level) + ";"
+			}
+		}
+		if e := got["validity.expiring"]; !strings.Contains(e, "九十天内到期的办法") || !strings.Contains(e, "还有 90 天") || strings.Contains(e, "明年年底") || !strings.Contains(e, "soon") {
+			t.Errorf("expiring: %q", e)
+		}
+		if a := got["validity.no_successor"]; !strings.Contains(a, "已修订但未关联的办法") || !strings.Contains(a, "fault") {
+			t.Errorf("amended without successor: %q", a)
+		}
+	})
+}

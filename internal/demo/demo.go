@@ -348,7 +348,7 @@ func (l *loader) items() error {
 	}
 	policy, err := l.publish("zcwj", "fzk", catalog.Input{DocType: "policy", Title: "临沂市司法局行政执法公示办法", DocNo: "临司发〔2021〕8号",
 		WrittenOn: "2021-05-10", PublishedOn: "2021-05-14", Validity: "in_force", Topic: `公安、安全、司法\司法`, Genre: "通知",
-		Keywords: "行政执法,公示,三项制度", Fields: map[string]string{"normative": "1", "reg_no": "LYDR-2021-0150001", "effective_on": "2021-06-15", "expires_on": "2026-06-14"},
+		Keywords: "行政执法,公示,三项制度", Fields: map[string]string{"normative": "1", "reg_no": "LYDR-2021-0150001", "effective_on": "2021-06-15", "expires_on": fmt.Sprintf("%d-06-14", l.today.Year+2)},
 		Body: para("第一条 为全面推行行政执法公示制度，保障公民、法人和其他组织的知情权、参与权、表达权、监督权，根据《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》，制定本办法。",
 			"第二条 本局及所属单位在行政执法事前、事中、事后环节公开行政执法信息，适用本办法。",
 			"第三条 行政执法决定信息自作出执法决定之日起 7 个工作日内公开。")})
