@@ -325,3 +325,14 @@ func (s *Service) ImagePNG(form, token string) ([]byte, error) {
 	}
 	return drawPNG(s.seed(p.nonce))
 }
+
+// Answer returns the expected answer of form's challenge token (the
+// normalised first right answer), for tests that drive a form end to end
+// over HTTP. Never send it to a client.
+func (s *Service) Answer(form, token string) (string, bool) {
+	p, err := s.parse(form, token)
+	if err != nil {
+		return "", false
+	}
+	return s.answer(p)[0], true
+}
