@@ -30,6 +30,9 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 		a.Catalog.Bus.Run(ctx)
 	}()
 	go a.backfillText(ctx)
+	if a.Mail != nil {
+		go a.Mail.Run(ctx, 30*time.Second) // the e-mail outbox (internal/mail)
+	}
 	a.publishDue(ctx)
 	a.dailyChecks(ctx)
 	for {
@@ -54,6 +57,9 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			}
 			if _, err := a.Catalog.PruneIdempotencyKeys(ctx, time.Now()); err != nil {
 				a.Log.Error("prune idempotency keys", "err", err)
+			}
+			if _, err := a.Web.Captcha.Prune(ctx, time.Now()); err != nil {
+				a.Log.Error("prune captcha uses", "err", err)
 			}
 			if a.Search != nil {
 				if _, err := a.Search.PruneQueryLog(ctx, time.Now().Add(-search.QueryLogRetention)); err != nil {

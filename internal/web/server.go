@@ -118,7 +118,9 @@ func New(cat *catalog.Service, au *auth.Service, log *slog.Logger, opts Options)
 		// A form page and a few new images a visitor asks for, then two a second.
 		captchaFetch: secure.NewLimiter(rate.Limit(2), 30, 10*time.Minute),
 	}
-	s.Captcha = captcha.New(cat.DB, opts.CaptchaKey)
+	if cat != nil { // nil when only the routes are described
+		s.Captcha = captcha.New(cat.DB, opts.CaptchaKey)
+	}
 	s.tmpl = newTemplates(opts.DevTemplates)
 	if err := s.Templates("internal/web", kitFS); err != nil {
 		return nil, err
