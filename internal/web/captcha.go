@@ -85,14 +85,19 @@ func (s *Server) captchaField(form string, kind captcha.Kind) *CaptchaField {
 	if !formNameRE.MatchString(form) {
 		panic("web: captcha form name " + strconv.Quote(form) + " must match " + formNameRE.String())
 	}
-	c := s.Captcha.New(form, kind)
-	f := &CaptchaField{Form: form, Token: c.Token, Question: c.Prompt, Status: http.StatusOK,
-		Minutes: int(math.Round(time.Until(c.Expires).Minutes())),
-		Until:   c.Expires.In(calendar.Beijing).Format("15:04")}
+	return s.fieldOf(form, s.Captcha.New(form, kind))
+}
+
+// fieldOf is the partial's data for challenge c of form.
+func (s *Server) fieldOf(form string, c captcha.Challenge) *CaptchaField {
+	now := time.Now()
 	if s.Captcha.Now != nil {
-		f.Minutes = int(math.Round(c.Expires.Sub(s.Captcha.Now()).Minutes()))
+		now = s.Captcha.Now()
 	}
-	if kind == captcha.Image {
+	f := &CaptchaField{Form: form, Token: c.Token, Question: c.Prompt, Status: http.StatusOK,
+		Minutes: max(int(math.Round(c.Expires.Sub(now).Minutes())), 0),
+		Until:   c.Expires.In(calendar.Beijing).Format("15:04")}
+	if c.Kind == captcha.Image {
 		f.ImageURL = "/captcha/" + form + "/" + c.Token + ".png"
 	}
 	return f
@@ -136,12 +141,7 @@ func (s *Server) CheckCaptcha(r *http.Request, form string) (*CaptchaField, erro
 	var f *CaptchaField
 	if known && !captcha.Fresh(err) {
 		// Nothing typed: the same challenge again.
-		f = s.captchaField(form, kind)
-		f.Token, f.Question, f.ImageURL = current.Token, current.Prompt, ""
-		if kind == captcha.Image {
-			f.ImageURL = "/captcha/" + form + "/" + current.Token + ".png"
-		}
-		f.Until = current.Expires.In(calendar.Beijing).Format("15:04")
+		f = s.fieldOf(form, current)
 	} else {
 		f = s.captchaField(form, kind)
 	}

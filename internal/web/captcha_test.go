@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"gongkai/internal/auth"
@@ -21,81 +20,29 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
+	"gongkai/internal/web"
+	"gongkai/internal/web/formtest"
 )
 
-// guestbook is a test-only public form that uses the kit's protection
-// exactly as a feature would (the three lines of captcha.go's comment).
-type guestbook struct {
-	saved []string
-}
-
-type guestbookPage struct {
-	Page
-	Body    string
-	Captcha *CaptchaField
-}
-
-var guestbookTemplates = fstest.MapFS{
-	"templates/public/guestbook.html": {Data: []byte(`{{define "content"}}<h1>留言</h1>
-{{with .Errors}}<div class="error-summary" role="alert"><h2>留言没有提交，请修改以下内容</h2><ul>{{range $k, $v := .}}<li><a href="#captcha-answer">{{$v}}</a></li>{{end}}</ul></div>{{end}}
-<form method="post" action="/guestbook" novalidate>
-<label for="body">留言内容</label>
-<textarea id="body" name="body">{{.Body}}</textarea>
-{{template "captcha" .Captcha}}
-<button type="submit">提交</button>
-</form>{{end}}`)},
-}
-
-func (g *guestbook) Mount(s *Server) error {
-	if err := s.Templates("internal/web/testdata/guestbook", guestbookTemplates); err != nil {
-		return err
-	}
-	s.Public("GET /guestbook", func(w http.ResponseWriter, r *http.Request) {
-		p := &guestbookPage{Page: s.Page(r, "留言")}
-		p.Captcha = s.NewCaptcha(r, "guestbook")
-		s.Render(w, r, http.StatusOK, "public/guestbook", p)
-	})
-	s.Public("POST /guestbook", func(w http.ResponseWriter, r *http.Request) {
-		if !s.LimitForm(w, r, "guestbook") {
-			return
-		}
-		p := &guestbookPage{Page: s.Page(r, "留言"), Body: r.PostFormValue("body")}
-		if c, err := s.CheckCaptcha(r, "guestbook"); err != nil {
-			p.Captcha, p.Errors = c, errs.FieldsOf(err)
-			s.Render(w, r, c.Status, "public/guestbook", p)
-			return
-		}
-		g.saved = append(g.saved, p.Body)
-		http.Redirect(w, r, "/guestbook?done=1", http.StatusSeeOther)
-	})
-	s.API("POST /api/v1/guestbook", func(w http.ResponseWriter, r *http.Request) {
-		if !s.LimitForm(w, r, "guestbook") {
-			return
-		}
-		WriteJSON(w, http.StatusCreated, map[string]string{"ok": "1"})
-	})
-	return nil
-}
-
 type formEnv struct {
-	kit *Server
-	g   *guestbook
+	kit *web.Server
+	g   *formtest.Guestbook
 	ts  *httptest.Server
 	c   *http.Client
 }
 
-func newFormEnv(t *testing.T, d store.Dialect, opts Options) *formEnv {
+func newFormEnv(t *testing.T, d store.Dialect, opts web.Options) *formEnv {
 	t.Helper()
 	db := storetest.Open(t, d)
 	cat := &catalog.Service{DB: db}
 	if _, err := demo.Load(context.Background(), cat, auth.NewService(db), "127.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
-	kit, err := New(cat, auth.NewService(db), slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	kit, err := web.New(cat, auth.NewService(db), slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &guestbook{}
+	g := &formtest.Guestbook{}
 	if err := kit.Mount(g); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +119,7 @@ func checkA11y(t *testing.T, page string, wantError bool) {
 func TestCaptchaFormEndToEnd(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			e := newFormEnv(t, d, Options{FormLimits: FormLimits{PerAddress: Rate{Burst: 100, Every: time.Second}}})
+			e := newFormEnv(t, d, web.Options{FormLimits: web.FormLimits{PerAddress: web.Rate{Burst: 100, Every: time.Second}}})
 			resp, page := e.get(t, "/guestbook")
 			if resp.StatusCode != 200 {
 				t.Fatalf("form page: %d", resp.StatusCode)
@@ -210,20 +157,20 @@ func TestCaptchaFormEndToEnd(t *testing.T) {
 			// The right answer, typed in full width upper case, passes.
 			ans, _ := e.kit.Captcha.Answer("guestbook", tok2)
 			resp, _ = e.post(t, "/guestbook", url.Values{"body": {text}, captcha.FieldToken: {tok2}, captcha.FieldAnswer: {fullWidth(strings.ToUpper(ans))}})
-			if resp.StatusCode != http.StatusSeeOther || len(e.g.saved) != 1 || e.g.saved[0] != text {
-				t.Fatalf("right answer: %d, saved %q", resp.StatusCode, e.g.saved)
+			if resp.StatusCode != http.StatusSeeOther || len(e.g.Saved()) != 1 || e.g.Saved()[0] != text {
+				t.Fatalf("right answer: %d, saved %q", resp.StatusCode, e.g.Saved())
 			}
 			// Replayed: refused, nothing saved twice.
 			resp, page = e.post(t, "/guestbook", url.Values{"body": {text}, captcha.FieldToken: {tok2}, captcha.FieldAnswer: {ans}})
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "已使用过") || len(e.g.saved) != 1 {
-				t.Fatalf("replay: %d, saved %d\n%s", resp.StatusCode, len(e.g.saved), page)
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "已使用过") || len(e.g.Saved()) != 1 {
+				t.Fatalf("replay: %d, saved %d\n%s", resp.StatusCode, len(e.g.Saved()), page)
 			}
 
 			// The blind visitor's way, without JavaScript: the button
 			// switches to a text question and keeps the text.
 			resp, page = e.post(t, "/guestbook", url.Values{"body": {"第二条"}, captcha.FieldToken: {tokenOf(t, page)}, "captcha_op": {"question"}})
 			q := questionRE.FindStringSubmatch(page)
-			if resp.StatusCode != 200 || q == nil || !strings.Contains(page, "已改为文字问题") || !strings.Contains(page, "第二条</textarea>") || len(e.g.saved) != 1 {
+			if resp.StatusCode != 200 || q == nil || !strings.Contains(page, "已改为文字问题") || !strings.Contains(page, "第二条</textarea>") || len(e.g.Saved()) != 1 {
 				t.Fatalf("switch to a question: %d %v\n%s", resp.StatusCode, q, page)
 			}
 			if strings.Contains(page, "captcha-img") {
@@ -239,8 +186,8 @@ func TestCaptchaFormEndToEnd(t *testing.T) {
 			qtok = tokenOf(t, page)
 			want, _ := e.kit.Captcha.Answer("guestbook", qtok)
 			resp, _ = e.post(t, "/guestbook", url.Values{"body": {"第二条"}, captcha.FieldToken: {qtok}, captcha.FieldAnswer: {want}})
-			if resp.StatusCode != http.StatusSeeOther || len(e.g.saved) != 2 {
-				t.Fatalf("question answered: %d, saved %d", resp.StatusCode, len(e.g.saved))
+			if resp.StatusCode != http.StatusSeeOther || len(e.g.Saved()) != 2 {
+				t.Fatalf("question answered: %d, saved %d", resp.StatusCode, len(e.g.Saved()))
 			}
 
 			// An empty answer keeps the same challenge and says what is missing.
@@ -276,8 +223,8 @@ func fullWidth(s string) string {
 func TestLimitForm(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			e := newFormEnv(t, d, Options{TrustedProxies: LoopbackProxies,
-				FormLimits: FormLimits{PerAddress: Rate{Burst: 2, Every: 10 * time.Minute}, PerForm: Rate{Burst: 3, Every: 30 * time.Second}}})
+			e := newFormEnv(t, d, web.Options{TrustedProxies: web.LoopbackProxies,
+				FormLimits: web.FormLimits{PerAddress: web.Rate{Burst: 2, Every: 10 * time.Minute}, PerForm: web.Rate{Burst: 3, Every: 30 * time.Second}}})
 			for i := range 2 {
 				if resp, _ := e.post(t, "/guestbook", url.Values{"body": {"x"}}); resp.StatusCode != http.StatusUnprocessableEntity {
 					t.Fatalf("post %d: %d", i+1, resp.StatusCode)
