@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gongkai/internal/events"
+	"gongkai/internal/mail"
 	"gongkai/internal/search"
 )
 
@@ -60,6 +61,9 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			}
 			if _, err := a.Web.Captcha.Prune(ctx, time.Now()); err != nil {
 				a.Log.Error("prune captcha uses", "err", err)
+			}
+			if _, err := mail.Prune(ctx, a.Catalog.DB, time.Now().Add(-mail.Retention)); err != nil {
+				a.Log.Error("prune mail outbox", "err", err)
 			}
 			if a.Search != nil {
 				if _, err := a.Search.PruneQueryLog(ctx, time.Now().Add(-search.QueryLogRetention)); err != nil {

@@ -444,3 +444,22 @@ func TestMaxLengths(t *testing.T) {
 		}
 	})
 }
+
+func TestPrune(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newOutbox(t, db)
+		sent := e.enqueue(t, Message{To: "a@example.cn", Subject: "已发送", Body: "x"})
+		e.o.DeliverDue(ctx)
+		e.now = e.now.Add(time.Hour)
+		pending := e.enqueue(t, Message{To: "b@example.cn", Subject: "待发送", Body: "x"})
+		n, err := Prune(ctx, db, e.now.Add(Retention+time.Hour))
+		if err != nil || n != 1 {
+			t.Fatalf("pruned %d, %v; want the sent one", n, err)
+		}
+		es, _ := Entries(ctx, db, 10)
+		if len(es) != 1 || es[0].ID != pending || es[0].ID == sent {
+			t.Errorf("left: %+v", es)
+		}
+	})
+}

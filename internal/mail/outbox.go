@@ -240,3 +240,18 @@ func (o *Outbox) Run(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// Retention is how long sent and given-up notices stay in the outbox
+// (sent ones masked; given-up ones with their content, for the office to
+// see what did not go out).
+const Retention = 180 * 24 * time.Hour
+
+// Prune deletes the sent and given-up notices created before before
+// and returns how many.
+func Prune(ctx context.Context, db *store.DB, before time.Time) (int64, error) {
+	res, err := db.W.ExecContext(ctx, `DELETE FROM mail_outbox WHERE status IN ('sent', 'failed') AND created_at < $1`, store.FormatTime(before))
+	if err != nil {
+		return 0, fmt.Errorf("mail: prune: %w", err)
+	}
+	return res.RowsAffected()
+}

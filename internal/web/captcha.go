@@ -178,8 +178,11 @@ func (s *Server) captchaImage(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// captchaNew gives captcha.js a fresh image challenge as JSON, for the
-// 换一张 button without a page load: {"token","image","minutes","until"}.
+// captchaNew gives a fresh challenge as JSON: to captcha.js for the 换一张
+// button without a page load, and to API clients of a public form, which
+// send the token and answer in their body and whose handler calls
+// s.Captcha.Verify: {"token","image","minutes","until"}, or with
+// ?kind=question {"token","question","minutes","until"}.
 func (s *Server) captchaNew(w http.ResponseWriter, r *http.Request) {
 	if !s.captchaFetch.Allow(s.ClientIP(r)) {
 		w.Header().Set("Retry-After", "2")
@@ -191,9 +194,19 @@ func (s *Server) captchaNew(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusNotFound, apiErrorBody{apiError{Code: errs.NotFound, Message: "没有这个表单"}})
 		return
 	}
-	f := s.captchaField(form, captcha.Image)
+	kind := captcha.Image
+	if r.URL.Query().Get("kind") == "question" {
+		kind = captcha.Question
+	}
+	f := s.captchaField(form, kind)
 	w.Header().Set("Cache-Control", "no-store")
-	WriteJSON(w, http.StatusOK, map[string]any{"token": f.Token, "image": f.ImageURL, "minutes": f.Minutes, "until": f.Until})
+	out := map[string]any{"token": f.Token, "minutes": f.Minutes, "until": f.Until}
+	if kind == captcha.Question {
+		out["question"] = f.Question
+	} else {
+		out["image"] = f.ImageURL
+	}
+	WriteJSON(w, http.StatusOK, out)
 }
 
 // --- rate limits ---
@@ -288,7 +301,7 @@ func (s *Server) LimitForm(w http.ResponseWriter, r *http.Request, form string) 
 	// One event comes back after at most one interval.
 	secs := int(math.Ceil(wait.Seconds()))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	err := errs.E(errs.TooMany, "提交过于频繁，请在%s后再试。可以用浏览器的“后退”返回表单，已填写的内容通常仍在。", humanWait(wait))
+	err := errs.E(errs.TooMany, "提交过于频繁，请在 %s后再试。可以用浏览器的“后退”返回表单，已填写的内容通常仍在。", humanWait(wait))
 	if isAPI(r) {
 		s.APIError(w, r, errs.E(errs.TooMany, "提交过于频繁，请在 %d 秒后再试", secs))
 		return false

@@ -207,6 +207,17 @@ func TestCaptchaFormEndToEnd(t *testing.T) {
 			if err := json.Unmarshal([]byte(body), &fresh); err != nil || resp.StatusCode != 200 || fresh.Token == "" || fresh.Minutes != 30 || resp.Header.Get("Cache-Control") != "no-store" {
 				t.Errorf("new challenge: %d %s", resp.StatusCode, body)
 			}
+			// An API client asks for a text question, and the answer to it
+			// passes Verify (what an API handler calls).
+			resp, body = e.get(t, "/captcha/guestbook/new?kind=question")
+			var q2 struct{ Token, Question, Image string }
+			if err := json.Unmarshal([]byte(body), &q2); err != nil || !strings.Contains(q2.Question, "？") || q2.Image != "" {
+				t.Fatalf("question for an API client: %s", body)
+			}
+			a2, _ := e.kit.Captcha.Answer("guestbook", q2.Token)
+			if err := e.kit.Captcha.Verify(context.Background(), "guestbook", q2.Token, a2); err != nil {
+				t.Errorf("API client's answer: %v", err)
+			}
 		})
 	}
 }
@@ -231,7 +242,7 @@ func TestLimitForm(t *testing.T) {
 				}
 			}
 			resp, page := e.post(t, "/guestbook", url.Values{"body": {"x"}})
-			if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "600" || !strings.Contains(page, "提交过于频繁，请在10 分钟后再试") {
+			if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "600" || !strings.Contains(page, "提交过于频繁，请在 10 分钟后再试") {
 				t.Fatalf("over the limit: %d %q\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), page)
 			}
 			// The API shares the form's allowance and answers in JSON.
