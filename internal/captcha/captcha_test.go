@@ -76,6 +76,12 @@ func TestVerify(t *testing.T) {
 			t.Errorf("after %d wrong answers: %v", DefaultMaxAttempts, err)
 		}
 
+		// A very long answer is wrong (and counted), not an error.
+		c = s.New("message", Image)
+		if err := s.Verify(ctx, "message", c.Token, strings.Repeat("字", 20000)); !errors.Is(err, ErrWrong) {
+			t.Errorf("a long answer: %v", err)
+		}
+
 		// Expiry: answerable until just before it, refused at it.
 		c = s.New("message", Image)
 		ans = answerOf(t, s, "message", c.Token)
@@ -265,6 +271,32 @@ func TestImage(t *testing.T) {
 	for ch := range strings.SplitSeq(charset, "") {
 		if glyphs[ch[0]] == nil {
 			t.Errorf("no glyph for %q", ch)
+		}
+	}
+}
+
+// BenchmarkImagePNG: drawing one challenge's image (the cost of a page
+// view of a form, bounded per address by the kit).
+func BenchmarkImagePNG(b *testing.B) {
+	s := New(nil, bytes.Repeat([]byte{1}, 32))
+	tok := s.New("f", Image).Token
+	for b.Loop() {
+		if _, err := s.ImagePNG("f", tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerify: one right answer checked and spent on SQLite.
+func BenchmarkVerify(b *testing.B) {
+	db := storetest.Open(b, store.SQLite)
+	s := New(db, bytes.Repeat([]byte{1}, 32))
+	ctx := context.Background()
+	for b.Loop() {
+		c := s.New("f", Image)
+		a, _ := s.Answer("f", c.Token)
+		if err := s.Verify(ctx, "f", c.Token, a); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
