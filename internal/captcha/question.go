@@ -54,7 +54,7 @@ func (s *Service) question(nonce []byte) textQuestion {
 	default:
 		prompt, ans = "比"+hanNumber(a)+"多"+hanNumber(b)+"的数是几？", a+b
 	}
-	return textQuestion{Prompt: prompt + "（请用数字回答）", Answers: []string{strconv.Itoa(ans)}}
+	return textQuestion{Prompt: prompt, Answers: []string{strconv.Itoa(ans)}}
 }
 
 var hanDigits = []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
