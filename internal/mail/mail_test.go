@@ -106,7 +106,11 @@ func (s *session) Data(r io.Reader) error {
 func (s *session) Reset()        {}
 func (s *session) Logout() error { return nil }
 
-func startMailServer(t *testing.T) *mailServer {
+func startMailServer(t *testing.T) *mailServer { return startMailServerTLS(t, false) }
+
+// startMailServerTLS starts the server; implicit: TLS from the start
+// (SMTPS) instead of STARTTLS.
+func startMailServerTLS(t *testing.T, implicit bool) *mailServer {
 	t.Helper()
 	cert, roots := selfSigned(t)
 	ms := &mailServer{roots: roots}
@@ -117,6 +121,9 @@ func startMailServer(t *testing.T) *mailServer {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if implicit {
+		ln = tls.NewListener(ln, srv.TLSConfig)
 	}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
@@ -462,4 +469,26 @@ func TestPrune(t *testing.T) {
 			t.Errorf("left: %+v", es)
 		}
 	})
+}
+
+// TestImplicitTLS: SMTPS (TLS from the start, as on port 465) delivers too.
+func TestImplicitTLS(t *testing.T) {
+	ms := startMailServerTLS(t, true)
+	s := &SMTP{Config{Host: ms.host, Port: ms.port, ImplicitTLS: true, User: "notices", Password: "s3cret-密码",
+		TLS: &tls.Config{RootCAs: ms.roots}, Timeout: 10 * time.Second}}
+	msg, err := Compose("notices@sfj.example.gov.cn", Message{To: "a@example.cn", Subject: "测试", Body: "正文"}, 1, time.Date(2026, 10, 8, 9, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), "notices@sfj.example.gov.cn", "a@example.cn", msg); err != nil {
+		t.Fatal(err)
+	}
+	if got := ms.messages(); len(got) != 1 || !ms.tlsUsed[0] || !ms.authed[0] {
+		t.Fatalf("received %d, TLS %v", len(got), ms.tlsUsed)
+	}
+	// Without TLS trust (another root), nothing is sent.
+	s.TLS = &tls.Config{RootCAs: x509.NewCertPool()}
+	if err := s.Send(context.Background(), "notices@sfj.example.gov.cn", "a@example.cn", msg); err == nil {
+		t.Error("sent over TLS to a server whose certificate is not trusted")
+	}
 }

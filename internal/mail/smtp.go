@@ -15,9 +15,12 @@ import (
 // Config is the SMTP relay the notices go through (GONGKAI_SMTP_*).
 type Config struct {
 	Host string // "" turns mail off
-	Port int    // 587 when zero (submission with STARTTLS); 465 means TLS from the start
-	From string // "临沂市司法局 <noreply@example.gov.cn>"
-	User string // AUTH PLAIN when set
+	Port int    // 587 when zero (submission with STARTTLS)
+	// ImplicitTLS speaks TLS from the start (SMTPS, RFC 8314); always on
+	// port 465.
+	ImplicitTLS bool
+	From        string // "临沂市司法局 <noreply@example.gov.cn>"
+	User        string // AUTH PLAIN when set
 	// Password of User (GONGKAI_SMTP_PASSWORD or _FILE).
 	Password string
 	// TLS is the client configuration for STARTTLS and port 465; nil: the
@@ -69,7 +72,8 @@ func (s *SMTP) Send(ctx context.Context, from, to string, msg []byte) error {
 	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.port()))
 	var conn net.Conn
 	var err error
-	if s.port() == 465 {
+	implicit := s.ImplicitTLS || s.port() == 465
+	if implicit {
 		d := &tls.Dialer{Config: s.tlsConfig()}
 		conn, err = d.DialContext(ctx, "tcp", addr)
 	} else {
@@ -87,7 +91,7 @@ func (s *SMTP) Send(ctx context.Context, from, to string, msg []byte) error {
 		return classify("greeting", err)
 	}
 	defer c.Close()
-	if ok, _ := c.Extension("STARTTLS"); ok && s.port() != 465 {
+	if ok, _ := c.Extension("STARTTLS"); ok && !implicit {
 		if err := c.StartTLS(s.tlsConfig()); err != nil {
 			return classify("starttls", err)
 		}
