@@ -210,10 +210,19 @@ func runServe(args []string) error {
 			log.Info("demo site loaded", "site", site.Name, "users", strings.Join(names, ","), "password", demo.Password)
 		}
 	}
-	srv, err := app.New(cat, au, blobs, log, web.Options{Secure: *secureCookies, TrustedProxies: proxies, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates})
+	opts := web.Options{Secure: *secureCookies, TrustedProxies: proxies, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates}
+	if err := formOptions(&opts); err != nil {
+		return err
+	}
+	mc, err := mailConfig()
 	if err != nil {
 		return err
 	}
+	srv, err := app.New(cat, au, blobs, log, opts)
+	if err != nil {
+		return err
+	}
+	srv.UseMail(mc)
 	if demoSite != nil {
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)

@@ -17,6 +17,7 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
+	"gongkai/internal/mail"
 	"gongkai/internal/search"
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
@@ -38,6 +39,8 @@ type App struct {
 	Search *search.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
+	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
+	Mail *mail.Outbox
 
 	handler http.Handler
 }
@@ -109,4 +112,14 @@ func Describe() (*web.Server, error) {
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
 	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas())
+}
+
+// UseMail turns e-mail delivery on when c names an SMTP server: the
+// Background job then sends the outbox (internal/mail).
+func (a *App) UseMail(c mail.Config) {
+	if !c.Enabled() {
+		a.Log.Info("mail off: GONGKAI_SMTP_HOST is not set; notices wait in the outbox")
+		return
+	}
+	a.Mail = &mail.Outbox{DB: a.Catalog.DB, Sender: &mail.SMTP{Config: c}, From: c.From, Log: a.Log}
 }

@@ -7,6 +7,7 @@ import (
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/events"
+	"gongkai/internal/mail"
 	"gongkai/internal/search"
 )
 
@@ -31,6 +32,9 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 		a.Catalog.Bus.Run(ctx)
 	}()
 	go a.backfillText(ctx)
+	if a.Mail != nil {
+		go a.Mail.Run(ctx, 30*time.Second) // the e-mail outbox (internal/mail)
+	}
 	a.publishDue(ctx)
 	var swept calendar.Date
 	a.sweepValidity(ctx, &swept)
@@ -58,6 +62,12 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			}
 			if _, err := a.Catalog.PruneIdempotencyKeys(ctx, time.Now()); err != nil {
 				a.Log.Error("prune idempotency keys", "err", err)
+			}
+			if _, err := a.Web.Captcha.Prune(ctx, time.Now()); err != nil {
+				a.Log.Error("prune captcha uses", "err", err)
+			}
+			if _, err := mail.Prune(ctx, a.Catalog.DB, time.Now().Add(-mail.Retention)); err != nil {
+				a.Log.Error("prune mail outbox", "err", err)
 			}
 			if a.Search != nil {
 				if _, err := a.Search.PruneQueryLog(ctx, time.Now().Add(-search.QueryLogRetention)); err != nil {

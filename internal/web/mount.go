@@ -103,6 +103,10 @@ func (s *Server) mountKit() {
 	s.handle(SurfaceKit, "GET /healthz", http.HandlerFunc(s.healthz))
 	s.Public("GET /a11y", s.a11yForm)  // 无障碍浏览 and 长辈版 settings (prefs.go)
 	s.Public("POST /a11y", s.a11ySave) // the settings form and the toolbar's buttons
+	// The public forms' CAPTCHA (captcha.go): a challenge's image, and a
+	// new one for captcha.js.
+	s.handle(SurfaceKit, "GET /captcha/{form}/{token}", http.HandlerFunc(s.captchaImage))
+	s.handle(SurfaceKit, "GET /captcha/{form}/new", http.HandlerFunc(s.captchaNew))
 	s.handle(SurfaceStaff, "GET /admin/login", http.HandlerFunc(s.loginForm))
 	s.handle(SurfaceStaff, "POST /admin/login", http.HandlerFunc(s.login))
 	s.Staff("POST /admin/logout", s.logout)
