@@ -1,0 +1,55 @@
+package lists
+
+import (
+	"strings"
+	"testing"
+
+	"gongkai/internal/catalog"
+)
+
+func TestCheckRefusesBadDeclarations(t *testing.T) {
+	ok := func() *Kind {
+		return &Kind{Code: "x_list", Name: "测试清单", Key: []string{"code"}, Title: "code",
+			Fields: []catalog.Field{{Name: "code", Label: "编号", Kind: catalog.Text, Required: true, Max: 10}}}
+	}
+	if err := check(ok()); err != nil {
+		t.Fatalf("good declaration refused: %v", err)
+	}
+	for name, mutate := range map[string]func(k *Kind){
+		"optional key":   func(k *Kind) { k.Fields[0].Required = false },
+		"label twice":    func(k *Kind) { k.Fields = append(k.Fields, catalog.Field{Name: "y", Label: "编号", Kind: catalog.Text, Max: 5}) },
+		"seq label":      func(k *Kind) { k.Fields[0].Label = SeqHeader },
+		"group kind":     func(k *Kind) { k.Fields = append(k.Fields, catalog.Field{Name: "g", Label: "组", Kind: catalog.Group, Sub: k.Fields[:1]}) },
+		"person kind":    func(k *Kind) { k.Fields = append(k.Fields, catalog.Field{Name: "p", Label: "人", Kind: catalog.Person, Max: 5}) },
+		"unknown column": func(k *Kind) { k.ListCols = []string{"nope"} },
+		"bad code":       func(k *Kind) { k.Code = "X" },
+	} {
+		k := ok()
+		mutate(k)
+		if err := check(k); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestParseReportsEveryCell(t *testing.T) {
+	k := ProofItems
+	head := strings.Join(k.Headers(), ",")
+	// Row 2: commitment item without its 42号 texts; row 3: bad URL; row 4: extra cell without header.
+	file := head + "\n" +
+		"1,ZM-1,名称,事项,依据,甲,乙,/guide,是,,,,\n" +
+		"2,ZM-2,名称,事项,依据,甲,乙,ftp://x,否,,,,\n" +
+		"3,ZM-3,名称,事项,依据,甲,乙,/g,否,,,,,多余\n"
+	_, err := k.parseFile([]byte(file), "p.csv")
+	ce, ok := CellsOf(err)
+	if !ok {
+		t.Fatalf("err = %v", err)
+	}
+	var got []string
+	for _, c := range ce.Cells {
+		got = append(got, c.Column)
+	}
+	if strings.Join(got, "|") != "证明义务和证明内容|不实承诺的法律责任|办理指南|N 列" {
+		t.Errorf("cells = %+v", ce.Cells)
+	}
+}
