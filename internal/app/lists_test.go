@@ -436,3 +436,46 @@ func TestListsPublic(t *testing.T) {
 		mustContain(t, office.get("/admin/lists/power_list").body, "导入模板", "第 2 版")
 	})
 }
+
+func TestListsBackOfficeImport(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		newListsEnv(t, e)
+		b := e.browser().login("fzk")
+		post := func(file []byte, note string) resp {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			mw.WriteField("csrf", b.csrf)
+			mw.WriteField("note", note)
+			fw, _ := mw.CreateFormFile("file", "list.csv")
+			fw.Write(file)
+			mw.Close()
+			req, _ := http.NewRequest("POST", e.ts.URL+"/admin/lists/power_list/import", &body)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("Origin", e.ts.URL)
+			return b.do(req)
+		}
+		b.get("/admin/lists/power_list")
+		rows := row300()[:5]
+		rows[2]["power_type"] = "许可"
+		r := post(powerCSV(t, rows), "科室调整")
+		if r.status != 422 {
+			t.Fatalf("bad file: %d", r.status)
+		}
+		mustContain(t, r.body, "错误报告（共 1 处", "第 4 行", "权力类型", "请从列表中选择权力类型")
+		rows[2]["power_type"] = "行政许可"
+		r = post(powerCSV(t, rows), "科室调整")
+		if r.status != http.StatusSeeOther || !strings.Contains(r.location, "/admin/lists/power_list/editions/") {
+			t.Fatalf("good file: %d %s", r.status, r.location)
+		}
+		page := b.get(r.location)
+		mustContain(t, page.body, "草稿", "新增 5 项", "草稿须由政务公开办公室核对后发布")
+		// The office publishes the draft; the public list shows it.
+		office := e.browser().login("office")
+		office.get(r.location)
+		pub := office.post(strings.TrimSuffix(strings.Split(r.location, "?")[0], "/")+"/publish", url.Values{"effective_on": {"2026-12-01"}, "note": {"科室调整"}})
+		if pub.status != http.StatusSeeOther {
+			t.Fatalf("publish: %d %s", pub.status, clipBody(pub.body))
+		}
+		mustContain(t, e.browser().get("/lists/power_list").body, "共 5 项", "科室调整")
+	})
+}
