@@ -16,11 +16,17 @@ func TestCheckRefusesBadDeclarations(t *testing.T) {
 		t.Fatalf("good declaration refused: %v", err)
 	}
 	for name, mutate := range map[string]func(k *Kind){
-		"optional key":   func(k *Kind) { k.Fields[0].Required = false },
-		"label twice":    func(k *Kind) { k.Fields = append(k.Fields, catalog.Field{Name: "y", Label: "编号", Kind: catalog.Text, Max: 5}) },
-		"seq label":      func(k *Kind) { k.Fields[0].Label = SeqHeader },
-		"group kind":     func(k *Kind) { k.Fields = append(k.Fields, catalog.Field{Name: "g", Label: "组", Kind: catalog.Group, Sub: k.Fields[:1]}) },
-		"person kind":    func(k *Kind) { k.Fields = append(k.Fields, catalog.Field{Name: "p", Label: "人", Kind: catalog.Person, Max: 5}) },
+		"optional key": func(k *Kind) { k.Fields[0].Required = false },
+		"label twice": func(k *Kind) {
+			k.Fields = append(k.Fields, catalog.Field{Name: "y", Label: "编号", Kind: catalog.Text, Max: 5})
+		},
+		"seq label": func(k *Kind) { k.Fields[0].Label = SeqHeader },
+		"group kind": func(k *Kind) {
+			k.Fields = append(k.Fields, catalog.Field{Name: "g", Label: "组", Kind: catalog.Group, Sub: k.Fields[:1]})
+		},
+		"person kind": func(k *Kind) {
+			k.Fields = append(k.Fields, catalog.Field{Name: "p", Label: "人", Kind: catalog.Person, Max: 5})
+		},
 		"unknown column": func(k *Kind) { k.ListCols = []string{"nope"} },
 		"bad code":       func(k *Kind) { k.Code = "X" },
 	} {
