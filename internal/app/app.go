@@ -62,6 +62,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Search = NewSearch(cat, log)
 	a.Lists = &lists.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Search.Register(a.Lists.SearchSource())
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Lists.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	kit, err := web.New(cat, au, log, opts)

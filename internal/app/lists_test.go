@@ -479,3 +479,35 @@ func TestListsBackOfficeImport(t *testing.T) {
 		mustContain(t, e.browser().get("/lists/power_list").body, "共 5 项", "科室调整")
 	})
 }
+
+func TestListsSelfInspection(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := newListsEnv(t, e)
+		stale := func() map[string]string {
+			rep, err := e.srv.Compliance.Run(context.Background(), e.site.ID, testDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, f := range rep.Findings {
+				if f.Rule.Code == lists.RuleStale.Code {
+					out[f.Link] = f.Due
+				}
+			}
+			return out
+		}
+		// On 2026-12-01 every demo list is more than a year old.
+		got := stale()
+		if got["/admin/lists/power_list"] != "2023-03-01" || got["/admin/lists/duty_boundary"] != "2022-06-30" || got["/admin/lists/proof_items"] != "2022-12-20" {
+			t.Fatalf("stale findings = %v", got)
+		}
+		// Confirming the power list (its export imported back, effective today) clears it.
+		file := c.raw(t, "/api/v1/lists/power_list/export?format=csv")
+		if r := c.upload(t, "power_list", "office", "confirm.csv", file, map[string]string{"note": "年度确认，内容无变化", "publish": "true"}); r.status != 201 {
+			t.Fatalf("confirm: %d %s", r.status, r.body)
+		}
+		if got := stale(); got["/admin/lists/power_list"] != "" || len(got) != 2 {
+			t.Errorf("after confirmation: %v", got)
+		}
+	})
+}

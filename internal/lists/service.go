@@ -468,15 +468,14 @@ func (s *Service) DeleteDraft(ctx context.Context, siteID int64, k *Kind, actor 
 // Stale is a list not republished within its kind's period.
 type Stale struct {
 	Kind *Kind
-	// Last is the current edition's effective date ("" when never published).
+	// Last is the current edition's effective date.
 	Last string
 	// Due is the date by which the list should have been confirmed.
 	Due string
 }
 
-// StaleLists returns the site's lists whose current edition is older than
-// their UpdateDays on today, and those never published (for the
-// self-inspection).
+// StaleLists returns the site's published lists whose current edition is
+// older than their UpdateDays on today (for the self-inspection).
 func (s *Service) StaleLists(ctx context.Context, siteID int64, today calendar.Date) ([]Stale, error) {
 	var out []Stale
 	for _, k := range Kinds() {
@@ -488,7 +487,10 @@ func (s *Service) StaleLists(ctx context.Context, siteID int64, today calendar.D
 			return nil, err
 		}
 		if e == nil {
-			out = append(out, Stale{Kind: k})
+			// A kind the site has never published is not reported: not
+			// every site keeps every list (a 区县 bureau has no 证明事项
+			// list of its own); the deadline of a first publication is
+			// the seed's, not a period.
 			continue
 		}
 		last := calendar.Day(e.EffectiveOn)
