@@ -36,6 +36,9 @@ type Kind struct {
 	Key []string
 	// Title is the field shown as the row's name (its page's heading).
 	Title string
+	// Body is the field naming the body that exercises or answers for a
+	// row (实施机关, 牵头部门 …): the search's 发布机构 filter.
+	Body string
 	// ListCols are the columns of the public list (the key and title always).
 	ListCols []string
 	// Sections are the row page's layout: headed groups of fields.
@@ -141,6 +144,9 @@ func check(k *Kind) error {
 	names := slices.Clone(k.ListCols)
 	for _, s := range k.Sections {
 		names = append(names, s.Fields...)
+	}
+	if k.Body != "" {
+		names = append(names, k.Body)
 	}
 	for n := range k.Patterns {
 		names = append(names, n)

@@ -61,7 +61,7 @@ var PowerList = &Kind{
 		{Name: "supervision_phone", Label: "监督电话", Kind: catalog.Text, Max: 30},
 		{Name: "remark", Label: "备注", Kind: catalog.TextArea, Max: 1000},
 	},
-	Key: []string{"item_code"}, Title: "item_name",
+	Key: []string{"item_code"}, Title: "item_name", Body: "implementing_body",
 	ListCols: []string{"sub_item_name", "power_type", "implementing_body"},
 	Sections: []Section{
 		{"基本信息", []string{"item_code", "item_name", "sub_item_name", "power_type", "implementing_body", "handling_unit", "level_and_scope"}},
@@ -92,7 +92,7 @@ var DutyBoundary = &Kind{
 		{Name: "coordination", Label: "协调配合机制", Kind: catalog.TextArea, Max: 2000},
 		{Name: "remark", Label: "备注", Kind: catalog.TextArea, Max: 1000},
 	},
-	Key: []string{"code"}, Title: "boundary_item",
+	Key: []string{"code"}, Title: "boundary_item", Body: "lead_department",
 	ListCols: []string{"lead_department", "departments"},
 	Sections: []Section{
 		{"基本信息", []string{"code", "boundary_item", "departments", "lead_department"}},
@@ -125,7 +125,7 @@ var ProofItems = &Kind{
 		{Name: "verification", Label: "核查方式", Kind: catalog.Text, Max: 200},
 		{Name: "remark", Label: "备注", Kind: catalog.TextArea, Max: 1000},
 	},
-	Key: []string{"code"}, Title: "name",
+	Key: []string{"code"}, Title: "name", Body: "requesting_body",
 	ListCols: []string{"used_for", "issuing_body", "commitment"},
 	Sections: []Section{
 		{"基本信息", []string{"code", "name", "used_for", "basis", "requesting_body", "issuing_body", "guide"}},

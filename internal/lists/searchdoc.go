@@ -90,11 +90,8 @@ func (k *Kind) document(siteID int64, e *Edition, r Row) *search.Document {
 		title += "（" + sub + "）"
 	}
 	publisher := ""
-	for _, n := range []string{"implementing_body", "lead_department", "issuing_body"} {
-		if v := r.Values[n]; v != "" {
-			publisher = v
-			break
-		}
+	if k.Body != "" {
+		publisher = r.Values[k.Body]
 	}
 	return &search.Document{SiteID: siteID, Kind: k.Code, Ref: r.ID, URL: RowURL(k.Code, r.Key), Title: title,
 		Body: strings.Join(body, "\n"), Extra: strings.Join(extra, "\n"), Publisher: publisher, PublishedOn: e.EffectiveOn}
