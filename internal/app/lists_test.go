@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -511,3 +513,72 @@ func TestListsSelfInspection(t *testing.T) {
 		}
 	})
 }
+
+func TestListsRowEditing(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := newListsEnv(t, e)
+		if r := e.browser().login("pfk").post("/admin/lists/power_list/drafts", nil); r.status != 403 {
+			t.Errorf("other department's editor made a draft: %d", r.status)
+		}
+		b := e.browser().login("fzk")
+		r := b.post("/admin/lists/power_list/drafts", nil)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("new draft: %d %s", r.status, clipBody(r.body))
+		}
+		draft := r.location
+		page := b.get(draft)
+		var cur struct{ Editions []lists.Edition }
+		c.do(t, "GET", "/api/v1/lists/power_list/editions", "", nil, "").decode(t, &cur)
+		mustContain(t, page.body, fmt.Sprintf("草稿中的事项（%d）", cur.Editions[0].Rows), "XK-LS-001")
+		// Change a row.
+		edit := b.get(draft + "/rows/XK-LS-001")
+		mustContain(t, edit.body, `value="律师执业许可"`, `<option value="license" selected>`)
+		form := url.Values{}
+		for _, f := range lists.PowerList.Fields {
+			form.Set(f.Name, "")
+		}
+		for _, m := range regexpAll(`name="([a-z_]+)" value="([^"]*)"`, edit.body) {
+			form.Set(m[1], htmlUnescape(m[2]))
+		}
+		for _, m := range regexpAll(`(?s)name="([a-z_]+)" rows="6"[^>]*>(.*?)</textarea>`, edit.body) {
+			form.Set(m[1], htmlUnescape(m[2]))
+		}
+		form.Del("charges_fee") // an unchecked checkbox is not sent
+		form.Set("power_type", "license")
+		form.Set("promised_time_limit", "5个工作日")
+		if r := b.post(draft+"/rows/XK-LS-001", form); r.status != http.StatusSeeOther {
+			t.Fatalf("save row: %d %s", r.status, clipBody(r.body))
+		}
+		// A bad new row: the form comes back with the field's message.
+		bad := url.Values{"item_code": {"XK-LS-001"}, "item_name": {"新事项"}, "power_type": {"license"}, "implementing_body": {"临沂市司法局"},
+			"basis": {"依据"}, "duties": {"责任"}, "accountability_cases": {"追责"}}
+		r = b.post(draft+"/rows", bad)
+		if r.status != 422 {
+			t.Fatalf("duplicate key: %d", r.status)
+		}
+		mustContain(t, r.body, `href="#f-item_code"`, "事项编码“XK-LS-001”已在清单中", `aria-describedby="e-item_code"`)
+		bad.Set("item_code", "XK-LS-999")
+		if r := b.post(draft+"/rows", bad); r.status != http.StatusSeeOther {
+			t.Fatalf("new row: %d %s", r.status, clipBody(r.body))
+		}
+		if r := b.post(draft+"/rows/QT-TJ-002/delete", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("delete row: %d", r.status)
+		}
+		mustContain(t, b.get(draft).body, "新增 1 项、取消 1 项、变更 1 项", "承诺时限")
+		office := e.browser().login("office")
+		office.get(draft)
+		if r := office.post(draft+"/publish", url.Values{"note": {"在线调整"}, "effective_on": {"2026-12-01"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("publish: %d %s", r.status, clipBody(r.body))
+		}
+		var d diffBody
+		c.do(t, "GET", "/api/v1/lists/power_list/diff", "", nil, "").decode(t, &d)
+		if len(d.Added) != 1 || d.Added[0].Key != "XK-LS-999" || len(d.Removed) != 1 || d.Removed[0].Key != "QT-TJ-002" ||
+			len(d.Changed) != 1 || len(d.Changed[0].Fields) != 1 || d.Changed[0].Fields[0].Name != "promised_time_limit" {
+			t.Errorf("diff = %+v", d)
+		}
+	})
+}
+
+func regexpAll(re, s string) [][]string { return regexp.MustCompile(re).FindAllStringSubmatch(s, -1) }
+
+func htmlUnescape(s string) string { return html.UnescapeString(s) }

@@ -253,3 +253,5 @@ func (k *Kind) Display(vals map[string]string, name string) string {
 	}
 	return f.Display(vals[name], true)
 }
+
+func cleanText(s string) bool { return catalog.CleanText(s) }

@@ -2,6 +2,7 @@ package lists
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"gongkai/internal/errs"
@@ -44,6 +45,11 @@ type adminEditionPage struct {
 	Removed []rowView
 	CanPub  bool
 	Today   string
+	Rows    []draftRow
+}
+
+type draftRow struct {
+	Key, Title, Esc string
 }
 
 func (s *Feature) adminIndex(w http.ResponseWriter, r *http.Request) {
@@ -189,6 +195,11 @@ func (s *Feature) renderEdition(w http.ResponseWriter, r *http.Request, k *lists
 		if from, err = s.Lists.Rows(r.Context(), p.Base.ID); err != nil {
 			s.AdminError(w, r, err)
 			return
+		}
+	}
+	if e.Status == lists.Draft {
+		for _, x := range to {
+			p.Rows = append(p.Rows, draftRow{x.Key, x.Title, url.PathEscape(x.Key)})
 		}
 	}
 	p.Diff = k.Diff(from, to)

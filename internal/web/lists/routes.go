@@ -43,7 +43,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	}
 	kit.CacheParams(params...)
 	kit.Flashes(map[string]string{"list_imported": "文件已导入为草稿，请核对差异后发布。", "list_published": "清单新版本已发布。",
-		"list_deleted": "草稿已删除。"})
+		"list_deleted": "草稿已删除。", "list_row_saved": "事项已保存到草稿。", "list_row_deleted": "事项已从草稿中删除。"})
 
 	kit.Public("GET /lists", s.index)
 	kit.Public("GET /lists/{kind}", s.list)
@@ -59,6 +59,12 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("GET /admin/lists/{kind}/editions/{id}", s.adminEdition)
 	kit.Staff("POST /admin/lists/{kind}/editions/{id}/publish", s.adminPublish)
 	kit.Staff("POST /admin/lists/{kind}/editions/{id}/delete", s.adminDelete)
+	kit.Staff("POST /admin/lists/{kind}/drafts", s.adminNewDraft)
+	kit.Staff("GET /admin/lists/{kind}/editions/{id}/rows/new", s.adminRowNew)
+	kit.Staff("POST /admin/lists/{kind}/editions/{id}/rows", s.adminRowSave)
+	kit.Staff("GET /admin/lists/{kind}/editions/{id}/rows/{key}", s.adminRowEdit)
+	kit.Staff("POST /admin/lists/{kind}/editions/{id}/rows/{key}", s.adminRowSave)
+	kit.Staff("POST /admin/lists/{kind}/editions/{id}/rows/{key}/delete", s.adminRowDelete)
 
 	kit.API("GET /api/v1/lists", s.apiKinds)
 	kit.API("GET /api/v1/lists/{kind}/rows", s.apiRows)
