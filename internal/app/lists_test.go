@@ -269,40 +269,58 @@ func TestListsRoundTrip(t *testing.T) {
 func TestListsMaxLength(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newListsEnv(t, e)
-		row := map[string]string{}
-		for _, f := range lists.PowerList.Fields {
-			switch f.Kind {
-			case catalog.Text, catalog.TextArea:
-				row[f.Name] = strings.Repeat("法", f.Max)
-			case catalog.Select:
-				row[f.Name] = f.Options[0].Label
-			case catalog.Bool:
-				row[f.Name] = "是"
+		for _, k := range lists.Kinds() {
+			row := map[string]string{}
+			for _, f := range k.Fields {
+				switch f.Kind {
+				case catalog.Text, catalog.TextArea:
+					row[f.Name] = strings.Repeat("法", f.Max)
+				case catalog.URL:
+					row[f.Name] = "/" + strings.Repeat("a", f.Max-1)
+				case catalog.Select:
+					row[f.Name] = f.Options[0].Value
+				case catalog.Bool:
+					row[f.Name] = "1"
+				}
 			}
-		}
-		row["item_code"] = strings.Repeat("A", 40)
-		r := c.upload(t, "power_list", "office", "max.csv", powerCSV(t, []map[string]string{row}), map[string]string{"note": strings.Repeat("注", lists.MaxNote), "publish": "true"})
-		if r.status != 201 {
-			t.Fatalf("max import: %d %s", r.status, clipBody(r.body))
-		}
-		var rows struct {
-			Rows []struct{ Fields map[string]string }
-		}
-		c.do(t, "GET", "/api/v1/lists/power_list/rows", "", nil, "").decode(t, &rows)
-		if len(rows.Rows) != 1 {
-			t.Fatalf("rows = %d", len(rows.Rows))
-		}
-		for _, f := range lists.PowerList.Fields {
-			if got, want := rows.Rows[0].Fields[f.Name], row[f.Name]; (f.Kind == catalog.Text || f.Kind == catalog.TextArea) && got != want {
-				t.Errorf("%s: stored %d characters, sent %d", f.Name, len([]rune(got)), len([]rune(want)))
+			for _, n := range k.Key {
+				f, _ := k.Field(n)
+				row[n] = strings.Repeat("A", f.Max)
 			}
+			var file bytes.Buffer
+			if err := k.WriteFile(&file, lists.XLSX, []lists.Row{{Values: row}}); err != nil {
+				t.Fatal(err)
+			}
+			r := c.upload(t, k.Code, "office", "max.xlsx", file.Bytes(), map[string]string{"note": strings.Repeat("注", lists.MaxNote), "publish": "true"})
+			if r.status != 201 {
+				t.Fatalf("%s: max import: %d %s", k.Code, r.status, clipBody(r.body))
+			}
+			var rows struct {
+				Rows []struct{ Fields map[string]string }
+			}
+			c.do(t, "GET", "/api/v1/lists/"+k.Code+"/rows", "", nil, "").decode(t, &rows)
+			if len(rows.Rows) != 1 {
+				t.Fatalf("%s: rows = %d", k.Code, len(rows.Rows))
+			}
+			for _, f := range k.Fields {
+				if got, want := rows.Rows[0].Fields[f.Name], row[f.Name]; got != want {
+					t.Errorf("%s.%s: stored %d characters, sent %d", k.Code, f.Name, len([]rune(got)), len([]rune(want)))
+				}
+			}
+			// The row page shows the longest values.
+			if p := e.browser().get(lists.RowURL(k.Code, rows.Rows[0].Fields[k.Key[0]])); p.status != 200 {
+				t.Errorf("%s: row page %d", k.Code, p.status)
+			}
+			// One character more is refused, naming the cell.
+			row["remark"] += "长"
+			file.Reset()
+			k.WriteFile(&file, lists.CSV, []lists.Row{{Values: row}})
+			r = c.upload(t, k.Code, "office", "over.csv", file.Bytes(), map[string]string{"note": "超长"})
+			if r.status != 422 {
+				t.Fatalf("%s: over-long: %d", k.Code, r.status)
+			}
+			mustContain(t, r.body, `"row":2`, `"column":"备注"`, "不能超过 1000 个字")
 		}
-		row["remark"] += "长"
-		r = c.upload(t, "power_list", "office", "over.csv", powerCSV(t, []map[string]string{row}), map[string]string{"note": "超长"})
-		if r.status != 422 {
-			t.Fatalf("over-long: %d", r.status)
-		}
-		mustContain(t, r.body, `"column":"备注"`, "不能超过 1000 个字")
 	})
 }
 
