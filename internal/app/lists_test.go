@@ -436,8 +436,12 @@ func TestListsPublic(t *testing.T) {
 			t.Fatalf("row page: %d", row.status)
 		}
 		mustContain(t, row.body, "<h1>律师执业许可</h1>", "《中华人民共和国律师法》第五条", "受理责任")
-		if r := b.get("/lists/power_list/rows/CF-FY-TL27-01"); r.status != 404 {
-			t.Errorf("removed row on the current edition: %d", r.status)
+		// A row cancelled in the second edition keeps its permanent page.
+		if r := b.get("/lists/power_list/rows/CF-FY-TL27-01"); r.status != 410 || !strings.Contains(r.body, "本事项已不在权责清单现行版本") || !strings.Contains(r.body, "《法律援助条例》第二十七条") {
+			t.Errorf("removed row: %d", r.status)
+		}
+		if r := b.get("/lists/power_list/rows/NO-SUCH-ROW"); r.status != 404 {
+			t.Errorf("unknown row: %d", r.status)
 		}
 		mustContain(t, b.get("/lists/power_list/editions").body, "第 1 版", "第 2 版", "新增 7、取消 3、变更 3")
 		mustContain(t, b.get("/lists/power_list/feed.xml").body, "<feed", "法律援助法")

@@ -196,3 +196,23 @@ func (s *Service) Row(ctx context.Context, editionID int64, key string) (*Row, e
 	}
 	return &r, errs.Wrap(json.Unmarshal([]byte(js), &r.Values), "row values")
 }
+
+// LastWith returns the newest published edition that lists key, with the
+// row as it stood there (a row removed since keeps its permanent page).
+func (s *Service) LastWith(ctx context.Context, siteID int64, k *Kind, key string) (*Edition, *Row, error) {
+	var id int64
+	err := s.DB.R.QueryRowContext(ctx, `SELECT e.id FROM list_rows r JOIN list_editions e ON e.id = r.edition_id JOIN list_kinds k ON k.id = e.kind_id
+		WHERE k.site_id = $1 AND k.code = $2 AND e.status = 'published' AND r.row_key = $3 ORDER BY e.number DESC LIMIT 1`, siteID, k.Code, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, errs.E(errs.NotFound, "%s中没有事项“%s”", k.Name, key)
+	}
+	if err != nil {
+		return nil, nil, errs.Wrap(err, "edition with row")
+	}
+	e, err := s.Edition(ctx, siteID, k, id, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := s.Row(ctx, id, key)
+	return e, r, err
+}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 )
 
@@ -46,6 +47,11 @@ type Kind struct {
 	// Patterns are formats a text field must match, with the message shown
 	// when it does not (codes: 事项编码).
 	Patterns map[string]Pattern
+	// Until names a date field after which a row leaves public view (the
+	// publication period of enforcement decisions, RECORDS §0.3 lifecycle 2
+	// and §2.6); the row stays in its edition for staff and the archive.
+	// Empty: rows are public as long as their edition is.
+	Until string
 	// Check adds cross-field rules: problems by field name (nil for none).
 	Check func(vals map[string]string) map[string]string
 	// UpdateDays is the period within which the list must be republished
@@ -156,6 +162,11 @@ func check(k *Kind) error {
 			return fmt.Errorf("%q is not a field", n)
 		}
 	}
+	if k.Until != "" {
+		if f, ok := k.Field(k.Until); !ok || f.Kind != catalog.Date {
+			return fmt.Errorf("until %q is not a date field", k.Until)
+		}
+	}
 	if k.UpdateDays < 0 {
 		return fmt.Errorf("negative update period")
 	}
@@ -243,6 +254,22 @@ func (k *Kind) Validate(raw map[string]string) (map[string]string, map[string]st
 		}
 	}
 	return out, bad
+}
+
+// Public returns the rows the public sees on today: those whose Until date
+// (if the kind declares one) has not passed.
+func (k *Kind) Public(rows []Row, today calendar.Date) []Row {
+	if k.Until == "" {
+		return rows
+	}
+	cut := today.String()
+	out := make([]Row, 0, len(rows))
+	for _, r := range rows {
+		if u := r.Values[k.Until]; u == "" || u >= cut {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Display is a row's value as the public sees it.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 )
 
@@ -57,5 +58,25 @@ func TestParseReportsEveryCell(t *testing.T) {
 	}
 	if strings.Join(got, "|") != "证明义务和证明内容|不实承诺的法律责任|办理指南|N 列" {
 		t.Errorf("cells = %+v", ce.Cells)
+	}
+}
+
+func TestPublicHidesRowsPastUntil(t *testing.T) {
+	k := &Kind{Code: "decisions", Name: "测试决定", Key: []string{"no"}, Title: "no", Until: "offline_on",
+		Fields: []catalog.Field{{Name: "no", Label: "决定书文号", Kind: catalog.Text, Required: true, Max: 50},
+			{Name: "offline_on", Label: "公示截止日期", Kind: catalog.Date}}}
+	if err := check(k); err != nil {
+		t.Fatal(err)
+	}
+	rows := []Row{{Key: "a", Values: map[string]string{"offline_on": "2026-11-30"}}, {Key: "b", Values: map[string]string{"offline_on": "2026-12-01"}},
+		{Key: "c", Values: map[string]string{}}}
+	got := k.Public(rows, calendar.Date{Year: 2026, Month: 12, Day: 1})
+	if len(got) != 2 || got[0].Key != "b" || got[1].Key != "c" {
+		t.Errorf("public rows = %+v", got)
+	}
+	bad := *k
+	bad.Until = "no"
+	if check(&bad) == nil {
+		t.Error("a non-date Until was accepted")
 	}
 }

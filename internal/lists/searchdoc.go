@@ -55,7 +55,7 @@ func (s *Service) SearchSource() *search.Source {
 				if err != nil {
 					return nil, 0, err
 				}
-				for _, r := range rows {
+				for _, r := range k.Public(rows, s.today()) {
 					docs = append(docs, k.document(siteID, e, r))
 				}
 			}

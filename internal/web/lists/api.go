@@ -236,6 +236,7 @@ func (s *Feature) apiRows(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
+	all = k.Public(all, s.Today())
 	match := k.Match(all, query)
 	out := apiRows{Edition: ed, Total: len(match), Rows: []apiRow{}, Facets: k.FacetCounts(all, query)}
 	for _, row := range match {
@@ -305,7 +306,7 @@ func (s *Feature) apiExport(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
-	s.sendFile(w, r, k, format, fmt.Sprintf("%s（第%d版）", k.Name, ed.Number), rows)
+	s.sendFile(w, r, k, format, fmt.Sprintf("%s（第%d版）", k.Name, ed.Number), k.Public(rows, s.Today()))
 }
 
 func (s *Feature) apiTemplate(w http.ResponseWriter, r *http.Request) {

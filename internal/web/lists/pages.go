@@ -56,8 +56,10 @@ type listPage struct {
 
 type rowPage struct {
 	web.Page
-	Kind     *lists.Kind
-	Edition  *lists.Edition
+	Kind    *lists.Kind
+	Edition *lists.Edition
+	// Removed is the current edition when it no longer lists the row.
+	Removed  *lists.Edition
 	Row      rowView
 	Sections []sectionView
 }
@@ -172,6 +174,7 @@ func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return "", nil, err
 		}
+		all = k.Public(all, s.Today())
 		match := k.Match(all, q)
 		p.All, p.Total = len(all), len(match)
 		counts := k.FacetCounts(all, q)
@@ -203,34 +206,39 @@ func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 			return "", nil, err
 		}
 		p.Edition = ed
-		rows, err := s.Lists.Rows(r.Context(), ed.ID)
+		key := r.PathValue("key")
+		row, err := s.Lists.Row(r.Context(), ed.ID, key)
+		if err == nil && len(k.Public([]lists.Row{*row}, s.Today())) == 0 {
+			return "", nil, errs.E(errs.NotFound, "该事项的公示期已满，已不再公开")
+		}
+		if errs.CodeOf(err) == errs.NotFound && r.URL.Query().Get("edition") == "" {
+			// Removed since: the permanent URL shows the row as it last
+			// stood, marked as cancelled (410 Gone).
+			var last *lists.Edition
+			if last, row, err = s.Lists.LastWith(r.Context(), p.Site.ID, k, key); err == nil {
+				p.Removed, p.Edition, p.Status = ed, last, http.StatusGone
+			}
+		}
 		if err != nil {
 			return "", nil, err
 		}
-		key := r.PathValue("key")
-		for _, row := range rows {
-			if row.Key != key {
-				continue
-			}
-			p.Row = view(k, row)
-			p.Title = row.Title
-			for _, sec := range k.Sections {
-				sv := sectionView{Title: sec.Title}
-				for _, n := range sec.Fields {
-					f, _ := k.Field(n)
-					v := k.Display(row.Values, n)
-					if v == "" && f.Kind != catalog.Bool {
-						v = "无"
-					} else if v == "" {
-						v = "否"
-					}
-					sv.Cells = append(sv.Cells, cell{Label: f.Label, Value: v, Long: f.Kind == catalog.TextArea})
+		p.Row = view(k, *row)
+		p.Title = row.Title
+		for _, sec := range k.Sections {
+			sv := sectionView{Title: sec.Title}
+			for _, n := range sec.Fields {
+				f, _ := k.Field(n)
+				v := k.Display(row.Values, n)
+				if v == "" && f.Kind != catalog.Bool {
+					v = "无"
+				} else if v == "" {
+					v = "否"
 				}
-				p.Sections = append(p.Sections, sv)
+				sv.Cells = append(sv.Cells, cell{Label: f.Label, Value: v, Long: f.Kind == catalog.TextArea})
 			}
-			return "public/list_row", p, nil
+			p.Sections = append(p.Sections, sv)
 		}
-		return "", nil, errs.E(errs.NotFound, "%s（%s）中没有事项“%s”；该事项可能已在调整中取消，请查看历史版本", k.Name, ed.Label(), key)
+		return "public/list_row", p, nil
 	})
 }
 
