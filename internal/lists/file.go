@@ -25,6 +25,8 @@ import (
 const (
 	MaxFileBytes = 8 << 20
 	MaxRows      = 5000
+	// MaxColumns bounds the cells of a row (a kind has a few dozen fields).
+	MaxColumns = 200
 	// MaxCellsReported bounds the validation report (a wholly wrong file
 	// would otherwise list every cell).
 	MaxCellsReported = 1000
@@ -182,6 +184,11 @@ func (k *Kind) parseFile(data []byte, name string) (*parsed, error) {
 	if len(table) == 0 {
 		return nil, errs.E(errs.Invalid, "文件中没有内容；第一行应为表头（可下载导入模板）")
 	}
+	for i, rec := range table {
+		if len(rec) > MaxColumns {
+			return nil, errs.E(errs.Invalid, "文件第 %d 行有 %d 列，超过 %d 列；请使用导入模板", i+1, len(rec), MaxColumns)
+		}
+	}
 	byLabel := map[string]catalog.Field{}
 	for _, f := range k.Fields {
 		byLabel[f.Label] = f
@@ -249,6 +256,9 @@ func (k *Kind) parseFile(data []byte, name string) (*parsed, error) {
 				}
 			case cols[j] != "":
 				f, _ := k.Field(cols[j])
+				if format == CSV {
+					c = unguard(c)
+				}
 				raw[f.Name] = fromCell(f, c)
 			}
 		}
@@ -319,6 +329,24 @@ func toCell(f catalog.Field, canon string) string {
 	return canon
 }
 
+// guard keeps a CSV cell from being read as a formula by a spreadsheet
+// (CSV injection, OWASP): a text starting with = + - @ or a tab or carriage
+// return gets a leading apostrophe, which Excel hides; unguard removes it
+// on import, so the round trip is exact.
+func guard(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func unguard(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}
+
 // table is the header and the rows of an export (no rows: the template).
 func (k *Kind) table(rows []Row) [][]string {
 	out := [][]string{k.Headers()}
@@ -343,6 +371,11 @@ func (k *Kind) WriteFile(w io.Writer, format string, rows []Row) error {
 		}
 		cw := csv.NewWriter(w)
 		cw.UseCRLF = true
+		for _, line := range t[1:] {
+			for j := range line {
+				line[j] = guard(line[j])
+			}
+		}
 		if err := cw.WriteAll(t); err != nil {
 			return err
 		}

@@ -80,3 +80,27 @@ func TestPublicHidesRowsPastUntil(t *testing.T) {
 		t.Error("a non-date Until was accepted")
 	}
 }
+
+func TestCSVFormulaGuardRoundTrips(t *testing.T) {
+	k := DutyBoundary
+	row := Row{Values: map[string]string{"code": "BJ-1", "boundary_item": "=HYPERLINK(\"http://x\")", "departments": "@甲", "lead_department": "+乙", "lead_duties": "-丙"}}
+	var b strings.Builder
+	if err := k.WriteFile(&b, CSV, []Row{row}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), ",=HYPERLINK") || !strings.Contains(b.String(), "'=HYPERLINK") {
+		t.Errorf("formula not guarded: %s", b.String())
+	}
+	p, err := k.parseFile([]byte(b.String()), "x.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range row.Values {
+		if got := p.rows[0].Values[n]; got != want {
+			t.Errorf("%s: %q after the round trip, want %q", n, got, want)
+		}
+	}
+	if _, err := k.parseFile([]byte(strings.Repeat(",", MaxColumns+1)+"\n"), "x.csv"); err == nil || !strings.Contains(err.Error(), "列") {
+		t.Errorf("too many columns: %v", err)
+	}
+}

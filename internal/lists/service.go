@@ -27,6 +27,10 @@ const (
 // search index, the render cache and feeds follow it).
 const EventPublished = "list.published"
 
+// effectiveField checks an edition's effective date like any date field
+// (catalog's kind: the format and the 1900–2100 bounds).
+var effectiveField = catalog.Field{Name: "effective_on", Label: "生效日期", Kind: catalog.Date}
+
 // MaxNote is the longest change note (调整说明).
 const MaxNote = 1000
 
@@ -243,10 +247,8 @@ func (s *Service) Import(ctx context.Context, siteID int64, k *Kind, actor *auth
 	if !catalog.CleanText(in.Note) || !catalog.CleanText(in.FileName) {
 		v.Add("note", "调整说明含有无法识别的字符")
 	}
-	if in.EffectiveOn != "" {
-		if _, ok := catalog.NormalDate(in.EffectiveOn); !ok {
-			v.Add("effective_on", "生效日期格式应为 年-月-日，如 2021-06-14")
-		}
+	if _, msg := effectiveField.Normalize(in.EffectiveOn); msg != "" {
+		v.Add("effective_on", msg)
 	}
 	if in.Publish && in.Note == "" {
 		v.Add("note", "发布新版本时请填写调整说明（如“依据某法修订，新增 2 项、取消 1 项”）")
@@ -328,10 +330,8 @@ func (s *Service) Publish(ctx context.Context, siteID int64, k *Kind, actor *aut
 	}
 	note = strings.TrimSpace(note)
 	v := errs.Validation{}
-	if effectiveOn != "" {
-		if _, ok := catalog.NormalDate(effectiveOn); !ok {
-			v.Add("effective_on", "生效日期格式应为 年-月-日，如 2021-06-14")
-		}
+	if _, msg := effectiveField.Normalize(effectiveOn); msg != "" {
+		v.Add("effective_on", msg)
 	}
 	if utf8.RuneCountInString(note) > MaxNote {
 		v.Add("note", fmt.Sprintf("调整说明不能超过 %d 个字", MaxNote))
