@@ -435,7 +435,7 @@ func TestListsPublic(t *testing.T) {
 		if row.status != 200 {
 			t.Fatalf("row page: %d", row.status)
 		}
-		mustContain(t, row.body, "<h1>律师执业许可</h1>", "《中华人民共和国律师法》第五条", "受理责任")
+		mustContain(t, row.body, "<h1>律师执业许可</h1>", "《中华人民共和国律师法》第五条", "受理责任", "<br>2.审查责任")
 		// A row cancelled in the second edition keeps its permanent page.
 		if r := b.get("/lists/power_list/rows/CF-FY-TL27-01"); r.status != 410 || !strings.Contains(r.body, "本事项已不在权责清单现行版本") || !strings.Contains(r.body, "《法律援助条例》第二十七条") {
 			t.Errorf("removed row: %d", r.status)

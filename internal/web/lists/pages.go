@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
@@ -16,7 +17,12 @@ import (
 type cell struct {
 	Label, Value string
 	Long         bool
+	// Lines are a long text's lines, shown with line breaks (责任事项 are
+	// written one phase a line).
+	Lines []string
 }
+
+func lines(v string) []string { return strings.Split(v, "\n") }
 
 // rowView is a row as a page shows it.
 type rowView struct {
@@ -93,6 +99,8 @@ type changeView struct {
 
 type fieldChangeView struct {
 	Label, From, To string
+	FromLines       []string
+	ToLines         []string
 }
 
 const perPage = 50
@@ -234,7 +242,7 @@ func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 				} else if v == "" {
 					v = "否"
 				}
-				sv.Cells = append(sv.Cells, cell{Label: f.Label, Value: v, Long: f.Kind == catalog.TextArea})
+				sv.Cells = append(sv.Cells, cell{Label: f.Label, Value: v, Long: f.Kind == catalog.TextArea, Lines: lines(v)})
 			}
 			p.Sections = append(p.Sections, sv)
 		}
@@ -261,7 +269,8 @@ func changeViews(k *lists.Kind, d lists.Diff) []changeView {
 		cv := changeView{Key: c.Key, Title: c.Title, URL: lists.RowURL(k.Code, c.Key)}
 		for _, fc := range c.Fields {
 			f, _ := k.Field(fc.Name)
-			cv.Fields = append(cv.Fields, fieldChangeView{Label: fc.Label, From: f.Display(fc.From, true), To: f.Display(fc.To, true)})
+			from, to := f.Display(fc.From, true), f.Display(fc.To, true)
+			cv.Fields = append(cv.Fields, fieldChangeView{Label: fc.Label, From: from, To: to, FromLines: lines(from), ToLines: lines(to)})
 		}
 		out = append(out, cv)
 	}
