@@ -431,6 +431,13 @@ func TestListsPublic(t *testing.T) {
 		list := b.get("/lists/power_list?power_type=license")
 		mustContain(t, list.body, "律师执业许可", "第 2 版", "2022-03-01", "行政许可（", "新增 7 项、取消 3 项、变更 3 项")
 		mustNotContain(t, list.body, "对律师事务所违法行为的行政处罚")
+		// Made-up or over-long parameters neither error nor spoil the cached page.
+		if r := b.get("/lists/power_list?utm_source=x&power_type=license"); r.status != 200 || strings.Contains(r.body, "不是可筛选的字段") {
+			t.Errorf("unknown parameter: %d", r.status)
+		}
+		b.get("/lists/power_list?q=" + url.QueryEscape(strings.Repeat("没有", 20)))
+		full := b.get("/lists/power_list")
+		mustContain(t, full.body, fmt.Sprintf("共 %d 项", cur.Rows))
 		row := b.get("/lists/power_list/rows/XK-LS-001")
 		if row.status != 200 {
 			t.Fatalf("row page: %d", row.status)

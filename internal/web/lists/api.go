@@ -172,8 +172,17 @@ func (s *Feature) edition(r *http.Request, k *lists.Kind, param string) (*lists.
 }
 
 // readQuery reads the filters of a list request: q and each facet by name.
-func readQuery(k *lists.Kind, q url.Values) (lists.Query, error) {
+// The API is strict (an unknown parameter is an error naming it); pages read
+// only the declared filters, as the render cache keys them, so a made-up
+// parameter can neither change nor spoil a cached page.
+func readQuery(k *lists.Kind, q url.Values, strict bool) (lists.Query, error) {
 	in := lists.Query{Q: q.Get("q"), Facets: map[string]string{}}
+	if !strict {
+		for _, f := range k.Facets() {
+			in.Facets[f.Name] = q.Get(f.Name)
+		}
+		return k.Normalize(in)
+	}
 	for name, vals := range q {
 		switch name {
 		case "q", "edition", "page", "cursor", "limit", "format":
@@ -218,7 +227,7 @@ func (s *Feature) apiRows(w http.ResponseWriter, r *http.Request) {
 		}
 		after = n
 	}
-	query, err := readQuery(k, q)
+	query, err := readQuery(k, q, true)
 	for name, m := range errs.FieldsOf(err) {
 		v.Add(name, m)
 	}

@@ -105,6 +105,17 @@ type fieldChangeView struct {
 
 const perPage = 50
 
+// canonical is the request as the render cache keys it: only the declared
+// parameters, each at most 100 bytes (web.Server.CacheParams). A page is
+// built from this request alone, so what a visitor adds can neither change
+// nor spoil the page others are served.
+func (s *Feature) canonical(r *http.Request) *http.Request {
+	p := s.Page(r, "")
+	r2 := r.Clone(r.Context())
+	r2.URL = &url.URL{Path: r.URL.Path, RawQuery: p.URL.RawQuery}
+	return r2
+}
+
 func (s *Feature) index(w http.ResponseWriter, r *http.Request) {
 	s.Cached(w, r, func() (string, web.Cacheable, error) {
 		if s.Lists == nil {
@@ -141,6 +152,7 @@ func (s *Feature) column(p *web.Page, k *lists.Kind) {
 
 func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 	s.Cached(w, r, func() (string, web.Cacheable, error) {
+		r := s.canonical(r)
 		k, err := s.kindOf(r)
 		if err != nil {
 			return "", nil, err
@@ -172,7 +184,7 @@ func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 			f, _ := k.Field(n)
 			p.Cols = append(p.Cols, f.Label)
 		}
-		q, err := readQuery(k, r.URL.Query())
+		q, err := readQuery(k, r.URL.Query(), false)
 		if err != nil {
 			p.Error, p.Errors = errs.MessageOf(err), errs.FieldsOf(err)
 			q = lists.Query{}
@@ -200,6 +212,7 @@ func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 
 func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 	s.Cached(w, r, func() (string, web.Cacheable, error) {
+		r := s.canonical(r)
 		k, err := s.kindOf(r)
 		if err != nil {
 			return "", nil, err
@@ -279,6 +292,7 @@ func changeViews(k *lists.Kind, d lists.Diff) []changeView {
 
 func (s *Feature) diffPage(w http.ResponseWriter, r *http.Request) {
 	s.Cached(w, r, func() (string, web.Cacheable, error) {
+		r := s.canonical(r)
 		k, err := s.kindOf(r)
 		if err != nil {
 			return "", nil, err

@@ -7,6 +7,7 @@ package lists
 
 import (
 	"embed"
+	"encoding/json"
 	"net/http"
 
 	"gongkai/internal/errs"
@@ -32,7 +33,11 @@ func (s *Feature) Mount(kit *web.Server) error {
 	if err := kit.Templates("internal/web/lists", assets); err != nil {
 		return err
 	}
-	if err := kit.OpenAPI(openapi); err != nil {
+	doc, err := withKinds(openapi)
+	if err != nil {
+		return err
+	}
+	if err := kit.OpenAPI(doc); err != nil {
 		return err
 	}
 	params := []string{"edition", "q", "page", "from", "to"}
@@ -74,6 +79,35 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.API("GET /api/v1/lists/{kind}/editions", s.apiEditions)
 	kit.API("GET /api/v1/lists/{kind}/diff", s.apiDiff)
 	return nil
+}
+
+// withKinds puts the registered kinds' codes into the {kind} parameter's
+// enum, so the API document lists every kind without being edited when a
+// kind is declared.
+func withKinds(fragment []byte) ([]byte, error) {
+	var doc map[string]any
+	if err := json.Unmarshal(fragment, &doc); err != nil {
+		return nil, err
+	}
+	var codes []any
+	for _, k := range lists.Kinds() {
+		codes = append(codes, k.Code)
+	}
+	paths, _ := doc["paths"].(map[string]any)
+	for _, p := range paths {
+		ops, _ := p.(map[string]any)
+		for _, op := range ops {
+			o, _ := op.(map[string]any)
+			params, _ := o["parameters"].([]any)
+			for _, prm := range params {
+				pm, _ := prm.(map[string]any)
+				if pm["name"] == "kind" && pm["in"] == "path" {
+					pm["schema"] = map[string]any{"type": "string", "enum": codes}
+				}
+			}
+		}
+	}
+	return json.Marshal(doc)
 }
 
 var errNoService = errs.E(errs.Internal, "清单服务暂时不可用")
