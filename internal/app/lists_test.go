@@ -611,3 +611,47 @@ func TestListsRowEditing(t *testing.T) {
 func regexpAll(re, s string) [][]string { return regexp.MustCompile(re).FindAllStringSubmatch(s, -1) }
 
 func htmlUnescape(s string) string { return html.UnescapeString(s) }
+
+func TestListsConcurrentPublication(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := newAPIClient(t, e)
+		file := powerCSV(t, row300()[:20])
+		const n = 4
+		done := make(chan int, n)
+		for i := 0; i < n; i++ {
+			go func(i int) {
+				var body bytes.Buffer
+				mw := multipart.NewWriter(&body)
+				fw, _ := mw.CreateFormFile("file", "x.csv")
+				fw.Write(file)
+				mw.WriteField("note", fmt.Sprint("并发 ", i))
+				mw.WriteField("publish", "true")
+				mw.Close()
+				req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/lists/power_list/import", &body)
+				req.Header.Set("Content-Type", mw.FormDataContentType())
+				req.Header.Set("Authorization", "Bearer "+c.tokens["office"])
+				res, err := e.ts.Client().Do(req)
+				if err != nil {
+					done <- 0
+					return
+				}
+				res.Body.Close()
+				done <- res.StatusCode
+			}(i)
+		}
+		for i := 0; i < n; i++ {
+			if st := <-done; st != 201 {
+				t.Errorf("concurrent import: %d", st)
+			}
+		}
+		var eds struct{ Editions []lists.Edition }
+		c.do(t, "GET", "/api/v1/lists/power_list/editions", "", nil, "").decode(t, &eds)
+		seen := map[int]bool{}
+		for _, ed := range eds.Editions {
+			seen[ed.Number] = true
+		}
+		if len(eds.Editions) != n || !seen[1] || !seen[n] || len(seen) != n {
+			t.Errorf("editions after concurrent publication: %+v", eds.Editions)
+		}
+	})
+}

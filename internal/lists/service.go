@@ -124,9 +124,13 @@ func (s *Service) ensureKind(ctx context.Context, tx *sql.Tx, siteID int64, k *K
 	if err != nil || id != 0 {
 		return id, dept, err
 	}
-	err = tx.QueryRowContext(ctx, `INSERT INTO list_kinds (site_id, code, department_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		siteID, k.Code, dept, store.Now()).Scan(&id)
-	return id, dept, errs.Wrap(err, "create list kind")
+	// Two first imports at once: one inserts, the other finds its row.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO list_kinds (site_id, code, department_id, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (site_id, code) DO NOTHING`, siteID, k.Code, dept, store.Now()); err != nil {
+		return 0, 0, errs.Wrap(err, "create list kind")
+	}
+	err = tx.QueryRowContext(ctx, `SELECT id, department_id FROM list_kinds WHERE site_id = $1 AND code = $2`, siteID, k.Code).Scan(&id, &dept)
+	return id, dept, errs.Wrap(err, "list kind")
 }
 
 // Owner is the department that keeps the kind on the site (0: any editor
@@ -365,6 +369,18 @@ func (s *Service) publishTx(ctx context.Context, tx *sql.Tx, siteID int64, k *Ki
 	}
 	if err != nil {
 		return errs.Wrap(err, "edition")
+	}
+	if e.Status != Draft {
+		return errs.E(errs.Conflict, "该版本已经发布")
+	}
+	// Publications of one kind are serialised (the next number, the base
+	// edition): on PostgreSQL by the kind's row lock; SQLite write
+	// transactions already are.
+	if _, err := tx.ExecContext(ctx, `UPDATE list_kinds SET department_id = department_id WHERE site_id = $1 AND code = $2`, siteID, k.Code); err != nil {
+		return errs.Wrap(err, "lock list kind")
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT status FROM list_editions WHERE id = $1`, id).Scan(&e.Status); err != nil {
+		return errs.Wrap(err, "edition status")
 	}
 	if e.Status != Draft {
 		return errs.E(errs.Conflict, "该版本已经发布")
