@@ -169,7 +169,7 @@ func TestAttackCorpus(t *testing.T) {
 		for _, phase := range []struct {
 			name string
 			run  func()
-		}{{"crawl", a.crawl}, {"GET inputs", a.attackGET}, {"forms", a.attackForms}, {"API", a.attackAPI}, {"lists import", a.attackListImport}, {"login", a.attackLogin}, {"rescan", a.rescan}} {
+		}{{"crawl", a.crawl}, {"GET inputs", a.attackGET}, {"forms", a.attackForms}, {"API", a.attackAPI}, {"lists import", a.attackListImport}, {"lists publish", a.attackListPublish}, {"login", a.attackLogin}, {"rescan", a.rescan}} {
 			t0 := time.Now()
 			phase.run()
 			t.Logf("%s: %v (%d requests with payloads so far)", phase.name, time.Since(t0).Round(time.Millisecond), a.sends)
@@ -1057,6 +1057,51 @@ func (a *attacker) attackListImport() {
 			}
 			a.scan("after "+where+": GET /admin/lists/power_list", a.admin.get("/admin/lists/power_list"))
 		}
+	}
+}
+
+// attackListPublish sends payloads in the body and the path of the
+// publication of a list draft.
+func (a *attacker) attackListPublish() {
+	k := lists.PowerList
+	for r, i := range a.pick(attackSample) {
+		row := []string{"1", fmt.Sprintf("PUB-%d", r), "发布测试", "", "行政检查", "临沂市司法局", "", "依据", "", "", "", "否", "责任", "", "追责", "", ""}
+		csv := strings.Join(k.Headers(), ",") + "\n" + strings.Join(row, ",") + "\n"
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", "draft.csv")
+		fw.Write([]byte(csv))
+		mw.Close()
+		req, _ := http.NewRequest("POST", a.e.ts.URL+"/api/v1/lists/power_list/import", &body)
+		req.Header.Set("Authorization", "Bearer "+a.tokens["office"])
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := a.e.ts.Client().Do(req)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		var ed struct{ ID int64 }
+		json.NewDecoder(res.Body).Decode(&ed)
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			a.t.Fatalf("list draft for the attack: %d", res.StatusCode)
+		}
+		pl := a.mark(a.payloads[i], fmt.Sprintf("POST /api/v1/lists/{kind}/editions/{id}/publish note=payload#%d", i))
+		m := map[string]string{"note": pl}
+		if r%2 == 1 {
+			m["effective_on"] = a.payloads[(i+1)%len(a.payloads)]
+		}
+		b, _ := json.Marshal(m)
+		where := fmt.Sprintf("POST /api/v1/lists/power_list/editions/%d/publish payload#%d", ed.ID, i)
+		out := a.api("POST", fmt.Sprintf("/api/v1/lists/power_list/editions/%d/publish", ed.ID), "office", string(b))
+		a.hit["POST /api/v1/lists/{kind}/editions/{id}/publish"] = true
+		a.apiOutcome(where, pl, out)
+		if out.status == http.StatusOK {
+			for _, p := range []string{"/lists/power_list", "/lists/power_list/editions", "/lists/power_list/feed.xml"} {
+				a.scan("after "+where+": GET "+p, a.anon.get(p))
+			}
+		}
+		wp := a.mark(a.payloads[i], "publish path id")
+		a.apiOutcome("POST publish with a payload id", wp, a.api("POST", "/api/v1/lists/power_list/editions/"+url.PathEscape(wp)+"/publish", "office", `{}`))
 	}
 }
 

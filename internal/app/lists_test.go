@@ -655,3 +655,37 @@ func TestListsConcurrentPublication(t *testing.T) {
 		}
 	})
 }
+
+func TestListsDraftPublishedThroughAPI(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := newListsEnv(t, e)
+		r := c.upload(t, "power_list", "fzk", "draft.csv", powerCSV(t, row300()[:12]), map[string]string{"note": "科室草稿", "effective_on": "2026-12-15"})
+		if r.status != 201 {
+			t.Fatalf("draft: %d %s", r.status, r.body)
+		}
+		var d lists.Edition
+		json.Unmarshal([]byte(r.body), &d)
+		pub := fmt.Sprintf("/api/v1/lists/power_list/editions/%d/publish", d.ID)
+		if r := c.do(t, "GET", "/api/v1/lists/power_list/editions?drafts=true", "", nil, ""); r.status != 401 {
+			t.Errorf("drafts without a token: %d", r.status)
+		}
+		if r := c.do(t, "GET", "/api/v1/lists/power_list/editions?drafts=true", "pfk", nil, ""); r.status != 403 {
+			t.Errorf("drafts for another department: %d", r.status)
+		}
+		mustContain(t, c.do(t, "GET", "/api/v1/lists/power_list/editions?drafts=true", "fzk", nil, "").body, `"status":"draft"`)
+		mustNotContain(t, c.do(t, "GET", "/api/v1/lists/power_list/editions", "", nil, "").body, `"status":"draft"`)
+		if r := c.do(t, "POST", pub, "fzk", nil, `{}`); r.status != 403 {
+			t.Errorf("editor publishing: %d", r.status)
+		}
+		if r := c.do(t, "POST", pub, "office", nil, `{"effective_on":"2026-13-01"}`); r.status != 422 || !strings.Contains(r.body, "effective_on") {
+			t.Errorf("bad date: %d %s", r.status, r.body)
+		}
+		r = c.do(t, "POST", pub, "office", nil, `{}`)
+		if r.status != 200 || !strings.Contains(r.body, `"effective_on":"2026-12-15"`) || !strings.Contains(r.body, `"number":3`) {
+			t.Fatalf("publish: %d %s", r.status, r.body)
+		}
+		if r := c.do(t, "POST", pub, "office", nil, `{}`); r.status != 409 {
+			t.Errorf("publishing twice: %d", r.status)
+		}
+	})
+}

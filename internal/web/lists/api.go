@@ -81,6 +81,12 @@ type apiDiff struct {
 	Changed []apiChange    `json:"changed"`
 }
 
+// apiPublish is the body of POST /api/v1/lists/{kind}/editions/{id}/publish.
+type apiPublish struct {
+	EffectiveOn string `json:"effective_on"`
+	Note        string `json:"note"`
+}
+
 type apiCellsBody struct {
 	Error apiCellsError `json:"error"`
 }
@@ -109,6 +115,7 @@ func Schemas() []web.Schema {
 		{Type: reflect.TypeOf(apiCellsBody{}), Schema: "#/components/schemas/ListImportError"},
 		{Type: reflect.TypeOf(apiCellsError{}), Schema: "#/components/schemas/ListImportErrorBody"},
 		{Type: reflect.TypeOf(lists.Cell{}), Schema: "#/components/schemas/ListCell"},
+		{Type: reflect.TypeOf(apiPublish{}), Schema: "#/components/schemas/ListPublish", Input: true},
 	}
 }
 
@@ -399,7 +406,9 @@ func (s *Feature) apiImport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Feature) apiEditions(w http.ResponseWriter, r *http.Request) {
-	if !s.publicUser(w, r) {
+	u, err := s.APIUser(r)
+	if err != nil {
+		s.APIError(w, r, err)
 		return
 	}
 	k, err := s.kindOf(r)
@@ -407,7 +416,29 @@ func (s *Feature) apiEditions(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
-	eds, err := s.Lists.Editions(r.Context(), web.SiteOf(r).Site.ID, k, false)
+	siteID := web.SiteOf(r).Site.ID
+	drafts := false
+	switch r.URL.Query().Get("drafts") {
+	case "", "false":
+	case "true":
+		// Drafts are the keeping department's and the office's.
+		why, err := s.Lists.MayImport(r.Context(), u, siteID, k, false)
+		if err == nil && why != "" {
+			err = errs.E(errs.Forbidden, "%s", why)
+			if u == nil {
+				err = errs.E(errs.Unauthorized, "查看草稿需要令牌（Authorization: Bearer <token>）")
+			}
+		}
+		if err != nil {
+			s.APIError(w, r, err)
+			return
+		}
+		drafts = true
+	default:
+		s.APIError(w, r, &errs.Error{Code: errs.Invalid, Message: "drafts 应为 true 或 false", Fields: map[string]string{"drafts": "应为 true 或 false"}})
+		return
+	}
+	eds, err := s.Lists.Editions(r.Context(), siteID, k, drafts)
 	if err != nil {
 		s.APIError(w, r, err)
 		return
@@ -416,6 +447,39 @@ func (s *Feature) apiEditions(w http.ResponseWriter, r *http.Request) {
 		eds = []*lists.Edition{}
 	}
 	web.WriteJSON(w, http.StatusOK, apiEditions{eds})
+}
+
+// apiPublishEdition publishes a draft (the office: 政务公开办公室).
+func (s *Feature) apiPublishEdition(w http.ResponseWriter, r *http.Request) {
+	u, err := s.APIUser(r)
+	if err == nil && u == nil {
+		err = errs.E(errs.Unauthorized, "发布清单需要令牌（Authorization: Bearer <token>）")
+	}
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	k, err := s.kindOf(r)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		s.APIError(w, r, errs.E(errs.NotFound, "%s没有这个版本", k.Name))
+		return
+	}
+	var in apiPublish
+	if err := web.DecodeJSON(w, r, &in, 64<<10); err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	ed, err := s.Lists.Publish(r.Context(), web.SiteOf(r).Site.ID, k, u, id, in.EffectiveOn, in.Note)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, ed)
 }
 
 // diffOf reads from and to (edition ids; to defaults to the current one,

@@ -77,6 +77,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.API("GET /api/v1/lists/{kind}/template", s.apiTemplate)
 	kit.API("POST /api/v1/lists/{kind}/import", s.apiImport)
 	kit.API("GET /api/v1/lists/{kind}/editions", s.apiEditions)
+	kit.API("POST /api/v1/lists/{kind}/editions/{id}/publish", s.apiPublishEdition)
 	kit.API("GET /api/v1/lists/{kind}/diff", s.apiDiff)
 	return nil
 }
