@@ -239,6 +239,7 @@ func (k *Kind) parseFile(data []byte, name string) (*parsed, error) {
 			continue
 		}
 		raw := map[string]string{}
+		reported := map[string]bool{}
 		rowCells := 0
 		for j, c := range rec {
 			switch {
@@ -259,12 +260,18 @@ func (k *Kind) parseFile(data []byte, name string) (*parsed, error) {
 				if format == CSV {
 					c = unguard(c)
 				}
+				if !cleanCell(c) {
+					cells = append(cells, Cell{line, f.Label, "含有无法识别的控制字符，请删除后重新导入"})
+					rowCells++
+					reported[f.Name] = true
+					continue
+				}
 				raw[f.Name] = fromCell(f, c)
 			}
 		}
 		vals, bad := k.Validate(raw)
 		for _, f := range k.Fields {
-			if m, ok := bad[f.Name]; ok {
+			if m, ok := bad[f.Name]; ok && !reported[f.Name] {
 				cells = append(cells, Cell{line, f.Label, m})
 				rowCells++
 			}
@@ -291,6 +298,21 @@ func (k *Kind) parseFile(data []byte, name string) (*parsed, error) {
 		return nil, errs.E(errs.Invalid, "文件中只有表头，没有任何事项")
 	}
 	return p, nil
+}
+
+// cleanCell refuses what no list value carries and an XLSX export could
+// not write (XML 1.0 has no C0 controls but tab, newline and return): NUL,
+// other control characters, invalid UTF-8.
+func cleanCell(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // colName is a 0-based column index as a spreadsheet letter (A, B, … AA).

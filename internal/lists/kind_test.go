@@ -155,3 +155,15 @@ func TestEveryKindRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+func TestControlCharacterIsACell(t *testing.T) {
+	head := strings.Join(DutyBoundary.Headers(), ",")
+	_, err := DutyBoundary.parseFile([]byte(head+"\n1,BJ-1,事项\x01,甲,甲,职责,,,,,\n"), "x.csv")
+	ce, ok := CellsOf(err)
+	if !ok || len(ce.Cells) != 1 || ce.Cells[0].Row != 2 || ce.Cells[0].Column != "职责事项" {
+		t.Fatalf("err = %v %+v", err, ce)
+	}
+	if got := cleanName("a\x00b\xffc.csv"); got != "abc.csv" {
+		t.Errorf("cleanName = %q", got)
+	}
+}

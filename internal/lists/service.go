@@ -248,7 +248,7 @@ func (s *Service) Import(ctx context.Context, siteID int64, k *Kind, actor *auth
 	if utf8.RuneCountInString(in.Note) > MaxNote {
 		v.Add("note", fmt.Sprintf("调整说明不能超过 %d 个字", MaxNote))
 	}
-	if !catalog.CleanText(in.Note) || !catalog.CleanText(in.FileName) {
+	if !catalog.CleanText(in.Note) {
 		v.Add("note", "调整说明含有无法识别的字符")
 	}
 	if _, msg := effectiveField.Normalize(in.EffectiveOn); msg != "" {
@@ -264,13 +264,7 @@ func (s *Service) Import(ctx context.Context, siteID int64, k *Kind, actor *auth
 	if err != nil {
 		return nil, err
 	}
-	if !catalog.CleanText(strings.Join(flatten(p.rows), "")) {
-		return nil, errs.E(errs.Invalid, "文件中含有无法识别的控制字符，请检查后重新导入")
-	}
-	name := in.FileName
-	if utf8.RuneCountInString(name) > 200 {
-		name = string([]rune(name)[:200])
-	}
+	name := cleanName(in.FileName)
 	var ed *Edition
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		kindID, _, err := s.ensureKind(ctx, tx, siteID, k)
@@ -309,14 +303,19 @@ func (s *Service) Import(ctx context.Context, siteID int64, k *Kind, actor *auth
 	return ed, nil
 }
 
-func flatten(rows []Row) []string {
-	var out []string
-	for _, r := range rows {
-		for _, v := range r.Values {
-			out = append(out, v)
+// cleanName is an uploaded file's name as recorded: valid UTF-8, no
+// control characters, at most 200 characters (it is the sender's).
+func cleanName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
 		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	if utf8.RuneCountInString(s) > 200 {
+		s = string([]rune(s)[:200])
 	}
-	return out
+	return s
 }
 
 func (s *Service) committed(ctx context.Context) {
