@@ -224,6 +224,9 @@ func runServe(args []string) error {
 	}
 	srv.UseMail(mc)
 	if demoSite != nil {
+		if err := srv.LoadListsDemo(ctx, demoSite.ID); err != nil {
+			return fmt.Errorf("load demo lists: %w", err)
+		}
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)
 		}

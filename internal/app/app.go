@@ -17,10 +17,12 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
+	"gongkai/internal/lists"
 	"gongkai/internal/mail"
 	"gongkai/internal/search"
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
+	weblists "gongkai/internal/web/lists"
 	websearch "gongkai/internal/web/search"
 	"gongkai/internal/web/selfcheck"
 	"gongkai/internal/web/siteadmin"
@@ -37,6 +39,8 @@ type App struct {
 	Compliance *compliance.Service
 	// Search is the site search over the database's back end.
 	Search *search.Service
+	// Lists are the structured lists (权责清单 …, issue 12).
+	Lists *lists.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -59,6 +63,9 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 		cat.Bus = events.NewBus(cat.DB, log)
 	}
 	a.Search = NewSearch(cat, log)
+	a.Lists = &lists.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
+	a.Search.Register(a.Lists.SearchSource())
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Lists.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	kit, err := web.New(cat, au, log, opts)
@@ -92,6 +99,7 @@ func (a *App) features() []web.Feature {
 		&siteadmin.Feature{Catalog: a.Catalog},
 		&selfcheck.Feature{Catalog: a.Catalog, Calendar: a.Calendar, Deadlines: a.Deadlines, Compliance: a.Compliance},
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
+		&weblists.Feature{Lists: a.Lists},
 	}
 }
 
@@ -111,7 +119,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the

@@ -129,6 +129,9 @@ type Service struct {
 	DB        *store.DB
 	Catalog   *catalog.Service
 	Deadlines *deadline.Service
+	// Checks are checks bound to a service of their own module (the lists'
+	// freshness, …), run after the registered ones.
+	Checks []Check
 }
 
 // Run checks a site as of today and returns the report (not stored).
@@ -162,6 +165,7 @@ func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*
 	regMu.Lock()
 	checks = append(checks, registry...)
 	regMu.Unlock()
+	checks = append(checks, s.Checks...)
 	for _, c := range checks {
 		fs, err := c.Run(ctx, env)
 		if err != nil {

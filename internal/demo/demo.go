@@ -92,10 +92,14 @@ var tree = []col{
 			{slug: "jhgh", name: "计划规划", kind: catalog.KindList, types: []string{"plan"}, duty: "art20.3"},
 			{slug: "tjsj", name: "统计数据", kind: catalog.KindList, types: []string{"statistics"}, duty: "art20.4", update: 92, desc: "定期汇总司法行政业务数据（按季度更新）。"},
 			{slug: "rsrm", name: "人事任免", kind: catalog.KindList, types: []string{"appointment"}},
-			{slug: "qzqd", name: "权责清单", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "zzbjqd", name: "职责边界清单", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "qzqd", name: "权责清单", kind: catalog.KindList, types: []string{"general"}, children: []col{
+				// The structured list (internal/lists): filters, editions, exports.
+				{slug: "qzqd-list", name: "权责清单（现行版本，可检索）", kind: catalog.KindLink, link: "/lists/power_list"}}},
+			{slug: "zzbjqd", name: "职责边界清单", kind: catalog.KindList, types: []string{"general"}, children: []col{
+				{slug: "zzbjqd-list", name: "职责边界清单（现行版本）", kind: catalog.KindLink, link: "/lists/duty_boundary"}}},
 			{slug: "xzzfgs", name: "行政执法公示", kind: catalog.KindList, types: []string{"general"}, duty: "art20.6"},
-			{slug: "zmsxqd", name: "证明事项清单", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "zmsxqd", name: "证明事项清单", kind: catalog.KindList, types: []string{"general"}, children: []col{
+				{slug: "zmsxqd-list", name: "证明事项实施清单（现行版本）", kind: catalog.KindLink, link: "/lists/proof_items"}}},
 			{slug: "zwfwsx", name: "政务服务事项目录", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5"},
 			{slug: "bszn", name: "办事指南", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5"},
 			{slug: "ssjygk", name: "双随机一公开", kind: catalog.KindList, types: []string{"general", "notice"}},
