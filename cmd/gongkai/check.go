@@ -45,7 +45,7 @@ func runCheck(args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	siteSlug := fs.String("site", "", "site code (default: every site)")
 	today := fs.String("today", "", "check as of this date (YYYY-MM-DD; default today in China)")
-	save := fs.Bool("save", true, "record the run in the history")
+	save := fs.Bool("save", true, "record the run in the history (never for a what-if --today run)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,6 +56,17 @@ func runCheck(args []string) error {
 			return err
 		}
 		day = d
+	}
+	// A what-if run as of another day is not a self-inspection of the
+	// site as it is: it must not enter the live history and trend
+	// (issue 15).
+	if day != calendar.Today() {
+		saveSet := false
+		fs.Visit(func(f *flag.Flag) { saveSet = saveSet || f.Name == "save" })
+		if saveSet && *save {
+			return errors.New("--today 指定其他日期时是试算，不能用 --save 记入自查历史")
+		}
+		*save = false
 	}
 	ctx := context.Background()
 	db, err := c.open(ctx)

@@ -50,6 +50,7 @@ const usage = `gongkai — 政务公开平台
   seed       生成合成站点（基准测试用）：--synthetic N [--seed S]
   search     重建站内检索索引：search reindex [--site ID]（运行中也可执行）
   workdays   工作日计算：add / days / between / is / explain；import FILE 导入节假日安排
+  letter     输出告知书样张：--kind 类型 [--format pdf|html] > 文件；--list 列出类型
   version    显示版本
 
 每个命令都接受 --data DIR（默认 ./data，或环境变量 GONGKAI_DATA）和
@@ -86,6 +87,8 @@ func main() {
 		err = runSearch(args)
 	case "workdays":
 		os.Exit(runWorkdays(args))
+	case "letter":
+		err = runLetter(args)
 	case "version", "--version", "-v":
 		fmt.Println("gongkai", version, runtime.Version())
 	case "help", "--help", "-h":
@@ -209,10 +212,19 @@ func runServe(args []string) error {
 			log.Info("demo site loaded", "site", site.Name, "users", strings.Join(names, ","), "password", demo.Password)
 		}
 	}
-	srv, err := app.New(cat, au, blobs, log, web.Options{Secure: *secureCookies, TrustedProxies: proxies, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates})
+	opts := web.Options{Secure: *secureCookies, TrustedProxies: proxies, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates}
+	if err := formOptions(&opts); err != nil {
+		return err
+	}
+	mc, err := mailConfig()
 	if err != nil {
 		return err
 	}
+	srv, err := app.New(cat, au, blobs, log, opts)
+	if err != nil {
+		return err
+	}
+	srv.UseMail(mc)
 	key, err := loadDataKey(*dataKey, c.data, *loadDemo)
 	if err != nil {
 		return fmt.Errorf("data key: %w", err)
@@ -224,6 +236,9 @@ func runServe(args []string) error {
 		return fmt.Errorf("data key: %w", err)
 	}
 	if demoSite != nil {
+		if err := srv.LoadListsDemo(ctx, demoSite.ID); err != nil {
+			return fmt.Errorf("load demo lists: %w", err)
+		}
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)
 		}

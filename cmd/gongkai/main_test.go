@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"gongkai/internal/store"
 	"net"
 	"net/http"
 	"os"
@@ -279,5 +281,42 @@ func TestSeedSynthetic(t *testing.T) {
 	}
 	if out, code := run(t, "", "seed", "--synthetic", "10", "--data", data); code == 0 || !strings.Contains(out, "已有站点") {
 		t.Errorf("second seed: %d %s", code, out)
+	}
+}
+
+// TestCheckWhatIf: `check --today` on another day is a what-if run that
+// leaves the live history alone (issue 15); a run as of today is recorded.
+func TestCheckWhatIf(t *testing.T) {
+	data := t.TempDir()
+	if out, code := run(t, "", "site", "add", "--data", data, "--slug", "lysj", "--name", "临沂市审计局", "--org-code", "1111111111"); code != 0 {
+		t.Fatalf("site add: %d %s", code, out)
+	}
+	runs := func() int {
+		t.Helper()
+		db, err := store.Open(context.Background(), filepath.Join(data, "gongkai.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var n int
+		if err := db.R.QueryRow(`SELECT COUNT(*) FROM compliance_runs`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if out, code := run(t, "", "check", "--data", data, "--today", "2021-06-01"); code > 1 || !strings.Contains(out, "2021-06-01") {
+		t.Fatalf("what-if check: %d %s", code, out)
+	}
+	if n := runs(); n != 0 {
+		t.Errorf("a what-if run was recorded: %d runs", n)
+	}
+	if out, code := run(t, "", "check", "--data", data, "--today", "2021-06-01", "--save"); code != 1 || !strings.Contains(out, "试算") {
+		t.Errorf("what-if with --save: %d %s", code, out)
+	}
+	if out, code := run(t, "", "check", "--data", data); code > 1 {
+		t.Fatalf("check: %d %s", code, out)
+	}
+	if n := runs(); n != 1 {
+		t.Errorf("today's run: %d runs recorded, want 1", n)
 	}
 }

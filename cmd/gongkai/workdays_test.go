@@ -50,7 +50,8 @@ func TestCLI(t *testing.T) {
 		{name: "is holiday", args: []string{"is", "2021-10-01"}, code: 1, stdout: "2021-10-01 节假日（放假），休息日\n"},
 		{name: "is weekend", args: []string{"is", "2021-10-16"}, code: 1, stdout: "2021-10-16 周六，休息日\n"},
 		{name: "is weekday", args: []string{"is", "2021-10-11"}, code: 0, stdout: "2021-10-11 周一，工作日\n"},
-		{name: "is unknown year", args: []string{"is", "2027-01-04"}, code: 0, stdout: "2027-01-04 周一，工作日\n", stderrHas: "2027年度节假日安排尚未录入"},
+		{name: "is unknown year", args: []string{"is", "2027-01-04"}, code: 0, stdout: "2027-01-04 周一，工作日\n", stderrHas: "2027年度放假通知尚未录入"},
+		{name: "is a statutory day of an unknown year", args: []string{"is", "2027-01-01"}, code: 1, stdout: "2027-01-01 节假日（放假），休息日\n", stderrHas: "暂定"},
 		{name: "explain", args: []string{"explain", "2021-09-28", "20"}, code: 0, contains: []string{
 			"第20个工作日为2021-11-01（周一）",
 			"  2021-10-01 周五  节假日（放假，依国办发明电〔2020〕27号），不计入\n",

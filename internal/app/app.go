@@ -18,11 +18,14 @@ import (
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
 	"gongkai/internal/request"
+	"gongkai/internal/lists"
+	"gongkai/internal/mail"
 	"gongkai/internal/search"
 	"gongkai/internal/secure"
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
 	webrequest "gongkai/internal/web/request"
+	weblists "gongkai/internal/web/lists"
 	websearch "gongkai/internal/web/search"
 	"gongkai/internal/web/selfcheck"
 	"gongkai/internal/web/siteadmin"
@@ -42,8 +45,12 @@ type App struct {
 	// Requests is disclosure on request (依申请公开); its Sealer is set
 	// from configuration with SetDataKey.
 	Requests *request.Service
+	// Lists are the structured lists (权责清单 …, issue 12).
+	Lists *lists.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
+	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
+	Mail *mail.Outbox
 
 	handler http.Handler
 }
@@ -62,6 +69,9 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 		cat.Bus = events.NewBus(cat.DB, log)
 	}
 	a.Search = NewSearch(cat, log)
+	a.Lists = &lists.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
+	a.Search.Register(a.Lists.SearchSource())
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Lists.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -109,6 +119,7 @@ func (a *App) features() []web.Feature {
 		&selfcheck.Feature{Catalog: a.Catalog, Calendar: a.Calendar, Deadlines: a.Deadlines, Compliance: a.Compliance},
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},
+		&weblists.Feature{Lists: a.Lists},
 	}
 }
 
@@ -128,5 +139,15 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), webrequest.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas())
+}
+
+// UseMail turns e-mail delivery on when c names an SMTP server: the
+// Background job then sends the outbox (internal/mail).
+func (a *App) UseMail(c mail.Config) {
+	if !c.Enabled() {
+		a.Log.Info("mail off: GONGKAI_SMTP_HOST is not set; notices wait in the outbox")
+		return
+	}
+	a.Mail = &mail.Outbox{DB: a.Catalog.DB, Sender: &mail.SMTP{Config: c}, From: c.From, Log: a.Log}
 }

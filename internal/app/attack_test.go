@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,6 +20,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"gongkai/internal/lists"
 	"gongkai/internal/web"
 )
 
@@ -167,7 +169,7 @@ func TestAttackCorpus(t *testing.T) {
 		for _, phase := range []struct {
 			name string
 			run  func()
-		}{{"crawl", a.crawl}, {"GET inputs", a.attackGET}, {"forms", a.attackForms}, {"API", a.attackAPI}, {"login", a.attackLogin}, {"rescan", a.rescan}} {
+		}{{"crawl", a.crawl}, {"GET inputs", a.attackGET}, {"forms", a.attackForms}, {"API", a.attackAPI}, {"lists import", a.attackListImport}, {"lists publish", a.attackListPublish}, {"login", a.attackLogin}, {"rescan", a.rescan}} {
 			t0 := time.Now()
 			phase.run()
 			t.Logf("%s: %v (%d requests with payloads so far)", phase.name, time.Since(t0).Round(time.Millisecond), a.sends)
@@ -998,6 +1000,110 @@ func (a *attacker) attackAPI() {
 		}
 	}
 	a.attackRequests()
+}
+
+// attackListImport sends payloads in the cells, the note and the date of
+// a list import (multipart), then scans the pages that show the list.
+func (a *attacker) attackListImport() {
+	k := lists.PowerList
+	for r, i := range a.pick(0) {
+		var csv bytes.Buffer
+		csv.WriteString(strings.Join(k.Headers(), ",") + "\n")
+		cells := []string{"1"}
+		var sent []string
+		for n, f := range k.Fields {
+			v := "攻击测试"
+			switch f.Name {
+			case "item_code":
+				v = fmt.Sprintf("ATK-%d", r)
+			case "power_type":
+				v = "行政检查"
+			case "charges_fee":
+				v = "否"
+			default:
+				if n%2 == r%2 || f.Name == "item_name" {
+					v = a.mark(a.payloads[(i+n)%len(a.payloads)], fmt.Sprintf("POST /api/v1/lists/power_list/import %s=payload", f.Name))
+					sent = append(sent, v)
+				}
+			}
+			cells = append(cells, `"`+strings.ReplaceAll(v, `"`, `""`)+`"`)
+		}
+		csv.WriteString(strings.Join(cells, ",") + "\n")
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", a.mark(a.payloads[i], "import file name")+".csv")
+		fw.Write(csv.Bytes())
+		note := a.mark(a.payloads[(i+1)%len(a.payloads)], "import note")
+		mw.WriteField("note", note)
+		if r%4 == 3 {
+			mw.WriteField("effective_on", a.payloads[i])
+		}
+		mw.WriteField("publish", "true")
+		mw.Close()
+		req, _ := http.NewRequest("POST", a.e.ts.URL+"/api/v1/lists/power_list/import", &body)
+		req.Header.Set("Authorization", "Bearer "+a.tokens["office"])
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := a.e.ts.Client().Do(req)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		where := fmt.Sprintf("POST /api/v1/lists/power_list/import payloads from #%d", i)
+		a.hit["POST /api/v1/lists/{kind}/import"] = true
+		a.apiOutcome(where, strings.Join(append(sent, note), ""), resp{status: res.StatusCode, body: string(b), header: res.Header})
+		if res.StatusCode == http.StatusCreated {
+			for _, p := range []string{"/lists/power_list", "/lists/power_list/rows/ATK-" + itoa(int64(r)), "/lists/power_list/editions", "/lists/power_list/diff", "/lists/power_list/feed.xml"} {
+				a.scan("after "+where+": GET "+p, a.anon.get(p))
+			}
+			a.scan("after "+where+": GET /admin/lists/power_list", a.admin.get("/admin/lists/power_list"))
+		}
+	}
+}
+
+// attackListPublish sends payloads in the body and the path of the
+// publication of a list draft.
+func (a *attacker) attackListPublish() {
+	k := lists.PowerList
+	for r, i := range a.pick(attackSample) {
+		row := []string{"1", fmt.Sprintf("PUB-%d", r), "发布测试", "", "行政检查", "临沂市司法局", "", "依据", "", "", "", "否", "责任", "", "追责", "", ""}
+		csv := strings.Join(k.Headers(), ",") + "\n" + strings.Join(row, ",") + "\n"
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", "draft.csv")
+		fw.Write([]byte(csv))
+		mw.Close()
+		req, _ := http.NewRequest("POST", a.e.ts.URL+"/api/v1/lists/power_list/import", &body)
+		req.Header.Set("Authorization", "Bearer "+a.tokens["office"])
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := a.e.ts.Client().Do(req)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		var ed struct{ ID int64 }
+		json.NewDecoder(res.Body).Decode(&ed)
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			a.t.Fatalf("list draft for the attack: %d", res.StatusCode)
+		}
+		pl := a.mark(a.payloads[i], fmt.Sprintf("POST /api/v1/lists/{kind}/editions/{id}/publish note=payload#%d", i))
+		m := map[string]string{"note": pl}
+		if r%2 == 1 {
+			m["effective_on"] = a.payloads[(i+1)%len(a.payloads)]
+		}
+		b, _ := json.Marshal(m)
+		where := fmt.Sprintf("POST /api/v1/lists/power_list/editions/%d/publish payload#%d", ed.ID, i)
+		out := a.api("POST", fmt.Sprintf("/api/v1/lists/power_list/editions/%d/publish", ed.ID), "office", string(b))
+		a.hit["POST /api/v1/lists/{kind}/editions/{id}/publish"] = true
+		a.apiOutcome(where, pl, out)
+		if out.status == http.StatusOK {
+			for _, p := range []string{"/lists/power_list", "/lists/power_list/editions", "/lists/power_list/feed.xml"} {
+				a.scan("after "+where+": GET "+p, a.anon.get(p))
+			}
+		}
+		wp := a.mark(a.payloads[i], "publish path id")
+		a.apiOutcome("POST publish with a payload id", wp, a.api("POST", "/api/v1/lists/power_list/editions/"+url.PathEscape(wp)+"/publish", "office", `{}`))
+	}
 }
 
 func resolveRef(doc map[string]any, ref string) map[string]any {

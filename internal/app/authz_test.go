@@ -295,7 +295,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		anon := e.browser()
 		for _, it := range all {
 			want := catalog.CanView(nil, it)
-			if r := c.do(t, "GET", "/api/v1/items/"+itoa(it.ID), "", nil, ""); (r.status == 200) != want || (r.status != 200 && r.status != 404) {
+			if r := c.do(t, "GET", "/api/v1/items/"+itoa(it.ID), "", nil, ""); (r.status == 200) != want || (r.status != 200 && r.status != hiddenStatus(it)) {
 				t.Errorf("anonymous API GET %s: %d, CanView %v", it.Title, r.status, want)
 			}
 			if r := anon.get("/items/" + itoa(it.ID)); (r.status == 200) != want {
@@ -326,7 +326,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 						t.Errorf("%s GET edit of %s (%s): %d, want 403 or 409: the form cannot be saved", u.Name, it.Title, it.Status, r.status)
 					}
 				}
-				if r := c.do(t, "GET", "/api/v1/items/"+itoa(it.ID), u.Name, nil, ""); want && r.status != 200 || !want && r.status != 404 {
+				if r := c.do(t, "GET", "/api/v1/items/"+itoa(it.ID), u.Name, nil, ""); want && r.status != 200 || !want && r.status != hiddenStatus(it) {
 					t.Errorf("%s API GET %s: %d, CanView %v", u.Name, it.Title, r.status, want)
 				}
 			}
@@ -434,4 +434,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 			}
 		}
 	})
+}
+
+// hiddenStatus is the API's answer for an item the caller may not see:
+// 410 for a withdrawn one (it existed and was taken down), else 404.
+func hiddenStatus(it *catalog.Item) int {
+	if it.Status == catalog.StatusWithdrawn {
+		return http.StatusGone
+	}
+	return http.StatusNotFound
 }

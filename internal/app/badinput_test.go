@@ -2,6 +2,8 @@ package app
 
 import (
 	"encoding/json"
+	"gongkai/internal/store"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -144,4 +146,38 @@ func TestPublicationDateBounds(t *testing.T) {
 			t.Errorf("published_on today: %d %s", r.status, r.body)
 		}
 	})
+}
+
+// A public page posted to answers 405 with Allow (issue 15), not 404 and
+// not the page.
+func TestPostToPublicPage(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	for _, path := range []string{"/", "/columns/gzdt", "/search", "/xxgk/catalogue"} {
+		res, err := http.PostForm(e.ts.URL+path, url.Values{"q": {"x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, HEAD" || !strings.Contains(string(b), "此页面不支持 POST 请求") {
+			t.Errorf("POST %s: %d Allow %q %.200s", path, res.StatusCode, res.Header.Get("Allow"), b)
+		}
+	}
+}
+
+// TestItemFormSuccessorNotANumber: the form's 替代文件 that is not a number
+// is refused with a message, not silently dropped (issue 15).
+func TestItemFormSuccessorNotANumber(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	editor := e.browser().login("fzk")
+	tree := e.mustTree(t)
+	before := e.countItems(t)
+	r := editor.post("/admin/items", url.Values{"doc_type": {"policy"}, "column_id": {itoa(tree.BySlug["zcwj"].ID)}, "title": {"替代文件测试"},
+		"written_on": {"2021-03-01"}, "validity": {"in_force"}, "disclosure": {"proactive"}, "successor_id": {"abc"}, "body": {"<p>正文</p>"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "替代文件应填写其信息编号") || !strings.Contains(r.body, "替代文件测试") {
+		t.Errorf("successor_id=abc: %d %.300s", r.status, r.body)
+	}
+	if n := e.countItems(t); n != before {
+		t.Errorf("items %d → %d", before, n)
+	}
 }

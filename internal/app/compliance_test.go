@@ -87,7 +87,10 @@ func TestWorkdaysAPI(t *testing.T) {
 			{"/api/v1/workdays/days?date=2021-09-28&days=7", 200, []string{`"due":"2021-10-08"`}},
 			{"/api/v1/workdays/between?from=2021-09-30&to=2021-10-11", 200, []string{`"workdays":3`}},
 			{"/api/v1/workdays/is?date=2021-10-09", 200, []string{`"workday":true`, "调休上班"}},
-			{"/api/v1/workdays/is?date=2021-10-01", 200, []string{`"workday":false`}},
+			{"/api/v1/workdays/is?date=2021-10-01", 200, []string{`"workday":false`, `"provisional":false`}},
+			// 2027's notice is not embedded: 元旦 is a provisional statutory day off.
+			{"/api/v1/workdays/is?date=2027-01-01", 200, []string{`"workday":false`, `"known_year":false`, `"provisional":true`, "元旦", "暂定"}},
+			{"/api/v1/workdays/add?date=2026-12-24&days=10", 200, []string{`"due":"2027-01-08"`, `"provisional":true`, "2027年度放假通知尚未录入"}},
 			{"/api/v1/workdays/add?date=2021-02-30&days=1", 422, []string{`"code":"invalid"`, "date"}},
 			{"/api/v1/workdays/add?date=2021-09-28&days=-1", 422, []string{"days"}},
 			{"/api/v1/workdays/between?from=2021-01-01&to=2900-01-01", 422, []string{"范围过大"}},
@@ -132,5 +135,50 @@ func TestDeadlineSettings(t *testing.T) {
 		}
 		body := admin.get("/admin/settings").body
 		mustContain(t, body, `name="deadline_interpretation.publish" inputmode="numeric" value="2"`, `name="deadline_proactive.publish" inputmode="numeric" value="15"`)
+	})
+}
+
+// TestCalendarNoticeEntry: on 2026-12-01 the 2027 notice is missing, so the
+// office's dashboard and the calendar page warn and offer 2027's statutory
+// days; the administrator enters the notice as dates, bad entries are
+// refused with the input kept, and afterwards 2027 is counted by the notice
+// (issue 15).
+func TestCalendarNoticeEntry(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		office := e.browser().login("office")
+		mustContain(t, office.get("/admin").body, "2027年度放假通知尚未录入", `href="/admin/calendar"`)
+		admin := e.browser().login("admin")
+		r := admin.get("/admin/calendar")
+		mustContain(t, r.body, "2027年度放假通知尚未录入", `name="year" inputmode="numeric" value="2027"`, "2027-02-09（周二）春节补假", "2027-01-01（周五）元旦")
+		form := func(off, work string) url.Values {
+			return url.Values{"year": {"2027"}, "notices": {"国办发明电〔2026〕示例号"}, "off": {off}, "work": {work}}
+		}
+		for _, c := range []struct{ off, work, want string }{
+			{"2027-01-01\n2027-02-30", "", "“2027-02-30”不是有效日期"},
+			{"", "", "请填写放假日期"},
+			{"2027-01-01", "2027-01-04", "周末"}, // a make-up day must be a weekend day
+		} {
+			r := admin.post("/admin/calendar/year", form(c.off, c.work))
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, c.want) || !strings.Contains(r.body, "国办发明电〔2026〕示例号") {
+				t.Errorf("off %q work %q: %d, want 422 with %q and the input kept: %.300s", c.off, c.work, r.status, c.want, r.body)
+			}
+		}
+		if r := e.browser().get("/api/v1/workdays/is?date=2027-02-10"); !strings.Contains(r.body, `"provisional":true`) || !strings.Contains(r.body, `"workday":false`) {
+			t.Errorf("before the notice: %s", r.body)
+		}
+		r = admin.post("/admin/calendar/year", form("2027-01-01 至 2027-01-03\n2027-02-05 至 2027-02-12", "2027-02-20"))
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("enter 2027: %d %.500s", r.status, r.body)
+		}
+		for path, want := range map[string][]string{
+			"/api/v1/workdays/is?date=2027-02-12": {`"workday":false`, `"known_year":true`, `"provisional":false`, "国办发明电〔2026〕示例号"},
+			"/api/v1/workdays/is?date=2027-02-20": {`"workday":true`, "调休上班"},
+			"/api/v1/workdays/is?date=2027-05-03": {`"workday":true`}, // the notice decides: no statutory guess is left
+		} {
+			mustContain(t, e.browser().get(path).body, want...)
+		}
+		if strings.Contains(office.get("/admin").body, "放假通知尚未录入") {
+			t.Error("the dashboard still warns after the notice was entered")
+		}
 	})
 }

@@ -22,7 +22,7 @@ func TestAPICreateIdempotencyKey(t *testing.T) {
 		cols := c.columnIDs(t)
 		base := map[string]any{"column_id": cols["zcwj"], "doc_type": "policy", "department": "法制科",
 			"title": "临沂市司法局关于幂等创建的通知", "doc_no": "临司发〔2026〕3号", "written_on": "2026-11-20", "validity": "in_force",
-			"fields": map[string]string{"normative": "1"}, "body": "<p>通知正文。</p>", "disclosure": "proactive", "publish": true}
+			"fields": map[string]string{"normative": "1", "reg_no": "LYDR-2026-0150003"}, "body": "<p>通知正文。</p>", "disclosure": "proactive", "publish": true}
 		body := apiJSON(base)
 		key := func(k string) map[string]string { return map[string]string{"Idempotency-Key": k} }
 		titled := func(title string) int {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"time"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/events"
+	"gongkai/internal/mail"
 	"gongkai/internal/search"
 )
 
@@ -30,7 +32,12 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 		a.Catalog.Bus.Run(ctx)
 	}()
 	go a.backfillText(ctx)
+	if a.Mail != nil {
+		go a.Mail.Run(ctx, 30*time.Second) // the e-mail outbox (internal/mail)
+	}
 	a.publishDue(ctx)
+	var swept calendar.Date
+	a.sweepValidity(ctx, &swept)
 	a.dailyChecks(ctx)
 	for {
 		select {
@@ -45,6 +52,7 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			}
 		case <-minute.C:
 			a.publishDue(ctx)
+			a.sweepValidity(ctx, &swept)
 			a.dailyChecks(ctx)
 			if err := a.Auth.PurgeSessions(ctx); err != nil {
 				a.Log.Error("purge sessions", "err", err)
@@ -56,6 +64,12 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 				a.Log.Error("prune idempotency keys", "err", err)
 			}
 			a.purgeRequests(ctx)
+			if _, err := a.Web.Captcha.Prune(ctx, time.Now()); err != nil {
+				a.Log.Error("prune captcha uses", "err", err)
+			}
+			if _, err := mail.Prune(ctx, a.Catalog.DB, time.Now().Add(-mail.Retention)); err != nil {
+				a.Log.Error("prune mail outbox", "err", err)
+			}
 			if a.Search != nil {
 				if _, err := a.Search.PruneQueryLog(ctx, time.Now().Add(-search.QueryLogRetention)); err != nil {
 					a.Log.Error("prune search query log", "err", err)
@@ -87,6 +101,24 @@ func (a *App) dailyChecks(ctx context.Context) {
 			continue
 		}
 		a.Log.Info("daily checks", "site", site.Slug, "findings", len(rep.Findings), "vetoes", rep.Vetoes())
+	}
+}
+
+// sweepValidity moves documents' 有效性 on with their dates once a day
+// (the first minute of a new day in China, and at start).
+func (a *App) sweepValidity(ctx context.Context, last *calendar.Date) {
+	today := a.Web.Today()
+	if today == *last {
+		return
+	}
+	n, err := a.Catalog.SweepValidity(ctx, today)
+	if err != nil {
+		a.Log.Error("validity sweep", "err", err)
+		return
+	}
+	*last = today
+	if n > 0 {
+		a.Log.Info("validity sweep", "changed", n)
 	}
 }
 

@@ -65,3 +65,14 @@ func (a *App) LoadSearchDemo(ctx context.Context, siteID int64, today calendar.D
 	}
 	return a.Search.LoadDemo(ctx, admin, siteID, today)
 }
+
+// LoadListsDemo publishes the demo site's structured lists (权责清单 in two
+// editions, 职责边界清单, 证明事项实施清单) as the demo office; call it before
+// LoadSearchDemo, whose rebuild indexes them.
+func (a *App) LoadListsDemo(ctx context.Context, siteID int64) error {
+	office, err := a.Auth.UserByName(ctx, demo.Users[1].Name)
+	if err != nil {
+		return err
+	}
+	return a.Lists.LoadDemo(ctx, siteID, office)
+}

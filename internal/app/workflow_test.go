@@ -1,6 +1,7 @@
 package app
 
 import (
+	"gongkai/internal/store"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -29,7 +30,7 @@ func TestEditorToPublicWorkflow(t *testing.T) {
 
 		form := url.Values{"doc_type": {"policy"}, "column_id": {itoa(zcwj)}, "title": {"临沂市司法局关于规范行政复议受理工作的通知"},
 			"publisher": {"临沂市司法局"}, "doc_no": {"临司发〔2026〕9号"}, "written_on": {"2026-11-20"}, "validity": {"in_force"},
-			"normative": {"1"}, "disclosure": {"proactive"}, "body": {`<p>各县区司法局：</p><script>alert(1)</script><p>现就有关事项通知如下。</p>`}}
+			"normative": {"1"}, "reg_no": {"LYDR-2026-0150009"}, "disclosure": {"proactive"}, "body": {`<p>各县区司法局：</p><script>alert(1)</script><p>现就有关事项通知如下。</p>`}}
 
 		// Bad input first: no title, no disclosure → 422 with messages tied to fields, nothing saved.
 		bad := cloneForm(form)
@@ -256,7 +257,7 @@ func TestPublicPages(t *testing.T) {
 		old := e.itemID(t, "临沂市司法局行政执法公示办法（试行）")
 		succ := e.itemID(t, "临沂市司法局行政执法公示办法")
 		r = b.get("/items/" + old)
-		mustContain(t, r.body, "本文件废止", `href="/items/`+succ+`"`, "历史版本")
+		mustContain(t, r.body, "<strong>已废止</strong>", `href="/items/`+succ+`"`, "历史版本")
 		// A policy document and its interpretation link to each other.
 		r = b.get("/items/" + succ)
 		mustContain(t, r.body, "相关解读", "《临沂市司法局行政执法公示办法》政策解读")
@@ -333,4 +334,67 @@ func TestClickCountsBatched(t *testing.T) {
 		e.srv.Web.Invalidate(e.site.ID)
 		mustContain(t, b.get("/items/"+seed).body, `<span class="clicks">6</span>`)
 	})
+}
+
+// TestMixedColumnFilters: a column holding several record types offers the
+// type as a filter and shows a type's own filters only for that type (issue
+// 15: /columns/xxgk rendered two <select id="f-kind"> for 任免类别 and
+// 规划类别, and so ignored the first).
+func TestMixedColumnFilters(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	b := e.browser()
+	r := b.get("/columns/xxgk")
+	if r.status != 200 {
+		t.Fatalf("/columns/xxgk: %d", r.status)
+	}
+	ids := map[string]int{}
+	for _, m := range regexp.MustCompile(`\sid="([^"]+)"`).FindAllStringSubmatch(r.body, -1) {
+		ids[m[1]]++
+	}
+	for id, n := range ids {
+		if n > 1 {
+			t.Errorf("id %q appears %d times", id, n)
+		}
+	}
+	mustContain(t, r.body, `<select id="f-doc_type" name="doc_type">`, `<option value="appointment">人事任免</option>`)
+	if strings.Contains(r.body, `name="kind"`) {
+		t.Error("a type's own filter is shown before a type is chosen")
+	}
+	r = b.get("/columns/xxgk?doc_type=appointment")
+	mustContain(t, r.body, `<option value="appointment" selected>`, `<label for="f-kind">任免类别</label>`, "临沂市司法局关于张某某等同志职务任免的通知")
+	if strings.Contains(r.body, "规划类别") || strings.Contains(r.body, `<label for="f-kind">类别</label>`) {
+		t.Error("another type's filter is shown for 人事任免")
+	}
+	r = b.get("/columns/xxgk?doc_type=appointment&kind=" + url.QueryEscape("任免"))
+	mustContain(t, r.body, "临沂市司法局关于张某某等同志职务任免的通知", `<option value="任免" selected>`)
+	r = b.get("/columns/xxgk?doc_type=appointment&kind=" + url.QueryEscape("免职"))
+	if strings.Contains(r.body, "临沂市司法局关于张某某等同志职务任免的通知") {
+		t.Error("the 任免类别 filter is ignored")
+	}
+	// An unknown type is no filter, not an error.
+	if r := b.get("/columns/xxgk?doc_type=nope"); r.status != 200 || strings.Contains(r.body, `name="kind"`) {
+		t.Errorf("unknown doc_type: %d", r.status)
+	}
+}
+
+// TestValidityShown: a policy published before its 施行日期 is marked 尚未施行
+// on its page, in the column's list and filter and in the API (issue 15).
+func TestValidityShown(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	c := newAPIClient(t, e)
+	cols := c.columnIDs(t)
+	body := apiJSON(map[string]any{"column_id": cols["zcwj"], "doc_type": "policy", "department": "法制科", "title": "临沂市司法局明年施行的办法",
+		"written_on": "2026-11-20", "validity": "in_force", "fields": map[string]string{"effective_on": "2027-01-01"},
+		"body": "<p>正文</p>", "disclosure": "proactive", "publish": true})
+	r := c.do(t, "POST", "/api/v1/items", "office", nil, body)
+	if r.status != 201 || !strings.Contains(r.body, `"validity":"not_yet"`) {
+		t.Fatalf("create: %d %s", r.status, clipBody(r.body))
+	}
+	it := r.item(t)
+	b := e.browser()
+	mustContain(t, b.get("/items/"+id64(it.ID)).body, `<strong>尚未施行</strong>：本文件自 2027-01-01 起施行。`)
+	mustContain(t, b.get("/columns/zcwj?validity=not_yet").body, "临沂市司法局明年施行的办法", `<span class="tag tag-not_yet">尚未施行</span>`)
+	if strings.Contains(b.get("/columns/zcwj?validity=in_force").body, "临沂市司法局明年施行的办法") {
+		t.Error("a document not yet in force is listed as 有效")
+	}
 }

@@ -211,8 +211,9 @@ func (c *Calendar) Years() []Year {
 }
 
 // Known reports whether the calendar has the holiday notice for year. For
-// other years only weekends are days off, and callers should warn the user
-// (该年度节假日安排尚未录入).
+// other years the days off are weekends and, from StatutoryFrom, the
+// statutory holidays (statutory.go), and callers should warn the user that
+// the result is provisional (Warnings).
 func (c *Calendar) Known(year int) bool {
 	_, ok := c.years[year]
 	return ok
@@ -233,6 +234,9 @@ func (c *Calendar) Kind(d Date) DayKind {
 	if l, ok := c.days[d]; ok {
 		return l.kind
 	}
+	if _, ok := c.provisional(d); ok {
+		return Holiday
+	}
 	if d.IsWeekend() {
 		return Weekend
 	}
@@ -242,10 +246,17 @@ func (c *Calendar) Kind(d Date) DayKind {
 // IsWorkday reports whether d is a working day.
 func (c *Calendar) IsWorkday(d Date) bool { return c.Kind(d).IsWorkday() }
 
+// Label describes what d is in Chinese, naming the notice for listed days
+// and the 办法 for provisional statutory ones.
+func (c *Calendar) Label(d Date) string { return c.label(d, c.Kind(d)) }
+
 // label describes d's kind in Chinese, naming the notice for listed days.
 func (c *Calendar) label(d Date, k DayKind) string {
 	l, ok := c.days[d]
 	if !ok {
+		if s, ok := c.provisional(d); ok {
+			return statutoryLabel(s)
+		}
 		return k.String()
 	}
 	notices := strings.Join(c.years[l.year].Notices, "、")

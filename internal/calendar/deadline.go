@@ -87,7 +87,10 @@ type Explanation struct {
 	Summary  string   // one Chinese paragraph
 	Basis    string   // the legal basis of the counting rule
 	Warnings []string // years whose holiday notice is missing from the calendar
-	Version  string   // Calendar.Version of the calendar used
+	// Provisional: a year of the count has no notice, so the result is
+	// 暂定 (computed from the statutory holidays alone).
+	Provisional bool
+	Version     string // Calendar.Version of the calendar used
 }
 
 // ExplainAddWorkdays explains AddWorkdays(d, n).
@@ -110,7 +113,7 @@ func (c *Calendar) ExplainAddWorkdays(d Date, n int) Explanation {
 	}
 	e.Summary = fmt.Sprintf("自%s起算（当日不计入），第%d个工作日为%s（%s）。%s",
 		d, n, e.End, WeekdayName(e.End), t)
-	e.Warnings = c.Warnings(d, e.End)
+	e.Warnings, e.Provisional = c.Warnings(d, e.End), c.Provisional(d, e.End)
 	return e
 }
 
@@ -129,7 +132,7 @@ func (c *Calendar) ExplainAddDays(d Date, n int) Explanation {
 	if c.IsWorkday(nominal) {
 		e.Summary = fmt.Sprintf("自%s起算（当日不计入），第%d日为%s（%s），是工作日，即为期间的最后一日。",
 			d, n, nominal, WeekdayName(nominal))
-		e.Warnings = c.Warnings(d, e.End)
+		e.Warnings, e.Provisional = c.Warnings(d, e.End), c.Provisional(d, e.End)
 		return e
 	}
 	if len(e.Steps) > 0 {
@@ -148,7 +151,7 @@ func (c *Calendar) ExplainAddDays(d Date, n int) Explanation {
 	}
 	e.Summary = fmt.Sprintf("自%s起算（当日不计入），第%d日为%s（%s），是%s，依《民法典》第二百零三条顺延至其后第一个工作日%s（%s）。",
 		d, n, nominal, WeekdayName(nominal), c.Kind(nominal), e.End, WeekdayName(e.End))
-	e.Warnings = c.Warnings(d, e.End)
+	e.Warnings, e.Provisional = c.Warnings(d, e.End), c.Provisional(d, e.End)
 	return e
 }
 
@@ -172,7 +175,7 @@ func (c *Calendar) ExplainWorkdaysBetween(a, b Date) Explanation {
 		e.Steps = append(e.Steps, s)
 	}
 	e.Summary = fmt.Sprintf("%s（不含）至%s（含）共有%d个工作日。%s", a, b, e.N, t)
-	e.Warnings = c.Warnings(a, b)
+	e.Warnings, e.Provisional = c.Warnings(a, b), c.Provisional(a, b)
 	return e
 }
 
@@ -197,6 +200,9 @@ func (c *Calendar) Warnings(a, b Date) []string {
 }
 
 func unknownYear(y int) string {
+	if y >= StatutoryFrom {
+		return fmt.Sprintf("%d年度放假通知尚未录入：已按%s规定的法定节假日和补假推算，未含调休安排，结果为暂定，通知发布后请录入并重新计算。", y, StatutoryBasis)
+	}
 	return fmt.Sprintf("%d年度节假日安排尚未录入，暂按普通周末计算，结果可能不准确。", y)
 }
 

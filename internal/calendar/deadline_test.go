@@ -93,7 +93,8 @@ var addWorkdaysCases = []struct {
 	{"2026-09-18", 20, "2026-10-22", "中秋 and 国庆 2026 apart"},
 	// 2027 has no notice yet: plain weekends only. 12-25(1) 12-28..31(2-5),
 	// 2027-01-01 Fri(6) (counted, no data), 01-04..07(7-10).
-	{"2026-12-24", 10, "2027-01-07", "into a year without data"},
+	// 2027 has no notice: 元旦 (Friday 2027-01-01) is a statutory day off.
+	{"2026-12-24", 10, "2027-01-08", "into a year without data"},
 	// Zero days: the start date itself, even on a holiday.
 	{"2021-10-01", 0, "2021-10-01", "n = 0"},
 }
@@ -148,7 +149,8 @@ var addDaysCases = []struct {
 	// 09-13 + 15 = 09-28 Sun, a make-up day: it stays.
 	{"2025-09-13", 15, "2025-09-28", "ends on a make-up Sunday"},
 	// 2026-12-12 + 20 = 2027-01-01 Fri; 2027 has no data, so a plain weekday.
-	{"2026-12-12", 20, "2027-01-01", "into a year without data"},
+	// The 20th day is 元旦 2027 (statutory, no notice yet), then a weekend.
+	{"2026-12-12", 20, "2027-01-04", "into a year without data"},
 	// n = 0 on a holiday: the day itself is off, so the next working day.
 	{"2021-10-01", 0, "2021-10-08", "n = 0 on a holiday"},
 	// 2024-12-02 + 30 = 2025-01-01 Wed, 元旦 (off); 01-02 Thu.
@@ -283,11 +285,24 @@ func TestExplainAddDaysExtension(t *testing.T) {
 func TestExplainWarnsAboutUnknownYears(t *testing.T) {
 	c := Default()
 	e := c.ExplainAddWorkdays(mustDate(t, "2026-12-24"), 10)
-	if len(e.Warnings) != 1 || !strings.Contains(e.Warnings[0], "2027年度节假日安排尚未录入") {
-		t.Errorf("warnings = %q", e.Warnings)
+	if len(e.Warnings) != 1 || !strings.Contains(e.Warnings[0], "2027年度放假通知尚未录入") || !strings.Contains(e.Warnings[0], "暂定") || !e.Provisional {
+		t.Errorf("warnings = %q, provisional %v", e.Warnings, e.Provisional)
 	}
-	if w := c.ExplainAddDays(mustDate(t, "2021-01-04"), 3).Warnings; w != nil {
-		t.Errorf("known year: warnings = %q", w)
+	var newYear *Step
+	for i := range e.Steps {
+		if e.Steps[i].Date == mustDate(t, "2027-01-01") {
+			newYear = &e.Steps[i]
+		}
+	}
+	if newYear == nil || newYear.Counted || !strings.Contains(newYear.Note, "元旦") || !strings.Contains(newYear.Note, "暂定") {
+		t.Errorf("2027-01-01 step: %+v", newYear)
+	}
+	if e := c.ExplainAddDays(mustDate(t, "2021-01-04"), 3); e.Warnings != nil || e.Provisional {
+		t.Errorf("known year: warnings = %q, provisional %v", e.Warnings, e.Provisional)
+	}
+	// Before the 795号 revision, an unknown year is counted with weekends only.
+	if w := c.ExplainAddWorkdays(mustDate(t, "2019-12-20"), 10).Warnings; len(w) != 1 || !strings.Contains(w[0], "2019年度节假日安排尚未录入") {
+		t.Errorf("2019: warnings = %q", w)
 	}
 }
 

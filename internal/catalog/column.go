@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gongkai/internal/auth"
@@ -43,6 +44,9 @@ type Column struct {
 	// Duty is the 条例第二十条 category the column publishes ("" for none):
 	// the self-inspection requires such columns to be non-empty.
 	Duty string
+	// DepartmentID is the department that keeps the column complete and
+	// current (0: not set); the self-inspection names it in findings.
+	DepartmentID int64
 
 	Children []*Column
 	Parent   *Column
@@ -110,13 +114,13 @@ func (c *Column) Depth() int {
 	return d
 }
 
-const columnCols = `id, site_id, COALESCE(parent_id, 0), slug, name, description, kind, doc_types, link_url, sort, update_days, hidden, duty`
+const columnCols = `id, site_id, COALESCE(parent_id, 0), slug, name, description, kind, doc_types, link_url, sort, update_days, hidden, duty, COALESCE(department_id, 0)`
 
 func scanColumn(row interface{ Scan(...any) error }) (*Column, error) {
 	var c Column
 	var types string
 	var hidden int
-	if err := row.Scan(&c.ID, &c.SiteID, &c.ParentID, &c.Slug, &c.Name, &c.Description, &c.Kind, &types, &c.LinkURL, &c.Sort, &c.UpdateDays, &hidden, &c.Duty); err != nil {
+	if err := row.Scan(&c.ID, &c.SiteID, &c.ParentID, &c.Slug, &c.Name, &c.Description, &c.Kind, &types, &c.LinkURL, &c.Sort, &c.UpdateDays, &hidden, &c.Duty, &c.DepartmentID); err != nil {
 		return nil, err
 	}
 	c.Hidden = hidden != 0
@@ -208,6 +212,15 @@ func (s *Service) validateColumn(ctx context.Context, c *Column) error {
 	if c.UpdateDays < 0 || c.UpdateDays > 3660 {
 		v.Add("update_days", "更新周期应在 0 到 3660 天之间")
 	}
+	if c.DepartmentID != 0 {
+		ds, err := s.Departments(ctx, c.SiteID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(ds, func(d Department) bool { return d.ID == c.DepartmentID }) {
+			v.Add("department_id", "负责科室不存在")
+		}
+	}
 	if c.ParentID != 0 {
 		p, err := s.Column(ctx, c.ParentID)
 		if err != nil || p.SiteID != c.SiteID {
@@ -252,20 +265,23 @@ func (s *Service) SaveColumn(ctx context.Context, actor *auth.User, c *Column) e
 	if c.Hidden {
 		hidden = 1
 	}
-	var parent any
+	var parent, dept any
 	if c.ParentID != 0 {
 		parent = c.ParentID
+	}
+	if c.DepartmentID != 0 {
+		dept = c.DepartmentID
 	}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c.ID == 0 {
-			err = tx.QueryRowContext(ctx, `INSERT INTO columns (site_id, parent_id, slug, name, description, kind, doc_types, link_url, sort, update_days, hidden, duty)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-				c.SiteID, parent, c.Slug, c.Name, c.Description, c.Kind, strings.Join(c.DocTypes, ","), c.LinkURL, c.Sort, c.UpdateDays, hidden, c.Duty).Scan(&c.ID)
+			err = tx.QueryRowContext(ctx, `INSERT INTO columns (site_id, parent_id, slug, name, description, kind, doc_types, link_url, sort, update_days, hidden, duty, department_id)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+				c.SiteID, parent, c.Slug, c.Name, c.Description, c.Kind, strings.Join(c.DocTypes, ","), c.LinkURL, c.Sort, c.UpdateDays, hidden, c.Duty, dept).Scan(&c.ID)
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE columns SET parent_id = $1, slug = $2, name = $3, description = $4, kind = $5, doc_types = $6, link_url = $7,
-				sort = $8, update_days = $9, hidden = $10, duty = $11 WHERE id = $12`,
-				parent, c.Slug, c.Name, c.Description, c.Kind, strings.Join(c.DocTypes, ","), c.LinkURL, c.Sort, c.UpdateDays, hidden, c.Duty, c.ID)
+				sort = $8, update_days = $9, hidden = $10, duty = $11, department_id = $12 WHERE id = $13`,
+				parent, c.Slug, c.Name, c.Description, c.Kind, strings.Join(c.DocTypes, ","), c.LinkURL, c.Sort, c.UpdateDays, hidden, c.Duty, dept, c.ID)
 		}
 		if store.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Message: "栏目代码已被其他栏目使用", Fields: map[string]string{"slug": "栏目代码已被其他栏目使用"}}
@@ -298,7 +314,7 @@ func columnAudit(c *Column) any {
 		return nil
 	}
 	return map[string]any{"parent_id": c.ParentID, "slug": c.Slug, "name": c.Name, "kind": c.Kind, "doc_types": c.DocTypes, "link_url": c.LinkURL,
-		"sort": c.Sort, "update_days": c.UpdateDays, "hidden": c.Hidden, "duty": c.Duty}
+		"sort": c.Sort, "update_days": c.UpdateDays, "hidden": c.Hidden, "duty": c.Duty, "department_id": c.DepartmentID}
 }
 
 // DeleteColumn removes an empty column without children.

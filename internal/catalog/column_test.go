@@ -38,6 +38,12 @@ func TestSaveColumnValidation(t *testing.T) {
 				c.ParentID = other.ID
 			}, errs.Invalid, "parent_id"},
 			{"duplicate slug", func(c *catalog.Column) { c.Slug = "zcwj" }, errs.Conflict, "slug"},
+			{"unknown responsible department", func(c *catalog.Column) { c.DepartmentID = 999999 }, errs.Invalid, "department_id"},
+			{"responsible department of another site", func(c *catalog.Column) {
+				d := &catalog.Department{SiteID: f.otherSite.ID, Name: "别处科", Abbr: "bck"}
+				f.must(f.cat.CreateDepartment(f.ctx, nil, d))
+				c.DepartmentID = d.ID
+			}, errs.Invalid, "department_id"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -51,6 +57,21 @@ func TestSaveColumnValidation(t *testing.T) {
 				}
 			})
 		}
+		t.Run("responsible department kept", func(t *testing.T) {
+			f := f.with(t)
+			c := valid()
+			c.Slug, c.DepartmentID = "with-dept", f.pfk.ID
+			f.must(f.cat.SaveColumn(f.ctx, f.admin, &c))
+			got, err := f.cat.Column(f.ctx, c.ID)
+			if err != nil || got.DepartmentID != f.pfk.ID {
+				t.Fatalf("department %d, %v; want %d", got.DepartmentID, err, f.pfk.ID)
+			}
+			c.DepartmentID = 0
+			f.must(f.cat.SaveColumn(f.ctx, f.admin, &c))
+			if got, _ := f.cat.Column(f.ctx, c.ID); got.DepartmentID != 0 {
+				t.Errorf("cleared department: %d", got.DepartmentID)
+			}
+		})
 		t.Run("only admins", func(t *testing.T) {
 			for _, actor := range []*auth.User{f.office, f.fzkEditor, f.reviewer} {
 				c := valid()

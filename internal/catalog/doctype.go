@@ -33,6 +33,10 @@ type DocType struct {
 	Deadlines []DeadlineSpec
 	// Check adds the type's own cross-field rules to v (nil for none).
 	Check func(in *Input, v errs.Validation)
+	// ValidFrom and ValidUntil name the date fields from which and until
+	// which a document is in force (施行日期, 有效期至); its 有效性 follows
+	// them (ValidityOn) besides the recorded repeal or amendment.
+	ValidFrom, ValidUntil string
 }
 
 // Deadline units (internal/deadline counts them).
@@ -94,9 +98,11 @@ func (t *DocType) Field(name string) (Field, bool) {
 	return Field{}, false
 }
 
-// Validities are the 有效性 values (REFERENCE §4.2); a page marks the last three.
+// Validities are the 有效性 values (REFERENCE §4.2); a page marks all but
+// the first. 尚未施行 and 失效 also follow the dates (ValidityOn).
 var Validities = []Option{
 	{"in_force", "有效"},
+	{"not_yet", "尚未施行"},
 	{"amended", "已修订"},
 	{"repealed", "废止"},
 	{"expired", "失效"},
@@ -175,9 +181,25 @@ var builtinTypes = []*DocType{
 			{Name: "reg_no", Label: "登记号", Kind: Text, Max: 50, Help: "规范性文件统一登记编号，如 LYDR-2021-0010001"},
 			{Name: "effective_on", Label: "施行日期", Kind: Date, Facet: true, Sortable: true},
 			{Name: "expires_on", Label: "有效期至", Kind: Date}},
-		Meta:     []string{"doc_no", "written_on", "validity", "normative", "reg_no", "effective_on", "expires_on", "topic", "genre", "keywords"},
+		Meta: []string{"doc_no", "written_on", "validity", "normative", "reg_no", "effective_on", "expires_on", "topic", "genre", "keywords"},
+		// 国办发〔2017〕47号: a document's validity is marked on the document
+		// itself; before 施行日期 it is not yet in force, after 有效期至 it
+		// has lapsed.
+		ValidFrom: "effective_on", ValidUntil: "expires_on",
 		ListCols: []string{"doc_no", "written_on", "validity"},
 		Filters:  []string{"validity", "normative"},
+		Check: func(in *Input, v errs.Validation) {
+			// Issue 15: accepted before, each a typing error on the page.
+			if e, x := in.Fields["effective_on"], in.Fields["expires_on"]; calendar.Valid(e) && calendar.Valid(x) && x < e {
+				v.Add("expires_on", "有效期至不能早于施行日期")
+			}
+			// 规范性文件 are registered, numbered and published together
+			// (统一登记、统一编号、统一发布, the field's help); issue 15
+			// lists one without its 登记号 as a validation gap.
+			if in.Fields["normative"] == "1" && in.Fields["reg_no"] == "" {
+				v.Add("reg_no", "规范性文件须填写统一登记号")
+			}
+		},
 		Deadlines: []DeadlineSpec{
 			{Rule: "policy.publish", Title: "政策文件印发后 7 日内公开", Unit: CalendarDays, Days: 7, Start: "written_on",
 				Basis: "临沂市司法局2021年政务公开重点任务第4项（“谁起草，谁公开”，印发后7日内公开至“政策文件”专栏）"},
@@ -194,6 +216,16 @@ var builtinTypes = []*DocType{
 		Meta:     []string{"form", "author", "topic"},
 		ListCols: []string{"form"},
 		Filters:  []string{"form"},
+		Check: func(in *Input, v errs.Validation) {
+			// Seed tasks 4 and 8: an interpretation is linked to the
+			// document it explains; a video one carries its video.
+			if len(in.Interprets) == 0 {
+				v.Add("interprets", "请选择本解读所解读的政策文件")
+			}
+			if in.Fields["form"] == "视频解读" && in.Fields["video_url"] == "" {
+				v.Add("video_url", "视频解读须填写视频地址")
+			}
+		},
 	},
 	{
 		Code: "appointment", Name: "人事任免",
@@ -279,4 +311,25 @@ func (t *DocType) Has(name string) bool {
 		}
 	}
 	return false
+}
+
+// ValidityOn is the 有效性 of a document of type t on today: a recorded
+// repeal, amendment or lapse stands; otherwise a document before its
+// ValidFrom date is not yet in force (not_yet) and one after its ValidUntil
+// date has lapsed (expired). value reads the document's fields.
+func (t *DocType) ValidityOn(recorded string, value func(string) string, today calendar.Date) string {
+	if t == nil || recorded != "in_force" && recorded != "not_yet" {
+		return recorded
+	}
+	if t.ValidUntil != "" {
+		if until := calendar.Day(value(t.ValidUntil)); !until.IsZero() && today.After(until) {
+			return "expired"
+		}
+	}
+	if t.ValidFrom != "" {
+		if from := calendar.Day(value(t.ValidFrom)); !from.IsZero() && today.Before(from) {
+			return "not_yet"
+		}
+	}
+	return "in_force"
 }

@@ -790,3 +790,15 @@ func formRows(form url.Values, f Field) []map[string]string {
 	}
 	return rows
 }
+
+// Normalize checks one scalar value against the field's declaration and
+// returns its canonical form, or a message in Chinese (empty values are
+// "", ""; required-ness is the caller's). Other record engines (structured
+// lists, internal/lists) reuse the kinds through it.
+func (f Field) Normalize(val string) (canon, msg string) { return normalize(f, val) }
+
+// Display returns a canonical scalar as readers see it; public masks persons.
+func (f Field) Display(canon string, public bool) string { return display(f, canon, public) }
+
+// CheckField checks one field declaration as RegisterDocType does.
+func CheckField(f Field) error { return checkField(f, false) }

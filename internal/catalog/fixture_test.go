@@ -40,6 +40,9 @@ type fixture struct {
 	otherSite         *catalog.Site
 	col               map[string]*catalog.Column
 	changes           changeCounter // change events in the outbox
+	// explained is the draft policy that interpretation inputs explain
+	// (an interpretation must name its document), made when first needed.
+	explained *int64
 }
 
 // changeCounter counts the change events written so far.
@@ -76,7 +79,7 @@ var fixtureColumns = []struct {
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
-	f := &fixture{t: t, ctx: context.Background(), db: db, au: auth.NewService(db), col: map[string]*catalog.Column{}, changes: changeCounter{t, db}}
+	f := &fixture{t: t, ctx: context.Background(), db: db, au: auth.NewService(db), col: map[string]*catalog.Column{}, changes: changeCounter{t, db}, explained: new(int64)}
 	f.cat = &catalog.Service{DB: db}
 	f.site = &catalog.Site{Slug: "test", Name: "测试市司法局", OrgCode: orgCode, Hosts: []string{"sfj.example.cn"}}
 	f.must(f.cat.CreateSite(f.ctx, nil, f.site))
@@ -113,6 +116,18 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	return f
 }
 
+// explainedID returns the draft policy that interpretations in tests
+// explain, made when first needed.
+func (f *fixture) explainedID() int64 {
+	f.t.Helper()
+	if *f.explained == 0 {
+		pol, err := f.cat.Create(f.ctx, f.fzkEditor, f.site.ID, f.input("policy", "被解读的政策文件"))
+		f.must(err)
+		*f.explained = pol.ID
+	}
+	return *f.explained
+}
+
 // with returns f reporting to t, for use inside subtests.
 func (f *fixture) with(t *testing.T) *fixture {
 	g := *f
@@ -146,6 +161,7 @@ func (f *fixture) input(typ, title string) catalog.Input {
 	case "interpretation":
 		in.ColumnID = f.col["zcjd"].ID
 		in.Fields = map[string]string{"form": "文字解读"}
+		in.Interprets = []int64{f.explainedID()}
 	case "statistics":
 		in.ColumnID = f.col["tjsj"].ID
 		in.Fields = map[string]string{"period": "2021年1—6月"}

@@ -51,6 +51,15 @@ func TestCreateValidation(t *testing.T) {
 			{"interpretation without form", "interpretation", func(in *catalog.Input) { delete(in.Fields, "form") }, "form"},
 			{"interpretation with unknown form", "interpretation", func(in *catalog.Input) { in.Fields["form"] = "口头解读" }, "form"},
 			{"interpretation with bad video url", "interpretation", func(in *catalog.Input) { in.Fields["video_url"] = "javascript:alert(1)" }, "video_url"},
+			// Issue 15's validation gaps.
+			{"policy expiring before it takes effect", "policy", func(in *catalog.Input) {
+				in.Fields = map[string]string{"effective_on": "2021-05-01", "expires_on": "2021-04-30"}
+			}, "expires_on"},
+			{"normative policy without 登记号", "policy", func(in *catalog.Input) { in.Fields = map[string]string{"normative": "1"} }, "reg_no"},
+			{"interpretation of no document", "interpretation", func(in *catalog.Input) { in.Interprets = nil }, "interprets"},
+			{"video interpretation without its video", "interpretation", func(in *catalog.Input) { in.Fields["form"] = "视频解读" }, "video_url"},
+			{"image without alt text", "general", func(in *catalog.Input) { in.Body = `<p>见下图</p><p><img src="/attachments/1"></p>` }, "body"},
+			{"image with blank alt text", "general", func(in *catalog.Input) { in.Body = `<p><img src="/attachments/1" alt="  "></p>` }, "body"},
 			{"statistics without period", "statistics", func(in *catalog.Input) { in.Fields = nil }, "period"},
 			{"appointment without kind", "appointment", func(in *catalog.Input) { in.Fields = map[string]string{} }, "kind"},
 			{"no disclosure", "general", func(in *catalog.Input) { in.Disclosure = "" }, "disclosure"},
@@ -65,6 +74,7 @@ func TestCreateValidation(t *testing.T) {
 			{"published before written", "policy", func(in *catalog.Input) { in.WrittenOn, in.PublishedOn = "2021-03-02", "2021-03-01" }, "published_on"},
 			{"bad index number", "general", func(in *catalog.Input) { in.IndexNo = "ORG/x/2021 0000001" }, "index_no"},
 			{"unknown successor", "policy", func(in *catalog.Input) { in.SuccessorID = 999999 }, "successor_id"},
+			{"successor not a number (the form's -1)", "policy", func(in *catalog.Input) { in.SuccessorID = -1 }, "successor_id"},
 			{"interprets a non-policy", "interpretation", func(in *catalog.Input) { in.Interprets = []int64{news.ID} }, "interprets"},
 			{"interprets an unknown item", "interpretation", func(in *catalog.Input) { in.Interprets = []int64{policy.ID, 999999} }, "interprets"},
 			{"body too long", "general", func(in *catalog.Input) { in.Body = "<p>" + strings.Repeat("a", 2<<20+1) + "</p>" }, "body"},
@@ -122,6 +132,9 @@ func TestCreateEveryType(t *testing.T) {
 					} else {
 						in.Fields[fd.Name] = v
 					}
+				}
+				if len(typ.InterpretTargets) > 0 {
+					in.Interprets = []int64{f.explainedID()}
 				}
 				it := f.create(f.fzkEditor, in)
 				if it.Status != catalog.StatusDraft || it.DocType != typ.Code || it.Version != 1 || it.Revision != 0 || it.IndexNo != "" ||

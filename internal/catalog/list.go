@@ -321,8 +321,13 @@ func (s *Service) Interprets(ctx context.Context, itemID int64) ([]int64, error)
 // document its interpretations (相关解读), for an interpretation the documents
 // it explains (相关文件). publicOnly keeps only published ones.
 func (s *Service) Related(ctx context.Context, it *Item, publicOnly bool) ([]*Item, error) {
-	q := `SELECT ` + listCols + itemFrom + ` JOIN item_links l ON (l.kind = 'interprets' AND ((l.from_id = $1 AND l.to_id = i.id) OR (l.to_id = $1 AND l.from_id = i.id)))
-		WHERE i.site_id = $2`
+	// Driven from item_links (its primary key leads with from_id, and
+	// item_links_to serves to_id): the OR inside a join condition made the
+	// planner walk every item of the site (issue 17: 0.5 s at 100,000).
+	q := `SELECT ` + listCols + itemFrom + ` WHERE i.id IN (
+			SELECT to_id FROM item_links WHERE from_id = $1 AND kind = 'interprets'
+			UNION SELECT from_id FROM item_links WHERE to_id = $1 AND kind = 'interprets')
+		AND i.site_id = $2`
 	args := []any{it.ID, it.SiteID}
 	if publicOnly {
 		q += ` AND i.status = $3`

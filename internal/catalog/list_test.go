@@ -19,8 +19,9 @@ func listFixture(f *fixture) map[string]*catalog.Item {
 	}
 	in := f.input("policy", "关于印发行政执法公示办法的通知")
 	in.PublishedOn, in.DocNo = "2021-03-01", "临司发〔2021〕8号"
-	in.Fields = map[string]string{"normative": "1"}
+	in.Fields = map[string]string{"normative": "1", "reg_no": "LYDR-2021-0010008"}
 	pub("policyA", in)
+	*f.explained = items["policyA"].ID // what the interpretations below explain
 
 	in = f.input("policy", "关于废止某规定的决定")
 	in.PublishedOn, in.Validity, in.DepartmentID, in.Publisher = "2021-05-01", "repealed", f.pfk.ID, "临沂市人民政府"
@@ -28,10 +29,11 @@ func listFixture(f *fixture) map[string]*catalog.Item {
 
 	in = f.input("interpretation", "行政执法公示办法视频解读")
 	in.PublishedOn, in.Fields["form"], in.Interprets = "2021-05-17", "视频解读", []int64{items["policyA"].ID}
+	in.Fields["video_url"] = "https://sfj.example.cn/video/gsbf.mp4"
 	pub("videoC", in)
 
 	in = f.input("interpretation", "一图读懂")
-	in.PublishedOn, in.Fields["form"] = "2022-01-01", "图解"
+	in.PublishedOn, in.Fields["form"], in.Interprets = "2022-01-01", "图解", []int64{items["policyA"].ID}
 	pub("chartD", in)
 
 	for key, title := range map[string]string{"pct": "完成率100%以上", "nopct": "完成率1000以上", "under": "a_b计划", "nounder": "axb计划", "app": "“爱山东”政务APP上线"} {

@@ -210,6 +210,9 @@ func TestEveryTypeAtMaximum(t *testing.T) {
 					in.Fields["opens_on"], in.Fields["closes_on"] = "2100-11-01", "2100-12-31"
 					want["opens_on"], want["closes_on"] = "2100-11-01", "2100-12-31"
 				}
+				if len(typ.InterpretTargets) > 0 {
+					in.Interprets = []int64{f.explainedID()}
+				}
 				in.Title = strings.Repeat("题", 200)
 				in.Summary = strings.Repeat("摘", 500)
 				in.Body = "<p>" + strings.Repeat("正", 10000) + "</p>"
@@ -633,7 +636,7 @@ func TestFacetsAndRanges(t *testing.T) {
 		t.Run("policy normative=0", func(t *testing.T) {
 			f := f.with(t)
 			normative := f.input("policy", "规范性文件")
-			normative.Fields = map[string]string{"normative": "1"}
+			normative.Fields = map[string]string{"normative": "1", "reg_no": "LYDR-2021-0010001"}
 			yes := f.create(f.office, normative)
 			no := f.create(f.office, f.input("policy", "非规范性文件"))
 			for v, want := range map[string]int64{"1": yes.ID, "0": no.ID} {

@@ -55,6 +55,9 @@ type Finding struct {
 	Link string `json:"link,omitempty"`
 	// Due is the due date for deadline findings.
 	Due string `json:"due,omitempty"`
+	// Provisional: Due falls in or crosses a year without its holiday
+	// notice (computed from the statutory holidays alone).
+	Provisional bool `json:"provisional,omitempty"`
 }
 
 // Report is the result of one run over a site.
@@ -97,6 +100,9 @@ type Env struct {
 	Tree      *catalog.Tree
 	Calendar  *calendar.Calendar
 	Today     calendar.Date
+	// Departments names the site's departments by id (a column's
+	// responsible department).
+	Departments map[int64]string
 }
 
 // Check is one kind of check; modules register theirs with Register.
@@ -123,8 +129,8 @@ type Service struct {
 	DB        *store.DB
 	Catalog   *catalog.Service
 	Deadlines *deadline.Service
-	// Checks are further checks of this service's database, wired by the
-	// application (disclosure requests' deadlines, …).
+	// Checks are checks bound to a service of their own module (the lists'
+	// freshness, …), run after the registered ones.
 	Checks []Check
 }
 
@@ -146,9 +152,16 @@ func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*
 	if err != nil {
 		return nil, err
 	}
-	env := &Env{Facts: f, Deadlines: ds, Tree: tree, Calendar: cal, Today: today}
+	depts, err := s.Catalog.Departments(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	env := &Env{Facts: f, Deadlines: ds, Tree: tree, Calendar: cal, Today: today, Departments: map[int64]string{}}
+	for _, d := range depts {
+		env.Departments[d.ID] = d.Name
+	}
 	rep := &Report{SiteID: siteID, Site: f.Site.Name, RanAt: store.Now(), Today: today.String()}
-	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}}
+	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}, validityCheck{}}
 	regMu.Lock()
 	checks = append(checks, registry...)
 	regMu.Unlock()
@@ -239,7 +252,7 @@ func (deadlineCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 	for _, d := range env.Deadlines {
 		it := env.Facts.ByID[d.ItemID]
 		rule := Rule{Code: "deadline." + d.Rule.Code, Title: d.Rule.Title, Basis: d.Rule.Basis}
-		f := Finding{Rule: rule, Due: d.Due.String()}
+		f := Finding{Rule: rule, Due: d.Due.String(), Provisional: d.Explanation.Provisional}
 		name := d.Note
 		if it != nil {
 			name = "“" + it.Title + "”"
@@ -356,21 +369,21 @@ func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 			if c.Duty != "" {
 				emptyDuty = append(emptyDuty, c)
 			}
-			out = append(out, Finding{Rule: ruleEmpty, Level: Fault, Link: columnLink(c.ID), Message: fmt.Sprintf("栏目“%s”没有任何已发布的信息", c.Name)})
+			out = append(out, Finding{Rule: ruleEmpty, Level: Fault, Link: columnLink(c.ID), Department: env.Departments[c.DepartmentID], Message: fmt.Sprintf("栏目“%s”没有任何已发布的信息", c.Name)})
 		case c.UpdateDays > 0 && l.IsZero():
 			stale++
-			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID),
+			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID), Department: env.Departments[c.DepartmentID],
 				Message: fmt.Sprintf("栏目“%s”要求每 %d 天更新，没有发布日期在 %s 之前的信息（晚于检查日的发布日期不算更新）", c.Name, c.UpdateDays, env.Today)})
 		case c.UpdateDays > 0 && env.Today.Sub(l) > c.UpdateDays:
 			stale++
-			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID),
+			out = append(out, Finding{Rule: ruleStale, Level: Fault, Link: columnLink(c.ID), Department: env.Departments[c.DepartmentID],
 				Message: fmt.Sprintf("栏目“%s”要求每 %d 天更新，最近一次发布是 %s，已 %d 天未更新", c.Name, c.UpdateDays, l, env.Today.Sub(l))})
 		}
 	}
 	// Columns are tied to 条例第二十条's categories by their declared duty
 	// (set in the column form), not by their names.
 	for _, c := range emptyDuty {
-		out = append(out, Finding{Rule: ruleArt20, Level: Fault, Link: columnLink(c.ID),
+		out = append(out, Finding{Rule: ruleArt20, Level: Fault, Link: columnLink(c.ID), Department: env.Departments[c.DepartmentID],
 			Message: fmt.Sprintf("法定主动公开内容%s对应的栏目“%s”为空", catalog.OptionLabel(catalog.Art20Duties, c.Duty), c.Name)})
 	}
 	if stale >= 5 || empty >= 5 {
@@ -472,3 +485,40 @@ func (env *Env) internalLink(u string) (broken, withdrawn bool) {
 }
 
 func (env *Env) withdrawn(id int64) bool { return env.Facts.Withdrawn[id] }
+
+// validityCheck looks at documents' 有效性 (issue 15): a document whose
+// 有效期至 falls within ExpiringDays is to be reviewed (延续, 修订 or 废止)
+// in time; an amended one names the document that amended it.
+type validityCheck struct{}
+
+func (validityCheck) Name() string { return "validity" }
+
+// ExpiringDays is how far ahead a lapsing document is flagged.
+const ExpiringDays = 90
+
+var (
+	ruleExpiring = Rule{Code: "validity.expiring", Title: "即将到期的文件应及时评估", Basis: "国办发〔2017〕47号（文件有效性在文件上标注）；有效期届满前评估是否继续施行"}
+	ruleAmended  = Rule{Code: "validity.no_successor", Title: "已修订的文件应关联修订后的文件", Basis: "国办发〔2017〕47号（已修订、废止的文件在页面上标注，并注明替代文件）"}
+)
+
+func (validityCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
+	var out []Finding
+	for _, it := range env.Facts.Items {
+		t := it.Type()
+		if it.Status != catalog.StatusPublished || t == nil {
+			continue
+		}
+		switch {
+		case it.Validity == "in_force" && t.ValidUntil != "":
+			until := calendar.Day(it.Value(t.ValidUntil))
+			if days := until.Sub(env.Today); !until.IsZero() && days >= 0 && days <= ExpiringDays {
+				out = append(out, Finding{Rule: ruleExpiring, Level: Soon, Link: itemLink(it.ID), Department: it.Department, Due: until.String(),
+					Message: fmt.Sprintf("“%s”有效期至 %s，还有 %d 天，请评估是否延续、修订或废止", it.Title, until, days)})
+			}
+		case it.Validity == "amended" && it.SuccessorID == 0:
+			out = append(out, Finding{Rule: ruleAmended, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+				Message: fmt.Sprintf("“%s”标注为已修订，但没有关联修订后的文件（替代文件）", it.Title)})
+		}
+	}
+	return out, nil
+}

@@ -90,6 +90,11 @@ func testDemoLapses(t *testing.T, day calendar.Date) {
 			if x.Link == "" || x.Rule.Basis == "" {
 				t.Errorf("finding without link or basis: %+v", x)
 			}
+			// A column's finding names the department keeping the column
+			// (issue 15), as an item's names the item's.
+			if x.Rule.Code == "column.stale" && x.Department != "办公室" {
+				t.Errorf("stale 统计数据 column: department %q, want 办公室", x.Department)
+			}
 		}
 		for _, w := range []string{"统计数据", "公共法律服务事项清单管理办法", "至今没有已发布的解读", "行政执法案卷评查", "解读发布过晚"} {
 			if !strings.Contains(all, w) {
@@ -173,7 +178,13 @@ func TestColumnAndContentChecks(t *testing.T) {
 		if _, err := f.cat.Withdraw(ctx, admin, f.site.ID, gone.ID, "内容有误"); err != nil {
 			t.Fatal(err)
 		}
-		mk("链接检查", `<p><a href="/items/999999">不存在</a> <a href="/items/`+itoa(gone.ID)+`">已撤回</a> <a href="/columns/nope">无栏目</a> <a href="https://www.gov.cn/">外部</a> <img src="/x.png"></p>`)
+		mk("链接检查", `<p><a href="/items/999999">不存在</a> <a href="/items/`+itoa(gone.ID)+`">已撤回</a> <a href="/columns/nope">无栏目</a> <a href="https://www.gov.cn/">外部</a> <img src="/x.png" alt="示意图"></p>`)
+		// Saving refuses an image without alt text; one stored before that
+		// rule (or by an old import) is still found.
+		old := mk("旧图片", `<p><img src="/y.png" alt="旧图"></p>`)
+		if _, err := f.db.W.ExecContext(ctx, `UPDATE items SET body = $1 WHERE id = $2`, `<p><img src="/y.png"></p>`, old.ID); err != nil {
+			t.Fatal(err)
+		}
 		rep, err := f.svc.Run(ctx, f.site.ID, fixtureDay)
 		if err != nil {
 			t.Fatal(err)
@@ -285,6 +296,51 @@ func TestFutureDateIsNoUpdate(t *testing.T) {
 			if len(stale) != 1 || !strings.HasPrefix(stale[0], "column.stale") || !strings.Contains(stale[0], "统计数据") {
 				t.Errorf("inspected %s: column findings %q, want the statistics column stale", inspect, stale)
 			}
+		}
+	})
+}
+
+// TestValidityChecks: a document lapsing within 90 days is flagged to be
+// reviewed in time, one lapsing later is not; an amended document without
+// the document that amended it is a fault (issue 15).
+func TestValidityChecks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		today := calendar.Date{Year: 2026, Month: 12, Day: 1}
+		f := newFixtureOn(t, db, today)
+		admin, _ := f.au.UserByName(ctx, "admin")
+		tree, _ := f.cat.Tree(ctx, f.site.ID)
+		dept, _ := f.cat.DepartmentByRef(ctx, "fzk")
+		mk := func(title, validity, expires string) {
+			it, err := f.cat.Create(ctx, admin, f.site.ID, catalog.Input{DocType: "policy", ColumnID: tree.BySlug["zcwj"].ID, DepartmentID: dept.ID,
+				Title: title, WrittenOn: "2024-01-01", Validity: validity, Disclosure: "proactive", Body: "<p>正文</p>",
+				Fields: map[string]string{"effective_on": "2024-01-10", "expires_on": expires}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.cat.Submit(ctx, admin, f.site.ID, it.ID)
+			if _, err := f.cat.Publish(ctx, admin, f.site.ID, it.ID, timeZero); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mk("九十天内到期的办法", "in_force", "2027-03-01")
+		mk("明年年底到期的办法", "in_force", "2027-12-31")
+		mk("已修订但未关联的办法", "amended", "")
+		rep, err := f.svc.Run(ctx, f.site.ID, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, x := range rep.Findings {
+			if strings.HasPrefix(x.Rule.Code, "validity.") {
+				got[x.Rule.Code] += x.Message + string(x.Level) + ";"
+			}
+		}
+		if e := got["validity.expiring"]; !strings.Contains(e, "九十天内到期的办法") || !strings.Contains(e, "还有 90 天") || strings.Contains(e, "明年年底") || !strings.Contains(e, "soon") {
+			t.Errorf("expiring: %q", e)
+		}
+		if a := got["validity.no_successor"]; !strings.Contains(a, "已修订但未关联的办法") || !strings.Contains(a, "fault") {
+			t.Errorf("amended without successor: %q", a)
 		}
 	})
 }

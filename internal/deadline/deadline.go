@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
@@ -142,6 +143,9 @@ type Facts struct {
 	// Withdrawn holds the ids of withdrawn items (not in Items).
 	Withdrawn map[int64]bool
 	Today     calendar.Date
+	// Around, when set, says the facts hold only the items around this one
+	// (loadFactsAround): the site-wide duties are left out.
+	Around int64
 }
 
 // LoadFacts reads what the rules need for a site.
@@ -162,6 +166,10 @@ func (s *Service) LoadFacts(ctx context.Context, siteID int64, today calendar.Da
 	if err != nil {
 		return nil, err
 	}
+	return newFacts(site, items, links, withdrawn, today), nil
+}
+
+func newFacts(site *catalog.Site, items []*catalog.Item, links map[int64][]int64, withdrawn map[int64]bool, today calendar.Date) *Facts {
 	f := &Facts{Site: site, Items: items, Withdrawn: withdrawn, ByID: map[int64]*catalog.Item{}, Interprets: links, InterpretedBy: map[int64][]int64{}, Today: today}
 	for _, it := range items {
 		f.ByID[it.ID] = it
@@ -171,15 +179,66 @@ func (s *Service) LoadFacts(ctx context.Context, siteID int64, today calendar.Da
 			f.InterpretedBy[to] = append(f.InterpretedBy[to], from)
 		}
 	}
+	return f
+}
+
+// loadFactsAround reads what one item's deadlines need and nothing more
+// (issue 17: reading the whole site for one back-office page took seconds
+// at 100,000 items): the item, the documents it explains, and every
+// interpretation of the item or of those documents.
+func (s *Service) loadFactsAround(ctx context.Context, siteID, itemID int64, today calendar.Date) (*Facts, error) {
+	site, err := s.Catalog.Site(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	links, err := s.Catalog.InterpretLinksAround(ctx, siteID, []int64{itemID})
+	if err != nil {
+		return nil, err
+	}
+	if targets := links[itemID]; len(targets) > 0 {
+		// The other interpretations of the documents this one explains
+		// decide when their duty was met.
+		more, err := s.Catalog.InterpretLinksAround(ctx, siteID, targets)
+		if err != nil {
+			return nil, err
+		}
+		for from, tos := range more {
+			links[from] = tos
+		}
+	}
+	ids := []int64{itemID}
+	for from, tos := range links {
+		ids = append(ids, from)
+		ids = append(ids, tos...)
+	}
+	items, err := s.Catalog.ItemsByID(ctx, siteID, ids)
+	if err != nil {
+		return nil, err
+	}
+	f := newFacts(site, items, links, map[int64]bool{}, today)
+	f.Around = itemID
 	return f, nil
 }
 
 // pin is a stored due date.
 type pin struct{ start, due, version string }
 
-func (s *Service) pins(ctx context.Context, siteID int64) (map[string]pin, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT d.item_id, d.rule, d.start_on, d.due_on, d.calendar_version FROM deadlines d
-		JOIN items i ON i.id = d.item_id WHERE i.site_id = $1`, siteID)
+func (s *Service) pins(ctx context.Context, f *Facts) (map[string]pin, error) {
+	q, args := `SELECT d.item_id, d.rule, d.start_on, d.due_on, d.calendar_version FROM deadlines d
+		JOIN items i ON i.id = d.item_id WHERE i.site_id = $1`, []any{f.Site.ID}
+	if f.Around != 0 {
+		// Only the items read (a few).
+		ph := make([]string, len(f.Items))
+		for i, it := range f.Items {
+			ph[i] = "$" + strconv.Itoa(i+2)
+			args = append(args, it.ID)
+		}
+		if len(ph) == 0 {
+			return map[string]pin{}, nil
+		}
+		q += ` AND d.item_id IN (` + strings.Join(ph, ", ") + `)`
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "deadlines")
 	}
@@ -207,7 +266,7 @@ func (s *Service) Evaluate(ctx context.Context, f *Facts) ([]*Deadline, error) {
 	if err != nil {
 		return nil, err
 	}
-	pins, err := s.pins(ctx, f.Site.ID)
+	pins, err := s.pins(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -243,8 +302,15 @@ func (s *Service) Evaluate(ctx context.Context, f *Facts) ([]*Deadline, error) {
 			out = append(out, d)
 		}
 	}
-	if d := annualReportDue(f); d != nil {
-		out = append(out, d)
+	if f.Around == 0 {
+		out = append(out, annualReportDues(f)...)
+	} else if it := f.ByID[f.Around]; it != nil {
+		// An annual report's own page shows its year's duty.
+		if spec := fixedSpec(it.Type()); spec != nil {
+			if y, err := strconv.Atoi(it.Value(spec.Start)); err == nil {
+				out = append(out, annualReportDue(f, y))
+			}
+		}
 	}
 	if err := s.savePins(ctx, newPins); err != nil {
 		return nil, err
@@ -311,7 +377,7 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 	var out []*Deadline
 	for _, spec := range t.Deadlines {
 		if spec.Unit == catalog.FixedDate {
-			continue // site-wide duties (annualReportDue)
+			continue // site-wide duties (annualReportDues)
 		}
 		if spec.OnlyInForce && !(published && (it.Validity == "in_force" || it.Validity == "")) {
 			continue
@@ -353,12 +419,33 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 	return out
 }
 
-// annualReportDue is the duty to publish last year's report by 31 January
-// (条例第四十九条). It is open when no published annual report of that
-// year exists.
-func annualReportDue(f *Facts) *Deadline {
-	year := f.Today.Year - 1
-	due := calendar.Date{Year: f.Today.Year, Month: 1, Day: 31}
+// annualReportDues are the duties to publish each year's report by 31
+// January of the next (条例第四十九条), for every year from the first in which
+// the site published anything (not before 2008, when the 条例 took effect)
+// to last year: a missing report of an earlier year is still a lapse
+// (issue 15). Each is open while no published annual report of its year
+// exists.
+func annualReportDues(f *Facts) []*Deadline {
+	first := f.Today.Year - 1
+	for _, it := range f.Items {
+		if it.Status != catalog.StatusPublished {
+			continue
+		}
+		if p := calendar.Day(it.PublishedOn); !p.IsZero() && p.Year < first {
+			first = p.Year
+		}
+	}
+	first = max(first, 2008)
+	var out []*Deadline
+	for year := first; year < f.Today.Year; year++ {
+		out = append(out, annualReportDue(f, year))
+	}
+	return out
+}
+
+// annualReportDue is the duty to publish year's report.
+func annualReportDue(f *Facts, year int) *Deadline {
+	due := calendar.Date{Year: year + 1, Month: 1, Day: 31}
 	d := &Deadline{Rule: RuleByCode("annual_report.publish"), Start: calendar.Date{Year: year, Month: 12, Day: 31}, Due: due, Current: true,
 		Note: fmt.Sprintf("%d 年度报告", year)}
 	d.Explanation = calendar.Explanation{Start: d.Start, End: due, Basis: d.Rule.Basis,
@@ -392,7 +479,7 @@ func fixedSpec(t *catalog.DocType) *catalog.DeadlineSpec {
 // ForItem returns the deadlines concerning one item: its own, and for an
 // interpretation the interpretation duty of the documents it explains.
 func (s *Service) ForItem(ctx context.Context, siteID, itemID int64, today calendar.Date) ([]*Deadline, error) {
-	f, err := s.LoadFacts(ctx, siteID, today)
+	f, err := s.loadFactsAround(ctx, siteID, itemID, today)
 	if err != nil {
 		return nil, err
 	}

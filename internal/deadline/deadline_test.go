@@ -2,6 +2,8 @@ package deadline
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -172,13 +174,26 @@ func TestAnnualReportDue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The demo has reports for 2020 and 2025 only: 2023's is missing on 2024-02-01.
-		d := annualReportDue(facts)
-		if !d.Open || d.Due.String() != "2024-01-31" || !d.Overdue(day("2024-02-01")) {
+		// The demo (loaded as of 2026-12-01) has a report for each year from
+		// 2019, its first year, to 2025. Remove 2022's: on 2024-02-01 the
+		// 2022 report is overdue, and so would 2023's be had it not been
+		// published in January 2024.
+		facts.Items = slices.DeleteFunc(slices.Clone(facts.Items), func(it *catalog.Item) bool { return it.Value("report_year") == "2022" })
+		dues := annualReportDues(facts)
+		years := map[string]*Deadline{}
+		for _, d := range dues {
+			years[d.Note] = d
+		}
+		if len(dues) != 2024-2019 || years["2019 年度报告"] == nil || years["2023 年度报告"] == nil || years["2024 年度报告"] != nil {
+			t.Errorf("%d report duties on 2024-02-01: %v", len(dues), years)
+		}
+		if d := years["2022 年度报告"]; d == nil || !d.Open || d.Due.String() != "2023-01-31" || !d.Overdue(day("2024-02-01")) {
+			t.Errorf("2022 report: %+v", d)
+		}
+		if d := years["2023 年度报告"]; d == nil || d.Open || !d.Met || d.Done.String() != "2024-01-26" {
 			t.Errorf("2023 report: %+v", d)
 		}
-		facts.Today = day("2026-02-10")
-		if d := annualReportDue(facts); d.Open || !d.Met || d.Done.String() != "2026-01-26" {
+		if d := annualReportDue(facts, 2025); d.Open || !d.Met || d.Done.String() != "2026-01-26" {
 			t.Errorf("2025 report: %+v", d)
 		}
 	})
@@ -272,6 +287,73 @@ func TestDeclaredRule(t *testing.T) {
 		}
 		if r := RuleByCode("test_decision.publish"); r == nil || r.Days != 7 || r.Unit != Workdays {
 			t.Errorf("RuleByCode = %+v", r)
+		}
+	})
+}
+
+// TestForItemAsTheWholeSite: ForItem reads only the items around one item
+// (issue 17) and must give exactly what evaluating the whole site gives for
+// that item: its own duties and, for an interpretation, the duty of each
+// document it explains. Every demo item is checked, plus a second
+// interpretation of one document and a draft one.
+func TestForItemAsTheWholeSite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFx(t, db)
+		today := day("2026-12-01")
+		pol := f.item("zcwj", "policy", "两份解读的文件", "2026-11-02", "2026-11-03", nil)
+		f.item("zcjd", "interpretation", "第一份解读", "", "2026-11-09", map[string]string{"form": "文字解读"}, pol.ID)
+		f.item("zcjd", "interpretation", "第二份解读", "", "2026-11-05", map[string]string{"form": "文字解读"}, pol.ID)
+		f.item("zcjd", "interpretation", "未发布的解读", "", "", map[string]string{"form": "文字解读"}, pol.ID)
+		facts, err := f.svc.LoadFacts(f.ctx, f.site.ID, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := f.svc.Evaluate(f.ctx, facts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := func(d *Deadline) string {
+			subject := int64(0)
+			if d.Subject != nil {
+				subject = d.Subject.ID
+			}
+			return fmt.Sprintf("%s item %d subject %d %s→%s done %s met %v open %v %s", d.Rule.Code, d.ItemID, subject, d.Start, d.Due, d.Done, d.Met, d.Open, d.Version)
+		}
+		checked := 0
+		for _, it := range facts.Items {
+			mine := map[int64]bool{it.ID: true}
+			for _, to := range facts.Interprets[it.ID] {
+				mine[to] = true
+			}
+			var want []string
+			for _, d := range all {
+				if d.ItemID != 0 && mine[d.ItemID] && (d.ItemID == it.ID || d.Rule.Code == "interpretation.publish") {
+					c := *d
+					if d.ItemID != it.ID {
+						c.Subject = facts.ByID[d.ItemID]
+					}
+					want = append(want, key(&c))
+				}
+			}
+			ds, err := f.svc.ForItem(f.ctx, f.site.ID, it.ID, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range ds {
+				got = append(got, key(d))
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s (%d):\n got  %q\n want %q", it.Title, it.ID, got, want)
+			}
+			if len(want) > 0 {
+				checked++
+			}
+		}
+		if checked < 10 {
+			t.Errorf("only %d items have deadlines to compare", checked)
 		}
 	})
 }

@@ -65,6 +65,20 @@ type col struct {
 	children         []col
 }
 
+// columnDepartment is the department keeping a list column current: the
+// office (办公室) unless the column is a department's own business.
+func columnDepartment(slug string) string {
+	switch slug {
+	case "zcwj", "zcjd", "qzqd", "zzbjqd", "zmsxqd", "zdxzjc", "dczj":
+		return "fzk" // 法制科: policy documents, power lists, proof items, decisions, consultations
+	case "xzzfgs", "ssjygk":
+		return "zfk" // 行政执法协调监督科: enforcement publicity, random inspections
+	case "zwfwsx", "bszn":
+		return "ggk" // 公共法律服务管理科: service catalogue and guides
+	}
+	return "bgs"
+}
+
 var tree = []col{
 	{slug: "xxgk", name: "政府信息公开", kind: catalog.KindGroup, children: []col{
 		{slug: "gkzn", name: "政府信息公开指南", kind: catalog.KindLink, link: "/xxgk/guide"},
@@ -78,10 +92,14 @@ var tree = []col{
 			{slug: "jhgh", name: "计划规划", kind: catalog.KindList, types: []string{"plan"}, duty: "art20.3"},
 			{slug: "tjsj", name: "统计数据", kind: catalog.KindList, types: []string{"statistics"}, duty: "art20.4", update: 92, desc: "定期汇总司法行政业务数据（按季度更新）。"},
 			{slug: "rsrm", name: "人事任免", kind: catalog.KindList, types: []string{"appointment"}},
-			{slug: "qzqd", name: "权责清单", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "zzbjqd", name: "职责边界清单", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "qzqd", name: "权责清单", kind: catalog.KindList, types: []string{"general"}, children: []col{
+				// The structured list (internal/lists): filters, editions, exports.
+				{slug: "qzqd-list", name: "权责清单（现行版本，可检索）", kind: catalog.KindLink, link: "/lists/power_list"}}},
+			{slug: "zzbjqd", name: "职责边界清单", kind: catalog.KindList, types: []string{"general"}, children: []col{
+				{slug: "zzbjqd-list", name: "职责边界清单（现行版本）", kind: catalog.KindLink, link: "/lists/duty_boundary"}}},
 			{slug: "xzzfgs", name: "行政执法公示", kind: catalog.KindList, types: []string{"general"}, duty: "art20.6"},
-			{slug: "zmsxqd", name: "证明事项清单", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "zmsxqd", name: "证明事项清单", kind: catalog.KindList, types: []string{"general"}, children: []col{
+				{slug: "zmsxqd-list", name: "证明事项实施清单（现行版本）", kind: catalog.KindLink, link: "/lists/proof_items"}}},
 			{slug: "zwfwsx", name: "政务服务事项目录", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5"},
 			{slug: "bszn", name: "办事指南", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5"},
 			{slug: "ssjygk", name: "双随机一公开", kind: catalog.KindList, types: []string{"general", "notice"}},
@@ -193,6 +211,9 @@ func LoadStructure(ctx context.Context, cat *catalog.Service, au *auth.Service, 
 		for i, c := range cs {
 			column := &catalog.Column{SiteID: site.ID, ParentID: parent, Slug: c.slug, Name: c.name, Kind: c.kind, DocTypes: c.types, Duty: c.duty,
 				LinkURL: c.link, Sort: i, UpdateDays: c.update, Description: c.desc}
+			if c.kind == catalog.KindList {
+				column.DepartmentID = depts[columnDepartment(c.slug)]
+			}
 			if err := cat.SaveColumn(ctx, admin, column); err != nil {
 				return fmt.Errorf("demo column %s: %w", c.slug, err)
 			}
@@ -324,14 +345,14 @@ func (l *loader) items() error {
 	}
 	old, err := l.publish("zcwj", "fzk", catalog.Input{DocType: "policy", Title: "临沂市司法局行政执法公示办法（试行）", DocNo: "临司发〔2019〕12号",
 		WrittenOn: "2019-08-20", PublishedOn: "2019-08-26", Validity: "in_force", Topic: `公安、安全、司法\司法`, Genre: "通知",
-		Fields: map[string]string{"normative": "1", "effective_on": "2019-09-01"},
+		Fields: map[string]string{"normative": "1", "reg_no": "LYDR-2019-0150012", "effective_on": "2019-09-01"},
 		Body:   para("第一条 为规范行政执法公示工作，根据有关规定，结合本局实际，制定本办法。", "第二条 本办法所称行政执法公示，是指……")})
 	if err != nil {
 		return err
 	}
 	policy, err := l.publish("zcwj", "fzk", catalog.Input{DocType: "policy", Title: "临沂市司法局行政执法公示办法", DocNo: "临司发〔2021〕8号",
 		WrittenOn: "2021-05-10", PublishedOn: "2021-05-14", Validity: "in_force", Topic: `公安、安全、司法\司法`, Genre: "通知",
-		Keywords: "行政执法,公示,三项制度", Fields: map[string]string{"normative": "1", "reg_no": "LYDR-2021-0150001", "effective_on": "2021-06-15", "expires_on": "2026-06-14"},
+		Keywords: "行政执法,公示,三项制度", Fields: map[string]string{"normative": "1", "reg_no": "LYDR-2021-0150001", "effective_on": "2021-06-15", "expires_on": fmt.Sprintf("%d-06-14", l.today.Year+2)},
 		Body: para("第一条 为全面推行行政执法公示制度，保障公民、法人和其他组织的知情权、参与权、表达权、监督权，根据《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》，制定本办法。",
 			"第二条 本局及所属单位在行政执法事前、事中、事后环节公开行政执法信息，适用本办法。",
 			"第三条 行政执法决定信息自作出执法决定之日起 7 个工作日内公开。")})
@@ -348,6 +369,18 @@ func (l *loader) items() error {
 		return err
 	}
 	reportYear, reportOn := l.annualReport()
+	// A report for every year since the site's first (2019), as the
+	// self-inspection expects (条例第四十九条); 2020's and last year's are
+	// written out below.
+	var reports []entry
+	for y := 2019; y < reportYear; y++ {
+		if y == 2020 {
+			continue
+		}
+		reports = append(reports, entry{"gknb", "bgs", catalog.Input{DocType: "annual_report", Title: fmt.Sprintf("临沂市司法局%d年政府信息公开工作年度报告", y),
+			PublishedOn: fmt.Sprintf("%d-01-26", y+1), Fields: map[string]string{"report_year": strconv.Itoa(y)},
+			Body: para("一、总体情况……", "二、主动公开政府信息情况……", "三、收到和处理政府信息公开申请情况……", "四、政府信息公开行政复议、行政诉讼情况……")}})
+	}
 	rest := []entry{
 		{"zcjd", "fzk", catalog.Input{DocType: "interpretation", Title: "《临沂市司法局行政执法公示办法》政策解读", PublishedOn: "2021-05-17", Interprets: []int64{policy.ID},
 			Fields: map[string]string{"form": "文字解读"}, Author: "法制科",
@@ -390,7 +423,7 @@ func (l *loader) items() error {
 		{"tzgg", "bgs", catalog.Input{DocType: "notice", Title: fmt.Sprintf("临沂市司法局关于开展%d年度法律援助志愿服务活动的通知", l.yearAgo(5)), PublishedOn: l.daysAgo(5), Validity: "in_force",
 			Body: para("为深入推进公共法律服务体系建设，现就开展法律援助志愿服务活动通知如下……")}},
 	}
-	for _, e := range rest {
+	for _, e := range append(rest, reports...) {
 		if _, err := l.publish(e.col, e.dept, e.in); err != nil {
 			return err
 		}
@@ -415,7 +448,7 @@ func (l *loader) lapses() error {
 	}
 	_, err = l.publish("zcwj", "ggk", catalog.Input{DocType: "policy", Title: "临沂市司法局公共法律服务事项清单管理办法",
 		DocNo: fmt.Sprintf("临司发〔%d〕18号", l.yearAgo(22)), WrittenOn: l.daysAgo(22), PublishedOn: l.daysAgo(20), Validity: "in_force", Genre: "通知", Topic: `公安、安全、司法\司法`,
-		Fields: map[string]string{"normative": "1"},
+		Fields: map[string]string{"normative": "1", "reg_no": fmt.Sprintf("LYDR-%d-0150018", l.yearAgo(22))},
 		Body:   para("第一条 为规范公共法律服务事项清单管理，制定本办法。", "第二条 ……")})
 	return err
 }

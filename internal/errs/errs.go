@@ -20,7 +20,9 @@ const (
 	TooMany      Code = "too_many_requests"
 	// BadMethod is a known path asked with a method it does not serve.
 	BadMethod Code = "method_not_allowed"
-	Internal  Code = "internal"
+	// Gone is a record that existed and was withdrawn from public view.
+	Gone     Code = "gone"
+	Internal Code = "internal"
 )
 
 // Error is an error with a user-safe message.

@@ -94,9 +94,9 @@ func (r *Request) Validate() error {
 		v.Add("year", "年份应为 1949 到 2100 之间的四位数字")
 	}
 	switch r.Validity {
-	case "", "in_force", "amended", "repealed", "expired":
+	case "", "in_force", "not_yet", "amended", "repealed", "expired":
 	default:
-		v.Add("validity", "有效性只能是有效、已修订、废止或失效")
+		v.Add("validity", "有效性只能是有效、尚未施行、已修订、废止或失效")
 	}
 	switch r.Sort {
 	case "", "relevance", "date":

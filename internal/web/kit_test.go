@@ -120,6 +120,31 @@ func TestAPIFallbacks(t *testing.T) {
 	}
 }
 
+// A page asked with a method it does not serve answers 405 with Allow and
+// a Chinese page, as the API does in JSON; an unknown path stays 404.
+func TestPageMethodNotAllowed(t *testing.T) {
+	e := newKit(t)
+	for _, c := range []struct{ method, path, allow string }{
+		{"POST", "/probe", "GET, HEAD"},
+		{"DELETE", "/a11y", "GET, HEAD, POST"},
+		{"PUT", "/healthz", "GET, HEAD"},
+		{"GET", "/admin/logout", "POST"},
+	} {
+		res, body := e.do(t, c.method, c.path, nil)
+		if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != c.allow {
+			t.Errorf("%s %s: %d Allow %q, want 405 Allow %q", c.method, c.path, res.StatusCode, res.Header.Get("Allow"), c.allow)
+		}
+		if !strings.Contains(body, "此页面不支持 "+c.method+" 请求") {
+			t.Errorf("%s %s: body lacks the Chinese message: %.300s", c.method, c.path, body)
+		}
+	}
+	for _, path := range []string{"/nothing", "/probe/x/y"} {
+		if res, _ := e.do(t, "POST", path, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("POST %s: %d, want 404", path, res.StatusCode)
+		}
+	}
+}
+
 func TestPanicAnswersInTheSurfacesLanguage(t *testing.T) {
 	e := newKit(t)
 	res, body := e.do(t, "POST", "/api/v1/probe/1", nil)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -102,6 +103,10 @@ func (s *Server) mountKit() {
 	s.handle(SurfaceKit, "GET /healthz", http.HandlerFunc(s.healthz))
 	s.Public("GET /a11y", s.a11yForm)  // 无障碍浏览 and 长辈版 settings (prefs.go)
 	s.Public("POST /a11y", s.a11ySave) // the settings form and the toolbar's buttons
+	// The public forms' CAPTCHA (captcha.go): a challenge's image, and a
+	// new one for captcha.js.
+	s.handle(SurfaceKit, "GET /captcha/{form}/{token}", http.HandlerFunc(s.captchaImage))
+	s.handle(SurfaceKit, "GET /captcha/{form}/new", http.HandlerFunc(s.captchaNew))
 	s.handle(SurfaceStaff, "GET /admin/login", http.HandlerFunc(s.loginForm))
 	s.handle(SurfaceStaff, "POST /admin/login", http.HandlerFunc(s.login))
 	s.Staff("POST /admin/logout", s.logout)
@@ -117,6 +122,13 @@ func (s *Server) mountFallbacks() {
 	}
 	s.fallbacks = true
 	s.handle(SurfaceKit, "/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A page that exists answers another method with 405 and Allow,
+		// as the API does, not with "not found".
+		if methods := s.pageMethods(r.URL.Path); len(methods) > 0 {
+			w.Header().Set("Allow", strings.Join(methods, ", "))
+			s.ErrorPage(w, r, errs.E(errs.BadMethod, "此页面不支持 %s 请求，可用：%s", r.Method, strings.Join(methods, ", ")))
+			return
+		}
 		s.Cached(w, r, func() (string, Cacheable, error) {
 			return "", nil, errs.E(errs.NotFound, "您访问的页面不存在")
 		})
@@ -124,16 +136,26 @@ func (s *Server) mountFallbacks() {
 	s.handle(SurfaceKit, "/api/", http.HandlerFunc(s.apiFallback))
 }
 
-// apiMethods returns the methods registered for the API path (a pattern
-// match on the path part of each API route).
+// apiMethods returns the methods registered for the API path.
 func (s *Server) apiMethods(path string) []string {
+	return s.methodsFor(path, func(sf Surface) bool { return sf == SurfaceAPI })
+}
+
+// pageMethods returns the methods registered for a path outside the API.
+func (s *Server) pageMethods(path string) []string {
+	return s.methodsFor(path, func(sf Surface) bool { return sf != SurfaceAPI })
+}
+
+// methodsFor returns the methods of the routes of the chosen surfaces whose
+// pattern's path matches path, HEAD with GET.
+func (s *Server) methodsFor(path string, surface func(Surface) bool) []string {
 	var out []string
 	for _, rt := range s.routes {
-		if rt.Surface != SurfaceAPI {
+		if !surface(rt.Surface) {
 			continue
 		}
 		method, pat, ok := strings.Cut(rt.Pattern, " ")
-		if !ok || !pathMatches(pat, path) {
+		if !ok || !pathMatches(pat, path) || slices.Contains(out, method) {
 			continue
 		}
 		out = append(out, method)
@@ -152,6 +174,13 @@ func pathMatches(pattern, path string) bool {
 		return false
 	}
 	for i, p := range ps {
+		if p == "{$}" {
+			// The exact end of a path ending in a slash ("GET /{$}").
+			if xs[i] != "" {
+				return false
+			}
+			continue
+		}
 		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
 			if xs[i] == "" {
 				return false

@@ -102,7 +102,10 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 	// Keyed by site, not by Host header: every name that reaches a site
 	// shares its pages, and made-up names cannot fill the cache.
 	keySite := "site:" + strconv.FormatInt(siteID, 10)
-	key := keySite + " " + r.URL.Path + s.cacheQuery(r.URL.Query()) + variant
+	// And by day: what a page says can follow the date (a consultation
+	// open or closed, a document not yet in force or lapsed), so a page
+	// rendered yesterday is not served today.
+	key := keySite + " " + s.Today().String() + " " + r.URL.Path + s.cacheQuery(r.URL.Query()) + variant
 	if p := s.cache.get(key); p != nil {
 		p.serve(w, r, s)
 		return

@@ -100,6 +100,10 @@ func (t *templates) load() error {
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", layout, err)
 		}
+		// Partials every page of every surface may use ({{template "captcha" …}}).
+		if base, err = base.ParseFS(kit, "templates/partials/*.html"); err != nil {
+			return fmt.Errorf("parse partials: %w", err)
+		}
 		bases[surface] = base
 	}
 	t.bases = bases

@@ -25,6 +25,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
+	"gongkai/internal/captcha"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	"gongkai/internal/secure"
@@ -45,6 +46,12 @@ type Options struct {
 	// Today is the date the self-inspection and deadlines work from; nil
 	// means calendar.Today (tests pass a fixed day).
 	Today func() calendar.Date
+	// CaptchaKey signs the public forms' CAPTCHA challenges (captcha.go):
+	// 32 random bytes or more, the same on every node; nil makes a random
+	// one at start (one node).
+	CaptchaKey []byte
+	// FormLimits limit public form posts (LimitForm); zero: DefaultFormLimits.
+	FormLimits FormLimits
 }
 
 // Today is the site's current date (Options.Today, else the calendar's).
@@ -84,6 +91,13 @@ type Server struct {
 	loginIPs   *secure.Limiter
 	loginNames *secure.Limiter
 	apiLimit   *secure.Limiter
+
+	// Captcha issues and checks the public forms' challenges (captcha.go);
+	// captchaFetch limits image fetches per address; formLimits are
+	// LimitForm's.
+	Captcha      *captcha.Service
+	captchaFetch *secure.Limiter
+	formLimits   formLimiters
 }
 
 // New builds the kit with its own routes (static files, health, display
@@ -101,6 +115,11 @@ func New(cat *catalog.Service, au *auth.Service, log *slog.Logger, opts Options)
 		loginIPs:   secure.NewLimiter(rate.Every(2*time.Second), 30, 30*time.Minute),
 		loginNames: secure.NewLimiter(rate.Every(time.Minute), 20, 30*time.Minute),
 		apiLimit:   secure.NewLimiter(rate.Limit(50), 100, 10*time.Minute),
+		// A form page and a few new images a visitor asks for, then two a second.
+		captchaFetch: secure.NewLimiter(rate.Limit(2), 30, 10*time.Minute),
+	}
+	if cat != nil { // nil when only the routes are described
+		s.Captcha = captcha.New(cat.DB, opts.CaptchaKey)
 	}
 	s.tmpl = newTemplates(opts.DevTemplates)
 	if err := s.Templates("internal/web", kitFS); err != nil {
@@ -371,6 +390,8 @@ func StatusOf(err error) int {
 		return http.StatusTooManyRequests
 	case errs.BadMethod:
 		return http.StatusMethodNotAllowed
+	case errs.Gone:
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }

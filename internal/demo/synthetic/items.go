@@ -316,9 +316,7 @@ func (g *gen) items(n int) iter.Seq[*catalog.BulkItem] {
 				if it.Validity == "in_force" && len(inForce) > 0 && g.r.IntN(8) == 0 {
 					// Replaced by a newer document of the series.
 					it.Validity = g.pick([]string{"repealed", "amended"})
-					if it.Validity == "repealed" {
-						bi.Successor = inForce[g.r.IntN(len(inForce))]
-					}
+					bi.Successor = inForce[g.r.IntN(len(inForce))]
 				}
 				if it.Validity == "in_force" && it.Status == catalog.StatusPublished {
 					inForce = append(inForce, it)

@@ -113,8 +113,13 @@ func TestSyntheticSiteConsistent(t *testing.T) {
 		if got := count(t, db, `SELECT COUNT(*) FROM attachments`); got < n/20 {
 			t.Errorf("only %d attachment rows", got)
 		}
-		if got := count(t, db, `SELECT COUNT(*) FROM items WHERE successor_id IS NOT NULL AND validity <> 'repealed'`); got != 0 {
-			t.Errorf("%d items with a successor but not repealed", got)
+		// A repealed or amended document names its successor (the
+		// self-inspection's validity.no_successor).
+		if got := count(t, db, `SELECT COUNT(*) FROM items WHERE successor_id IS NOT NULL AND validity NOT IN ('repealed', 'amended')`); got != 0 {
+			t.Errorf("%d items with a successor but neither repealed nor amended", got)
+		}
+		if got := count(t, db, `SELECT COUNT(*) FROM items WHERE successor_id IS NULL AND validity = 'amended'`); got != 0 {
+			t.Errorf("%d amended items without their successor", got)
 		}
 		if got := count(t, db, `SELECT COUNT(*) FROM items WHERE validity = 'repealed'`); got == 0 {
 			t.Error("no repealed policy documents")

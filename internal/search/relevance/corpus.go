@@ -59,7 +59,7 @@ var Kinds = []string{"policy", "interpretation", "notice", "news", "guide", "pla
 	"statistics", "consultation", "annual_report", "message"}
 
 // Validities a document may have ("" for kinds without one).
-var validities = map[string]bool{"": true, "in_force": true, "amended": true, "repealed": true, "expired": true}
+var validities = map[string]bool{"": true, "in_force": true, "not_yet": true, "amended": true, "repealed": true, "expired": true}
 
 // readJSONL decodes a JSON Lines file (blank and # lines skipped, unknown
 // fields refused), calling check on each value (its error is reported with the line).

@@ -51,6 +51,14 @@ func (s *Feature) dashboard(w http.ResponseWriter, r *http.Request) {
 		p.Items = append(p.Items, res.Items...)
 	}
 	p.Statuses = statusOrder
+	if u.CanPublish() && s.Deadlines != nil {
+		cur, err := s.Deadlines.Calendar.Current(r.Context())
+		if err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+		p.CalendarWarning = cur.MissingNotice(s.Today())
+	}
 	s.Render(w, r, http.StatusOK, "admin/dashboard", p)
 }
 

@@ -8,6 +8,7 @@ import (
 	"gongkai/internal/web"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 func (s *Feature) newItem(w http.ResponseWriter, r *http.Request) {
@@ -66,7 +67,12 @@ func parseItemForm(r *http.Request) catalog.Input {
 	in := catalog.Input{DocType: f("doc_type"), Body: f("body"), ChangeNote: f("change_note"), IndexNo: f("index_no"), Fields: map[string]string{}}
 	in.ColumnID, _ = strconv.ParseInt(f("column_id"), 10, 64)
 	in.DepartmentID, _ = strconv.ParseInt(f("department_id"), 10, 64)
-	in.SuccessorID, _ = strconv.ParseInt(f("successor_id"), 10, 64)
+	if v := strings.TrimSpace(f("successor_id")); v != "" {
+		// Not a number is refused (-1), not dropped (issue 15).
+		if in.SuccessorID, _ = strconv.ParseInt(v, 10, 64); in.SuccessorID <= 0 {
+			in.SuccessorID = -1
+		}
+	}
 	in.Version, _ = strconv.Atoi(f("version"))
 	if t := catalog.DocTypeByCode(in.DocType); t != nil {
 		t.ReadForm(r.PostForm, &in)

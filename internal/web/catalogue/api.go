@@ -261,6 +261,11 @@ func (s *Feature) apiItem(w http.ResponseWriter, r *http.Request) {
 	it, err := s.Catalog.Item(r.Context(), st.Site.ID, id)
 	if err == nil && !catalog.CanView(u, it) {
 		err = catalog.ErrNoItem
+		if it.Status == catalog.StatusWithdrawn {
+			// As the item page: a syncing system can tell withdrawn
+			// from never-existed (issue 15).
+			err = errs.E(errs.Gone, "该信息已撤回，撤回理由：%s", it.WithdrawnReason)
+		}
 	}
 	if err != nil {
 		s.APIError(w, r, err)

@@ -5,6 +5,7 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/web"
 	"net/http"
+	"slices"
 	"strconv"
 )
 
@@ -16,6 +17,10 @@ type listFilters struct {
 	Validity   string
 	Facets     []facetFilter
 	ShowValid  bool
+	// Types are the column's record types when it holds several; Type
+	// is the chosen one.
+	Types []catalog.Option
+	Type  string
 }
 
 type facetFilter struct {
@@ -52,32 +57,42 @@ func (s *Feature) column(w http.ResponseWriter, r *http.Request) {
 		}
 		lf.Publisher = q.Get("publisher")
 		f.Publisher = lf.Publisher
+		// A column holding several types offers the type as a filter; the
+		// type-specific filters and list columns are those of the chosen
+		// type, or of every type when one is not chosen (issue 15: a
+		// mixed column showed two 类别 selects for different fields).
 		types := columnTypes(c)
-		seen := map[string]bool{}
-		for _, t := range types {
-			for _, name := range t.ListCols {
-				if fd, ok := t.Field(name); ok && !seen[name] {
-					seen[name] = true
-					p.ListCols = append(p.ListCols, fd)
+		if len(types) > 1 {
+			lf.Type = q.Get("doc_type")
+			for _, t := range types {
+				lf.Types = append(lf.Types, catalog.Option{Value: t.Code, Label: t.Name})
+				if t.Code == lf.Type {
+					types = []*catalog.DocType{t}
+					f.DocType = t.Code
 				}
 			}
+			if f.DocType == "" {
+				lf.Type = ""
+			}
 		}
-		for _, t := range types {
-			for _, name := range t.Filters {
-				if name == "validity" {
-					lf.ShowValid = true
-					continue
-				}
-				fd, _ := t.Field(name)
-				v := q.Get(name)
-				opts := fd.Options
-				if fd.Kind == catalog.Bool {
-					opts = []catalog.Option{{Value: "1", Label: "是"}, {Value: "0", Label: "否"}}
-				}
-				lf.Facets = append(lf.Facets, facetFilter{Field: fd, Value: v, Options: opts})
-				if v != "" {
-					f.Facets[name] = v
-				}
+		for _, name := range common(types, func(t *catalog.DocType) []string { return t.ListCols }) {
+			fd, _ := types[0].Field(name)
+			p.ListCols = append(p.ListCols, fd)
+		}
+		for _, name := range common(types, func(t *catalog.DocType) []string { return t.Filters }) {
+			if name == "validity" {
+				lf.ShowValid = true
+				continue
+			}
+			fd, _ := types[0].Field(name)
+			v := q.Get(name)
+			opts := fd.Options
+			if fd.Kind == catalog.Bool {
+				opts = []catalog.Option{{Value: "1", Label: "是"}, {Value: "0", Label: "否"}}
+			}
+			lf.Facets = append(lf.Facets, facetFilter{Field: fd, Value: v, Options: opts})
+			if v != "" {
+				f.Facets[name] = v
 			}
 		}
 		if lf.ShowValid {
@@ -121,5 +136,30 @@ func columnTypes(c *catalog.Column) []*catalog.DocType {
 		}
 	}
 	walk(c)
+	return out
+}
+
+// common returns the names that every type declares (in the first type's
+// order) and that mean the same field in each: same kind, label and
+// options.
+func common(types []*catalog.DocType, names func(*catalog.DocType) []string) []string {
+	if len(types) == 0 {
+		return nil
+	}
+	var out []string
+	for _, name := range names(types[0]) {
+		f0, _ := types[0].Field(name)
+		same := true
+		for _, t := range types[1:] {
+			f, ok := t.Field(name)
+			if !slices.Contains(names(t), name) || name != "validity" && (!ok || f.Kind != f0.Kind || f.Label != f0.Label || !slices.Equal(f.Options, f0.Options)) {
+				same = false
+				break
+			}
+		}
+		if same {
+			out = append(out, name)
+		}
+	}
 	return out
 }

@@ -53,6 +53,9 @@ type dashboardPage struct {
 	Counts   map[string]int
 	Items    []*catalog.Item
 	Statuses []string
+	// CalendarWarning: a holiday notice the calendar lacks (the office
+	// and administrators see it).
+	CalendarWarning string
 }
 
 // itemsPage is the back office's item list with its filters.

@@ -44,7 +44,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	}
 	// The query parameters public pages read: list filters and every
 	// declared filter field of every document type (facets).
-	kit.CacheParams("page", "year", "publisher", "validity", "column")
+	kit.CacheParams("page", "year", "publisher", "validity", "column", "doc_type")
 	for _, t := range catalog.DocTypes() {
 		kit.CacheParams(t.Filters...)
 	}

@@ -108,6 +108,8 @@ func badge(validity string) string {
 		return "已失效"
 	case "amended":
 		return "已修订"
+	case "not_yet":
+		return "尚未施行"
 	}
 	return ""
 }

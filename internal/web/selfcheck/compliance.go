@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"strings"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calver"
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/errs"
+	"gongkai/internal/store"
 	"gongkai/internal/web"
 )
 
@@ -106,6 +108,17 @@ type calendarPage struct {
 	Versions []calver.VersionInfo
 	Current  string
 	Stale    int
+	// Warning: a holiday notice that should be entered is missing.
+	Warning string
+	// Year is the form for entering one year's notice as dates; Statutory
+	// lists that year's statutory days as a reference.
+	Year      yearForm
+	Statutory []calendar.StatutoryDay
+}
+
+// yearForm is the form for one year's notice, as typed.
+type yearForm struct {
+	Year, Notices, Off, Work, Note string
 }
 
 func (s *Feature) calendarAdmin(w http.ResponseWriter, r *http.Request) {
@@ -122,6 +135,18 @@ func (s *Feature) renderCalendar(w http.ResponseWriter, r *http.Request, p *cale
 		return
 	}
 	p.Current = cur.Version()
+	p.Warning = cur.MissingNotice(s.Today())
+	if p.Year.Year == "" {
+		// Offer the first year from today on without its notice.
+		y := s.Today().Year
+		for cur.Known(y) && y < s.Today().Year+2 {
+			y++
+		}
+		p.Year.Year = strconv.Itoa(y)
+	}
+	if y, err := strconv.Atoi(p.Year.Year); err == nil {
+		p.Statutory = calendar.Statutory(y)
+	}
 	if p.Stale, err = s.Deadlines.StaleCount(r.Context(), p.Site.ID, p.Current); err != nil {
 		s.AdminError(w, r, err)
 		return
@@ -153,6 +178,67 @@ func (s *Feature) importCalendar(w http.ResponseWriter, r *http.Request) {
 			s.AdminError(w, r, err)
 			return
 		}
+		s.renderCalendar(w, r, p, web.StatusOf(err))
+		return
+	}
+	http.Redirect(w, r, "/admin/calendar?done=imported", http.StatusSeeOther)
+}
+
+// importYear takes one year's notice entered as dates: the notice number,
+// the days off and the make-up working days. It goes through the same
+// validation and versioning as a file import.
+func (s *Feature) importYear(w http.ResponseWriter, r *http.Request) {
+	p := &calendarPage{AdminPage: s.AdminPage(r, "节假日安排")}
+	f := r.PostFormValue
+	p.Year = yearForm{Year: strings.TrimSpace(f("year")), Notices: strings.TrimSpace(f("notices")), Off: f("off"), Work: f("work"), Note: strings.TrimSpace(f("note"))}
+	v := errs.Validation{}
+	y := calendar.Year{}
+	if n, err := strconv.Atoi(p.Year.Year); err != nil || n < 2000 || n > 2100 {
+		v.Add("year", "请填写年度，如 2027")
+	} else {
+		y.Year = n
+	}
+	for _, line := range strings.Split(p.Year.Notices, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			y.Notices = append(y.Notices, line)
+		}
+	}
+	if len(y.Notices) == 0 {
+		v.Add("notices", "请填写放假通知的文号，如 国办发明电〔2026〕…号")
+	} else if len(p.Year.Notices) > 500 {
+		v.Add("notices", "文号过长")
+	}
+	var err error
+	if y.Off, err = calendar.ParseDates(p.Year.Off); err != nil {
+		v.Add("off", errs.MessageOf(err))
+	} else if len(y.Off) == 0 {
+		v.Add("off", "请填写放假日期")
+	}
+	if y.Work, err = calendar.ParseDates(p.Year.Work); err != nil {
+		v.Add("work", errs.MessageOf(err))
+	}
+	if err := v.Err(); err != nil {
+		p.Error, p.Errors = errs.MessageOf(err), errs.FieldsOf(err)
+		s.renderCalendar(w, r, p, http.StatusUnprocessableEntity)
+		return
+	}
+	data, err := calendar.MarshalYears([]calendar.Year{y}, "entered at /admin/calendar")
+	if err != nil {
+		s.AdminError(w, r, errs.Wrap(err, "marshal year"))
+		return
+	}
+	note := p.Year.Note
+	if note == "" {
+		note = strings.Join(y.Notices, "、")
+	}
+	if _, err := s.Calendar.Import(r.Context(), p.User, data, note); err != nil {
+		if c := errs.CodeOf(err); c == errs.Internal || c == errs.Forbidden {
+			s.AdminError(w, r, err)
+			return
+		}
+		// The calendar's own checks (a date outside the year, a make-up day
+		// on a weekday, a day listed twice) belong to the dates.
+		p.Error, p.Errors = errs.MessageOf(err), map[string]string{"off": errs.MessageOf(err)}
 		s.renderCalendar(w, r, p, web.StatusOf(err))
 		return
 	}
@@ -198,16 +284,21 @@ func trendSVG(points []compliance.Point) template.HTML {
 	for i, p := range points {
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="#0b4f9c"/>`, x(i), y(p.Findings))
 	}
-	first := points[0].RanAt
-	if len(first) >= 10 {
-		first = first[:10]
-	}
-	lastDay := last.RanAt
-	if len(lastDay) >= 10 {
-		lastDay = lastDay[:10]
-	}
+	// The runs are stored as UTC instants; the axis shows China's days, as
+	// the table beside it does (a run at 07:00 Beijing time is 23:00 UTC
+	// the day before).
+	first, lastDay := chinaDay(points[0].RanAt), chinaDay(last.RanAt)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12">%s</text><text x="%d" y="%d" font-size="12" text-anchor="end">%s</text>`,
 		left, h-8, template.HTMLEscapeString(first), w-5, h-8, template.HTMLEscapeString(lastDay))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// chinaDay is the day in China of a stored instant.
+func chinaDay(stored string) string {
+	t := store.ParseTime(stored)
+	if t.IsZero() {
+		return stored
+	}
+	return calendar.DateOf(t.In(calendar.Beijing)).String()
 }

@@ -44,6 +44,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("POST /admin/deadlines/recompute", s.recompute)
 	kit.Staff("GET /admin/calendar", s.calendarAdmin)
 	kit.Admin("POST /admin/calendar", s.importCalendar)
+	kit.Admin("POST /admin/calendar/year", s.importYear)
 	kit.API("GET /api/v1/workdays/{op}", s.apiWorkdays)
 	return nil
 }

@@ -12,13 +12,15 @@ import (
 
 // apiExplanation is a deadline computation as the API shows it.
 type apiExplanation struct {
-	Start    string    `json:"start"`
-	End      string    `json:"end"`
-	N        int       `json:"n"`
-	Summary  string    `json:"summary"`
-	Basis    string    `json:"basis"`
-	Warnings []string  `json:"warnings"`
-	Steps    []apiStep `json:"steps"`
+	Start    string   `json:"start"`
+	End      string   `json:"end"`
+	N        int      `json:"n"`
+	Summary  string   `json:"summary"`
+	Basis    string   `json:"basis"`
+	Warnings []string `json:"warnings"`
+	// Provisional: a year of the count has no holiday notice yet.
+	Provisional bool      `json:"provisional"`
+	Steps       []apiStep `json:"steps"`
 }
 
 type apiStep struct {
@@ -38,7 +40,7 @@ func Schemas() []web.Schema {
 }
 
 func toAPIExplanation(e calendar.Explanation) apiExplanation {
-	out := apiExplanation{Start: e.Start.String(), End: e.End.String(), N: e.N, Summary: e.Summary, Basis: e.Basis, Warnings: e.Warnings, Steps: []apiStep{}}
+	out := apiExplanation{Start: e.Start.String(), End: e.End.String(), N: e.N, Summary: e.Summary, Basis: e.Basis, Warnings: e.Warnings, Provisional: e.Provisional, Steps: []apiStep{}}
 	if out.Warnings == nil {
 		out.Warnings = []string{}
 	}
@@ -88,7 +90,7 @@ func (s *Feature) apiWorkdays(w http.ResponseWriter, r *http.Request) {
 			e = cal.ExplainAddDays(d, n)
 		}
 		web.WriteJSON(w, http.StatusOK, map[string]any{"date": d.String(), "days": n, "due": e.End.String(), "calendar_version": cal.Version(),
-			"explanation": toAPIExplanation(e)})
+			"provisional": e.Provisional, "explanation": toAPIExplanation(e)})
 	case "between":
 		a, b := queryDate(r, "from", v), queryDate(r, "to", v)
 		if err := v.Err(); err != nil {
@@ -99,7 +101,8 @@ func (s *Feature) apiWorkdays(w http.ResponseWriter, r *http.Request) {
 			s.APIError(w, r, &errs.Error{Code: errs.Invalid, Message: "日期范围过大（不超过 100 年）", Fields: map[string]string{"to": "日期范围过大"}})
 			return
 		}
-		web.WriteJSON(w, http.StatusOK, map[string]any{"from": a.String(), "to": b.String(), "workdays": cal.WorkdaysBetween(a, b), "calendar_version": cal.Version()})
+		web.WriteJSON(w, http.StatusOK, map[string]any{"from": a.String(), "to": b.String(), "workdays": cal.WorkdaysBetween(a, b), "calendar_version": cal.Version(),
+			"provisional": cal.Provisional(a, b)})
 	case "is":
 		d := queryDate(r, "date", v)
 		if err := v.Err(); err != nil {
@@ -107,8 +110,8 @@ func (s *Feature) apiWorkdays(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		k := cal.Kind(d)
-		web.WriteJSON(w, http.StatusOK, map[string]any{"date": d.String(), "workday": k.IsWorkday(), "kind": k.String(), "known_year": cal.Known(d.Year),
-			"calendar_version": cal.Version()})
+		web.WriteJSON(w, http.StatusOK, map[string]any{"date": d.String(), "workday": k.IsWorkday(), "kind": k.String(), "note": cal.Label(d),
+			"known_year": cal.Known(d.Year), "provisional": cal.Provisional(d, d), "calendar_version": cal.Version()})
 	default:
 		s.APIError(w, r, errs.E(errs.NotFound, "没有这个接口：workdays/%s（可用 add、days、between、is）", op))
 	}

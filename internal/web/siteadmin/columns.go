@@ -18,9 +18,10 @@ type columnsPage struct {
 
 type columnPage struct {
 	web.AdminPage
-	Column  *catalog.Column
-	Columns []*catalog.Column
-	Types   []*catalog.DocType
+	Column      *catalog.Column
+	Columns     []*catalog.Column
+	Types       []*catalog.DocType
+	Departments []catalog.Department
 }
 
 // Duties are the 条例第二十条 categories a column may be tied to.
@@ -50,6 +51,11 @@ func (s *Feature) columnForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Feature) renderColumnForm(w http.ResponseWriter, r *http.Request, p *columnPage, c *catalog.Column, status int) {
 	p.Column, p.Columns, p.Types = c, p.Tree.All(), catalog.DocTypes()
+	var err error
+	if p.Departments, err = s.Catalog.Departments(r.Context(), p.Site.ID); err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
 	s.Render(w, r, status, "admin/column_form", p)
 }
 
@@ -70,6 +76,11 @@ func (s *Feature) saveColumn(w http.ResponseWriter, r *http.Request) {
 	c.ParentID, _ = strconv.ParseInt(f("parent_id"), 10, 64)
 	v := errs.Validation{}
 	var err error
+	if d := f("department_id"); d != "" {
+		if c.DepartmentID, err = strconv.ParseInt(d, 10, 64); err != nil || c.DepartmentID <= 0 {
+			v.Add("department_id", "请从列表中选择负责科室")
+		}
+	}
 	if c.Sort, err = strconv.Atoi(strings.TrimSpace(f("sort"))); err != nil && f("sort") != "" {
 		v.Add("sort", "排序应为整数")
 	}

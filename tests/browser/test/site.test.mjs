@@ -219,7 +219,7 @@ describe('keyboard only', () => {
     await page.goto(app.base + '/columns/zcwj');
     await tabTo(page, (f) => f.id === 'f-valid');
     // Choose 废止 with the arrow keys on the closed select.
-    for (let i = 0; i < 3 && (await page.locator('#f-valid').inputValue()) !== 'repealed'; i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 6 && (await page.locator('#f-valid').inputValue()) !== 'repealed'; i++) await page.keyboard.press('ArrowDown');
     assert.equal(await page.locator('#f-valid').inputValue(), 'repealed');
     await tabTo(page, (f) => f.tag === 'button' && f.text === '筛选');
     await Promise.all([page.waitForURL(/validity=repealed/), page.keyboard.press('Enter')]);

@@ -1,0 +1,465 @@
+package lists
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+)
+
+// Limits of an imported file. A municipal bureau's lists have tens to a
+// few hundred rows (the 2023 Shandong licensing list, the largest, 717
+// items: RECORDS §1.1); the limits leave room and bound the work a request
+// can cause.
+const (
+	MaxFileBytes = 8 << 20
+	MaxRows      = 5000
+	// MaxColumns bounds the cells of a row (a kind has a few dozen fields).
+	MaxColumns = 200
+	// MaxCellsReported bounds the validation report (a wholly wrong file
+	// would otherwise list every cell).
+	MaxCellsReported = 1000
+)
+
+// Formats of files.
+const (
+	CSV  = "csv"
+	XLSX = "xlsx"
+)
+
+// Cell is one bad cell of an imported file: Row as in the file (the header
+// is row 1), Column the header's text (or the column letter where there is
+// no header).
+type Cell struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
+
+// CellsError carries the validation report of a refused file; it is the
+// cause of an errs.Invalid error (errors.As finds it).
+type CellsError struct {
+	Cells []Cell
+	// More is how many further problems were not listed.
+	More int
+}
+
+func (e *CellsError) Error() string { return fmt.Sprintf("%d bad cells", len(e.Cells)) }
+
+// cellsErr makes the Invalid error of a report.
+func cellsErr(cells []Cell) error {
+	ce := &CellsError{Cells: cells}
+	if len(cells) > MaxCellsReported {
+		ce.Cells, ce.More = cells[:MaxCellsReported], len(cells)-MaxCellsReported
+	}
+	msg := fmt.Sprintf("文件中有 %d 处错误，未导入任何内容；请按错误报告修改后重新导入", len(cells))
+	return &errs.Error{Code: errs.Invalid, Message: msg, Err: ce}
+}
+
+// CellsOf returns the report of a refused file, if err carries one.
+func CellsOf(err error) (*CellsError, bool) {
+	var ce *CellsError
+	ok := errors.As(err, &ce)
+	return ce, ok
+}
+
+// readTable reads a file's cells: CSV (UTF-8 with or without BOM, or the
+// GB18030/GBK that Excel writes on Chinese Windows) or XLSX (its first
+// sheet). The format is recognised from the content, not the name.
+func readTable(data []byte, name string) ([][]string, string, error) {
+	if len(data) == 0 {
+		return nil, "", errs.E(errs.Invalid, "文件是空的")
+	}
+	if len(data) > MaxFileBytes {
+		return nil, "", errs.E(errs.Invalid, "文件过大（上限 %d MB）", MaxFileBytes>>20)
+	}
+	lower := strings.ToLower(name)
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		rows, err := readXLSX(data)
+		return rows, XLSX, err
+	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return nil, "", errs.E(errs.Invalid, "这是旧版 Excel（.xls）或加密的文件，无法读取；请在 Excel 中“另存为” .xlsx 或 CSV（逗号分隔）后再导入")
+	case strings.HasSuffix(lower, ".xlsx"):
+		return nil, "", errs.E(errs.Invalid, "文件扩展名为 .xlsx，但内容不是有效的 XLSX 文件（文件可能已损坏）")
+	}
+	rows, err := readCSV(data)
+	return rows, CSV, err
+}
+
+func readXLSX(data []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 32 << 20})
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "XLSX 文件已损坏或无法读取，请在 Excel 中打开确认后重新保存")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, errs.E(errs.Invalid, "XLSX 文件中没有工作表")
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "XLSX 文件的第一个工作表无法读取")
+	}
+	defer rows.Close()
+	var out [][]string
+	for rows.Next() {
+		if len(out) > MaxRows+1 {
+			return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", MaxRows)
+		}
+		cols, err := rows.Columns()
+		if err != nil {
+			return nil, errs.E(errs.Invalid, "XLSX 文件第 %d 行无法读取", len(out)+1)
+		}
+		out = append(out, cols)
+	}
+	if rows.Error() != nil {
+		return nil, errs.E(errs.Invalid, "XLSX 文件已损坏或无法读取")
+	}
+	return out, nil
+}
+
+func readCSV(data []byte) ([][]string, error) {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, errs.E(errs.Invalid, "文件不是 CSV 或 XLSX 格式（含有二进制内容）；请上传从模板填写的 .xlsx 或 .csv 文件")
+	}
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if !utf8.Valid(data) {
+		// Excel on Chinese Windows saves "CSV (逗号分隔)" in the ANSI code
+		// page, GBK; GB18030 is its superset and decodes it.
+		dec, _, err := transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), data)
+		if err != nil || !utf8.Valid(dec) {
+			return nil, errs.E(errs.Invalid, "无法识别文件的字符编码；请保存为 UTF-8 或 GBK 编码的 CSV")
+		}
+		data = dec
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	var out [][]string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, errs.E(errs.Invalid, "CSV 文件第 %d 行格式错误（引号不成对或多余）", pe.StartLine)
+			}
+			return nil, errs.E(errs.Invalid, "CSV 文件无法读取")
+		}
+		if len(out) > MaxRows+1 {
+			return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", MaxRows)
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// parsed is a file's rows, validated.
+type parsed struct {
+	rows   []Row
+	format string
+}
+
+// parseFile reads and validates a file by the kind's declaration: every
+// problem is reported with its row and column, and any problem refuses the
+// whole file.
+func (k *Kind) parseFile(data []byte, name string) (*parsed, error) {
+	table, format, err := readTable(data, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(table) == 0 {
+		return nil, errs.E(errs.Invalid, "文件中没有内容；第一行应为表头（可下载导入模板）")
+	}
+	for i, rec := range table {
+		if len(rec) > MaxColumns {
+			return nil, errs.E(errs.Invalid, "文件第 %d 行有 %d 列，超过 %d 列；请使用导入模板", i+1, len(rec), MaxColumns)
+		}
+	}
+	byLabel := map[string]catalog.Field{}
+	for _, f := range k.Fields {
+		byLabel[f.Label] = f
+	}
+	var cells []Cell
+	header := table[0]
+	cols := make([]string, len(header)) // field name per column; SeqHeader; "" none
+	seen := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
+		if h == "" {
+			continue
+		}
+		if j, dup := seen[h]; dup {
+			cells = append(cells, Cell{1, h, fmt.Sprintf("表头“%s”出现了两次（第 %s 列和第 %s 列）", h, colName(j), colName(i))})
+			continue
+		}
+		seen[h] = i
+		switch f, ok := byLabel[h]; {
+		case ok:
+			cols[i] = f.Name
+		case h == SeqHeader:
+			cols[i] = SeqHeader
+		default:
+			cells = append(cells, Cell{1, h, fmt.Sprintf("不是%s的列；表头应为导入模板中的列名", k.Name)})
+		}
+	}
+	for _, f := range k.Fields {
+		if _, ok := seen[f.Label]; !ok && f.Required {
+			cells = append(cells, Cell{1, f.Label, fmt.Sprintf("缺少必填列“%s”", f.Label)})
+		}
+	}
+	if len(cells) > 0 {
+		return nil, cellsErr(cells)
+	}
+	p := &parsed{format: format}
+	keyRow := map[string]int{}
+	for i, rec := range table[1:] {
+		line := i + 2
+		blank := true
+		for _, c := range rec {
+			if strings.TrimSpace(c) != "" {
+				blank = false
+				break
+			}
+		}
+		if blank {
+			continue
+		}
+		raw := map[string]string{}
+		reported := map[string]bool{}
+		rowCells := 0
+		for j, c := range rec {
+			switch {
+			case j >= len(cols) || (cols[j] == "" && strings.TrimSpace(c) != ""):
+				if strings.TrimSpace(c) != "" {
+					cells = append(cells, Cell{line, colName(j), "该列没有表头，内容无法识别"})
+					rowCells++
+				}
+			case cols[j] == SeqHeader:
+				if s := strings.TrimSpace(c); s != "" {
+					if n, err := strconv.Atoi(s); err != nil || n < 1 {
+						cells = append(cells, Cell{line, SeqHeader, "序号应为正整数（序号只读，导入时按文件中的顺序排列）"})
+						rowCells++
+					}
+				}
+			case cols[j] != "":
+				f, _ := k.Field(cols[j])
+				if format == CSV {
+					c = unguard(c)
+				}
+				if !cleanCell(c) {
+					cells = append(cells, Cell{line, f.Label, "含有无法识别的控制字符，请删除后重新导入"})
+					rowCells++
+					reported[f.Name] = true
+					continue
+				}
+				raw[f.Name] = fromCell(f, c)
+			}
+		}
+		vals, bad := k.Validate(raw)
+		for _, f := range k.Fields {
+			if m, ok := bad[f.Name]; ok && !reported[f.Name] {
+				cells = append(cells, Cell{line, f.Label, m})
+				rowCells++
+			}
+		}
+		if rowCells > 0 {
+			continue
+		}
+		key := k.keyOf(vals)
+		if first, dup := keyRow[key]; dup {
+			f, _ := k.Field(k.Key[0])
+			cells = append(cells, Cell{line, f.Label, fmt.Sprintf("与第 %d 行重复（%s“%s”在清单中只能出现一次）", first, f.Label, key)})
+			continue
+		}
+		keyRow[key] = line
+		p.rows = append(p.rows, Row{Seq: len(p.rows) + 1, Key: key, Title: vals[k.Title], Values: vals})
+	}
+	if len(p.rows) > MaxRows {
+		return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", MaxRows)
+	}
+	if len(cells) > 0 {
+		return nil, cellsErr(cells)
+	}
+	if len(p.rows) == 0 {
+		return nil, errs.E(errs.Invalid, "文件中只有表头，没有任何事项")
+	}
+	return p, nil
+}
+
+// cleanCell refuses what no list value carries and an XLSX export could
+// not write (XML 1.0 has no C0 controls but tab, newline and return): NUL,
+// other control characters, invalid UTF-8.
+func cleanCell(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// colName is a 0-based column index as a spreadsheet letter (A, B, … AA).
+func colName(i int) string {
+	s, _ := excelize.ColumnNumberToName(i + 1)
+	return s + " 列"
+}
+
+// fromCell reads a cell as the field's input: 是/否 for a bool.
+func fromCell(f catalog.Field, c string) string {
+	c = strings.TrimSpace(c)
+	if f.Kind == catalog.Bool {
+		switch c {
+		case "是", "TRUE", "true", "1":
+			return "1"
+		case "否", "FALSE", "false", "0", "":
+			return "0"
+		}
+	}
+	return c
+}
+
+// toCell writes a canonical value as the file carries it: the option's
+// label, 是/否, and the canonical text otherwise (which imports back as it
+// is: the round trip).
+func toCell(f catalog.Field, canon string) string {
+	switch f.Kind {
+	case catalog.Select:
+		return catalog.OptionLabel(f.Options, canon)
+	case catalog.Bool:
+		if canon == "1" {
+			return "是"
+		}
+		return "否"
+	}
+	return canon
+}
+
+// guard keeps a CSV cell from being read as a formula by a spreadsheet
+// (CSV injection, OWASP): a text starting with = + - @ or a tab or carriage
+// return gets a leading apostrophe, which Excel hides; unguard removes it
+// on import, so the round trip is exact.
+func guard(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func unguard(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}
+
+// table is the header and the rows of an export (no rows: the template).
+func (k *Kind) table(rows []Row) [][]string {
+	out := [][]string{k.Headers()}
+	for i, r := range rows {
+		line := []string{strconv.Itoa(i + 1)}
+		for _, f := range k.Fields {
+			line = append(line, toCell(f, r.Values[f.Name]))
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// WriteFile writes rows (none: the template) in format to w.
+func (k *Kind) WriteFile(w io.Writer, format string, rows []Row) error {
+	t := k.table(rows)
+	switch format {
+	case CSV:
+		// With a BOM, Excel opens the UTF-8 file with its Chinese intact.
+		if _, err := w.Write([]byte("\xEF\xBB\xBF")); err != nil {
+			return err
+		}
+		cw := csv.NewWriter(w)
+		cw.UseCRLF = true
+		for _, line := range t[1:] {
+			for j := range line {
+				line[j] = guard(line[j])
+			}
+		}
+		if err := cw.WriteAll(t); err != nil {
+			return err
+		}
+		return cw.Error()
+	case XLSX:
+		return k.writeXLSX(w, t)
+	}
+	return errs.E(errs.Invalid, "format 应为 csv 或 xlsx")
+}
+
+func (k *Kind) writeXLSX(w io.Writer, t [][]string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := k.Name
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	// Every cell is text ("@"), so codes with leading zeros and dates stay
+	// as written when the file is edited and saved again.
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	head, err := f.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
+	if err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(1, 1, 6); err != nil {
+		return err
+	}
+	for i, fd := range k.Fields {
+		width := 16.0
+		if fd.Kind == catalog.TextArea {
+			width = 40
+		}
+		if err := sw.SetColWidth(i+2, i+2, width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	for i, line := range t {
+		cells := make([]any, len(line))
+		for j, v := range line {
+			st := text
+			if i == 0 {
+				st = head
+			}
+			cells[j] = excelize.Cell{StyleID: st, Value: v}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}

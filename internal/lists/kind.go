@@ -1,0 +1,284 @@
+// Package lists is the engine of structured lists (清单): hundreds of rows
+// with the same typed fields, published and re-published as editions
+// (权责清单, 职责边界清单, 证明事项清单 …, RECORDS §0.3 lifecycle 1). A list
+// kind is a declaration (Kind) registered once; the same machinery serves
+// import and export (CSV, XLSX), editions and their differences, the public
+// list, filter and row pages, the API, the feed and the site search. The
+// field kinds are the catalogue's (catalog.Field): one set of validation,
+// canonical forms, display forms and facets for documents and list rows.
+package lists
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+)
+
+// Kind declares a list kind.
+type Kind struct {
+	// Code names the kind in URLs and the API (power_list).
+	Code string
+	// Name is the Chinese name (权责清单).
+	Name string
+	// Intro is the sentence the public page opens with.
+	Intro string
+	// Basis cites the rule that requires the list.
+	Basis string
+	// Fields are the typed columns, in file and form order. Scalar kinds
+	// only (a cell of a spreadsheet holds one value).
+	Fields []catalog.Field
+	// Key are the fields whose values identify a row across editions (the
+	// item code); they are required and unique within an edition.
+	Key []string
+	// Title is the field shown as the row's name (its page's heading).
+	Title string
+	// Body is the field naming the body that exercises or answers for a
+	// row (实施机关, 牵头部门 …): the search's 发布机构 filter.
+	Body string
+	// ListCols are the columns of the public list (the key and title always).
+	ListCols []string
+	// Sections are the row page's layout: headed groups of fields.
+	Sections []Section
+	// Patterns are formats a text field must match, with the message shown
+	// when it does not (codes: 事项编码).
+	Patterns map[string]Pattern
+	// Until names a date field after which a row leaves public view (the
+	// publication period of enforcement decisions, RECORDS §0.3 lifecycle 2
+	// and §2.6); the row stays in its edition for staff and the archive.
+	// Empty: rows are public as long as their edition is.
+	Until string
+	// Check adds cross-field rules: problems by field name (nil for none).
+	Check func(vals map[string]string) map[string]string
+	// UpdateDays is the period within which the list must be republished
+	// or confirmed; the self-inspection reports lists older than that.
+	UpdateDays int
+	// Owner is the abbreviation of the department that keeps the list on
+	// a site ("fzk", 法制科); editors of that department import it.
+	Owner string
+	// Column is the slug of the 信息公开 column that links to the list.
+	Column string
+}
+
+// Section is a headed group of a row page.
+type Section struct {
+	Title  string
+	Fields []string
+}
+
+// Pattern is a format a text value must match.
+type Pattern struct {
+	RE      *regexp.Regexp
+	Message string
+}
+
+// SeqHeader is the read-only 序号 column that templates and exports carry:
+// recognised and checked on import (a positive whole number or empty), never
+// stored (rows keep the file's order).
+const SeqHeader = "序号"
+
+var (
+	regMu  sync.RWMutex
+	kinds  []*Kind
+	byCode = map[string]*Kind{}
+)
+
+// Register adds a list kind; it panics on a declaration that cannot work
+// (found by the first test that imports the package).
+func Register(k *Kind) {
+	if err := check(k); err != nil {
+		panic(fmt.Sprintf("lists: kind %q: %v", k.Code, err))
+	}
+	regMu.Lock()
+	defer regMu.Unlock()
+	if byCode[k.Code] != nil {
+		panic(fmt.Sprintf("lists: kind %q registered twice", k.Code))
+	}
+	kinds = append(kinds, k)
+	byCode[k.Code] = k
+}
+
+var codeRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
+
+func check(k *Kind) error {
+	if !codeRE.MatchString(k.Code) || k.Name == "" {
+		return fmt.Errorf("a kind needs a code (a-z, 0-9, _) and a name")
+	}
+	seen := map[string]bool{}
+	labels := map[string]bool{SeqHeader: true}
+	for i := range k.Fields {
+		f := &k.Fields[i]
+		if err := catalog.CheckField(*f); err != nil {
+			return err
+		}
+		switch f.Kind {
+		case catalog.MultiSelect, catalog.Group, catalog.Link:
+			return fmt.Errorf("field %q: a list cell holds one scalar value, not %s", f.Name, f.Kind)
+		case catalog.Person:
+			// Lists are published whole and exported as files: personal data
+			// (enforcement targets) waits for the decision records, which mask
+			// it per RECORDS §2.5.
+			return fmt.Errorf("field %q: lists carry no personal fields", f.Name)
+		}
+		if f.Sortable {
+			f.Facet = true
+		}
+		if seen[f.Name] || labels[f.Label] {
+			return fmt.Errorf("field %q: name or label %q used twice (headers are labels)", f.Name, f.Label)
+		}
+		seen[f.Name], labels[f.Label] = true, true
+	}
+	if len(k.Key) == 0 {
+		return fmt.Errorf("no key fields")
+	}
+	for _, n := range k.Key {
+		f, ok := k.Field(n)
+		if !ok {
+			return fmt.Errorf("key %q is not a field", n)
+		}
+		if !f.Required {
+			return fmt.Errorf("key %q must be required", n)
+		}
+	}
+	if _, ok := k.Field(k.Title); !ok {
+		return fmt.Errorf("title %q is not a field", k.Title)
+	}
+	names := slices.Clone(k.ListCols)
+	for _, s := range k.Sections {
+		names = append(names, s.Fields...)
+	}
+	if k.Body != "" {
+		names = append(names, k.Body)
+	}
+	for n := range k.Patterns {
+		names = append(names, n)
+	}
+	for _, n := range names {
+		if _, ok := k.Field(n); !ok {
+			return fmt.Errorf("%q is not a field", n)
+		}
+	}
+	if k.Until != "" {
+		if f, ok := k.Field(k.Until); !ok || f.Kind != catalog.Date {
+			return fmt.Errorf("until %q is not a date field", k.Until)
+		}
+	}
+	if k.UpdateDays < 0 {
+		return fmt.Errorf("negative update period")
+	}
+	return nil
+}
+
+// Kinds returns every registered kind, in registration order.
+func Kinds() []*Kind {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	return slices.Clone(kinds)
+}
+
+// KindByCode returns the kind, or nil.
+func KindByCode(code string) *Kind {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	return byCode[code]
+}
+
+// Field returns the named field.
+func (k *Kind) Field(name string) (catalog.Field, bool) {
+	for _, f := range k.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return catalog.Field{}, false
+}
+
+// Facets are the fields the public list filters on.
+func (k *Kind) Facets() []catalog.Field {
+	var out []catalog.Field
+	for _, f := range k.Fields {
+		if f.Facet {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Headers are the template's and export's header row: 序号, then every
+// field's Chinese name.
+func (k *Kind) Headers() []string {
+	h := []string{SeqHeader}
+	for _, f := range k.Fields {
+		h = append(h, f.Label)
+	}
+	return h
+}
+
+// keyOf is a row's key: the key fields' canonical values joined by "/".
+func (k *Kind) keyOf(vals map[string]string) string {
+	parts := make([]string, len(k.Key))
+	for i, n := range k.Key {
+		parts[i] = vals[n]
+	}
+	return strings.Join(parts, "/")
+}
+
+// Validate checks and normalises one row's values (raw, by field name) by
+// the declaration; problems are returned by field name.
+func (k *Kind) Validate(raw map[string]string) (map[string]string, map[string]string) {
+	out := map[string]string{}
+	bad := map[string]string{}
+	for _, f := range k.Fields {
+		c, msg := f.Normalize(raw[f.Name])
+		switch {
+		case msg != "":
+			bad[f.Name] = msg
+		case c == "" && f.Required:
+			bad[f.Name] = "请填写" + f.Label
+		case c == "" || (f.Kind == catalog.Bool && c == "0"):
+		default:
+			if p, ok := k.Patterns[f.Name]; ok && !p.RE.MatchString(c) {
+				bad[f.Name] = p.Message
+				continue
+			}
+			out[f.Name] = c
+		}
+	}
+	if k.Check != nil && len(bad) == 0 {
+		for n, m := range k.Check(out) {
+			bad[n] = m
+		}
+	}
+	return out, bad
+}
+
+// Public returns the rows the public sees on today: those whose Until date
+// (if the kind declares one) has not passed.
+func (k *Kind) Public(rows []Row, today calendar.Date) []Row {
+	if k.Until == "" {
+		return rows
+	}
+	cut := today.String()
+	out := make([]Row, 0, len(rows))
+	for _, r := range rows {
+		if u := r.Values[k.Until]; u == "" || u >= cut {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Display is a row's value as the public sees it.
+func (k *Kind) Display(vals map[string]string, name string) string {
+	f, ok := k.Field(name)
+	if !ok {
+		return ""
+	}
+	return f.Display(vals[name], true)
+}
+
+func cleanText(s string) bool { return catalog.CleanText(s) }

@@ -1,0 +1,146 @@
+package lists
+
+import (
+	"sort"
+	"strings"
+
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+)
+
+// Query filters an edition's rows: facet equality (canonical value or, for
+// choices, the label) and words found in any field.
+type Query struct {
+	Facets map[string]string
+	Q      string
+}
+
+// FacetValue is one value of a facet with its count.
+type FacetValue struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// Normalize checks the query against the kind: unknown or bad facet values
+// are errors naming the parameter.
+func (k *Kind) Normalize(q Query) (Query, error) {
+	out := Query{Q: strings.TrimSpace(q.Q), Facets: map[string]string{}}
+	v := errs.Validation{}
+	if len([]rune(out.Q)) > 100 {
+		v.Add("q", "关键词不能超过 100 个字")
+	}
+	for name, val := range q.Facets {
+		if val == "" {
+			continue
+		}
+		f, ok := k.Field(name)
+		if !ok || !f.Facet {
+			v.Add(name, "不是可筛选的字段")
+			continue
+		}
+		c, msg := f.Normalize(fromCell(f, val))
+		if msg != "" {
+			v.Add(name, msg)
+			continue
+		}
+		out.Facets[name] = c
+	}
+	if err := v.Err(); err != nil {
+		e := err.(*errs.Error)
+		e.Message = "筛选条件有误"
+		return out, e
+	}
+	return out, nil
+}
+
+func (k *Kind) matches(r Row, q Query, skip string) bool {
+	for name, want := range q.Facets {
+		if name == skip {
+			continue
+		}
+		f, _ := k.Field(name)
+		got := r.Values[name]
+		if f.Kind == catalog.Bool && got == "" {
+			got = "0"
+		}
+		if got != want {
+			return false
+		}
+	}
+	if q.Q != "" {
+		for _, w := range strings.Fields(q.Q) {
+			found := false
+			for _, v := range r.Values {
+				if strings.Contains(v, w) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				for _, f := range k.Fields {
+					if f.Kind == catalog.Select && strings.Contains(catalog.OptionLabel(f.Options, r.Values[f.Name]), w) {
+						found = true
+					}
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Match returns the rows that pass q.
+func (k *Kind) Match(rows []Row, q Query) []Row {
+	var out []Row
+	for _, r := range rows {
+		if k.matches(r, q, "") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// FacetCounts counts each facet's values over the rows that pass the other
+// filters (so a chosen value's alternatives stay visible).
+func (k *Kind) FacetCounts(rows []Row, q Query) map[string][]FacetValue {
+	out := map[string][]FacetValue{}
+	for _, f := range k.Facets() {
+		n := map[string]int{}
+		for _, r := range rows {
+			if !k.matches(r, q, f.Name) {
+				continue
+			}
+			v := r.Values[f.Name]
+			if f.Kind == catalog.Bool && v == "" {
+				v = "0"
+			}
+			if v != "" {
+				n[v]++
+			}
+		}
+		var vals []FacetValue
+		switch f.Kind {
+		case catalog.Select:
+			for _, o := range f.Options {
+				if n[o.Value] > 0 {
+					vals = append(vals, FacetValue{o.Value, o.Label, n[o.Value]})
+				}
+			}
+		default:
+			for v, c := range n {
+				vals = append(vals, FacetValue{v, toCell(f, v), c})
+			}
+			sort.Slice(vals, func(i, j int) bool {
+				if vals[i].Count != vals[j].Count {
+					return vals[i].Count > vals[j].Count
+				}
+				return vals[i].Value < vals[j].Value
+			})
+		}
+		out[f.Name] = vals
+	}
+	return out
+}
