@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gongkai/internal/captcha"
 	"gongkai/internal/mail"
 	"gongkai/internal/web"
 )
@@ -81,4 +82,28 @@ func mailConfig() (mail.Config, error) {
 	}
 	c.Password = pw
 	return c, nil
+}
+
+// runCaptcha is `gongkai captcha answer FORM TOKEN`: the answer of a
+// challenge signed with GONGKAI_CAPTCHA_KEY, for an operator checking a
+// complaint ("the answer was refused") and for the browser tests, which
+// drive the public forms end to end. Whoever holds the key can compute
+// answers anyway; without the key it refuses.
+func runCaptcha(args []string) error {
+	if len(args) != 3 || args[0] != "answer" {
+		return fmt.Errorf("用法：gongkai captcha answer 表单 令牌")
+	}
+	var opts web.Options
+	if err := formOptions(&opts); err != nil {
+		return err
+	}
+	if opts.CaptchaKey == nil {
+		return fmt.Errorf("未设置 GONGKAI_CAPTCHA_KEY：每次启动使用随机密钥，无法在进程外计算答案")
+	}
+	ans, ok := captcha.New(nil, opts.CaptchaKey).Answer(args[1], args[2])
+	if !ok {
+		return fmt.Errorf("令牌无效或不属于表单 %s", args[1])
+	}
+	fmt.Println(ans)
+	return nil
 }

@@ -50,6 +50,7 @@ const usage = `gongkai — 政务公开平台
   seed       生成合成站点（基准测试用）：--synthetic N [--seed S]
   search     重建站内检索索引：search reindex [--site ID]（运行中也可执行）
   workdays   工作日计算：add / days / between / is / explain；import FILE 导入节假日安排
+  captcha    answer 表单 令牌：按 GONGKAI_CAPTCHA_KEY 给出验证码的答案（核对问题与自动化测试用）
   letter     输出告知书样张：--kind 类型 [--format pdf|html] > 文件；--list 列出类型
   version    显示版本
 
@@ -89,6 +90,8 @@ func main() {
 		os.Exit(runWorkdays(args))
 	case "letter":
 		err = runLetter(args)
+	case "captcha":
+		err = runCaptcha(args)
 	case "version", "--version", "-v":
 		fmt.Println("gongkai", version, runtime.Version())
 	case "help", "--help", "-h":

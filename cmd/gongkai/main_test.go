@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"gongkai/internal/captcha"
 	"gongkai/internal/store"
 	"net"
 	"net/http"
@@ -318,5 +320,29 @@ func TestCheckWhatIf(t *testing.T) {
 	}
 	if n := runs(); n != 1 {
 		t.Errorf("today's run: %d runs recorded, want 1", n)
+	}
+}
+
+// TestCaptchaAnswer: `gongkai captcha answer` gives a challenge's answer
+// under GONGKAI_CAPTCHA_KEY, and refuses without the key or for another form.
+func TestCaptchaAnswer(t *testing.T) {
+	key := strings.Repeat("k", 40)
+	sum := sha256.Sum256([]byte(key))
+	svc := captcha.New(nil, sum[:])
+	tok := svc.New("request", captcha.Question).Token
+	want, _ := svc.Answer("request", tok)
+	cmd := exec.Command(bin, "captcha", "answer", "request", tok)
+	cmd.Env = append(os.Environ(), "GONGKAI_CAPTCHA_KEY="+key)
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != want {
+		t.Errorf("answer: %q %v, want %q", out, err, want)
+	}
+	cmd = exec.Command(bin, "captcha", "answer", "message", tok)
+	cmd.Env = append(os.Environ(), "GONGKAI_CAPTCHA_KEY="+key)
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "令牌无效") {
+		t.Errorf("another form: %q %v", out, err)
+	}
+	if out, code := run(t, "", "captcha", "answer", "request", tok); code == 0 || !strings.Contains(out, "GONGKAI_CAPTCHA_KEY") {
+		t.Errorf("without the key: %d %q", code, out)
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
@@ -64,6 +66,11 @@ func newEnvWith(t *testing.T, d store.Dialect, opts web.Options) *env {
 	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
 	opts.MaxUpload, opts.Today = 1<<20, func() calendar.Date { return testDay }
+	if opts.FormLimits == (web.FormLimits{}) {
+		// The tests post from one address many times; the public forms'
+		// limits have their own tests (internal/web, TestRequestFormGuarded).
+		opts.FormLimits = web.FormLimits{PerAddress: web.Rate{Burst: 1 << 20, Every: time.Millisecond}}
+	}
 	srv, err := New(cat, au, blobs, log, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -258,4 +265,35 @@ func (e *env) editForm(t *testing.T, id string) url.Values {
 		f.Set("successor_id", itoa(in.SuccessorID))
 	}
 	return f
+}
+
+var captchaTokenRE = regexp.MustCompile(`name="captcha_token" value="([^"]+)"`)
+
+// solved adds the right answer to the CAPTCHA of a form page to f.
+func (e *env) solved(t *testing.T, form, page string, f url.Values) url.Values {
+	t.Helper()
+	m := captchaTokenRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CAPTCHA on the %s form", form)
+	}
+	ans, ok := e.srv.Web.Captcha.Answer(form, html.UnescapeString(m[1]))
+	if !ok {
+		t.Fatalf("the %s form's CAPTCHA token is not valid", form)
+	}
+	f.Set("captcha_token", html.UnescapeString(m[1]))
+	f.Set("captcha_answer", ans)
+	return f
+}
+
+// apiCaptcha is a fresh challenge of form with its answer, as an API
+// client gets one (GET /captcha/{form}/new) and a person would solve it.
+func (e *env) apiCaptcha(t *testing.T, form string) (token, answer string) {
+	t.Helper()
+	r := e.browser().get("/captcha/" + form + "/new")
+	var c struct{ Token string }
+	if err := json.Unmarshal([]byte(r.body), &c); err != nil || c.Token == "" {
+		t.Fatalf("GET /captcha/%s/new: %d %s", form, r.status, clipBody(r.body))
+	}
+	ans, _ := e.srv.Web.Captcha.Answer(form, c.Token)
+	return c.Token, ans
 }

@@ -10,9 +10,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/internal/extract/docgen"
+	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
+	"gongkai/internal/web"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -61,7 +64,12 @@ func TestRequestPages(t *testing.T) {
 				t.Errorf("suggest JSON: %d %s", r.status, clipBody(r.body))
 			}
 			// Valid.
-			r = pub.post("/request", publicForm(nil))
+			// A wrong CAPTCHA answer: the form again, as typed, with a new challenge.
+			r = pub.post("/request", publicForm(func(f url.Values) { f.Set("captcha_token", "x"); f.Set("captcha_answer", "wrong") }))
+			if r.status != 422 || !strings.Contains(r.body, `value="张三丰"`) || !strings.Contains(r.body, `href="#captcha-answer"`) {
+				t.Fatalf("wrong CAPTCHA: %d %s", r.status, clipBody(r.body))
+			}
+			r = pub.post("/request", e.solved(t, "request", r.body, publicForm(nil)))
 			if r.status != 201 {
 				t.Fatalf("submit: %d %s", r.status, clipBody(r.body))
 			}
@@ -159,7 +167,7 @@ func TestRequestPages(t *testing.T) {
 
 			// An ID copy uploaded with the public form reaches the desk, and only the desk.
 			idCopy := docgen.DOCX{Body: []docgen.Block{{Text: "身份证复印件"}}}.Bytes()
-			r = pub.multipart("/request", publicForm(nil), "id_copy", "身份证.docx", idCopy)
+			r = pub.multipart("/request", e.solved(t, "request", pub.get("/request").body, publicForm(nil)), "id_copy", "身份证.docx", idCopy)
 			if r.status != 201 {
 				t.Fatalf("submit with an ID copy: %d %s", r.status, clipBody(r.body))
 			}
@@ -274,4 +282,48 @@ func (b *browser) multipart(path string, form url.Values, field, name string, da
 	req, _ := http.NewRequest("POST", b.e.ts.URL+path, &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return b.do(req)
+}
+
+// TestRequestFormGuarded: the public application, on the form and in the
+// API, is rate-limited per address (429 with Retry-After) and needs the
+// self-hosted CAPTCHA; nothing is stored without it. Staff with a token
+// register applications without one.
+func TestRequestFormGuarded(t *testing.T) {
+	e := newEnvWith(t, store.SQLite, web.Options{FormLimits: web.FormLimits{PerAddress: web.Rate{Burst: 3, Every: time.Hour}}})
+	if err := e.srv.SetDataKey(testDataKey); err != nil {
+		t.Fatal(err)
+	}
+	c := newAPIClient(t, e)
+	count := func() int {
+		var n int
+		e.db.R.QueryRow(`SELECT COUNT(*) FROM requests`).Scan(&n)
+		return n
+	}
+	before := count()
+	person := `{"applicant":{"kind":"natural_person","name":"李四","id_type":"id_card","id_number":"370102199001011234","phone":"13812345678"},"title":"2024年部门预算","form":"electronic","delivery":"online"`
+	r := c.do(t, "POST", "/api/v1/requests", "", nil, person+"}")
+	if r.status != 422 || !strings.Contains(r.body, `"captcha_answer"`) {
+		t.Errorf("API without a CAPTCHA: %d %s", r.status, clipBody(r.body))
+	}
+	tok, ans := e.apiCaptcha(t, "request")
+	r = c.do(t, "POST", "/api/v1/requests", "", nil, person+fmt.Sprintf(`,"captcha_token":%q,"captcha_answer":%q}`, tok, ans))
+	if r.status != 201 {
+		t.Fatalf("API with the CAPTCHA: %d %s", r.status, clipBody(r.body))
+	}
+	// The same answer again is spent.
+	if r := c.do(t, "POST", "/api/v1/requests", "", nil, person+fmt.Sprintf(`,"captcha_token":%q,"captcha_answer":%q}`, tok, ans)); r.status != 422 {
+		t.Errorf("replayed CAPTCHA: %d", r.status)
+	}
+	if n := count(); n != before+1 {
+		t.Errorf("%d requests stored, want %d", n, before+1)
+	}
+	// The fourth post from this address within the hour is refused before anything is read.
+	if r := e.browser().post("/request", publicForm(nil)); r.status != 429 || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "提交过于频繁") {
+		t.Errorf("over the limit: %d Retry-After %q", r.status, r.header.Get("Retry-After"))
+	}
+	// Staff registration: no CAPTCHA, no public limit.
+	staff := `{"applicant":{"kind":"natural_person","name":"王五","id_type":"id_card","id_number":"370102199001011234","address":"临沂市兰山区金雀山路2号"},"title":"来信申请","form":"paper","delivery":"post","channel":"post","received_on":"2026-11-30","department":"办公室"}`
+	if r := c.do(t, "POST", "/api/v1/requests", "office", nil, staff); r.status != 201 {
+		t.Errorf("staff registration: %d %s", r.status, clipBody(r.body))
+	}
 }

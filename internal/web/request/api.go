@@ -38,6 +38,10 @@ type apiRequestInput struct {
 	Channel     string       `json:"channel"`
 	ReceivedOn  string       `json:"received_on"`
 	Department  string       `json:"department"`
+	// An application without a token answers the CAPTCHA
+	// (GET /captcha/request/new).
+	CaptchaToken  string `json:"captcha_token"`
+	CaptchaAnswer string `json:"captcha_answer"`
 }
 
 type apiReply struct {
@@ -247,6 +251,9 @@ func (s *Feature) apiCreate(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
+	if u == nil && !s.LimitForm(w, r, formRequest) {
+		return
+	}
 	st := web.SiteOf(r)
 	var in apiRequestInput
 	if err := web.DecodeJSON(w, r, &in, 64<<10); err != nil {
@@ -274,6 +281,19 @@ func (s *Feature) apiCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		if u.Role != auth.Admin && u.Role != auth.Office {
 			s.APIError(w, r, errs.E(errs.Forbidden, "只有政务公开办公室可以登记申请"))
+			return
+		}
+	}
+	if u == nil {
+		// The public's application: valid first, then the CAPTCHA, as on
+		// the form.
+		check := ri
+		if err := check.Validate(false); err != nil {
+			s.APIError(w, r, err)
+			return
+		}
+		if err := s.Captcha.Verify(r.Context(), formRequest, in.CaptchaToken, in.CaptchaAnswer); err != nil {
+			s.APIError(w, r, err)
 			return
 		}
 	}

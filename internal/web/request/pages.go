@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"gongkai/internal/calendar"
+	"gongkai/internal/captcha"
 	"gongkai/internal/errs"
 	"gongkai/internal/request"
 	srch "gongkai/internal/search"
@@ -52,7 +53,18 @@ type formPage struct {
 	Suggested   bool
 	Error       string
 	MaxUpload   int64
+	// Captcha is the form's self-hosted CAPTCHA (web.CaptchaField).
+	Captcha *web.CaptchaField
 }
+
+// The names of the public forms for the CAPTCHA and the rate limits.
+const (
+	formRequest = "request"
+	formStatus  = "request-status"
+)
+
+// captchaLabel names the CAPTCHA's answer in the error summary.
+const captchaLabel = "验证码"
 
 // Field order of the error summary.
 var formFields = []string{"kind", "name", "id_type", "id_number", "org_type", "credit_code", "legal_representative", "contact_person",
@@ -74,13 +86,20 @@ func (p *formPage) F(name, label, value string, max int, hint string) fieldView 
 	return fieldView{Name: name, Label: label, Value: value, Hint: hint, Err: p.Errors[name], Max: max}
 }
 
-// ErrorList is the error summary in field order.
-func (p *formPage) ErrorList() []struct{ Field, Label, Message string } {
-	var out []struct{ Field, Label, Message string }
+// summaryLine is one entry of the error summary: the id of the input it
+// leads to, the field's label and the message.
+type summaryLine struct{ ID, Label, Message string }
+
+// ErrorList is the error summary in field order, the CAPTCHA last.
+func (p *formPage) ErrorList() []summaryLine {
+	var out []summaryLine
 	for _, f := range formFields {
 		if m, ok := p.Errors[f]; ok {
-			out = append(out, struct{ Field, Label, Message string }{f, fieldLabels[f], m})
+			out = append(out, summaryLine{"f-" + f, fieldLabels[f], m})
 		}
+	}
+	if m, ok := p.Errors[captcha.FieldAnswer]; ok {
+		out = append(out, summaryLine{"captcha-answer", captchaLabel, m})
 	}
 	return out
 }
@@ -92,7 +111,9 @@ func (s *Feature) newFormPage(r *http.Request, title string) *formPage {
 }
 
 func (s *Feature) form(w http.ResponseWriter, r *http.Request) {
-	s.Render(w, r, http.StatusOK, "public/request_form", s.newFormPage(r, "政府信息公开申请"))
+	p := s.newFormPage(r, "政府信息公开申请")
+	p.Captcha = s.NewCaptcha(r, formRequest)
+	s.Render(w, r, http.StatusOK, "public/request_form", p)
 }
 
 // formErrors maps the service's field names (applicant.name) to the form's (name).
@@ -111,6 +132,11 @@ type donePage struct {
 }
 
 func (s *Feature) submit(w http.ResponseWriter, r *http.Request) {
+	// Public forms: a rate limit per address and form, then the CAPTCHA
+	// (the project's security rule; issue 9 "Privacy and abuse").
+	if !s.LimitForm(w, r, formRequest) {
+		return
+	}
 	limit := s.Opts.MaxUpload
 	if limit <= 0 {
 		limit = 10 << 20
@@ -128,6 +154,7 @@ func (s *Feature) submit(w http.ResponseWriter, r *http.Request) {
 	in := p.Form.input()
 	// 查找已公开的信息: the form comes back with suggestions, as typed.
 	if r.PostFormValue("op") == "suggest" {
+		p.Captcha = s.NewCaptcha(r, formRequest)
 		p.Suggested = true
 		p.Suggestions = s.suggest(r.Context(), web.SiteOf(r).Site.ID, p.Form.Title+" "+p.Form.DocNo+" "+p.Form.Description)
 		s.Render(w, r, http.StatusOK, "public/request_form", p)
@@ -136,11 +163,28 @@ func (s *Feature) submit(w http.ResponseWriter, r *http.Request) {
 	fail := func(err error) {
 		p.Title = "错误：政府信息公开申请"
 		p.Error, p.Errors = errs.MessageOf(err), formErrors(err)
+		if p.Captcha == nil {
+			p.Captcha = s.NewCaptcha(r, formRequest)
+		}
 		s.Render(w, r, web.StatusOf(err), "public/request_form", p)
 	}
 	check := in
 	if err := check.Validate(false); err != nil {
 		fail(err)
+		return
+	}
+	// The answer is checked once the application is valid, so a visitor
+	// correcting a field is not asked to solve a challenge twice for it.
+	if c, err := s.CheckCaptcha(r, formRequest); err != nil {
+		p.Captcha = c
+		if err == web.ErrCaptchaRenewed {
+			p.Errors = map[string]string{}
+			s.Render(w, r, c.Status, "public/request_form", p)
+			return
+		}
+		p.Title = "错误：政府信息公开申请"
+		p.Error, p.Errors = errs.MessageOf(err), errs.FieldsOf(err)
+		s.Render(w, r, c.Status, "public/request_form", p)
 		return
 	}
 	if f, h, err := r.FormFile("id_copy"); err == nil {
@@ -214,6 +258,11 @@ func (s *Feature) statusForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Feature) status(w http.ResponseWriter, r *http.Request) {
+	// Guessing query codes is bounded by the rate limit (the code is
+	// random and only its keyed hash is stored).
+	if !s.LimitForm(w, r, formStatus) {
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	p := &statusPage{Page: s.Page(r, "申请办理进度查询")}
 	if err := r.ParseForm(); err != nil {
@@ -289,6 +338,9 @@ func (s *Feature) suggestJSON(w http.ResponseWriter, r *http.Request) {
 // statusFile serves a document of the reply to the applicant, who proves
 // it with the tracking number and query code again (POST, never in a URL).
 func (s *Feature) statusFile(w http.ResponseWriter, r *http.Request) {
+	if !s.LimitForm(w, r, formStatus) {
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	if err := r.ParseForm(); err != nil {
 		s.statusFail(w, r, errs.E(errs.Invalid, "请求无效"))

@@ -28,7 +28,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function startApp() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-browser-'));
   const bin = path.join(tmp, 'gongkai');
-  const env = { ...process.env, PATH: `/usr/local/go/bin:${process.env.PATH || ''}` };
+  // A known CAPTCHA key, so that captchaAnswer can answer the public
+  // forms' challenges as a person would (`gongkai captcha answer`).
+  const captchaKey = Array.from({ length: 64 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  const env = { ...process.env, PATH: `/usr/local/go/bin:${process.env.PATH || ''}`, GONGKAI_CAPTCHA_KEY: captchaKey };
   execFileSync('go', ['build', '-o', bin, './cmd/gongkai'], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const addr = `127.0.0.1:${await freePort()}`;
   const proc = spawn(bin, ['serve', '--demo', '--data', path.join(tmp, 'data'), '--addr', addr, '--log', 'warn'],
@@ -55,7 +58,11 @@ export async function startApp() {
     }
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  return { base, stop };
+  /** captchaAnswer is the answer to the challenge token of form. */
+  function captchaAnswer(form, token) {
+    return execFileSync(bin, ['captcha', 'answer', form, token], { env, encoding: 'utf8' }).trim();
+  }
+  return { base, stop, captchaAnswer };
 }
 
 /** staffSession logs in as a demo user through the HTTP form and returns

@@ -53,7 +53,8 @@ describe('依申请公开 without JavaScript', () => {
     await page.fill('#f-title', '法律援助经费');
     await page.fill('#f-description', '请提供2024年度法律援助经费使用情况。');
     await page.check('input[name="delivery"][value="email"]');
-    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button[type="submit"]:not([name])')]);
+    await page.fill('#captcha-answer', 'abcde'); // the answer field is required
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button:text-is("提交申请")')]);
     assert.match(await page.textContent('.error-summary'), /证件号码/);
     assert.equal(await page.inputValue('#f-name'), '王小明');
     assert.equal(await page.inputValue('#f-description'), '请提供2024年度法律援助经费使用情况。');
@@ -61,7 +62,17 @@ describe('依申请公开 without JavaScript', () => {
     await axeClean(page, 'form with errors');
 
     await page.fill('#f-id_number', '37130219900101123X');
-    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button[type="submit"]:not([name])')]);
+    assert.equal(await page.inputValue('#captcha-answer'), ''); // a new challenge after the form came back
+    // The CAPTCHA: a wrong answer keeps everything typed and says so; then
+    // the answer a person would read from the image.
+    await page.fill('#captcha-answer', 'wrong');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button:text-is("提交申请")')]);
+    assert.match(await page.textContent('.error-summary'), /验证码/);
+    assert.equal(await page.inputValue('#f-id_number'), '37130219900101123X');
+    await axeClean(page, 'form with a wrong CAPTCHA answer');
+    const token = await page.inputValue('input[name="captcha_token"]');
+    await page.fill('#captcha-answer', app.captchaAnswer('request', token));
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button:text-is("提交申请")')]);
     const no = (await page.textContent('#tracking-no')).trim();
     const code = (await page.textContent('#query-code')).trim();
     assert.match(no, /^YSQ\d{4}-\d{5}$/);
