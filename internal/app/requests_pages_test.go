@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"gongkai/internal/store/storetest"
 	"gongkai/internal/web"
 
+	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -325,5 +327,64 @@ func TestRequestFormGuarded(t *testing.T) {
 	staff := `{"applicant":{"kind":"natural_person","name":"王五","id_type":"id_card","id_number":"370102199001011234","address":"临沂市兰山区金雀山路2号"},"title":"来信申请","form":"paper","delivery":"post","channel":"post","received_on":"2026-11-30","department":"办公室"}`
 	if r := c.do(t, "POST", "/api/v1/requests", "office", nil, staff); r.status != 201 {
 		t.Errorf("staff registration: %d %s", r.status, clipBody(r.body))
+	}
+}
+
+// TestRequestLetter: the desk downloads the reply's numbered 告知书 as a
+// PDF whose text carries the number, the applicant, the decision's legal
+// basis and the remedies with the site's 复议机关 (issue 9); a request
+// without a reply has none.
+func TestRequestLetter(t *testing.T) {
+	e, _ := newRequestEnv(t, "sqlite")
+	ctx := context.Background()
+	if err := e.srv.LoadRequestDemo(ctx, e.site.ID, testDay); err != nil {
+		t.Fatal(err)
+	}
+	var replied, open int64
+	var trackingNo string
+	e.db.R.QueryRow(`SELECT r.id, r.tracking_no FROM requests r JOIN request_events ev ON ev.request_id = r.id
+		WHERE ev.type = 'replied' AND ev.data LIKE '%"decision":"withheld"%' ORDER BY r.id LIMIT 1`).Scan(&replied, &trackingNo)
+	e.db.R.QueryRow(`SELECT id FROM requests r WHERE NOT EXISTS (SELECT 1 FROM request_events ev WHERE ev.request_id = r.id AND ev.type = 'replied') ORDER BY id LIMIT 1`).Scan(&open)
+	if replied == 0 || open == 0 {
+		t.Fatalf("demo requests: replied %d, open %d", replied, open)
+	}
+	office := e.browser().login("office")
+	mustContain(t, office.get(fmt.Sprintf("/admin/requests/%d", replied)).body, fmt.Sprintf(`href="/admin/requests/%d/letter.pdf"`, replied))
+	r := office.get(fmt.Sprintf("/admin/requests/%d/letter.pdf", replied))
+	if r.status != 200 || r.header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("letter: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	pr, err := pdf.NewReader(strings.NewReader(r.body), int64(len(r.body)))
+	if err != nil {
+		t.Fatalf("the letter is not a PDF: %v", err)
+	}
+	var text strings.Builder
+	for i := 1; i <= pr.NumPage(); i++ {
+		s, err := pr.Page(i).GetPlainText(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text.WriteString(s)
+	}
+	all := strings.Join(strings.Fields(text.String()), "")
+	_, seq, _ := strings.Cut(trackingNo, "-")
+	n, _ := strconv.Atoi(strings.TrimLeft(seq, "0"))
+	for _, want := range []string{fmt.Sprintf("临司依申〔2025〕第%d号", n), "不予公开", "临沂市人民政府", "行政复议", "行政诉讼", "临沂市司法局"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the letter's text lacks %q:\n%.600s", want, all)
+		}
+	}
+	if r := office.get(fmt.Sprintf("/admin/requests/%d/letter.pdf", open)); r.status != 404 {
+		t.Errorf("a request without a reply: %d", r.status)
+	}
+	// Without a 复议机关 in the settings the letter is refused with the reason.
+	st := e.site.Settings
+	st.ReconsiderationBody = ""
+	admin, _ := e.au.UserByName(ctx, "admin")
+	if err := e.cat.UpdateSettings(ctx, admin, e.site.ID, e.site.Name, st); err != nil {
+		t.Fatal(err)
+	}
+	if r := office.get(fmt.Sprintf("/admin/requests/%d/letter.pdf", replied)); r.status != 422 || !strings.Contains(r.body, "行政复议机关") {
+		t.Errorf("without a 复议机关: %d", r.status)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
@@ -38,6 +39,13 @@ type Settings struct {
 	Weibo       string   `json:"weibo"`        // 政务微博 address
 	Description string   `json:"description"`  // one line about the body
 	HomeColumns []string `json:"home_columns"` // column slugs listed on the home page
+	// The notice letters (告知书) of disclosure on request: the body
+	// that hears administrative reconsideration (行政复议机关), the court
+	// (管辖法院, empty: 有管辖权的人民法院) and the letters' 代字
+	// (e.g. 临司依申, numbered 临司依申〔2025〕第12号).
+	ReconsiderationBody string `json:"reconsideration_body,omitempty"`
+	Court               string `json:"court,omitempty"`
+	LetterPrefix        string `json:"letter_prefix,omitempty"`
 	// DeadlineDays overrides the default period of a deadline rule, by rule code.
 	DeadlineDays map[string]int `json:"deadline_days,omitempty"`
 }
@@ -264,6 +272,11 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *auth.User, siteID i
 		return &errs.Error{Code: errs.Invalid, Message: "请填写单位名称", Fields: map[string]string{"name": "请填写单位名称"}}
 	}
 	v := errs.Validation{}
+	for name, val := range map[string]string{"reconsideration_body": st.ReconsiderationBody, "court": st.Court, "letter_prefix": st.LetterPrefix} {
+		if utf8.RuneCountInString(val) > 100 {
+			v.Add(name, "不能超过 100 个字")
+		}
+	}
 	for _, c := range settingsChecks {
 		c(&st, v)
 	}

@@ -173,6 +173,7 @@ func LoadStructure(ctx context.Context, cat *catalog.Service, au *auth.Service, 
 			Email: "lyssfj@ly.shandong.cn", Fax: "(0539)8122990", SiteCode: "3713000062", ICP: "鲁ICP备10207760号",
 			PSB: "鲁公网安备37130202371486号", PSBCode: "37130202371486", OfficeName: "临沂市司法局办公室",
 			OfficeHours: "周一至周五 上午 9:00—12:00，下午 13:30—17:00（法定节假日除外）", DeptAbbr: "sfj",
+			ReconsiderationBody: "临沂市人民政府", LetterPrefix: "临司依申",
 			Description: "本网站为演示站点：栏目、页脚信息和《2021年临沂市司法局政务公开工作重点任务安排》取自临沂市司法局网站，其余信息为演示数据。",
 			HomeColumns: []string{"gzdt", "tzgg", "zcwj", "zcjd", "jhgh", "dczj"},
 		}}

@@ -118,6 +118,8 @@ func (s *Feature) desk(w http.ResponseWriter, r *http.Request) {
 }
 
 type detailPage struct {
+	// Replied: the ledger holds a reply, so its 告知书 can be produced.
+	Replied bool
 	web.AdminPage
 	R         *request.Request
 	Applicant request.Applicant
@@ -200,6 +202,7 @@ func (s *Feature) loadDetail(r *http.Request) (*detailPage, error) {
 	}
 	today := s.today()
 	p.R, p.Full, p.Title = req, true, "申请 "+req.TrackingNo
+	_, _, p.Replied = req.ReplyOf()
 	p.Applicant = req.Applicant
 	p.Due, p.Used, p.Left, p.Explain = req.State.DueOn(today), req.State.Used(today), req.State.Left(today), req.State.Explain(today)
 	p.Today = today.String()

@@ -60,6 +60,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("GET /admin/requests/{id}", s.detail)
 	kit.Staff("POST /admin/requests/{id}/events", s.addEvent)
 	kit.Staff("GET /admin/requests/{id}/id-copy", s.idCopy)
+	kit.Staff("GET /admin/requests/{id}/letter.pdf", s.letterPDF)
 	kit.Staff("POST /admin/requests/{id}/promote", s.promote)
 
 	kit.API("POST /api/v1/requests", s.apiCreate)
