@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 
 	"gongkai/internal/calendar"
+	"gongkai/internal/errs"
 	"gongkai/internal/events"
 	"gongkai/internal/mail"
+	"gongkai/internal/request"
 	"gongkai/internal/search"
 )
 
@@ -52,6 +55,7 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			}
 		case <-minute.C:
 			a.publishDue(ctx)
+			a.mailRequestNotices(ctx)
 			a.sweepValidity(ctx, &swept)
 			a.dailyChecks(ctx)
 			if err := a.Auth.PurgeSessions(ctx); err != nil {
@@ -119,6 +123,32 @@ func (a *App) sweepValidity(ctx context.Context, last *calendar.Date) {
 	*last = today
 	if n > 0 {
 		a.Log.Info("validity sweep", "changed", n)
+	}
+}
+
+// mailRequestNotices hands the applicants' notices (受理, 补正, 答复 …) to the
+// e-mail outbox when mail is configured; they stay on the status page
+// either way.
+func (a *App) mailRequestNotices(ctx context.Context) {
+	if a.Mail == nil || a.Requests == nil || a.Requests.Sealer == nil {
+		return
+	}
+	n, err := a.Requests.HandOver(ctx, 100, func(ctx context.Context, tx *sql.Tx, o request.Outgoing) error {
+		body := o.Body + "\n\n申请编号：" + o.TrackingNo + "\n（本邮件由系统发送，请勿直接回复；办理进度可在网站“依申请公开”栏目查询。）"
+		_, err := mail.Enqueue(ctx, tx, mail.Message{To: o.Email, Subject: o.Subject, Body: body})
+		if errs.CodeOf(err) == errs.Invalid {
+			// An address the mailer cannot use: the notice stays on the
+			// status page only (no personal data in the log).
+			a.Log.Warn("request notice not mailable", "notice", o.ID, "err", errs.MessageOf(err))
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		a.Log.Error("request notices to mail", "err", err)
+	}
+	if n > 0 {
+		a.Log.Info("request notices to mail", "notices", n)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
+	"gongkai/internal/mail"
 	"gongkai/internal/request"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
@@ -507,6 +508,48 @@ func TestRequestNoticeOutbox(t *testing.T) {
 			ev, dec, ok := r.ReplyOf()
 			if !ok || ev.Reply.Answer != "本机关不掌握该信息" || dec.Code() != "unavailable.1" || !strings.Contains(dec.Basis, "第三十六条第四项") {
 				t.Errorf("reply for the letter: %v %+v %s", ok, ev, dec.Code())
+			}
+		})
+	}
+}
+
+// TestRequestNoticesMailed: with mail configured, the applicants' notices go
+// to the e-mail outbox once each, marked as handed over in the same
+// transaction; without mail they wait (issue 9: notify applicants by
+// e-mail; the SMTP delivery itself is internal/mail's, tested against a
+// real SMTP server).
+func TestRequestNoticesMailed(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e, c := newRequestEnv(t, string(d))
+			v := c.request(t, "office", `{"applicant":{"kind":"natural_person","name":"赵六","id_type":"id_card","id_number":"370102199001011234","email":"zhaoliu@example.cn"},"title":"2025年部门决算","form":"electronic","delivery":"email","channel":"in_person","received_on":"2026-11-30","department":"办公室"}`, 201)
+			ctx := context.Background()
+			count := func(q string) int {
+				var n int
+				if err := e.db.R.QueryRowContext(ctx, q).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			e.srv.mailRequestNotices(ctx) // mail off: nothing moves
+			if n := count(`SELECT COUNT(*) FROM mail_outbox`); n != 0 {
+				t.Fatalf("mail off, %d in the outbox", n)
+			}
+			e.srv.Mail = &mail.Outbox{DB: e.db}
+			e.srv.mailRequestNotices(ctx)
+			notices := count(`SELECT COUNT(*) FROM request_notices WHERE request_id = ` + id64(v.ID))
+			if notices == 0 {
+				t.Fatal("the registration left no notice")
+			}
+			if n := count(`SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'zhaoliu@example.cn' AND status = 'pending'`); n != notices {
+				t.Errorf("%d mails queued, want %d", n, notices)
+			}
+			if n := count(`SELECT COUNT(*) FROM request_notices WHERE sent_at = ''`); n != 0 {
+				t.Errorf("%d notices not handed over", n)
+			}
+			e.srv.mailRequestNotices(ctx)
+			if n := count(`SELECT COUNT(*) FROM mail_outbox`); n != notices {
+				t.Errorf("a second run queued again: %d", n)
 			}
 		})
 	}

@@ -76,3 +76,33 @@ func (s *Service) MarkSent(ctx context.Context, noticeID int64) error {
 		return nil
 	})
 }
+
+// HandOver passes up to limit unsent notices to send, each in its own
+// transaction with the mark that it was handed over (sent_at): send writes
+// the e-mail into a durable outbox in that same transaction
+// (internal/mail.Enqueue), so a notice is neither lost nor queued twice. It
+// returns the number handed over.
+func (s *Service) HandOver(ctx context.Context, limit int, send func(ctx context.Context, tx *sql.Tx, o Outgoing) error) (int, error) {
+	out, err := s.Unsent(ctx, limit)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, o := range out {
+		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE request_notices SET sent_at = $1 WHERE id = $2 AND sent_at = ''`, store.Now(), o.ID)
+			if err != nil {
+				return errs.Wrap(err, "hand over notice")
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				return nil // another node took it
+			}
+			return send(ctx, tx, o)
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
