@@ -10,20 +10,25 @@ import (
 // AllItems returns every item of a site that is not withdrawn, oldest
 // first: the input of the deadline rules and the self-inspection.
 func (s *Service) AllItems(ctx context.Context, siteID int64) ([]*Item, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+itemCols+itemFrom+` WHERE i.site_id = $1 AND i.status <> $2 ORDER BY i.id`, siteID, StatusWithdrawn)
+	return s.queryItems(ctx, "all items", `SELECT `+itemCols+itemFrom+` WHERE i.site_id = $1 AND i.status <> $2 ORDER BY i.id`, siteID, StatusWithdrawn)
+}
+
+// queryItems runs a query of itemCols and scans its items.
+func (s *Service) queryItems(ctx context.Context, what, q string, args ...any) ([]*Item, error) {
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, errs.Wrap(err, "all items")
+		return nil, errs.Wrap(err, what)
 	}
 	defer rows.Close()
 	var out []*Item
 	for rows.Next() {
 		it, err := scanItem(rows)
 		if err != nil {
-			return nil, errs.Wrap(err, "all items")
+			return nil, errs.Wrap(err, what)
 		}
 		out = append(out, it)
 	}
-	return out, rows.Err()
+	return out, errs.Wrap(rows.Err(), what)
 }
 
 // InterpretLinks returns, for a site, which items each interpretation explains
@@ -75,20 +80,7 @@ func (s *Service) ItemsByID(ctx context.Context, siteID int64, ids []int64) ([]*
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+itemCols+itemFrom+` WHERE i.site_id = $1 AND i.status <> $2 AND i.id IN (`+placeholders(3, len(ids))+`) ORDER BY i.id`, args...)
-	if err != nil {
-		return nil, errs.Wrap(err, "items by id")
-	}
-	defer rows.Close()
-	var out []*Item
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, errs.Wrap(err, "items by id")
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return s.queryItems(ctx, "items by id", `SELECT `+itemCols+itemFrom+` WHERE i.site_id = $1 AND i.status <> $2 AND i.id IN (`+placeholders(3, len(ids))+`) ORDER BY i.id`, args...)
 }
 
 // InterpretLinksAround returns the interpretation links (from -> to ids) of
