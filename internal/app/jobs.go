@@ -139,7 +139,7 @@ func (a *App) mailRequestNotices(ctx context.Context) {
 		if errs.CodeOf(err) == errs.Invalid {
 			// An address the mailer cannot use: the notice stays on the
 			// status page only (no personal data in the log).
-			a.Log.Warn("request notice not mailable", "notice", o.ID, "err", errs.MessageOf(err))
+			a.Log.Warn("request notice not mailable", "notice", o.ID)
 			return nil
 		}
 		return err
