@@ -8,7 +8,7 @@
 #   gofmt     gofmt -l over tracked and untracked (not ignored) Go files
 #   vet       go vet ./...
 #   postgres  a throwaway PostgreSQL server (scripts/pg.sh), stopped on exit
-#   go test   go test -race -count=1 [args] (./... unless a package is named)
+#   go test   go test -race -count=1 -timeout 25m [args] (./... unless a package is named)
 #   fuzz      every Fuzz target in the repository for $GONGKAI_FUZZTIME (5s) each;
 #             skipped when args are given (a narrowed run) or GONGKAI_FUZZTIME=0
 #   browser   npm test in tests/browser, when that directory exists
@@ -181,8 +181,11 @@ go_tests() {
 	if [ -z "$named" ]; then
 		set -- "$@" ./...
 	fi
-	echo "go test -race -count=1 $*" >&2
-	go test -race -count=1 "$@"
+	# internal/app drives the whole application over HTTP on both databases
+	# and takes about 11 minutes under -race on 2 cores: past go test's
+	# default 10-minute limit per package.
+	echo "go test -race -count=1 -timeout 25m $*" >&2
+	go test -race -count=1 -timeout 25m "$@"
 }
 
 # fuzz_targets prints "package target" for every func FuzzX in a _test.go file.
