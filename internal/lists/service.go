@@ -214,7 +214,18 @@ func (s *Service) Edition(ctx context.Context, siteID int64, k *Kind, id int64, 
 
 // Rows returns an edition's rows in order.
 func (s *Service) Rows(ctx context.Context, editionID int64) ([]Row, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, seq, row_key, title, fields FROM list_rows WHERE edition_id = $1 ORDER BY seq`, editionID)
+	return readRows(ctx, s.DB.R, editionID)
+}
+
+// rowQuerier is the database or a transaction.
+type rowQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// readRows reads an edition's rows in order, from the database or inside
+// a transaction.
+func readRows(ctx context.Context, q rowQuerier, editionID int64) ([]Row, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, seq, row_key, title, fields FROM list_rows WHERE edition_id = $1 ORDER BY seq`, editionID)
 	if err != nil {
 		return nil, errs.Wrap(err, "list rows")
 	}
@@ -405,11 +416,11 @@ func (s *Service) publishTx(ctx context.Context, tx *sql.Tx, siteID int64, k *Ki
 	}
 	var d Diff
 	if baseID != 0 {
-		from, err := rowsTx(ctx, tx, baseID)
+		from, err := readRows(ctx, tx, baseID)
 		if err != nil {
 			return err
 		}
-		to, err := rowsTx(ctx, tx, id)
+		to, err := readRows(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -428,27 +439,6 @@ func (s *Service) publishTx(ctx context.Context, tx *sql.Tx, siteID int64, k *Ki
 	_, err = events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventPublished, SubjectID: id,
 		Payload: events.Payload(map[string]any{"kind": k.Code, "number": number + 1})})
 	return err
-}
-
-func rowsTx(ctx context.Context, tx *sql.Tx, editionID int64) ([]Row, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, seq, row_key, title, fields FROM list_rows WHERE edition_id = $1 ORDER BY seq`, editionID)
-	if err != nil {
-		return nil, errs.Wrap(err, "list rows")
-	}
-	defer rows.Close()
-	var out []Row
-	for rows.Next() {
-		var r Row
-		var js string
-		if err := rows.Scan(&r.ID, &r.Seq, &r.Key, &r.Title, &js); err != nil {
-			return nil, errs.Wrap(err, "scan row")
-		}
-		if err := json.Unmarshal([]byte(js), &r.Values); err != nil {
-			return nil, errs.Wrap(err, "row values")
-		}
-		out = append(out, r)
-	}
-	return out, errs.Wrap(rows.Err(), "list rows")
 }
 
 // DeleteDraft removes a draft (published editions are kept for ever).

@@ -298,18 +298,27 @@ func (s *Feature) sendFile(w http.ResponseWriter, r *http.Request, k *lists.Kind
 	w.Write(buf.Bytes())
 }
 
-func (s *Feature) apiExport(w http.ResponseWriter, r *http.Request) {
+// fileRequest reads what the export and the template share: the caller
+// (a token, if sent, must be valid), the kind and the format; false when
+// it has answered with the error.
+func (s *Feature) fileRequest(w http.ResponseWriter, r *http.Request) (*lists.Kind, string, bool) {
 	if !s.publicUser(w, r) {
-		return
+		return nil, "", false
 	}
 	k, err := s.kindOf(r)
-	if err != nil {
-		s.APIError(w, r, err)
-		return
+	if err == nil {
+		var format string
+		if format, err = readFormat(r); err == nil {
+			return k, format, true
+		}
 	}
-	format, err := readFormat(r)
-	if err != nil {
-		s.APIError(w, r, err)
+	s.APIError(w, r, err)
+	return nil, "", false
+}
+
+func (s *Feature) apiExport(w http.ResponseWriter, r *http.Request) {
+	k, format, ok := s.fileRequest(w, r)
+	if !ok {
 		return
 	}
 	ed, err := s.edition(r, k, "edition")
@@ -326,17 +335,8 @@ func (s *Feature) apiExport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Feature) apiTemplate(w http.ResponseWriter, r *http.Request) {
-	if !s.publicUser(w, r) {
-		return
-	}
-	k, err := s.kindOf(r)
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	format, err := readFormat(r)
-	if err != nil {
-		s.APIError(w, r, err)
+	k, format, ok := s.fileRequest(w, r)
+	if !ok {
 		return
 	}
 	s.sendFile(w, r, k, format, k.Name+"导入模板", nil)
