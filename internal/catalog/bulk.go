@@ -34,8 +34,13 @@ func (s *Service) queryItems(ctx context.Context, what, q string, args ...any) (
 // InterpretLinks returns, for a site, which items each interpretation explains
 // (from -> to ids).
 func (s *Service) InterpretLinks(ctx context.Context, siteID int64) (map[int64][]int64, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT l.from_id, l.to_id FROM item_links l JOIN items i ON i.id = l.from_id
+	return s.queryLinks(ctx, `SELECT l.from_id, l.to_id FROM item_links l JOIN items i ON i.id = l.from_id
 		WHERE i.site_id = $1 AND l.kind = 'interprets' ORDER BY l.from_id, l.to_id`, siteID)
+}
+
+// queryLinks runs a query of (from_id, to_id) pairs into from -> to ids.
+func (s *Service) queryLinks(ctx context.Context, q string, args ...any) (map[int64][]int64, error) {
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "links")
 	}
@@ -48,7 +53,7 @@ func (s *Service) InterpretLinks(ctx context.Context, siteID int64) (map[int64][
 		}
 		out[from] = append(out[from], to)
 	}
-	return out, rows.Err()
+	return out, errs.Wrap(rows.Err(), "links")
 }
 
 // WithdrawnIDs returns the ids of a site's withdrawn items.
@@ -87,28 +92,15 @@ func (s *Service) ItemsByID(ctx context.Context, siteID int64, ids []int64) ([]*
 // a site that start or end at one of ids: what a few items' deadlines need,
 // without reading the site's every link (issue 17).
 func (s *Service) InterpretLinksAround(ctx context.Context, siteID int64, ids []int64) (map[int64][]int64, error) {
-	out := map[int64][]int64{}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	if len(ids) == 0 {
-		return out, nil
+		return map[int64][]int64{}, nil
 	}
 	args := []any{siteID}
 	for _, id := range ids {
 		args = append(args, id)
 	}
 	in := placeholders(2, len(ids))
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT l.from_id, l.to_id FROM item_links l JOIN items i ON i.id = l.from_id
+	return s.queryLinks(ctx, `SELECT l.from_id, l.to_id FROM item_links l JOIN items i ON i.id = l.from_id
 		WHERE i.site_id = $1 AND l.kind = 'interprets' AND (l.from_id IN (`+in+`) OR l.to_id IN (`+in+`)) ORDER BY l.from_id, l.to_id`, args...)
-	if err != nil {
-		return nil, errs.Wrap(err, "links")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var from, to int64
-		if err := rows.Scan(&from, &to); err != nil {
-			return nil, errs.Wrap(err, "links")
-		}
-		out[from] = append(out[from], to)
-	}
-	return out, rows.Err()
 }
