@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"gongkai/internal/extract/docgen"
+	"gongkai/internal/request"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 	"gongkai/internal/web"
@@ -224,6 +225,51 @@ func TestRequestStatsPages(t *testing.T) {
 	}
 	if got, want := strings.Count(r.body, `href="/admin/requests/`)-1, t3.Count("unavailable.1", "total"); got != want {
 		t.Errorf("drill-down lists %d requests, the table says %d", got, want)
+	}
+	// The desk over the demo: the paged 全部申请 view lists every request
+	// exactly once, each with the state its own ledger gives, and the
+	// department table adds up to every request.
+	all, err := e.srv.Requests.List(ctx, e.site.ID, request.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	rowRE := regexp.MustCompile(`<tr class="urgency-(\w+)"><td><a href="/admin/requests/(\d+)">`)
+	pages := 0
+	for next := "/admin/requests?all=1"; next != ""; pages++ {
+		r = office.get(next)
+		for _, m := range rowRE.FindAllStringSubmatch(r.body, -1) {
+			seen[m[2]]++
+			id, _ := strconv.ParseInt(m[2], 10, 64)
+			one, err := e.srv.Requests.Get(ctx, e.site.ID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u := one.Urgency(testDay); u != m[1] {
+				t.Errorf("request %d: the desk says %s, its own ledger %s", id, m[1], u)
+			}
+		}
+		next = ""
+		if m := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(r.body); m != nil {
+			next = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+	}
+	if len(seen) != len(all) || pages < 2 {
+		t.Errorf("the paged desk lists %d distinct requests over %d pages, the site has %d", len(seen), pages, len(all))
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("request %s listed %d times", id, n)
+		}
+	}
+	r = office.get("/admin/requests")
+	total := 0
+	for _, m := range regexp.MustCompile(`<tr><td>[^<]+</td><td>\d+</td><td>\d+</td><td>\d+</td><td>\d+</td><td>(\d+)</td></tr>`).FindAllStringSubmatch(r.body, -1) {
+		n, _ := strconv.Atoi(m[1])
+		total += n
+	}
+	if total != len(all) {
+		t.Errorf("the department table counts %d requests, the site has %d", total, len(all))
 	}
 	r = office.get(fmt.Sprintf("/admin/requests/stats.csv?year=%d", RequestDemoYear))
 	mustContain(t, r.body, "三、（七）总计", fmt.Sprintf("一、本年新收政府信息公开申请数量,%d,", t3.Count("new", "natural_person")))

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -610,21 +611,30 @@ func (s *Service) load(ctx context.Context, q querier, r *Request) error {
 }
 
 func loadEvents(ctx context.Context, q querier, id int64) ([]Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, type, on_date, data, actor_name, created_at FROM request_events WHERE request_id = $1 ORDER BY seq`, id)
+	var out []Event
+	err := scanEvents(ctx, q, `SELECT request_id, seq, type, on_date, data, actor_name, created_at FROM request_events WHERE request_id = $1 ORDER BY seq`,
+		[]any{id}, func(_ int64, ev Event) { out = append(out, ev) })
+	return out, err
+}
+
+// scanEvents runs a ledger query (request_id, seq, type, on_date, data,
+// actor_name, created_at) and hands each event to add.
+func scanEvents(ctx context.Context, q querier, query string, args []any, add func(int64, Event)) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, errs.Wrap(err, "events")
+		return errs.Wrap(err, "events")
 	}
 	defer rows.Close()
-	var out []Event
 	for rows.Next() {
 		var ev Event
+		var id int64
 		var on, data string
-		if err := rows.Scan(&ev.Seq, &ev.Type, &on, &data, &ev.ActorName, &ev.CreatedAt); err != nil {
-			return nil, errs.Wrap(err, "event")
+		if err := rows.Scan(&id, &ev.Seq, &ev.Type, &on, &data, &ev.ActorName, &ev.CreatedAt); err != nil {
+			return errs.Wrap(err, "event")
 		}
 		var d eventData
 		if err := json.Unmarshal([]byte(data), &d); err != nil {
-			return nil, errs.Wrap(err, "event data")
+			return errs.Wrap(err, "event data")
 		}
 		ev.On = calendar.Day(on)
 		ev.Days, ev.Decision, ev.Reason, ev.DepartmentID, ev.Note, ev.Approver = d.Days, d.Decision, d.Reason, d.DepartmentID, d.Note, d.Approver
@@ -633,9 +643,9 @@ func loadEvents(ctx context.Context, q querier, id int64) ([]Event, error) {
 		if d.Reply != nil {
 			ev.Reply = *d.Reply
 		}
-		out = append(out, ev)
+		add(id, ev)
 	}
-	return out, errs.Wrap(rows.Err(), "events")
+	return errs.Wrap(rows.Err(), "events")
 }
 
 // CanHandle reports whether u handles r: sees its personal data and records
@@ -807,25 +817,46 @@ type Filter struct {
 	Open         bool  // only requests not yet answered or closed
 	DepartmentID int64 // 0: all
 	Year         int   // received (or submitted) in the year; 0: any
+	// ClosedSince, when set, keeps the open requests and those closed on
+	// or after it (the self-inspection's look-back), not every request ever.
+	ClosedSince calendar.Date
+	// Before and Limit page the list newest first: requests with an id
+	// below Before (0: from the newest), at most Limit of them (0: all).
+	// A paged list keeps that order instead of the desk's due-date order.
+	Before int64
+	Limit  int
 }
 
-// List returns requests with their state, the open ones by due date
-// (overdue and due soon first), then the rest newest first.
+// List returns requests with their ledger and state (not their notices),
+// the open ones by due date (overdue and due soon first), then the rest
+// newest first; a paged list (Limit set) stays newest first. The ledgers
+// are read in one query per 500 requests, never one per request.
 func (s *Service) List(ctx context.Context, siteID int64, f Filter) ([]*Request, error) {
 	q := `SELECT ` + requestCols + ` FROM requests r LEFT JOIN departments d ON d.id = r.department_id WHERE r.site_id = $1`
 	args := []any{siteID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
 	if f.Open {
 		q += ` AND r.closed_on = ''`
 	}
+	if !f.ClosedSince.IsZero() {
+		q += ` AND (r.closed_on = '' OR r.closed_on >= ` + arg(f.ClosedSince.String()) + `)`
+	}
 	if f.DepartmentID != 0 {
-		args = append(args, f.DepartmentID)
-		q += ` AND r.department_id = $` + strconv.Itoa(len(args))
+		q += ` AND r.department_id = ` + arg(f.DepartmentID)
 	}
 	if f.Year != 0 {
-		args = append(args, fmt.Sprintf("%04d-", f.Year)+"%")
-		q += ` AND r.submitted_on LIKE $` + strconv.Itoa(len(args))
+		q += ` AND r.submitted_on LIKE ` + arg(fmt.Sprintf("%04d-", f.Year)+"%")
+	}
+	if f.Before > 0 {
+		q += ` AND r.id < ` + arg(f.Before)
 	}
 	q += ` ORDER BY r.id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + strconv.Itoa(f.Limit)
+	}
 	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "list requests")
@@ -843,12 +874,84 @@ func (s *Service) List(ctx context.Context, siteID int64, f Filter) ([]*Request,
 	if err := rows.Err(); err != nil {
 		return nil, errs.Wrap(err, "list requests")
 	}
-	for _, r := range out {
-		if err := s.load(ctx, s.DB.R, r); err != nil {
-			return nil, err
+	if err := s.loadLedgers(ctx, out); err != nil {
+		return nil, err
+	}
+	if f.Limit == 0 {
+		SortByDue(out, s.today())
+	}
+	return out, nil
+}
+
+// loadLedgers reads the ledgers of rs, 500 requests per query, and replays
+// each into its state.
+func (s *Service) loadLedgers(ctx context.Context, rs []*Request) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	cal, err := s.cal(ctx)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]*Request, len(rs))
+	for _, r := range rs {
+		byID[r.ID] = r
+		r.Events = nil
+	}
+	for chunk := range slices.Chunk(rs, 500) {
+		ids := make([]string, len(chunk))
+		for i, r := range chunk {
+			ids[i] = strconv.FormatInt(r.ID, 10)
+		}
+		// The ids are integers from our own rows, not input.
+		err := scanEvents(ctx, s.DB.R, `SELECT request_id, seq, type, on_date, data, actor_name, created_at FROM request_events WHERE request_id IN (`+strings.Join(ids, ",")+`) ORDER BY request_id, seq`,
+			nil, func(id int64, ev Event) { byID[id].Events = append(byID[id].Events, ev) })
+		if err != nil {
+			return err
 		}
 	}
-	today := s.today()
-	SortByDue(out, today)
-	return out, nil
+	for _, r := range rs {
+		st, err := Replay(cal, s.Rules, r.Channel, r.Submitted, r.Events)
+		if err != nil {
+			return errs.Wrap(err, "replay "+r.TrackingNo)
+		}
+		r.State = st
+	}
+	return nil
+}
+
+// DepartmentStat is the desk's count per department: every request of the
+// scope, and how many are closed (the open ones' urgencies come from the
+// open list, which the desk holds anyway).
+type DepartmentStat struct {
+	DepartmentID  int64
+	Department    string
+	Total, Closed int
+}
+
+// CountByDepartment counts a site's requests per department in one
+// GROUP BY (dept 0: every department).
+func (s *Service) CountByDepartment(ctx context.Context, siteID, dept int64) ([]DepartmentStat, error) {
+	q := `SELECT COALESCE(r.department_id, 0), COALESCE(d.name, ''), COUNT(*), SUM(CASE WHEN r.closed_on <> '' THEN 1 ELSE 0 END)
+		FROM requests r LEFT JOIN departments d ON d.id = r.department_id WHERE r.site_id = $1`
+	args := []any{siteID}
+	if dept != 0 {
+		q += ` AND r.department_id = $2`
+		args = append(args, dept)
+	}
+	q += ` GROUP BY COALESCE(r.department_id, 0), COALESCE(d.name, '') ORDER BY COALESCE(d.name, '')`
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "count requests")
+	}
+	defer rows.Close()
+	var out []DepartmentStat
+	for rows.Next() {
+		var d DepartmentStat
+		if err := rows.Scan(&d.DepartmentID, &d.Department, &d.Total, &d.Closed); err != nil {
+			return nil, errs.Wrap(err, "count requests")
+		}
+		out = append(out, d)
+	}
+	return out, errs.Wrap(rows.Err(), "count requests")
 }

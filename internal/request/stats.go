@@ -255,10 +255,3 @@ func (s *Service) Remedies(ctx context.Context, siteID int64, year int) (*Table4
 	t.Checks = []Check{{Rule: "每组：总计 = 维持 + 纠正 + 其他 + 尚未审结", OK: len(bad) == 0, Detail: fmt.Sprint(bad)}}
 	return t, nil
 }
-
-// DepartmentStat is the desk's count per department.
-type DepartmentStat struct {
-	DepartmentID                 int64
-	Department                   string
-	Open, Overdue, Soon, Replied int
-}

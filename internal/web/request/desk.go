@@ -38,6 +38,8 @@ type deskPage struct {
 	Depts   []deptRow
 	All     bool
 	CanDesk bool
+	// Next and First link the pages of the 全部申请 view.
+	Next, First string
 }
 
 var urgencyLabels = map[string]string{"overdue": "已逾期", "soon": "即将到期", "ok": "办理中", "waiting": "暂停或待确认", "closed": "已办结"}
@@ -57,6 +59,9 @@ func deskFilter(u *auth.User) (request.Filter, bool) {
 	return request.Filter{DepartmentID: u.DepartmentID}, true
 }
 
+// deskPageSize is the length of a page of the 全部申请 view.
+const deskPageSize = 50
+
 func (s *Feature) desk(w http.ResponseWriter, r *http.Request) {
 	p := &deskPage{AdminPage: s.AdminPage(r, "依申请公开")}
 	f, ok := deskFilter(p.User)
@@ -64,55 +69,70 @@ func (s *Feature) desk(w http.ResponseWriter, r *http.Request) {
 		s.AdminError(w, r, errs.E(errs.Forbidden, "您没有所属科室，不能查看政府信息公开申请"))
 		return
 	}
-	p.All = r.URL.Query().Get("all") == "1"
-	f.Open = !p.All
+	q := r.URL.Query()
+	p.All = q.Get("all") == "1"
 	p.CanDesk = p.User.CanPublish()
-	rs, err := s.Requests.List(r.Context(), p.Site.ID, f)
+	ctx := r.Context()
+	// The open requests: the default view, and the urgencies of the
+	// statistics (they are few: closing is the desk's job).
+	f.Open = true
+	open, err := s.Requests.List(ctx, p.Site.ID, f)
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
+	rows := open
+	if p.All {
+		// Every request, newest first, one page at a time.
+		before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+		f.Open, f.Before, f.Limit = false, before, deskPageSize+1
+		if rows, err = s.Requests.List(ctx, p.Site.ID, f); err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+		if before > 0 {
+			p.First = "/admin/requests?all=1"
+		}
+		if len(rows) > deskPageSize {
+			rows = rows[:deskPageSize]
+			p.Next = "/admin/requests?all=1&before=" + strconv.FormatInt(rows[len(rows)-1].ID, 10)
+		}
+	}
 	today := s.today()
-	for _, x := range rs {
+	for _, x := range rows {
 		p.Rows = append(p.Rows, deskRow{R: x, Name: x.Applicant.Masked().Name, Status: request.StatusLabels[x.State.Status],
 			Due: dateText(x.State.DueOn(today)), Left: x.State.Left(today), Urgency: x.Urgency(today)})
 	}
-	// Statistics per department, over every request of the desk's scope.
-	f.Open = false
-	all, err := s.Requests.List(r.Context(), p.Site.ID, f)
+	// Statistics per department over the desk's scope: totals by GROUP BY,
+	// urgencies from the open list.
+	counts, err := s.Requests.CountByDepartment(ctx, p.Site.ID, f.DepartmentID)
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
-	by := map[string]*deptRow{}
-	var order []string
-	for _, x := range all {
-		name := x.Department
-		if name == "" {
-			name = "（未分办）"
-		}
-		d := by[name]
+	urgent := map[int64]*deptRow{}
+	for _, x := range open {
+		d := urgent[x.DepartmentID]
 		if d == nil {
-			d = &deptRow{Name: name}
-			by[name] = d
-			order = append(order, name)
+			d = &deptRow{}
+			urgent[x.DepartmentID] = d
 		}
-		d.Total++
 		switch x.Urgency(today) {
-		case "closed":
-			d.Closed++
 		case "overdue":
-			d.Open++
 			d.Overdue++
 		case "soon":
-			d.Open++
 			d.Soon++
-		default:
-			d.Open++
 		}
 	}
-	for _, n := range order {
-		p.Depts = append(p.Depts, *by[n])
+	for _, c := range counts {
+		d := deptRow{Name: c.Department, Total: c.Total, Closed: c.Closed, Open: c.Total - c.Closed}
+		if c.DepartmentID == 0 {
+			d.Name = "（未分办）"
+		}
+		if u := urgent[c.DepartmentID]; u != nil {
+			d.Overdue, d.Soon = u.Overdue, u.Soon
+		}
+		p.Depts = append(p.Depts, d)
 	}
 	s.Render(w, r, http.StatusOK, "admin/requests", p)
 }
