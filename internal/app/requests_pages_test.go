@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/extract/docgen"
 	"gongkai/internal/request"
 	"gongkai/internal/store"
@@ -400,19 +401,7 @@ func TestRequestLetter(t *testing.T) {
 	if r.status != 200 || r.header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("letter: %d %s", r.status, r.header.Get("Content-Type"))
 	}
-	pr, err := pdf.NewReader(strings.NewReader(r.body), int64(len(r.body)))
-	if err != nil {
-		t.Fatalf("the letter is not a PDF: %v", err)
-	}
-	var text strings.Builder
-	for i := 1; i <= pr.NumPage(); i++ {
-		s, err := pr.Page(i).GetPlainText(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		text.WriteString(s)
-	}
-	all := strings.Join(strings.Fields(text.String()), "")
+	all := pdfText(t, r.body)
 	_, seq, _ := strings.Cut(trackingNo, "-")
 	n, _ := strconv.Atoi(strings.TrimLeft(seq, "0"))
 	for _, want := range []string{fmt.Sprintf("临司依申〔2025〕第%d号", n), "不予公开", "临沂市人民政府", "行政复议", "行政诉讼", "临沂市司法局"} {
@@ -432,5 +421,130 @@ func TestRequestLetter(t *testing.T) {
 	}
 	if r := office.get(fmt.Sprintf("/admin/requests/%d/letter.pdf", replied)); r.status != 422 || !strings.Contains(r.body, "行政复议机关") {
 		t.Errorf("without a 复议机关: %d", r.status)
+	}
+}
+
+// pdfText is a PDF's text without white space.
+func pdfText(t *testing.T, body string) string {
+	t.Helper()
+	pr, err := pdf.NewReader(strings.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatalf("not a PDF: %v", err)
+	}
+	var text strings.Builder
+	for i := 1; i <= pr.NumPage(); i++ {
+		s, err := pr.Page(i).GetPlainText(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text.WriteString(s)
+	}
+	return strings.Join(strings.Fields(text.String()), "")
+}
+
+// TestRequestProceduralLetters: every step that notifies the applicant
+// yields its numbered letter from the ledger alone — 补正告知书 with the
+// items and period, 延期答复告知书 with the new due date on the calendar
+// (across the 2025 National Day holiday and its make-up days), 收费通知书
+// with the 109号 scale, the consultation letter to the third party — at
+// the desk; the applicant downloads the letters addressed to them, and
+// not the third party's.
+func TestRequestProceduralLetters(t *testing.T) {
+	t.Parallel()
+	e, c := newRequestEnv(t, "sqlite")
+	v := c.request(t, "office", staffApp("in_person", "2025-09-26"), 201)
+	id := v.ID
+	c.event(t, "office", id, `{"type":"correction_requested","on":"2025-09-30","note":"请写明所需文件的名称或文号\n请写明所需信息的年份","until":"2025-10-17"}`, 201)
+	c.event(t, "office", id, `{"type":"correction_received","on":"2025-10-09"}`, 201)
+	ext, _ := c.event(t, "office", id, `{"type":"extended","on":"2025-10-20","days":10,"approver":"李主任","note":"所需信息涉及多个科室，需调取档案"}`, 201)
+	c.event(t, "office", id, `{"type":"consultation_started","on":"2025-10-21","note":"山东沂蒙律师事务所"}`, 201)
+	c.event(t, "office", id, `{"type":"consultation_ended","on":"2025-10-28"}`, 201)
+	c.event(t, "office", id, `{"type":"fee_notified","on":"2025-10-29","fee_method":"per_page","units":150,"amount":1700}`, 201)
+	c.event(t, "office", id, `{"type":"fee_paid","on":"2025-10-30"}`, 201)
+	done, _ := c.event(t, "office", id, `{"type":"replied","on":"2025-11-05","decision":"disclosed","reply":{"investigation":"经查，您所需信息由本机关制作并保存。","answer":"现提供所需信息。"}}`, 201)
+	seqOf := map[string]int{}
+	for i, ev := range done.Ledger {
+		seqOf[ev.Type] = i + 1
+	}
+	due := calendar.Day(ext.DueOn)
+	if due.IsZero() {
+		t.Fatalf("no due date after the extension: %+v", ext)
+	}
+	cn := func(d calendar.Date) string { return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day) }
+	_, tail, _ := strings.Cut(v.TrackingNo, "-")
+	n, _ := strconv.Atoi(strings.TrimLeft(tail, "0"))
+	workCal, err := e.srv.Requests.WorkingCalendar(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	office := e.browser().login("office")
+	page := office.get(fmt.Sprintf("/admin/requests/%d", id)).body
+	for _, c := range []struct {
+		typ  string
+		want []string
+	}{
+		{"correction_requested", []string{"补正告知书", "请写明所需文件的名称或文号", "请写明所需信息的年份", cn(calendar.Day("2025-10-17")), "第三十条"}},
+		{"extended", []string{"延期答复告知书", "所需信息涉及多个科室", cn(due), "第三十三条"}},
+		{"consultation_started", []string{"山东沂蒙律师事务所", "第三十二条", cn(workCal.AddWorkdays(calendar.Day("2025-10-21"), 15))}},
+		{"fee_notified", []string{"收费通知书", "1,700元", "109号"}},
+		{"replied", []string{"现提供所需信息", "临沂市人民政府", fmt.Sprintf("临司依申〔2025〕第%d号", n)}},
+	} {
+		seq := seqOf[c.typ]
+		link := fmt.Sprintf("/admin/requests/%d/letter.pdf?seq=%d", id, seq)
+		if !strings.Contains(page, strings.ReplaceAll(link, "&", "&amp;")) {
+			t.Errorf("the desk has no link to the %s letter (%s)", c.typ, link)
+		}
+		r := office.get(link)
+		if r.status != 200 {
+			t.Errorf("%s letter: %d %s", c.typ, r.status, clipBody(r.body))
+			continue
+		}
+		text := pdfText(t, r.body)
+		for _, w := range c.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("the %s letter lacks %q:\n%.500s", c.typ, w, text)
+			}
+		}
+		if c.typ == "consultation_started" && strings.Contains(text, "张三丰") {
+			t.Error("the third party's letter names the applicant")
+		}
+		if c.typ != "replied" && !strings.Contains(text, fmt.Sprintf("临司依申〔2025〕第%d-%d号", n, seq)) {
+			t.Errorf("the %s letter lacks its own number", c.typ)
+		}
+	}
+	if r := office.get(fmt.Sprintf("/admin/requests/%d/letter.pdf?seq=%d", id, seqOf["correction_received"])); r.status != 404 {
+		t.Errorf("a step without a letter: %d", r.status)
+	}
+	// The applicant downloads the letters addressed to them.
+	pub := e.browser()
+	r := pub.post("/request/status", url.Values{"no": {v.TrackingNo}, "code": {v.Code}})
+	mustContain(t, r.body, "下载补正告知书（PDF）", "下载延期答复告知书（PDF）", "下载收费通知书（PDF）", "下载答复告知书（PDF）")
+	mustNotContain(t, r.body, "征求第三方意见书")
+	r = pub.post("/request/status/letter", url.Values{"no": {v.TrackingNo}, "code": {v.Code}, "seq": {strconv.Itoa(seqOf["extended"])}})
+	if r.status != 200 || !strings.Contains(pdfText(t, r.body), cn(due)) {
+		t.Errorf("the applicant's extension letter: %d", r.status)
+	}
+	for _, f := range []url.Values{
+		{"no": {v.TrackingNo}, "code": {v.Code}, "seq": {strconv.Itoa(seqOf["consultation_started"])}},
+		{"no": {v.TrackingNo}, "code": {"WRONG"}, "seq": {strconv.Itoa(seqOf["extended"])}},
+		{"no": {v.TrackingNo}, "code": {v.Code}, "seq": {"x"}},
+	} {
+		if r := pub.post("/request/status/letter", f); r.status != 404 {
+			t.Errorf("letter %v: %d", f, r.status)
+		}
+	}
+	// The remedy periods follow the site's settings.
+	st := e.site.Settings
+	st.ReconsiderationPeriod, st.LawsuitPeriod = "两个月", "六个月"
+	admin, _ := e.au.UserByName(context.Background(), "admin")
+	if err := e.cat.UpdateSettings(context.Background(), admin, e.site.ID, e.site.Name, st); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, office.get(fmt.Sprintf("/admin/requests/%d/letter.pdf", id)).body); !strings.Contains(text, "两个月") {
+		t.Errorf("the reply letter ignores the configured period: %.400s", text)
+	}
+	st.LawsuitPeriod = strings.Repeat("月", 21)
+	if err := e.cat.UpdateSettings(context.Background(), admin, e.site.ID, e.site.Name, st); err == nil {
+		t.Error("a 21-character period was accepted")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -46,6 +47,11 @@ type Settings struct {
 	ReconsiderationBody string `json:"reconsideration_body,omitempty"`
 	Court               string `json:"court,omitempty"`
 	LetterPrefix        string `json:"letter_prefix,omitempty"`
+	// The remedy periods the letters state (复议期限, 起诉期限): not in
+	// REFERENCE (条例第五十一条 names none), so configuration; empty uses
+	// letter.DefaultRemedyPeriods (六十日 / 六个月, UNVERIFIED).
+	ReconsiderationPeriod string `json:"reconsideration_period,omitempty"`
+	LawsuitPeriod         string `json:"lawsuit_period,omitempty"`
 	// DeadlineDays overrides the default period of a deadline rule, by rule code.
 	DeadlineDays map[string]int `json:"deadline_days,omitempty"`
 }
@@ -94,6 +100,37 @@ func (s *Service) today() calendar.Date {
 type SettingsCheck func(st *Settings, v errs.Validation)
 
 var settingsChecks []SettingsCheck
+
+// settingsMax bounds each text setting, in characters, by its JSON name;
+// a setting not named has settingsMaxDefault.
+var settingsMax = map[string]int{"description": 500, "reconsideration_body": 100, "court": 100, "letter_prefix": 100,
+	"reconsideration_period": 20, "lawsuit_period": 20}
+
+const settingsMaxDefault = 200
+
+// checkSettingsLengths bounds every text setting, so a page that shows one
+// (the footer, the guide, a letter) never holds an unbounded value.
+func checkSettingsLengths(st Settings, v errs.Validation) {
+	rv, rt := reflect.ValueOf(st), reflect.TypeOf(st)
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		max := settingsMax[name]
+		if max == 0 {
+			max = settingsMaxDefault
+		}
+		switch f.Type.Kind() {
+		case reflect.String:
+			if utf8.RuneCountInString(rv.Field(i).String()) > max {
+				v.Add(name, fmt.Sprintf("不能超过 %d 个字", max))
+			}
+		case reflect.Slice:
+			if n := rv.Field(i).Len(); n > 50 {
+				v.Add(name, fmt.Sprintf("最多 50 项，现有 %d 项", n))
+			}
+		}
+	}
+}
 
 // RegisterSettingsCheck adds a check that UpdateSettings runs.
 func RegisterSettingsCheck(c SettingsCheck) { settingsChecks = append(settingsChecks, c) }
@@ -272,11 +309,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *auth.User, siteID i
 		return &errs.Error{Code: errs.Invalid, Message: "请填写单位名称", Fields: map[string]string{"name": "请填写单位名称"}}
 	}
 	v := errs.Validation{}
-	for name, val := range map[string]string{"reconsideration_body": st.ReconsiderationBody, "court": st.Court, "letter_prefix": st.LetterPrefix} {
-		if utf8.RuneCountInString(val) > 100 {
-			v.Add(name, "不能超过 100 个字")
-		}
-	}
+	checkSettingsLengths(st, v)
 	for _, c := range settingsChecks {
 		c(&st, v)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
 	"gongkai/internal/store"
 )
@@ -105,4 +106,25 @@ func (s *Service) HandOver(ctx context.Context, limit int, send func(ctx context
 		n++
 	}
 	return n, nil
+}
+
+// WorkingCalendar returns the working-day calendar the requests are counted on.
+func (s *Service) WorkingCalendar(ctx context.Context) (*calendar.Calendar, error) { return s.cal(ctx) }
+
+// StateAfter replays r's ledger up to and including the event seq: the
+// state a notice of that step states (an extension's new due date).
+func (s *Service) StateAfter(ctx context.Context, r *Request, seq int) (*State, error) {
+	cal, err := s.cal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for n < len(r.Events) && r.Events[n].Seq <= seq {
+		n++
+	}
+	st, err := Replay(cal, s.Rules, r.Channel, r.Submitted, r.Events[:n])
+	if err != nil {
+		return nil, errs.Wrap(err, "replay "+r.TrackingNo)
+	}
+	return st, nil
 }

@@ -167,6 +167,10 @@ type action struct {
 	Type, Label, Basis string
 }
 
+// HasLetter and LetterName: the steps with a notice letter (letter.go).
+func (p *detailPage) HasLetter(t string) bool    { return HasLetter(t) }
+func (p *detailPage) LetterName(t string) string { return letterKinds[t] }
+
 // Label helpers for the template.
 func (p *detailPage) EventLabel(t string) string  { i, _ := request.InfoOf(t); return i.Label }
 func (p *detailPage) EventBasis(t string) string  { i, _ := request.InfoOf(t); return i.Basis }

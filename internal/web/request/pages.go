@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -251,6 +252,10 @@ func (p *statusPage) StatusLabels() map[string]string { return request.StatusLab
 
 type statusStep struct {
 	On, Label, Basis, Note string
+	// Seq and Letter: the step's notice letter (告知书), when it has one
+	// the applicant can download.
+	Seq    int
+	Letter string
 }
 
 func (s *Feature) statusForm(w http.ResponseWriter, r *http.Request) {
@@ -300,7 +305,12 @@ func (s *Feature) status(w http.ResponseWriter, r *http.Request) {
 		if !info.Public {
 			continue
 		}
-		st := statusStep{On: ev.On.String(), Label: info.Label, Basis: info.Basis}
+		st := statusStep{On: ev.On.String(), Label: info.Label, Basis: info.Basis, Seq: ev.Seq}
+		if ToApplicant(ev.Type) {
+			if _, _, err := s.letterFor(r.Context(), web.SiteOf(r).Site, req, ev.Seq); err == nil {
+				st.Letter = letterKinds[ev.Type]
+			}
+		}
 		if ev.Type == request.EvCorrectionRequested {
 			st.Note = ev.Note
 		}
@@ -368,6 +378,37 @@ func (s *Feature) statusFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.statusFail(w, r, errs.E(errs.NotFound, "该答复没有附件"))
+}
+
+// statusLetter serves a step's notice letter (告知书) as PDF to the
+// applicant, who proves it with the tracking number and query code again.
+func (s *Feature) statusLetter(w http.ResponseWriter, r *http.Request) {
+	if !s.LimitForm(w, r, formStatus) {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if err := r.ParseForm(); err != nil {
+		s.statusFail(w, r, errs.E(errs.Invalid, "请求无效"))
+		return
+	}
+	site := web.SiteOf(r).Site
+	req, err := s.Requests.ByTracking(r.Context(), site.ID, strings.TrimSpace(r.PostFormValue("no")), r.PostFormValue("code"))
+	if err != nil {
+		s.statusFail(w, r, err)
+		return
+	}
+	seq, _ := strconv.Atoi(r.PostFormValue("seq"))
+	if !slices.ContainsFunc(req.Events, func(ev request.Event) bool { return ev.Seq == seq && ToApplicant(ev.Type) }) {
+		s.statusFail(w, r, errs.E(errs.NotFound, "该办理步骤没有告知书"))
+		return
+	}
+	l, name, err := s.letterFor(r.Context(), site, req, seq)
+	if err == nil {
+		err = writeLetter(w, l, name)
+	}
+	if err != nil {
+		s.statusFail(w, r, err)
+	}
 }
 
 func (s *Feature) statusFail(w http.ResponseWriter, r *http.Request, err error) {

@@ -49,6 +49,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /request/status", s.statusForm)
 	kit.Public("POST /request/status", s.status)
 	kit.Public("POST /request/status/file", s.statusFile)
+	kit.Public("POST /request/status/letter", s.statusLetter)
 	kit.Flashes(map[string]string{"request_step": "办理步骤已登记。"})
 	kit.Staff("GET /admin/requests", s.desk)
 	kit.Staff("GET /admin/requests/new", s.registerForm)

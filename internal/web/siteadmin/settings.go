@@ -50,7 +50,8 @@ func (s *Feature) saveSettings(w http.ResponseWriter, r *http.Request) {
 	st := catalog.Settings{Owner: f("owner"), Address: f("address"), Phone: f("phone"), Email: f("email"), Fax: f("fax"), Postcode: f("postcode"),
 		OfficeHours: f("office_hours"), SiteCode: f("site_code"), ICP: f("icp"), PSB: f("psb"), PSBCode: f("psb_code"), OfficeName: f("office_name"),
 		DeptAbbr: f("dept_abbr"), WeChat: f("wechat"), Weibo: f("weibo"), Description: f("description"),
-		ReconsiderationBody: f("reconsideration_body"), Court: f("court"), LetterPrefix: f("letter_prefix")}
+		ReconsiderationBody: f("reconsideration_body"), Court: f("court"), LetterPrefix: f("letter_prefix"),
+		ReconsiderationPeriod: f("reconsideration_period"), LawsuitPeriod: f("lawsuit_period")}
 	for _, slug := range strings.FieldsFunc(f("home_columns"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
 		st.HomeColumns = append(st.HomeColumns, slug)
 	}
