@@ -54,7 +54,7 @@ describe('依申请公开 without JavaScript', () => {
     await page.fill('#f-description', '请提供2024年度法律援助经费使用情况。');
     await page.check('input[name="delivery"][value="email"]');
     await page.fill('#captcha-answer', 'abcde'); // the answer field is required
-    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button:text-is("提交申请")')]);
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button:text-is("提交申请"):not(.vh)')]);
     assert.match(await page.textContent('.error-summary'), /证件号码/);
     assert.equal(await page.inputValue('#f-name'), '王小明');
     assert.equal(await page.inputValue('#f-description'), '请提供2024年度法律援助经费使用情况。');
@@ -66,13 +66,15 @@ describe('依申请公开 without JavaScript', () => {
     // The CAPTCHA: a wrong answer keeps everything typed and says so; then
     // the answer a person would read from the image.
     await page.fill('#captcha-answer', 'wrong');
-    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button:text-is("提交申请")')]);
+    // Enter in a field submits the application (the form's default
+    // button), not the suggestion search placed earlier in the form.
+    await Promise.all([page.waitForLoadState('load'), page.press('#captcha-answer', 'Enter')]);
     assert.match(await page.textContent('.error-summary'), /验证码/);
     assert.equal(await page.inputValue('#f-id_number'), '37130219900101123X');
     await axeClean(page, 'form with a wrong CAPTCHA answer');
     const token = await page.inputValue('input[name="captcha_token"]');
     await page.fill('#captcha-answer', app.captchaAnswer('request', token));
-    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button:text-is("提交申请")')]);
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/request"] button:text-is("提交申请"):not(.vh)')]);
     const no = (await page.textContent('#tracking-no')).trim();
     const code = (await page.textContent('#query-code')).trim();
     assert.match(no, /^YSQ\d{4}-\d{5}$/);
