@@ -2,10 +2,13 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +30,10 @@ type cachedPage struct {
 	itemID     int64
 	baseClicks int64
 	views      atomic.Int64
+	// ctype and gzipped: a cached file other than a page (CachedFile),
+	// kept gzip-compressed and sent so to clients that accept it.
+	ctype   string
+	gzipped bool
 }
 
 func newCachedPage(body []byte, status int, itemID, baseClicks int64) *cachedPage {
@@ -50,6 +57,10 @@ func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request, s *Server) {
 		s.Clicks.Add(p.itemID)
 	}
 	h := w.Header()
+	if p.ctype != "" {
+		p.serveFile(w, r)
+		return
+	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("ETag", p.etag)
 	h.Set("Last-Modified", p.modified.Format(http.TimeFormat))
@@ -88,6 +99,67 @@ func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request, s *Server) {
 	w.Write(b)
 	*bp = b
 	bufPool.Put(bp)
+}
+
+// serveFile writes a cached file: compressed to a client that accepts
+// gzip, decompressed as it goes to one that does not.
+func (p *cachedPage) serveFile(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", p.ctype)
+	h.Set("ETag", p.etag)
+	h.Set("Last-Modified", p.modified.Format(http.TimeFormat))
+	h.Set("Cache-Control", "public, max-age=0, must-revalidate")
+	h.Set("Vary", "Accept-Encoding")
+	if inm := r.Header.Get("If-None-Match"); inm != "" && (inm == p.etag || inm == "*") {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(len(p.head)))
+		w.WriteHeader(p.status)
+		if r.Method != http.MethodHead {
+			w.Write(p.head)
+		}
+		return
+	}
+	w.WriteHeader(p.status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	if zr, err := gzip.NewReader(bytes.NewReader(p.head)); err == nil {
+		io.Copy(w, zr)
+	}
+}
+
+// CachedFile serves a generated public file (a sitemap) from the render
+// cache, keyed by site, day and path like a page and dropped with the
+// site's pages on the next public change; fill makes it on a miss. The
+// file is kept gzip-compressed (a 50,000-URL sitemap is some 4 MB as text,
+// a tenth of that compressed), so large files do not crowd out pages.
+func (s *Server) CachedFile(w http.ResponseWriter, r *http.Request, ctype string, fill func() ([]byte, error)) {
+	siteID := SiteOf(r).Site.ID
+	// The file's absolute URLs name the host it was asked under (one of
+	// the site's declared hosts, BaseURL): part of the key.
+	key := "site:" + strconv.FormatInt(siteID, 10) + " " + s.Today().String() + " file " + s.BaseURL(r) + r.URL.Path
+	if p := s.cache.get(key); p != nil {
+		p.serve(w, r, s)
+		return
+	}
+	body, err := fill()
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	var z bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&z, gzip.BestSpeed)
+	zw.Write(body)
+	zw.Close()
+	sum := sha256.Sum256(z.Bytes())
+	p := &cachedPage{head: z.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+		modified: time.Now().UTC().Truncate(time.Second), status: http.StatusOK, ctype: ctype, gzipped: true}
+	s.cache.put(siteID, key, p)
+	p.serve(w, r, s)
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}

@@ -78,6 +78,8 @@ type Server struct {
 
 	mux       *http.ServeMux
 	fallbacks bool
+	// sitemaps are the features' public pages for the sitemap (Sitemap).
+	sitemaps []SitemapFunc
 	// pageParams are the query parameters public pages read (CacheParams).
 	pageParams map[string]bool
 	routes     []Route
@@ -134,6 +136,27 @@ func New(cat *catalog.Service, au *auth.Service, log *slog.Logger, opts Options)
 func (s *Server) Invalidate(siteID int64) {
 	s.cache.clearSite(siteID)
 	s.sites.invalidate(siteID)
+}
+
+// SitemapFunc lists a feature's public pages of a site (paths such as
+// /lists/power_list) for the sitemap.
+type SitemapFunc func(ctx context.Context, siteID int64) ([]string, error)
+
+// Sitemap registers a feature's pages for the sitemap: each capability
+// adds its own public pages, as it registers its search records.
+func (s *Server) Sitemap(f SitemapFunc) { s.sitemaps = append(s.sitemaps, f) }
+
+// SitemapPaths lists every registered feature's public pages of a site.
+func (s *Server) SitemapPaths(ctx context.Context, siteID int64) ([]string, error) {
+	var out []string
+	for _, f := range s.sitemaps {
+		ps, err := f(ctx, siteID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ps...)
+	}
+	return out, nil
 }
 
 // SiteState is the request's site with its column tree, cached per site.

@@ -65,6 +65,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /privacy", s.staticPage("privacy", "隐私声明"))
 	kit.Public("GET /help", s.staticPage("help", "使用帮助"))
 	kit.Public("GET /sitemap.xml", s.sitemapXML)
+	kit.Public("GET /sitemaps/{file}", s.sitemapFile)
 	kit.Public("GET /robots.txt", s.robots)
 
 	kit.Staff("GET /admin", s.dashboard)

@@ -1,13 +1,21 @@
 package catalogue
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
-	"gongkai/internal/catalog"
-	"gongkai/internal/web"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+	"gongkai/internal/web"
 )
+
+// SitemapFileURLs is the most URLs one sitemap file holds (the sitemaps.org
+// protocol's limit is 50,000 URLs and 50 MB).
+const SitemapFileURLs = 50000
 
 type urlset struct {
 	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
@@ -19,35 +27,91 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// sitemapXML lists the home page, every column and every published item.
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
+const xmlType = "application/xml; charset=utf-8"
+
+func encodeXML(v any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	if err := xml.NewEncoder(&b).Encode(v); err != nil {
+		return nil, errs.Wrap(err, "sitemap")
+	}
+	return b.Bytes(), nil
+}
+
+// sitemapXML is the sitemap index: the pages file (home, guide, catalogue,
+// columns, the features' pages) and one file per SitemapFileURLs published
+// items, so every item is listed however large the site. Each file is made
+// once per public change (web.CachedFile).
 func (s *Feature) sitemapXML(w http.ResponseWriter, r *http.Request) {
+	s.CachedFile(w, r, xmlType, func() ([]byte, error) {
+		st := web.SiteOf(r)
+		base := s.BaseURL(r)
+		n, err := s.Catalog.CountPublished(r.Context(), st.Site.ID)
+		if err != nil {
+			return nil, err
+		}
+		idx := sitemapIndex{Sitemaps: []sitemapURL{{Loc: base + "/sitemaps/pages.xml"}}}
+		for i := 1; i <= (n+SitemapFileURLs-1)/SitemapFileURLs; i++ {
+			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemaps/items-%d.xml", base, i)})
+		}
+		return encodeXML(idx)
+	})
+}
+
+// sitemapFile serves /sitemaps/pages.xml and /sitemaps/items-N.xml.
+func (s *Feature) sitemapFile(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	var fill func() ([]byte, error)
 	st := web.SiteOf(r)
 	base := s.BaseURL(r)
-	set := urlset{URLs: []sitemapURL{{Loc: base + "/"}, {Loc: base + "/xxgk/guide"}, {Loc: base + "/xxgk/catalogue"}}}
-	for _, c := range st.Tree.All() {
-		if !c.Hidden && c.Kind != catalog.KindLink {
-			set.URLs = append(set.URLs, sitemapURL{Loc: base + "/columns/" + c.Slug})
+	switch {
+	case name == "pages.xml":
+		fill = func() ([]byte, error) {
+			set := urlset{URLs: []sitemapURL{{Loc: base + "/"}, {Loc: base + "/xxgk/guide"}, {Loc: base + "/xxgk/catalogue"}}}
+			for _, c := range st.Tree.All() {
+				if !c.Hidden && c.Kind != catalog.KindLink {
+					set.URLs = append(set.URLs, sitemapURL{Loc: base + "/columns/" + c.Slug})
+				}
+			}
+			paths, err := s.SitemapPaths(r.Context(), st.Site.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range paths {
+				set.URLs = append(set.URLs, sitemapURL{Loc: base + p})
+			}
+			return encodeXML(set)
 		}
-	}
-	f := catalog.Filter{SiteID: st.Site.ID, Limit: 100}
-	for n := 0; n < 500; n++ { // at most 50,000 URLs, the sitemap limit
-		res, err := s.Catalog.List(r.Context(), f, false)
-		if err != nil {
-			s.ErrorPage(w, r, err)
+	case strings.HasPrefix(name, "items-") && strings.HasSuffix(name, ".xml"):
+		k, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, "items-"), ".xml"))
+		if err != nil || k < 1 || k > 1<<20 || strconv.Itoa(k) != strings.TrimSuffix(strings.TrimPrefix(name, "items-"), ".xml") {
+			s.ErrorPage(w, r, errs.E(errs.NotFound, "网站地图文件不存在"))
 			return
 		}
-		for _, it := range res.Items {
-			set.URLs = append(set.URLs, sitemapURL{Loc: base + itemURL(it), LastMod: it.PublishedOn})
+		fill = func() ([]byte, error) {
+			items, err := s.Catalog.PublishedRange(r.Context(), st.Site.ID, (k-1)*SitemapFileURLs, SitemapFileURLs)
+			if err != nil {
+				return nil, err
+			}
+			if len(items) == 0 {
+				return nil, errs.E(errs.NotFound, "网站地图文件不存在")
+			}
+			set := urlset{URLs: make([]sitemapURL, 0, len(items))}
+			for _, it := range items {
+				set.URLs = append(set.URLs, sitemapURL{Loc: base + "/items/" + strconv.FormatInt(it.ID, 10), LastMod: it.PublishedOn})
+			}
+			return encodeXML(set)
 		}
-		if res.NextCursor == "" {
-			break
-		}
-		f.Cursor = res.NextCursor
+	default:
+		s.ErrorPage(w, r, errs.E(errs.NotFound, "网站地图文件不存在"))
+		return
 	}
-	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	w.Write([]byte(xml.Header))
-	xml.NewEncoder(w).Encode(set)
+	s.CachedFile(w, r, xmlType, fill)
 }
 
 func (s *Feature) robots(w http.ResponseWriter, r *http.Request) {

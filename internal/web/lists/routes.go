@@ -6,6 +6,7 @@
 package lists
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
 	"net/http"
@@ -50,6 +51,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Flashes(map[string]string{"list_imported": "文件已导入为草稿，请核对差异后发布。", "list_published": "清单新版本已发布。",
 		"list_deleted": "草稿已删除。", "list_row_saved": "事项已保存到草稿。", "list_row_deleted": "事项已从草稿中删除。"})
 
+	kit.Sitemap(s.sitemap)
 	kit.Public("GET /lists", s.index)
 	kit.Public("GET /lists/{kind}", s.list)
 	kit.Public("GET /lists/{kind}/rows/{key}", s.row)
@@ -123,4 +125,31 @@ func (s *Feature) kindOf(r *http.Request) (*lists.Kind, error) {
 		return nil, errs.E(errs.NotFound, "没有这种清单：%s", r.PathValue("kind"))
 	}
 	return k, nil
+}
+
+// sitemap lists the lists' public pages: the index, each published list
+// and every row of its current edition.
+func (s *Feature) sitemap(ctx context.Context, siteID int64) ([]string, error) {
+	if s.Lists == nil {
+		return nil, nil
+	}
+	out := []string{"/lists"}
+	for _, k := range lists.Kinds() {
+		cur, err := s.Lists.Current(ctx, siteID, k)
+		if err != nil {
+			return nil, err
+		}
+		if cur == nil {
+			continue
+		}
+		out = append(out, "/lists/"+k.Code)
+		rows, err := s.Lists.Rows(ctx, cur.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out = append(out, lists.RowURL(k.Code, r.Key))
+		}
+	}
+	return out, nil
 }
