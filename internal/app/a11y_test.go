@@ -55,6 +55,7 @@ func prefsSetCookie(t *testing.T, r resp) *http.Cookie {
 }
 
 func TestPrefsRenderedOnServer(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := &browser{e: e, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 		seed := "/items/" + e.itemID(t, "2021年临沂市司法局政务公开工作重点任务安排")
@@ -125,6 +126,7 @@ func TestPrefsRenderedOnServer(t *testing.T) {
 }
 
 func TestPrefsForm(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := &browser{e: e, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 
@@ -199,6 +201,7 @@ func TestPrefsForm(t *testing.T) {
 }
 
 func TestSearchFormErrors(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		if r := b.get("/search"); r.status != 200 || strings.Contains(r.body, "q-error") {
@@ -225,6 +228,7 @@ func TestSearchFormErrors(t *testing.T) {
 // TestStaticGzip: the stylesheets and script are served gzipped to clients
 // that accept it (compressed once at start-up), identical once inflated.
 func TestStaticGzip(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		for _, name := range []string{"site.css", "text.css", "print.css", "site.js"} {
 			u := e.ts.URL + e.srv.Web.StaticURL(name)

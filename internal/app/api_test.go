@@ -428,6 +428,7 @@ func wantItems(n int, ok func(apiTestItem) bool) func(t *testing.T, r apiResp) {
 // --- read endpoints, unknown paths, the document ---
 
 func TestAPIReadEndpoints(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		c.run(t, []apiScenario{
@@ -531,6 +532,7 @@ func TestAPIReadEndpoints(t *testing.T) {
 // --- GET /api/v1/items ---
 
 func TestAPIItemsBySeedIndexNo(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		const title = "2021年临沂市司法局政务公开工作重点任务安排"
@@ -559,6 +561,7 @@ func TestAPIItemsBySeedIndexNo(t *testing.T) {
 }
 
 func TestAPIItemsList(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		cols := c.columnIDs(t)
@@ -687,6 +690,7 @@ func wantSame(all []apiTestItem, pred func(apiTestItem) bool) func(t *testing.T,
 }
 
 func TestAPIItemsCursorPagination(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		for _, tc := range []struct{ name, query, token string }{
@@ -734,6 +738,7 @@ func TestAPIItemsCursorPagination(t *testing.T) {
 // --- GET /api/v1/items/{id} ---
 
 func TestAPIItemDetail(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		ctx := context.Background()
@@ -813,6 +818,7 @@ func TestAPIItemDetail(t *testing.T) {
 // /api/v1/items/{id} and the back office's list allow — not other
 // departments' drafts with their non-disclosure reasons.
 func TestAPIListHidesOtherDepartmentsDraftsFromReviewers(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		ctx := context.Background()
@@ -840,6 +846,7 @@ func TestAPIListHidesOtherDepartmentsDraftsFromReviewers(t *testing.T) {
 // --- POST /api/v1/items ---
 
 func TestAPICreateItem(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		cols := c.columnIDs(t)
@@ -1025,7 +1032,7 @@ func TestAPICreateItem(t *testing.T) {
 				wantStatus: 201, wantContains: []string{`"disclosure":"withheld"`, `"disclosure_reason":"属于内部事务信息"`, `"status":"draft"`}},
 			{name: "an interpretation links its policy", method: "POST", path: "/api/v1/items", token: "office",
 				body: apiJSON(map[string]any{"column_id": cols["zcjd"], "department": "法制科", "title": "图解：行政执法公示办法", "disclosure": "proactive",
-					"fields": map[string]string{"form": "图解"}, "interprets": []int64{policy.ID}, "publish": true}),
+					"fields": map[string]string{"form": "图解", "text_alternative": "一图读懂行政执法公示办法的文字说明。"}, "interprets": []int64{policy.ID}, "publish": true}),
 				wantStatus: 201, wantContains: []string{`"doc_type":"interpretation"`, `"related":[`, `"title":"临沂市司法局行政执法公示办法"`}},
 			{name: "the body is sanitised", method: "POST", path: "/api/v1/items", token: "office",
 				body:       titled("正文含脚本", "body", `<p onclick="x()">正文</p><script>alert(1)</script>`),
@@ -1042,6 +1049,7 @@ func TestAPICreateItem(t *testing.T) {
 // TestAPIUnauthorizedChallenge: RFC 9110 §15.5.2 — a 401 response MUST
 // carry a WWW-Authenticate challenge.
 func TestAPIUnauthorizedChallenge(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		for _, sc := range []apiScenario{
@@ -1062,6 +1070,7 @@ func TestAPIUnauthorizedChallenge(t *testing.T) {
 // options of select fields too (catalog.Option once had no JSON tags and
 // came out as {"Value","Label"}).
 func TestAPIDocTypeOptionKeys(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		r := c.exec(t, apiScenario{method: "GET", path: "/api/v1/doc-types", wantStatus: 200})
@@ -1072,6 +1081,7 @@ func TestAPIDocTypeOptionKeys(t *testing.T) {
 }
 
 func TestAPIErrorCodesMapToStatuses(t *testing.T) {
+	t.Parallel()
 	for _, code := range []errs.Code{errs.NotFound, errs.Invalid, errs.Conflict, errs.Forbidden, errs.Unauthorized, errs.TooMany, errs.BadMethod, errs.Gone, errs.Internal} {
 		want, ok := apiErrorStatus[string(code)]
 		if !ok {
@@ -1372,6 +1382,7 @@ func apiRoutes(t *testing.T) [][2]string {
 }
 
 func TestOpenAPICoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	paths, _ := doc.root["paths"].(map[string]any)
 	routes := apiRoutes(t)
@@ -1399,6 +1410,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 }
 
 func TestOpenAPIDocumentIsWellFormed(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	if v, _ := doc.root["openapi"].(string); !strings.HasPrefix(v, "3.1") {
 		t.Errorf("openapi = %q, want 3.1.x", v)
@@ -1490,6 +1502,7 @@ func (d *oaDoc) errorCodeFor(status string) string {
 // TestOpenAPIEnumsMatchTheCode keeps the document's closed lists equal to
 // the registries they describe.
 func TestOpenAPIEnumsMatchTheCode(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	enum := func(ref string) []string {
 		var out []string
@@ -1544,6 +1557,7 @@ func TestOpenAPIEnumsMatchTheCode(t *testing.T) {
 // structs the handlers encode and decode: the same property names, the
 // same JSON types, required exactly when the struct never omits the key.
 func TestOpenAPIMatchesAPITypes(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	for _, c := range Schemas() {
 		t.Run(c.Type.Name(), func(t *testing.T) {
@@ -1646,6 +1660,7 @@ func (d *oaDoc) types(schema any) []string {
 // example posted to a column that refuses policies). An example on a path
 // with parameters fails until this test learns to fill them in.
 func TestOpenAPIRequestExamples(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, store.SQLite)
 	c := newAPIClient(t, e)
 	paths, _ := c.doc.root["paths"].(map[string]any)

@@ -26,6 +26,7 @@ func (b *browser) upload(path, field, name string, content []byte) resp {
 var attachmentRE = regexp.MustCompile(`href="/attachments/(\d+)"`)
 
 func TestAttachments(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		editor := e.browser().login("fzk")
 		tree := e.mustTree(t)

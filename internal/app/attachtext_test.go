@@ -18,6 +18,7 @@ import (
 // A DOCX uploaded through the back-office form has its text stored with it;
 // a PDF the extractor cannot read is still accepted, with no text.
 func TestUploadStoresAttachmentText(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		editor := e.browser().login("fzk")
 		tree := e.mustTree(t)
@@ -63,6 +64,7 @@ func TestUploadStoresAttachmentText(t *testing.T) {
 // The demo's attachments carry words found nowhere else on the site, so a
 // search for them can only succeed through the extracted text.
 func TestDemoAttachmentText(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		all, err := e.cat.AttachmentTextsOf(context.Background(), e.site.ID, nil)
 		if err != nil {
@@ -97,6 +99,7 @@ func TestDemoAttachmentText(t *testing.T) {
 // The background jobs read, once, the files attached before extraction
 // existed.
 func TestBackgroundBackfillsText(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()

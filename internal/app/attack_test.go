@@ -162,6 +162,7 @@ type attackForm struct {
 }
 
 func TestAttackCorpus(t *testing.T) {
+	t.Parallel()
 	payloads := loadPayloads(t)
 	eachEnv(t, func(t *testing.T, e *env) {
 		start := time.Now()
@@ -1282,6 +1283,7 @@ func hasText(fs []attackForm) bool {
 // TestAttackDetector keeps the page check honest: markup that a payload
 // would leave behind is found, the same payload escaped is not.
 func TestAttackDetector(t *testing.T) {
+	t.Parallel()
 	bad := []string{
 		`<p><script>gkxss(1)</script></p>`,
 		`<img src=x onerror=gkxss(2)>`,
@@ -1325,6 +1327,7 @@ func TestAttackDetector(t *testing.T) {
 // pattern too complex" past 50,000 bytes), found by the attack corpus; now
 // 422s on both databases and every surface.
 func TestLongListQuery(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		long := url.QueryEscape(strings.Repeat("a", 70000))
 		admin := e.browser().login("admin")

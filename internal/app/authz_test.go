@@ -228,6 +228,7 @@ func refusedStatus(s int) bool {
 }
 
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newMatrixFix(t, e)
 		c := newAPIClient(t, e)

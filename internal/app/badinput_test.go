@@ -17,6 +17,7 @@ import (
 // NUL and invalid UTF-8 were stored. Both are refused at the edge with 422,
 // the same on both databases, and nothing is stored.
 func TestNULAndInvalidUTF8(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		const msg = "含有无效字符"
 		anon := e.browser()
@@ -91,6 +92,7 @@ func TestNULAndInvalidUTF8(t *testing.T) {
 // before any transaction (the catalog's TestOversizedInputRefusedBeforeTheWriter
 // holds the writer to prove it), and a small write right after it is served.
 func TestOversizedListRefusedQuickly(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		cols := c.columnIDs(t)
@@ -128,6 +130,7 @@ func TestOversizedListRefusedQuickly(t *testing.T) {
 // publish with published_on 9999-12-31 (index number …/9999-0000001, top of
 // every list) or 0001-01-01.
 func TestPublicationDateBounds(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		cols := c.columnIDs(t)
@@ -151,6 +154,7 @@ func TestPublicationDateBounds(t *testing.T) {
 // A public page posted to answers 405 with Allow (issue 15), not 404 and
 // not the page.
 func TestPostToPublicPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, store.SQLite)
 	for _, path := range []string{"/", "/columns/gzdt", "/search", "/xxgk/catalogue"} {
 		res, err := http.PostForm(e.ts.URL+path, url.Values{"q": {"x"}})
@@ -168,6 +172,7 @@ func TestPostToPublicPage(t *testing.T) {
 // TestItemFormSuccessorNotANumber: the form's 替代文件 that is not a number
 // is refused with a message, not silently dropped (issue 15).
 func TestItemFormSuccessorNotANumber(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, store.SQLite)
 	editor := e.browser().login("fzk")
 	tree := e.mustTree(t)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestComplianceDashboard(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		office := e.browser().login("office")
 		r := office.get("/admin/compliance")
@@ -29,6 +30,7 @@ func TestComplianceDashboard(t *testing.T) {
 }
 
 func TestItemDeadlinesAndCalendarImport(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		office := e.browser().login("office")
 		id := e.itemID(t, "临沂市司法局公共法律服务事项清单管理办法")
@@ -76,6 +78,7 @@ func TestItemDeadlinesAndCalendarImport(t *testing.T) {
 }
 
 func TestWorkdaysAPI(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		cases := []struct {
@@ -111,6 +114,7 @@ func TestWorkdaysAPI(t *testing.T) {
 }
 
 func TestDeadlineSettings(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := e.browser().login("admin")
 		r := admin.get("/admin/settings")
@@ -144,6 +148,7 @@ func TestDeadlineSettings(t *testing.T) {
 // refused with the input kept, and afterwards 2027 is counted by the notice
 // (issue 15).
 func TestCalendarNoticeEntry(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		office := e.browser().login("office")
 		mustContain(t, office.get("/admin").body, "2027年度放假通知尚未录入", `href="/admin/calendar"`)

@@ -17,6 +17,7 @@ import (
 // the item its first request created, not a duplicate; the same key with
 // another request is refused; keys are per user and live 24 hours.
 func TestAPICreateIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		cols := c.columnIDs(t)

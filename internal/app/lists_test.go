@@ -133,6 +133,7 @@ func clone(rows []map[string]string) []map[string]string {
 }
 
 func TestListsImportReportAndDiff(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newListsEnv(t, e)
 		base := row300()
@@ -230,6 +231,7 @@ func TestListsImportReportAndDiff(t *testing.T) {
 }
 
 func TestListsRoundTrip(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newListsEnv(t, e)
 		for _, format := range []string{"csv", "xlsx"} {
@@ -267,6 +269,7 @@ func TestListsRoundTrip(t *testing.T) {
 }
 
 func TestListsMaxLength(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newListsEnv(t, e)
 		for _, k := range lists.Kinds() {
@@ -325,6 +328,7 @@ func TestListsMaxLength(t *testing.T) {
 }
 
 func TestListsBadFilesAndAccess(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newListsEnv(t, e)
 		good := powerCSV(t, row300()[:3])
@@ -384,6 +388,7 @@ func TestListsBadFilesAndAccess(t *testing.T) {
 }
 
 func TestListsPublic(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newListsEnv(t, e)
 		var kinds struct {
@@ -469,6 +474,7 @@ func TestListsPublic(t *testing.T) {
 }
 
 func TestListsBackOfficeImport(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		newListsEnv(t, e)
 		b := e.browser().login("fzk")
@@ -512,6 +518,7 @@ func TestListsBackOfficeImport(t *testing.T) {
 }
 
 func TestListsSelfInspection(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newListsEnv(t, e)
 		stale := func() map[string]string {
@@ -544,6 +551,7 @@ func TestListsSelfInspection(t *testing.T) {
 }
 
 func TestListsRowEditing(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newListsEnv(t, e)
 		if r := e.browser().login("pfk").post("/admin/lists/power_list/drafts", nil); r.status != 403 {
@@ -613,6 +621,7 @@ func regexpAll(re, s string) [][]string { return regexp.MustCompile(re).FindAllS
 func htmlUnescape(s string) string { return html.UnescapeString(s) }
 
 func TestListsConcurrentPublication(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		file := powerCSV(t, row300()[:20])
@@ -657,6 +666,7 @@ func TestListsConcurrentPublication(t *testing.T) {
 }
 
 func TestListsDraftPublishedThroughAPI(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newListsEnv(t, e)
 		r := c.upload(t, "power_list", "fzk", "draft.csv", powerCSV(t, row300()[:12]), map[string]string{"note": "科室草稿", "effective_on": "2026-12-15"})

@@ -22,6 +22,7 @@ import (
 // PostgreSQL; two processes on one SQLite file). A change made through one
 // drops the other's cached page, through the change events it polls.
 func TestNodesShareChanges(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
@@ -103,6 +104,7 @@ func TestNodesShareChanges(t *testing.T) {
 // TestInvalidationPerSite: a change on one site drops that site's cached
 // pages only.
 func TestInvalidationPerSite(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		other := &catalog.Site{Slug: "lysj", Name: "临沂市审计局", OrgCode: "1111111111", Hosts: []string{"sjj.example"}}

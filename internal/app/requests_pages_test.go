@@ -42,6 +42,7 @@ func publicForm(mod func(url.Values)) url.Values {
 // TestRequestPages files a request through the public form without
 // JavaScript, reads its status page, and handles it at the desk (both databases).
 func TestRequestPages(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			e, _ := newRequestEnv(t, string(d))
@@ -207,6 +208,7 @@ func TestRequestPages(t *testing.T) {
 // TestRequestStatsPages: the office's tables link every number to its
 // requests, and export CSV.
 func TestRequestStatsPages(t *testing.T) {
+	t.Parallel()
 	e, _ := newRequestEnv(t, string(storetest.Dialects[0]))
 	ctx := context.Background()
 	if err := e.srv.LoadRequestDemo(ctx, e.site.ID, testDay); err != nil {
@@ -338,6 +340,7 @@ func (b *browser) multipart(path string, form url.Values, field, name string, da
 // self-hosted CAPTCHA; nothing is stored without it. Staff with a token
 // register applications without one.
 func TestRequestFormGuarded(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, store.SQLite, web.Options{FormLimits: web.FormLimits{PerAddress: web.Rate{Burst: 3, Every: time.Hour}}})
 	if err := e.srv.SetDataKey(testDataKey); err != nil {
 		t.Fatal(err)
@@ -382,6 +385,7 @@ func TestRequestFormGuarded(t *testing.T) {
 // basis and the remedies with the site's 复议机关 (issue 9); a request
 // without a reply has none.
 func TestRequestLetter(t *testing.T) {
+	t.Parallel()
 	e, _ := newRequestEnv(t, "sqlite")
 	ctx := context.Background()
 	if err := e.srv.LoadRequestDemo(ctx, e.site.ID, testDay); err != nil {

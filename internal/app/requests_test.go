@@ -95,6 +95,7 @@ func staffApp(channel, received string) string {
 
 // TestRequestsAPI drives the real cases over HTTP on both databases.
 func TestRequestsAPI(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			e, c := newRequestEnv(t, string(d))
@@ -222,6 +223,7 @@ func TestRequestsAPI(t *testing.T) {
 // TestRequestFieldLimits: every field at its maximum length is stored on both
 // databases; one character more is refused with the field named.
 func TestRequestFieldLimits(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			_, c := newRequestEnv(t, string(d))
@@ -272,6 +274,7 @@ func TestRequestFieldLimits(t *testing.T) {
 // both ways, remedies, and tables 三 and 四 that reconcile (一 + 二 = 三 + 四 in
 // every column); every number's drill-down lists requests that fit it.
 func TestRequestDemoYear(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			e, c := newRequestEnv(t, string(d))
@@ -408,6 +411,7 @@ func mustRemedies(t *testing.T, rs *request.Service, siteID int64) *request.Tabl
 // retention period is erased, with an audit entry; the ledger and the
 // statistics stay; a request of the same applicant counts in its month.
 func TestRequestRetention(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			e, c := newRequestEnv(t, string(d))
@@ -456,6 +460,7 @@ func TestRequestRetention(t *testing.T) {
 
 // TestRequestNumbersPerSite: each site numbers its own requests.
 func TestRequestNumbersPerSite(t *testing.T) {
+	t.Parallel()
 	e, _ := newRequestEnv(t, string(storetest.Dialects[0]))
 	ctx := context.Background()
 	other := &catalog.Site{Slug: "lysj", Name: "临沂市审计局", OrgCode: "1111111111", Hosts: []string{"sjj.example"}}
@@ -479,6 +484,7 @@ func TestRequestNumbersPerSite(t *testing.T) {
 // wait for a mailer, which marks them sent; the reply's parts are there for
 // the notice letter.
 func TestRequestNoticeOutbox(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			e, c := newRequestEnv(t, string(d))
@@ -519,6 +525,7 @@ func TestRequestNoticeOutbox(t *testing.T) {
 // e-mail; the SMTP delivery itself is internal/mail's, tested against a
 // real SMTP server).
 func TestRequestNoticesMailed(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			e, c := newRequestEnv(t, string(d))

@@ -15,6 +15,7 @@ var update = flag.Bool("update", false, "rewrite testdata/routes.golden")
 // reviewer sees in one place what a change adds or removes. After adding a
 // route on purpose: go test ./internal/app -run RoutesGolden -update
 func TestRoutesGolden(t *testing.T) {
+	t.Parallel()
 	kit, err := Describe()
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ func text(body string) string { return unescape(tagRE.ReplaceAllString(body, "")
 // homophone typo, a synonym and a colloquial question; and that the index
 // follows publishing and withdrawal at once (issue 8).
 func TestSearchUnderstands(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		for _, c := range []struct{ q, want, note string }{

@@ -18,6 +18,7 @@ import (
 var goLinkRE = regexp.MustCompile(`href="(/search/go\?[^"]+)"`)
 
 func TestSearchResultsPage(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		title := "2021年临沂市司法局政务公开工作重点任务安排"
@@ -66,6 +67,7 @@ func TestSearchResultsPage(t *testing.T) {
 }
 
 func TestSearchFeedAdvancedSuggest(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		r := b.get("/search/feed.xml?q=" + url.QueryEscape("政务公开"))
@@ -100,6 +102,7 @@ func TestSearchFeedAdvancedSuggest(t *testing.T) {
 }
 
 func TestSearchBadInput(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		q := func(s string) string { return url.QueryEscape(s) }
@@ -147,6 +150,7 @@ func TestSearchBadInput(t *testing.T) {
 // TestSearchClickNoOpenRedirect: /search/go sends visitors only to paths on
 // this site; any other target is refused without a Location.
 func TestSearchClickNoOpenRedirect(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		for _, to := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example", "javascript:alert(1)",
@@ -172,6 +176,7 @@ func TestSearchClickNoOpenRedirect(t *testing.T) {
 }
 
 func TestSearchAPI(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		q := url.QueryEscape
@@ -229,6 +234,7 @@ func TestSearchAPI(t *testing.T) {
 }
 
 func TestSearchAdmin(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := e.browser().login("admin")
 		r := admin.get("/admin/search/synonyms")

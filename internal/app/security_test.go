@@ -46,6 +46,7 @@ func proxiedEnvs(t *testing.T, fn func(t *testing.T, e *env)) {
 // nor, while that address keeps to the right password, ever lock it out;
 // successes use up nothing; a flood from one address is limited.
 func TestLoginLockoutIsPerAddress(t *testing.T) {
+	t.Parallel()
 	proxiedEnvs(t, func(t *testing.T, e *env) {
 		const a, b, c = "198.51.100.1", "198.51.100.2", "198.51.100.3"
 		for i := range 5 {
@@ -79,6 +80,7 @@ func TestLoginLockoutIsPerAddress(t *testing.T) {
 // many addresses its own limit is spent, yet an address that has not failed
 // still logs in with the right password, while one that failed is refused.
 func TestLoginNameLimitSparesCleanAddresses(t *testing.T) {
+	t.Parallel()
 	proxiedEnvs(t, func(t *testing.T, e *env) {
 		// 20 failures for admin spread over 10 addresses (2 each) spend
 		// the per-name burst without reaching any per-address limit.
@@ -101,6 +103,7 @@ func TestLoginNameLimitSparesCleanAddresses(t *testing.T) {
 // over many names stop at the per-address limit, and rotating
 // X-Forwarded-For's left part (which the client writes) does not help.
 func TestLoginFloodFromOneAddress(t *testing.T) {
+	t.Parallel()
 	proxiedEnvs(t, func(t *testing.T, e *env) {
 		limited := 0
 		for i := range 40 {
@@ -122,6 +125,7 @@ func TestLoginFloodFromOneAddress(t *testing.T) {
 // TestConcurrentLoginsAllSucceed (#2): many logins at once wait for a
 // hashing slot instead of failing or timing out.
 func TestConcurrentLoginsAllSucceed(t *testing.T) {
+	t.Parallel()
 	proxiedEnvs(t, func(t *testing.T, e *env) {
 		const n = 24
 		var wg sync.WaitGroup
@@ -153,6 +157,7 @@ func TestConcurrentLoginsAllSucceed(t *testing.T) {
 // TestLoginRedirectStaysInBackOffice (#5): next must be a clean path under
 // /admin on this site.
 func TestLoginRedirectStaysInBackOffice(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, "sqlite", web.Options{TrustedProxies: web.LoopbackProxies})
 	for i, tt := range []struct{ next, want string }{
 		{"/admin/items?status=draft", "/admin/items?status=draft"},
@@ -171,6 +176,7 @@ func TestLoginRedirectStaysInBackOffice(t *testing.T) {
 
 // TestLoginsAreAudited: success and failure, with the client address.
 func TestLoginsAreAudited(t *testing.T) {
+	t.Parallel()
 	proxiedEnvs(t, func(t *testing.T, e *env) {
 		e.browser().loginFrom("198.51.100.7", "admin", "wrong-password-1", "")
 		e.browser().loginFrom("198.51.100.8", "admin", demo.Password, "")
@@ -207,6 +213,7 @@ var hrefRE = regexp.MustCompile(`href="([^"]*)"`)
 // visitor who added a parameter has no trace of it in its links, neither
 // for that visitor nor in the cached copy the next visitor gets.
 func TestPagerLinksCarryCanonicalParameters(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		// Enough news for three pages of 20.
 		var dept int64
@@ -249,6 +256,7 @@ func TestPagerLinksCarryCanonicalParameters(t *testing.T) {
 // robots.txt name the site's declared host, whatever Host the request
 // carried.
 func TestFeedsUseTheSiteHost(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		for _, path := range []string{"/columns/zcwj/feed.xml", "/sitemap.xml", "/robots.txt"} {
 			req, _ := http.NewRequest("GET", e.ts.URL+path, nil)

@@ -15,6 +15,7 @@ import (
 // TestTwoSitesByHost: one deployment serves several bodies' sites (集约化),
 // chosen by host name, each with its own columns, items and staff.
 func TestTwoSitesByHost(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		other := &catalog.Site{Slug: "lysj", Name: "临沂市审计局", OrgCode: "1111111111", Hosts: []string{"sjj.example"},
@@ -80,6 +81,7 @@ func TestTwoSitesByHost(t *testing.T) {
 // TestAuditRecordsClientAddress: every staff action's audit row carries the
 // address the request came from (the README promises it for --trust-proxy).
 func TestAuditRecordsClientAddress(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser().login("admin")
 		if r := b.post("/admin/departments", url.Values{"name": {"审计测试科"}, "abbr": {"sjcs"}}); r.status != http.StatusSeeOther {

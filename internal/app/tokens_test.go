@@ -40,6 +40,7 @@ func (e *env) apiStatus(t *testing.T, path, token string) (int, string) {
 // user's tokens; an expired token gets 令牌已过期; editors and the office
 // cannot reach the page but see and revoke their own tokens.
 func TestAdminTokens(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		var mu sync.Mutex

@@ -16,6 +16,7 @@ var itemIDRE = regexp.MustCompile(`^/admin/items/(\d+)\?done=`)
 // the office publishes, the public sees it with its index number, and the
 // audit log shows every step; an editor of another department cannot touch it.
 func TestEditorToPublicWorkflow(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		tree := e.mustTree(t)
 		zcwj := tree.BySlug["zcwj"].ID
@@ -162,6 +163,7 @@ func TestEditorToPublicWorkflow(t *testing.T) {
 }
 
 func TestStaleEditRefused(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		office := e.browser().login("office")
 		id := e.itemID(t, "临沂市司法局行政执法公示办法")
@@ -186,6 +188,7 @@ func TestStaleEditRefused(t *testing.T) {
 }
 
 func TestLoginAndCSRF(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		if r := b.get("/admin"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/admin/login") {
@@ -222,6 +225,7 @@ func TestLoginAndCSRF(t *testing.T) {
 }
 
 func TestPublicPages(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		seed := e.itemID(t, "2021年临沂市司法局政务公开工作重点任务安排")
@@ -310,6 +314,7 @@ func TestPublicPages(t *testing.T) {
 }
 
 func TestClickCountsBatched(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		seed := e.itemID(t, "2021年临沂市司法局政务公开工作重点任务安排")
 		b := e.browser()
@@ -342,6 +347,7 @@ func TestClickCountsBatched(t *testing.T) {
 // 15: /columns/xxgk rendered two <select id="f-kind"> for 任免类别 and
 // 规划类别, and so ignored the first).
 func TestMixedColumnFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, store.SQLite)
 	b := e.browser()
 	r := b.get("/columns/xxgk")
@@ -381,6 +387,7 @@ func TestMixedColumnFilters(t *testing.T) {
 // TestValidityShown: a policy published before its 施行日期 is marked 尚未施行
 // on its page, in the column's list and filter and in the API (issue 15).
 func TestValidityShown(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, store.SQLite)
 	c := newAPIClient(t, e)
 	cols := c.columnIDs(t)

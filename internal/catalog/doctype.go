@@ -37,7 +37,23 @@ type DocType struct {
 	// which a document is in force (施行日期, 有效期至); its 有效性 follows
 	// them (ValidityOn) besides the recorded repeal or amendment.
 	ValidFrom, ValidUntil string
+	// Sections are text fields shown on the item page as headed sections
+	// after the body, in order (an interpretation's 背景, 依据, 目的 …).
+	Sections []string
+	// Expected are sections the self-inspection reports when a published
+	// item leaves them empty, under ExpectedRule; unlike Required they do
+	// not stop a save (a draft is written a section at a time).
+	Expected     []string
+	ExpectedRule string
+	// Video names the fields of a video (its address, its WebVTT captions
+	// and its transcript) that the item page plays in its own <video> with
+	// a <track> and shows as text (REFERENCE §6.1: GB/T 37668 follows
+	// WCAG 2.0, whose 1.2.2/1.2.3 ask video for captions and a transcript).
+	Video *VideoFields
 }
+
+// VideoFields name a type's video fields.
+type VideoFields struct{ URL, Captions, Transcript string }
 
 // Deadline units (internal/deadline counts them).
 const (
@@ -212,18 +228,51 @@ var builtinTypes = []*DocType{
 		Code: "interpretation", Name: "政策解读", InterpretTargets: []string{"policy"},
 		Fields: []Field{core("author", false), core("topic", false),
 			{Name: "form", Label: "解读形式", Kind: Select, Required: true, Facet: true, Options: optionList("文字解读", "图文解读", "图解", "视频解读", "动漫解读", "专家解读", "媒体解读")},
-			{Name: "video_url", Label: "视频地址", Kind: URL, Max: 500, Help: "视频解读的播放地址（本站或政务新媒体）"}},
-		Meta:     []string{"form", "author", "topic"},
-		ListCols: []string{"form"},
-		Filters:  []string{"form"},
+			// Seed task 8: "解读内容应包含对政策背景、决策依据、出台目的、重要举措
+			// 等方面的实质性解读" — each its own section.
+			{Name: "background", Label: "政策背景", Kind: TextArea, Max: 5000, Help: "为什么制定本文件：形势、问题和要求"},
+			{Name: "basis", Label: "决策依据", Kind: TextArea, Max: 5000, Help: "所依据的法律、法规、规章和上级文件"},
+			{Name: "purpose", Label: "出台目的", Kind: TextArea, Max: 5000, Help: "本文件要达到的目标"},
+			{Name: "measures", Label: "主要内容和重要举措", Kind: TextArea, Max: 20000, Help: "主要条款、重要举措和与公众相关的变化"},
+			{Name: "glossary", Label: "名词解释", Kind: TextArea, Max: 5000},
+			{Name: "contact", Label: "咨询方式", Kind: TextArea, Max: 1000, Help: "承办科室、电话、地址"},
+			{Name: "text_alternative", Label: "图解文字说明", Kind: TextArea, Max: 20000, Help: "图解解读的全部文字内容，供读屏软件和无法查看图片的读者使用（图解必填）"},
+			{Name: "video_url", Label: "视频地址", Kind: URL, Max: 500, Help: "视频、动漫解读的播放地址（本站或政务新媒体，https）"},
+			{Name: "captions", Label: "字幕（WebVTT）", Kind: TextArea, Max: 20000, Help: "视频的同步字幕，WebVTT 格式（以 WEBVTT 开头）；视频、动漫解读必填"},
+			{Name: "transcript", Label: "文字实录", Kind: TextArea, Max: 20000, Help: "视频的完整文字稿；视频、动漫解读必填"}},
+		Meta:         []string{"form", "author", "topic"},
+		ListCols:     []string{"form"},
+		Filters:      []string{"form"},
+		Sections:     []string{"background", "basis", "purpose", "measures", "glossary", "contact", "text_alternative"},
+		Expected:     []string{"background", "basis", "purpose", "measures"},
+		ExpectedRule: "重点任务第8项：解读内容应包含对政策背景、决策依据、出台目的、重要举措等方面的实质性解读",
+		Video:        &VideoFields{URL: "video_url", Captions: "captions", Transcript: "transcript"},
 		Check: func(in *Input, v errs.Validation) {
 			// Seed tasks 4 and 8: an interpretation is linked to the
 			// document it explains; a video one carries its video.
 			if len(in.Interprets) == 0 {
 				v.Add("interprets", "请选择本解读所解读的政策文件")
 			}
-			if in.Fields["form"] == "视频解读" && in.Fields["video_url"] == "" {
-				v.Add("video_url", "视频解读须填写视频地址")
+			switch in.Fields["form"] {
+			case "视频解读", "动漫解读":
+				// REFERENCE §6.1: GB/T 37668-2019, based on WCAG 2.0,
+				// whose 1.2.2 and 1.2.3 ask prerecorded video for captions
+				// and a text alternative.
+				if in.Fields["video_url"] == "" {
+					v.Add("video_url", in.Fields["form"]+"须填写视频地址")
+				}
+				if c := in.Fields["captions"]; c == "" {
+					v.Add("captions", in.Fields["form"]+"须提供字幕（WebVTT），听障读者才能理解视频")
+				} else if msg := CheckWebVTT(c); msg != "" {
+					v.Add("captions", msg)
+				}
+				if in.Fields["transcript"] == "" {
+					v.Add("transcript", in.Fields["form"]+"须提供文字实录")
+				}
+			case "图解":
+				if in.Fields["text_alternative"] == "" {
+					v.Add("text_alternative", "图解须填写文字说明，读屏软件读不出图片中的文字")
+				}
 			}
 		},
 	},

@@ -58,6 +58,15 @@ func TestCreateValidation(t *testing.T) {
 			{"normative policy without 登记号", "policy", func(in *catalog.Input) { in.Fields = map[string]string{"normative": "1"} }, "reg_no"},
 			{"interpretation of no document", "interpretation", func(in *catalog.Input) { in.Interprets = nil }, "interprets"},
 			{"video interpretation without its video", "interpretation", func(in *catalog.Input) { in.Fields["form"] = "视频解读" }, "video_url"},
+			{"video interpretation without captions", "interpretation", func(in *catalog.Input) { in.Fields["form"] = "视频解读" }, "captions"},
+			{"video interpretation without transcript", "interpretation", func(in *catalog.Input) { in.Fields["form"] = "动漫解读" }, "transcript"},
+			{"captions that are not WebVTT", "interpretation", func(in *catalog.Input) {
+				in.Fields["form"], in.Fields["video_url"], in.Fields["captions"] = "视频解读", "https://sfj.example.cn/v.mp4", "1\n00:00:01,000 --> 00:00:02,000\nSRT 格式"
+			}, "captions"},
+			{"captions with a bad timing line", "interpretation", func(in *catalog.Input) {
+				in.Fields["form"], in.Fields["video_url"], in.Fields["captions"] = "视频解读", "https://sfj.example.cn/v.mp4", "WEBVTT\n\n00:00:01 --> 00:00:02\n字幕"
+			}, "captions"},
+			{"图解 without its text", "interpretation", func(in *catalog.Input) { in.Fields["form"] = "图解" }, "text_alternative"},
 			{"image without alt text", "general", func(in *catalog.Input) { in.Body = `<p>见下图</p><p><img src="/attachments/1"></p>` }, "body"},
 			{"image with blank alt text", "general", func(in *catalog.Input) { in.Body = `<p><img src="/attachments/1" alt="  "></p>` }, "body"},
 			{"statistics without period", "statistics", func(in *catalog.Input) { in.Fields = nil }, "period"},

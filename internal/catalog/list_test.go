@@ -30,10 +30,12 @@ func listFixture(f *fixture) map[string]*catalog.Item {
 	in = f.input("interpretation", "行政执法公示办法视频解读")
 	in.PublishedOn, in.Fields["form"], in.Interprets = "2021-05-17", "视频解读", []int64{items["policyA"].ID}
 	in.Fields["video_url"] = "https://sfj.example.cn/video/gsbf.mp4"
+	in.Fields["captions"], in.Fields["transcript"] = "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\n行政执法公示办法解读\n", "行政执法公示办法解读的文字实录。"
 	pub("videoC", in)
 
 	in = f.input("interpretation", "一图读懂")
 	in.PublishedOn, in.Fields["form"], in.Interprets = "2022-01-01", "图解", []int64{items["policyA"].ID}
+	in.Fields["text_alternative"] = "一图读懂的文字说明。"
 	pub("chartD", in)
 
 	for key, title := range map[string]string{"pct": "完成率100%以上", "nopct": "完成率1000以上", "under": "a_b计划", "nounder": "axb计划", "app": "“爱山东”政务APP上线"} {

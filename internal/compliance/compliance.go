@@ -161,7 +161,7 @@ func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*
 		env.Departments[d.ID] = d.Name
 	}
 	rep := &Report{SiteID: siteID, Site: f.Site.Name, RanAt: store.Now(), Today: today.String()}
-	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}, validityCheck{}}
+	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}, validityCheck{}, sectionsCheck{}}
 	regMu.Lock()
 	checks = append(checks, registry...)
 	regMu.Unlock()
@@ -518,6 +518,36 @@ func (validityCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 		case it.Validity == "amended" && it.SuccessorID == 0:
 			out = append(out, Finding{Rule: ruleAmended, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
 				Message: fmt.Sprintf("“%s”标注为已修订，但没有关联修订后的文件（替代文件）", it.Title)})
+		}
+	}
+	return out, nil
+}
+
+// sectionsCheck reports published items that leave a section their type
+// expects empty (DocType.Expected: an interpretation without its 背景,
+// 依据, 目的 or 举措, seed task 8).
+type sectionsCheck struct{}
+
+func (sectionsCheck) Name() string { return "sections" }
+
+func (sectionsCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
+	var out []Finding
+	for _, it := range env.Facts.Items {
+		t := it.Type()
+		if it.Status != catalog.StatusPublished || t == nil || len(t.Expected) == 0 {
+			continue
+		}
+		var missing []string
+		for _, name := range t.Expected {
+			if strings.TrimSpace(it.Value(name)) == "" {
+				f, _ := t.Field(name)
+				missing = append(missing, f.Label)
+			}
+		}
+		if len(missing) > 0 {
+			out = append(out, Finding{Rule: Rule{Code: "content.sections." + t.Code, Title: t.Name + "内容应完整", Basis: t.ExpectedRule},
+				Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+				Message: fmt.Sprintf("“%s”缺少%s", it.Title, strings.Join(missing, "、"))})
 		}
 	}
 	return out, nil

@@ -384,8 +384,14 @@ func (l *loader) items() error {
 	}
 	rest := []entry{
 		{"zcjd", "fzk", catalog.Input{DocType: "interpretation", Title: "《临沂市司法局行政执法公示办法》政策解读", PublishedOn: "2021-05-17", Interprets: []int64{policy.ID},
-			Fields: map[string]string{"form": "文字解读"}, Author: "法制科",
-			Body: para("一、制定背景：……", "二、决策依据：……", "三、出台目的：……", "四、主要内容和重要举措：……")}},
+			Fields: map[string]string{"form": "文字解读",
+				"background": "行政执法公示是行政执法“三项制度”的重要内容。此前本局执法信息公开的范围、时限和渠道不够统一，群众查询不便，需要以规范性文件加以明确。",
+				"basis":      "《中华人民共和国行政处罚法》第三十九条、第四十八条；《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》（国办发〔2018〕118号）；《山东省行政执法公示办法》。",
+				"purpose":    "保障行政相对人和社会公众的知情权、参与权、表达权和监督权，促进严格规范公正文明执法。",
+				"measures":   "一是明确事前公开：执法主体、人员、职责、权限、依据、程序、救济渠道和随机抽查事项清单。\n二是规范事中公示：执法人员出示执法证件、出具执法文书。\n三是加强事后公开：行政许可、行政处罚决定自作出之日起7个工作日内公开，撤销、变更的决定3日内撤下并说明理由。",
+				"glossary":   "行政执法“三项制度”：行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度。",
+				"contact":    "临沂市司法局法制科，电话：(0539)8314196。"}, Author: "法制科",
+			Body: para("《临沂市司法局行政执法公示办法》已经局务会议审议通过，现就有关内容解读如下。")}},
 		{"tjsj", "zfk", catalog.Input{DocType: "statistics", Title: "2021年上半年全市司法行政业务数据", PublishedOn: "2021-07-20",
 			Fields: map[string]string{"period": "2021年1—6月", "data_source": "市司法局各业务科室"},
 			Body:   para("全市共办理法律援助案件……件，人民调解组织调解纠纷……件。")}},
@@ -443,7 +449,12 @@ func (l *loader) lapses() error {
 		return err
 	}
 	if _, err := l.publish("zcjd", "fzk", catalog.Input{DocType: "interpretation", Title: "图解：《关于进一步规范行政执法案卷评查工作的通知》",
-		PublishedOn: l.daysAgo(20), Interprets: []int64{late.ID}, Fields: map[string]string{"form": "图解"},
+		PublishedOn: l.daysAgo(20), Interprets: []int64{late.ID}, Fields: map[string]string{"form": "图解",
+			"background":       "部分行政执法案卷存在文书不规范、证据不充分等问题。",
+			"basis":            "《中华人民共和国行政处罚法》；《山东省行政执法监督条例》。",
+			"purpose":          "以评查促规范，提高行政执法案卷质量。",
+			"measures":         "评查范围：上一年度办结的行政许可、行政处罚、行政检查案卷。\n评查标准：主体合法、事实清楚、证据确凿、程序合法、文书规范。\n结果运用：评查结果纳入法治政府建设考核。",
+			"text_alternative": "图解一：评查范围——上一年度办结的行政许可、行政处罚、行政检查案卷。\n图解二：评查标准——主体合法、事实清楚、证据确凿、程序合法、文书规范、归档完整。\n图解三：结果运用——评查结果通报全市并纳入法治政府建设考核。"},
 		Body: para("一图读懂案卷评查的范围、标准和结果运用。")}); err != nil {
 		return err
 	}

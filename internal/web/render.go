@@ -234,6 +234,16 @@ func (t *templates) funcs() template.FuncMap {
 			}
 			return code
 		},
+		// paras shows plain text as paragraphs, one per line, escaped.
+		"paras": func(text string) template.HTML {
+			var b strings.Builder
+			for _, line := range strings.Split(text, "\n") {
+				if line = strings.TrimSpace(line); line != "" {
+					b.WriteString("<p>" + template.HTMLEscapeString(line) + "</p>")
+				}
+			}
+			return template.HTML(b.String())
+		},
 		"label": func(it *catalog.Item, name string) string {
 			f, ok := it.Type().Field(name)
 			if !ok {

@@ -372,8 +372,18 @@ func (g *gen) items(n int) iter.Seq[*catalog.BulkItem] {
 				ii.Status, ii.WithdrawnReason = catalog.StatusPublished, ""
 				ii.Author, ii.Topic = g.pick(depts), `公安、安全、司法\司法`
 				ii.Fields["form"] = form
-				if form == "视频解读" {
+				// The sections of a substantive interpretation (seed task 8).
+				ii.Fields["background"] = "为贯彻落实上级部署，解决" + name + "中的突出问题，制定本文件。"
+				ii.Fields["basis"] = "有关法律、法规、规章和上级文件。"
+				ii.Fields["purpose"] = "规范" + name + "，提高工作质量和群众满意度。"
+				ii.Fields["measures"] = "明确职责分工、工作程序和监督措施。"
+				switch form {
+				case "视频解读":
 					ii.Fields["video_url"] = "https://sfj.linyi.gov.cn/video/" + strconv.Itoa(g.r.IntN(1_000_000)) + ".mp4"
+					ii.Fields["captions"] = "WEBVTT\n\n00:00:00.000 --> 00:00:05.000\n" + name + "政策解读\n"
+					ii.Fields["transcript"] = name + "政策解读的文字实录。"
+				case "图解":
+					ii.Fields["text_alternative"] = "图解的文字说明：" + name + "的背景、依据、目的和主要举措。"
 				}
 				if !emit(&catalog.BulkItem{Item: ii, Interprets: []*catalog.Item{it}}) {
 					return

@@ -6,6 +6,7 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/search"
 	"gongkai/internal/web"
+	"io"
 	"net/http"
 	"strconv"
 )
@@ -98,4 +99,30 @@ func (s *Feature) itemRevision(w http.ResponseWriter, r *http.Request) {
 		}
 		return "", nil, errs.E(errs.NotFound, "该历史版本不存在")
 	})
+}
+
+// captions serves a published item's video captions (WebVTT) for the
+// page's <track>: same origin, so the browser loads them under the CSP.
+func (s *Feature) captions(w http.ResponseWriter, r *http.Request) {
+	st := web.SiteOf(r)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	it, err := s.Catalog.Item(r.Context(), st.Site.ID, id)
+	vtt := ""
+	if err == nil && it.Public() && it.Type() != nil && it.Type().Video != nil {
+		vtt = it.Value(it.Type().Video.Captions)
+	}
+	if err == nil && vtt == "" {
+		err = errs.E(errs.NotFound, "该信息没有字幕")
+	}
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/vtt; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	io.WriteString(w, vtt+"\n")
 }

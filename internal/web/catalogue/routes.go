@@ -57,6 +57,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /columns/{slug}/feed.xml", s.feed)
 	kit.Public("GET /items/{id}", s.item)
 	kit.Public("GET /items/{id}/revisions/{rev}", s.itemRevision)
+	kit.Public("GET /items/{id}/captions.vtt", s.captions)
 	kit.Public("GET /attachments/{id}", s.attachment)
 	kit.Public("GET /xxgk/guide", s.guide)
 	kit.Public("GET /xxgk/catalogue", s.catalogue)
