@@ -50,6 +50,9 @@ type DocType struct {
 	// a <track> and shows as text (REFERENCE §6.1: GB/T 37668 follows
 	// WCAG 2.0, whose 1.2.2/1.2.3 ask video for captions and a transcript).
 	Video *VideoFields
+	// Data names the fields of a statistics table (CSV text and unit), shown
+	// as an accessible table with a chart and downloadable as CSV.
+	Data *DataFields
 }
 
 // VideoFields name a type's video fields.
@@ -299,9 +302,22 @@ var builtinTypes = []*DocType{
 		Code: "statistics", Name: "统计数据",
 		Fields: []Field{
 			{Name: "period", Label: "统计期", Kind: Text, Required: true, Max: 50, Facet: true, Help: "如 2021年1—6月"},
-			{Name: "data_source", Label: "数据来源", Kind: Text, Max: 100}},
-		Meta:     []string{"period", "data_source"},
+			{Name: "data_source", Label: "数据来源", Kind: Text, Max: 100},
+			// Seed task 13 ("定期汇总司法行政业务数据"): the figures as data,
+			// not only prose, so the page can show a table and a chart.
+			{Name: "unit", Label: "计量单位", Kind: Text, Max: 20, Help: "如 件、人、万元"},
+			{Name: "data", Label: "统计表（CSV）", Kind: TextArea, Max: 20000,
+				Help: "第一行为表头：第一列为项目，其余各列为数值，如“项目,2021年1—6月,2020年1—6月”；也可在信息页面导入 CSV 或 XLSX 文件"}},
+		Meta:     []string{"period", "data_source", "unit"},
 		ListCols: []string{"period"},
+		Data:     &DataFields{Table: "data", Unit: "unit"},
+		Check: func(in *Input, v errs.Validation) {
+			if d := in.Fields["data"]; d != "" {
+				if _, msg := ParseDataTable(d); msg != "" {
+					v.Add("data", msg)
+				}
+			}
+		},
 	},
 }
 

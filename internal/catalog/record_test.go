@@ -206,6 +206,16 @@ func TestEveryTypeAtMaximum(t *testing.T) {
 						want[fd.Name] = maxValue(fd, link)
 					}
 				}
+				if typ.Code == "statistics" {
+					// A valid table of exactly the field's 20,000 characters.
+					var b strings.Builder
+					b.WriteString("项目,数值\n")
+					for range 199 {
+						b.WriteString(strings.Repeat("项", 97) + ",1\n")
+					}
+					b.WriteString(strings.Repeat("末", 92) + ",1")
+					in.Fields["data"], want["data"] = b.String(), b.String()
+				}
 				if typ.Code == "consultation" {
 					in.Fields["opens_on"], in.Fields["closes_on"] = "2100-11-01", "2100-12-31"
 					want["opens_on"], want["closes_on"] = "2100-11-01", "2100-12-31"

@@ -463,3 +463,11 @@ func (k *Kind) writeXLSX(w io.Writer, t [][]string) error {
 	}
 	return f.Write(w)
 }
+
+// ReadTable reads a spreadsheet file's cells (CSV in UTF-8 or GBK, or the
+// first sheet of an XLSX), as the lists' import does; other features (a
+// statistics item's table) read their uploads with it.
+func ReadTable(data []byte, name string) ([][]string, error) {
+	rows, _, err := readTable(data, name)
+	return rows, err
+}

@@ -8,7 +8,9 @@ import (
 	"gongkai/internal/web"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 )
 
 // seeAlso is how many related records an item page lists.
@@ -43,6 +45,12 @@ func (s *Feature) item(w http.ResponseWriter, r *http.Request) {
 		for _, f := range it.Type().Fields {
 			if tb := it.Table(f.Name, true); tb != nil && len(tb.Cells) > 0 {
 				p.Tables = append(p.Tables, tb)
+			}
+		}
+		if d := it.Type().Data; d != nil && it.Value(d.Table) != "" {
+			if t, msg := catalog.ParseDataTable(it.Value(d.Table)); msg == "" {
+				t.Unit = it.Value(d.Unit)
+				p.Data, p.Chart = t, barChart("chart-"+strconv.FormatInt(it.ID, 10), it.Title, t)
 			}
 		}
 		if p.Linked, err = s.Catalog.Linked(ctx, it, true); err != nil {
@@ -125,4 +133,31 @@ func (s *Feature) captions(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/vtt; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	io.WriteString(w, vtt+"\n")
+}
+
+// dataCSV serves a statistics item's table as CSV (with a BOM, so a
+// spreadsheet opens the Chinese text right).
+func (s *Feature) dataCSV(w http.ResponseWriter, r *http.Request) {
+	st := web.SiteOf(r)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	it, err := s.Catalog.Item(r.Context(), st.Site.ID, id)
+	data := ""
+	if err == nil && it.Public() && it.Type() != nil && it.Type().Data != nil {
+		data = it.Value(it.Type().Data.Table)
+	}
+	if err == nil && data == "" {
+		err = errs.E(errs.NotFound, "该信息没有统计表")
+	}
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(it.Title+".csv"))
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	io.WriteString(w, "\ufeff"+strings.TrimSpace(data)+"\n")
 }

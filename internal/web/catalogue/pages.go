@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"html/template"
 	"net/url"
 
 	"gongkai/internal/calendar"
@@ -42,6 +43,9 @@ type itemPage struct {
 	Linked map[string]*catalog.Item
 	// SeeAlso are related records from the site search (相关信息).
 	SeeAlso []search.Hit
+	// Data and Chart: a statistics item's table and its SVG chart.
+	Data  *catalog.DataTable
+	Chart template.HTML
 }
 
 // LinkTo returns the published item a link field points to, or nil.

@@ -58,6 +58,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /items/{id}", s.item)
 	kit.Public("GET /items/{id}/revisions/{rev}", s.itemRevision)
 	kit.Public("GET /items/{id}/captions.vtt", s.captions)
+	kit.Public("GET /items/{id}/data.csv", s.dataCSV)
 	kit.Public("GET /attachments/{id}", s.attachment)
 	kit.Public("GET /xxgk/guide", s.guide)
 	kit.Public("GET /xxgk/catalogue", s.catalogue)
@@ -78,6 +79,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("POST /admin/items/{id}", s.updateItem)
 	kit.Staff("POST /admin/items/{id}/{action}", s.itemAction)
 	kit.Staff("POST /admin/items/{id}/attachments", s.uploadAttachment)
+	kit.Staff("POST /admin/items/{id}/data", s.importData)
 	kit.Staff("POST /admin/items/{id}/attachments/{aid}/delete", s.deleteAttachment)
 
 	kit.API("GET /api/v1/site", s.apiSite)
