@@ -114,7 +114,7 @@ func (a *App) Handler() http.Handler { return a.handler }
 // are fine for listing routes and the API document: Mount only registers).
 func (a *App) features() []web.Feature {
 	return []web.Feature{
-		&catalogue.Feature{Catalog: a.Catalog, Blobs: a.Blobs, Deadlines: a.Deadlines, Searcher: a.Search},
+		&catalogue.Feature{Catalog: a.Catalog, Blobs: a.Blobs, Deadlines: a.Deadlines, Searcher: a.Search, Compliance: a.Compliance},
 		&siteadmin.Feature{Catalog: a.Catalog},
 		&selfcheck.Feature{Catalog: a.Catalog, Calendar: a.Calendar, Deadlines: a.Deadlines, Compliance: a.Compliance},
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},

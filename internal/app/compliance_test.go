@@ -22,10 +22,33 @@ func TestComplianceDashboard(t *testing.T) {
 		}
 		r = office.get("/admin/compliance")
 		mustContain(t, r.body, "<svg", "自查问题数趋势", "最新一次 3 项问题")
-		// Editors may not see the dashboard.
-		if r := e.browser().login("fzk").get("/admin/compliance"); r.status != http.StatusForbidden {
-			t.Errorf("editor dashboard: %d", r.status)
+		// A department's editor sees the department's part (issue 15), not
+		// the others' nor the office's tools.
+		fzk := e.browser().login("fzk")
+		r = fzk.get("/admin/compliance")
+		if r.status != 200 {
+			t.Fatalf("editor's self-inspection: %d", r.status)
 		}
+		mustContain(t, r.body, "政务公开自查：法制科", "本科室共 <strong>1</strong> 项问题", "解读发布过晚")
+		mustNotContain(t, r.body, "至今没有已发布的解读", "按科室统计", "/admin/compliance/run", "统计数据")
+		if r := fzk.post("/admin/compliance/run", nil); r.status != http.StatusForbidden {
+			t.Errorf("an editor records a run: %d", r.status)
+		}
+		// The workbench lists each person's part of it, with the queue.
+		r = fzk.get("/admin")
+		mustContain(t, r.body, "法制科的期限和自查问题", "解读发布过晚", "本科室的草稿和退回修改的信息")
+		mustNotContain(t, r.body, "至今没有已发布的解读")
+		r = office.get("/admin")
+		mustContain(t, r.body, "全站的期限和自查问题", "解读发布过晚", "至今没有已发布的解读", "共 3 项")
+		// A draft written three weeks ago is late for its 7-day publication:
+		// the editor's next look at the workbench shows it (the change
+		// invalidates the summary), with its deadline.
+		c := newAPIClient(t, e)
+		c.exec(t, apiScenario{method: "POST", path: "/api/v1/items", token: "fzk", wantStatus: 201, body: apiJSON(map[string]any{
+			"column_id": c.columnIDs(t)["zcwj"], "doc_type": "policy", "department": "法制科", "title": "临沂市司法局关于迟迟未公开的通知",
+			"doc_no": "临司发〔2026〕21号", "written_on": "2026-11-10", "validity": "in_force", "body": "<p>正文。</p>", "disclosure": "proactive"})})
+		r = fzk.get("/admin")
+		mustContain(t, r.body, "临沂市司法局关于迟迟未公开的通知</a>", "2026-11-17 <strong>已逾期</strong>")
 	})
 }
 

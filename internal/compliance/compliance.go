@@ -132,6 +132,57 @@ type Service struct {
 	// Checks are checks bound to a service of their own module (the lists'
 	// freshness, …), run after the registered ones.
 	Checks []Check
+
+	recentMu sync.Mutex
+	recent   map[int64]recentReport
+}
+
+// RecentFor is how long Recent reuses a report at most (changes made on
+// other nodes are seen within it).
+const RecentFor = 5 * time.Minute
+
+type recentReport struct {
+	today string
+	gen   int64
+	at    time.Time
+	rep   *Report
+}
+
+// Recent returns the site's self-inspection as of today for a summary (the
+// workbench): the report an earlier call computed while gen — the
+// caller's count of changes to the site — is unchanged and the report is
+// younger than RecentFor, else a new run (not recorded in the history).
+// The self-inspection page itself always runs the check.
+func (s *Service) Recent(ctx context.Context, siteID int64, today calendar.Date, gen int64) (*Report, error) {
+	s.recentMu.Lock()
+	r, ok := s.recent[siteID]
+	s.recentMu.Unlock()
+	if ok && r.today == today.String() && r.gen == gen && time.Since(r.at) < RecentFor {
+		return r.rep, nil
+	}
+	rep, err := s.Run(ctx, siteID, today)
+	if err != nil {
+		return nil, err
+	}
+	s.recentMu.Lock()
+	if s.recent == nil {
+		s.recent = map[int64]recentReport{}
+	}
+	s.recent[siteID] = recentReport{today: today.String(), gen: gen, at: time.Now(), rep: rep}
+	s.recentMu.Unlock()
+	return rep, nil
+}
+
+// ForDepartment returns the findings about a department's work (dept is
+// its name, as findings carry it).
+func (r *Report) ForDepartment(dept string) []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Department == dept {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Run checks a site as of today and returns the report (not stored).

@@ -19,6 +19,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -78,6 +79,8 @@ type Server struct {
 
 	mux       *http.ServeMux
 	fallbacks bool
+	// writes counts state-changing requests per site (Writes).
+	writes sync.Map
 	// sitemaps are the features' public pages for the sitemap (Sitemap).
 	sitemaps []SitemapFunc
 	// pageParams are the query parameters public pages read (CacheParams).
@@ -317,9 +320,27 @@ func (s *Server) withSite(next http.Handler) http.Handler {
 		// adds it for the token.used row of a bearer token).
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			ctx = auth.WithClientIP(ctx, s.ClientIP(r))
+			// Counted after the change, so whatever was computed during
+			// it is not taken as current (Writes).
+			defer s.writeCounter(st.Site.ID).Add(1)
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// Writes counts the state-changing requests (any method but GET and HEAD)
+// this node has served for a site: a cheap version of "something may have
+// changed", for summaries worth keeping until then (the workbench's
+// self-inspection). Other nodes' writes are not counted, so such a cache
+// also needs a time limit.
+func (s *Server) Writes(siteID int64) int64 { return s.writeCounter(siteID).Load() }
+
+func (s *Server) writeCounter(siteID int64) *atomic.Int64 {
+	if c, ok := s.writes.Load(siteID); ok {
+		return c.(*atomic.Int64)
+	}
+	c, _ := s.writes.LoadOrStore(siteID, new(atomic.Int64))
+	return c.(*atomic.Int64)
 }
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {

@@ -3,10 +3,15 @@ package catalogue
 import (
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
+	"gongkai/internal/compliance"
 	"gongkai/internal/web"
 	"net/http"
 	"strconv"
 )
+
+// dashboardFindings is how many findings the workbench lists (the rest are
+// on the self-inspection page).
+const dashboardFindings = 30
 
 func (s *Feature) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := &dashboardPage{AdminPage: s.AdminPage(r, "工作台")}
@@ -25,30 +30,48 @@ func (s *Feature) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Counts[st] = res.Total
 	}
-	// What waits for this user.
+	// What waits for this user: an editor's department's drafts and
+	// returned items, a reviewer's submitted ones, and for the office the
+	// submitted and reviewed ones to publish.
 	f.Limit = 20
-	switch u.Role {
-	case auth.Editor:
-		f.Status = catalog.StatusReturned
-	case auth.Reviewer:
-		f.Status = catalog.StatusSubmitted
+	var queues []string
+	switch {
+	case u.Role == auth.Editor:
+		queues = []string{catalog.StatusReturned, catalog.StatusDraft}
+	case u.Role == auth.Reviewer:
+		queues = []string{catalog.StatusSubmitted}
 	default:
-		f.Status = catalog.StatusSubmitted
+		queues = []string{catalog.StatusSubmitted, catalog.StatusReviewed}
 	}
-	res, err := s.Catalog.List(r.Context(), f, false)
-	if err != nil {
-		s.AdminError(w, r, err)
-		return
-	}
-	p.Items = res.Items
-	if u.CanPublish() {
-		f.Status = catalog.StatusReviewed
+	for _, st := range queues {
+		f.Status = st
 		res, err := s.Catalog.List(r.Context(), f, false)
 		if err != nil {
 			s.AdminError(w, r, err)
 			return
 		}
 		p.Items = append(p.Items, res.Items...)
+	}
+	// The self-inspection's findings that are this person's (issue 15):
+	// their department's, or the whole site's for the office.
+	if s.Compliance != nil {
+		rep, err := s.Compliance.Recent(r.Context(), p.Site.ID, s.Today(), s.Writes(p.Site.ID))
+		if err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+		all := rep.Findings
+		if !u.CanPublish() {
+			all = rep.ForDepartment(u.Department)
+		}
+		p.RanAt, p.FindingsTotal, p.Levels = rep.RanAt, len(all), compliance.LevelLabels
+		p.Findings = all[:min(len(all), dashboardFindings)]
+		p.Due = map[string]compliance.Finding{}
+		for _, x := range all {
+			if old, ok := p.Due[x.Link]; x.Link != "" && (!ok || (x.Due != "" && (old.Due == "" || x.Due < old.Due))) {
+				p.Due[x.Link] = x
+			}
+		}
 	}
 	p.Statuses = statusOrder
 	if u.CanPublish() && s.Deadlines != nil {

@@ -6,6 +6,7 @@ import (
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
+	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/search"
 	"gongkai/internal/web"
@@ -57,6 +58,16 @@ type dashboardPage struct {
 	Counts   map[string]int
 	Items    []*catalog.Item
 	Statuses []string
+	// Due maps an item's back-office link to its nearest finding (its
+	// deadline), for the queue.
+	Due map[string]compliance.Finding
+	// Findings are the self-inspection's findings that are this person's:
+	// their department's, or all for the office (at most dashboardFindings);
+	// FindingsTotal counts them all, RanAt says when the check ran.
+	Findings      []compliance.Finding
+	FindingsTotal int
+	RanAt         string
+	Levels        map[compliance.Level]string
 	// CalendarWarning: a holiday notice the calendar lacks (the office
 	// and administrators see it).
 	CalendarWarning string

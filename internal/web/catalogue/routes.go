@@ -11,6 +11,7 @@ import (
 
 	"gongkai/internal/blob"
 	"gongkai/internal/catalog"
+	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/search"
 	"gongkai/internal/web"
@@ -31,6 +32,9 @@ type Feature struct {
 	// Searcher gives item pages their related records (相关信息); nil
 	// leaves them out.
 	Searcher *search.Service
+	// Compliance gives the workbench each person's findings; nil leaves
+	// them out.
+	Compliance *compliance.Service
 }
 
 // Mount registers the templates, messages, API description and routes.

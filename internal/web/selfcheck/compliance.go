@@ -26,6 +26,8 @@ type compliancePage struct {
 	Chart   template.HTML
 	Rules   []deadline.Rule
 	Levels  map[compliance.Level]string
+	// Department: the page shows only this department's findings.
+	Department string
 }
 
 type deptCount struct {
@@ -37,17 +39,26 @@ type deptCount struct {
 // department and overall, with the trend of earlier runs.
 func (s *Feature) complianceDashboard(w http.ResponseWriter, r *http.Request) {
 	p := &compliancePage{AdminPage: s.AdminPage(r, "政务公开自查"), Rules: deadline.AllRules(), Levels: compliance.LevelLabels}
-	if !p.User.CanPublish() {
-		s.AdminError(w, r, errs.E(errs.Forbidden, "只有政务公开办公室和系统管理员可以查看自查结果"))
+	// A department's editors and reviewers see their department's part
+	// (issue 15); the office and administrators the whole site's.
+	own := !p.User.CanPublish()
+	if own && p.User.DepartmentID == 0 {
+		s.AdminError(w, r, errs.E(errs.Forbidden, "您没有所属科室：自查结果由政务公开办公室和系统管理员查看"))
 		return
 	}
 	rep, err := s.Compliance.Run(r.Context(), p.Site.ID, s.Today())
-	if err == nil {
+	if err == nil && !own {
 		p.History, err = s.Compliance.History(r.Context(), p.Site.ID, 60)
 	}
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
+	}
+	if own {
+		mine := *rep
+		mine.Findings = rep.ForDepartment(p.User.Department)
+		rep = &mine
+		p.Department = p.User.Department
 	}
 	p.Report = rep
 	for name, n := range rep.ByDepartment() {
