@@ -1,6 +1,7 @@
 package app
 
 import (
+	"gongkai/internal/catalog"
 	"gongkai/internal/store"
 	"net/http"
 	"net/url"
@@ -116,9 +117,35 @@ func TestEditorToPublicWorkflow(t *testing.T) {
 		if r := editor.post("/admin/items/"+id+"/publish", nil); r.status != http.StatusForbidden {
 			t.Errorf("editor publish: %d", r.status)
 		}
+		// The reviewer approves; an approved item offers no second approval.
+		if r := reviewer.post("/admin/items/"+id+"/approve", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("approve: %d %s", r.status, r.body)
+		}
+		page = reviewer.get("/admin/items/" + id)
+		mustContain(t, page.body, "已审核通过，待政务公开办公室发布", "退回修改")
+		mustNotContain(t, page.body, `action="/admin/items/`+id+`/approve"`)
 		if r := office.post("/admin/items/"+id+"/publish", nil); r.status != http.StatusSeeOther {
 			t.Fatalf("publish: %d %s", r.status, r.body)
 		}
+		mustNotContain(t, office.get("/admin/items/"+id).body, catalog.SkippedReview)
+		// Publishing a submitted item that no reviewer approved is recorded
+		// as such, with who did it.
+		direct := withVersion(form, "0")
+		direct.Set("title", "临沂市司法局关于直接发布的通知")
+		direct.Set("doc_no", "临司发〔2026〕19号")
+		direct.Set("reg_no", "LYDR-2026-0150019")
+		r = editor.post("/admin/items", direct)
+		did := itemIDRE.FindStringSubmatch(r.location)
+		if did == nil {
+			t.Fatalf("create: %d %s", r.status, clipBody(r.body))
+		}
+		if r := editor.post("/admin/items/"+did[1]+"/submit", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("submit: %d", r.status)
+		}
+		if r := office.post("/admin/items/"+did[1]+"/publish", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("direct publish: %d %s", r.status, clipBody(r.body))
+		}
+		mustContain(t, office.get("/admin/items/"+did[1]).body, catalog.SkippedReview, "办公室")
 
 		// The public sees it with its index number.
 		page = office.get("/admin/items/" + id)

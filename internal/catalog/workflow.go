@@ -64,6 +64,10 @@ func (s *Service) Events(ctx context.Context, siteID, itemID int64) ([]Event, er
 	return out, rows.Err()
 }
 
+// SkippedReview is the ledger's note on a publication that no reviewer
+// approved (the office published a submitted item directly).
+const SkippedReview = "未经科室审核，由政务公开办公室直接发布"
+
 // step is one state-machine step of the workflow.
 type step struct {
 	act     Action
@@ -135,7 +139,13 @@ func (s *Service) transitionTx(ctx context.Context, tx *sql.Tx, actor *auth.User
 			return false, err
 		}
 	}
-	if err := addEvent(ctx, tx, id, actor, string(st.act), st.comment); err != nil {
+	comment := st.comment
+	if (st.act == ActPublish || st.act == ActSchedule) && it.Status == StatusSubmitted {
+		// Issue 15: publishing what no reviewer approved is recorded as
+		// such in the ledger, with who did it (the event's actor).
+		comment = strings.TrimPrefix(comment+"；"+SkippedReview, "；")
+	}
+	if err := addEvent(ctx, tx, id, actor, string(st.act), comment); err != nil {
 		return false, err
 	}
 	if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item." + string(st.act), Target: fmt.Sprintf("item:%d", id),

@@ -11,7 +11,7 @@ import (
 )
 
 type itemActions struct {
-	Edit, Submit, Review, Publish, Republish, Withdraw, Files bool
+	Edit, Submit, Review, Approve, Publish, Republish, Withdraw, Files bool
 }
 
 // loadItem reads the path's item of this site; on error it has answered.
@@ -62,7 +62,7 @@ func (s *Feature) showItemWith(w http.ResponseWriter, r *http.Request, p *itemAd
 	// The buttons come from the domain's permission matrix, the same one
 	// the workflow steps enforce.
 	a := catalog.Actions(p.User, it)
-	p.Actions = itemActions{Edit: a.Edit || a.Revise, Submit: a.Submit, Review: a.Return, Publish: a.Publish, Republish: a.Republish,
+	p.Actions = itemActions{Edit: a.Edit || a.Revise, Submit: a.Submit, Review: a.Return, Approve: a.Approve, Publish: a.Publish, Republish: a.Republish,
 		Withdraw: a.Withdraw, Files: a.Attach}
 	p.Title = it.Title
 	s.Render(w, r, status, "admin/item", p)
