@@ -31,7 +31,10 @@ func TestStatisticsData(t *testing.T) {
 		page := e.browser().get(fmt.Sprintf("/items/%d", it.ID)).body
 		mustContain(t, page, `<caption>2025年全市司法行政业务数据（单位：件）</caption>`, `<th scope="col">2024年</th>`,
 			`<th scope="row">人民调解纠纷</th><td>42310</td><td>—</td>`, `role="img"`, "<title id=\"chart-", "条形图：3 个项目，2 组数据（2025年、2024年）",
-			fmt.Sprintf(`href="/items/%d/data.csv"`, it.ID), ">31060</text>")
+			fmt.Sprintf(`href="/items/%d/data.csv"`, it.ID), ">31060</text>",
+			// The metadata block is compact: two fields to a row.
+			`<tr><th scope="row">统计期</th><td>2025年</td><th scope="row">计量单位</th><td>件</td></tr>`)
+		mustNotContain(t, page, "作者：") // no empty label
 		csv := e.browser().get(fmt.Sprintf("/items/%d/data.csv", it.ID))
 		if csv.status != 200 || !strings.HasPrefix(csv.body, "\ufeff项目,2025年,2024年\n") || !strings.Contains(csv.body, `"31,060"`) {
 			t.Errorf("csv: %d %q", csv.status, csv.body)

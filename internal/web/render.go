@@ -234,6 +234,12 @@ func (t *templates) funcs() template.FuncMap {
 			}
 			return code
 		},
+		// slashBreaks lets a code such as an index number
+		// (1438332193/sfj/2021-0000192) wrap after its slashes on a narrow
+		// screen, and nowhere else.
+		"slashBreaks": func(s string) template.HTML {
+			return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(s), "/", "/<wbr>"))
+		},
 		// paras shows plain text as paragraphs, one per line, escaped.
 		"paras": func(text string) template.HTML {
 			var b strings.Builder

@@ -3,6 +3,7 @@ package catalogue
 import (
 	"html/template"
 	"net/url"
+	"slices"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
@@ -47,6 +48,31 @@ type itemPage struct {
 	// Data and Chart: a statistics item's table and its SVG chart.
 	Data  *catalog.DataTable
 	Chart template.HTML
+}
+
+// metaCell is one entry of the item page's metadata block.
+type metaCell struct {
+	Label, Value string
+	Link         *catalog.Item
+}
+
+// MetaRows are the type's metadata fields that have a value (文号 is in
+// the fixed rows), two to a row: the block stays compact (issue 15).
+func (p *itemPage) MetaRows() [][]metaCell {
+	it := p.Item
+	var cells []metaCell
+	for _, name := range it.Type().Meta {
+		if name == "doc_no" || it.Value(name) == "" {
+			continue
+		}
+		f, _ := it.Type().Field(name)
+		cells = append(cells, metaCell{Label: f.Label, Value: it.PublicDisplay(name), Link: p.Linked[name]})
+	}
+	var rows [][]metaCell
+	for c := range slices.Chunk(cells, 2) {
+		rows = append(rows, c)
+	}
+	return rows
 }
 
 // LinkTo returns the published item a link field points to, or nil.
