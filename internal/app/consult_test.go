@@ -1,0 +1,250 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/captcha"
+	"gongkai/internal/store/storetest"
+)
+
+// TestConsultationEndToEnd (issue 10, "Done when"): over HTTP on both
+// databases, a legislative draft with a 20-day window is refused with a
+// clear message; a 30-day one opens (linked to its major-decision entry);
+// 50 comments arrive on 5 articles (one through the form without
+// JavaScript), 8 spam ones are moderated out; dispositions are recorded
+// per comment and per merged group; the published feedback report's
+// numbers reconcile with the comments; the record, the report item and the
+// decision's entry show the whole chain.
+func TestConsultationEndToEnd(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e := newEnv(t, d)
+			c := newAPIClient(t, e)
+			ctx := context.Background()
+
+			r := c.do(t, "POST", "/api/v1/decisions", "office", nil, `{"year":2026,"title":"制定《临沂市公共法律服务条例》","department":"法制科","basis":"《中华人民共和国立法法》","planned_on":"2026-12-31"}`)
+			if r.status != 201 {
+				t.Fatalf("decision: %d %s", r.status, r.body)
+			}
+			var dec struct{ ID int64 }
+			json.Unmarshal([]byte(r.body), &dec)
+
+			arts := `["本条例适用于本市行政区域内的公共法律服务活动。","市、县（区）人民政府应当将公共法律服务体系建设纳入国民经济和社会发展规划。","司法行政部门负责公共法律服务的统筹规划。","公共法律服务实体平台应当设置在便于群众办事的场所。","违反本条例规定的，依法追究法律责任。"]`
+			body := func(closes string) string {
+				return fmt.Sprintf(`{"title":"临沂市公共法律服务条例（草案征求意见稿）","kind":"legislative","department":"法制科","decision_id":%d,"basis":"《中华人民共和国立法法》","explanation":"为规范公共法律服务……","opens_on":"2026-10-31","closes_on":"%s","articles":%s,"publish":true}`, dec.ID, closes, arts)
+			}
+			// 20 days: refused, nothing saved.
+			before := e.countItems(t)
+			r = c.do(t, "POST", "/api/v1/consultations", "office", nil, body("2026-11-20"))
+			var apiErr struct {
+				Error struct {
+					Code, Message string
+					Fields        map[string]string
+				}
+			}
+			json.Unmarshal([]byte(r.body), &apiErr)
+			if r.status != 422 || !strings.Contains(apiErr.Error.Message, "不少于30日") || !strings.Contains(apiErr.Error.Fields["closes_on"], "2026-11-30") {
+				t.Fatalf("20-day window: %d %s", r.status, r.body)
+			}
+			if n := e.countItems(t); n != before {
+				t.Fatalf("a refused consultation left %d items", n-before)
+			}
+			// 30 days: opens; the consultation takes comments on 2026-11-10.
+			e.srv.Consult.Today = func() calendar.Date { return calendar.Date{Year: 2026, Month: 11, Day: 10} }
+			r = c.do(t, "POST", "/api/v1/consultations", "office", nil, body("2026-11-30"))
+			if r.status != 201 {
+				t.Fatalf("30-day window: %d %s", r.status, r.body)
+			}
+			var cons struct {
+				ID      int64
+				State   string
+				IndexNo string `json:"index_no"`
+			}
+			json.Unmarshal([]byte(r.body), &cons)
+			if cons.State != "open" || cons.IndexNo == "" {
+				t.Fatalf("new consultation: %s", r.body)
+			}
+			path := fmt.Sprintf("/consultations/%d", cons.ID)
+			api := "/api/v1" + path
+
+			// 49 comments through the public API, 10 per article minus the
+			// one sent through the form; every 6th is spam.
+			spam := map[int]bool{}
+			for n := 1; n <= 49; n++ {
+				// One challenge fetched as a client does, the rest issued
+				// directly (GET /captcha/…/new has its own rate limit).
+				var tok, ans string
+				if n == 1 {
+					tok, ans = e.apiCaptcha(t, "consult-comment")
+				} else {
+					tok = e.srv.Web.Captcha.New("consult-comment", captcha.Image).Token
+					ans, _ = e.srv.Web.Captcha.Answer("consult-comment", tok)
+				}
+				text := fmt.Sprintf("建议完善第%d条的表述（意见%d）。", (n-1)%5+1, n)
+				if n%6 == 0 {
+					text, spam[n] = "低价代开发票，加微信 xxx", true
+				}
+				in := map[string]any{"article": (n-1)%5 + 1, "body": text, "name": fmt.Sprintf("市民%d", n), "contact": fmt.Sprintf("1380000%04d", n),
+					"publish_consent": n%2 == 0, "captcha_token": tok, "captcha_answer": ans}
+				b, _ := json.Marshal(in)
+				if r := c.do(t, "POST", api+"/comments", "", nil, string(b)); r.status != 201 {
+					t.Fatalf("comment %d: %d %s", n, r.status, r.body)
+				}
+			}
+			// The 50th on article 5, through the form without JavaScript.
+			br := e.browser()
+			page := br.get(path + "?article=5")
+			if page.status != 200 || !strings.Contains(page.body, `<option value="5" selected>`) {
+				t.Fatalf("consultation page: %d", page.status)
+			}
+			f := e.solved(t, "consult-comment", page.body, url.Values{"article": {"5"}, "body": {"第五条应当明确法律责任的具体情形。"}, "contact": {"reader@example.cn"}, "publish_consent": {"1"}})
+			if r := br.post(path+"/comments", f); r.status != 201 || !strings.Contains(r.body, "第 50 号") {
+				t.Fatalf("form comment: %d %s", r.status, clipBody(r.body))
+			}
+			// A comment without a contact is refused, naming the field.
+			page = br.get(path)
+			f = e.solved(t, "consult-comment", page.body, url.Values{"article": {"1"}, "body": {"无联系方式"}})
+			if r := br.post(path+"/comments", f); r.status != 422 || !strings.Contains(r.body, `href="#c-contact"`) {
+				t.Fatalf("comment without contact: %d", r.status)
+			}
+
+			// Moderation: spam out with its reason, the rest through.
+			var out, in []int
+			for n := 1; n <= 50; n++ {
+				if spam[n] {
+					out = append(out, n)
+				} else {
+					in = append(in, n)
+				}
+			}
+			js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+			if r := c.do(t, "POST", api+"/moderation", "office", nil, js(map[string]any{"comments": out, "action": "reject"})); r.status != 422 {
+				t.Fatalf("reject without a reason: %d", r.status)
+			}
+			if r := c.do(t, "POST", api+"/moderation", "office", nil, js(map[string]any{"comments": out, "action": "reject", "reason": "spam"})); r.status != 200 {
+				t.Fatalf("reject: %d %s", r.status, r.body)
+			}
+			if r := c.do(t, "POST", api+"/moderation", "fzk", nil, js(map[string]any{"comments": in, "action": "pass"})); r.status != 200 {
+				t.Fatalf("pass (drafting department): %d %s", r.status, r.body)
+			}
+			if r := c.do(t, "POST", api+"/moderation", "pfk", nil, js(map[string]any{"comments": in, "action": "pass"})); r.status != 403 {
+				t.Fatalf("another department moderates: %d", r.status)
+			}
+			pub := br.get(path)
+			mustContain(t, pub.body, "建议完善第2条的表述（意见2）", "已公开意见")
+			mustNotContain(t, pub.body, "13800000002", "reader@example.cn", "代开发票", "建议完善第1条的表述（意见1）。") // contact; spam; no consent
+
+			// Dispositions only after closing.
+			if r := c.do(t, "POST", api+"/dispositions", "office", nil, js(map[string]any{"comments": []int{2}, "outcome": "adopted", "reason": "已修改"})); r.status != 409 {
+				t.Fatalf("disposition while open: %d %s", r.status, r.body)
+			}
+			e.srv.Consult.Today = func() calendar.Date { return testDay }
+			if r := c.do(t, "POST", api+"/comments", "", nil, `{"body":"迟到的意见","contact":"13900000000"}`); r.status != 409 {
+				t.Fatalf("comment after closing: %d %s", r.status, r.body)
+			}
+			// Per article: the first two passed comments merged and adopted,
+			// the third partly adopted, the rest not adopted one by one.
+			byArt := map[int][]int{}
+			for _, n := range in {
+				a := (n-1)%5 + 1
+				if n == 50 {
+					a = 5
+				}
+				byArt[a] = append(byArt[a], n)
+			}
+			want := map[string]int{}
+			dispose := func(seqs []int, outcome string) {
+				t.Helper()
+				r := c.do(t, "POST", api+"/dispositions", "office", nil, js(map[string]any{"comments": seqs, "outcome": outcome, "reason": "经研究，" + outcome}))
+				if r.status != 201 {
+					t.Fatalf("dispose %v: %d %s", seqs, r.status, r.body)
+				}
+				want[outcome] += len(seqs)
+			}
+			// Publishing before every comment is answered is refused.
+			dispose(byArt[1][:2], "adopted")
+			if r := c.do(t, "POST", api+"/report", "office", nil, ""); r.status != 409 || !strings.Contains(r.body, "未登记采纳情况") {
+				t.Fatalf("report with undisposed comments: %d %s", r.status, r.body)
+			}
+			if r := c.do(t, "POST", api+"/dispositions", "office", nil, js(map[string]any{"comments": []int{out[0]}, "outcome": "adopted", "reason": "x"})); r.status != 422 {
+				t.Fatalf("disposition of a rejected comment: %d", r.status)
+			}
+			for a := 1; a <= 5; a++ {
+				s := byArt[a]
+				if a != 1 {
+					dispose(s[:2], "adopted")
+				}
+				dispose(s[2:3], "partly")
+				for _, n := range s[3:] {
+					dispose([]int{n}, "not_adopted")
+				}
+			}
+			r = c.do(t, "POST", api+"/report", "office", nil, "")
+			if r.status != 201 {
+				t.Fatalf("report: %d %s", r.status, r.body)
+			}
+			var rep struct {
+				Consultation struct {
+					State        string
+					ReportItemID int64 `json:"report_item_id"`
+				}
+				Report struct {
+					Received, Rejected, Counted, Adopted, Partly int
+					NotAdopted                                   int `json:"not_adopted"`
+					Articles                                     []struct {
+						Article, Comments, Adopted, Partly int
+						NotAdopted                         int `json:"not_adopted"`
+					}
+				}
+			}
+			json.Unmarshal([]byte(r.body), &rep)
+			g := rep.Report
+			if g.Received != 50 || g.Rejected != len(out) || g.Counted != len(in) || g.Adopted != want["adopted"] || g.Partly != want["partly"] || g.NotAdopted != want["not_adopted"] ||
+				g.Adopted+g.Partly+g.NotAdopted != g.Counted || rep.Consultation.State != "feedback" {
+				t.Fatalf("report figures %+v, want 50 received, %d rejected, %v", g, len(out), want)
+			}
+			if len(g.Articles) != 5 {
+				t.Fatalf("report groups: %+v", g.Articles)
+			}
+			for _, a := range g.Articles {
+				if a.Comments != len(byArt[a.Article]) || a.Adopted != 2 || a.Partly != 1 || a.Adopted+a.Partly+a.NotAdopted != a.Comments {
+					t.Errorf("article %d: %+v, want %d comments", a.Article, a, len(byArt[a.Article]))
+				}
+			}
+			// The report is a published catalogue item with its index
+			// number; the record's feedback fields fulfil consultation.feedback.
+			repItem, err := e.cat.Item(ctx, e.site.ID, rep.Consultation.ReportItemID)
+			if err != nil || repItem.IndexNo == "" || !repItem.Public() {
+				t.Fatalf("report item: %+v %v", repItem, err)
+			}
+			rec, err := e.cat.Item(ctx, e.site.ID, cons.ID)
+			if err != nil || rec.Value("feedback_on") != testDay.String() || !strings.Contains(rec.Value("feedback"), repItem.IndexNo) {
+				t.Fatalf("record feedback: %q %q (%v)", rec.Value("feedback_on"), rec.Value("feedback"), err)
+			}
+			if p := br.get(fmt.Sprintf("/items/%d", repItem.ID)); p.status != 200 || !strings.Contains(p.body, fmt.Sprintf("有效意见 %d 条", len(in))) {
+				t.Fatalf("report item page: %d", p.status)
+			}
+			pub = br.get(path)
+			mustContain(t, pub.body, "意见收集和采纳情况", "已反馈", fmt.Sprintf("采纳 %d 条", want["adopted"]), "经研究，partly")
+			// The decision's entry shows the chain: its consultation linked,
+			// its status, and the timeline.
+			r = c.do(t, "GET", "/api/v1/decisions?year=2026", "", nil, "")
+			if r.status != 200 || !strings.Contains(r.body, fmt.Sprintf(`"url":"/consultations/%d"`, cons.ID)) || !strings.Contains(r.body, `"status":"consulting"`) || !strings.Contains(r.body, `"action":"link"`) {
+				t.Fatalf("decisions: %d %s", r.status, r.body)
+			}
+			if p := br.get(fmt.Sprintf("/decisions/%d", dec.ID)); p.status != 200 || !strings.Contains(p.body, "公开征求意见") {
+				t.Fatalf("decision page: %d", p.status)
+			}
+			if p := br.get("/decisions.csv?year=2026"); p.status != 200 || !strings.Contains(p.body, "制定《临沂市公共法律服务条例》") {
+				t.Fatalf("decisions.csv: %d", p.status)
+			}
+		})
+	}
+}

@@ -1,0 +1,115 @@
+// Package consult serves public participation (internal/consult) on every
+// surface: the consultations' public pages with the comment form (no
+// JavaScript needed), their feed, the feedback reports; the major-decision
+// catalogue with its timeline and downloadable table; the back office's
+// moderation queue, dispositions and report; and /api/v1/consultations and
+// /api/v1/decisions.
+package consult
+
+import (
+	"embed"
+	"net/http"
+	"strconv"
+
+	"gongkai/internal/consult"
+	"gongkai/internal/errs"
+	"gongkai/internal/web"
+)
+
+//go:embed templates
+var assets embed.FS
+
+//go:embed openapi.json
+var openapi []byte
+
+// Feature serves public participation.
+type Feature struct {
+	*web.Server
+	Consult *consult.Service
+}
+
+// formComment names the comment form for the CAPTCHA and the rate limits.
+const formComment = "consult-comment"
+
+// Mount registers the templates, API description and routes.
+func (s *Feature) Mount(kit *web.Server) error {
+	s.Server = kit
+	if err := kit.Templates("internal/web/consult", assets); err != nil {
+		return err
+	}
+	if err := kit.OpenAPI(openapi); err != nil {
+		return err
+	}
+	kit.Flashes(map[string]string{"consult_created": "征集已保存。", "consult_moderated": "意见审核结果已保存。",
+		"consult_disposed": "采纳情况已登记。", "consult_report": "意见收集和采纳情况已发布。", "decision_saved": "重大行政决策事项目录已更新。"})
+
+	kit.Public("GET /consultations", s.list)
+	kit.Public("GET /consultations/feed.xml", s.feed)
+	kit.Public("GET /consultations/{id}", s.detail)
+	kit.Public("POST /consultations/{id}/comments", s.comment)
+	kit.Public("GET /decisions", s.decisions)
+	kit.Public("GET /decisions.csv", s.decisionsCSV)
+	kit.Public("GET /decisions/{id}", s.decision)
+
+	kit.Staff("GET /admin/consultations", s.adminList)
+	kit.Staff("GET /admin/consultations/new", s.adminNew)
+	kit.Staff("POST /admin/consultations", s.adminCreate)
+	kit.Staff("GET /admin/consultations/{id}", s.adminDetail)
+	kit.Staff("POST /admin/consultations/{id}/moderate", s.adminModerate)
+	kit.Staff("POST /admin/consultations/{id}/dispositions", s.adminDispose)
+	kit.Staff("POST /admin/consultations/{id}/report", s.adminReport)
+	kit.Staff("GET /admin/decisions", s.adminDecisions)
+	kit.Staff("POST /admin/decisions", s.adminDecisionCreate)
+	kit.Staff("POST /admin/decisions/{id}/status", s.adminDecisionStatus)
+
+	kit.API("GET /api/v1/consultations", s.apiList)
+	kit.API("POST /api/v1/consultations", s.apiCreate)
+	kit.API("GET /api/v1/consultations/{id}", s.apiGet)
+	kit.API("GET /api/v1/consultations/{id}/comments", s.apiComments)
+	kit.API("POST /api/v1/consultations/{id}/comments", s.apiComment)
+	kit.API("POST /api/v1/consultations/{id}/moderation", s.apiModerate)
+	kit.API("POST /api/v1/consultations/{id}/dispositions", s.apiDispose)
+	kit.API("GET /api/v1/consultations/{id}/report", s.apiReport)
+	kit.API("POST /api/v1/consultations/{id}/report", s.apiPublishReport)
+	kit.API("GET /api/v1/decisions", s.apiDecisions)
+	kit.API("POST /api/v1/decisions", s.apiDecisionCreate)
+	kit.API("POST /api/v1/decisions/{id}/status", s.apiDecisionStatus)
+	return nil
+}
+
+var errNoService = errs.E(errs.Internal, "公众参与服务暂时不可用")
+
+// load reads the {id} consultation; public callers only see public ones.
+func (s *Feature) load(r *http.Request, public bool) (*consult.Consultation, error) {
+	if s.Consult == nil {
+		return nil, errNoService
+	}
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return nil, consult.ErrNotFound
+	}
+	c, err := s.Consult.Get(r.Context(), web.SiteOf(r).Site.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if public && !c.Public() {
+		return nil, consult.ErrNotFound
+	}
+	return c, nil
+}
+
+// ints reads form or query values as integers, skipping blanks.
+func ints(vs []string) ([]int, error) {
+	var out []int
+	for _, v := range vs {
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil, &errs.Error{Code: errs.Invalid, Message: "意见编号无效：" + v, Fields: map[string]string{"comments": "意见编号应为正整数"}}
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
