@@ -248,3 +248,24 @@ func TestConsultationEndToEnd(t *testing.T) {
 		})
 	}
 }
+
+// TestConsultDemo: the demo's participation loads on both databases and
+// shows a closed consultation with its published report, an open one with
+// comments and the 2025 decision catalogue.
+func TestConsultDemo(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		if err := e.srv.LoadConsultDemo(context.Background(), e.site.ID, testDay); err != nil {
+			t.Fatal(err)
+		}
+		br := e.browser()
+		list := br.get("/consultations")
+		mustContain(t, list.body, "临沂市公共法律服务条例", "已反馈", "行政执法公示办法", "正在征集")
+		d := br.get("/decisions?year=2025")
+		mustContain(t, d.body, "制定《临沂市公共法律服务条例》", "已决策", "已调整", "根据省级规划调整")
+		r := br.get("/api/v1/consultations?state=feedback")
+		if r.status != 200 || !strings.Contains(r.body, `"report_published_on":"2025-04-10"`) {
+			t.Fatalf("feedback consultations: %d %s", r.status, r.body)
+		}
+	})
+}

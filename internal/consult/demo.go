@@ -1,0 +1,111 @@
+package consult
+
+import (
+	"context"
+	"fmt"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+)
+
+// The demo's public participation: the 2025 major-decision catalogue, a
+// closed legislative consultation of 2025 with its published feedback
+// report, and an open one (relative to today) with comments. Wording is
+// illustrative demo data, not the bureau's published text.
+
+var demoArticles = []Article{
+	{Heading: "适用范围", Body: "本市行政区域内公共法律服务的提供、保障和监督管理，适用本条例。"},
+	{Heading: "政府职责", Body: "市、县（区）人民政府应当将公共法律服务体系建设纳入国民经济和社会发展规划，所需经费列入本级财政预算。"},
+	{Heading: "平台建设", Body: "县（区）设立公共法律服务中心，乡镇（街道）设立公共法律服务工作站，村（社区）设立公共法律服务工作室。"},
+	{Heading: "法律援助", Body: "经济困难公民和符合法定条件的其他当事人，可以依法申请法律援助。"},
+	{Heading: "监督考核", Body: "司法行政部门应当建立公共法律服务质量评价和投诉处理制度。"},
+}
+
+// LoadDemo fills a freshly loaded demo site, acting as office (the office user).
+func (s *Service) LoadDemo(ctx context.Context, office *auth.User, siteID int64, today calendar.Date) error {
+	clock := s.Today
+	defer func() { s.Today = clock }()
+	at := func(d calendar.Date) { s.Today = func() calendar.Date { return d } }
+	at(calendar.Date{Year: 2025, Month: 2, Day: 20})
+	var ids []int64
+	for _, d := range []DecisionInput{
+		{Year: 2025, Title: "制定《临沂市公共法律服务条例》", Department: "法制科", Basis: "《中华人民共和国立法法》；《山东省地方立法条例》", PlannedOn: "2025-11-30"},
+		{Year: 2025, Title: "修订临沂市法律援助经济困难标准", Department: "公共法律服务管理科", Basis: "《中华人民共和国法律援助法》第三十四条", PlannedOn: "2025-09-30"},
+		{Year: 2025, Title: "临沂市“八五”普法规划中期调整", Department: "普法与依法治理科", Basis: "《重大行政决策程序暂行条例》第三条", PlannedOn: "2025-06-30"},
+	} {
+		dec, err := s.CreateDecision(ctx, office, siteID, d)
+		if err != nil {
+			return fmt.Errorf("demo decision: %w", err)
+		}
+		ids = append(ids, dec.ID)
+	}
+	at(calendar.Date{Year: 2025, Month: 3, Day: 1})
+	closed, err := s.Create(ctx, office, siteID, Input{Title: "关于《临沂市公共法律服务条例（草案征求意见稿）》公开征求意见", Kind: "legislative", Department: "法制科", DecisionID: ids[0],
+		Basis: "《中华人民共和国立法法》《山东省地方立法条例》", Explanation: "为健全覆盖城乡的公共法律服务体系，市司法局起草了本条例草案。",
+		Channels: "电子邮箱：lyssfj@ly.shandong.cn；信函：临沂市北城新区北京路8号 市司法局法制科", OpensOn: "2025-03-01", ClosesOn: "2025-03-31", Articles: demoArticles, Publish: true})
+	if err != nil {
+		return fmt.Errorf("demo consultation: %w", err)
+	}
+	at(calendar.Date{Year: 2025, Month: 3, Day: 15})
+	for i, c := range []CommentInput{
+		{Article: 2, Body: "建议明确经费保障的具体比例。", Contact: "13805390001", PublishConsent: true, Name: "张先生"},
+		{Article: 3, Body: "建议村（社区）工作室每周固定开放时间。", Contact: "13805390002", PublishConsent: true},
+		{Article: 3, Body: "平台建设应兼顾偏远乡镇的网上服务。", Contact: "13805390003", PublishConsent: true, Name: "李女士"},
+		{Article: 4, Body: "建议放宽法律援助经济困难标准。", Contact: "13805390004"},
+		{Article: 0, Body: "草案整体结构清晰，建议增加志愿服务一章。", Contact: "13805390005", PublishConsent: true},
+		{Article: 5, Body: "代办各类证件，联系 QQ 123456。", Contact: "13805390006", PublishConsent: true},
+	} {
+		c.Channel = "online"
+		if _, err := s.AddComment(ctx, siteID, closed.ID, c); err != nil {
+			return fmt.Errorf("demo comment %d: %w", i+1, err)
+		}
+	}
+	if _, err := s.Moderate(ctx, office, siteID, closed.ID, []int{6}, false, "spam"); err != nil {
+		return err
+	}
+	if _, err := s.Moderate(ctx, office, siteID, closed.ID, []int{1, 2, 3, 4, 5}, true, ""); err != nil {
+		return err
+	}
+	at(calendar.Date{Year: 2025, Month: 4, Day: 10})
+	for _, d := range []struct {
+		seqs            []int
+		outcome, reason string
+	}{
+		{[]int{1}, "partly", "经费保障写入第二条，具体比例由各级政府按财力确定。"},
+		{[]int{2, 3}, "adopted", "已在第三条增加固定开放时间和网上服务的规定。"},
+		{[]int{4}, "not_adopted", "经济困难标准由省人民政府确定（法律援助法第三十四条），本条例不作规定。"},
+		{[]int{5}, "adopted", "增设“志愿服务”一章。"},
+	} {
+		if _, err := s.Dispose(ctx, office, siteID, closed.ID, d.seqs, d.outcome, d.reason); err != nil {
+			return fmt.Errorf("demo disposition: %w", err)
+		}
+	}
+	if _, err := s.PublishReport(ctx, office, siteID, closed.ID); err != nil {
+		return fmt.Errorf("demo report: %w", err)
+	}
+	if _, err := s.SetDecisionStatus(ctx, office, siteID, ids[0], "decided", ""); err != nil {
+		return err
+	}
+	if _, err := s.SetDecisionStatus(ctx, office, siteID, ids[2], "adjusted", "根据省级规划调整，中期评估改在2026年进行。"); err != nil {
+		return err
+	}
+	// The open one, relative to today.
+	at(today)
+	open, err := s.Create(ctx, office, siteID, Input{Title: "关于《临沂市司法局行政执法公示办法（征求意见稿）》公开征求意见", Kind: "policy", Department: "行政执法协调监督科",
+		Explanation: "为落实行政执法公示制度，起草本办法。", OpensOn: today.AddDays(-10).String(), ClosesOn: today.AddDays(20).String(),
+		Articles: []Article{{Body: "行政执法机关应当在执法决定作出之日起7个工作日内公开执法结果。"}, {Body: "公示内容涉及个人隐私的，应当作去标识化处理。"}, {Body: "本办法自发布之日起施行。"}}, Publish: true})
+	if err != nil {
+		return fmt.Errorf("demo open consultation: %w", err)
+	}
+	for _, c := range []CommentInput{
+		{Article: 1, Body: "建议将公开时限缩短为5个工作日。", Contact: "13905390011", PublishConsent: true},
+		{Article: 2, Body: "建议明确去标识化的具体方法。", Contact: "13905390012", PublishConsent: true, Name: "王律师"},
+		{Article: 1, Body: "请说明节假日是否计入时限。", Contact: "13905390013"},
+	} {
+		if _, err := s.AddComment(ctx, siteID, open.ID, c); err != nil {
+			return fmt.Errorf("demo open comment: %w", err)
+		}
+	}
+	_, err = s.Moderate(ctx, office, siteID, open.ID, []int{1, 2}, true, "")
+	return err
+}
