@@ -82,6 +82,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, request.DeadlineCheck{Service: a.Requests})
 	a.Consult = &consult.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Consult.Check())
 	kit, err := web.New(cat, au, log, opts)
 	if err != nil {
 		return nil, err

@@ -269,3 +269,87 @@ func TestConsultDemo(t *testing.T) {
 		}
 	})
 }
+
+// TestMeetingApplications (issue 10, seed task 3): a meeting with a
+// public-interest topic lacking a stakeholder proposal is flagged by the
+// self-inspection; the public applies to attend without JavaScript and
+// through the API; the office accepts one and declines one with its
+// reason; the e-mail applicant is told through the outbox; the accepted
+// attendee is published masked, the contacts never.
+func TestMeetingApplications(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := newAPIClient(t, e)
+		ctx := context.Background()
+		r := c.do(t, "POST", "/api/v1/meetings", "office", nil, `{"title":"2026年第12次局长办公会议","meeting_type":"bureau","held_on":"2026-12-15","apply_until":"2026-12-10","place":"市司法局三楼会议室",
+			"topics":[{"title":"法律援助经济困难标准调整","department":"公共法律服务管理科","public_interest":true,"stakeholder_plan":"邀请受援人代表2名、律师代表1名列席"},
+			{"title":"公证服务收费指导意见","department":"法制科","public_interest":true},{"title":"机关内部管理事项","department":"办公室"}],"publish":true}`)
+		if r.status != 201 {
+			t.Fatalf("meeting: %d %s", r.status, r.body)
+		}
+		var m struct{ ID int64 }
+		json.Unmarshal([]byte(r.body), &m)
+		rep, err := e.srv.Compliance.Run(ctx, e.site.ID, testDay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flagged := 0
+		for _, f := range rep.Findings {
+			if f.Rule.Code == "meetings.stakeholder_plan" {
+				flagged++
+				if !strings.Contains(f.Message, "公证服务收费指导意见") {
+					t.Errorf("finding: %s", f.Message)
+				}
+			}
+		}
+		if flagged != 1 {
+			t.Fatalf("stakeholder findings: %d, want 1", flagged)
+		}
+		path := fmt.Sprintf("/meetings/%d", m.ID)
+		br := e.browser()
+		page := br.get(path)
+		if page.status != 200 || !strings.Contains(page.body, "申请列席") {
+			t.Fatalf("meeting page: %d", page.status)
+		}
+		f := e.solved(t, "meeting-apply", page.body, url.Values{"name": {"赵一鸣"}, "category": {"stakeholder"}, "organisation": {"兰山区法律援助受援人"}, "contact": {"zhao@example.cn"}, "reason": {"本人曾受法律援助，希望就经济困难标准发表意见。"}})
+		if r := br.post(path+"/applications", f); r.status != 201 || !strings.Contains(r.body, "申请已提交") {
+			t.Fatalf("apply by form: %d %s", r.status, clipBody(r.body))
+		}
+		tok, ans := e.apiCaptcha(t, "meeting-apply")
+		r = c.do(t, "POST", "/api/v1"+path+"/applications", "", nil, fmt.Sprintf(`{"name":"钱律师","category":"expert","contact":"13912340000","reason":"律师代表","captcha_token":%q,"captcha_answer":%q}`, tok, ans))
+		if r.status != 201 {
+			t.Fatalf("apply by API: %d %s", r.status, r.body)
+		}
+		var apps struct {
+			Applications []struct {
+				ID   int64
+				Name string
+			}
+		}
+		r = c.do(t, "GET", "/api/v1"+path+"/applications", "office", nil, "")
+		json.Unmarshal([]byte(r.body), &apps)
+		if len(apps.Applications) != 2 || strings.Contains(r.body, "zhao@example.cn") {
+			t.Fatalf("applications: %s", r.body)
+		}
+		var mails int
+		e.db.R.QueryRow(`SELECT COUNT(*) FROM mail_outbox`).Scan(&mails)
+		decide := func(i int, body string, want int) {
+			t.Helper()
+			if r := c.do(t, "POST", fmt.Sprintf("/api/v1%s/applications/%d", path, apps.Applications[i].ID), "office", nil, body); r.status != want {
+				t.Fatalf("decide %d %s: %d %s", i, body, r.status, r.body)
+			}
+		}
+		decide(0, `{"decision":"accept"}`, 200)
+		decide(1, `{"decision":"decline"}`, 422)
+		decide(1, `{"decision":"decline","answer":"本次议题已邀请律师代表"}`, 200)
+		decide(1, `{"decision":"accept"}`, 409)
+		var after int
+		e.db.R.QueryRow(`SELECT COUNT(*) FROM mail_outbox`).Scan(&after)
+		if after != mails+1 {
+			t.Fatalf("outbox: %d → %d, want one notice (the e-mail applicant)", mails, after)
+		}
+		page = br.get(path)
+		mustContain(t, page.body, "列席人员", "赵*", "兰山区法律援助受援人")
+		mustNotContain(t, page.body, "赵一鸣", "zhao@example.cn", "钱律师")
+	})
+}

@@ -82,6 +82,11 @@ type DeadlineSpec struct {
 	// AfterStart: the duty arises once a published item's Start date has
 	// passed, or as soon as the Done field is filled.
 	AfterStart bool
+	// WaivedBy, when set, says from an item's values (value reads a field)
+	// that the rule does not apply to it: a consultation window shortened
+	// with its stated reason (《重大行政决策程序暂行条例》第十五条), or a draft
+	// kind without the minimum.
+	WaivedBy func(value func(string) string) bool
 }
 
 // Field returns the named field declaration, if the type has it (core
@@ -266,6 +271,13 @@ const MinConsultationDays = 30
 // owns the rules; the record carries the kind so the check below knows it).
 var DraftKinds = []Option{{"legislative", "立法草案"}, {"decision", "重大行政决策草案"}, {"policy", "政策文件草案"}}
 
+// shortWindow: a consultation that may be open for less than 30 days, a
+// policy draft outside a major decision or one whose shorter window has its
+// recorded reason (条例第十五条).
+func shortWindow(value func(string) string) bool {
+	return value("draft_kind") == "policy" || value("short_reason") != ""
+}
+
 func init() {
 	builtinTypes = append(builtinTypes,
 		&DocType{
@@ -282,7 +294,7 @@ func init() {
 			ListCols: []string{"opens_on", "closes_on"},
 			Deadlines: []DeadlineSpec{
 				{Rule: "consultation.open", Title: "征求意见期限不少于 30 日", Unit: CalendarDays, Days: MinConsultationDays, Minimum: true,
-					Start: "opens_on", Done: "closes_on", Basis: "重点任务第2项；《重大行政决策程序暂行条例》第十五条"},
+					Start: "opens_on", Done: "closes_on", Basis: "重点任务第2项；《重大行政决策程序暂行条例》第十五条", WaivedBy: shortWindow},
 				{Rule: "consultation.feedback", Title: "征求意见结束后公开意见收集和采纳情况", Unit: Workdays, Days: 20,
 					Start: "closes_on", Done: "feedback_on", DoneNeeds: "feedback", AfterStart: true,
 					Basis: "重点任务第2项（及时反馈意见采纳情况和未予采纳理由）；期限按《政府信息公开条例》第二十六条计"},
@@ -292,7 +304,7 @@ func init() {
 				// A policy draft outside a major decision has no statutory
 				// minimum; a shorter window of the others needs its reason
 				// (条例第十五条), which the record then shows.
-				short := in.Fields["draft_kind"] == "policy" || in.Fields["short_reason"] != ""
+				short := shortWindow(func(n string) string { return in.Fields[n] })
 				if t0, t1 := calendar.Day(o), calendar.Day(c); !short && !t0.IsZero() && !t1.IsZero() && t1.Sub(t0) < MinConsultationDays {
 					v.Add("closes_on", fmt.Sprintf("征求意见期限不少于%d日（截止日期不能早于 %s）", MinConsultationDays, t0.AddDays(MinConsultationDays)))
 				}

@@ -40,6 +40,9 @@ type Service struct {
 	Today  func() calendar.Date
 }
 
+// Now is the service's day (its clock; the tests set it).
+func (s *Service) Now() calendar.Date { return s.today() }
+
 func (s *Service) today() calendar.Date {
 	if s.Today != nil {
 		return s.Today()

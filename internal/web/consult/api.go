@@ -125,6 +125,17 @@ func Schemas() []web.Schema {
 		{Type: reflect.TypeOf(consult.Link{}), Schema: "#/components/schemas/DecisionLink"},
 		{Type: reflect.TypeOf(consult.DecisionEvent{}), Schema: "#/components/schemas/DecisionEvent"},
 		{Type: reflect.TypeOf(apiDecisions{}), Schema: "#/components/schemas/Decisions"},
+		{Type: reflect.TypeOf(consult.Meeting{}), Schema: "#/components/schemas/Meeting"},
+		{Type: reflect.TypeOf(consult.Topic{}), Schema: "#/components/schemas/MeetingTopic"},
+		{Type: reflect.TypeOf(consult.Attendee{}), Schema: "#/components/schemas/MeetingAttendee"},
+		{Type: reflect.TypeOf(apiMeetings{}), Schema: "#/components/schemas/Meetings"},
+		{Type: reflect.TypeOf(apiMeetingInput{}), Schema: "#/components/schemas/MeetingInput", Input: true},
+		{Type: reflect.TypeOf(apiTopicInput{}), Schema: "#/components/schemas/MeetingTopicInput", Input: true},
+		{Type: reflect.TypeOf(apiApplicationInput{}), Schema: "#/components/schemas/MeetingApplicationInput", Input: true},
+		{Type: reflect.TypeOf(apiApplicationReceipt{}), Schema: "#/components/schemas/MeetingApplicationReceipt"},
+		{Type: reflect.TypeOf(apiDecideInput{}), Schema: "#/components/schemas/MeetingDecisionInput", Input: true},
+		{Type: reflect.TypeOf(consult.Application{}), Schema: "#/components/schemas/MeetingApplication"},
+		{Type: reflect.TypeOf(apiApplications{}), Schema: "#/components/schemas/MeetingApplications"},
 	}
 }
 

@@ -1,9 +1,10 @@
 // Package consult serves public participation (internal/consult) on every
 // surface: the consultations' public pages with the comment form (no
 // JavaScript needed), their feed, the feedback reports; the major-decision
-// catalogue with its timeline and downloadable table; the back office's
-// moderation queue, dispositions and report; and /api/v1/consultations and
-// /api/v1/decisions.
+// catalogue with its timeline and downloadable table; meetings with the
+// stakeholder application form; the back office's moderation queue,
+// dispositions, report and application desk; and /api/v1/consultations,
+// /api/v1/decisions and /api/v1/meetings.
 package consult
 
 import (
@@ -41,7 +42,8 @@ func (s *Feature) Mount(kit *web.Server) error {
 		return err
 	}
 	kit.Flashes(map[string]string{"consult_created": "征集已保存。", "consult_moderated": "意见审核结果已保存。",
-		"consult_disposed": "采纳情况已登记。", "consult_report": "意见收集和采纳情况已发布。", "decision_saved": "重大行政决策事项目录已更新。"})
+		"consult_disposed": "采纳情况已登记。", "consult_report": "意见收集和采纳情况已发布。", "decision_saved": "重大行政决策事项目录已更新。",
+		"meeting_saved": "会议已保存。", "meeting_decided": "列席申请已处理，已通知申请人（电子邮箱联系的）。"})
 
 	kit.Public("GET /consultations", s.list)
 	kit.Public("GET /consultations/feed.xml", s.feed)
@@ -50,6 +52,9 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /decisions", s.decisions)
 	kit.Public("GET /decisions.csv", s.decisionsCSV)
 	kit.Public("GET /decisions/{id}", s.decision)
+	kit.Public("GET /meetings", s.meetings)
+	kit.Public("GET /meetings/{id}", s.meeting)
+	kit.Public("POST /meetings/{id}/applications", s.apply)
 
 	kit.Staff("GET /admin/consultations", s.adminList)
 	kit.Staff("GET /admin/consultations/new", s.adminNew)
@@ -61,6 +66,10 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("GET /admin/decisions", s.adminDecisions)
 	kit.Staff("POST /admin/decisions", s.adminDecisionCreate)
 	kit.Staff("POST /admin/decisions/{id}/status", s.adminDecisionStatus)
+	kit.Staff("GET /admin/meetings", s.adminMeetings)
+	kit.Staff("POST /admin/meetings", s.adminMeetingCreate)
+	kit.Staff("GET /admin/meetings/{id}", s.adminMeeting)
+	kit.Staff("POST /admin/meetings/{id}/applications/{app}", s.adminDecide)
 
 	kit.API("GET /api/v1/consultations", s.apiList)
 	kit.API("POST /api/v1/consultations", s.apiCreate)
@@ -74,6 +83,12 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.API("GET /api/v1/decisions", s.apiDecisions)
 	kit.API("POST /api/v1/decisions", s.apiDecisionCreate)
 	kit.API("POST /api/v1/decisions/{id}/status", s.apiDecisionStatus)
+	kit.API("GET /api/v1/meetings", s.apiMeetings)
+	kit.API("POST /api/v1/meetings", s.apiMeetingCreate)
+	kit.API("GET /api/v1/meetings/{id}", s.apiMeeting)
+	kit.API("GET /api/v1/meetings/{id}/applications", s.apiApplications)
+	kit.API("POST /api/v1/meetings/{id}/applications", s.apiApply)
+	kit.API("POST /api/v1/meetings/{id}/applications/{app}", s.apiDecide)
 	return nil
 }
 
