@@ -10,6 +10,7 @@ import (
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/captcha"
+	"gongkai/internal/consult"
 	"gongkai/internal/store/storetest"
 )
 
@@ -263,6 +264,12 @@ func TestConsultDemo(t *testing.T) {
 		mustContain(t, list.body, "临沂市公共法律服务条例", "已反馈", "行政执法公示办法", "正在征集")
 		d := br.get("/decisions?year=2025")
 		mustContain(t, d.body, "制定《临沂市公共法律服务条例》", "已决策", "已调整", "根据省级规划调整")
+		ms := br.get("/meetings")
+		mustContain(t, ms.body, "2025年第8次局长办公会议", "局长办公会议（公共法律服务事项）")
+		r0 := br.get("/api/v1/meetings")
+		if !strings.Contains(r0.body, `"category":"expert"`) || strings.Contains(r0.body, "13805391001") {
+			t.Errorf("meetings API: %s", clipBody(r0.body))
+		}
 		r := br.get("/api/v1/consultations?state=feedback")
 		if r.status != 200 || !strings.Contains(r.body, `"report_published_on":"2025-04-10"`) {
 			t.Fatalf("feedback consultations: %d %s", r.status, r.body)
@@ -351,5 +358,93 @@ func TestMeetingApplications(t *testing.T) {
 		page = br.get(path)
 		mustContain(t, page.body, "列席人员", "赵*", "兰山区法律援助受援人")
 		mustNotContain(t, page.body, "赵一鸣", "zhao@example.cn", "钱律师")
+	})
+}
+
+// TestConsultationLimitsAndShortWindow: every consultation and comment
+// field at its maximum length is stored and returned whole on both
+// databases, one more is refused naming the field; a legislative window
+// shortened with its reason opens, shows the reason and is no deadline
+// fault; a policy draft has no minimum.
+func TestConsultationLimitsAndShortWindow(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := newAPIClient(t, e)
+		e.srv.Consult.Today = func() calendar.Date { return testDay }
+		long := func(n int) string { return strings.Repeat("征", n) }
+		arts := make([]string, 300)
+		for i := range arts {
+			arts[i] = long(consult.MaxArticle)
+		}
+		js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+		in := map[string]any{"title": long(consult.MaxTitle), "kind": "legislative", "department": "法制科", "basis": long(consult.MaxText), "explanation": long(consult.MaxText),
+			"channels": long(consult.MaxChannels), "opens_on": "2026-12-01", "closes_on": "2026-12-10", "short_reason": long(consult.MaxShortReason), "articles": arts[:20], "publish": true}
+		r := c.do(t, "POST", "/api/v1/consultations", "office", nil, js(in))
+		if r.status != 201 {
+			t.Fatalf("at the maximum: %d %s", r.status, clipBody(r.body))
+		}
+		var got struct {
+			ID          int64
+			Title       string
+			ShortReason string `json:"short_reason"`
+			Basis       string
+			Articles    []struct{ Body string }
+		}
+		json.Unmarshal([]byte(r.body), &got)
+		if got.Title != long(consult.MaxTitle) || got.ShortReason != long(consult.MaxShortReason) || got.Basis != long(consult.MaxText) || len(got.Articles) != 20 || got.Articles[19].Body != long(consult.MaxArticle) {
+			t.Fatalf("stored values differ (title %d, reason %d, articles %d)", len([]rune(got.Title)), len([]rune(got.ShortReason)), len(got.Articles))
+		}
+		for field, over := range map[string]any{"title": long(consult.MaxTitle + 1), "basis": long(consult.MaxText + 1), "channels": long(consult.MaxChannels + 1),
+			"short_reason": long(consult.MaxShortReason + 1), "articles": nil} {
+			bad := map[string]any{}
+			for k, v := range in {
+				bad[k] = v
+			}
+			bad[field] = over
+			if field == "articles" {
+				bad[field] = []string{long(consult.MaxArticle + 1)}
+			}
+			r := c.do(t, "POST", "/api/v1/consultations", "office", nil, js(bad))
+			if r.status != 422 || !strings.Contains(r.body, `"`+field+`"`) {
+				t.Errorf("%s over the maximum: %d %s", field, r.status, clipBody(r.body))
+			}
+		}
+		path := fmt.Sprintf("/consultations/%d", got.ID)
+		mustContain(t, e.browser().get(path).body, "缩短期限的理由")
+		// A comment at its maximum.
+		tok, ans := e.apiCaptcha(t, "consult-comment")
+		r = c.do(t, "POST", "/api/v1"+path+"/comments", "", nil, js(map[string]any{"article": 20, "body": long(consult.MaxComment), "name": long(consult.MaxName),
+			"contact": strings.Repeat("1", consult.MaxContact), "publish_consent": true, "captcha_token": tok, "captcha_answer": ans}))
+		if r.status != 201 {
+			t.Fatalf("comment at the maximum: %d %s", r.status, r.body)
+		}
+		for field, v := range map[string]string{"body": long(consult.MaxComment + 1), "name": long(consult.MaxName + 1), "contact": strings.Repeat("1", consult.MaxContact+1)} {
+			in := map[string]any{"body": "意见", "contact": "13800000000"}
+			in[field] = v
+			if r := c.do(t, "POST", "/api/v1"+path+"/comments", "", nil, js(in)); r.status != 422 || !strings.Contains(r.body, `"`+field+`"`) {
+				t.Errorf("comment %s over the maximum: %d %s", field, r.status, r.body)
+			}
+		}
+		if r := c.do(t, "POST", "/api/v1"+path+"/moderation", "office", nil, `{"comments":[1],"action":"pass"}`); r.status != 200 {
+			t.Fatal(r.body)
+		}
+		r = c.do(t, "GET", "/api/v1"+path+"/comments", "", nil, "")
+		if !strings.Contains(r.body, long(consult.MaxComment)) || strings.Contains(r.body, strings.Repeat("1", consult.MaxContact)) {
+			t.Errorf("published comment: %s", clipBody(r.body))
+		}
+		// A 10-day policy draft needs no reason.
+		if r := c.do(t, "POST", "/api/v1/consultations", "office", nil, `{"title":"政策草案","kind":"policy","department":"法制科","opens_on":"2026-12-01","closes_on":"2026-12-11","articles":["一"],"publish":true}`); r.status != 201 {
+			t.Fatalf("policy draft: %d %s", r.status, r.body)
+		}
+		// Neither is a fault of the 30-day rule.
+		rep, err := e.srv.Compliance.Run(context.Background(), e.site.ID, testDay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range rep.Findings {
+			if f.Rule.Code == "deadline.consultation.open" && (strings.Contains(f.Message, "政策草案") || strings.Contains(f.Message, long(20))) {
+				t.Errorf("flagged: %s", f.Message)
+			}
+		}
 	})
 }

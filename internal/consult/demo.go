@@ -106,6 +106,49 @@ func (s *Service) LoadDemo(ctx context.Context, office *auth.User, siteID int64,
 			return fmt.Errorf("demo open comment: %w", err)
 		}
 	}
-	_, err = s.Moderate(ctx, office, siteID, open.ID, []int{1, 2}, true, "")
+	if _, err = s.Moderate(ctx, office, siteID, open.ID, []int{1, 2}, true, ""); err != nil {
+		return err
+	}
+	return s.demoMeetings(ctx, office, siteID, today, ids[1])
+}
+
+// demoMeetings: a 2025 bureau meeting held with two accepted stakeholders
+// and one declined, and an upcoming one taking applications.
+func (s *Service) demoMeetings(ctx context.Context, office *auth.User, siteID int64, today calendar.Date, decision int64) error {
+	at := func(d calendar.Date) { s.Today = func() calendar.Date { return d } }
+	at(calendar.Date{Year: 2025, Month: 8, Day: 20})
+	held, err := s.CreateMeeting(ctx, office, siteID, MeetingInput{Title: "2025年第8次局长办公会议", MeetingType: "bureau", HeldOn: "2025-09-05", ApplyUntil: "2025-09-01",
+		Place: "市司法局三楼会议室", Invited: "临沂日报社记者1名；山东某大学法学院教授1名",
+		Decisions: "一、原则通过《临沂市法律援助经济困难标准（修订稿）》，由公共法律服务管理科根据列席代表意见修改后按程序报批。\n二、同意开展公证服务质量专项检查。",
+		Topics: []Topic{{Title: "修订临沂市法律援助经济困难标准", Department: "公共法律服务管理科", PublicInterest: true, StakeholderPlan: "邀请受援人代表2名、律师代表1名列席"},
+			{Title: "公证服务质量专项检查方案", Department: "公共法律服务管理科"}},
+		Links: []Link{{Kind: "final_document", Title: "重大行政决策事项目录", URL: fmt.Sprintf("/decisions/%d", decision)}}, Publish: true})
+	if err != nil {
+		return fmt.Errorf("demo meeting: %w", err)
+	}
+	var apps []int64
+	for _, a := range []ApplicationInput{
+		{Name: "孙立华", Category: "stakeholder", Organisation: "兰山区受援群众", Contact: "13805391001", Reason: "曾申请法律援助，希望就经济困难标准提出意见。"},
+		{Name: "周建国", Category: "expert", Organisation: "山东某律师事务所", Contact: "13805391002", Reason: "长期承办法律援助案件。"},
+		{Name: "吴敏", Category: "public", Contact: "13805391003", Reason: "关注此事。"},
+	} {
+		app, err := s.Apply(ctx, siteID, held.ID, a)
+		if err != nil {
+			return fmt.Errorf("demo application: %w", err)
+		}
+		apps = append(apps, app.ID)
+	}
+	for i, d := range []struct {
+		accept bool
+		answer string
+	}{{true, ""}, {true, ""}, {false, "本次列席名额已满，欢迎通过意见征集页面提出书面意见。"}} {
+		if _, err := s.Decide(ctx, office, siteID, held.ID, apps[i], d.accept, d.answer); err != nil {
+			return fmt.Errorf("demo decision on an application: %w", err)
+		}
+	}
+	at(today)
+	_, err = s.CreateMeeting(ctx, office, siteID, MeetingInput{Title: "局长办公会议（公共法律服务事项）", MeetingType: "bureau", HeldOn: today.AddDays(14).String(),
+		ApplyUntil: today.AddDays(7).String(), Place: "市司法局三楼会议室",
+		Topics: []Topic{{Title: "村（社区）法律顾问服务规范", Department: "公共法律服务管理科", PublicInterest: true, StakeholderPlan: "邀请村（社区）代表2名列席"}}, Publish: true})
 	return err
 }
