@@ -448,3 +448,67 @@ func TestConsultationLimitsAndShortWindow(t *testing.T) {
 		}
 	})
 }
+
+// TestSurveyEndToEnd: a survey takes one answer per person (the form
+// without JavaScript and the API; the same contact twice is refused), keeps
+// its results until it closes, then publishes them as a table and a
+// server-rendered SVG chart whose bars match the counts.
+func TestSurveyEndToEnd(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := newAPIClient(t, e)
+		e.srv.Consult.Today = func() calendar.Date { return testDay }
+		r := c.do(t, "POST", "/api/v1/surveys", "office", nil, `{"title":"公共法律服务满意度调查","opens_on":"2026-11-20","closes_on":"2026-12-10","questions":[
+			{"text":"您是否使用过公共法律服务？","kind":"single","options":["使用过","没有使用过","不清楚"]},
+			{"text":"您希望增加哪些服务？","kind":"multiple","options":["法律咨询","法律援助","公证"]},
+			{"text":"其他建议","kind":"text","options":[]}]}`)
+		if r.status != 201 {
+			t.Fatalf("survey: %d %s", r.status, r.body)
+		}
+		var sv struct{ ID int64 }
+		json.Unmarshal([]byte(r.body), &sv)
+		path := fmt.Sprintf("/surveys/%d", sv.ID)
+		br := e.browser()
+		page := br.get(path)
+		f := e.solved(t, "survey-answer", page.body, url.Values{"q1": {"1"}, "q2": {"1", "2"}, "q3": {"建议延长周末服务时间"}, "contact": {"13800001111"}})
+		if r := br.post(path+"/answers", f); r.status != 201 || !strings.Contains(r.body, "答卷已提交") {
+			t.Fatalf("form answer: %d %s", r.status, clipBody(r.body))
+		}
+		answer := func(contact, choices string, want int) {
+			t.Helper()
+			tok, ans := e.apiCaptcha(t, "survey-answer")
+			r := c.do(t, "POST", "/api/v1"+path+"/answers", "", nil, fmt.Sprintf(`{"contact":%q,"choices":%s,"captcha_token":%q,"captcha_answer":%q}`, contact, choices, tok, ans))
+			if r.status != want {
+				t.Fatalf("answer %s: %d %s", contact, r.status, r.body)
+			}
+		}
+		answer("a@example.cn", `{"1":[1],"2":[2]}`, 201)
+		answer("b@example.cn", `{"1":[2],"2":[1,3]}`, 201)
+		answer("A@example.cn", `{"1":[3],"2":[3]}`, 409)  // the same person
+		answer("c@example.cn", `{"1":[1,2],"2":[1]}`, 422) // two answers to a single choice
+		if r := c.do(t, "GET", "/api/v1"+path+"/results", "", nil, ""); r.status != 404 {
+			t.Fatalf("results while open: %d", r.status)
+		}
+		e.srv.Consult.Today = func() calendar.Date { return calendar.Date{Year: 2026, Month: 12, Day: 11} }
+		r = c.do(t, "GET", "/api/v1"+path+"/results", "", nil, "")
+		var res struct {
+			Answers int
+			Results []struct{ Counts []int }
+		}
+		json.Unmarshal([]byte(r.body), &res)
+		if r.status != 200 || res.Answers != 3 || fmt.Sprint(res.Results[0].Counts) != "[2 1 0]" || fmt.Sprint(res.Results[1].Counts) != "[2 2 1]" || fmt.Sprint(res.Results[2].Counts) != "[1]" {
+			t.Fatalf("results: %d %s", r.status, r.body)
+		}
+		if strings.Contains(r.body, "周末") {
+			t.Error("free text published")
+		}
+		svg := br.get(path + "/results/2")
+		if svg.status != 200 || !strings.HasPrefix(svg.header.Get("Content-Type"), "image/svg+xml") || strings.Count(svg.body, "<rect") != 3 ||
+			!strings.Contains(svg.body, ">2（66.7%）<") || !strings.Contains(svg.body, ">1（33.3%）<") {
+			t.Fatalf("chart: %d %s", svg.status, svg.body)
+		}
+		page = br.get(path)
+		mustContain(t, page.body, "共收到答卷 3 份", `<img src="/surveys/`+itoa(sv.ID)+`/results/1"`, "<td>67%</td>")
+		mustNotContain(t, page.body, "提交答卷")
+	})
+}

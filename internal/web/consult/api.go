@@ -136,6 +136,14 @@ func Schemas() []web.Schema {
 		{Type: reflect.TypeOf(apiDecideInput{}), Schema: "#/components/schemas/MeetingDecisionInput", Input: true},
 		{Type: reflect.TypeOf(consult.Application{}), Schema: "#/components/schemas/MeetingApplication"},
 		{Type: reflect.TypeOf(apiApplications{}), Schema: "#/components/schemas/MeetingApplications"},
+		{Type: reflect.TypeOf(consult.Survey{}), Schema: "#/components/schemas/Survey"},
+		{Type: reflect.TypeOf(consult.Question{}), Schema: "#/components/schemas/SurveyQuestion"},
+		{Type: reflect.TypeOf(apiSurveys{}), Schema: "#/components/schemas/Surveys"},
+		{Type: reflect.TypeOf(apiSurveyInput{}), Schema: "#/components/schemas/SurveyInput", Input: true},
+		{Type: reflect.TypeOf(apiSurveyResults{}), Schema: "#/components/schemas/SurveyResults"},
+		{Type: reflect.TypeOf(consult.Result{}), Schema: "#/components/schemas/SurveyResult"},
+		{Type: reflect.TypeOf(apiSurveyAnswerInput{}), Schema: "#/components/schemas/SurveyAnswerInput", Input: true},
+		{Type: reflect.TypeOf(apiSurveyReceipt{}), Schema: "#/components/schemas/SurveyReceipt"},
 	}
 }
 

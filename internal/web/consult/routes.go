@@ -43,7 +43,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	}
 	kit.Flashes(map[string]string{"consult_created": "征集已保存。", "consult_moderated": "意见审核结果已保存。",
 		"consult_disposed": "采纳情况已登记。", "consult_report": "意见收集和采纳情况已发布。", "decision_saved": "重大行政决策事项目录已更新。",
-		"meeting_saved": "会议已保存。", "meeting_decided": "列席申请已处理，已通知申请人（电子邮箱联系的）。"})
+		"meeting_saved": "会议已保存。", "survey_saved": "网上调查已发布。", "meeting_decided": "列席申请已处理，已通知申请人（电子邮箱联系的）。"})
 
 	kit.Public("GET /consultations", s.list)
 	kit.Public("GET /consultations/feed.xml", s.feed)
@@ -55,6 +55,10 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /meetings", s.meetings)
 	kit.Public("GET /meetings/{id}", s.meeting)
 	kit.Public("POST /meetings/{id}/applications", s.apply)
+	kit.Public("GET /surveys", s.surveys)
+	kit.Public("GET /surveys/{id}", s.survey)
+	kit.Public("POST /surveys/{id}/answers", s.answer)
+	kit.Public("GET /surveys/{id}/results/{q}", s.resultSVG)
 
 	kit.Staff("GET /admin/consultations", s.adminList)
 	kit.Staff("GET /admin/consultations/new", s.adminNew)
@@ -70,6 +74,8 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("POST /admin/meetings", s.adminMeetingCreate)
 	kit.Staff("GET /admin/meetings/{id}", s.adminMeeting)
 	kit.Staff("POST /admin/meetings/{id}/applications/{app}", s.adminDecide)
+	kit.Staff("GET /admin/surveys", s.adminSurveys)
+	kit.Staff("POST /admin/surveys", s.adminSurveyCreate)
 
 	kit.API("GET /api/v1/consultations", s.apiList)
 	kit.API("POST /api/v1/consultations", s.apiCreate)
@@ -89,6 +95,10 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.API("GET /api/v1/meetings/{id}/applications", s.apiApplications)
 	kit.API("POST /api/v1/meetings/{id}/applications", s.apiApply)
 	kit.API("POST /api/v1/meetings/{id}/applications/{app}", s.apiDecide)
+	kit.API("GET /api/v1/surveys", s.apiSurveys)
+	kit.API("POST /api/v1/surveys", s.apiSurveyCreate)
+	kit.API("GET /api/v1/surveys/{id}/results", s.apiSurveyResults)
+	kit.API("POST /api/v1/surveys/{id}/answers", s.apiSurveyAnswer)
 	return nil
 }
 
