@@ -484,7 +484,7 @@ func TestSurveyEndToEnd(t *testing.T) {
 		}
 		answer("a@example.cn", `{"1":[1],"2":[2]}`, 201)
 		answer("b@example.cn", `{"1":[2],"2":[1,3]}`, 201)
-		answer("A@example.cn", `{"1":[3],"2":[3]}`, 409)  // the same person
+		answer("A@example.cn", `{"1":[3],"2":[3]}`, 409)   // the same person
 		answer("c@example.cn", `{"1":[1,2],"2":[1]}`, 422) // two answers to a single choice
 		if r := c.do(t, "GET", "/api/v1"+path+"/results", "", nil, ""); r.status != 404 {
 			t.Fatalf("results while open: %d", r.status)
