@@ -264,6 +264,7 @@ func TestConsultDemo(t *testing.T) {
 		mustContain(t, list.body, "临沂市公共法律服务条例", "已反馈", "行政执法公示办法", "正在征集")
 		d := br.get("/decisions?year=2025")
 		mustContain(t, d.body, "制定《临沂市公共法律服务条例》", "已决策", "已调整", "根据省级规划调整")
+		mustContain(t, br.get("/surveys").body, "2025年公共法律服务满意度网上调查", "已结束")
 		ms := br.get("/meetings")
 		mustContain(t, ms.body, "2025年第8次局长办公会议", "局长办公会议（公共法律服务事项）")
 		r0 := br.get("/api/v1/meetings")

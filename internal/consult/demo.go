@@ -109,7 +109,38 @@ func (s *Service) LoadDemo(ctx context.Context, office *auth.User, siteID int64,
 	if _, err = s.Moderate(ctx, office, siteID, open.ID, []int{1, 2}, true, ""); err != nil {
 		return err
 	}
-	return s.demoMeetings(ctx, office, siteID, today, ids[1])
+	if err := s.demoMeetings(ctx, office, siteID, today, ids[1]); err != nil {
+		return err
+	}
+	return s.demoSurvey(ctx, office, siteID, today)
+}
+
+// demoSurvey: a closed 2025 satisfaction survey with its results.
+func (s *Service) demoSurvey(ctx context.Context, office *auth.User, siteID int64, today calendar.Date) error {
+	s.Today = func() calendar.Date { return calendar.Date{Year: 2025, Month: 6, Day: 1} }
+	sv, err := s.CreateSurvey(ctx, office, siteID, SurveyInput{Title: "2025年公共法律服务满意度网上调查", Intro: "为改进公共法律服务，现开展网上调查，欢迎参与。",
+		OpensOn: "2025-06-01", ClosesOn: "2025-06-30", Questions: []Question{
+			{Text: "您是否使用过公共法律服务？", Kind: QSingle, Options: []string{"使用过", "没有使用过", "不清楚"}},
+			{Text: "您最希望加强哪些服务？", Kind: QMultiple, Options: []string{"法律咨询", "法律援助", "公证", "人民调解"}},
+			{Text: "其他意见和建议", Kind: QText}}})
+	if err != nil {
+		return fmt.Errorf("demo survey: %w", err)
+	}
+	s.Today = func() calendar.Date { return calendar.Date{Year: 2025, Month: 6, Day: 15} }
+	for i := range 24 {
+		a := Answer{Choices: map[int][]int{1: {i%3%2 + 1}, 2: {i%4 + 1}}, Texts: map[int]string{}}
+		if i%3 == 0 {
+			a.Choices[2] = append(a.Choices[2], 2)
+		}
+		if i%5 == 0 {
+			a.Texts[3] = "建议增加夜间和周末服务时间。"
+		}
+		if err := s.Respond(ctx, siteID, sv.ID, fmt.Sprintf("1380539%04d", i), a); err != nil {
+			return fmt.Errorf("demo survey answer: %w", err)
+		}
+	}
+	s.Today = func() calendar.Date { return today }
+	return nil
 }
 
 // demoMeetings: a 2025 bureau meeting held with two accepted stakeholders

@@ -125,6 +125,7 @@ var tree = []col{
 			{slug: "dczj-online", name: "意见征集（在线发表意见）", kind: catalog.KindLink, link: "/consultations"}}},
 		{slug: "hygk", name: "会议公开", kind: catalog.KindList, types: []string{"general"}, children: []col{
 			{slug: "hygk-apply", name: "会议公开和列席申请", kind: catalog.KindLink, link: "/meetings"}}},
+		{slug: "wsdc", name: "网上调查", kind: catalog.KindLink, link: "/surveys"},
 		{slug: "hdjlzx", name: "互动交流", kind: catalog.KindList, types: []string{"general"}, desc: "留言答复情况和在线访谈。"},
 	}},
 }

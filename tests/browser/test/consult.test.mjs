@@ -26,6 +26,8 @@ before(async () => {
   const ms = await (await fetch(app.base + '/api/v1/meetings')).json();
   ids.upcoming = ms.meetings[0].id; // the latest first: the one taking applications
   ids.held = ms.meetings[ms.meetings.length - 1].id;
+  const sv = await (await fetch(app.base + '/api/v1/surveys')).json();
+  ids.survey = sv.surveys[0].id;
 });
 
 after(async () => {
@@ -92,6 +94,8 @@ function pages() {
     { name: 'meetings', path: '/meetings' },
     { name: 'meeting with attendees', path: `/meetings/${ids.held}` },
     { name: 'meeting taking applications', path: `/meetings/${ids.upcoming}` },
+    { name: 'surveys', path: '/surveys' },
+    { name: 'survey results with charts', path: `/surveys/${ids.survey}` },
   ];
 }
 
