@@ -513,3 +513,78 @@ func TestSurveyEndToEnd(t *testing.T) {
 		mustNotContain(t, page.body, "提交答卷")
 	})
 }
+
+// TestConsultBackOffice: the back office's participation pages render for
+// the office and take the forms: a consultation created from the form (a
+// 20-day legislative window refused on the page with the rule), the
+// moderation queue and dispositions by form, a decision entry adjusted
+// with its reason, a meeting with topics, a survey.
+func TestConsultBackOffice(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		if err := e.srv.LoadConsultDemo(context.Background(), e.site.ID, testDay); err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser().login("office")
+		for _, p := range []string{"/admin/consultations", "/admin/consultations/new", "/admin/decisions?year=2025", "/admin/meetings", "/admin/surveys"} {
+			if r := b.get(p); r.status != 200 {
+				t.Fatalf("%s: %d %s", p, r.status, clipBody(r.body))
+			}
+		}
+		form := url.Values{"title": {"临沂市法律服务条例（草案）"}, "kind": {"legislative"}, "opens_on": {"2026-12-01"}, "closes_on": {"2026-12-21"},
+			"articles": {"第一条 为了规范法律服务，制定本条例。\n第二条 本条例适用于本市。"}, "publish": {"1"}}
+		r := b.post("/admin/consultations", form)
+		if r.status != 422 || !strings.Contains(r.body, "立法草案征求意见期限不少于30日") || !strings.Contains(r.body, "第二条 本条例适用于本市。") {
+			t.Fatalf("20-day window by form: %d", r.status)
+		}
+		form.Set("closes_on", "2026-12-31")
+		r = b.post("/admin/consultations", form)
+		if r.status != 303 {
+			t.Fatalf("create by form: %d %s", r.status, clipBody(r.body))
+		}
+		detail := r.location
+		page := b.get(detail)
+		mustContain(t, page.body, "正在征集", "没有待审核的意见")
+		pub := e.browser().get(strings.TrimPrefix(detail, "/admin"))
+		mustContain(t, pub.body, "第1条", "为了规范法律服务，制定本条例。", "第2条")
+		// The demo's open consultation: its queue and a rejection by form.
+		var open int64
+		e.db.R.QueryRow(`SELECT id FROM consultations WHERE title LIKE '%行政执法公示办法%'`).Scan(&open)
+		path := fmt.Sprintf("/admin/consultations/%d", open)
+		page = b.get(path)
+		mustContain(t, page.body, "待审核意见", "139****0013")
+		mustNotContain(t, page.body, "13905390013")
+		if r := b.post(path+"/moderate", url.Values{"comment": {"3"}, "action": {"reject"}}); r.status != 422 || !strings.Contains(r.body, "请选择不予采用的原因") {
+			t.Fatalf("reject without reason: %d", r.status)
+		}
+		if r := b.post(path+"/moderate", url.Values{"comment": {"3"}, "action": {"reject"}, "reason": {"personal_data"}}); r.status != 303 {
+			t.Fatalf("reject: %d", r.status)
+		}
+		mustContain(t, b.get(path).body, "含他人个人信息")
+		// A decision adjusted without, then with, its reason.
+		var dec int64
+		e.db.R.QueryRow(`SELECT id FROM decisions WHERE seq = 2 AND year = 2025`).Scan(&dec)
+		if r := b.post(fmt.Sprintf("/admin/decisions/%d/status", dec), url.Values{"status": {"removed"}}); r.status != 422 {
+			t.Fatalf("removed without a reason: %d", r.status)
+		}
+		if r := b.post(fmt.Sprintf("/admin/decisions/%d/status", dec), url.Values{"status": {"removed"}, "status_reason": {"省政府已统一制定标准"}}); r.status != 303 {
+			t.Fatalf("removed: %d", r.status)
+		}
+		tl := e.browser().get(fmt.Sprintf("/decisions/%d", dec))
+		mustContain(t, tl.body, "状态变更为已调出目录", "省政府已统一制定标准")
+		// A meeting and a survey from their forms.
+		if r := b.post("/admin/meetings", url.Values{"title": {"专题会议"}, "meeting_type": {"special"}, "held_on": {"2026-12-20"}, "topics": {"*法律援助补贴标准|公共法律服务管理科|\n内部事项"}, "publish": {"1"}}); r.status != 303 {
+			t.Fatalf("meeting: %d %s", r.status, clipBody(r.body))
+		} else {
+			mustContain(t, b.get(r.location).body, "未提出")
+		}
+		if r := b.post("/admin/surveys", url.Values{"title": {"调查"}, "opens_on": {"2026-12-01"}, "closes_on": {"2026-12-31"}, "questions": {"单选|您满意吗？|满意|不满意\n填空|建议"}}); r.status != 303 {
+			t.Fatalf("survey: %d %s", r.status, clipBody(r.body))
+		}
+		// Editors of another department may not moderate.
+		pfk := e.browser().login("pfk")
+		if r := pfk.post(path+"/moderate", url.Values{"comment": {"1"}, "action": {"pass"}}); r.status != 403 {
+			t.Fatalf("another department: %d", r.status)
+		}
+	})
+}
