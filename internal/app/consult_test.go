@@ -561,6 +561,16 @@ func TestConsultBackOffice(t *testing.T) {
 			t.Fatalf("reject: %d", r.status)
 		}
 		mustContain(t, b.get(path).body, "含他人个人信息")
+		// A letter entered by staff joins the queue; a date outside the window is refused.
+		letter := url.Values{"channel": {"letter"}, "received_on": {"2026-11-25"}, "article": {"1"}, "body": {"来信：建议公示期限写明按工作日计算。"}, "contact": {"临沂市兰山区某路1号"}}
+		if r := b.post(path+"/comments", letter); r.status != 303 {
+			t.Fatalf("letter: %d %s", r.status, clipBody(r.body))
+		}
+		letter.Set("received_on", "2026-12-02")
+		if r := b.post(path+"/comments", letter); r.status != 422 || !strings.Contains(r.body, "收到日期应在征集期限内") {
+			t.Fatalf("letter after today: %d", r.status)
+		}
+		mustContain(t, b.get(path).body, "来信：建议公示期限写明按工作日计算。（信函）")
 		// A decision adjusted without, then with, its reason.
 		var dec int64
 		e.db.R.QueryRow(`SELECT id FROM decisions WHERE seq = 2 AND year = 2025`).Scan(&dec)

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
 	"gongkai/internal/secure"
 	"gongkai/internal/store"
@@ -116,9 +118,32 @@ func (in *CommentInput) Validate() error {
 	return v.Err()
 }
 
-// AddComment records a comment on an open consultation: the contact
-// sealed, the comment waiting for moderation. It returns the comment's number.
+// AddComment records a comment from the public on an open consultation:
+// the contact sealed, the comment waiting for moderation.
 func (s *Service) AddComment(ctx context.Context, siteID, id int64, in CommentInput) (*Comment, error) {
+	if in.Channel != "" && in.Channel != "online" {
+		return nil, &errs.Error{Code: errs.Invalid, Message: "信函和电子邮件意见由工作人员登记", Fields: map[string]string{"channel": "网上提交的意见，提交方式为 online"}}
+	}
+	return s.addComment(ctx, nil, siteID, id, in, "")
+}
+
+// RecordComment is staff entering a comment that came by letter or e-mail
+// (the ways to take part the consultation names), received on receivedOn
+// within the window; it may be entered after closing, before the report.
+func (s *Service) RecordComment(ctx context.Context, actor *auth.User, siteID, id int64, in CommentInput, receivedOn string) (*Comment, error) {
+	if _, err := s.staffConsultation(ctx, actor, siteID, id); err != nil {
+		return nil, err
+	}
+	if in.Channel != "letter" && in.Channel != "email" {
+		return nil, &errs.Error{Code: errs.Invalid, Message: "请选择信函或电子邮件", Fields: map[string]string{"channel": "工作人员登记的意见应为信函（letter）或电子邮件（email）"}}
+	}
+	if _, err := calendar.Parse(receivedOn); err != nil {
+		return nil, &errs.Error{Code: errs.Invalid, Message: "请填写收到日期", Fields: map[string]string{"received_on": "收到日期应为 YYYY-MM-DD"}}
+	}
+	return s.addComment(ctx, actor, siteID, id, in, receivedOn)
+}
+
+func (s *Service) addComment(ctx context.Context, actor *auth.User, siteID, id int64, in CommentInput, receivedOn string) (*Comment, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -129,8 +154,17 @@ func (s *Service) AddComment(ctx context.Context, siteID, id int64, in CommentIn
 	if !c.Public() {
 		return nil, ErrNotFound
 	}
-	if c.State != StateOpen {
+	if actor == nil && c.State != StateOpen {
 		return nil, errs.E(errs.Conflict, "该征集%s，不能提交意见（征集期限 %s 至 %s）", StateLabels[c.State], c.OpensOn, c.ClosesOn)
+	}
+	if actor != nil {
+		if c.State == StateFeedback || c.State == StateUpcoming {
+			return nil, errs.E(errs.Conflict, "该征集%s，不能登记意见", StateLabels[c.State])
+		}
+		if d := calendar.Day(receivedOn); d.Before(calendar.Day(c.OpensOn)) || d.After(calendar.Day(c.ClosesOn)) || d.After(s.today()) {
+			return nil, &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("收到日期应在征集期限内（%s 至 %s），且不晚于今天", c.OpensOn, c.ClosesOn),
+				Fields: map[string]string{"received_on": "收到日期不在征集期限内"}}
+		}
 	}
 	if in.Article < 0 || in.Article > len(c.Articles) {
 		return nil, &errs.Error{Code: errs.Invalid, Message: "没有这一条", Fields: map[string]string{"article": fmt.Sprintf("应为 1 至 %d，或不填（对全文）", len(c.Articles))}}
@@ -143,17 +177,42 @@ func (s *Service) AddComment(ctx context.Context, siteID, id int64, in CommentIn
 		return nil, errs.Wrap(err, "seal contact")
 	}
 	out := &Comment{ConsultationID: id, Article: in.Article, Name: in.Name, Body: in.Body, PublishConsent: in.PublishConsent, Channel: in.Channel, Status: CommentPending, ReceivedAt: store.Now()}
+	if receivedOn != "" {
+		d := calendar.Day(receivedOn) // noon in Beijing: the day, whatever the zone
+		out.ReceivedAt = store.FormatTime(time.Date(d.Year, time.Month(d.Month), d.Day, 12, 0, 0, 0, calendar.Beijing))
+	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lock(ctx, tx, "consultations", id); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM consult_comments WHERE consultation_id = $1`, id).Scan(&out.Seq); err != nil {
 			return errs.Wrap(err, "comment number")
 		}
-		return errs.Wrap(tx.QueryRowContext(ctx, `INSERT INTO consult_comments (consultation_id, seq, article_seq, name, contact_sealed, body, publish_consent, channel, status, received_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, id, out.Seq, in.Article, in.Name, sealed, in.Body, b2i(in.PublishConsent), in.Channel, CommentPending, out.ReceivedAt).Scan(&out.ID), "insert comment")
+		if err := tx.QueryRowContext(ctx, `INSERT INTO consult_comments (consultation_id, seq, article_seq, name, contact_sealed, body, publish_consent, channel, status, received_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, id, out.Seq, in.Article, in.Name, sealed, in.Body, b2i(in.PublishConsent), in.Channel, CommentPending, out.ReceivedAt).Scan(&out.ID); err != nil {
+			return errs.Wrap(err, "insert comment")
+		}
+		if actor == nil {
+			return nil
+		}
+		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "consultation.record_comment", Target: fmt.Sprintf("consult_comment:%d", out.ID),
+			After: map[string]any{"channel": in.Channel, "received_on": receivedOn, "article": in.Article}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// lock serialises the numbering of a consultation's comments (or a year's
+// decisions) on PostgreSQL, where two transactions could otherwise read
+// the same MAX(seq); SQLite's single writer already does.
+func (s *Service) lock(ctx context.Context, tx *sql.Tx, table string, id int64) error {
+	if s.DB.Dialect != store.Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT id FROM `+table+` WHERE id = $1 FOR UPDATE`, id)
+	return errs.Wrap(err, "lock "+table)
 }
 
 // CommentFilter selects comments.

@@ -174,6 +174,9 @@ func (s *Service) CreateDecision(ctx context.Context, actor *auth.User, siteID i
 	d := &Decision{SiteID: siteID, Year: in.Year, Title: in.Title, DepartmentID: dept, Basis: in.Basis, PlannedOn: in.PlannedOn, Status: "planned", Links: in.Links, UpdatedAt: store.Now()}
 	links, _ := json.Marshal(d.Links)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lock(ctx, tx, "sites", siteID); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM decisions WHERE site_id = $1 AND year = $2`, siteID, in.Year).Scan(&d.Seq); err != nil {
 			return errs.Wrap(err, "decision number")
 		}

@@ -172,3 +172,17 @@ func (s *Feature) adminReport(w http.ResponseWriter, r *http.Request) {
 	_, err = s.Consult.PublishReport(r.Context(), web.StaffOf(r).User, c.SiteID, c.ID)
 	s.afterAction(w, r, c, err, "consult_report")
 }
+
+// adminRecord enters a comment received by letter or e-mail.
+func (s *Feature) adminRecord(w http.ResponseWriter, r *http.Request) {
+	c, err := s.load(r, false)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	g := func(k string) string { return r.PostFormValue(k) }
+	art, _ := strconv.Atoi(g("article"))
+	_, err = s.Consult.RecordComment(r.Context(), web.StaffOf(r).User, c.SiteID, c.ID, consult.CommentInput{Article: art, Body: g("body"), Name: g("name"),
+		Contact: g("contact"), PublishConsent: g("publish_consent") != "", Channel: g("channel")}, g("received_on"))
+	s.afterAction(w, r, c, err, "consult_recorded")
+}

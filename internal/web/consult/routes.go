@@ -41,7 +41,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	if err := kit.OpenAPI(openapi); err != nil {
 		return err
 	}
-	kit.Flashes(map[string]string{"consult_created": "征集已保存。", "consult_moderated": "意见审核结果已保存。",
+	kit.Flashes(map[string]string{"consult_created": "征集已保存。", "consult_moderated": "意见审核结果已保存。", "consult_recorded": "意见已登记，待审核。",
 		"consult_disposed": "采纳情况已登记。", "consult_report": "意见收集和采纳情况已发布。", "decision_saved": "重大行政决策事项目录已更新。",
 		"meeting_saved": "会议已保存。", "survey_saved": "网上调查已发布。", "meeting_decided": "列席申请已处理，已通知申请人（电子邮箱联系的）。"})
 
@@ -64,6 +64,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("GET /admin/consultations/new", s.adminNew)
 	kit.Staff("POST /admin/consultations", s.adminCreate)
 	kit.Staff("GET /admin/consultations/{id}", s.adminDetail)
+	kit.Staff("POST /admin/consultations/{id}/comments", s.adminRecord)
 	kit.Staff("POST /admin/consultations/{id}/moderate", s.adminModerate)
 	kit.Staff("POST /admin/consultations/{id}/dispositions", s.adminDispose)
 	kit.Staff("POST /admin/consultations/{id}/report", s.adminReport)
