@@ -265,6 +265,14 @@ func TestConsultDemo(t *testing.T) {
 		d := br.get("/decisions?year=2025")
 		mustContain(t, d.body, "制定《临沂市公共法律服务条例》", "已决策", "已调整", "根据省级规划调整")
 		mustContain(t, br.get("/surveys").body, "2025年公共法律服务满意度网上调查", "已结束")
+		// The catalogue's entries and the meetings are in the site search.
+		if _, err := e.srv.Search.ReindexAll(context.Background(), []int64{e.site.ID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		found := br.get("/api/v1/search?q=" + url.QueryEscape("法律援助经济困难标准"))
+		if !strings.Contains(found.body, `"/decisions/`) || !strings.Contains(found.body, `"/meetings/`) {
+			t.Errorf("search: %s", clipBody(found.body))
+		}
 		ms := br.get("/meetings")
 		mustContain(t, ms.body, "2025年第8次局长办公会议", "局长办公会议（公共法律服务事项）")
 		r0 := br.get("/api/v1/meetings")

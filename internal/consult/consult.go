@@ -389,7 +389,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, siteID int64, in
 			}
 		}
 		if in.DecisionID != 0 {
-			if err := linkDecisionTx(ctx, tx, actor, siteID, in.DecisionID, "consultation", id); err != nil {
+			if err := s.linkDecisionTx(ctx, tx, actor, siteID, in.DecisionID, "consultation", id); err != nil {
 				return err
 			}
 		}
@@ -399,6 +399,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, siteID int64, in
 	if err != nil {
 		return nil, err
 	}
+	s.committed(ctx)
 	return s.Get(ctx, siteID, it.ID)
 }
 

@@ -11,6 +11,7 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
+	"gongkai/internal/events"
 	"gongkai/internal/store"
 )
 
@@ -127,7 +128,10 @@ func (s *Service) departmentID(ctx context.Context, siteID int64, name string, i
 	return id, errs.Wrap(err, "department")
 }
 
-func addDecisionEvent(ctx context.Context, tx *sql.Tx, actor *auth.User, d *Decision, action, note string) error {
+func (s *Service) addDecisionEvent(ctx context.Context, tx *sql.Tx, actor *auth.User, d *Decision, action, note string) error {
+	if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: d.SiteID, Kind: EventDecision, SubjectID: d.ID}); err != nil {
+		return err
+	}
 	after, _ := json.Marshal(d)
 	name := "系统"
 	if actor != nil {
@@ -184,7 +188,7 @@ func (s *Service) CreateDecision(ctx context.Context, actor *auth.User, siteID i
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, siteID, d.Year, d.Seq, d.Title, dept, d.Basis, d.PlannedOn, d.Status, string(links), d.UpdatedAt).Scan(&d.ID); err != nil {
 			return errs.Wrap(err, "insert decision")
 		}
-		if err := addDecisionEvent(ctx, tx, actor, d, "create", ""); err != nil {
+		if err := s.addDecisionEvent(ctx, tx, actor, d, "create", ""); err != nil {
 			return err
 		}
 		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "decision.create", Target: fmt.Sprintf("decision:%d", d.ID), After: d})
@@ -192,6 +196,7 @@ func (s *Service) CreateDecision(ctx context.Context, actor *auth.User, siteID i
 	if err != nil {
 		return nil, err
 	}
+	s.committed(ctx)
 	return s.Decision(ctx, siteID, d.ID)
 }
 
@@ -226,7 +231,7 @@ func (s *Service) SetDecisionStatus(ctx context.Context, actor *auth.User, siteI
 		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4`, status, reason, d.UpdatedAt, id); err != nil {
 			return errs.Wrap(err, "update decision")
 		}
-		if err := addDecisionEvent(ctx, tx, actor, d, "status", reason); err != nil {
+		if err := s.addDecisionEvent(ctx, tx, actor, d, "status", reason); err != nil {
 			return err
 		}
 		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "decision.status", Target: fmt.Sprintf("decision:%d", id),
@@ -235,6 +240,7 @@ func (s *Service) SetDecisionStatus(ctx context.Context, actor *auth.User, siteI
 	if err != nil {
 		return nil, err
 	}
+	s.committed(ctx)
 	return s.Decision(ctx, siteID, id)
 }
 
@@ -248,14 +254,15 @@ func (s *Service) LinkDecision(ctx context.Context, actor *auth.User, siteID, id
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error { return addLinkTx(ctx, tx, actor, siteID, id, l) })
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error { return s.addLinkTx(ctx, tx, actor, siteID, id, l) })
 	if err != nil {
 		return nil, err
 	}
+	s.committed(ctx)
 	return s.Decision(ctx, siteID, id)
 }
 
-func addLinkTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID, id int64, l Link) error {
+func (s *Service) addLinkTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID, id int64, l Link) error {
 	d, err := scanDecision(tx.QueryRowContext(ctx, `SELECT `+decisionCols+decisionFrom+` WHERE x.id = $1 AND x.site_id = $2`, id, siteID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return &errs.Error{Code: errs.Invalid, Message: "没有这个重大行政决策事项", Fields: map[string]string{"decision_id": "没有这个重大行政决策事项"}}
@@ -269,17 +276,17 @@ func addLinkTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID, id int
 	if _, err := tx.ExecContext(ctx, `UPDATE decisions SET links_json = $1, updated_at = $2 WHERE id = $3`, string(links), d.UpdatedAt, id); err != nil {
 		return errs.Wrap(err, "link decision")
 	}
-	return addDecisionEvent(ctx, tx, actor, d, "link", l.KindLabel()+"："+l.Title)
+	return s.addDecisionEvent(ctx, tx, actor, d, "link", l.KindLabel()+"："+l.Title)
 }
 
 // linkDecisionTx links a new consultation to its decision and marks the
 // decision as in consultation, in the consultation's transaction.
-func linkDecisionTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID, decisionID int64, kind string, consultationID int64) error {
+func (s *Service) linkDecisionTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID, decisionID int64, kind string, consultationID int64) error {
 	var title string
 	if err := tx.QueryRowContext(ctx, `SELECT title FROM consultations WHERE id = $1`, consultationID).Scan(&title); err != nil {
 		return errs.Wrap(err, "consultation title")
 	}
-	if err := addLinkTx(ctx, tx, actor, siteID, decisionID, Link{Kind: kind, Title: title, URL: fmt.Sprintf("/consultations/%d", consultationID)}); err != nil {
+	if err := s.addLinkTx(ctx, tx, actor, siteID, decisionID, Link{Kind: kind, Title: title, URL: fmt.Sprintf("/consultations/%d", consultationID)}); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE decisions SET status = 'consulting' WHERE id = $1 AND status = 'planned'`, decisionID)
