@@ -232,6 +232,11 @@ func TestConsultationEndToEnd(t *testing.T) {
 			if p := br.get(fmt.Sprintf("/items/%d", repItem.ID)); p.status != 200 || !strings.Contains(p.body, fmt.Sprintf("有效意见 %d 条", len(in))) {
 				t.Fatalf("report item page: %d", p.status)
 			}
+			// The record's catalogue page carries the feedback and the
+			// report's index number; the consultation's feed has its steps.
+			mustContain(t, br.get(fmt.Sprintf("/items/%d", cons.ID)).body, repItem.IndexNo, "意见收集和采纳情况")
+			feed := br.get(fmt.Sprintf("/consultations/feed.xml?id=%d", cons.ID))
+			mustContain(t, feed.body, "开始征求意见", "征求意见结束", "意见收集和采纳情况：")
 			pub = br.get(path)
 			mustContain(t, pub.body, "意见收集和采纳情况", "已反馈", fmt.Sprintf("采纳 %d 条", want["adopted"]), "经研究，partly")
 			// The decision's entry shows the chain: its consultation linked,

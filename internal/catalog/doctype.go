@@ -290,7 +290,7 @@ func init() {
 				{Name: "short_reason", Label: "缩短征求意见期限的理由", Kind: TextArea, Max: 500, Help: "期限少于30日的，须说明理由并向社会公开（《重大行政决策程序暂行条例》第十五条）"},
 				{Name: "feedback", Label: "意见收集和采纳情况", Kind: TextArea, Max: 5000, Help: "征求意见结束后填写：收到意见情况、采纳情况、未予采纳的理由"},
 				{Name: "feedback_on", Label: "反馈公开日期", Kind: Date}},
-			Meta:     []string{"doc_no", "draft_kind", "opens_on", "closes_on", "short_reason", "channels", "feedback_on"},
+			Meta:     []string{"doc_no", "draft_kind", "opens_on", "closes_on", "short_reason", "channels", "feedback_on", "feedback"},
 			ListCols: []string{"opens_on", "closes_on"},
 			Deadlines: []DeadlineSpec{
 				{Rule: "consultation.open", Title: "征求意见期限不少于 30 日", Unit: CalendarDays, Days: MinConsultationDays, Minimum: true,

@@ -7,6 +7,7 @@ import (
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/captcha"
+	"gongkai/internal/catalog"
 	"gongkai/internal/consult"
 	"gongkai/internal/errs"
 	"gongkai/internal/web"
@@ -85,6 +86,9 @@ type detailPage struct {
 	Form     commentForm
 	Error    string
 	Captcha  *web.CaptchaField
+	// Files are the record's attachments (the draft's full text, the
+	// drafting explanation …), uploaded on the catalogue item.
+	Files []catalog.Attachment
 }
 
 // ArticleComments are the published comments on article seq.
@@ -116,6 +120,9 @@ func (s *Feature) detailData(r *http.Request, c *consult.Consultation) (*detailP
 	}
 	for _, m := range cs {
 		p.Comments[m.Article] = append(p.Comments[m.Article], m)
+	}
+	if p.Files, err = s.Consult.Catalog.Attachments(r.Context(), c.SiteID, c.ID); err != nil {
+		return nil, err
 	}
 	if c.State == consult.StateFeedback {
 		if p.Report, err = s.Consult.Report(r.Context(), c); err != nil {
