@@ -266,9 +266,11 @@ func TestConsultDemo(t *testing.T) {
 		}
 		br := e.browser()
 		list := br.get("/consultations")
-		mustContain(t, list.body, "临沂市公共法律服务条例", "已反馈", "行政执法公示办法", "正在征集")
+		// The catalogue's own consultation record (made in the editor) is a
+		// consultation too: one model.
+		mustContain(t, list.body, "临沂市人民调解条例", "已反馈", "行政执法公示办法", "正在征集", "临沂市公共法律服务条例（草案征求意见稿）")
 		d := br.get("/decisions?year=2025")
-		mustContain(t, d.body, "制定《临沂市公共法律服务条例》", "已决策", "已调整", "根据省级规划调整")
+		mustContain(t, d.body, "制定《临沂市人民调解条例》", "已决策", "已调整", "根据省级规划调整")
 		mustContain(t, br.get("/surveys").body, "2025年公共法律服务满意度网上调查", "已结束")
 		// The catalogue's entries and the meetings are in the site search.
 		if _, err := e.srv.Search.ReindexAll(context.Background(), []int64{e.site.ID}, nil); err != nil {
@@ -609,5 +611,45 @@ func TestConsultBackOffice(t *testing.T) {
 		if r := pfk.post(path+"/moderate", url.Values{"comment": {"1"}, "action": {"pass"}}); r.status != 403 {
 			t.Fatalf("another department: %d", r.status)
 		}
+	})
+}
+
+// TestConsultationFromTheCatalogue (one model): the consultation record the
+// demo made in the catalogue's editor is a consultation — listed, open to
+// comments on the whole draft — and an edit of its dates in the editor is
+// what the consultation shows.
+func TestConsultationFromTheCatalogue(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := newAPIClient(t, e)
+		id := e.itemID(t, "关于《临沂市公共法律服务条例（草案征求意见稿）》公开征求意见的公告")
+		api := "/api/v1/consultations/" + id
+		r := c.do(t, "GET", api, "", nil, "")
+		if r.status != 200 || !strings.Contains(r.body, `"state":"open"`) || !strings.Contains(r.body, `"articles":[]`) {
+			t.Fatalf("record as consultation: %d %s", r.status, r.body)
+		}
+		tok, ans := e.apiCaptcha(t, "consult-comment")
+		if r := c.do(t, "POST", api+"/comments", "", nil, fmt.Sprintf(`{"article":1,"body":"x","contact":"13800000000","captcha_token":%q,"captcha_answer":%q}`, tok, ans)); r.status != 422 {
+			t.Fatalf("comment on a missing article: %d %s", r.status, r.body)
+		}
+		tok, ans = e.apiCaptcha(t, "consult-comment")
+		if r := c.do(t, "POST", api+"/comments", "", nil, fmt.Sprintf(`{"body":"建议增加公共法律服务网络平台建设的内容。","contact":"13800000000","publish_consent":true,"captcha_token":%q,"captcha_answer":%q}`, tok, ans)); r.status != 201 {
+			t.Fatalf("comment on the whole draft: %d %s", r.status, r.body)
+		}
+		b := e.browser().login("office")
+		f := e.editForm(t, id)
+		f.Set("closes_on", testDay.AddDays(25).String())
+		f.Set("change_note", "延长征求意见期限")
+		if r := b.post("/admin/items/"+id, f); r.status != 303 {
+			t.Fatalf("edit the record: %d %s", r.status, clipBody(r.body))
+		}
+		r = c.do(t, "GET", api, "", nil, "")
+		if !strings.Contains(r.body, `"closes_on":"`+testDay.AddDays(25).String()+`"`) {
+			t.Fatalf("after the edit: %s", r.body)
+		}
+		if r := c.do(t, "POST", api+"/moderation", "office", nil, `{"comments":[1],"action":"pass"}`); r.status != 200 {
+			t.Fatalf("moderate: %d %s", r.status, r.body)
+		}
+		mustContain(t, e.browser().get("/consultations/"+id).body, "对草案全文的意见", "建议增加公共法律服务网络平台建设的内容。")
 	})
 }

@@ -182,6 +182,9 @@ func (s *Service) addComment(ctx context.Context, actor *auth.User, siteID, id i
 		out.ReceivedAt = store.FormatTime(time.Date(d.Year, time.Month(d.Month), d.Day, 12, 0, 0, 0, calendar.Beijing))
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := ensureRow(ctx, tx, c); err != nil {
+			return err
+		}
 		if err := s.lock(ctx, tx, "consultations", id); err != nil {
 			return err
 		}
@@ -373,6 +376,9 @@ func (s *Service) Dispose(ctx context.Context, actor *auth.User, siteID, id int6
 	}
 	d := &Disposition{Outcome: outcome, Reason: reason}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := ensureRow(ctx, tx, c); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO consult_dispositions (consultation_id, outcome, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			id, outcome, reason, actor.ID, store.Now()).Scan(&d.ID); err != nil {
 			return errs.Wrap(err, "insert disposition")

@@ -16,9 +16,11 @@ package consult
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -410,18 +412,43 @@ func b2i(b bool) int {
 	return 0
 }
 
-const consultCols = `c.id, c.site_id, c.kind, c.major, c.department_id, COALESCE(d.name, ''), c.decision_id, c.title, c.basis, c.explanation, c.channels,
-	c.opens_on, c.closes_on, c.short_reason, c.report_item_id, c.report_published_on, c.report_summary, i.status, COALESCE(i.index_no, ''), c.created_at`
+// A consultation is read from its record, the catalogue item, joined with
+// this package's row: the title, department, dates, ways to take part,
+// draft kind and shortened window's reason are the record's (so an edit in
+// the catalogue's editor is what the consultation shows); a record made in
+// the catalogue's editor, without a row here yet, is a consultation on the
+// whole draft (no articles) — its row is added by the first write
+// (ensureRow).
+const consultCols = `i.id, i.site_id, COALESCE(c.kind, ''), COALESCE(c.major, 0), COALESCE(i.department_id, 0), COALESCE(d.name, ''), COALESCE(c.decision_id, 0),
+	i.title, COALESCE(c.basis, ''), COALESCE(c.explanation, ''), i.fields, COALESCE(c.report_item_id, 0), COALESCE(c.report_published_on, ''),
+	COALESCE(c.report_summary, ''), i.status, COALESCE(i.index_no, ''), COALESCE(c.created_at, i.created_at)`
 
-const consultFrom = ` FROM consultations c JOIN items i ON i.id = c.item_id LEFT JOIN departments d ON d.id = c.department_id`
+const consultFrom = ` FROM items i LEFT JOIN consultations c ON c.item_id = i.id LEFT JOIN departments d ON d.id = i.department_id`
+
+// consultWhere selects the consultation records.
+const consultWhere = ` WHERE i.doc_type = 'consultation'`
 
 func (s *Service) scan(row interface{ Scan(...any) error }) (*Consultation, error) {
 	c := &Consultation{}
 	var major int
-	err := row.Scan(&c.ID, &c.SiteID, &c.Kind, &major, &c.DepartmentID, &c.Department, &c.DecisionID, &c.Title, &c.Basis, &c.Explanation, &c.Channels,
-		&c.OpensOn, &c.ClosesOn, &c.ShortReason, &c.ReportItemID, &c.ReportPublishedOn, &c.ReportSummary, &c.ItemStatus, &c.IndexNo, &c.CreatedAt)
+	var fields string
+	err := row.Scan(&c.ID, &c.SiteID, &c.Kind, &major, &c.DepartmentID, &c.Department, &c.DecisionID, &c.Title, &c.Basis, &c.Explanation, &fields,
+		&c.ReportItemID, &c.ReportPublishedOn, &c.ReportSummary, &c.ItemStatus, &c.IndexNo, &c.CreatedAt)
 	if err != nil {
 		return nil, err
+	}
+	var fv catalog.FieldValues
+	if err := json.Unmarshal([]byte(fields), &fv); err != nil {
+		return nil, fmt.Errorf("consultation %d fields: %w", c.ID, err)
+	}
+	v := func(n string) string { return fv.Fields[n] }
+	c.OpensOn, c.ClosesOn, c.Channels, c.ShortReason = v("opens_on"), v("closes_on"), v("channels"), v("short_reason")
+	if k := v("draft_kind"); KindByCode(k) != nil && !(k == "decision" && c.Kind == "policy") {
+		c.Kind = k // (a major decision's policy draft is recorded as decision)
+	}
+	if c.Kind == "" {
+		// A record from before this package, checked then for 30 days.
+		c.Kind = "decision"
 	}
 	c.Major = major != 0
 	c.Articles = []Article{}
@@ -429,9 +456,17 @@ func (s *Service) scan(row interface{ Scan(...any) error }) (*Consultation, erro
 	return c, nil
 }
 
+// ensureRow adds this package's row for a record made in the catalogue's
+// editor, in tx, before a comment, a disposition or the report needs it.
+func ensureRow(ctx context.Context, tx *sql.Tx, c *Consultation) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO consultations (id, site_id, item_id, kind, department_id, title, opens_on, closes_on, created_at)
+		VALUES ($1, $2, $1, $3, $4, $5, $6, $7, $8) ON CONFLICT (item_id) DO NOTHING`, c.ID, c.SiteID, c.Kind, c.DepartmentID, c.Title, c.OpensOn, c.ClosesOn, store.Now())
+	return errs.Wrap(err, "consultation row")
+}
+
 // Get returns a consultation with its articles and their published comment counts.
 func (s *Service) Get(ctx context.Context, siteID, id int64) (*Consultation, error) {
-	c, err := s.scan(s.DB.R.QueryRowContext(ctx, `SELECT `+consultCols+consultFrom+` WHERE c.id = $1 AND c.site_id = $2`, id, siteID))
+	c, err := s.scan(s.DB.R.QueryRowContext(ctx, `SELECT `+consultCols+consultFrom+consultWhere+` AND i.id = $1 AND i.site_id = $2`, id, siteID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -464,31 +499,27 @@ type Filter struct {
 
 // List returns the site's consultations, the latest opening first.
 func (s *Service) List(ctx context.Context, siteID int64, f Filter) ([]*Consultation, error) {
-	q := `SELECT ` + consultCols + consultFrom + ` WHERE c.site_id = $1`
-	args := []any{siteID}
-	if f.Kind != "" {
-		args = append(args, f.Kind)
-		q += fmt.Sprintf(" AND c.kind = $%d", len(args))
-	}
-	if f.Year != 0 {
-		args = append(args, fmt.Sprintf("%04d-%%", f.Year))
-		q += fmt.Sprintf(" AND c.opens_on LIKE $%d", len(args))
-	}
-	rows, err := s.DB.R.QueryContext(ctx, q+` ORDER BY c.opens_on DESC, c.id DESC`, args...)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+consultCols+consultFrom+consultWhere+` AND i.site_id = $1 ORDER BY i.id DESC`, siteID)
 	if err != nil {
 		return nil, errs.Wrap(err, "consultations")
 	}
 	defer rows.Close()
 	var out []*Consultation
+	year := fmt.Sprintf("%04d-", f.Year)
 	for rows.Next() {
 		c, err := s.scan(rows)
 		if err != nil {
 			return nil, errs.Wrap(err, "consultation")
 		}
-		if f.Public && !c.Public() || f.State != "" && c.State != f.State {
+		if f.Public && !c.Public() || f.State != "" && c.State != f.State || f.Kind != "" && c.Kind != f.Kind || f.Year != 0 && !strings.HasPrefix(c.OpensOn, year) {
 			continue
 		}
 		out = append(out, c)
 	}
-	return out, errs.Wrap(rows.Err(), "consultations")
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "consultations")
+	}
+	// The latest opening first (the dates are the record's, in its JSON).
+	slices.SortStableFunc(out, func(a, b *Consultation) int { return strings.Compare(b.OpensOn, a.OpensOn) })
+	return out, nil
 }

@@ -14,11 +14,11 @@ import (
 // illustrative demo data, not the bureau's published text.
 
 var demoArticles = []Article{
-	{Heading: "适用范围", Body: "本市行政区域内公共法律服务的提供、保障和监督管理，适用本条例。"},
-	{Heading: "政府职责", Body: "市、县（区）人民政府应当将公共法律服务体系建设纳入国民经济和社会发展规划，所需经费列入本级财政预算。"},
-	{Heading: "平台建设", Body: "县（区）设立公共法律服务中心，乡镇（街道）设立公共法律服务工作站，村（社区）设立公共法律服务工作室。"},
-	{Heading: "法律援助", Body: "经济困难公民和符合法定条件的其他当事人，可以依法申请法律援助。"},
-	{Heading: "监督考核", Body: "司法行政部门应当建立公共法律服务质量评价和投诉处理制度。"},
+	{Heading: "适用范围", Body: "本市行政区域内的人民调解活动及其指导、保障，适用本条例。"},
+	{Heading: "政府职责", Body: "市、县（区）人民政府应当支持人民调解工作，将人民调解工作经费列入本级财政预算。"},
+	{Heading: "组织建设", Body: "村（居）民委员会、企业事业单位根据需要设立人民调解委员会；乡镇（街道）可以设立人民调解委员会。"},
+	{Heading: "调解员补贴", Body: "对因从事调解工作致伤致残、生活发生困难的人民调解员，当地人民政府应当提供必要的医疗、生活救助。"},
+	{Heading: "监督考核", Body: "司法行政部门应当建立人民调解工作考评和投诉处理制度。"},
 }
 
 // LoadDemo fills a freshly loaded demo site, acting as office (the office user).
@@ -29,7 +29,7 @@ func (s *Service) LoadDemo(ctx context.Context, office *auth.User, siteID int64,
 	at(calendar.Date{Year: 2025, Month: 2, Day: 20})
 	var ids []int64
 	for _, d := range []DecisionInput{
-		{Year: 2025, Title: "制定《临沂市公共法律服务条例》", Department: "法制科", Basis: "《中华人民共和国立法法》；《山东省地方立法条例》", PlannedOn: "2025-11-30"},
+		{Year: 2025, Title: "制定《临沂市人民调解条例》", Department: "法制科", Basis: "《中华人民共和国立法法》；《中华人民共和国人民调解法》", PlannedOn: "2025-11-30"},
 		{Year: 2025, Title: "修订临沂市法律援助经济困难标准", Department: "公共法律服务管理科", Basis: "《中华人民共和国法律援助法》第三十四条", PlannedOn: "2025-09-30"},
 		{Year: 2025, Title: "临沂市“八五”普法规划中期调整", Department: "普法与依法治理科", Basis: "《重大行政决策程序暂行条例》第三条", PlannedOn: "2025-06-30"},
 	} {
@@ -40,19 +40,19 @@ func (s *Service) LoadDemo(ctx context.Context, office *auth.User, siteID int64,
 		ids = append(ids, dec.ID)
 	}
 	at(calendar.Date{Year: 2025, Month: 3, Day: 1})
-	closed, err := s.Create(ctx, office, siteID, Input{Title: "关于《临沂市公共法律服务条例（草案征求意见稿）》公开征求意见", Kind: "legislative", Department: "法制科", DecisionID: ids[0],
-		Basis: "《中华人民共和国立法法》《山东省地方立法条例》", Explanation: "为健全覆盖城乡的公共法律服务体系，市司法局起草了本条例草案。",
+	closed, err := s.Create(ctx, office, siteID, Input{Title: "关于《临沂市人民调解条例（草案征求意见稿）》公开征求意见", Kind: "legislative", Department: "法制科", DecisionID: ids[0],
+		Basis: "《中华人民共和国立法法》《中华人民共和国人民调解法》", Explanation: "为完善人民调解制度，及时化解矛盾纠纷，市司法局起草了本条例草案。",
 		Channels: "电子邮箱：lyssfj@ly.shandong.cn；信函：临沂市北城新区北京路8号 市司法局法制科", OpensOn: "2025-03-01", ClosesOn: "2025-03-31", Articles: demoArticles, Publish: true})
 	if err != nil {
 		return fmt.Errorf("demo consultation: %w", err)
 	}
 	at(calendar.Date{Year: 2025, Month: 3, Day: 15})
 	for i, c := range []CommentInput{
-		{Article: 2, Body: "建议明确经费保障的具体比例。", Contact: "13805390001", PublishConsent: true, Name: "张先生"},
-		{Article: 3, Body: "建议村（社区）工作室每周固定开放时间。", Contact: "13805390002", PublishConsent: true},
-		{Article: 3, Body: "平台建设应兼顾偏远乡镇的网上服务。", Contact: "13805390003", PublishConsent: true, Name: "李女士"},
-		{Article: 4, Body: "建议放宽法律援助经济困难标准。", Contact: "13805390004"},
-		{Article: 0, Body: "草案整体结构清晰，建议增加志愿服务一章。", Contact: "13805390005", PublishConsent: true},
+		{Article: 2, Body: "建议明确人民调解工作经费的保障标准。", Contact: "13805390001", PublishConsent: true, Name: "张先生"},
+		{Article: 3, Body: "建议企业人民调解委员会的设立条件写得更具体。", Contact: "13805390002", PublishConsent: true},
+		{Article: 3, Body: "建议增加行业性、专业性人民调解委员会的规定。", Contact: "13805390003", PublishConsent: true, Name: "李女士"},
+		{Article: 4, Body: "建议提高人民调解员的案件补贴标准。", Contact: "13805390004"},
+		{Article: 0, Body: "草案整体结构清晰，建议增加在线调解一章。", Contact: "13805390005", PublishConsent: true},
 		{Article: 5, Body: "代办各类证件，联系 QQ 123456。", Contact: "13805390006", PublishConsent: true},
 	} {
 		c.Channel = "online"
@@ -71,10 +71,10 @@ func (s *Service) LoadDemo(ctx context.Context, office *auth.User, siteID int64,
 		seqs            []int
 		outcome, reason string
 	}{
-		{[]int{1}, "partly", "经费保障写入第二条，具体比例由各级政府按财力确定。"},
-		{[]int{2, 3}, "adopted", "已在第三条增加固定开放时间和网上服务的规定。"},
-		{[]int{4}, "not_adopted", "经济困难标准由省人民政府确定（法律援助法第三十四条），本条例不作规定。"},
-		{[]int{5}, "adopted", "增设“志愿服务”一章。"},
+		{[]int{1}, "partly", "经费保障写入第二条，具体标准由各级政府按财力确定。"},
+		{[]int{2, 3}, "adopted", "已在第三条细化设立条件，并增加行业性、专业性调解组织的规定。"},
+		{[]int{4}, "not_adopted", "补贴标准由各县（区）按实际确定，本条例不作统一规定。"},
+		{[]int{5}, "adopted", "增设“在线调解”一章。"},
 	} {
 		if _, err := s.Dispose(ctx, office, siteID, closed.ID, d.seqs, d.outcome, d.reason); err != nil {
 			return fmt.Errorf("demo disposition: %w", err)

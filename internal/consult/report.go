@@ -204,6 +204,9 @@ func (s *Service) PublishReport(ctx context.Context, actor *auth.User, siteID, i
 		}
 		summary := r.Summary()
 		_, err = s.Catalog.CreateItemWith(ctx, actor, siteID, catalog.NewItem{Input: in, Publish: true}, func(tx *sql.Tx, item int64) error {
+			if err := ensureRow(ctx, tx, c); err != nil {
+				return err
+			}
 			res, err := tx.ExecContext(ctx, `UPDATE consultations SET report_item_id = $1, report_published_on = $2, report_summary = $3 WHERE id = $4 AND report_item_id = 0`,
 				item, today, summary, c.ID)
 			if err != nil {

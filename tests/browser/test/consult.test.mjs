@@ -19,7 +19,7 @@ before(async () => {
   contexts.push(jsCtx);
   const open = await (await fetch(app.base + '/api/v1/consultations?state=open')).json();
   const done = await (await fetch(app.base + '/api/v1/consultations?state=feedback')).json();
-  ids.open = open.consultations[0].id;
+  ids.open = open.consultations.find((c) => c.title.includes('行政执法公示办法')).id;
   ids.done = done.consultations[0].id;
   const decs = await (await fetch(app.base + '/api/v1/decisions?year=2025')).json();
   ids.decision = decs.decisions[0].id;
