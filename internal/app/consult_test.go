@@ -245,7 +245,14 @@ func TestConsultationEndToEnd(t *testing.T) {
 			if r.status != 200 || !strings.Contains(r.body, fmt.Sprintf(`"url":"/consultations/%d"`, cons.ID)) || !strings.Contains(r.body, `"status":"consulting"`) || !strings.Contains(r.body, `"action":"link"`) {
 				t.Fatalf("decisions: %d %s", r.status, r.body)
 			}
-			if p := br.get(fmt.Sprintf("/decisions/%d", dec.ID)); p.status != 200 || !strings.Contains(p.body, "公开征求意见") {
+			// The legality review linked afterwards; an unsafe address refused.
+			if r := c.do(t, "POST", fmt.Sprintf("/api/v1/decisions/%d/links", dec.ID), "office", nil, `{"kind":"legality_review","title":"合法性审查意见","url":"javascript:alert(1)"}`); r.status != 422 {
+				t.Fatalf("unsafe link: %d", r.status)
+			}
+			if r := c.do(t, "POST", fmt.Sprintf("/api/v1/decisions/%d/links", dec.ID), "office", nil, fmt.Sprintf(`{"kind":"legality_review","title":"合法性审查意见","url":"/items/%d"}`, repItem.ID)); r.status != 200 {
+				t.Fatalf("link: %d %s", r.status, r.body)
+			}
+			if p := br.get(fmt.Sprintf("/decisions/%d", dec.ID)); p.status != 200 || !strings.Contains(p.body, "公开征求意见") || !strings.Contains(p.body, "合法性审查：") {
 				t.Fatalf("decision page: %d", p.status)
 			}
 			if p := br.get("/decisions.csv?year=2026"); p.status != 200 || !strings.Contains(p.body, "制定《临沂市公共法律服务条例》") {

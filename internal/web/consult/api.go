@@ -467,3 +467,26 @@ func (s *Feature) apiDecisionStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	web.WriteJSON(w, http.StatusOK, d)
 }
+
+func (s *Feature) apiDecisionLink(w http.ResponseWriter, r *http.Request) {
+	u := s.staff(w, r)
+	if u == nil {
+		return
+	}
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	var in consult.Link
+	if err := web.DecodeJSON(w, r, &in, 64<<10); err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	d, err := s.Consult.LinkDecision(r.Context(), u, web.SiteOf(r).Site.ID, id, in)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, d)
+}

@@ -130,6 +130,7 @@ type adminDecisionsPage struct {
 	Year      int
 	Decisions []*consult.Decision
 	Statuses  []consult.Choice
+	LinkKinds []consult.Choice
 }
 
 func (s *Feature) adminDecisions(w http.ResponseWriter, r *http.Request) {
@@ -150,7 +151,7 @@ func (s *Feature) renderAdminDecisions(w http.ResponseWriter, r *http.Request, s
 		s.AdminError(w, r, err)
 		return
 	}
-	p := &adminDecisionsPage{AdminPage: s.AdminPage(r, "重大行政决策事项目录"), Year: y, Decisions: ds, Statuses: consult.DecisionStatuses}
+	p := &adminDecisionsPage{AdminPage: s.AdminPage(r, "重大行政决策事项目录"), Year: y, Decisions: ds, Statuses: consult.DecisionStatuses, LinkKinds: consult.LinkKinds}
 	if fail != nil {
 		p.Fail(fail)
 	}
@@ -175,6 +176,21 @@ func (s *Feature) adminDecisionStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := s.Consult.SetDecisionStatus(r.Context(), web.StaffOf(r).User, web.SiteOf(r).Site.ID, id, r.PostFormValue("status"), r.PostFormValue("status_reason"))
+	if err != nil {
+		s.renderAdminDecisions(w, r, web.StatusOf(err), err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/decisions?year=%d&done=decision_saved", d.Year), http.StatusSeeOther)
+}
+
+func (s *Feature) adminDecisionLink(w http.ResponseWriter, r *http.Request) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	l := consult.Link{Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"), URL: r.PostFormValue("url")}
+	d, err := s.Consult.LinkDecision(r.Context(), web.StaffOf(r).User, web.SiteOf(r).Site.ID, id, l)
 	if err != nil {
 		s.renderAdminDecisions(w, r, web.StatusOf(err), err)
 		return
