@@ -395,8 +395,14 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, siteID int64, in
 				return err
 			}
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "consultation.create", Target: fmt.Sprintf("consultation:%d", id),
-			After: map[string]any{"title": in.Title, "kind": in.Kind, "opens_on": in.OpensOn, "closes_on": in.ClosesOn, "articles": len(in.Articles), "short_reason": in.ShortReason}})
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "consultation.create", Target: fmt.Sprintf("consultation:%d", id),
+			After: map[string]any{"title": in.Title, "kind": in.Kind, "opens_on": in.OpensOn, "closes_on": in.ClosesOn, "articles": len(in.Articles), "short_reason": in.ShortReason}}); err != nil {
+			return err
+		}
+		if in.DecisionID != 0 {
+			return s.emit(ctx, tx, siteID, EventDecision, in.DecisionID)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -11,7 +11,6 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
-	"gongkai/internal/events"
 	"gongkai/internal/store"
 )
 
@@ -129,9 +128,6 @@ func (s *Service) departmentID(ctx context.Context, siteID int64, name string, i
 }
 
 func (s *Service) addDecisionEvent(ctx context.Context, tx *sql.Tx, actor *auth.User, d *Decision, action, note string) error {
-	if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: d.SiteID, Kind: EventDecision, SubjectID: d.ID}); err != nil {
-		return err
-	}
 	after, _ := json.Marshal(d)
 	name := "系统"
 	if actor != nil {
@@ -191,7 +187,12 @@ func (s *Service) CreateDecision(ctx context.Context, actor *auth.User, siteID i
 		if err := s.addDecisionEvent(ctx, tx, actor, d, "create", ""); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "decision.create", Target: fmt.Sprintf("decision:%d", d.ID), After: d})
+		// The audit row, then the change event: last in the transaction,
+		// as the catalogue does (the same lock order on PostgreSQL).
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "decision.create", Target: fmt.Sprintf("decision:%d", d.ID), After: d}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, siteID, EventDecision, d.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -234,8 +235,11 @@ func (s *Service) SetDecisionStatus(ctx context.Context, actor *auth.User, siteI
 		if err := s.addDecisionEvent(ctx, tx, actor, d, "status", reason); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "decision.status", Target: fmt.Sprintf("decision:%d", id),
-			Before: map[string]any{"status": before}, After: map[string]any{"status": status, "reason": reason}})
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "decision.status", Target: fmt.Sprintf("decision:%d", id),
+			Before: map[string]any{"status": before}, After: map[string]any{"status": status, "reason": reason}}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, siteID, EventDecision, id)
 	})
 	if err != nil {
 		return nil, err
@@ -254,7 +258,15 @@ func (s *Service) LinkDecision(ctx context.Context, actor *auth.User, siteID, id
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error { return s.addLinkTx(ctx, tx, actor, siteID, id, l) })
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "decision.link", Target: fmt.Sprintf("decision:%d", id), After: l}); err != nil {
+			return err
+		}
+		if err := s.addLinkTx(ctx, tx, actor, siteID, id, l); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, siteID, EventDecision, id)
+	})
 	if err != nil {
 		return nil, err
 	}

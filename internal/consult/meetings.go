@@ -181,11 +181,11 @@ func (s *Service) CreateMeeting(ctx context.Context, actor *auth.User, siteID in
 				return errs.Wrap(err, "insert topic")
 			}
 		}
-		if err := s.emit(ctx, tx, siteID, EventMeeting, id); err != nil {
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "meeting.create", Target: fmt.Sprintf("meeting:%d", id),
+			After: map[string]any{"title": in.Title, "held_on": in.HeldOn, "topics": len(in.Topics), "published": in.Publish}}); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "meeting.create", Target: fmt.Sprintf("meeting:%d", id),
-			After: map[string]any{"title": in.Title, "held_on": in.HeldOn, "topics": len(in.Topics), "published": in.Publish}})
+		return s.emit(ctx, tx, siteID, EventMeeting, id) // last, as the catalogue does
 	})
 	if err != nil {
 		return nil, err
