@@ -155,6 +155,14 @@ func (a *attacker) attackConsult() {
 		send("POST", fmt.Sprintf("/api/v1/meetings/%d/applications/%d", mt, max(app, 1)), "POST /api/v1/meetings/{id}/applications/{app}", "office",
 			map[string]any{"decision": "decline", "answer": pl}, pl)
 	}
+	for r, i := range a.pick(attackSample / 2) {
+		pl := a.mark(a.payloads[i], fmt.Sprintf("POST /api/v1/meetings/{id}/outcome payload#%d", i))
+		m := map[string]any{"decisions": pl, "publish": true}
+		if r%2 == 1 {
+			m = map[string]any{"decisions": "议定", "links": []map[string]string{{"kind": "final_document", "title": pl, "url": pl}}, "publish": true}
+		}
+		send("POST", fmt.Sprintf("/api/v1/meetings/%d/outcome", mt), "POST /api/v1/meetings/{id}/outcome", "office", m, pl)
+	}
 	a.scan("after the meeting attacks: GET /meetings/{id}", a.anon.get(fmt.Sprintf("/meetings/%d", mt)))
 	a.scan("after the meeting attacks: GET /admin/meetings/{id}", a.admin.get(fmt.Sprintf("/admin/meetings/%d", mt)))
 

@@ -378,7 +378,12 @@ func TestMeetingApplications(t *testing.T) {
 		if after != mails+1 {
 			t.Fatalf("outbox: %d → %d, want one notice (the e-mail applicant)", mails, after)
 		}
+		// After the meeting: its decided items and a linked document.
+		if r := c.do(t, "POST", "/api/v1"+path+"/outcome", "office", nil, `{"decisions":"一、原则通过法律援助经济困难标准调整方案。","links":[{"kind":"final_document","title":"会议解读","url":"/items/1"}],"publish":true}`); r.status != 200 {
+			t.Fatalf("outcome: %d %s", r.status, r.body)
+		}
 		page = br.get(path)
+		mustContain(t, page.body, "议定事项", "原则通过法律援助经济困难标准调整方案", "会议解读")
 		mustContain(t, page.body, "列席人员", "赵*", "兰山区法律援助受援人")
 		mustNotContain(t, page.body, "赵一鸣", "zhao@example.cn", "钱律师")
 	})

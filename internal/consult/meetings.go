@@ -449,3 +449,52 @@ func (s *Service) Decide(ctx context.Context, actor *auth.User, siteID, meetingI
 	a.Contact = ""
 	return a, nil
 }
+
+// MeetingOutcome is what is recorded after a meeting: its decided items
+// (议定事项), the linked interpretations and documents, and whether the
+// record is public.
+type MeetingOutcome struct {
+	Decisions string
+	Links     []Link
+	Publish   bool
+}
+
+// SetOutcome records a meeting's outcome (the office). Audited; the search
+// follows.
+func (s *Service) SetOutcome(ctx context.Context, actor *auth.User, siteID, id int64, o MeetingOutcome) (*Meeting, error) {
+	if actor == nil || !actor.CanPublish() {
+		return nil, errs.E(errs.Forbidden, "只有政务公开办公室可以发布会议")
+	}
+	o.Decisions = clean(o.Decisions)
+	v := errs.Validation{}
+	checkLen(v, "decisions", o.Decisions, MaxText, "议定事项")
+	for i := range o.Links {
+		checkLink(&o.Links[i], v)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := s.Meeting(ctx, siteID, id); err != nil {
+		return nil, err
+	}
+	if o.Links == nil {
+		o.Links = []Link{}
+	}
+	links, _ := json.Marshal(o.Links)
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE meetings SET decisions_text = $1, links_json = $2, published = $3 WHERE id = $4 AND site_id = $5`,
+			o.Decisions, string(links), b2i(o.Publish), id, siteID); err != nil {
+			return errs.Wrap(err, "meeting outcome")
+		}
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "meeting.outcome", Target: fmt.Sprintf("meeting:%d", id),
+			After: map[string]any{"decisions": o.Decisions, "links": o.Links, "published": o.Publish}}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, siteID, EventMeeting, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.committed(ctx)
+	return s.Meeting(ctx, siteID, id)
+}

@@ -136,6 +136,7 @@ func Schemas() []web.Schema {
 		{Type: reflect.TypeOf(apiDecideInput{}), Schema: "#/components/schemas/MeetingDecisionInput", Input: true},
 		{Type: reflect.TypeOf(consult.Application{}), Schema: "#/components/schemas/MeetingApplication"},
 		{Type: reflect.TypeOf(apiApplications{}), Schema: "#/components/schemas/MeetingApplications"},
+		{Type: reflect.TypeOf(apiOutcomeInput{}), Schema: "#/components/schemas/MeetingOutcomeInput", Input: true},
 		{Type: reflect.TypeOf(consult.Survey{}), Schema: "#/components/schemas/Survey"},
 		{Type: reflect.TypeOf(consult.Question{}), Schema: "#/components/schemas/SurveyQuestion"},
 		{Type: reflect.TypeOf(apiSurveys{}), Schema: "#/components/schemas/Surveys"},

@@ -459,3 +459,51 @@ func (s *Feature) apiDecide(w http.ResponseWriter, r *http.Request) {
 	}
 	web.WriteJSON(w, http.StatusOK, a)
 }
+
+// adminOutcome records the meeting's 议定事项 and a linked document.
+func (s *Feature) adminOutcome(w http.ResponseWriter, r *http.Request) {
+	m, err := s.loadMeeting(r, false)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	links := m.Links
+	if t, u := strings.TrimSpace(r.PostFormValue("link_title")), strings.TrimSpace(r.PostFormValue("link_url")); t != "" || u != "" {
+		links = append(links, consult.Link{Kind: "final_document", Title: t, URL: u})
+	}
+	_, err = s.Consult.SetOutcome(r.Context(), web.StaffOf(r).User, m.SiteID, m.ID, consult.MeetingOutcome{Decisions: r.PostFormValue("decisions"), Links: links, Publish: r.PostFormValue("publish") != ""})
+	if err != nil {
+		s.renderAdminMeeting(w, r, web.StatusOf(err), err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/meetings/%d?done=meeting_saved", m.ID), http.StatusSeeOther)
+}
+
+type apiOutcomeInput struct {
+	Decisions string         `json:"decisions"`
+	Links     []consult.Link `json:"links"`
+	Publish   bool           `json:"publish"`
+}
+
+func (s *Feature) apiOutcome(w http.ResponseWriter, r *http.Request) {
+	u := s.staff(w, r)
+	if u == nil {
+		return
+	}
+	m, err := s.loadMeeting(r, false)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	var in apiOutcomeInput
+	if err := web.DecodeJSON(w, r, &in, 256<<10); err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	m, err = s.Consult.SetOutcome(r.Context(), u, m.SiteID, m.ID, consult.MeetingOutcome{Decisions: in.Decisions, Links: in.Links, Publish: in.Publish})
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, m)
+}

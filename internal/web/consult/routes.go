@@ -76,6 +76,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("POST /admin/meetings", s.adminMeetingCreate)
 	kit.Staff("GET /admin/meetings/{id}", s.adminMeeting)
 	kit.Staff("POST /admin/meetings/{id}/applications/{app}", s.adminDecide)
+	kit.Staff("POST /admin/meetings/{id}/outcome", s.adminOutcome)
 	kit.Staff("GET /admin/surveys", s.adminSurveys)
 	kit.Staff("POST /admin/surveys", s.adminSurveyCreate)
 
@@ -98,6 +99,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.API("GET /api/v1/meetings/{id}/applications", s.apiApplications)
 	kit.API("POST /api/v1/meetings/{id}/applications", s.apiApply)
 	kit.API("POST /api/v1/meetings/{id}/applications/{app}", s.apiDecide)
+	kit.API("POST /api/v1/meetings/{id}/outcome", s.apiOutcome)
 	kit.API("GET /api/v1/surveys", s.apiSurveys)
 	kit.API("POST /api/v1/surveys", s.apiSurveyCreate)
 	kit.API("GET /api/v1/surveys/{id}/results", s.apiSurveyResults)
