@@ -15,6 +15,7 @@ import (
 	"gongkai/internal/calendar/calver"
 	"gongkai/internal/catalog"
 	"gongkai/internal/compliance"
+	"gongkai/internal/consult"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
 	"gongkai/internal/lists"
@@ -24,6 +25,7 @@ import (
 	"gongkai/internal/secure"
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
+	webconsult "gongkai/internal/web/consult"
 	weblists "gongkai/internal/web/lists"
 	webrequest "gongkai/internal/web/request"
 	websearch "gongkai/internal/web/search"
@@ -47,6 +49,9 @@ type App struct {
 	Requests *request.Service
 	// Lists are the structured lists (权责清单 …, issue 12).
 	Lists *lists.Service
+	// Consult is public participation (issue 10): consultations,
+	// the major-decision catalogue, meetings.
+	Consult *consult.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -76,6 +81,9 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, request.DeadlineCheck{Service: a.Requests})
+	a.Consult = &consult.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Consult.Check())
+	a.Search.Register(a.Consult.SearchSource())
 	kit, err := web.New(cat, au, log, opts)
 	if err != nil {
 		return nil, err
@@ -104,6 +112,7 @@ func (a *App) SetDataKey(key []byte) error {
 		return err
 	}
 	a.Requests.Sealer = sl
+	a.Consult.Sealer = sl
 	return nil
 }
 
@@ -120,6 +129,7 @@ func (a *App) features() []web.Feature {
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},
 		&weblists.Feature{Lists: a.Lists},
+		&webconsult.Feature{Consult: a.Consult},
 	}
 }
 
@@ -139,7 +149,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the

@@ -1001,6 +1001,7 @@ func (a *attacker) attackAPI() {
 		}
 	}
 	a.attackRequests()
+	a.attackConsult()
 }
 
 // attackListImport sends payloads in the cells, the note and the date of

@@ -45,3 +45,13 @@ func (a *App) purgeRequests(ctx context.Context) {
 		a.Log.Info("purge requests: ID copies deleted", "files", len(keys))
 	}
 }
+
+// LoadConsultDemo gives a freshly loaded demo site its public
+// participation (consult.Service.LoadDemo), recorded by the demo office user.
+func (a *App) LoadConsultDemo(ctx context.Context, siteID int64, today calendar.Date) error {
+	office, err := a.Auth.UserByName(ctx, demo.Users[1].Name)
+	if err != nil {
+		return err
+	}
+	return a.Consult.LoadDemo(ctx, office, siteID, today)
+}

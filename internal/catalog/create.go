@@ -31,6 +31,14 @@ type NewItem struct {
 // holding one document type needs no DocType; the publisher defaults to the
 // site's name.
 func (s *Service) CreateItem(ctx context.Context, actor *auth.User, siteID int64, req NewItem) (*Item, error) {
+	return s.CreateItemWith(ctx, actor, siteID, req, nil)
+}
+
+// CreateItemWith is CreateItem that also runs with, when not nil, in the
+// creating transaction with the new item's id, after the item is written
+// (and published, when asked): a capability that keeps its own rows beside
+// the item (internal/consult) saves both or neither.
+func (s *Service) CreateItemWith(ctx context.Context, actor *auth.User, siteID int64, req NewItem, with func(tx *sql.Tx, id int64) error) (*Item, error) {
 	if actor == nil {
 		return nil, errs.E(errs.Unauthorized, "请先登录")
 	}
@@ -94,15 +102,19 @@ func (s *Service) CreateItem(ctx context.Context, actor *auth.User, siteID int64
 		if err := s.keepKey(ctx, tx, actor, req.key, id); err != nil {
 			return err
 		}
-		if !req.Publish {
-			return nil
+		if req.Publish {
+			// Publishing needs the review steps; the office takes them at once.
+			if _, err := s.transitionTx(ctx, tx, actor, siteID, id, step{act: ActSubmit, next: StatusSubmitted}); err != nil {
+				return err
+			}
+			if published, err = s.transitionTx(ctx, tx, actor, siteID, id, s.publishStep(ctx, actor, ActPublish)); err != nil {
+				return err
+			}
 		}
-		// Publishing needs the review steps; the office takes them at once.
-		if _, err := s.transitionTx(ctx, tx, actor, siteID, id, step{act: ActSubmit, next: StatusSubmitted}); err != nil {
-			return err
+		if with != nil {
+			return with(tx, id)
 		}
-		published, err = s.transitionTx(ctx, tx, actor, siteID, id, s.publishStep(ctx, actor, ActPublish))
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err

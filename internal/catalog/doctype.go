@@ -101,6 +101,11 @@ type DeadlineSpec struct {
 	// AfterStart: the duty arises once a published item's Start date has
 	// passed, or as soon as the Done field is filled.
 	AfterStart bool
+	// WaivedBy, when set, says from an item's values (value reads a field)
+	// that the rule does not apply to it: a consultation window shortened
+	// with its stated reason (《重大行政决策程序暂行条例》第十五条), or a draft
+	// kind without the minimum.
+	WaivedBy func(value func(string) string) bool
 }
 
 // Field returns the named field declaration, if the type has it (core
@@ -322,8 +327,21 @@ var builtinTypes = []*DocType{
 }
 
 // MinConsultationDays is the shortest public-comment period: "征求意见期限不少于30日"
-// (seed task 2; 《重大行政决策程序暂行条例》第十四条 sets the same 30 days for major decisions).
+// (seed task 2; 《重大行政决策程序暂行条例》第十五条: "一般不少于30日", and a
+// shorter period for urgency needs its reason stated when consulting).
+// internal/consult applies it by draft kind (consult.Kinds).
 const MinConsultationDays = 30
+
+// DraftKinds are the kinds of draft a consultation publishes (internal/consult
+// owns the rules; the record carries the kind so the check below knows it).
+var DraftKinds = []Option{{"legislative", "立法草案"}, {"decision", "重大行政决策草案"}, {"policy", "政策文件草案"}}
+
+// shortWindow: a consultation that may be open for less than 30 days, a
+// policy draft outside a major decision or one whose shorter window has its
+// recorded reason (条例第十五条).
+func shortWindow(value func(string) string) bool {
+	return value("draft_kind") == "policy" || value("short_reason") != ""
+}
 
 func init() {
 	builtinTypes = append(builtinTypes,
@@ -333,20 +351,26 @@ func init() {
 				{Name: "opens_on", Label: "征求意见开始日期", Kind: Date, Required: true, Facet: true, Sortable: true},
 				{Name: "closes_on", Label: "征求意见截止日期", Kind: Date, Required: true, Facet: true, Sortable: true, Help: "征求意见期限不少于30日"},
 				{Name: "channels", Label: "意见提交方式", Kind: TextArea, Max: 500, Help: "如电子邮箱、信函地址、传真"},
+				{Name: "draft_kind", Label: "草案类别", Kind: Select, Options: DraftKinds, Facet: true},
+				{Name: "short_reason", Label: "缩短征求意见期限的理由", Kind: TextArea, Max: 500, Help: "期限少于30日的，须说明理由并向社会公开（《重大行政决策程序暂行条例》第十五条）"},
 				{Name: "feedback", Label: "意见收集和采纳情况", Kind: TextArea, Max: 5000, Help: "征求意见结束后填写：收到意见情况、采纳情况、未予采纳的理由"},
 				{Name: "feedback_on", Label: "反馈公开日期", Kind: Date}},
-			Meta:     []string{"doc_no", "opens_on", "closes_on", "channels", "feedback_on"},
+			Meta:     []string{"doc_no", "draft_kind", "opens_on", "closes_on", "short_reason", "channels", "feedback_on", "feedback"},
 			ListCols: []string{"opens_on", "closes_on"},
 			Deadlines: []DeadlineSpec{
 				{Rule: "consultation.open", Title: "征求意见期限不少于 30 日", Unit: CalendarDays, Days: MinConsultationDays, Minimum: true,
-					Start: "opens_on", Done: "closes_on", Basis: "重点任务第2项；《重大行政决策程序暂行条例》第十四条"},
+					Start: "opens_on", Done: "closes_on", Basis: "重点任务第2项；《重大行政决策程序暂行条例》第十五条", WaivedBy: shortWindow},
 				{Rule: "consultation.feedback", Title: "征求意见结束后公开意见收集和采纳情况", Unit: Workdays, Days: 20,
 					Start: "closes_on", Done: "feedback_on", DoneNeeds: "feedback", AfterStart: true,
 					Basis: "重点任务第2项（及时反馈意见采纳情况和未予采纳理由）；期限按《政府信息公开条例》第二十六条计"},
 			},
 			Check: func(in *Input, v errs.Validation) {
 				o, c := in.Fields["opens_on"], in.Fields["closes_on"]
-				if t0, t1 := calendar.Day(o), calendar.Day(c); !t0.IsZero() && !t1.IsZero() && t1.Sub(t0) < MinConsultationDays {
+				// A policy draft outside a major decision has no statutory
+				// minimum; a shorter window of the others needs its reason
+				// (条例第十五条), which the record then shows.
+				short := shortWindow(func(n string) string { return in.Fields[n] })
+				if t0, t1 := calendar.Day(o), calendar.Day(c); !short && !t0.IsZero() && !t1.IsZero() && t1.Sub(t0) < MinConsultationDays {
 					v.Add("closes_on", fmt.Sprintf("征求意见期限不少于%d日（截止日期不能早于 %s）", MinConsultationDays, t0.AddDays(MinConsultationDays)))
 				}
 				if in.Fields["feedback_on"] != "" && in.Fields["feedback"] == "" {

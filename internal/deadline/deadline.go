@@ -408,6 +408,9 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 			if spec.Minimum && calendar.Day(it.Value(spec.Done)).IsZero() {
 				continue // a shortest period needs both ends
 			}
+			if spec.WaivedBy != nil && spec.WaivedBy(it.Value) {
+				continue // the type says the rule does not apply (a stated reason)
+			}
 		}
 		// A duty that follows the start (feedback after closing) arises once
 		// the start has passed on a published item, or when it is done.

@@ -103,7 +103,9 @@ var tree = []col{
 			{slug: "zwfwsx", name: "政务服务事项目录", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5"},
 			{slug: "bszn", name: "办事指南", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5"},
 			{slug: "ssjygk", name: "双随机一公开", kind: catalog.KindList, types: []string{"general", "notice"}},
-			{slug: "zdxzjc", name: "重大行政决策", kind: catalog.KindList, types: []string{"general"}},
+			{slug: "zdxzjc", name: "重大行政决策", kind: catalog.KindList, types: []string{"general"}, children: []col{
+				// The catalogue with its timeline (internal/consult).
+				{slug: "zdxzjc-ml", name: "重大行政决策事项目录（按年度）", kind: catalog.KindLink, link: "/decisions"}}},
 			{slug: "zybszx", name: "重要部署执行公开", kind: catalog.KindList, types: []string{"general"}},
 			{slug: "jytabl", name: "建议提案办理", kind: catalog.KindList, types: []string{"general"}},
 			{slug: "czyjs", name: "财政预决算", kind: catalog.KindList, types: []string{"general"}, duty: "art20.7"},
@@ -118,8 +120,12 @@ var tree = []col{
 		{slug: "tzgg", name: "通知公告", kind: catalog.KindList, types: []string{"notice"}, update: 180},
 	}},
 	{slug: "hdjl", name: "互动交流", kind: catalog.KindGroup, children: []col{
-		{slug: "dczj", name: "调查征集", kind: catalog.KindList, types: []string{"consultation", "general"}, desc: "重大行政决策和立法草案公开征求意见（征求意见期限不少于30日）。"},
-		{slug: "hygk", name: "会议公开", kind: catalog.KindList, types: []string{"general"}},
+		{slug: "dczj", name: "调查征集", kind: catalog.KindList, types: []string{"consultation", "general"}, desc: "重大行政决策和立法草案公开征求意见（征求意见期限不少于30日）。", children: []col{
+			// Comments on the drafts' articles and the feedback (internal/consult).
+			{slug: "dczj-online", name: "意见征集（在线发表意见）", kind: catalog.KindLink, link: "/consultations"}}},
+		{slug: "hygk", name: "会议公开", kind: catalog.KindList, types: []string{"general"}, children: []col{
+			{slug: "hygk-apply", name: "会议公开和列席申请", kind: catalog.KindLink, link: "/meetings"}}},
+		{slug: "wsdc", name: "网上调查", kind: catalog.KindLink, link: "/surveys"},
 		{slug: "hdjlzx", name: "互动交流", kind: catalog.KindList, types: []string{"general"}, desc: "留言答复情况和在线访谈。"},
 	}},
 }

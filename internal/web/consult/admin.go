@@ -1,0 +1,188 @@
+package consult
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"gongkai/internal/consult"
+	"gongkai/internal/web"
+)
+
+type adminListPage struct {
+	web.AdminPage
+	Items []*consult.Consultation
+}
+
+func (s *Feature) adminList(w http.ResponseWriter, r *http.Request) {
+	if s.Consult == nil {
+		s.AdminError(w, r, errNoService)
+		return
+	}
+	cs, err := s.Consult.List(r.Context(), web.SiteOf(r).Site.ID, consult.Filter{})
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	s.Render(w, r, http.StatusOK, "admin/consultations", &adminListPage{AdminPage: s.AdminPage(r, "意见征集"), Items: cs})
+}
+
+type newPage struct {
+	web.AdminPage
+	Kinds []consult.Kind
+	In    consult.Input
+	Text  string // the articles, one per paragraph
+}
+
+func (s *Feature) adminNew(w http.ResponseWriter, r *http.Request) {
+	p := &newPage{AdminPage: s.AdminPage(r, "发布征求意见"), Kinds: consult.Kinds, In: consult.Input{Kind: "legislative"}}
+	s.Render(w, r, http.StatusOK, "admin/consultation_new", p)
+}
+
+// splitArticles makes the articles of a text: one per paragraph (blank
+// line or line break), a leading 第N条 dropped (the number is the order).
+func splitArticles(text string) []consult.Article {
+	var out []consult.Article
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		if strings.HasPrefix(l, "第") {
+			if i := strings.Index(l, "条"); i > 0 && i < 20 {
+				l = strings.TrimSpace(l[i+len("条"):])
+			}
+		}
+		out = append(out, consult.Article{Body: l})
+	}
+	return out
+}
+
+func (s *Feature) adminCreate(w http.ResponseWriter, r *http.Request) {
+	sess := web.StaffOf(r)
+	g := func(k string) string { return r.PostFormValue(k) }
+	in := consult.Input{Title: g("title"), Kind: g("kind"), Major: g("major") != "", Basis: g("basis"), Explanation: g("explanation"), Channels: g("channels"),
+		OpensOn: g("opens_on"), ClosesOn: g("closes_on"), ShortReason: g("short_reason"), Articles: splitArticles(g("articles")),
+		DepartmentID: sess.User.DepartmentID, Publish: g("publish") != "" && sess.User.CanPublish()}
+	if d, err := strconv.ParseInt(g("decision_id"), 10, 64); err == nil {
+		in.DecisionID = d
+	}
+	c, err := s.Consult.Create(r.Context(), sess.User, web.SiteOf(r).Site.ID, in)
+	if err != nil {
+		p := &newPage{AdminPage: s.AdminPage(r, "错误：发布征求意见"), Kinds: consult.Kinds, In: in, Text: g("articles")}
+		p.Fail(err)
+		s.Render(w, r, web.StatusOf(err), "admin/consultation_new", p)
+		return
+	}
+	http.Redirect(w, r, "/admin/consultations/"+strconv.FormatInt(c.ID, 10)+"?done=consult_created", http.StatusSeeOther)
+}
+
+type adminDetailPage struct {
+	web.AdminPage
+	C            *consult.Consultation
+	Pending      []consult.Comment
+	Comments     []consult.Comment
+	Dispositions []consult.Disposition
+	Report       *consult.Report
+	Reasons      []consult.Choice
+	Outcomes     []consult.Choice
+}
+
+func (s *Feature) adminDetail(w http.ResponseWriter, r *http.Request) {
+	c, err := s.load(r, false)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	s.renderDetail(w, r, c, http.StatusOK, nil)
+}
+
+func (s *Feature) renderDetail(w http.ResponseWriter, r *http.Request, c *consult.Consultation, status int, fail error) {
+	ctx := r.Context()
+	p := &adminDetailPage{AdminPage: s.AdminPage(r, c.Title), C: c, Reasons: consult.RejectReasons, Outcomes: consult.Outcomes}
+	all, err := s.Consult.Comments(ctx, c.ID, consult.CommentFilter{Article: -1, Open: true})
+	if err == nil {
+		for _, m := range all {
+			if m.Status == consult.CommentPending {
+				p.Pending = append(p.Pending, m)
+			} else {
+				p.Comments = append(p.Comments, m)
+			}
+		}
+		p.Dispositions, err = s.Consult.Dispositions(ctx, c.ID)
+	}
+	if err == nil {
+		p.Report, err = s.Consult.Report(ctx, c)
+	}
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	if fail != nil {
+		p.Fail(fail)
+	}
+	s.Render(w, r, status, "admin/consultation", p)
+}
+
+func (s *Feature) afterAction(w http.ResponseWriter, r *http.Request, c *consult.Consultation, err error, done string) {
+	if err != nil {
+		if c2, e := s.load(r, false); e == nil {
+			c = c2
+		}
+		s.renderDetail(w, r, c, web.StatusOf(err), err)
+		return
+	}
+	http.Redirect(w, r, "/admin/consultations/"+strconv.FormatInt(c.ID, 10)+"?done="+done, http.StatusSeeOther)
+}
+
+func (s *Feature) adminModerate(w http.ResponseWriter, r *http.Request) {
+	c, err := s.load(r, false)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	_ = r.ParseForm()
+	seqs, err := ints(r.PostForm["comment"])
+	if err == nil {
+		_, err = s.Consult.Moderate(r.Context(), web.StaffOf(r).User, c.SiteID, c.ID, seqs, r.PostFormValue("action") == "pass", r.PostFormValue("reason"))
+	}
+	s.afterAction(w, r, c, err, "consult_moderated")
+}
+
+func (s *Feature) adminDispose(w http.ResponseWriter, r *http.Request) {
+	c, err := s.load(r, false)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	_ = r.ParseForm()
+	seqs, err := ints(r.PostForm["comment"])
+	if err == nil {
+		_, err = s.Consult.Dispose(r.Context(), web.StaffOf(r).User, c.SiteID, c.ID, seqs, r.PostFormValue("outcome"), r.PostFormValue("reason"))
+	}
+	s.afterAction(w, r, c, err, "consult_disposed")
+}
+
+func (s *Feature) adminReport(w http.ResponseWriter, r *http.Request) {
+	c, err := s.load(r, false)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	_, err = s.Consult.PublishReport(r.Context(), web.StaffOf(r).User, c.SiteID, c.ID)
+	s.afterAction(w, r, c, err, "consult_report")
+}
+
+// adminRecord enters a comment received by letter or e-mail.
+func (s *Feature) adminRecord(w http.ResponseWriter, r *http.Request) {
+	c, err := s.load(r, false)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	g := func(k string) string { return r.PostFormValue(k) }
+	art, _ := strconv.Atoi(g("article"))
+	_, err = s.Consult.RecordComment(r.Context(), web.StaffOf(r).User, c.SiteID, c.ID, consult.CommentInput{Article: art, Body: g("body"), Name: g("name"),
+		Contact: g("contact"), PublishConsent: g("publish_consent") != "", Channel: g("channel")}, g("received_on"))
+	s.afterAction(w, r, c, err, "consult_recorded")
+}
