@@ -187,8 +187,8 @@ func (st *State) VetoLine() calendar.Date { return AddMonths(st.Received, 3) }
 // or the month's last day when it has no such day (民法典第二百零二条:
 // 按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日的，为当月的最后一日).
 func AddMonths(d calendar.Date, n int) calendar.Date {
-	m := int(d.Month) - 1 + n
-	y := d.Year + m/12
+	m := d.Year*12 + int(d.Month) - 1 + n
+	y := m / 12
 	m = m%12 + 1
 	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 	day := d.Day
