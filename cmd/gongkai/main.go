@@ -249,6 +249,9 @@ func runServe(args []string) error {
 			if err := srv.LoadRequestDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 				return fmt.Errorf("load demo requests: %w", err)
 			}
+			if err := srv.LoadMessageDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
+				return fmt.Errorf("load demo messages: %w", err)
+			}
 		}
 	}
 	ln, err := net.Listen("tcp", *addr)

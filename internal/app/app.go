@@ -17,6 +17,7 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
+	"gongkai/internal/interact"
 	"gongkai/internal/lists"
 	"gongkai/internal/mail"
 	"gongkai/internal/request"
@@ -24,6 +25,7 @@ import (
 	"gongkai/internal/secure"
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
+	webinteract "gongkai/internal/web/interact"
 	weblists "gongkai/internal/web/lists"
 	webrequest "gongkai/internal/web/request"
 	websearch "gongkai/internal/web/search"
@@ -47,6 +49,9 @@ type App struct {
 	Requests *request.Service
 	// Lists are the structured lists (权责清单 …, issue 12).
 	Lists *lists.Service
+	// Messages are the messages of 政民互动 (留言, issue 11); their Sealer
+	// is set with SetDataKey.
+	Messages *interact.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -72,6 +77,9 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Lists = &lists.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Search.Register(a.Lists.SearchSource())
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Lists.Check())
+	a.Messages = &interact.Service{DB: cat.DB, Calendar: a.Calendar, Today: opts.Today, Committed: cat.Bus.Committed}
+	a.Search.Register(a.Messages.SearchSource())
+	a.Compliance.Checks = append(a.Compliance.Checks, interact.Check{Service: a.Messages})
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -104,6 +112,7 @@ func (a *App) SetDataKey(key []byte) error {
 		return err
 	}
 	a.Requests.Sealer = sl
+	a.Messages.Sealer = sl
 	return nil
 }
 
@@ -120,6 +129,7 @@ func (a *App) features() []web.Feature {
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},
 		&weblists.Feature{Lists: a.Lists},
+		&webinteract.Feature{Catalog: a.Catalog, Messages: a.Messages, Search: a.Search},
 	}
 }
 
@@ -139,7 +149,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webinteract.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the

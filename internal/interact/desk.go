@@ -155,80 +155,103 @@ func Allowed(u *auth.User, m *Message) map[string]bool {
 // the change event when the answer goes public, and audits the step — all
 // in one transaction.
 func (s *Service) AddEvent(ctx context.Context, actor *auth.User, siteID, id int64, ev Event) (*Message, error) {
+	return s.AddEvents(ctx, actor, siteID, id, []Event{ev})
+}
+
+// AddEvents appends several steps in one transaction (the API's answer:
+// draft, review, publish): all are recorded or none.
+func (s *Service) AddEvents(ctx context.Context, actor *auth.User, siteID, id int64, evs []Event) (*Message, error) {
 	if actor == nil {
 		return nil, errs.E(errs.Unauthorized, "请先登录")
 	}
-	if err := checkEvent(&ev); err != nil {
-		return nil, err
-	}
-	ev.ActorID = actor.ID
 	today := s.today()
-	if ev.On.IsZero() {
-		ev.On = today
+	for i := range evs {
+		ev := &evs[i]
+		if err := checkEvent(ev); err != nil {
+			return nil, err
+		}
+		ev.ActorID = actor.ID
+		if ev.On.IsZero() {
+			ev.On = today
+		}
+		if ev.On.After(today) {
+			return nil, &errs.Error{Code: errs.Invalid, Message: "办理日期不能晚于今天", Fields: map[string]string{"on": "不能晚于今天"}}
+		}
 	}
-	if ev.On.After(today) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: "办理日期不能晚于今天", Fields: map[string]string{"on": "不能晚于今天"}}
-	}
+	published := false
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		m, err := s.getIn(ctx, tx, siteID, id)
 		if err != nil {
 			return err
 		}
-		if err := allow(actor, m, ev.Type); err != nil {
-			return err
-		}
-		if ev.DepartmentID != 0 {
-			if err := checkDepartment(ctx, tx, siteID, ev.DepartmentID); err != nil {
+		for _, ev := range evs {
+			if err := s.step(ctx, tx, actor, m, ev); err != nil {
 				return err
 			}
+			published = published || ev.Type == EvPublished
 		}
-		if ev.Type == EvRouted && ev.DepartmentID == 0 || ev.Type == EvTransferred && ev.DepartmentID == 0 {
-			return &errs.Error{Code: errs.Invalid, Message: "请选择承办科室", Fields: map[string]string{"department": "请选择承办科室"}}
-		}
-		if ev.Type == EvTransferred {
-			ev.From = m.State.DepartmentID
-		}
-		if ev.Type == EvPublished {
-			// Shown on the site only if the writer agreed and staff publish it.
-			ev.Public = ev.Public && m.Publishable
-		}
-		if last := m.Events[len(m.Events)-1]; ev.On.Before(last.On) {
-			return &errs.Error{Code: errs.Invalid, Message: "办理日期不能早于上一步骤的日期 " + last.On.String(), Fields: map[string]string{"on": "不能早于上一步骤"}}
-		}
-		st := m.State
-		if err := st.apply(m.Category, ev); err != nil {
-			return err
-		}
-		if err := insertEvent(ctx, tx, m.ID, len(m.Events)+1, ev, actor); err != nil {
-			return err
-		}
-		if err := project(ctx, tx, m.ID, st); err != nil {
-			return err
-		}
-		if ev.Type == EvPublished && st.Public {
-			if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventMessageAnswered, SubjectID: m.ID}); err != nil {
-				return err
-			}
-		}
-		after := map[string]any{"type": ev.Type, "on": ev.On.String(), "status": st.Status}
-		if ev.DepartmentID != 0 {
-			after["department_id"] = ev.DepartmentID
-		}
-		if ev.Reason != "" {
-			after["reason"] = ev.Reason
-		}
-		if ev.Type == EvReviewed {
-			after["approved"] = ev.Approved
-		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "message." + ev.Type, Target: m.TrackingNo, After: after})
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if ev.Type == EvPublished {
+	if published {
 		s.committed(ctx)
 	}
 	return s.Get(ctx, siteID, id)
+}
+
+// step records ev on m (loaded in tx), updating m's ledger and state.
+func (s *Service) step(ctx context.Context, tx *sql.Tx, actor *auth.User, m *Message, ev Event) error {
+	if err := allow(actor, m, ev.Type); err != nil {
+		return err
+	}
+	if ev.DepartmentID != 0 {
+		if err := checkDepartment(ctx, tx, m.SiteID, ev.DepartmentID); err != nil {
+			return err
+		}
+	}
+	if (ev.Type == EvRouted || ev.Type == EvTransferred) && ev.DepartmentID == 0 {
+		return &errs.Error{Code: errs.Invalid, Message: "请选择承办科室", Fields: map[string]string{"department": "请选择承办科室"}}
+	}
+	if ev.Type == EvTransferred {
+		ev.From = m.State.DepartmentID
+	}
+	if ev.Type == EvPublished {
+		// Shown on the site only if the writer agreed and staff publish it.
+		ev.Public = ev.Public && m.Publishable
+	}
+	if last := m.Events[len(m.Events)-1]; ev.On.Before(last.On) {
+		return &errs.Error{Code: errs.Invalid, Message: "办理日期不能早于上一步骤的日期 " + last.On.String(), Fields: map[string]string{"on": "不能早于上一步骤"}}
+	}
+	st := m.State
+	if err := st.apply(m.Category, ev); err != nil {
+		return err
+	}
+	ev.Seq = len(m.Events) + 1
+	if err := insertEvent(ctx, tx, m.ID, ev.Seq, ev, actor); err != nil {
+		return err
+	}
+	m.Events = append(m.Events, ev)
+	if err := project(ctx, tx, m.ID, st); err != nil {
+		return err
+	}
+	if ev.Type == EvPublished && st.Public {
+		if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: m.SiteID, Kind: EventMessageAnswered, SubjectID: m.ID}); err != nil {
+			return err
+		}
+	}
+	after := map[string]any{"type": ev.Type, "on": ev.On.String(), "status": st.Status}
+	if ev.DepartmentID != 0 {
+		after["department_id"] = ev.DepartmentID
+	}
+	if ev.Reason != "" {
+		after["reason"] = ev.Reason
+	}
+	if ev.Type == EvReviewed {
+		after["approved"] = ev.Approved
+	}
+	return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: m.SiteID, Actor: actor, Action: "message." + ev.Type, Target: m.TrackingNo, After: after})
 }
 
 func checkEvent(ev *Event) error {
