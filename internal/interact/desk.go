@@ -236,11 +236,6 @@ func (s *Service) step(ctx context.Context, tx *sql.Tx, actor *auth.User, m *Mes
 	if err := project(ctx, tx, m.ID, st); err != nil {
 		return err
 	}
-	if ev.Type == EvPublished && st.Public {
-		if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: m.SiteID, Kind: EventMessageAnswered, SubjectID: m.ID}); err != nil {
-			return err
-		}
-	}
 	after := map[string]any{"type": ev.Type, "on": ev.On.String(), "status": st.Status}
 	if ev.DepartmentID != 0 {
 		after["department_id"] = ev.DepartmentID
@@ -251,7 +246,18 @@ func (s *Service) step(ctx context.Context, tx *sql.Tx, actor *auth.User, m *Mes
 	if ev.Type == EvReviewed {
 		after["approved"] = ev.Approved
 	}
-	return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: m.SiteID, Actor: actor, Action: "message." + ev.Type, Target: m.TrackingNo, After: after})
+	// The audit row before the change event: every writer takes the audit
+	// chain's lock before the outbox's (as internal/catalog does), so two
+	// transactions never wait for each other on PostgreSQL.
+	if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: m.SiteID, Actor: actor, Action: "message." + ev.Type, Target: m.TrackingNo, After: after}); err != nil {
+		return err
+	}
+	if ev.Type == EvPublished && st.Public {
+		if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: m.SiteID, Kind: EventMessageAnswered, SubjectID: m.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func checkEvent(ev *Event) error {

@@ -55,8 +55,8 @@ func canKeepFAQ(u *auth.User, siteID int64) error {
 
 // FAQs returns the site's FAQ in order.
 func (s *Service) FAQs(ctx context.Context, siteID int64) ([]FAQ, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, COALESCE(message_id, 0), category, question, answer, position, updated_on FROM message_faq
-		WHERE site_id = $1 ORDER BY position, id`, siteID)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, COALESCE(message_id, 0), category, question, answer, sort_order, updated_on FROM message_faq
+		WHERE site_id = $1 ORDER BY sort_order, id`, siteID)
 	if err != nil {
 		return nil, errs.Wrap(err, "faq")
 	}
@@ -78,7 +78,7 @@ func (s *Service) FAQs(ctx context.Context, siteID int64) ([]FAQ, error) {
 func (s *Service) FAQByID(ctx context.Context, siteID, id int64) (*FAQ, error) {
 	var f FAQ
 	var on string
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id, COALESCE(message_id, 0), category, question, answer, position, updated_on FROM message_faq
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, COALESCE(message_id, 0), category, question, answer, sort_order, updated_on FROM message_faq
 		WHERE site_id = $1 AND id = $2`, siteID, id).Scan(&f.ID, &f.MessageID, &f.Category, &f.Question, &f.Answer, &f.Position, &on)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.NotFound, "常见问题不存在")
@@ -112,13 +112,13 @@ func (s *Service) SaveFAQ(ctx context.Context, actor *auth.User, siteID int64, f
 		action := "message.faq_update"
 		if f.ID == 0 {
 			action = "message.faq_create"
-			if err := tx.QueryRowContext(ctx, `INSERT INTO message_faq (site_id, message_id, category, question, answer, position, updated_on, created_at)
+			if err := tx.QueryRowContext(ctx, `INSERT INTO message_faq (site_id, message_id, category, question, answer, sort_order, updated_on, created_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, siteID, nullID(f.MessageID), f.Category, f.Question, f.Answer, f.Position,
 				f.UpdatedOn.String(), store.Now()).Scan(&f.ID); err != nil {
 				return errs.Wrap(err, "insert faq")
 			}
 		} else {
-			res, err := tx.ExecContext(ctx, `UPDATE message_faq SET category = $1, question = $2, answer = $3, position = $4, updated_on = $5
+			res, err := tx.ExecContext(ctx, `UPDATE message_faq SET category = $1, question = $2, answer = $3, sort_order = $4, updated_on = $5
 				WHERE id = $6 AND site_id = $7`, f.Category, f.Question, f.Answer, f.Position, f.UpdatedOn.String(), f.ID, siteID)
 			if err != nil {
 				return errs.Wrap(err, "update faq")
@@ -127,11 +127,13 @@ func (s *Service) SaveFAQ(ctx context.Context, actor *auth.User, siteID int64, f
 				return errs.E(errs.NotFound, "常见问题不存在")
 			}
 		}
-		if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventFAQChanged, SubjectID: f.ID}); err != nil {
+		// Audit, then the outbox: the lock order of every writer.
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: action, Target: f.Question,
+			After: map[string]any{"id": f.ID, "category": f.Category, "message_id": f.MessageID}}); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: action, Target: f.Question,
-			After: map[string]any{"id": f.ID, "category": f.Category, "message_id": f.MessageID}})
+		_, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventFAQChanged, SubjectID: f.ID})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -153,11 +155,12 @@ func (s *Service) DeleteFAQ(ctx context.Context, actor *auth.User, siteID, id in
 		if _, err := tx.ExecContext(ctx, `DELETE FROM message_faq WHERE id = $1 AND site_id = $2`, id, siteID); err != nil {
 			return errs.Wrap(err, "delete faq")
 		}
-		if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventFAQChanged, SubjectID: id}); err != nil {
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "message.faq_delete", Target: f.Question,
+			Before: map[string]any{"id": id, "question": f.Question}}); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "message.faq_delete", Target: f.Question,
-			Before: map[string]any{"id": id, "question": f.Question}})
+		_, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventFAQChanged, SubjectID: id})
+		return err
 	})
 	if err == nil {
 		s.committed(ctx)

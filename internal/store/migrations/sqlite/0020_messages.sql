@@ -70,8 +70,8 @@ CREATE TABLE message_faq (
   category    TEXT NOT NULL,
   question    TEXT NOT NULL,
   answer      TEXT NOT NULL,
-  position    INTEGER NOT NULL DEFAULT 0,
+  sort_order  INTEGER NOT NULL DEFAULT 0,
   updated_on  TEXT NOT NULL,
   created_at  TEXT NOT NULL
 );
-CREATE INDEX message_faq_site ON message_faq(site_id, position, id);
+CREATE INDEX message_faq_site ON message_faq(site_id, sort_order, id);
