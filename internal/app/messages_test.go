@@ -266,7 +266,7 @@ func TestMessagesAPI(t *testing.T) {
 			c.exec(t, apiScenario{name: "answer in the future", method: "POST", path: ans1, token: "office", wantStatus: 422, wantFields: []string{"on"},
 				body: `{"body":"可以申请。","publish":true,"answered_on":"2026-12-02"}`})
 			r = c.exec(t, apiScenario{name: "publish late", method: "POST", path: ans1, token: "office", wantStatus: 200,
-				body: `{"body":"可以申请法律援助。","publish":true,"answered_on":"2026-10-14"}`,
+				body:         `{"body":"可以申请法律援助。","publish":true,"answered_on":"2026-10-14"}`,
 				wantContains: []string{`"status":"answered"`, `"on_time":false`, `"answer_workdays":6`, `"published":true`}})
 			c.exec(t, apiScenario{name: "list", method: "GET", path: "/api/v1/messages?category=legal&month=2026-10", wantStatus: 200,
 				wantContains: []string{`"total":1`, "可以申请法律援助。"}, wantNotContains: []string{"赵六", "zl@example.com"}})
