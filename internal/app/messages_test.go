@@ -142,6 +142,11 @@ func TestMessagesEndToEnd(t *testing.T) {
 			mustNotContain(t, r.body, "13912345678", "王小明", "13800001111")
 			mustContain(t, pub.get("/messages?category=complaint&month=2026-12").body, "反映律师收费不规范")
 			mustNotContain(t, pub.get("/messages?category=consult").body, "反映律师收费不规范")
+			// The site search has it (as typed on the form, and on /search).
+			sg := pub.get("/messages/suggest?q=" + url.QueryEscape("律师收费"))
+			mustContain(t, sg.body, "/messages/"+strconv.FormatInt(id, 10))
+			srch := pub.get("/search?kind=message&q=" + url.QueryEscape("律师收费"))
+			mustContain(t, srch.body, "留言答复（1）", "to=%2Fmessages%2F"+strconv.FormatInt(id, 10)+`"`)
 			if r := pub.get("/messages?month=2026-13"); r.status != http.StatusUnprocessableEntity {
 				t.Errorf("bad month: %d", r.status)
 			}

@@ -121,6 +121,7 @@ var tree = []col{
 		{slug: "dczj", name: "调查征集", kind: catalog.KindList, types: []string{"consultation", "general"}, desc: "重大行政决策和立法草案公开征求意见（征求意见期限不少于30日）。"},
 		{slug: "hygk", name: "会议公开", kind: catalog.KindList, types: []string{"general"}},
 		{slug: "hdjlzx", name: "互动交流", kind: catalog.KindList, types: []string{"general"}, desc: "留言答复情况和在线访谈。"},
+		{slug: "lyhf", name: "我要留言", kind: catalog.KindLink, link: "/messages", desc: "办事咨询、法律咨询、建议、投诉举报和网站找错；已答复的留言、常见问题和留言统计。"},
 	}},
 }
 
