@@ -19,7 +19,7 @@ type statsPage struct {
 	Year   int
 	Month  int
 	Years  []int
-	Charts []template.HTML
+	Charts []chart
 	Error  string
 }
 
@@ -90,16 +90,24 @@ func (s *Feature) stats(w http.ResponseWriter, r *http.Request) {
 			for _, g := range st.ByMonth {
 				labels, rec, ans = append(labels, g.Label), append(rec, g.Received), append(ans, g.Answered)
 			}
-			p.Charts = append(p.Charts, barChart("chart-month", st.Period()+"各月收到和答复留言数", labels, []series{{"收到", "#1f5fa8", rec}, {"答复", "#2e7d32", ans}}))
+			title := st.Period() + "各月收到和答复留言数"
+			p.Charts = append(p.Charts, chart{title, barChart("chart-month", title, labels, []series{{"收到", "#1f5fa8", rec}, {"答复", "#2e7d32", ans}})})
 		}
 		var labels []string
 		var rec, ans []int
 		for _, g := range st.ByCategory {
 			labels, rec, ans = append(labels, g.Label), append(rec, g.Received), append(ans, g.Answered)
 		}
-		p.Charts = append(p.Charts, barChart("chart-cat", st.Period()+"各类别收到和答复留言数", labels, []series{{"收到", "#1f5fa8", rec}, {"答复", "#2e7d32", ans}}))
+		title := st.Period() + "各类别收到和答复留言数"
+		p.Charts = append(p.Charts, chart{title, barChart("chart-cat", title, labels, []series{{"收到", "#1f5fa8", rec}, {"答复", "#2e7d32", ans}})})
 	}
 	s.Render(w, r, status, "public/message_stats", p)
+}
+
+// chart is a figure of the page: its caption and its SVG.
+type chart struct {
+	Title string
+	SVG   template.HTML
 }
 
 type series struct {
