@@ -328,6 +328,40 @@ func TestMessagesAPI(t *testing.T) {
 			if after != before {
 				t.Errorf("events %d → %d after a refused answer", before, after)
 			}
+
+			// The self-inspection on Tue 2026-12-01: a message received on
+			// 2026-08-25 is past its 3-month line (2026-11-25, a veto); one of
+			// 2026-09-10 is within 15 days of it (2026-12-10); one of
+			// 2026-11-20 is past its due date (Nov 23–27: due 2026-11-27);
+			// one of 2026-11-26 is not yet due (Nov 27, 30, Dec 1, 2, 3).
+			for _, on := range []string{"2026-08-25", "2026-09-10", "2026-11-20", "2026-11-26"} {
+				c.exec(t, apiScenario{name: "open " + on, method: "POST", path: "/api/v1/messages", token: "office", wantStatus: 201,
+					body: body(map[string]any{"category": "suggestion", "title": "建议" + on, "body": "b", "name": "n", "contact": "13900001111", "received_on": on})})
+			}
+			fs, err := e.srv.Messages.Findings(context.Background(), e.site.ID, testDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, f := range fs {
+				for _, on := range []string{"2026-08-25", "2026-09-10", "2026-11-20", "2026-11-26", "2026-09-30"} {
+					if strings.Contains(f.Message, on+" 收到") {
+						got[on] = f.Rule.Code + "/" + string(f.Level)
+					}
+				}
+			}
+			want := map[string]string{"2026-08-25": "message.veto/veto", "2026-09-10": "message.veto/soon", "2026-11-20": "message.reply/fault",
+				"2026-09-30": "message.reply/fault"} // the late answer of Oct 14
+			for on, w := range want {
+				if got[on] != w {
+					t.Errorf("finding for the message of %s: %q, want %q", on, got[on], w)
+				}
+			}
+			if _, ok := got["2026-11-26"]; ok {
+				t.Errorf("a message not yet due is reported: %v", got)
+			}
+			desk := e.browser().login("office").get("/admin/messages")
+			mustContain(t, desk.body, `id="msg-alerts"`, "条留言已超过答复期限", "2026-11-25")
 		})
 	}
 }
