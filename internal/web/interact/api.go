@@ -281,7 +281,8 @@ func (s *Feature) apiStatus(w http.ResponseWriter, r *http.Request) {
 
 // apiAnswer drafts the answer of message id and, with publish, reviews and
 // releases it in the same call (which needs the right to review and
-// publish: the office, or the department's reviewer for another's draft).
+// publish: the office, or the department's reviewer for another's draft —
+// who sends publish without a body to release the draft under review).
 // An unrouted message is first routed to the caller's department (the
 // office answering itself).
 func (s *Feature) apiAnswer(w http.ResponseWriter, r *http.Request) {
@@ -324,7 +325,11 @@ func (s *Feature) apiAnswer(w http.ResponseWriter, r *http.Request) {
 		}
 		steps = append(steps, interact.Event{Type: interact.EvRouted, On: on, DepartmentID: u.DepartmentID})
 	}
-	steps = append(steps, interact.Event{Type: interact.EvDrafted, On: on, Answer: in.Body, Where: in.Where})
+	// Without a body, publish releases the draft waiting for review (a
+	// reviewer approving another's draft); with one, the body is the draft.
+	if in.Body != "" || !in.Publish || m.State.Status != interact.StReview {
+		steps = append(steps, interact.Event{Type: interact.EvDrafted, On: on, Answer: in.Body, Where: in.Where})
+	}
 	if in.Publish {
 		steps = append(steps, interact.Event{Type: interact.EvReviewed, On: on, Approved: true}, interact.Event{Type: interact.EvPublished, On: on, Public: true})
 	}
