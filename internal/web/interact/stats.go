@@ -38,6 +38,26 @@ func (p *statsPage) Table(id, title string, rows []interact.Group) statsTable {
 	return statsTable{ID: id, Title: title, Rows: rows, P: p}
 }
 
+// Link is where a row's figures come from: the answered messages of a
+// category or department, or a month's statistics (RECORDS §11: each
+// number leads to the list behind it).
+func (t statsTable) Link(g interact.Group) string {
+	switch t.ID {
+	case "h-cat":
+		return "/messages?category=" + g.Key
+	case "h-dept":
+		if g.Key == "0" {
+			return ""
+		}
+		return "/messages?department=" + g.Key
+	case "h-month":
+		if y, m, ok := strings.Cut(g.Key, "-"); ok {
+			return "/messages/stats?year=" + y + "&month=" + strings.TrimPrefix(m, "0")
+		}
+	}
+	return ""
+}
+
 // Pct formats a ratio as a percentage.
 func (p *statsPage) Pct(v float64) string { return pct(v) }
 
