@@ -252,6 +252,9 @@ func runServe(args []string) error {
 			if err := srv.LoadConsultDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 				return fmt.Errorf("load demo consultations: %w", err)
 			}
+			if err := srv.LoadMessageDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
+				return fmt.Errorf("load demo messages: %w", err)
+			}
 		}
 	}
 	ln, err := net.Listen("tcp", *addr)

@@ -18,6 +18,7 @@ import (
 	"gongkai/internal/consult"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
+	"gongkai/internal/interact"
 	"gongkai/internal/lists"
 	"gongkai/internal/mail"
 	"gongkai/internal/request"
@@ -26,6 +27,7 @@ import (
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
 	webconsult "gongkai/internal/web/consult"
+	webinteract "gongkai/internal/web/interact"
 	weblists "gongkai/internal/web/lists"
 	webrequest "gongkai/internal/web/request"
 	websearch "gongkai/internal/web/search"
@@ -52,6 +54,9 @@ type App struct {
 	// Consult is public participation (issue 10): consultations,
 	// the major-decision catalogue, meetings.
 	Consult *consult.Service
+	// Messages are the messages of 政民互动 (留言, issue 11); their Sealer
+	// is set with SetDataKey.
+	Messages *interact.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -77,6 +82,9 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Lists = &lists.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Search.Register(a.Lists.SearchSource())
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Lists.Check())
+	a.Messages = &interact.Service{DB: cat.DB, Calendar: a.Calendar, Today: opts.Today, Committed: cat.Bus.Committed}
+	a.Search.Register(a.Messages.SearchSource())
+	a.Compliance.Checks = append(a.Compliance.Checks, interact.Check{Service: a.Messages})
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -113,6 +121,7 @@ func (a *App) SetDataKey(key []byte) error {
 	}
 	a.Requests.Sealer = sl
 	a.Consult.Sealer = sl
+	a.Messages.Sealer = sl
 	return nil
 }
 
@@ -130,6 +139,7 @@ func (a *App) features() []web.Feature {
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},
 		&weblists.Feature{Lists: a.Lists},
 		&webconsult.Feature{Consult: a.Consult},
+		&webinteract.Feature{Catalog: a.Catalog, Messages: a.Messages, Search: a.Search},
 	}
 }
 
@@ -149,7 +159,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the

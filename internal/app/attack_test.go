@@ -1002,6 +1002,7 @@ func (a *attacker) attackAPI() {
 	}
 	a.attackRequests()
 	a.attackConsult()
+	a.attackMessages()
 }
 
 // attackListImport sends payloads in the cells, the note and the date of

@@ -127,6 +127,7 @@ var tree = []col{
 			{slug: "hygk-apply", name: "会议公开和列席申请", kind: catalog.KindLink, link: "/meetings"}}},
 		{slug: "wsdc", name: "网上调查", kind: catalog.KindLink, link: "/surveys"},
 		{slug: "hdjlzx", name: "互动交流", kind: catalog.KindList, types: []string{"general"}, desc: "留言答复情况和在线访谈。"},
+		{slug: "lyhf", name: "我要留言", kind: catalog.KindLink, link: "/messages", desc: "办事咨询、法律咨询、建议、投诉举报和网站找错；已答复的留言、常见问题和留言统计。"},
 	}},
 }
 

@@ -1,0 +1,520 @@
+package interact
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+	"gongkai/internal/errs"
+	"gongkai/internal/events"
+	"gongkai/internal/store"
+)
+
+// EventMessageAnswered is the change event of a message whose answer was
+// published on the site (search, render cache); EventFAQChanged of the FAQ.
+const (
+	EventMessageAnswered = "message.answered"
+	EventFAQChanged      = "message.faq"
+)
+
+// periodOf is the site's reply period for category, or the default.
+func periodOf(ctx context.Context, q querier, siteID int64, category string) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT workdays FROM message_periods WHERE site_id = $1 AND category = $2`, siteID, category).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		c, _ := CategoryOf(category)
+		return c.Workdays, nil
+	}
+	return n, errs.Wrap(err, "message period")
+}
+
+// Periods returns the site's reply period of every category.
+func (s *Service) Periods(ctx context.Context, siteID int64) (map[string]int, error) {
+	out := map[string]int{}
+	for _, c := range Categories {
+		n, err := periodOf(ctx, s.DB.R, siteID, c.Code)
+		if err != nil {
+			return nil, err
+		}
+		out[c.Code] = n
+	}
+	return out, nil
+}
+
+// MaxPeriod bounds a site's reply period: an answer later than 3 months
+// fails the inspection whatever the site says (REFERENCE §5.1), and 3
+// months hold at most about 60 working days.
+const MaxPeriod = 60
+
+// SetPeriods sets the site's reply periods (administrators), audited.
+func (s *Service) SetPeriods(ctx context.Context, actor *auth.User, siteID int64, periods map[string]int) error {
+	if actor == nil || !actor.CanManageSite() || !actor.ServesSite(siteID) {
+		return errs.E(errs.Forbidden, "只有系统管理员可以设置答复期限")
+	}
+	v := errs.Validation{}
+	for code, n := range periods {
+		if _, ok := CategoryOf(code); !ok {
+			v.Add(code, "未知的留言类别")
+		} else if n < 1 || n > MaxPeriod {
+			v.Add(code, fmt.Sprintf("应为 1 至 %d 个工作日", MaxPeriod))
+		}
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	before, err := s.Periods(ctx, siteID)
+	if err != nil {
+		return err
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		for _, c := range Categories {
+			n, ok := periods[c.Code]
+			if !ok {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM message_periods WHERE site_id = $1 AND category = $2`, siteID, c.Code); err != nil {
+				return errs.Wrap(err, "period")
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO message_periods (site_id, category, workdays) VALUES ($1, $2, $3)`, siteID, c.Code, n); err != nil {
+				return errs.Wrap(err, "period")
+			}
+		}
+		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "message.periods", Target: "留言答复期限", Before: before, After: periods})
+	})
+}
+
+// CanHandle reports whether u handles m: sees the writer's name and
+// contact and records steps. The disclosure office and administrators
+// handle every message; a department's staff the messages routed to it.
+func CanHandle(u *auth.User, m *Message) bool {
+	if u == nil || !u.ServesSite(m.SiteID) {
+		return false
+	}
+	if u.CanPublish() {
+		return true
+	}
+	return m.State.DepartmentID != 0 && u.DepartmentID == m.State.DepartmentID
+}
+
+// allow says whether u may record an event of typ on m. The office routes,
+// marks invalid and may take any step; the handling department drafts and
+// may ask for a transfer; its reviewer reviews and publishes (谁办理谁答复,
+// reviewed before publication), and not their own draft.
+func allow(u *auth.User, m *Message, typ string) error {
+	if !CanHandle(u, m) {
+		return errs.E(errs.Forbidden, "您不能办理该留言：只有政务公开办公室和承办科室可以办理")
+	}
+	if u.CanPublish() {
+		return nil
+	}
+	switch typ {
+	case EvTransferred, EvDrafted:
+		return nil
+	case EvReviewed, EvPublished:
+		if u.Role != auth.Reviewer {
+			return errs.E(errs.Forbidden, "答复须由承办科室的审核人或政务公开办公室审核、发布")
+		}
+		if typ == EvReviewed && m.State.DraftBy == u.ID {
+			return errs.E(errs.Forbidden, "不能审核自己拟写的答复")
+		}
+		return nil
+	}
+	return errs.E(errs.Forbidden, "该步骤由政务公开办公室办理")
+}
+
+// Allowed lists the event types u may record on m now.
+func Allowed(u *auth.User, m *Message) map[string]bool {
+	out := map[string]bool{}
+	for _, e := range EventTypes {
+		if e.Type == EvReceived || e.Type == EvRated {
+			continue
+		}
+		if allow(u, m, e.Type) != nil {
+			continue
+		}
+		st := *m.State
+		probe := Event{Type: e.Type, On: m.Received, DepartmentID: -1, Reason: "x", Answer: "x", Where: "x", Approved: true, Note: "x"}
+		if e.Type == EvInvalid {
+			probe.Reason = "other"
+		}
+		if st.apply(m.Category, probe) == nil {
+			out[e.Type] = true
+		}
+	}
+	return out
+}
+
+// AddEvent appends ev to the ledger of message id after checking it against
+// the state and the actor's rights, refreshes the derived columns, appends
+// the change event when the answer goes public, and audits the step — all
+// in one transaction.
+func (s *Service) AddEvent(ctx context.Context, actor *auth.User, siteID, id int64, ev Event) (*Message, error) {
+	return s.AddEvents(ctx, actor, siteID, id, []Event{ev})
+}
+
+// AddEvents appends several steps in one transaction (the API's answer:
+// draft, review, publish): all are recorded or none.
+func (s *Service) AddEvents(ctx context.Context, actor *auth.User, siteID, id int64, evs []Event) (*Message, error) {
+	if actor == nil {
+		return nil, errs.E(errs.Unauthorized, "请先登录")
+	}
+	today := s.today()
+	for i := range evs {
+		ev := &evs[i]
+		if err := checkEvent(ev); err != nil {
+			return nil, err
+		}
+		ev.ActorID = actor.ID
+		if ev.On.IsZero() {
+			ev.On = today
+		}
+		if ev.On.After(today) {
+			return nil, &errs.Error{Code: errs.Invalid, Message: "办理日期不能晚于今天", Fields: map[string]string{"on": "不能晚于今天"}}
+		}
+	}
+	published := false
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		m, err := s.getIn(ctx, tx, siteID, id)
+		if err != nil {
+			return err
+		}
+		for _, ev := range evs {
+			if err := s.step(ctx, tx, actor, m, ev); err != nil {
+				return err
+			}
+			published = published || ev.Type == EvPublished
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if published {
+		s.committed(ctx)
+	}
+	return s.Get(ctx, siteID, id)
+}
+
+// step records ev on m (loaded in tx), updating m's ledger and state.
+func (s *Service) step(ctx context.Context, tx *sql.Tx, actor *auth.User, m *Message, ev Event) error {
+	if err := allow(actor, m, ev.Type); err != nil {
+		return err
+	}
+	if ev.DepartmentID != 0 {
+		if err := checkDepartment(ctx, tx, m.SiteID, ev.DepartmentID); err != nil {
+			return err
+		}
+	}
+	if (ev.Type == EvRouted || ev.Type == EvTransferred) && ev.DepartmentID == 0 {
+		return &errs.Error{Code: errs.Invalid, Message: "请选择承办科室", Fields: map[string]string{"department": "请选择承办科室"}}
+	}
+	if ev.Type == EvTransferred {
+		ev.From = m.State.DepartmentID
+	}
+	if ev.Type == EvPublished {
+		// Shown on the site only if the writer agreed and staff publish it.
+		ev.Public = ev.Public && m.Publishable
+	}
+	if last := m.Events[len(m.Events)-1]; ev.On.Before(last.On) {
+		return &errs.Error{Code: errs.Invalid, Message: "办理日期不能早于上一步骤的日期 " + last.On.String(), Fields: map[string]string{"on": "不能早于上一步骤"}}
+	}
+	st := m.State
+	if err := st.apply(m.Category, ev); err != nil {
+		return err
+	}
+	ev.Seq = len(m.Events) + 1
+	if err := insertEvent(ctx, tx, m.ID, ev.Seq, ev, actor); err != nil {
+		return err
+	}
+	m.Events = append(m.Events, ev)
+	if err := project(ctx, tx, m.ID, st); err != nil {
+		return err
+	}
+	after := map[string]any{"type": ev.Type, "on": ev.On.String(), "status": st.Status}
+	if ev.DepartmentID != 0 {
+		after["department_id"] = ev.DepartmentID
+	}
+	if ev.Reason != "" {
+		after["reason"] = ev.Reason
+	}
+	if ev.Type == EvReviewed {
+		after["approved"] = ev.Approved
+	}
+	// The audit row before the change event: every writer takes the audit
+	// chain's lock before the outbox's (as internal/catalog does), so two
+	// transactions never wait for each other on PostgreSQL.
+	if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: m.SiteID, Actor: actor, Action: "message." + ev.Type, Target: m.TrackingNo, After: after}); err != nil {
+		return err
+	}
+	if ev.Type == EvPublished && st.Public {
+		if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: m.SiteID, Kind: EventMessageAnswered, SubjectID: m.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkEvent(ev *Event) error {
+	for _, p := range []*string{&ev.Reason, &ev.Note, &ev.Answer, &ev.Where} {
+		*p = clean(*p)
+	}
+	v := errs.Validation{}
+	checkLen(v, "reason", ev.Reason, MaxReason)
+	checkLen(v, "note", ev.Note, MaxComment)
+	checkLen(v, "answer", ev.Answer, MaxAnswer)
+	checkLen(v, "where", ev.Where, MaxWhere)
+	return v.Err()
+}
+
+// project refreshes the columns derived from the ledger.
+func project(ctx context.Context, tx *sql.Tx, id int64, st *State) error {
+	var answered, answer string
+	workdays, onTime, published := 0, 0, 0
+	if st.Status == StAnswered {
+		answered, answer, workdays, onTime = st.Answered.String(), st.Answer, st.Workdays, boolInt(st.OnTime())
+		published = boolInt(st.Public)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, department_id = $2, due_on = $3, answer = $4, answered_on = $5, answer_workdays = $6,
+		on_time = $7, published = $8, rating = $9 WHERE id = $10`,
+		st.Status, nullID(st.DepartmentID), st.Due.String(), answer, answered, workdays, onTime, published, st.Rating, id)
+	return errs.Wrap(err, "update message")
+}
+
+// Rate records the writer's rating of the answer (with the tracking number
+// and query code; once).
+func (s *Service) Rate(ctx context.Context, siteID int64, trackingNo, code, rating, comment string) (*Message, error) {
+	m, err := s.ByTracking(ctx, siteID, trackingNo, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.rateOn(ctx, m.ID, s.today(), rating, comment); err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, siteID, m.ID)
+}
+
+func (s *Service) rateOn(ctx context.Context, id int64, on calendar.Date, rating, comment string) error {
+	ev := Event{Type: EvRated, On: on, Rating: rating, Note: comment}
+	if err := checkEvent(&ev); err != nil {
+		return err
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var siteID int64
+		if err := tx.QueryRowContext(ctx, `SELECT site_id FROM messages WHERE id = $1`, id).Scan(&siteID); err != nil {
+			return errs.Wrap(err, "message site")
+		}
+		m, err := s.getIn(ctx, tx, siteID, id)
+		if err != nil {
+			return err
+		}
+		st := m.State
+		if err := st.apply(m.Category, ev); err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, m.ID, len(m.Events)+1, ev, nil); err != nil {
+			return err
+		}
+		return project(ctx, tx, m.ID, st)
+	})
+}
+
+// Filter selects messages for the desk.
+type Filter struct {
+	Status       string // "" any; "open" not answered nor invalid; or a status
+	DepartmentID int64
+	Category     string
+	Overdue      bool
+	Limit        int // default 200
+}
+
+// Row is a message in a list, without its ledger.
+type Row struct {
+	ID           int64
+	TrackingNo   string
+	Category     string
+	Title        string
+	Status       string
+	Received     calendar.Date
+	Due          calendar.Date
+	Answered     calendar.Date
+	DepartmentID int64
+	Department   string
+	Workdays     int
+	OnTime       bool
+	Published    bool
+	Rating       string
+	Answer       string
+	Body         string
+}
+
+// CategoryLabel is the row's category label.
+func (r *Row) CategoryLabel() string { return CategoryLabel(r.Category) }
+
+// StatusLabel is the row's status label.
+func (r *Row) StatusLabel() string { return StatusLabels[r.Status] }
+
+// Overdue reports whether the row is (or was answered) past its due date.
+func (r *Row) Overdue(today calendar.Date) bool {
+	switch r.Status {
+	case StInvalid:
+		return false
+	case StAnswered:
+		return r.Answered.After(r.Due)
+	}
+	return today.After(r.Due)
+}
+
+const rowCols = `m.id, m.tracking_no, m.category, m.title, m.status, m.received_on, m.due_on, m.answered_on, COALESCE(m.department_id, 0),
+	COALESCE(d.name, ''), m.answer_workdays, m.on_time, m.published, m.rating`
+
+func scanRows(rows *sql.Rows, withText bool) ([]Row, error) {
+	defer rows.Close()
+	var out []Row
+	for rows.Next() {
+		var r Row
+		var rec, due, ans string
+		var onTime, pub int
+		dest := []any{&r.ID, &r.TrackingNo, &r.Category, &r.Title, &r.Status, &rec, &due, &ans, &r.DepartmentID, &r.Department, &r.Workdays, &onTime, &pub, &r.Rating}
+		if withText {
+			dest = append(dest, &r.Body, &r.Answer)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, errs.Wrap(err, "message row")
+		}
+		r.Received, r.Due, r.Answered, r.OnTime, r.Published = calendar.Day(rec), calendar.Day(due), calendar.Day(ans), onTime == 1, pub == 1
+		out = append(out, r)
+	}
+	return out, errs.Wrap(rows.Err(), "message rows")
+}
+
+// List returns the desk's messages: open ones by due date first.
+func (s *Service) List(ctx context.Context, siteID int64, f Filter) ([]Row, error) {
+	q := `SELECT ` + rowCols + ` FROM messages m LEFT JOIN departments d ON d.id = m.department_id WHERE m.site_id = $1`
+	args := []any{siteID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += " AND " + cond + strconv.Itoa(len(args))
+	}
+	switch f.Status {
+	case "":
+	case "open":
+		q += ` AND m.status NOT IN ('answered', 'invalid')`
+	default:
+		add("m.status = $", f.Status)
+	}
+	if f.DepartmentID != 0 {
+		add("m.department_id = $", f.DepartmentID)
+	}
+	if f.Category != "" {
+		add("m.category = $", f.Category)
+	}
+	if f.Overdue {
+		add("m.status NOT IN ('answered', 'invalid') AND m.due_on < $", s.today().String())
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	q += ` ORDER BY CASE WHEN m.status IN ('answered', 'invalid') THEN 1 ELSE 0 END, CASE WHEN m.status IN ('answered', 'invalid') THEN '' ELSE m.due_on END, m.id DESC LIMIT ` + strconv.Itoa(limit)
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "list messages")
+	}
+	return scanRows(rows, false)
+}
+
+// PublicFilter selects answered messages shown on the site.
+type PublicFilter struct {
+	Category     string
+	DepartmentID int64
+	Month        string // YYYY-MM of the answer
+	Page, Per    int
+}
+
+// Public returns a page of answered, published messages, newest answer
+// first, with the total. Title, body and answer are masked (MaskText).
+func (s *Service) Public(ctx context.Context, siteID int64, f PublicFilter) ([]Row, int, error) {
+	where := ` FROM messages m LEFT JOIN departments d ON d.id = m.department_id WHERE m.site_id = $1 AND m.published = 1`
+	args := []any{siteID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where += " AND " + cond + strconv.Itoa(len(args))
+	}
+	if f.Category != "" {
+		add("m.category = $", f.Category)
+	}
+	if f.DepartmentID != 0 {
+		add("m.department_id = $", f.DepartmentID)
+	}
+	if f.Month != "" {
+		add("m.answered_on LIKE $", f.Month+"-%")
+	}
+	var total int
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
+		return nil, 0, errs.Wrap(err, "count public messages")
+	}
+	per := f.Per
+	if per <= 0 || per > 100 {
+		per = 20
+	}
+	page := max(f.Page, 1)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+rowCols+`, m.body, m.answer`+where+` ORDER BY m.answered_on DESC, m.id DESC LIMIT `+
+		strconv.Itoa(per)+` OFFSET `+strconv.Itoa((page-1)*per), args...)
+	if err != nil {
+		return nil, 0, errs.Wrap(err, "public messages")
+	}
+	out, err := scanRows(rows, true)
+	for i := range out {
+		out[i].Title, out[i].Body, out[i].Answer = MaskText(out[i].Title), MaskText(out[i].Body), MaskText(out[i].Answer)
+	}
+	return out, total, err
+}
+
+// PublicMessage returns an answered, published message for its public
+// page, masked; ErrNotFound for any other.
+func (s *Service) PublicMessage(ctx context.Context, siteID, id int64) (*Message, error) {
+	m, err := s.Get(ctx, siteID, id)
+	if err != nil {
+		return nil, err
+	}
+	if m.State.Status != StAnswered || !m.State.Public {
+		return nil, errs.E(errs.NotFound, "该留言不存在或未公开")
+	}
+	pub := *m
+	pub.Name, pub.Contact = m.MaskedName(), ""
+	pub.Title, pub.Body = MaskText(m.Title), MaskText(m.Body)
+	st := *m.State
+	st.Answer = MaskText(st.Answer)
+	pub.State = &st
+	return &pub, nil
+}
+
+// Text masking of published messages: personal data the writer typed into
+// the title or body (a phone number, an ID card number, an e-mail address)
+// is removed before publication (RECORDS §11.1 标题/内容 "mask personal data
+// before publishing"; GB/T 35273—2020 §7.2 as internal/secure applies).
+var (
+	maskIDRE    = regexp.MustCompile(`\b[0-9]{17}[0-9Xx]\b`)
+	maskPhoneRE = regexp.MustCompile(`\b1[3-9][0-9]{9}\b|\b0[0-9]{2,3}-?[0-9]{7,8}\b`)
+	maskMailRE  = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+)
+
+// MaskText removes phone numbers, ID card numbers and e-mail addresses.
+func MaskText(s string) string {
+	s = maskIDRE.ReplaceAllString(s, "［身份证号已隐去］")
+	s = maskMailRE.ReplaceAllString(s, "［邮箱已隐去］")
+	return maskPhoneRE.ReplaceAllString(s, "［电话已隐去］")
+}
+
+// sortRows orders rows by due date (used by the check).
+func sortRows(rs []Row) {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Due.Before(rs[j].Due) })
+}
+
+var _ = store.Now
