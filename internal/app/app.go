@@ -17,6 +17,7 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
+	"gongkai/internal/interact/live"
 	"gongkai/internal/lists"
 	"gongkai/internal/mail"
 	"gongkai/internal/request"
@@ -26,6 +27,7 @@ import (
 	"gongkai/internal/web/catalogue"
 	weblists "gongkai/internal/web/lists"
 	webrequest "gongkai/internal/web/request"
+	weblive "gongkai/internal/web/interact/live"
 	websearch "gongkai/internal/web/search"
 	"gongkai/internal/web/selfcheck"
 	"gongkai/internal/web/siteadmin"
@@ -51,6 +53,10 @@ type App struct {
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
 	Mail *mail.Outbox
+	// Live is interviews, open days and new media (issue 11); LiveHub
+	// feeds the interviews' live pages.
+	Live    *live.Service
+	LiveHub *live.Hub
 
 	handler http.Handler
 }
@@ -76,6 +82,8 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, request.DeadlineCheck{Service: a.Requests})
+	a.Live = &live.Service{DB: cat.DB, Today: opts.Today, Committed: cat.Bus.Committed}
+	a.LiveHub = &live.Hub{Service: a.Live, Log: log}
 	kit, err := web.New(cat, au, log, opts)
 	if err != nil {
 		return nil, err
@@ -104,6 +112,7 @@ func (a *App) SetDataKey(key []byte) error {
 		return err
 	}
 	a.Requests.Sealer = sl
+	a.Live.Sealer = sl
 	return nil
 }
 
@@ -120,6 +129,7 @@ func (a *App) features() []web.Feature {
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},
 		&weblists.Feature{Lists: a.Lists},
+		&weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs},
 	}
 }
 
@@ -139,7 +149,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), weblive.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the

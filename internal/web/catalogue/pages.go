@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"html/template"
 	"net/url"
 
 	"gongkai/internal/calendar"
@@ -19,6 +20,8 @@ type listPage struct {
 	Pager    *web.Pager
 	Filters  *listFilters
 	ListCols []catalog.Field
+	// Blocks are other features' home-page blocks (web.HomeBlock).
+	Blocks []template.HTML
 }
 
 type homeSection struct {
