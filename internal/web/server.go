@@ -82,7 +82,7 @@ type Server struct {
 	pageParams map[string]bool
 	routes     []Route
 	flashes    map[string]string
-	apiDocJSON []byte // the assembled OpenAPI document (openapi.go)
+	apiDocJSON []byte      // the assembled OpenAPI document (openapi.go)
 	homeBlocks []HomeBlock // features' blocks of the home page (home.go)
 
 	// Failed logins are limited per (name, address), per address (looser:
