@@ -456,7 +456,7 @@ func Schemas() []web.Schema {
 		{Type: reflect.TypeOf(apiStaffQuestion{}), Schema: "#/components/schemas/InterviewStaffQuestion"},
 		{Type: reflect.TypeOf(apiQuestionList{}), Schema: "#/components/schemas/InterviewQuestions"},
 		{Type: reflect.TypeOf(apiCreated{}), Schema: "#/components/schemas/InterviewQuestionCreated"},
-		{Type: reflect.TypeOf(apiInterviewIn{}), Schema: "#/components/schemas/InterviewInput"},
+		{Type: reflect.TypeOf(apiInterviewIn{}), Schema: "#/components/schemas/InterviewInput", Input: true},
 		{Type: reflect.TypeOf(apiEvent{}), Schema: "#/components/schemas/Event"},
 		{Type: reflect.TypeOf(apiEvents{}), Schema: "#/components/schemas/Events"},
 		{Type: reflect.TypeOf(apiSignup{}), Schema: "#/components/schemas/EventSignup"},
