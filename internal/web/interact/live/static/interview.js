@@ -10,6 +10,8 @@
   var list = document.getElementById("qa-list");
   var labels = { announced: "预告", live: "正在直播", closed: "已结束", archived: "已归档" };
   var es = new EventSource(url);
+  // Marks the page as listening (for tests and styles).
+  es.addEventListener("open", function () { page.setAttribute("data-live-open", "1"); });
   function line(cls, who, verb, text, textCls) {
     var p = document.createElement("p");
     p.className = cls;
