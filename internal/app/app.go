@@ -78,12 +78,14 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Lists = &lists.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Search.Register(a.Lists.SearchSource())
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Lists.Check())
+	a.Live = &live.Service{DB: cat.DB, Today: opts.Today, Committed: cat.Bus.Committed}
+	a.LiveHub = &live.Hub{Service: a.Live, Log: log}
+	a.Search.Register(a.Live.SearchSource())
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Live.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, request.DeadlineCheck{Service: a.Requests})
-	a.Live = &live.Service{DB: cat.DB, Today: opts.Today, Committed: cat.Bus.Committed}
-	a.LiveHub = &live.Hub{Service: a.Live, Log: log}
 	kit, err := web.New(cat, au, log, opts)
 	if err != nil {
 		return nil, err

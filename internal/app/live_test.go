@@ -235,6 +235,14 @@ func TestInterviewLifecycle(t *testing.T) {
 		page = pub.get("/interviews/" + id)
 		mustContain(t, page.body, "文字实录", "可以通过网上申请")
 		mustNotContain(t, page.body, "我要提问")
+		// The site search finds the transcripts: the demo's (indexed in a
+		// rebuild) and this one (indexed when it was archived).
+		if _, err := e.srv.Search.ReindexAll(context.Background(), []int64{e.site.ID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, pub.get("/search?q="+url.QueryEscape("免予核查经济困难状况")).body, "施行一周年在线访谈", "在线访谈")
+		sr := pub.get("/search?q=" + url.QueryEscape("行政复议专栏"))
+		mustContain(t, sr.body, "体制改革在线访谈", "%2Finterviews%2F"+id)
 		var audits int
 		e.db.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE target = $1`, "interview-question:"+itoa(q1)).Scan(&audits)
 		if audits != 2 {
@@ -449,6 +457,8 @@ func TestNewMediaDirectoryAndQR(t *testing.T) {
 		id := locID(t, office.post("/admin/newmedia", url.Values{"name": {"临沂普法"}, "platform": {"app"}, "owner": {"临沂市司法局"}, "url": {"https://pf.linyi.gov.cn/app"}, "status": {"running"}}))
 		// The cached home page shows the new account at once (outbox invalidation).
 		mustContain(t, pub.get("/").body, "临沂普法", "/newmedia/"+id+"/qr.svg")
+		// Without a filing number it is a self-inspection finding.
+		mustContain(t, office.get("/admin/compliance").body, "政务新媒体账号未登记备案信息", "临沂普法（移动客户端）没有登记备案编号")
 		if r := office.post("/admin/newmedia/"+id+"/delete", nil); r.status != 303 {
 			t.Errorf("delete: %d", r.status)
 		}
