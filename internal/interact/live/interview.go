@@ -125,6 +125,10 @@ func (in *InterviewInput) validate() error {
 	}
 	checkLen(v, "summary", in.Summary, MaxSummary)
 	checkURL(v, "video_url", in.VideoURL, false, "视频地址")
+	// The pages' CSP plays media from this site or https: only.
+	if strings.HasPrefix(in.VideoURL, "http://") {
+		v.Add("video_url", "视频地址应以 https:// 开头（页面只播放加密传输的视频）")
+	}
 	checkLen(v, "video_captions", in.VideoCaptions, MaxCaptions)
 	checkLen(v, "video_transcript", in.VideoTranscript, MaxTranscript)
 	if in.VideoCaptions != "" && !strings.HasPrefix(in.VideoCaptions, "WEBVTT") {

@@ -12,6 +12,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"sync/atomic"
 
 	"gongkai/internal/blob"
 	"gongkai/internal/errs"
@@ -36,6 +37,8 @@ type Feature struct {
 	Blobs *blob.Store
 
 	home *template.Template
+	// streams counts this node's open event streams (stream.go).
+	streams atomic.Int64
 }
 
 // The names of the public forms for the CAPTCHA and the rate limits.
@@ -113,15 +116,16 @@ func (s *Feature) Mount(kit *web.Server) error {
 
 func qrPath(id int64) string { return "/newmedia/" + itoa(id) + "/qr.svg" }
 
-// homeBlock is the home page's 政务新媒体 block (Linyi task 12: "在门户网站
-// 明显位置提供有效链接", RECORDS §10.2): every running account with its link
-// and QR code.
+// homeBlock is the home page's 政民互动 block: links to the interviews, the
+// events and the directory, and every running new-media account with its
+// link and QR code (Linyi task 12: "在门户网站明显位置提供有效链接", RECORDS
+// §10.2).
 func (s *Feature) homeBlock(ctx context.Context, siteID int64) (template.HTML, error) {
 	if s.Live == nil {
 		return "", nil
 	}
 	as, err := s.Live.Accounts(ctx, siteID, true)
-	if err != nil || len(as) == 0 {
+	if err != nil {
 		return "", err
 	}
 	var b bytes.Buffer

@@ -20,6 +20,10 @@ const streamLife = 4 * time.Minute
 // streamPing keeps proxies from closing an idle stream.
 const streamPing = 25 * time.Second
 
+// maxStreams bounds the open streams of a node (a goroutine and a socket
+// each); beyond it a page is told to retry later and still works by reload.
+const maxStreams = 10000
+
 // liveQuestion is a question as the live page receives it (also the API's
 // public question).
 type liveQuestion struct {
@@ -49,6 +53,13 @@ func (s *Feature) stream(w http.ResponseWriter, r *http.Request) {
 		s.ErrorPage(w, r, err)
 		return
 	}
+	if s.streams.Add(1) > maxStreams {
+		s.streams.Add(-1)
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "直播连接已满，请稍后刷新页面", http.StatusServiceUnavailable)
+		return
+	}
+	defer s.streams.Add(-1)
 	after, _ := strconv.ParseInt(strings.TrimSpace(r.Header.Get("Last-Event-ID")), 10, 64)
 	if after <= 0 {
 		after, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
