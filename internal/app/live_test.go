@@ -2,9 +2,13 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,6 +19,8 @@ import (
 	"time"
 
 	"gongkai/internal/interact/live"
+	"gongkai/internal/store/storetest"
+	"gongkai/internal/web"
 )
 
 // Interviews, open days and new media (issue 11, internal/interact/live)
@@ -116,6 +122,13 @@ func TestInterviewLifecycle(t *testing.T) {
 			"starts_at": {"2026-12-01T09:30"}, "video_url": {"https://video.example.cn/a.mp4"}})
 		if r.status != 422 || !strings.Contains(r.body, "字幕或文字实录") {
 			t.Errorf("video without captions: %d", r.status)
+		}
+		// Photos need their text alternative (WCAG 1.1.1).
+		if r := office.uploadImage("/admin/interviews/"+id+"/images", "", pngBytes()); r.status != 422 || !strings.Contains(r.body, "图片说明") {
+			t.Errorf("image without alt: %d", r.status)
+		}
+		if r := office.uploadImage("/admin/interviews/"+id+"/images", "访谈现场：两位嘉宾在演播室", pngBytes()); r.status != 303 {
+			t.Fatalf("image: %d %s", r.status, clipBody(r.body))
 		}
 		if r := office.post("/admin/interviews/"+id+"/status", url.Values{"to": {"live"}}); r.status != 303 {
 			t.Fatalf("start: %d %s", r.status, clipBody(r.body))
@@ -233,7 +246,12 @@ func TestInterviewLifecycle(t *testing.T) {
 			t.Errorf("question after the end: %d %s", r.status, r.body)
 		}
 		page = pub.get("/interviews/" + id)
-		mustContain(t, page.body, "文字实录", "可以通过网上申请")
+		mustContain(t, page.body, "文字实录", "可以通过网上申请", `alt="访谈现场：两位嘉宾在演播室"`)
+		if m := regexp.MustCompile(`src="(/interviews/\d+/images/\d+)"`).FindStringSubmatch(page.body); m == nil {
+			t.Error("no image on the archive page")
+		} else if r := pub.get(m[1]); r.status != 200 || r.header.Get("Content-Type") != "image/png" {
+			t.Errorf("image: %d %s", r.status, r.header.Get("Content-Type"))
+		}
 		mustNotContain(t, page.body, "我要提问")
 		// The site search finds the transcripts: the demo's (indexed in a
 		// rebuild) and this one (indexed when it was archived).
@@ -252,6 +270,28 @@ func TestInterviewLifecycle(t *testing.T) {
 }
 
 const formQuestionName = "interview-question"
+
+// uploadImage posts an interview photo with its text alternative.
+func (b *browser) uploadImage(path, alt string, content []byte) resp {
+	b.e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", b.csrf)
+	mw.WriteField("alt", alt)
+	fw, _ := mw.CreateFormFile("image", "photo.png")
+	fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.e.ts.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.do(req)
+}
+
+func pngBytes() []byte {
+	img := image.NewGray(image.Rect(0, 0, 4, 4))
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return buf.Bytes()
+}
 
 func TestEventSignupCapacity(t *testing.T) {
 	t.Parallel()
@@ -559,3 +599,41 @@ func TestLiveMaxLengths(t *testing.T) {
 }
 
 func pub(e *env) *browser { return e.browser() }
+
+// TestLiveFormsRateLimited: the question and sign-up forms and their API
+// are limited per address (the kit's LimitForm), with Retry-After.
+func TestLiveFormsRateLimited(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e := newEnvWith(t, d, web.Options{FormLimits: web.FormLimits{PerAddress: web.Rate{Burst: 2, Every: time.Hour}}})
+			e.liveDemo(t)
+			office := e.browser().login("office")
+			id := locID(t, office.post("/admin/interviews", url.Values{"title": {"限流测试"}, "topic": {"主题"}, "guests": {"甲"}, "starts_at": {"2026-12-01T09:00"}}))
+			pub := e.browser()
+			for i, want := range []int{422, 422, 429} {
+				r := pub.post("/interviews/"+id+"/questions", url.Values{"body": {"问题"}})
+				if r.status != want {
+					t.Errorf("question post %d: %d, want %d", i+1, r.status, want)
+				}
+				if want == 429 && (r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "提交过于频繁")) {
+					t.Errorf("429 without Retry-After or message: %q", r.header.Get("Retry-After"))
+				}
+			}
+			var ev int64
+			e.db.R.QueryRow(`SELECT id FROM live_events WHERE site_id = $1 AND capacity = 30`, e.site.ID).Scan(&ev)
+			for i, want := range []int{422, 422, 429} {
+				req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/events/"+strconv.FormatInt(ev, 10)+"/signups", strings.NewReader(`{"name":"","phone":""}`))
+				req.Header.Set("Content-Type", "application/json")
+				res, err := e.ts.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				if res.StatusCode != want {
+					t.Errorf("sign-up API post %d: %d, want %d", i+1, res.StatusCode, want)
+				}
+			}
+		})
+	}
+}

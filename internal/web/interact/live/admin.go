@@ -1,6 +1,7 @@
 package live
 
 import (
+	"gongkai/internal/blob"
 	"net/http"
 	"strconv"
 	"strings"
@@ -168,11 +169,14 @@ func (s *Feature) adminInterviewImage(w http.ResponseWriter, r *http.Request) {
 	}
 	f, h, err := r.FormFile("image")
 	if err != nil {
-		s.AdminError(w, r, &errs.Error{Code: errs.Invalid, Message: "请选择要上传的图片", Fields: map[string]string{"image": "请选择图片"}})
-		return
+		err = &errs.Error{Code: errs.Invalid, Message: "请选择要上传的图片", Fields: map[string]string{"image": "请选择图片"}}
+	} else {
+		defer f.Close()
 	}
-	defer f.Close()
-	b, err := s.Blobs.Put(r.Context(), f, h.Filename, s.Opts.MaxUpload)
+	var b blob.Blob
+	if err == nil {
+		b, err = s.Blobs.Put(r.Context(), f, h.Filename, s.Opts.MaxUpload)
+	}
 	if err == nil {
 		err = s.Live.AddImage(r.Context(), web.StaffOf(r).User, s.siteID(r), iv.ID, b.Key, b.MIME, r.PostFormValue("alt"))
 		if err != nil {
@@ -180,7 +184,20 @@ func (s *Feature) adminInterviewImage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.AdminError(w, r, err)
+		if errs.CodeOf(err) != errs.Invalid {
+			s.AdminError(w, r, err)
+			return
+		}
+		p, perr := s.interviewForm(r, iv)
+		if perr != nil {
+			s.AdminError(w, r, perr)
+			return
+		}
+		p.Fail(err)
+		if p.Errors == nil {
+			p.Errors = map[string]string{"image": p.Error}
+		}
+		s.Render(w, r, http.StatusUnprocessableEntity, "admin/interview_admin", p)
 		return
 	}
 	http.Redirect(w, r, "/admin/interviews/"+itoa(iv.ID)+"?done=interview_image", http.StatusSeeOther)

@@ -204,6 +204,10 @@ func (s *Feature) apiQuestions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Feature) apiAsk(w http.ResponseWriter, r *http.Request) {
+	// The public's questions are limited per address like the form's.
+	if r.Header.Get("Authorization") == "" && !s.LimitForm(w, r, formQuestion) {
+		return
+	}
 	iv, err := s.loadInterview(r)
 	if err != nil {
 		s.APIError(w, r, err)
@@ -353,6 +357,9 @@ func (s *Feature) apiEvent(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Feature) apiSignUp(w http.ResponseWriter, r *http.Request) {
+	if !s.LimitForm(w, r, formSignup) {
+		return
+	}
 	e, err := s.loadEvent(r)
 	if err != nil {
 		s.APIError(w, r, err)
