@@ -173,6 +173,12 @@ func TestInterviewLifecycle(t *testing.T) {
 		if r := pfk.post(fmt.Sprintf("/admin/interviews/%s/questions/%d/moderate", id, q1), url.Values{"decision": {"approve"}}); r.status != 403 {
 			t.Errorf("other department's editor moderates: %d", r.status)
 		}
+		if r := pfk.get("/admin/interviews/" + id + "/moderate"); r.status != 403 || strings.Contains(r.body, "139****5678") {
+			t.Errorf("other department's editor reads the questions: %d", r.status)
+		}
+		if r := api.do(t, "GET", "/api/v1/interviews/"+id+"/questions", "pfk", nil, ""); r.status != 403 {
+			t.Errorf("other department's editor lists the questions: %d", r.status)
+		}
 		mod := office.get("/admin/interviews/" + id + "/moderate")
 		mustContain(t, mod.body, "申请行政复议可以网上提交吗", "139****5678", "待审核 2 个")
 		if r := office.post(fmt.Sprintf("/admin/interviews/%s/questions/%d/moderate", id, q2), url.Values{"decision": {"reject"}}); r.status != 422 {
@@ -364,6 +370,16 @@ func TestEventSignupCapacity(t *testing.T) {
 		mustContain(t, page.body, "剩余 0 个")
 		mustNotContain(t, page.body, "我要报名")
 
+		// The capacity may grow, never below the places taken.
+		edit := url.Values{"kind": {"open_day"}, "title": {"公证处开放日"}, "place": {"市公证处"}, "starts_at": {"2026-12-08T09:00"}, "signup_until": {"2026-12-04"}, "capacity": {"2"}}
+		if r := office.post("/admin/events/"+id, edit); r.status != 422 || !strings.Contains(r.body, "名额不能少于已报名的人数") {
+			t.Errorf("capacity below the sign-ups: %d", r.status)
+		}
+		edit.Set("capacity", "4")
+		if r := office.post("/admin/events/"+id, edit); r.status != 303 {
+			t.Errorf("capacity raised: %d %s", r.status, clipBody(r.body))
+		}
+		mustContain(t, pub.get("/events/"+id).body, "共 4 个，已报名 3 人，剩余 1 个", "我要报名")
 		// Staff see the sign-ups masked, and in full only on request (audited).
 		r = office.get("/admin/events/" + id)
 		mustContain(t, r.body, "****")

@@ -138,6 +138,45 @@ func (s *Service) CreateEvent(ctx context.Context, u *auth.User, siteID int64, i
 	return s.Event(ctx, siteID, id)
 }
 
+// UpdateEvent changes an announced event. The capacity cannot drop below
+// the places taken; the check is in the update itself, so a sign-up racing
+// the change cannot slip under it.
+func (s *Service) UpdateEvent(ctx context.Context, u *auth.User, siteID, id int64, in EventInput) (*Event, error) {
+	old, err := s.Event(ctx, siteID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayManage(u, old.DepartmentID); err != nil {
+		return nil, err
+	}
+	if err := mayManage(u, in.DepartmentID); err != nil {
+		return nil, err
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	if old.Status != EventAnnounced {
+		return nil, errs.E(errs.Conflict, "活动已%s，不能再修改", old.StatusLabel())
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE live_events SET department_id = $1, kind = $2, title = $3, summary = $4, place = $5, starts_at = $6, ends_at = $7,
+			signup_until = $8, capacity = $9, updated_at = $10 WHERE id = $11 AND site_id = $12 AND status = 'announced' AND taken <= $9`,
+			in.DepartmentID, in.Kind, in.Title, in.Summary, in.Place, in.StartsAt, in.EndsAt, in.SignupUntil, in.Capacity, store.Now(), id, siteID)
+		if err != nil {
+			return errs.Wrap(err, "update event")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return &errs.Error{Code: errs.Invalid, Message: "提交的内容有误，请按提示修改", Fields: map[string]string{"capacity": "名额不能少于已报名的人数"}}
+		}
+		return s.audit(ctx, tx, siteID, u, "event.update", itoa("event", id), old, in, true)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.committed(ctx)
+	return s.Event(ctx, siteID, id)
+}
+
 // Report publishes the report of a held event (or corrects it).
 func (s *Service) Report(ctx context.Context, u *auth.User, siteID, id int64, report string) (*Event, error) {
 	return s.setStatus(ctx, u, siteID, id, EventReported, report)

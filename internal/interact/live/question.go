@@ -132,6 +132,15 @@ func (s *Service) Question(ctx context.Context, interviewID, id int64) (*Questio
 	return q, nil
 }
 
+// StaffQuestions lists every question of an interview, with its state,
+// for those who may moderate it.
+func (s *Service) StaffQuestions(ctx context.Context, u *auth.User, iv *Interview) ([]*Question, error) {
+	if err := mayModerate(u, iv.DepartmentID); err != nil {
+		return nil, err
+	}
+	return s.Questions(ctx, iv.ID, false)
+}
+
 // Questions lists an interview's questions in the order they were sent:
 // all of them (staff), or the public ones.
 func (s *Service) Questions(ctx context.Context, interviewID int64, public bool) ([]*Question, error) {

@@ -217,7 +217,7 @@ type adminQuestionsPage struct {
 
 func (s *Feature) questionsPage(r *http.Request, iv *live.Interview, title string) (*adminQuestionsPage, error) {
 	p := &adminQuestionsPage{AdminPage: s.AdminPage(r, title+" · "+iv.Title), Interview: iv}
-	qs, err := s.Live.Questions(r.Context(), iv.ID, false)
+	qs, err := s.Live.StaffQuestions(r.Context(), p.User, iv)
 	if err != nil {
 		return nil, err
 	}
@@ -364,7 +364,10 @@ func (s *Feature) eventForm(r *http.Request, e *live.Event) (*adminEventPage, er
 	if p.Departments, err = s.Catalog.Departments(r.Context(), p.Site.ID); err != nil {
 		return nil, err
 	}
-	if p.User != nil {
+	if e != nil {
+		p.Form = live.EventInput{DepartmentID: e.DepartmentID, Kind: e.Kind, Title: e.Title, Summary: e.Summary, Place: e.Place, StartsAt: e.StartsAt,
+			EndsAt: e.EndsAt, SignupUntil: e.SignupUntil, Capacity: e.Capacity}
+	} else if p.User != nil {
 		p.Form.DepartmentID = p.User.DepartmentID
 	}
 	return p, nil
@@ -392,15 +395,31 @@ func (s *Feature) adminEventSave(w http.ResponseWriter, r *http.Request) {
 	capacity, cerr := strconv.Atoi(strings.TrimSpace(r.PostFormValue("capacity")))
 	in := live.EventInput{DepartmentID: dept, Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"),
 		Place: r.PostFormValue("place"), StartsAt: r.PostFormValue("starts_at"), EndsAt: r.PostFormValue("ends_at"), SignupUntil: r.PostFormValue("signup_until"), Capacity: capacity}
-	var e *live.Event
+	var old, e *live.Event
 	var err error
-	if cerr != nil && strings.TrimSpace(r.PostFormValue("capacity")) != "" {
+	if r.PathValue("id") != "" {
+		if old, err = s.adminLoadEvent(r); err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+	}
+	switch {
+	case cerr != nil && strings.TrimSpace(r.PostFormValue("capacity")) != "":
 		err = &errs.Error{Code: errs.Invalid, Message: "提交的内容有误，请按提示修改", Fields: map[string]string{"capacity": "名额应为整数"}}
-	} else {
+	case old != nil:
+		e, err = s.Live.UpdateEvent(r.Context(), web.StaffOf(r).User, s.siteID(r), old.ID, in)
+	default:
 		e, err = s.Live.CreateEvent(r.Context(), web.StaffOf(r).User, s.siteID(r), in)
 	}
 	if err != nil {
-		p, perr := s.eventForm(r, nil)
+		if errs.CodeOf(err) != errs.Invalid {
+			s.AdminError(w, r, err)
+			return
+		}
+		p, perr := s.eventForm(r, old)
+		if perr == nil && old != nil {
+			p.Signups, perr = s.Live.Signups(r.Context(), p.User, p.Site.ID, old.ID, false)
+		}
 		if perr != nil {
 			s.AdminError(w, r, perr)
 			return

@@ -182,7 +182,7 @@ func staffQuestionOf(q *live.Question) apiStaffQuestion {
 
 // apiQuestions lists every question with its status, for staff tools.
 func (s *Feature) apiQuestions(w http.ResponseWriter, r *http.Request) {
-	_, err := s.staff(r)
+	u, err := s.staff(r)
 	var iv *live.Interview
 	if err == nil {
 		iv, err = s.loadInterview(r)
@@ -191,7 +191,7 @@ func (s *Feature) apiQuestions(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
-	qs, err := s.Live.Questions(r.Context(), iv.ID, false)
+	qs, err := s.Live.StaffQuestions(r.Context(), u, iv)
 	if err != nil {
 		s.APIError(w, r, err)
 		return

@@ -91,6 +91,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("GET /admin/events/new", s.adminEventNew)
 	kit.Staff("POST /admin/events", s.adminEventSave)
 	kit.Staff("GET /admin/events/{id}", s.adminEvent)
+	kit.Staff("POST /admin/events/{id}", s.adminEventSave)
 	kit.Staff("POST /admin/events/{id}/status", s.adminEventStatus)
 	kit.Staff("GET /admin/newmedia", s.adminAccounts)
 	kit.Staff("GET /admin/newmedia/new", s.adminAccountNew)
