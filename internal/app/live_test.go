@@ -307,7 +307,7 @@ func TestEventSignupCapacity(t *testing.T) {
 		pub := e.browser()
 		// The demo's upcoming open day is three weeks after the demo's day.
 		r := pub.get("/events")
-		mustContain(t, r.body, "“法治护航营商环境”政府开放日", "2026-12-22", "剩余 30")
+		mustContain(t, r.body, "“法治护航营商环境”政府开放日", "2026-12-22", "名额 30 个，报名截止 2026-12-18")
 
 		office := e.browser().login("office")
 		id := locID(t, office.post("/admin/events", url.Values{"kind": {"open_day"}, "title": {"公证处开放日"}, "place": {"市公证处"},

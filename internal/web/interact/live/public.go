@@ -224,6 +224,9 @@ type eventsPage struct {
 	Upcoming, Past []*live.Event
 }
 
+// events is the cached list of events; it shows each capacity, not the
+// places left (which change with every sign-up: the event's own page,
+// rendered per visitor while sign-up is open, shows them).
 func (s *Feature) events(w http.ResponseWriter, r *http.Request) {
 	s.Cached(w, r, func() (string, web.Cacheable, error) {
 		if err := s.service(); err != nil {
