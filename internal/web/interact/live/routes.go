@@ -58,7 +58,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	if err := kit.OpenAPI(openapi); err != nil {
 		return err
 	}
-	s.home = template.Must(template.New("home").Funcs(template.FuncMap{"qr": qrPath}).Parse(homeFragment))
+	s.home = template.Must(template.New("home").Funcs(template.FuncMap{"qr": qrPath, "css": func() string { return kit.StaticURL("live.css") }}).Parse(homeFragment))
 	kit.AddHomeBlock(s.homeBlock)
 	kit.Flashes(map[string]string{"interview_saved": "访谈已保存。", "interview_status": "访谈状态已更新。", "interview_image": "图片已添加。",
 		"question_moderated": "已审核。", "question_answered": "回答已发布。", "event_saved": "活动已保存。", "event_status": "活动状态已更新。",
@@ -130,7 +130,7 @@ func (s *Feature) homeBlock(ctx context.Context, siteID int64) (template.HTML, e
 		return "", err
 	}
 	var b bytes.Buffer
-	if err := s.home.Execute(&b, as); err != nil {
+	if err := s.home.Execute(&b, struct{ Accounts []*live.Account }{as}); err != nil {
 		return "", err
 	}
 	return template.HTML(b.String()), nil
