@@ -19,6 +19,7 @@ import (
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
 	"gongkai/internal/interact"
+	"gongkai/internal/interact/live"
 	"gongkai/internal/lists"
 	"gongkai/internal/mail"
 	"gongkai/internal/request"
@@ -28,6 +29,7 @@ import (
 	"gongkai/internal/web/catalogue"
 	webconsult "gongkai/internal/web/consult"
 	webinteract "gongkai/internal/web/interact"
+	weblive "gongkai/internal/web/interact/live"
 	weblists "gongkai/internal/web/lists"
 	webrequest "gongkai/internal/web/request"
 	websearch "gongkai/internal/web/search"
@@ -61,6 +63,10 @@ type App struct {
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
 	Mail *mail.Outbox
+	// Live is interviews, open days and new media (issue 11); LiveHub
+	// feeds the interviews' live pages.
+	Live    *live.Service
+	LiveHub *live.Hub
 
 	handler http.Handler
 }
@@ -85,6 +91,10 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Messages = &interact.Service{DB: cat.DB, Calendar: a.Calendar, Today: opts.Today, Committed: cat.Bus.Committed}
 	a.Search.Register(a.Messages.SearchSource())
 	a.Compliance.Checks = append(a.Compliance.Checks, interact.Check{Service: a.Messages})
+	a.Live = &live.Service{DB: cat.DB, Today: opts.Today, Committed: cat.Bus.Committed}
+	a.LiveHub = &live.Hub{Service: a.Live, Log: log}
+	a.Search.Register(a.Live.SearchSource())
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Live.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -122,6 +132,7 @@ func (a *App) SetDataKey(key []byte) error {
 	a.Requests.Sealer = sl
 	a.Consult.Sealer = sl
 	a.Messages.Sealer = sl
+	a.Live.Sealer = sl
 	return nil
 }
 
@@ -140,6 +151,7 @@ func (a *App) features() []web.Feature {
 		&weblists.Feature{Lists: a.Lists},
 		&webconsult.Feature{Consult: a.Consult},
 		&webinteract.Feature{Catalog: a.Catalog, Messages: a.Messages, Search: a.Search},
+		&weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs},
 	}
 }
 
@@ -159,7 +171,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the

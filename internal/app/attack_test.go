@@ -1003,6 +1003,7 @@ func (a *attacker) attackAPI() {
 	a.attackRequests()
 	a.attackConsult()
 	a.attackMessages()
+	a.attackLive()
 }
 
 // attackListImport sends payloads in the cells, the note and the date of

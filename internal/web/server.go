@@ -87,7 +87,8 @@ type Server struct {
 	pageParams map[string]bool
 	routes     []Route
 	flashes    map[string]string
-	apiDocJSON []byte // the assembled OpenAPI document (openapi.go)
+	apiDocJSON []byte      // the assembled OpenAPI document (openapi.go)
+	homeBlocks []HomeBlock // features' blocks of the home page (home.go)
 
 	// Failed logins are limited per (name, address), per address (looser:
 	// a whole office may share one NAT address) and per name (slower, and

@@ -20,6 +20,11 @@ func (s *Feature) home(w http.ResponseWriter, r *http.Request) {
 			}
 			p.Sections = append(p.Sections, homeSection{Column: c, Items: pg.Items})
 		}
+		blocks, err := s.HomeBlocks(r.Context(), p.Site.ID)
+		if err != nil {
+			return "", nil, err
+		}
+		p.Blocks = blocks
 		return "public/home", p, nil
 	})
 }

@@ -22,6 +22,8 @@ type listPage struct {
 	Pager    *web.Pager
 	Filters  *listFilters
 	ListCols []catalog.Field
+	// Blocks are other features' home-page blocks (web.HomeBlock).
+	Blocks []template.HTML
 }
 
 type homeSection struct {

@@ -1,0 +1,30 @@
+package web
+
+import (
+	"context"
+	"html/template"
+)
+
+// A HomeBlock renders a feature's block of a site's home page (the
+// new-media accounts, internal/web/interact/live). The home page is cached:
+// a feature whose block changes appends an outbox event, which drops the
+// site's cached pages on every node.
+type HomeBlock func(ctx context.Context, siteID int64) (template.HTML, error)
+
+// AddHomeBlock adds a block to the home page, after the columns' panels.
+func (s *Server) AddHomeBlock(b HomeBlock) { s.homeBlocks = append(s.homeBlocks, b) }
+
+// HomeBlocks renders every feature's home-page block for the site.
+func (s *Server) HomeBlocks(ctx context.Context, siteID int64) ([]template.HTML, error) {
+	var out []template.HTML
+	for _, b := range s.homeBlocks {
+		h, err := b(ctx, siteID)
+		if err != nil {
+			return nil, err
+		}
+		if h != "" {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
