@@ -212,6 +212,23 @@ func (s *Service) Edition(ctx context.Context, siteID int64, k *Kind, id int64, 
 	return e, errs.Wrap(err, "edition")
 }
 
+// currentByKey are the current edition's rows by key (nil: none).
+func (s *Service) currentByKey(ctx context.Context, siteID int64, k *Kind) (map[string]Row, error) {
+	cur, err := s.Current(ctx, siteID, k)
+	if err != nil || cur == nil {
+		return nil, err
+	}
+	rows, err := s.Rows(ctx, cur.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Row, len(rows))
+	for _, r := range rows {
+		out[r.Key] = r
+	}
+	return out, nil
+}
+
 // Rows returns an edition's rows in order.
 func (s *Service) Rows(ctx context.Context, editionID int64) ([]Row, error) {
 	return readRows(ctx, s.DB.R, editionID)
@@ -271,7 +288,14 @@ func (s *Service) Import(ctx context.Context, siteID int64, k *Kind, actor *auth
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	p, err := k.parseFile(in.File, in.FileName)
+	var prior map[string]Row
+	if k.HasPersons() {
+		var err error
+		if prior, err = s.currentByKey(ctx, siteID, k); err != nil {
+			return nil, err
+		}
+	}
+	p, err := k.parseFileWith(in.File, in.FileName, prior)
 	if err != nil {
 		return nil, err
 	}

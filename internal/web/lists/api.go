@@ -509,7 +509,10 @@ func (s *Feature) diffOf(r *http.Request, k *lists.Kind) (*lists.Edition, *lists
 	if err != nil {
 		return nil, nil, lists.Diff{}, err
 	}
-	return from, to, k.Diff(a, b), nil
+	// Both sides as the public sees them (persons masked, rows past their
+	// publicity period left out): a diff discloses nothing a page does not.
+	today := s.Today()
+	return from, to, k.Diff(k.Public(a, today), k.Public(b, today)), nil
 }
 
 func (s *Feature) apiDiff(w http.ResponseWriter, r *http.Request) {

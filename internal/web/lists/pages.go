@@ -16,6 +16,8 @@ import (
 // cell is one shown value.
 type cell struct {
 	Label, Value string
+	// Href makes the value a link (a link field's catalogue item).
+	Href string
 	Long         bool
 	// Lines are a long text's lines, shown with line breaks (责任事项 are
 	// written one phase a line).
@@ -243,6 +245,12 @@ func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return "", nil, err
 		}
+		// The row as the public sees it, whichever edition it comes from.
+		pub := k.Public([]lists.Row{*row}, s.Today())
+		if len(pub) == 0 {
+			return "", nil, errs.E(errs.NotFound, "该事项的公示期已满，已不再公开")
+		}
+		row = &pub[0]
 		p.Row = view(k, *row)
 		p.Title = row.Title
 		for _, sec := range k.Sections {
@@ -255,7 +263,11 @@ func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 				} else if v == "" {
 					v = "否"
 				}
-				sv.Cells = append(sv.Cells, cell{Label: f.Label, Value: v, Long: f.Kind == catalog.TextArea, Lines: lines(v)})
+				c := cell{Label: f.Label, Value: v, Long: f.Kind == catalog.TextArea, Lines: lines(v)}
+				if f.Kind == catalog.Link && row.Values[n] != "" {
+					c.Href, c.Value = v, "查看关联信息（编号 "+row.Values[n]+"）"
+				}
+				sv.Cells = append(sv.Cells, c)
 			}
 			p.Sections = append(p.Sections, sv)
 		}
@@ -281,8 +293,7 @@ func changeViews(k *lists.Kind, d lists.Diff) []changeView {
 	for _, c := range d.Changed {
 		cv := changeView{Key: c.Key, Title: c.Title, URL: lists.RowURL(k.Code, c.Key)}
 		for _, fc := range c.Fields {
-			f, _ := k.Field(fc.Name)
-			from, to := f.Display(fc.From, true), f.Display(fc.To, true)
+			from, to := k.Display(map[string]string{fc.Name: fc.From}, fc.Name), k.Display(map[string]string{fc.Name: fc.To}, fc.Name)
 			cv.Fields = append(cv.Fields, fieldChangeView{Label: fc.Label, From: from, To: to, FromLines: lines(from), ToLines: lines(to)})
 		}
 		out = append(out, cv)
