@@ -40,8 +40,8 @@ func TestCheckRefusesBadDeclarations(t *testing.T) {
 		},
 		"flow not textarea": func(k *Kind) { k.Flow = "code" },
 		"complete unknown":  func(k *Kind) { k.Complete = []string{"nope"} },
-		"unknown column": func(k *Kind) { k.ListCols = []string{"nope"} },
-		"bad code":       func(k *Kind) { k.Code = "X" },
+		"unknown column":    func(k *Kind) { k.ListCols = []string{"nope"} },
+		"bad code":          func(k *Kind) { k.Code = "X" },
 	} {
 		k := ok()
 		mutate(k)

@@ -18,7 +18,7 @@ type cell struct {
 	Label, Value string
 	// Href makes the value a link (a link field's catalogue item).
 	Href string
-	Long         bool
+	Long bool
 	// Lines are a long text's lines, shown with line breaks (责任事项 are
 	// written one phase a line).
 	Lines []string
