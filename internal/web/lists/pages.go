@@ -70,6 +70,9 @@ type rowPage struct {
 	Removed  *lists.Edition
 	Row      rowView
 	Sections []sectionView
+	// Flow is the process flowchart of a kind declaring Flow (nil: none).
+	Flow      *flowView
+	FlowLabel string
 }
 
 type sectionView struct {
@@ -252,6 +255,11 @@ func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 		}
 		row = &pub[0]
 		p.Row = view(k, *row)
+		if k.Flow != "" {
+			f, _ := k.Field(k.Flow)
+			p.Flow = flowOf(row.Title+f.Label+"图", row.Values[k.Flow])
+			p.FlowLabel = f.Label
+		}
 		p.Title = row.Title
 		for _, sec := range k.Sections {
 			sv := sectionView{Title: sec.Title}
