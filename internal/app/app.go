@@ -18,12 +18,14 @@ import (
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
 	"gongkai/internal/lists"
+	"gongkai/internal/lists/enforce"
 	"gongkai/internal/mail"
 	"gongkai/internal/request"
 	"gongkai/internal/search"
 	"gongkai/internal/secure"
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
+	webenforce "gongkai/internal/web/enforce"
 	weblists "gongkai/internal/web/lists"
 	webrequest "gongkai/internal/web/request"
 	websearch "gongkai/internal/web/search"
@@ -47,6 +49,9 @@ type App struct {
 	Requests *request.Service
 	// Lists are the structured lists (权责清单 …, issue 12).
 	Lists *lists.Service
+	// Enforce is the enforcement publicity beyond the lists (issue 12:
+	// decision deadlines, yearly figures, certificate lookup).
+	Enforce *enforce.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -72,6 +77,8 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Lists = &lists.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Search.Register(a.Lists.SearchSource())
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Lists.Check())
+	a.Enforce = &enforce.Service{Lists: a.Lists}
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Enforce.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -120,6 +127,7 @@ func (a *App) features() []web.Feature {
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},
 		&weblists.Feature{Lists: a.Lists},
+		&webenforce.Feature{Enforce: a.Enforce},
 	}
 }
 
@@ -139,7 +147,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webenforce.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the
