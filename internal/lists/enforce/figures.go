@@ -32,14 +32,14 @@ type Figures struct {
 	// Licences are 表一's counts: all licence decisions, those granting,
 	// those refusing and revocations (RECORDS §2.7; §2.8 keeps both the
 	// granting and the all-decision counts, the report chooses).
-	Licences      int `json:"licences"`
+	Licences        int `json:"licences"`
 	LicencesGranted int `json:"licences_granted"`
 	LicencesRefused int `json:"licences_refused"`
 	LicencesRevoked int `json:"licences_revoked"`
 	// Penalties are 表二's: one decision one 宗, in its heaviest category.
-	Penalties        int     `json:"penalties"`
-	PenaltiesByKind  []Count `json:"penalties_by_kind"`
-	PenaltyAmountYuan string `json:"penalty_amount_yuan"` // 罚没金额, exact decimal (元)
+	Penalties         int     `json:"penalties"`
+	PenaltiesByKind   []Count `json:"penalties_by_kind"`
+	PenaltyAmountYuan string  `json:"penalty_amount_yuan"` // 罚没金额, exact decimal (元)
 	// Withdrawn counts decisions of the year later withdrawn from public view.
 	Withdrawn int `json:"withdrawn"`
 }

@@ -35,7 +35,9 @@ type Entry struct {
 func (e *Entry) Late() bool { return !e.PublishedOn.IsZero() && e.PublishedOn.After(e.Due) }
 
 // Overdue says whether the decision is unpublished past its due day on today.
-func (e *Entry) Overdue(today calendar.Date) bool { return e.PublishedOn.IsZero() && today.After(e.Due) }
+func (e *Entry) Overdue(today calendar.Date) bool {
+	return e.PublishedOn.IsZero() && today.After(e.Due)
+}
 
 // WithdrawLate says whether a withdrawal was published after its due day,
 // or is still unpublished past it on today.
