@@ -57,7 +57,7 @@ var Guides = &lists.Kind{
 	Code: "service_guides", Name: "办事指南",
 	Intro:  "本栏公布本机关政务服务事项的办事指南：受理条件、申请材料、办理流程、办理时限、办理地点和咨询监督方式，并附办事流程图。网上办理请通过“爱山东”政务服务平台。",
 	Basis:  "《优化营商环境条例》第三十五条；《国务院关于在线政务服务的若干规定》第六条；《山东省优化营商环境条例》第二十八条；国办发〔2018〕118号（服务指南、执法流程图）",
-	Column: columnService, Owner: owner, UpdateDays: 365,
+	Column: columnGuides, Owner: owner, UpdateDays: 365,
 	Fields: []catalog.Field{
 		{Name: "task_code", Label: "实施编码", Kind: catalog.Text, Required: true, Max: 64},
 		{Name: "catalog_code", Label: "基本编码", Kind: catalog.Text, Max: 64},
@@ -134,7 +134,7 @@ var Catalog = &lists.Kind{
 	Code: "service_catalog", Name: "政务服务事项目录",
 	Intro:  "本目录公布本机关实施的政务服务事项及其编码、类型、实施机关和设定依据，每个事项链接到其办事指南。",
 	Basis:  "《山东省优化营商环境条例》第二十八条（全省统一的政务服务事项目录）；国发〔2022〕5号",
-	Column: columnService, Owner: owner, UpdateDays: 365,
+	Column: columnCatalog, Owner: owner, UpdateDays: 365,
 	Fields: []catalog.Field{
 		{Name: "task_code", Label: "实施编码", Kind: catalog.Text, Required: true, Max: 64},
 		{Name: "catalog_code", Label: "基本编码", Kind: catalog.Text, Required: true, Max: 64},

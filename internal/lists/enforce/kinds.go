@@ -19,7 +19,8 @@ import (
 // 行政执法公示 and 政务服务 columns).
 const (
 	columnEnforce = "xzzfgs"
-	columnService = "zwfw"
+	columnGuides  = "bszn"
+	columnCatalog = "zwfwsx"
 	owner         = "fzk" // 法制科 keeps the enforcement publicity (118号: 法制审核机构)
 )
 
