@@ -180,6 +180,39 @@ func (k *Kind) parseFile(data []byte, name string) (*parsed, error) {
 	return k.parseFileWith(data, name, nil)
 }
 
+// unchangedPublic returns the prior row's values when raw is that row
+// exactly as the public sees it (Kind.Public), for kinds whose public form
+// differs from the stored one (persons, Redact).
+func (k *Kind) unchangedPublic(raw map[string]string, prior map[string]Row) (map[string]string, bool) {
+	if len(prior) == 0 || (!k.HasPersons() && k.Redact == nil) {
+		return nil, false
+	}
+	key := make(map[string]string, len(k.Key))
+	for _, n := range k.Key {
+		f, _ := k.Field(n)
+		key[n], _ = f.Normalize(raw[n])
+	}
+	was, ok := prior[k.keyOf(key)]
+	if !ok {
+		return nil, false
+	}
+	pub := k.publicValues(was.Values)
+	for _, f := range k.Fields {
+		c, msg := f.Normalize(raw[f.Name])
+		if f.Kind == catalog.Bool && c == "0" {
+			c = ""
+		}
+		if msg != "" || c != pub[f.Name] {
+			return nil, false
+		}
+	}
+	out := make(map[string]string, len(was.Values))
+	for n, v := range was.Values {
+		out[n] = v
+	}
+	return out, true
+}
+
 // parseFileWith is parseFile knowing the current edition's rows by key:
 // a personal value that comes back masked (a public export edited and
 // imported again) is recognised and restored from the row it masks, and
@@ -277,6 +310,11 @@ func (k *Kind) parseFileWith(data []byte, name string, prior map[string]Row) (*p
 				}
 				raw[f.Name] = fromCell(f, c)
 			}
+		}
+		if was, ok := k.unchangedPublic(raw, prior); ok {
+			// A row exactly as the public export shows it (masked, or
+			// redacted like a withdrawn decision): the stored row stands.
+			raw = was
 		}
 		vals, bad := k.Validate(raw)
 		for _, f := range k.Fields {

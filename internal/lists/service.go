@@ -2,6 +2,7 @@ package lists
 
 import (
 	"context"
+	"slices"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -212,6 +213,33 @@ func (s *Service) Edition(ctx context.Context, siteID int64, k *Kind, id int64, 
 	return e, errs.Wrap(err, "edition")
 }
 
+// carryHidden keeps the current edition's rows that are past their
+// publicity period (Kind.Until) and absent from the file: no public export
+// carries them, so a file built from one cannot mean to delete them, and
+// the record outlives its publicity (RECORDS §0.3 lifecycle 2).
+func (k *Kind) carryHidden(rows []Row, prior map[string]Row, today calendar.Date) []Row {
+	if k.Until == "" || len(prior) == 0 {
+		return rows
+	}
+	in := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		in[r.Key] = true
+	}
+	var hidden []Row
+	cut := today.String()
+	for key, r := range prior {
+		if u := r.Values[k.Until]; !in[key] && u != "" && u < cut {
+			hidden = append(hidden, r)
+		}
+	}
+	slices.SortFunc(hidden, func(a, b Row) int { return a.Seq - b.Seq })
+	for _, r := range hidden {
+		r.Seq = len(rows) + 1
+		rows = append(rows, r)
+	}
+	return rows
+}
+
 // currentByKey are the current edition's rows by key (nil: none).
 func (s *Service) currentByKey(ctx context.Context, siteID int64, k *Kind) (map[string]Row, error) {
 	cur, err := s.Current(ctx, siteID, k)
@@ -295,10 +323,17 @@ func (s *Service) Import(ctx context.Context, siteID int64, k *Kind, actor *auth
 			return nil, err
 		}
 	}
+	if k.Until != "" && prior == nil {
+		var err error
+		if prior, err = s.currentByKey(ctx, siteID, k); err != nil {
+			return nil, err
+		}
+	}
 	p, err := k.parseFileWith(in.File, in.FileName, prior)
 	if err != nil {
 		return nil, err
 	}
+	p.rows = k.carryHidden(p.rows, prior, s.today())
 	name := cleanName(in.FileName)
 	var ed *Edition
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
