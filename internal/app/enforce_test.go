@@ -193,7 +193,9 @@ func TestEnforceMasking(t *testing.T) {
 func maskedOf(name string) string { return lists.Masked(name) }
 
 // esc escapes like html/template for the checks of page text.
-func esc(s string) string { return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s) }
+func esc(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
 
 func decision(no, category, outcome, decided string, extra map[string]string) map[string]string {
 	v := map[string]string{"decision_no": no, "decision_title": "决定书" + no, "category": category, "body": "临沂市司法局",

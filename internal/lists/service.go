@@ -2,11 +2,11 @@ package lists
 
 import (
 	"context"
-	"slices"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
