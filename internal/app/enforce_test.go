@@ -255,6 +255,15 @@ func TestEnforceDeadlinesAndFigures(t *testing.T) {
 		}
 		mustContain(t, strings.Join(got[enforce.RuleWithdrawLate.Code], "\n"), "D4）于 2026-11-16 变更或撤销，应于 2026-11-19 前撤回公开并说明理由")
 
+		// The daily sweep tells the search when a decision's publicity ends
+		// (D1–D3: decided 2026-09-29, public for a year, until 2027-09-29).
+		if n, err := e.srv.Lists.SweepPublicity(ctx, e.site.ID, "2026-12-01", "2026-12-02"); n != 0 || err != nil {
+			t.Errorf("sweep before any end: %d %v", n, err)
+		}
+		if n, err := e.srv.Lists.SweepPublicity(ctx, e.site.ID, "2027-09-29", "2027-09-30"); n != 1 || err != nil {
+			t.Errorf("sweep on the day after the end: %d %v", n, err)
+		}
+
 		// Yearly figures: every 2026 decision of the current edition, the
 		// withdrawn one included; drafts are not counted.
 		var f enforce.Figures

@@ -31,7 +31,7 @@ func (s *Service) SearchSource() *search.Source {
 	return &search.Source{
 		Kinds: ks,
 		Changed: func(e events.Event) ([]search.Ref, bool) {
-			if e.Kind == EventPublished {
+			if e.Kind == EventPublished || e.Kind == EventPublicityEnded {
 				return nil, true
 			}
 			return nil, false
