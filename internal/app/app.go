@@ -127,7 +127,7 @@ func (a *App) features() []web.Feature {
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},
 		&weblists.Feature{Lists: a.Lists},
-		&webenforce.Feature{Enforce: a.Enforce},
+		&webenforce.Feature{Enforce: a.Enforce, Calendars: a.Calendar},
 	}
 }
 

@@ -255,6 +255,14 @@ func TestEnforceDeadlinesAndFigures(t *testing.T) {
 		}
 		mustContain(t, strings.Join(got[enforce.RuleWithdrawLate.Code], "\n"), "D4）于 2026-11-16 变更或撤销，应于 2026-11-19 前撤回公开并说明理由")
 
+		// The staff ledger shows the same dates, explained.
+		led := e.browser().login("fzk").get("/admin/enforce/decisions")
+		mustContain(t, led.body, "共 8 件，其中 3 件逾期或未按时撤回", "逾期 1 个工作日公开", "未公开，已逾期 1 个工作日", "未公开，剩余 1 个工作日",
+			"2026-11-16 变更或撤销，应于 2026-11-19 前撤回（逾期）", "第7个工作日为2026-10-14")
+		if r := e.browser().get("/admin/enforce/decisions"); r.status == 200 {
+			t.Error("the ledger is open to the public")
+		}
+
 		// The daily sweep tells the search when a decision's publicity ends
 		// (D1–D3: decided 2026-09-29, public for a year, until 2027-09-29).
 		if n, err := e.srv.Lists.SweepPublicity(ctx, e.site.ID, "2026-12-01", "2026-12-02"); n != 0 || err != nil {

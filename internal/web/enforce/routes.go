@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gongkai/internal/calendar/calver"
 	"gongkai/internal/errs"
 	"gongkai/internal/lists/enforce"
 	"gongkai/internal/web"
@@ -29,6 +30,8 @@ var openapi []byte
 type Feature struct {
 	*web.Server
 	Enforce *enforce.Service
+	// Calendars give the working-day calendar in force (the staff ledger).
+	Calendars *calver.Versions
 }
 
 // Mount registers the templates, API description and routes.
@@ -43,6 +46,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.CacheParams("no", "year")
 	kit.Public("GET /enforce/certificates", s.certPage)
 	kit.Public("GET /enforce/figures", s.figuresPage)
+	kit.Staff("GET /admin/enforce/decisions", s.adminLedger)
 	kit.API("GET /api/v1/enforce/certificates/{no}", s.apiCert)
 	kit.API("GET /api/v1/enforce/figures", s.apiFigures)
 	return nil
