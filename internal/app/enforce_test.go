@@ -93,6 +93,21 @@ func TestEnforceMasking(t *testing.T) {
 		if len(persons) < 50 {
 			t.Fatalf("demo has %d decisions on natural persons", len(persons))
 		}
+		// The yearly figures (GROUP BY in the database) agree with a count
+		// of the stored rows.
+		want := map[string]int{}
+		total := 0
+		for _, r := range stored {
+			if strings.HasPrefix(r.Values["decided_on"], "2025-") {
+				want[r.Values["category"]]++
+				total++
+			}
+		}
+		var fig enforce.Figures
+		c.do(t, "GET", "/api/v1/enforce/figures?year=2025", "", nil, "").decode(t, &fig)
+		if fig.Total != total || total < 100 || fig.Licences != want["license"] || fig.Penalties != want["penalty"] || fig.CategoryCount("inspection") != want["inspection"] {
+			t.Errorf("2025 figures %+v, counted %d %v", fig, total, want)
+		}
 		b := e.browser()
 		var public []string
 		get := func(path string) string {

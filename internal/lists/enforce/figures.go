@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"gongkai/internal/catalog"
+	"gongkai/internal/lists"
 )
 
 // The yearly enforcement figures (上年度行政执法总体情况, RECORDS §2.7),
@@ -56,56 +57,63 @@ func (f *Figures) CategoryCount(code string) int {
 
 // YearFigures computes a year's figures from the current edition of the
 // site's decisions (every row, also those past their publicity period:
-// the period ends publicity, not the record, RECORDS §0.3). The rows are
-// JSON documents, so the grouping (by category, body, penalty kind) runs
-// over them here rather than as SQL GROUP BY; an edition holds at most
-// lists.MaxRows rows.
+// the period ends publicity, not the record, RECORDS §0.3), grouped in the
+// database (lists.Service.GroupCount: GROUP BY 执法类别, 结论类别, 处罚种类
+// and 撤回; GROUP BY 执法机关); the 罚没金额 are added up exactly here.
 func (s *Service) YearFigures(ctx context.Context, siteID int64, year int) (*Figures, error) {
 	f := &Figures{Year: year}
 	cur, err := s.Lists.Current(ctx, siteID, Decisions)
 	if err != nil {
 		return nil, err
 	}
-	byCat, byBody, byPen := map[string]int{}, map[string]int{}, map[string]int{}
+	byCat, byPen := map[string]int{}, map[string]int{}
 	var cents int64
 	if cur != nil {
-		rows, err := s.Lists.Rows(ctx, cur.ID)
+		inYear := lists.Where{Prefix: map[string]string{"decided_on": fmt.Sprintf("%04d-", year)}}
+		groups, err := s.Lists.GroupCount(ctx, cur.ID, []string{"category", "outcome", "penalty_kind", "changed_on"}, inYear)
 		if err != nil {
 			return nil, err
 		}
-		prefix := fmt.Sprintf("%04d-", year)
-		for _, r := range rows {
-			v := r.Values
-			if len(v["decided_on"]) < 5 || v["decided_on"][:5] != prefix {
-				continue
+		for _, g := range groups {
+			cat, outcome, pen, changed, n := g.Values[0], g.Values[1], g.Values[2], g.Values[3], g.Count
+			f.Total += n
+			byCat[cat] += n
+			if changed != "" {
+				f.Withdrawn += n
 			}
-			f.Total++
-			byCat[v["category"]]++
-			byBody[v["body"]]++
-			if v["changed_on"] != "" {
-				f.Withdrawn++
-			}
-			switch v["category"] {
+			switch cat {
 			case "license":
-				f.Licences++
-				switch v["outcome"] {
+				f.Licences += n
+				switch outcome {
 				case "granted":
-					f.LicencesGranted++
+					f.LicencesGranted += n
 				case "refused":
-					f.LicencesRefused++
+					f.LicencesRefused += n
 				case "licence_revoked":
-					f.LicencesRevoked++
+					f.LicencesRevoked += n
 				}
 			case "penalty":
-				f.Penalties++
-				if v["penalty_kind"] != "" {
-					byPen[v["penalty_kind"]]++
+				f.Penalties += n
+				if pen != "" {
+					byPen[pen] += n
 				}
-				if a := v["amount"]; a != "" {
-					if n, ok := centsOf(a); ok {
-						cents += n
-					}
-				}
+			}
+		}
+		bodies, err := s.Lists.GroupCount(ctx, cur.ID, []string{"body"}, inYear)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range bodies {
+			f.ByBody = append(f.ByBody, Count{g.Values[0], g.Values[0], g.Count})
+		}
+		inYear.Eq = map[string]string{"category": "penalty"}
+		amounts, err := s.Lists.FieldValues(ctx, cur.ID, "amount", inYear)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range amounts {
+			if n, ok := centsOf(a); ok {
+				cents += n
 			}
 		}
 	}
@@ -115,10 +123,7 @@ func (s *Service) YearFigures(ctx context.Context, siteID int64, year int) (*Fig
 	for _, o := range PenaltyKinds {
 		f.PenaltiesByKind = append(f.PenaltiesByKind, Count{o.Value, o.Label, byPen[o.Value]})
 	}
-	for b, n := range byBody {
-		f.ByBody = append(f.ByBody, Count{b, b, n})
-	}
-	sort.Slice(f.ByBody, func(i, j int) bool {
+	sort.SliceStable(f.ByBody, func(i, j int) bool {
 		if f.ByBody[i].Count != f.ByBody[j].Count {
 			return f.ByBody[i].Count > f.ByBody[j].Count
 		}
