@@ -411,6 +411,8 @@ func TestEnforceGuides(t *testing.T) {
 		adm := staff.get(fmt.Sprintf("/admin/lists/service_guides/editions/%d", ed.ID))
 		score := (len(enforce.Guides.Complete) - 2) * 100 / len(enforce.Guides.Complete)
 		mustContain(t, adm.body, "要素完整度", "1 项缺少必备要素", fmt.Sprintf("<td>%d%%</td><td>申请材料、办理时间</td>", score))
+		form := staff.get(fmt.Sprintf("/admin/lists/service_guides/editions/%d/rows/%s", ed.ID, url.PathEscape(all[1]["task_code"])))
+		mustContain(t, form.body, fmt.Sprintf("要素完整度 %d%%，缺少：申请材料、办理时间", score))
 		if f := finds(); len(f) != 0 {
 			t.Fatalf("a draft's gaps are reported before publication: %v", f)
 		}
