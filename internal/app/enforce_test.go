@@ -154,10 +154,10 @@ func TestEnforceMasking(t *testing.T) {
 		if r.status != 201 {
 			t.Fatalf("round trip: %d %s", r.status, clipBody(r.body))
 		}
-		var d diffBody
-		c.do(t, "GET", "/api/v1/lists/enforcement_decisions/diff", "", nil, "").decode(t, &d)
-		if len(d.Added)+len(d.Removed)+len(d.Changed) != 0 {
-			t.Fatalf("masked round trip changed rows: %+v", d)
+		var ed lists.Edition
+		r.decode(t, &ed)
+		if ed.Added+ed.Removed+ed.Changed != 0 {
+			t.Fatalf("masked round trip changed rows: %+v", ed)
 		}
 		now, _ := e.srv.Lists.Current(ctx, e.site.ID, k)
 		again, _ := e.srv.Lists.Rows(ctx, now.ID)
@@ -166,17 +166,32 @@ func TestEnforceMasking(t *testing.T) {
 				t.Fatalf("row %s: person fields not restored: %q", stored[i].Key, again[i].Values["person_id"])
 			}
 		}
-		// A change of a person's name shows in the diff masked.
+		// A corrected name is one changed row, shown masked; earlier
+		// editions and diffs are not public (a withdrawn decision must not
+		// stay readable there).
 		edited := strings.Replace(string(csv), maskedOf(persons[0].Values["person_name"]), "钱多多", 1)
-		if r := c.upload(t, k.Code, "office", "edit.csv", []byte(edited), map[string]string{"note": "更正姓名", "publish": "true"}); r.status != 201 {
+		r = c.upload(t, k.Code, "office", "edit.csv", []byte(edited), map[string]string{"note": "更正姓名", "publish": "true"})
+		if r.status != 201 {
 			t.Fatalf("edit: %d %s", r.status, clipBody(r.body))
 		}
-		dr := c.do(t, "GET", "/api/v1/lists/enforcement_decisions/diff", "", nil, "")
-		dr.decode(t, &d)
-		if len(d.Changed) != 1 || d.Changed[0].Fields[0].Name != "person_name" || d.Changed[0].Fields[0].To != "钱**" {
-			t.Fatalf("diff = %s", clipBody(dr.body))
+		r.decode(t, &ed)
+		if ed.Changed != 1 || ed.Added+ed.Removed != 0 {
+			t.Fatalf("correction: %+v", ed)
 		}
-		public = append(public, dr.body, get("/lists/enforcement_decisions/diff"))
+		mustContain(t, get(lists.RowURL(k.Code, persons[0].Key)), "钱**")
+		for _, path := range []string{"/api/v1/lists/enforcement_decisions/diff", fmt.Sprintf("/api/v1/lists/enforcement_decisions/export?format=csv&edition=%d", cur.ID),
+			fmt.Sprintf("/api/v1/lists/enforcement_decisions/rows?edition=%d", cur.ID)} {
+			if r := c.do(t, "GET", path, "", nil, ""); r.status != 404 {
+				t.Errorf("%s: %d, want 404 (history not public)", path, r.status)
+			}
+		}
+		for _, path := range []string{"/lists/enforcement_decisions/diff", fmt.Sprintf("/lists/enforcement_decisions/editions/%d", cur.ID),
+			lists.RowURL(k.Code, persons[0].Key) + fmt.Sprintf("?edition=%d", cur.ID)} {
+			if r := b.get(path); r.status != 404 {
+				t.Errorf("%s: %d, want 404 (history not public)", path, r.status)
+			}
+		}
+		public = append(public, get("/lists/enforcement_decisions/editions"))
 		// A masked value that masks nothing is refused, naming the cell.
 		bad := strings.Replace(string(csv), maskedOf(persons[1].Values["person_name"]), "赵*", 1)
 		if maskedOf(persons[1].Values["person_name"]) != "赵*" {

@@ -62,6 +62,12 @@ type Kind struct {
 	// reason only (行政处罚法第四十八条). It may drop fields, never add
 	// personal ones.
 	Redact func(vals map[string]string) map[string]string
+	// CurrentOnly: the public sees the current edition only — earlier
+	// editions, diffs and their exports are the staff's. For records whose
+	// later state must override what was once published (a decision
+	// withdrawn under 行政处罚法第四十八条 must not stay readable in an
+	// earlier edition, RECORDS §2.4, §2.6).
+	CurrentOnly bool
 	// Complete are the elements a row should carry (a service guide's
 	// required elements, RECORDS §3.3): not refused when missing, but
 	// scored for staff (Completeness) and reported by the self-inspection.

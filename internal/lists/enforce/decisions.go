@@ -91,6 +91,8 @@ var Decisions = &lists.Kind{
 		{Name: "withdrawal_reason", Label: "撤回理由", Kind: catalog.TextArea, Max: 1000},
 	},
 	Key: []string{"decision_no"}, Title: "decision_title", Body: "body", Until: "publicity_until",
+	// A withdrawn decision must not stay readable in an earlier edition.
+	CurrentOnly: true,
 	ListCols: []string{"category", "body", "outcome", "decided_on"},
 	Sections: []lists.Section{
 		{Title: "执法决定", Fields: []string{"decision_no", "decision_title", "category", "body", "decided_on", "publicity_until"}},

@@ -177,6 +177,9 @@ func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 			if p.Edition, err = s.Lists.Edition(r.Context(), p.Site.ID, k, n, false); err != nil {
 				return "", nil, err
 			}
+			if err := s.currentOnly(r, k, p.Edition); err != nil {
+				return "", nil, err
+			}
 		}
 		p.Current = cur != nil && p.Edition != nil && cur.ID == p.Edition.ID
 		if p.Edition == nil {
@@ -237,7 +240,7 @@ func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 		if err == nil && len(k.Public([]lists.Row{*row}, s.Today())) == 0 {
 			return "", nil, errs.E(errs.NotFound, "该事项的公示期已满，已不再公开")
 		}
-		if errs.CodeOf(err) == errs.NotFound && r.URL.Query().Get("edition") == "" {
+		if errs.CodeOf(err) == errs.NotFound && r.URL.Query().Get("edition") == "" && !k.CurrentOnly {
 			// Removed since: the permanent URL shows the row as it last
 			// stood, marked as cancelled (410 Gone).
 			var last *lists.Edition
@@ -364,7 +367,11 @@ func (s *Feature) feed(w http.ResponseWriter, r *http.Request) {
 			f.Updated = web.AtomDate(e.EffectiveOn)
 		}
 		link := base + "/lists/" + k.Code + "/editions/" + strconv.FormatInt(e.ID, 10)
-		if e.BaseID != 0 {
+		if k.CurrentOnly {
+			// Earlier editions are not public: every entry points at the list,
+			// with the edition in the fragment so entries keep distinct ids.
+			link = base + "/lists/" + k.Code + "#edition-" + strconv.FormatInt(e.ID, 10)
+		} else if e.BaseID != 0 {
 			link = base + "/lists/" + k.Code + "/diff?" + url.Values{"from": {strconv.FormatInt(e.BaseID, 10)}, "to": {strconv.FormatInt(e.ID, 10)}}.Encode()
 		}
 		f.Entries = append(f.Entries, web.AtomEntry{Title: fmt.Sprintf("%s%s（%s起施行）", k.Name, e.Label(), e.EffectiveOn), ID: link,
