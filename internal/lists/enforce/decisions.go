@@ -93,7 +93,7 @@ var Decisions = &lists.Kind{
 	Key: []string{"decision_no"}, Title: "decision_title", Body: "body", Until: "publicity_until",
 	// A withdrawn decision must not stay readable in an earlier edition.
 	CurrentOnly: true,
-	ListCols: []string{"category", "body", "outcome", "decided_on"},
+	ListCols:    []string{"category", "body", "outcome", "decided_on"},
 	Sections: []lists.Section{
 		{Title: "执法决定", Fields: []string{"decision_no", "decision_title", "category", "body", "decided_on", "publicity_until"}},
 		{Title: "执法对象", Fields: []string{"party_type", "party_name", "party_uscc", "person_name", "person_id"}},
