@@ -170,7 +170,8 @@ func checkDecision(v map[string]string) map[string]string {
 func deriveDecision(v map[string]string) {
 	if v["publicity_until"] == "" {
 		if d := calendar.Day(v["decided_on"]); !d.IsZero() {
-			v["publicity_until"] = d.AddDays(PublicityDays).String()
+			// Within the date fields' bounds, so the row exports and imports back.
+			v["publicity_until"] = min(d.AddDays(PublicityDays).String(), catalog.DefaultMaxDate)
 		}
 	}
 }
