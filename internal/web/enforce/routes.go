@@ -9,6 +9,7 @@ package enforce
 import (
 	"embed"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -63,6 +64,16 @@ func Schemas() []web.Schema {
 
 var errNoService = errs.E(errs.Internal, "行政执法公示服务暂时不可用")
 
+// canonical is the request as the render cache keys it (only the declared
+// parameters, each bounded: web.Server.CacheParams), so a page is built
+// from exactly what its cache key holds.
+func (s *Feature) canonical(r *http.Request) *http.Request {
+	p := s.Page(r, "")
+	r2 := r.Clone(r.Context())
+	r2.URL = &url.URL{Path: r.URL.Path, RawQuery: p.URL.RawQuery}
+	return r2
+}
+
 // MaxCertNo bounds a looked-up number (the staff list's 执法证号 field).
 const MaxCertNo = 30
 
@@ -85,6 +96,7 @@ type certPage struct {
 
 func (s *Feature) certPage(w http.ResponseWriter, r *http.Request) {
 	s.Cached(w, r, func() (string, web.Cacheable, error) {
+		r := s.canonical(r)
 		if s.Enforce == nil {
 			return "", nil, errNoService
 		}
@@ -154,6 +166,7 @@ type figuresPage struct {
 
 func (s *Feature) figuresPage(w http.ResponseWriter, r *http.Request) {
 	s.Cached(w, r, func() (string, web.Cacheable, error) {
+		r := s.canonical(r)
 		if s.Enforce == nil {
 			return "", nil, errNoService
 		}
