@@ -141,3 +141,25 @@ func TestGuideCompleteness(t *testing.T) {
 		}
 	}
 }
+
+func TestFiguresFindings(t *testing.T) {
+	led := []*Entry{
+		{DecidedOn: calendar.Day("2026-12-30")}, // unpublished
+		{DecidedOn: calendar.Day("2026-05-06"), PublishedOn: calendar.Day("2026-05-07")},
+		{DecidedOn: calendar.Day("2027-01-04")}, // this year's: not counted
+	}
+	if f := figuresFindings(led, calendar.Day("2026-12-31")); f != nil {
+		t.Errorf("before the year ends: %v", f)
+	}
+	f := figuresFindings(led, calendar.Day("2027-01-20"))
+	if len(f) != 1 || f[0].Level != "soon" || f[0].Due != "2027-01-31" || !strings.Contains(f[0].Message, "2026年有 1 件") {
+		t.Errorf("in January: %+v", f)
+	}
+	if f := figuresFindings(led, calendar.Day("2027-02-01")); len(f) != 1 || f[0].Level != "fault" {
+		t.Errorf("after 31 January: %+v", f)
+	}
+	led[0].PublishedOn = calendar.Day("2027-01-05")
+	if f := figuresFindings(led, calendar.Day("2027-02-01")); f != nil {
+		t.Errorf("all published: %v", f)
+	}
+}

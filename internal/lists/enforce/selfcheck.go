@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/compliance"
 	"gongkai/internal/errs"
 	"gongkai/internal/lists"
@@ -16,6 +17,13 @@ var (
 		Basis: "国办发〔2018〕118号（行政许可、行政处罚决定7个工作日内，其他执法决定20个工作日内公开）"}
 	RuleWithdrawLate = compliance.Rule{Code: "enforce.withdraw_late", Title: "已变更、撤销的执法决定未按时撤回",
 		Basis: "《中华人民共和国行政处罚法》第四十八条（三日内撤回并公开说明理由）"}
+	// RECORDS §2.7: last year's enforcement data are published by 31 January
+	// (Datong's 2021 rule after 118号 [R17]; the national sentence was not
+	// read, so the date is confirmed only locally). The figures are computed
+	// from the published decisions, so they are complete once every decision
+	// of the year is published.
+	RuleFiguresIncomplete = compliance.Rule{Code: "enforce.figures_incomplete", Title: "上年度行政执法数据不完整",
+		Basis: "国办发〔2018〕118号；上年度行政执法数据于1月31日前公开（地方规定，RECORDS §2.7）"}
 	RuleGuideIncomplete = compliance.Rule{Code: "enforce.guide_incomplete", Title: "办事指南要素不全",
 		Basis: "《优化营商环境条例》第三十五条；《山东省优化营商环境条例》第二十八条；国办发〔2018〕118号"}
 )
@@ -62,6 +70,7 @@ func (c check) Run(ctx context.Context, env *compliance.Env) ([]compliance.Findi
 				Message: fmt.Sprintf("%s（%s）于 %s 变更或撤销，应于 %s 前撤回公开并说明理由，%s", e.Title, e.Key, e.ChangedOn, e.WithdrawDue, when)})
 		}
 	}
+	out = append(out, figuresFindings(led, today)...)
 	inc, err := c.s.Incomplete(ctx, siteID)
 	if err != nil {
 		return nil, err
@@ -71,6 +80,30 @@ func (c check) Run(ctx context.Context, env *compliance.Env) ([]compliance.Findi
 			Message: fmt.Sprintf("办事指南“%s”（%s）完整度 %d%%，缺少：%s", g.Title, g.Key, g.Score, strings.Join(g.Missing, "、"))})
 	}
 	return out, nil
+}
+
+// figuresFindings reports last year's decisions still unpublished: after
+// 31 January as a fault, in January as due soon.
+func figuresFindings(led []*Entry, today calendar.Date) []compliance.Finding {
+	year := today.Year - 1
+	n := 0
+	for _, e := range led {
+		if e.DecidedOn.Year == year && e.PublishedOn.IsZero() {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	due := calendar.Date{Year: today.Year, Month: 1, Day: 31}
+	level := compliance.Soon
+	if today.After(due) {
+		level = compliance.Fault
+	} else if today.Month != 1 {
+		return nil
+	}
+	return []compliance.Finding{{Rule: RuleFiguresIncomplete, Level: level, Link: "/admin/enforce/decisions", Due: due.String(),
+		Message: fmt.Sprintf("%d年有 %d 件行政执法决定尚未公开，%d年度行政执法数据（应于 %s 前公开）不完整", year, n, year, due)}}
 }
 
 // Gap is a published guide lacking required elements.
