@@ -217,6 +217,7 @@ func TestEnforceMasking(t *testing.T) {
 		if p := staff.get("/admin/lists/enforcement_decisions/editions/" + fmt.Sprint(cur.ID)); p.status != 200 {
 			t.Fatalf("staff edition: %d", p.status)
 		}
+		checkGuides(t, e, c)
 	})
 }
 
@@ -333,116 +334,109 @@ func TestEnforceDeadlinesAndFigures(t *testing.T) {
 		if strings.Contains(w.body, "5,000.00") {
 			t.Error("withdrawn decision still shows its content")
 		}
+		checkCertificates(t, e, c)
 	})
 }
 
-// The public certificate lookup (证号 → name, unit, category, validity).
-func TestEnforceCertificates(t *testing.T) {
-	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
-		c := newAPIClient(t, e)
-		c.publishRows(t, enforce.Staff, []map[string]string{
-			{"cert_no": "37131001001", "name": "王建国", "unit": "律师工作科", "category": "lawyer", "area": "临沂市", "valid_until": "2028-12-31"},
-			{"cert_no": "37131001002", "name": "李海燕", "unit": "公共法律服务管理科", "category": "notary", "area": "临沂市", "valid_until": "2026-11-30"},
-		}, true)
-		b := e.browser()
-		mustContain(t, b.get("/enforce/certificates?no=37131001001").body, "王建国", "律师工作科", "律师管理", "2028-12-31", "<strong>有效</strong>")
-		mustContain(t, b.get("/enforce/certificates?no=+37131001002+").body, "李海燕", "已过有效期")
-		mustContain(t, b.get("/enforce/certificates?no=99999").body, "没有查到执法证号为“99999”的执法人员")
-		over := b.get("/enforce/certificates?no=" + strings.Repeat("9", 31))
-		mustContain(t, over.body, `aria-invalid="true"`, "执法证号不能超过 30 个字符")
-		var cert enforce.Certificate
-		c.do(t, "GET", "/api/v1/enforce/certificates/37131001001", "", nil, "").decode(t, &cert)
-		if cert.Name != "王建国" || !cert.Valid || cert.URL != "/lists/enforcement_staff/rows/37131001001" {
-			t.Errorf("cert = %+v", cert)
-		}
-		if r := c.do(t, "GET", "/api/v1/enforce/certificates/nope", "", nil, ""); r.status != 404 || !strings.Contains(r.body, `"code":"not_found"`) {
-			t.Errorf("unknown cert: %d %s", r.status, r.body)
-		}
-	})
+// checkCertificates tests the public certificate lookup (证号 → name, unit,
+// category, validity); it shares TestEnforceDeadlinesAndFigures' site
+// (one env per test keeps internal/app's run short).
+func checkCertificates(t *testing.T, e *env, c *apiClient) {
+	c.publishRows(t, enforce.Staff, []map[string]string{
+		{"cert_no": "37131001001", "name": "王建国", "unit": "律师工作科", "category": "lawyer", "area": "临沂市", "valid_until": "2028-12-31"},
+		{"cert_no": "37131001002", "name": "李海燕", "unit": "公共法律服务管理科", "category": "notary", "area": "临沂市", "valid_until": "2026-11-30"},
+	}, true)
+	b := e.browser()
+	mustContain(t, b.get("/enforce/certificates?no=37131001001").body, "王建国", "律师工作科", "律师管理", "2028-12-31", "<strong>有效</strong>")
+	mustContain(t, b.get("/enforce/certificates?no=+37131001002+").body, "李海燕", "已过有效期")
+	mustContain(t, b.get("/enforce/certificates?no=99999").body, "没有查到执法证号为“99999”的执法人员")
+	over := b.get("/enforce/certificates?no=" + strings.Repeat("9", 31))
+	mustContain(t, over.body, `aria-invalid="true"`, "执法证号不能超过 30 个字符")
+	var cert enforce.Certificate
+	c.do(t, "GET", "/api/v1/enforce/certificates/37131001001", "", nil, "").decode(t, &cert)
+	if cert.Name != "王建国" || !cert.Valid || cert.URL != "/lists/enforcement_staff/rows/37131001001" {
+		t.Errorf("cert = %+v", cert)
+	}
+	if r := c.do(t, "GET", "/api/v1/enforce/certificates/nope", "", nil, ""); r.status != 404 || !strings.Contains(r.body, `"code":"not_found"`) {
+		t.Errorf("unknown cert: %d %s", r.status, r.body)
+	}
 }
 
-// Service guides: completeness shown to staff and reported, the flowchart
-// drawn as accessible SVG with its text alternative.
-func TestEnforceGuides(t *testing.T) {
-	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
-		if err := e.srv.LoadEnforceDemo(ctx, e.site.ID, testDay); err != nil {
+// checkGuides tests the service guides on the demo site of
+// TestEnforceMasking: completeness shown to staff and reported, the
+// flowchart drawn as accessible SVG with its text alternative.
+func checkGuides(t *testing.T, e *env, c *apiClient) {
+	ctx := context.Background()
+	b := e.browser()
+	var rows struct {
+		Total int
+		Rows  []struct {
+			Key    string
+			Fields map[string]string
+		}
+	}
+	c.do(t, "GET", "/api/v1/lists/service_guides/rows?limit=100", "", nil, "").decode(t, &rows)
+	if rows.Total < 10 {
+		t.Fatalf("demo guides = %d", rows.Total)
+	}
+	g := rows.Rows[0]
+	page := b.get(lists.RowURL("service_guides", g.Key))
+	steps := strings.Count(g.Fields["steps"], "\n") + 1
+	mustContain(t, page.body, `<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" role="img" aria-labelledby="flow-t flow-d"`,
+		`<title id="flow-t">`, `<desc id="flow-d">共 `+fmt.Sprint(steps)+` 个环节`, `<ol class="flow-steps">`)
+	if n := strings.Count(page.body, "<rect "); n != steps {
+		t.Errorf("flowchart boxes = %d, steps = %d", n, steps)
+	}
+	if n := strings.Count(page.body[strings.Index(page.body, `<ol class="flow-steps">`):], "<li>"); n < steps {
+		t.Errorf("text alternative has %d steps, want %d", n, steps)
+	}
+	mustContain(t, b.get(lists.RowURL("enforcement_matters", "CF-LS-047")).body, "执法程序图", "法制审核")
+	// Every demo guide is complete: no finding.
+	finds := func() []string {
+		rep, err := e.srv.Compliance.Run(ctx, e.site.ID, testDay)
+		if err != nil {
 			t.Fatal(err)
 		}
-		c := newAPIClient(t, e)
-		b := e.browser()
-		var rows struct {
-			Total int
-			Rows  []struct {
-				Key    string
-				Fields map[string]string
+		var out []string
+		for _, f := range rep.Findings {
+			if f.Rule.Code == enforce.RuleGuideIncomplete.Code {
+				out = append(out, f.Message)
 			}
 		}
-		c.do(t, "GET", "/api/v1/lists/service_guides/rows?limit=100", "", nil, "").decode(t, &rows)
-		if rows.Total < 10 {
-			t.Fatalf("demo guides = %d", rows.Total)
-		}
-		g := rows.Rows[0]
-		page := b.get(lists.RowURL("service_guides", g.Key))
-		steps := strings.Count(g.Fields["steps"], "\n") + 1
-		mustContain(t, page.body, `<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" role="img" aria-labelledby="flow-t flow-d"`,
-			`<title id="flow-t">`, `<desc id="flow-d">共 `+fmt.Sprint(steps)+` 个环节`, `<ol class="flow-steps">`)
-		if n := strings.Count(page.body, "<rect "); n != steps {
-			t.Errorf("flowchart boxes = %d, steps = %d", n, steps)
-		}
-		if n := strings.Count(page.body[strings.Index(page.body, `<ol class="flow-steps">`):], "<li>"); n < steps {
-			t.Errorf("text alternative has %d steps, want %d", n, steps)
-		}
-		mustContain(t, b.get(lists.RowURL("enforcement_matters", "CF-LS-047")).body, "执法程序图", "法制审核")
-		// Every demo guide is complete: no finding.
-		finds := func() []string {
-			rep, err := e.srv.Compliance.Run(ctx, e.site.ID, testDay)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var out []string
-			for _, f := range rep.Findings {
-				if f.Rule.Code == enforce.RuleGuideIncomplete.Code {
-					out = append(out, f.Message)
-				}
-			}
-			return out
-		}
-		if f := finds(); len(f) != 0 {
-			t.Fatalf("complete demo guides reported: %v", f)
-		}
-		// A guide without its materials and hours is scored and reported.
-		var all []map[string]string
-		for _, r := range rows.Rows {
-			all = append(all, r.Fields)
-		}
-		all[1]["materials"], all[1]["hours"] = "", ""
-		r := c.publishRows(t, enforce.Guides, all, false)
-		var ed lists.Edition
-		r.decode(t, &ed)
-		staff := e.browser().login("fzk")
-		adm := staff.get(fmt.Sprintf("/admin/lists/service_guides/editions/%d", ed.ID))
-		score := (len(enforce.Guides.Complete) - 2) * 100 / len(enforce.Guides.Complete)
-		mustContain(t, adm.body, "要素完整度", "1 项缺少必备要素", fmt.Sprintf("<td>%d%%</td><td>申请材料、办理时间</td>", score))
-		form := staff.get(fmt.Sprintf("/admin/lists/service_guides/editions/%d/rows/%s", ed.ID, url.PathEscape(all[1]["task_code"])))
-		mustContain(t, form.body, fmt.Sprintf("要素完整度 %d%%，缺少：申请材料、办理时间", score))
-		if f := finds(); len(f) != 0 {
-			t.Fatalf("a draft's gaps are reported before publication: %v", f)
-		}
-		office := e.browser().login("office")
-		office.get(fmt.Sprintf("/admin/lists/service_guides/editions/%d", ed.ID))
-		if p := office.post(fmt.Sprintf("/admin/lists/service_guides/editions/%d/publish", ed.ID), url.Values{"effective_on": {"2026-12-01"}, "note": {"修订"}}); p.status != 303 {
-			t.Fatalf("publish: %d", p.status)
-		}
-		f := finds()
-		if len(f) != 1 || !strings.Contains(f[0], fmt.Sprintf("完整度 %d%%，缺少：申请材料、办理时间", score)) {
-			t.Fatalf("incomplete guide findings = %v", f)
-		}
-		// The catalogue links every guide.
-		mustContain(t, b.get("/lists/service_catalog").body, "政务服务事项目录", "律师执业核准（初审）")
-	})
+		return out
+	}
+	if f := finds(); len(f) != 0 {
+		t.Fatalf("complete demo guides reported: %v", f)
+	}
+	// A guide without its materials and hours is scored and reported.
+	var all []map[string]string
+	for _, r := range rows.Rows {
+		all = append(all, r.Fields)
+	}
+	all[1]["materials"], all[1]["hours"] = "", ""
+	r := c.publishRows(t, enforce.Guides, all, false)
+	var ed lists.Edition
+	r.decode(t, &ed)
+	staff := e.browser().login("fzk")
+	adm := staff.get(fmt.Sprintf("/admin/lists/service_guides/editions/%d", ed.ID))
+	score := (len(enforce.Guides.Complete) - 2) * 100 / len(enforce.Guides.Complete)
+	mustContain(t, adm.body, "要素完整度", "1 项缺少必备要素", fmt.Sprintf("<td>%d%%</td><td>申请材料、办理时间</td>", score))
+	form := staff.get(fmt.Sprintf("/admin/lists/service_guides/editions/%d/rows/%s", ed.ID, url.PathEscape(all[1]["task_code"])))
+	mustContain(t, form.body, fmt.Sprintf("要素完整度 %d%%，缺少：申请材料、办理时间", score))
+	if f := finds(); len(f) != 0 {
+		t.Fatalf("a draft's gaps are reported before publication: %v", f)
+	}
+	office := e.browser().login("office")
+	office.get(fmt.Sprintf("/admin/lists/service_guides/editions/%d", ed.ID))
+	if p := office.post(fmt.Sprintf("/admin/lists/service_guides/editions/%d/publish", ed.ID), url.Values{"effective_on": {"2026-12-01"}, "note": {"修订"}}); p.status != 303 {
+		t.Fatalf("publish: %d", p.status)
+	}
+	f := finds()
+	if len(f) != 1 || !strings.Contains(f[0], fmt.Sprintf("完整度 %d%%，缺少：申请材料、办理时间", score)) {
+		t.Fatalf("incomplete guide findings = %v", f)
+	}
+	// The catalogue links every guide.
+	mustContain(t, b.get("/lists/service_catalog").body, "政务服务事项目录", "律师执业核准（初审）")
 }
 
 // Every field of every enforcement kind at its maximum length, on both
