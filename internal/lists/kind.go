@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
@@ -329,14 +330,24 @@ func (k *Kind) HasPersons() bool {
 
 // Masked is a personal value as the public sees it (catalog.MaskPerson:
 // a name keeps its first character, an ID card number its first three and
-// last four). A value already masked (an export edited and imported back)
-// is not masked twice.
+// last four). A value already in a masked shape (one run of "*", at least
+// as many stars as other characters and at most 7 of those: no more than
+// a masked ID number shows) is not masked twice; any other value with a
+// "*" is masked.
 func Masked(v string) string {
-	if v == "" || strings.ContainsRune(v, '*') {
+	if v == "" {
 		return v
+	}
+	if maskedShape.MatchString(v) {
+		shown := utf8.RuneCountInString(strings.ReplaceAll(v, "*", ""))
+		if stars := strings.Count(v, "*"); shown <= 7 && stars >= shown {
+			return v
+		}
 	}
 	return catalog.MaskPerson(v)
 }
+
+var maskedShape = regexp.MustCompile(`^[^*]*\*+[^*]*$`)
 
 // publicValues are one row's values as the public sees them: persons
 // masked, then the kind's redaction.

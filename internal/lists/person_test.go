@@ -82,3 +82,20 @@ func TestMaskedExportImportsBack(t *testing.T) {
 		t.Fatalf("err = %v %+v", err, ce)
 	}
 }
+
+func TestMaskedLeaksNothing(t *testing.T) {
+	for in, want := range map[string]string{
+		"张三丰":                "张**",
+		"张**":                "张**",                // already masked
+		"370***********1234": "370***********1234", // already masked
+		"370102199001011234": "370***********1234",
+		// A "*" in a value is no licence to show it: too much around it.
+		"37010219900101*":  "3**************",
+		"张*三丰":             "张***",
+		"370102*199001011": "3***************",
+	} {
+		if got := Masked(in); got != want {
+			t.Errorf("Masked(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
