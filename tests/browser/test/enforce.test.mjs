@@ -41,6 +41,7 @@ function pages() {
     { name: 'decisions', path: '/lists/enforcement_decisions' },
     { name: 'decisions filtered', path: '/lists/enforcement_decisions?category=penalty' },
     { name: 'decision on a natural person', path: rows.person?.url },
+    { name: 'decision editions (no history links)', path: '/lists/enforcement_decisions/editions' },
     { name: 'guides', path: '/lists/service_guides' },
     { name: 'guide with flowchart', path: rows.guide?.url },
     { name: 'service catalogue', path: '/lists/service_catalog' },
