@@ -28,6 +28,7 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
 	"gongkai/internal/errs"
+	"gongkai/internal/lists/enforce"
 	"gongkai/internal/store"
 	"gongkai/internal/web"
 )
@@ -161,6 +162,7 @@ func runServe(args []string) error {
 	maxUpload := fs.Int64("max-upload-mb", 50, "largest attachment in MB")
 	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this repository checkout (development; e.g. .)")
 	logLevel := fs.String("log", envOr("GONGKAI_LOG", "info"), "log level: debug, info, warn, error")
+	publicity := fs.Int("decision-publicity-days", envInt("GONGKAI_DECISION_PUBLICITY_DAYS", enforce.PublicityDays), "default publicity period of an enforcement decision, in days from its date, when the record sets no 公示截止日期 (RECORDS §2.6: UNVERIFIED)")
 	retention := fs.Int("request-retention-years", envInt("GONGKAI_REQUEST_RETENTION_YEARS", 0), "erase applicants' personal data this many years after a disclosure request closed (0: keep)")
 	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing applicants' personal data (or GONGKAI_DATA_KEY_FILE; --demo generates data/data-key)")
 	if err := fs.Parse(args); err != nil {
@@ -233,6 +235,10 @@ func runServe(args []string) error {
 		return fmt.Errorf("data key: %w", err)
 	}
 	srv.Requests.RetentionYears = *retention
+	if *publicity < 1 || *publicity > 36500 {
+		return fmt.Errorf("decision-publicity-days: %d is not between 1 and 36500", *publicity)
+	}
+	enforce.PublicityDays = *publicity
 	if key == nil {
 		log.Warn(keyHint)
 	} else if err := srv.SetDataKey(key); err != nil {
@@ -244,6 +250,9 @@ func runServe(args []string) error {
 		}
 		if err := srv.LoadLiveDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo interviews: %w", err)
+		}
+		if err := srv.LoadEnforceDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
+			return fmt.Errorf("load demo enforcement publicity: %w", err)
 		}
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)

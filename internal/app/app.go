@@ -21,6 +21,7 @@ import (
 	"gongkai/internal/interact"
 	"gongkai/internal/interact/live"
 	"gongkai/internal/lists"
+	"gongkai/internal/lists/enforce"
 	"gongkai/internal/mail"
 	"gongkai/internal/request"
 	"gongkai/internal/search"
@@ -28,6 +29,7 @@ import (
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
 	webconsult "gongkai/internal/web/consult"
+	webenforce "gongkai/internal/web/enforce"
 	webinteract "gongkai/internal/web/interact"
 	weblive "gongkai/internal/web/interact/live"
 	weblists "gongkai/internal/web/lists"
@@ -59,6 +61,9 @@ type App struct {
 	// Messages are the messages of 政民互动 (留言, issue 11); their Sealer
 	// is set with SetDataKey.
 	Messages *interact.Service
+	// Enforce is the enforcement publicity beyond the lists (issue 12:
+	// decision deadlines, yearly figures, certificate lookup).
+	Enforce *enforce.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -95,6 +100,8 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.LiveHub = &live.Hub{Service: a.Live, Log: log}
 	a.Search.Register(a.Live.SearchSource())
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Live.Check())
+	a.Enforce = &enforce.Service{Lists: a.Lists}
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Enforce.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -152,6 +159,7 @@ func (a *App) features() []web.Feature {
 		&webconsult.Feature{Consult: a.Consult},
 		&webinteract.Feature{Catalog: a.Catalog, Messages: a.Messages, Search: a.Search},
 		&weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs},
+		&webenforce.Feature{Enforce: a.Enforce, Calendars: a.Calendar},
 	}
 }
 
@@ -171,7 +179,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the

@@ -120,9 +120,22 @@ func (a *App) sweepValidity(ctx context.Context, last *calendar.Date) {
 		a.Log.Error("validity sweep", "err", err)
 		return
 	}
+	since := ""
+	if !last.IsZero() {
+		since = last.String()
+	}
 	*last = today
 	if n > 0 {
 		a.Log.Info("validity sweep", "changed", n)
+	}
+	// List rows whose publicity period ended (enforcement decisions,
+	// RECORDS §2.6) leave the search too.
+	if sites, err := a.Catalog.Sites(ctx); err == nil {
+		for _, site := range sites {
+			if _, err := a.Lists.SweepPublicity(ctx, site.ID, since, today.String()); err != nil {
+				a.Log.Error("publicity sweep", "site", site.Slug, "err", err)
+			}
+		}
 	}
 }
 

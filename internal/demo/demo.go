@@ -97,11 +97,19 @@ var tree = []col{
 				{slug: "qzqd-list", name: "权责清单（现行版本，可检索）", kind: catalog.KindLink, link: "/lists/power_list"}}},
 			{slug: "zzbjqd", name: "职责边界清单", kind: catalog.KindList, types: []string{"general"}, children: []col{
 				{slug: "zzbjqd-list", name: "职责边界清单（现行版本）", kind: catalog.KindLink, link: "/lists/duty_boundary"}}},
-			{slug: "xzzfgs", name: "行政执法公示", kind: catalog.KindList, types: []string{"general"}, duty: "art20.6"},
+			{slug: "xzzfgs", name: "行政执法公示", kind: catalog.KindList, types: []string{"general"}, duty: "art20.6", children: []col{
+				// The enforcement publicity as structured lists (internal/lists/enforce).
+				{slug: "xzzfgs-zt", name: "行政执法主体", kind: catalog.KindLink, link: "/lists/enforcement_bodies"},
+				{slug: "xzzfgs-ry", name: "行政执法人员（可按证号查询）", kind: catalog.KindLink, link: "/lists/enforcement_staff"},
+				{slug: "xzzfgs-sx", name: "行政执法事项和流程图", kind: catalog.KindLink, link: "/lists/enforcement_matters"},
+				{slug: "xzzfgs-jd", name: "行政执法决定", kind: catalog.KindLink, link: "/lists/enforcement_decisions"},
+				{slug: "xzzfgs-sj", name: "行政执法数据", kind: catalog.KindLink, link: "/enforce/figures"}}},
 			{slug: "zmsxqd", name: "证明事项清单", kind: catalog.KindList, types: []string{"general"}, children: []col{
 				{slug: "zmsxqd-list", name: "证明事项实施清单（现行版本）", kind: catalog.KindLink, link: "/lists/proof_items"}}},
-			{slug: "zwfwsx", name: "政务服务事项目录", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5"},
-			{slug: "bszn", name: "办事指南", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5"},
+			{slug: "zwfwsx", name: "政务服务事项目录", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5", children: []col{
+				{slug: "zwfwsx-list", name: "政务服务事项目录（现行版本）", kind: catalog.KindLink, link: "/lists/service_catalog"}}},
+			{slug: "bszn", name: "办事指南", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5", children: []col{
+				{slug: "bszn-list", name: "办事指南（含办事流程图）", kind: catalog.KindLink, link: "/lists/service_guides"}}},
 			{slug: "ssjygk", name: "双随机一公开", kind: catalog.KindList, types: []string{"general", "notice"}},
 			{slug: "zdxzjc", name: "重大行政决策", kind: catalog.KindList, types: []string{"general"}, children: []col{
 				// The catalogue with its timeline (internal/consult).

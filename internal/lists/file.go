@@ -177,6 +177,48 @@ type parsed struct {
 // problem is reported with its row and column, and any problem refuses the
 // whole file.
 func (k *Kind) parseFile(data []byte, name string) (*parsed, error) {
+	return k.parseFileWith(data, name, nil)
+}
+
+// unchangedPublic returns the prior row's values when raw is that row
+// exactly as the public sees it (Kind.Public), for kinds whose public form
+// differs from the stored one (persons, Redact).
+func (k *Kind) unchangedPublic(raw map[string]string, prior map[string]Row) (map[string]string, bool) {
+	if len(prior) == 0 || (!k.HasPersons() && k.Redact == nil) {
+		return nil, false
+	}
+	key := make(map[string]string, len(k.Key))
+	for _, n := range k.Key {
+		f, _ := k.Field(n)
+		key[n], _ = f.Normalize(raw[n])
+	}
+	was, ok := prior[k.keyOf(key)]
+	if !ok {
+		return nil, false
+	}
+	pub := k.publicValues(was.Values)
+	for _, f := range k.Fields {
+		c, msg := f.Normalize(raw[f.Name])
+		if f.Kind == catalog.Bool && c == "0" {
+			c = ""
+		}
+		if msg != "" || c != pub[f.Name] {
+			return nil, false
+		}
+	}
+	out := make(map[string]string, len(was.Values))
+	for n, v := range was.Values {
+		out[n] = v
+	}
+	return out, true
+}
+
+// parseFileWith is parseFile knowing the current edition's rows by key:
+// a personal value that comes back masked (a public export edited and
+// imported again) is recognised and restored from the row it masks, and
+// refused when it masks nothing there (the round trip stays exact without
+// ever publishing the full value).
+func (k *Kind) parseFileWith(data []byte, name string, prior map[string]Row) (*parsed, error) {
 	table, format, err := readTable(data, name)
 	if err != nil {
 		return nil, err
@@ -269,7 +311,23 @@ func (k *Kind) parseFile(data []byte, name string) (*parsed, error) {
 				raw[f.Name] = fromCell(f, c)
 			}
 		}
+		if was, ok := k.unchangedPublic(raw, prior); ok {
+			// A row exactly as the public export shows it (masked, or
+			// redacted like a withdrawn decision): the stored row stands.
+			raw = was
+		}
 		vals, bad := k.Validate(raw)
+		for _, f := range k.Fields {
+			if f.Kind != catalog.Person || !strings.ContainsRune(vals[f.Name], '*') || bad[f.Name] != "" {
+				continue
+			}
+			was := prior[k.keyOf(vals)].Values[f.Name]
+			if was != "" && Masked(was) == vals[f.Name] {
+				vals[f.Name] = was
+			} else {
+				bad[f.Name] = f.Label + "是脱敏后的值（含“*”），与现行版本中该事项的记录不符；请填写完整内容"
+			}
+		}
 		for _, f := range k.Fields {
 			if m, ok := bad[f.Name]; ok && !reported[f.Name] {
 				cells = append(cells, Cell{line, f.Label, m})

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
@@ -54,6 +55,28 @@ type Kind struct {
 	Until string
 	// Check adds cross-field rules: problems by field name (nil for none).
 	Check func(vals map[string]string) map[string]string
+	// Derive fills derived values of a valid row before it is stored (the
+	// end of a decision's publicity period from its date); nil for none.
+	Derive func(vals map[string]string)
+	// Redact, when set, is the public form of a row's (already masked)
+	// values: a withdrawn enforcement decision shows its number and the
+	// reason only (行政处罚法第四十八条). It may drop fields, never add
+	// personal ones.
+	Redact func(vals map[string]string) map[string]string
+	// CurrentOnly: the public sees the current edition only — earlier
+	// editions, diffs and their exports are the staff's. For records whose
+	// later state must override what was once published (a decision
+	// withdrawn under 行政处罚法第四十八条 must not stay readable in an
+	// earlier edition, RECORDS §2.4, §2.6).
+	CurrentOnly bool
+	// Complete are the elements a row should carry (a service guide's
+	// required elements, RECORDS §3.3): not refused when missing, but
+	// scored for staff (Completeness) and reported by the self-inspection.
+	Complete []string
+	// Flow names a textarea field whose lines are the row's process
+	// steps: the row page draws them as an accessible flowchart (SVG with
+	// a text alternative), never an uploaded picture.
+	Flow string
 	// UpdateDays is the period within which the list must be republished
 	// or confirmed; the self-inspection reports lists older than that.
 	UpdateDays int
@@ -116,13 +139,19 @@ func check(k *Kind) error {
 			return err
 		}
 		switch f.Kind {
-		case catalog.MultiSelect, catalog.Group, catalog.Link:
+		case catalog.MultiSelect, catalog.Group:
 			return fmt.Errorf("field %q: a list cell holds one scalar value, not %s", f.Name, f.Kind)
 		case catalog.Person:
-			// Lists are published whole and exported as files: personal data
-			// (enforcement targets) waits for the decision records, which mask
-			// it per RECORDS §2.5.
-			return fmt.Errorf("field %q: lists carry no personal fields", f.Name)
+			// A person (a natural person's name or ID number, RECORDS §2.5)
+			// is masked in every public rendering (Kind.Public): it can
+			// neither identify a row nor be filtered or searched on.
+			if f.Facet || f.Sortable || slices.Contains(k.Key, f.Name) || k.Title == f.Name || k.Body == f.Name {
+				return fmt.Errorf("field %q: a person is masked in public and cannot be a key, title, body or facet", f.Name)
+			}
+		case catalog.Link:
+			if slices.Contains(k.Key, f.Name) || k.Title == f.Name {
+				return fmt.Errorf("field %q: a link cannot be a key or title", f.Name)
+			}
 		}
 		if f.Sortable {
 			f.Facet = true
@@ -165,6 +194,20 @@ func check(k *Kind) error {
 	if k.Until != "" {
 		if f, ok := k.Field(k.Until); !ok || f.Kind != catalog.Date {
 			return fmt.Errorf("until %q is not a date field", k.Until)
+		}
+	}
+	names = append(names[:0], k.Complete...)
+	if k.Flow != "" {
+		names = append(names, k.Flow)
+	}
+	for _, n := range names {
+		if _, ok := k.Field(n); !ok {
+			return fmt.Errorf("%q is not a field", n)
+		}
+	}
+	if k.Flow != "" {
+		if f, _ := k.Field(k.Flow); f.Kind != catalog.TextArea {
+			return fmt.Errorf("flow %q is not a textarea", k.Flow)
 		}
 	}
 	if k.UpdateDays < 0 {
@@ -253,21 +296,102 @@ func (k *Kind) Validate(raw map[string]string) (map[string]string, map[string]st
 			bad[n] = m
 		}
 	}
+	if k.Derive != nil && len(bad) == 0 {
+		k.Derive(out)
+	}
 	return out, bad
 }
 
+// Missing are the Complete elements a row lacks (labels), and its score:
+// the share of elements present, 0–100 (100 when the kind declares none).
+func (k *Kind) Missing(vals map[string]string) ([]string, int) {
+	if len(k.Complete) == 0 {
+		return nil, 100
+	}
+	var miss []string
+	for _, n := range k.Complete {
+		if strings.TrimSpace(vals[n]) == "" {
+			f, _ := k.Field(n)
+			miss = append(miss, f.Label)
+		}
+	}
+	return miss, (len(k.Complete) - len(miss)) * 100 / len(k.Complete)
+}
+
+// HasPersons says whether the kind declares personal fields.
+func (k *Kind) HasPersons() bool {
+	for _, f := range k.Fields {
+		if f.Kind == catalog.Person {
+			return true
+		}
+	}
+	return false
+}
+
+// Masked is a personal value as the public sees it (catalog.MaskPerson:
+// a name keeps its first character, an ID card number its first three and
+// last four). A value already in a masked shape (one run of "*", at least
+// as many stars as other characters and at most 7 of those: no more than
+// a masked ID number shows) is not masked twice; any other value with a
+// "*" is masked.
+func Masked(v string) string {
+	if v == "" {
+		return v
+	}
+	if maskedShape.MatchString(v) {
+		shown := utf8.RuneCountInString(strings.ReplaceAll(v, "*", ""))
+		if stars := strings.Count(v, "*"); shown <= 7 && stars >= shown {
+			return v
+		}
+	}
+	return catalog.MaskPerson(v)
+}
+
+var maskedShape = regexp.MustCompile(`^[^*]*\*+[^*]*$`)
+
+// publicValues are one row's values as the public sees them: persons
+// masked, then the kind's redaction.
+func (k *Kind) publicValues(vals map[string]string) map[string]string {
+	out := make(map[string]string, len(vals))
+	for n, v := range vals {
+		out[n] = v
+	}
+	for _, f := range k.Fields {
+		if f.Kind == catalog.Person && out[f.Name] != "" {
+			out[f.Name] = Masked(out[f.Name])
+		}
+	}
+	if k.Redact != nil {
+		out = k.Redact(out)
+		for _, f := range k.Fields {
+			if f.Kind == catalog.Person && out[f.Name] != "" {
+				out[f.Name] = Masked(out[f.Name])
+			}
+		}
+	}
+	return out
+}
+
 // Public returns the rows the public sees on today: those whose Until date
-// (if the kind declares one) has not passed.
+// (if the kind declares one) has not passed, with personal fields masked
+// and the kind's redaction applied (copies: the stored rows are unchanged).
+// Every public surface — pages, API, exports, diffs, feeds, search — reads
+// rows through it (RECORDS §2.5: names and ID numbers of natural persons).
 func (k *Kind) Public(rows []Row, today calendar.Date) []Row {
-	if k.Until == "" {
+	cut := today.String()
+	plain := !k.HasPersons() && k.Redact == nil
+	if k.Until == "" && plain {
 		return rows
 	}
-	cut := today.String()
 	out := make([]Row, 0, len(rows))
 	for _, r := range rows {
-		if u := r.Values[k.Until]; u == "" || u >= cut {
-			out = append(out, r)
+		if u := r.Values[k.Until]; k.Until != "" && u != "" && u < cut {
+			continue
 		}
+		if !plain {
+			r.Values = k.publicValues(r.Values)
+		}
+		out = append(out, r)
 	}
 	return out
 }
@@ -278,7 +402,20 @@ func (k *Kind) Display(vals map[string]string, name string) string {
 	if !ok {
 		return ""
 	}
+	switch f.Kind {
+	case catalog.Person:
+		return Masked(vals[name])
+	case catalog.Link:
+		// A link is an item of the site's catalogue: its public path.
+		if vals[name] == "" {
+			return ""
+		}
+		return ItemPath(vals[name])
+	}
 	return f.Display(vals[name], true)
 }
+
+// ItemPath is the public page of a catalogue item linked by id.
+func ItemPath(id string) string { return "/items/" + id }
 
 func cleanText(s string) bool { return catalog.CleanText(s) }

@@ -26,11 +26,22 @@ func TestCheckRefusesBadDeclarations(t *testing.T) {
 		"group kind": func(k *Kind) {
 			k.Fields = append(k.Fields, catalog.Field{Name: "g", Label: "组", Kind: catalog.Group, Sub: k.Fields[:1]})
 		},
-		"person kind": func(k *Kind) {
+		"person title": func(k *Kind) {
 			k.Fields = append(k.Fields, catalog.Field{Name: "p", Label: "人", Kind: catalog.Person, Max: 5})
+			k.Title = "p"
 		},
-		"unknown column": func(k *Kind) { k.ListCols = []string{"nope"} },
-		"bad code":       func(k *Kind) { k.Code = "X" },
+		"person key": func(k *Kind) {
+			k.Fields = append(k.Fields, catalog.Field{Name: "p", Label: "人", Kind: catalog.Person, Max: 5, Required: true})
+			k.Key = []string{"p"}
+		},
+		"link key": func(k *Kind) {
+			k.Fields = append(k.Fields, catalog.Field{Name: "l", Label: "链", Kind: catalog.Link, Required: true})
+			k.Key = []string{"l"}
+		},
+		"flow not textarea": func(k *Kind) { k.Flow = "code" },
+		"complete unknown":  func(k *Kind) { k.Complete = []string{"nope"} },
+		"unknown column":    func(k *Kind) { k.ListCols = []string{"nope"} },
+		"bad code":          func(k *Kind) { k.Code = "X" },
 	} {
 		k := ok()
 		mutate(k)

@@ -31,7 +31,7 @@ func (s *Service) SearchSource() *search.Source {
 	return &search.Source{
 		Kinds: ks,
 		Changed: func(e events.Event) ([]search.Ref, bool) {
-			if e.Kind == EventPublished {
+			if e.Kind == EventPublished || e.Kind == EventPublicityEnded {
 				return nil, true
 			}
 			return nil, false
@@ -73,14 +73,14 @@ func (s *Service) SearchSource() *search.Source {
 func (k *Kind) document(siteID int64, e *Edition, r Row) *search.Document {
 	var body, extra []string
 	for _, f := range k.Fields {
-		v := f.Display(r.Values[f.Name], true)
+		v := k.Display(r.Values, f.Name)
 		if v == "" || f.Name == k.Title {
 			continue
 		}
 		switch f.Kind {
 		case catalog.TextArea:
 			body = append(body, f.Label+"："+v)
-		case catalog.URL:
+		case catalog.URL, catalog.Link:
 		default:
 			extra = append(extra, v)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -212,6 +213,50 @@ func (s *Service) Edition(ctx context.Context, siteID int64, k *Kind, id int64, 
 	return e, errs.Wrap(err, "edition")
 }
 
+// carryHidden keeps the current edition's rows that are past their
+// publicity period (Kind.Until) and absent from the file: no public export
+// carries them, so a file built from one cannot mean to delete them, and
+// the record outlives its publicity (RECORDS §0.3 lifecycle 2).
+func (k *Kind) carryHidden(rows []Row, prior map[string]Row, today calendar.Date) []Row {
+	if k.Until == "" || len(prior) == 0 {
+		return rows
+	}
+	in := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		in[r.Key] = true
+	}
+	var hidden []Row
+	cut := today.String()
+	for key, r := range prior {
+		if u := r.Values[k.Until]; !in[key] && u != "" && u < cut {
+			hidden = append(hidden, r)
+		}
+	}
+	slices.SortFunc(hidden, func(a, b Row) int { return a.Seq - b.Seq })
+	for _, r := range hidden {
+		r.Seq = len(rows) + 1
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// currentByKey are the current edition's rows by key (nil: none).
+func (s *Service) currentByKey(ctx context.Context, siteID int64, k *Kind) (map[string]Row, error) {
+	cur, err := s.Current(ctx, siteID, k)
+	if err != nil || cur == nil {
+		return nil, err
+	}
+	rows, err := s.Rows(ctx, cur.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Row, len(rows))
+	for _, r := range rows {
+		out[r.Key] = r
+	}
+	return out, nil
+}
+
 // Rows returns an edition's rows in order.
 func (s *Service) Rows(ctx context.Context, editionID int64) ([]Row, error) {
 	return readRows(ctx, s.DB.R, editionID)
@@ -271,10 +316,24 @@ func (s *Service) Import(ctx context.Context, siteID int64, k *Kind, actor *auth
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	p, err := k.parseFile(in.File, in.FileName)
+	var prior map[string]Row
+	if k.HasPersons() {
+		var err error
+		if prior, err = s.currentByKey(ctx, siteID, k); err != nil {
+			return nil, err
+		}
+	}
+	if k.Until != "" && prior == nil {
+		var err error
+		if prior, err = s.currentByKey(ctx, siteID, k); err != nil {
+			return nil, err
+		}
+	}
+	p, err := k.parseFileWith(in.File, in.FileName, prior)
 	if err != nil {
 		return nil, err
 	}
+	p.rows = k.carryHidden(p.rows, prior, s.today())
 	name := cleanName(in.FileName)
 	var ed *Edition
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {

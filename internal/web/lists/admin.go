@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"gongkai/internal/errs"
 	"gongkai/internal/lists"
@@ -46,6 +47,17 @@ type adminEditionPage struct {
 	CanPub  bool
 	Today   string
 	Rows    []draftRow
+	// Gaps are the rows lacking elements the kind declares Complete (a
+	// service guide's required elements), with their scores.
+	Gaps []gapView
+	// Scored: the kind declares elements to score.
+	Scored bool
+}
+
+type gapView struct {
+	Key, Title, Esc string
+	Score           int
+	Missing         string
 }
 
 type draftRow struct {
@@ -200,6 +212,12 @@ func (s *Feature) renderEdition(w http.ResponseWriter, r *http.Request, k *lists
 	if e.Status == lists.Draft {
 		for _, x := range to {
 			p.Rows = append(p.Rows, draftRow{x.Key, x.Title, url.PathEscape(x.Key)})
+		}
+	}
+	p.Scored = len(k.Complete) > 0
+	for _, x := range to {
+		if miss, score := k.Missing(x.Values); len(miss) > 0 {
+			p.Gaps = append(p.Gaps, gapView{x.Key, x.Title, url.PathEscape(x.Key), score, strings.Join(miss, "、")})
 		}
 	}
 	p.Diff = k.Diff(from, to)

@@ -169,13 +169,38 @@ func (s *Feature) edition(r *http.Request, k *lists.Kind, param string) (*lists.
 		if err != nil || id <= 0 {
 			return nil, &errs.Error{Code: errs.Invalid, Message: param + " 应为版本编号", Fields: map[string]string{param: "应为版本编号（正整数）"}}
 		}
-		return s.Lists.Edition(r.Context(), siteID, k, id, false)
+		ed, err := s.Lists.Edition(r.Context(), siteID, k, id, false)
+		if err == nil {
+			err = s.currentOnly(r, k, ed)
+		}
+		return ed, err
 	}
 	cur, err := s.Lists.Current(r.Context(), siteID, k)
 	if err == nil && cur == nil {
 		err = errs.E(errs.NotFound, "%s尚未发布", k.Name)
 	}
 	return cur, err
+}
+
+// errHistory answers a request for an earlier edition of a CurrentOnly kind.
+func errHistory(k *lists.Kind) error {
+	return errs.E(errs.NotFound, "%s只公开现行内容，不公开历史版本和版本比较", k.Name)
+}
+
+// currentOnly refuses, for a CurrentOnly kind, an edition that is not the
+// current one.
+func (s *Feature) currentOnly(r *http.Request, k *lists.Kind, ed *lists.Edition) error {
+	if !k.CurrentOnly {
+		return nil
+	}
+	cur, err := s.Lists.Current(r.Context(), web.SiteOf(r).Site.ID, k)
+	if err != nil {
+		return err
+	}
+	if cur == nil || cur.ID != ed.ID {
+		return errHistory(k)
+	}
+	return nil
 }
 
 // readQuery reads the filters of a list request: q and each facet by name.
@@ -485,6 +510,9 @@ func (s *Feature) apiPublishEdition(w http.ResponseWriter, r *http.Request) {
 // diffOf reads from and to (edition ids; to defaults to the current one,
 // from to the edition before to).
 func (s *Feature) diffOf(r *http.Request, k *lists.Kind) (*lists.Edition, *lists.Edition, lists.Diff, error) {
+	if k.CurrentOnly {
+		return nil, nil, lists.Diff{}, errHistory(k)
+	}
 	siteID := web.SiteOf(r).Site.ID
 	to, err := s.edition(r, k, "to")
 	if err != nil {
@@ -509,7 +537,10 @@ func (s *Feature) diffOf(r *http.Request, k *lists.Kind) (*lists.Edition, *lists
 	if err != nil {
 		return nil, nil, lists.Diff{}, err
 	}
-	return from, to, k.Diff(a, b), nil
+	// Both sides as the public sees them (persons masked, rows past their
+	// publicity period left out): a diff discloses nothing a page does not.
+	today := s.Today()
+	return from, to, k.Diff(k.Public(a, today), k.Public(b, today)), nil
 }
 
 func (s *Feature) apiDiff(w http.ResponseWriter, r *http.Request) {

@@ -26,6 +26,9 @@ type rowFormPage struct {
 	OldKey  string
 	Fields  []formField
 	Action  string
+	// Missing are the Complete elements the row lacks, Score its share.
+	Missing []string
+	Score   int
 }
 
 func (s *Feature) rowForm(r *http.Request, k *lists.Kind, e *lists.Edition, oldKey string, vals map[string]string, fail error) *rowFormPage {
@@ -41,6 +44,9 @@ func (s *Feature) rowForm(r *http.Request, k *lists.Kind, e *lists.Edition, oldK
 	}
 	for _, f := range k.Fields {
 		p.Fields = append(p.Fields, formField{Field: f, Value: vals[f.Name], Long: f.Kind == catalog.TextArea})
+	}
+	if len(k.Complete) > 0 && oldKey != "" {
+		p.Missing, p.Score = k.Missing(vals)
 	}
 	return p
 }

@@ -16,7 +16,9 @@ import (
 // cell is one shown value.
 type cell struct {
 	Label, Value string
-	Long         bool
+	// Href makes the value a link (a link field's catalogue item).
+	Href string
+	Long bool
 	// Lines are a long text's lines, shown with line breaks (责任事项 are
 	// written one phase a line).
 	Lines []string
@@ -68,6 +70,9 @@ type rowPage struct {
 	Removed  *lists.Edition
 	Row      rowView
 	Sections []sectionView
+	// Flow is the process flowchart of a kind declaring Flow (nil: none).
+	Flow      *flowView
+	FlowLabel string
 }
 
 type sectionView struct {
@@ -172,6 +177,9 @@ func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 			if p.Edition, err = s.Lists.Edition(r.Context(), p.Site.ID, k, n, false); err != nil {
 				return "", nil, err
 			}
+			if err := s.currentOnly(r, k, p.Edition); err != nil {
+				return "", nil, err
+			}
 		}
 		p.Current = cur != nil && p.Edition != nil && cur.ID == p.Edition.ID
 		if p.Edition == nil {
@@ -232,7 +240,7 @@ func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 		if err == nil && len(k.Public([]lists.Row{*row}, s.Today())) == 0 {
 			return "", nil, errs.E(errs.NotFound, "该事项的公示期已满，已不再公开")
 		}
-		if errs.CodeOf(err) == errs.NotFound && r.URL.Query().Get("edition") == "" {
+		if errs.CodeOf(err) == errs.NotFound && r.URL.Query().Get("edition") == "" && !k.CurrentOnly {
 			// Removed since: the permanent URL shows the row as it last
 			// stood, marked as cancelled (410 Gone).
 			var last *lists.Edition
@@ -243,7 +251,18 @@ func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return "", nil, err
 		}
+		// The row as the public sees it, whichever edition it comes from.
+		pub := k.Public([]lists.Row{*row}, s.Today())
+		if len(pub) == 0 {
+			return "", nil, errs.E(errs.NotFound, "该事项的公示期已满，已不再公开")
+		}
+		row = &pub[0]
 		p.Row = view(k, *row)
+		if k.Flow != "" {
+			f, _ := k.Field(k.Flow)
+			p.Flow = flowOf(row.Title+f.Label+"图", row.Values[k.Flow])
+			p.FlowLabel = f.Label
+		}
 		p.Title = row.Title
 		for _, sec := range k.Sections {
 			sv := sectionView{Title: sec.Title}
@@ -255,7 +274,11 @@ func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 				} else if v == "" {
 					v = "否"
 				}
-				sv.Cells = append(sv.Cells, cell{Label: f.Label, Value: v, Long: f.Kind == catalog.TextArea, Lines: lines(v)})
+				c := cell{Label: f.Label, Value: v, Long: f.Kind == catalog.TextArea, Lines: lines(v)}
+				if f.Kind == catalog.Link && row.Values[n] != "" {
+					c.Href, c.Value = v, "查看关联信息（编号 "+row.Values[n]+"）"
+				}
+				sv.Cells = append(sv.Cells, c)
 			}
 			p.Sections = append(p.Sections, sv)
 		}
@@ -281,8 +304,7 @@ func changeViews(k *lists.Kind, d lists.Diff) []changeView {
 	for _, c := range d.Changed {
 		cv := changeView{Key: c.Key, Title: c.Title, URL: lists.RowURL(k.Code, c.Key)}
 		for _, fc := range c.Fields {
-			f, _ := k.Field(fc.Name)
-			from, to := f.Display(fc.From, true), f.Display(fc.To, true)
+			from, to := k.Display(map[string]string{fc.Name: fc.From}, fc.Name), k.Display(map[string]string{fc.Name: fc.To}, fc.Name)
 			cv.Fields = append(cv.Fields, fieldChangeView{Label: fc.Label, From: from, To: to, FromLines: lines(from), ToLines: lines(to)})
 		}
 		out = append(out, cv)
@@ -345,7 +367,11 @@ func (s *Feature) feed(w http.ResponseWriter, r *http.Request) {
 			f.Updated = web.AtomDate(e.EffectiveOn)
 		}
 		link := base + "/lists/" + k.Code + "/editions/" + strconv.FormatInt(e.ID, 10)
-		if e.BaseID != 0 {
+		if k.CurrentOnly {
+			// Earlier editions are not public: every entry points at the list,
+			// with the edition in the fragment so entries keep distinct ids.
+			link = base + "/lists/" + k.Code + "#edition-" + strconv.FormatInt(e.ID, 10)
+		} else if e.BaseID != 0 {
 			link = base + "/lists/" + k.Code + "/diff?" + url.Values{"from": {strconv.FormatInt(e.BaseID, 10)}, "to": {strconv.FormatInt(e.ID, 10)}}.Encode()
 		}
 		f.Entries = append(f.Entries, web.AtomEntry{Title: fmt.Sprintf("%s%s（%s起施行）", k.Name, e.Label(), e.EffectiveOn), ID: link,
