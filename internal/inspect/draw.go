@@ -106,8 +106,8 @@ type Person struct {
 
 // Outcome is a draw's result.
 type Outcome struct {
-	EligibleTargets    int     `json:"eligible_targets"`
-	EligibleInspectors int     `json:"eligible_inspectors"`
+	EligibleTargets    int           `json:"eligible_targets"`
+	EligibleInspectors int           `json:"eligible_inspectors"`
 	Targets            []DrawnTarget `json:"targets"`
 }
 

@@ -164,7 +164,9 @@ type Plan struct {
 }
 
 // TargetLabel is the target type in words.
-func (p *Plan) TargetLabel() string { return catalog.OptionLabel(lists.InspectTargetTypes, p.TargetType) }
+func (p *Plan) TargetLabel() string {
+	return catalog.OptionLabel(lists.InspectTargetTypes, p.TargetType)
+}
 
 // Scope is the plan's proportion or count in words.
 func (p *Plan) Scope() string {
@@ -568,7 +570,6 @@ func (s *Service) capped(ctx context.Context, siteID int64, year, max int) ([]st
 	slices.Sort(out)
 	return out, nil
 }
-
 
 // Perform carries out an announced draw: the seed is revealed (commit), or
 // the public figure, entered now, must be of a day already past (beacon).
