@@ -17,6 +17,7 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
+	"gongkai/internal/inspect"
 	"gongkai/internal/lists"
 	"gongkai/internal/mail"
 	"gongkai/internal/request"
@@ -24,6 +25,7 @@ import (
 	"gongkai/internal/secure"
 	"gongkai/internal/web"
 	"gongkai/internal/web/catalogue"
+	webinspect "gongkai/internal/web/inspect"
 	weblists "gongkai/internal/web/lists"
 	webrequest "gongkai/internal/web/request"
 	websearch "gongkai/internal/web/search"
@@ -47,6 +49,8 @@ type App struct {
 	Requests *request.Service
 	// Lists are the structured lists (权责清单 …, issue 12).
 	Lists *lists.Service
+	// Inspect is 双随机、一公开 (plans, verifiable draws, results; issue 12).
+	Inspect *inspect.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -72,6 +76,8 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Lists = &lists.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Search.Register(a.Lists.SearchSource())
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Lists.Check())
+	a.Inspect = &inspect.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Calendar: a.Calendar, Today: opts.Today}
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Inspect.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -120,6 +126,7 @@ func (a *App) features() []web.Feature {
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},
 		&weblists.Feature{Lists: a.Lists},
+		&webinspect.Feature{Inspect: a.Inspect},
 	}
 }
 
@@ -139,7 +146,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webinspect.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the
