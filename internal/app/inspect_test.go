@@ -1,0 +1,401 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/inspect"
+	"gongkai/internal/store/storetest"
+)
+
+// verifyDraw runs the shipped script (scripts/verify-draw, Python 3 standard
+// library) on a verification file, as a citizen would: it reads nothing but
+// the file. It returns the script's output and whether it exited 0.
+func verifyDraw(t *testing.T, file []byte) (string, bool) {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		if os.Getenv("GONGKAI_REQUIRE_PYTHON") != "" {
+			t.Fatal("python3 is required (GONGKAI_REQUIRE_PYTHON) but not found")
+		}
+		t.Skip("python3 not found: the shipped verify-draw script cannot run")
+	}
+	path := filepath.Join(t.TempDir(), "draw.json")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(py, filepath.Join("..", "..", "scripts", "verify-draw"), path).CombinedOutput()
+	if err != nil {
+		if _, ok := err.(*exec.ExitError); !ok {
+			t.Fatalf("run verify-draw: %v", err)
+		}
+		return string(out), false
+	}
+	return string(out), true
+}
+
+// rehash makes a tampered file self-consistent (every hash recomputed), so
+// only the draw itself can expose the change.
+func rehash(t *testing.T, v *inspect.Verification) []byte {
+	t.Helper()
+	var err error
+	if v.Inputs.Targets.SHA256, err = inspect.SnapshotHash(v.Inputs.Targets.Rows); err != nil {
+		t.Fatal(err)
+	}
+	if v.Inputs.Inspectors.SHA256, err = inspect.SnapshotHash(v.Inputs.Inspectors.Rows); err != nil {
+		t.Fatal(err)
+	}
+	if v.InputsSHA256, err = v.Inputs.InputsHash(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(v)
+	return b
+}
+
+func TestInspectDemoDrawVerifies(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		if err := e.srv.LoadInspectDemo(context.Background(), e.site.ID); err != nil {
+			t.Fatal(err)
+		}
+		c := newAPIClient(t, e)
+		var plans struct{ Plans []inspect.Plan }
+		c.do(t, "GET", "/api/v1/inspect/plans?year=2025", "", nil, "").decode(t, &plans)
+		if len(plans.Plans) != 2 || plans.Plans[0].Title != "2025年度律师事务所执业活动“双随机”抽查" {
+			t.Fatalf("plans = %+v", plans.Plans)
+		}
+		var pd struct {
+			Draws []struct{ ID int64 } `json:"draws"`
+		}
+		c.do(t, "GET", fmt.Sprintf("/api/v1/inspect/plans/%d", plans.Plans[0].ID), "", nil, "").decode(t, &pd)
+		if len(pd.Draws) != 1 {
+			t.Fatalf("draws = %+v", pd.Draws)
+		}
+		id := pd.Draws[0].ID
+
+		// The public pages show the inputs, hashes, result and results.
+		b := e.browser()
+		mustContain(t, b.get("/inspect").body, "2025 年度", "律师事务所", "按 20% 比例抽取", "检查对象名录库", "检查结束之日起 20 日内公示检查结果")
+		file := c.raw(t, fmt.Sprintf("/inspect/draws/%d/verification.json", id))
+		var v inspect.Verification
+		if err := json.Unmarshal(file, &v); err != nil {
+			t.Fatal(err)
+		}
+		page := b.get(fmt.Sprintf("/inspect/draws/%d", id)).body
+		mustContain(t, page, v.Inputs.Targets.SHA256, v.Inputs.Inspectors.SHA256, v.InputsSHA256, v.Inputs.Random.Commitment, v.Revealed,
+			"发现问题已责令改正", "python3 verify-draw.py", "verify-draw.py")
+		// 24 firms, one closed: ⌈23 × 20%⌉ = 5, two inspectors each.
+		if v.Result == nil || len(v.Result.Targets) != 5 || v.Result.EligibleTargets != 23 {
+			t.Fatalf("result = %+v", v.Result)
+		}
+		sum := sha256.Sum256(mustHex(t, v.Revealed))
+		if hex.EncodeToString(sum[:]) != v.Inputs.Random.Commitment {
+			t.Fatal("the revealed seed does not match the commitment")
+		}
+		if got := c.raw(t, "/inspect/verify-draw.py"); !strings.Contains(string(got), "def draw(inp, revealed)") {
+			t.Fatal("the script is not served")
+		}
+
+		out, ok := verifyDraw(t, file)
+		if !ok || strings.Contains(out, "FAIL") || !strings.Contains(out, "OK   recomputed draw equals the published result (5 targets)") {
+			t.Fatalf("verify-draw on the published file:\n%s", out)
+		}
+
+		// Tampering: one registry row.
+		tampered := func(f func(v *inspect.Verification)) *inspect.Verification {
+			var w inspect.Verification
+			json.Unmarshal(file, &w)
+			f(&w)
+			return &w
+		}
+		w := tampered(func(w *inspect.Verification) { w.Inputs.Targets.Rows[2].Fields["name"] += "（改）" })
+		b1, _ := json.Marshal(w)
+		if out, ok := verifyDraw(t, b1); ok || !strings.Contains(out, "FAIL targets snapshot") {
+			t.Fatalf("a changed target row passed:\n%s", out)
+		}
+		// The seed: one digit changed.
+		w = tampered(func(w *inspect.Verification) { w.Revealed = flipHex(w.Revealed) })
+		b2, _ := json.Marshal(w)
+		if out, ok := verifyDraw(t, b2); ok || !strings.Contains(out, "FAIL seed matches the commitment") {
+			t.Fatalf("a changed seed passed:\n%s", out)
+		}
+		// A consistent forgery (all hashes recomputed) of a drawn target's
+		// status: the recomputed draw no longer equals the published one.
+		w = tampered(func(w *inspect.Verification) {
+			for i, r := range w.Inputs.Targets.Rows {
+				if r.Key == w.Result.Targets[0].Key {
+					w.Inputs.Targets.Rows[i].Fields["status"] = "closed"
+				}
+			}
+		})
+		if out, ok := verifyDraw(t, rehash(t, w)); ok || !strings.Contains(out, "FAIL recomputed draw equals the published result") {
+			t.Fatalf("a forged registry passed:\n%s", out)
+		}
+		// The same forgery of the seed's commitment and seed together (a new
+		// seed): the published inputs hash no longer matches.
+		w = tampered(func(w *inspect.Verification) {
+			w.Revealed = flipHex(w.Revealed)
+			w.Inputs.Random.Commitment, _ = inspect.Commitment(w.Revealed)
+		})
+		b3, _ := json.Marshal(w)
+		if out, ok := verifyDraw(t, b3); ok || !strings.Contains(out, "FAIL inputs SHA-256") {
+			t.Fatalf("a new seed and commitment passed:\n%s", out)
+		}
+	})
+}
+
+func mustHex(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func flipHex(s string) string {
+	c := "0"
+	if s[0] == '0' {
+		c = "1"
+	}
+	return c + s[1:]
+}
+
+// TestInspectFlow drives a plan, a committed draw and its results through
+// the API on both databases: access, bad input, the commitment published
+// before the seed, the result deadline, a public-figure draw, and the
+// self-inspection.
+func TestInspectFlow(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e := newEnv(t, d)
+			ctx := context.Background()
+			// The registries (and the demo's plans, which this test ignores).
+			if err := e.srv.LoadInspectDemo(ctx, e.site.ID); err != nil {
+				t.Fatal(err)
+			}
+			c := newAPIClient(t, e)
+			zfk := e.deptID(t, "行政执法协调监督科")
+			plan := fmt.Sprintf(`{"year":2026,"title":"%s","department_id":%s,"item_key":"SSJ-LS-01","count":3,"inspectors_per_target":2,
+				"starts_on":"2026-03-01","ends_on":"2026-10-31","frequency":"每年一次","content":"%s"}`, strings.Repeat("计", inspect.MaxTitle), zfk, strings.Repeat("容", inspect.MaxContent))
+			for _, sc := range []struct {
+				token, body string
+				status      int
+				want        string
+			}{
+				{"", plan, 401, "令牌"},
+				{"pfk", plan, 403, "检查主体科室"},
+				{"office", strings.Replace(plan, `"count":3`, `"count":3,"ratio_percent":10`, 1), 422, "二者选一"},
+				{"office", strings.Replace(plan, "计\"", "计计\"", 1), 422, "计划名称不能超过 200 个字"},
+				{"office", strings.Replace(plan, "SSJ-LS-01", "NOPE", 1), 422, "没有编号为“NOPE”的事项"},
+				{"office", strings.Replace(plan, `"inspectors_per_target":2`, `"inspectors_per_target":1`, 1), 422, "2 到 10 名"},
+				{"office", strings.Replace(plan, "2026-10-31", "2027-01-31", 1), 422, "计划年度内"},
+				{"office", `{"year":"x"}`, 422, ""},
+			} {
+				if r := c.do(t, "POST", "/api/v1/inspect/plans", sc.token, nil, sc.body); r.status != sc.status || !strings.Contains(r.body, sc.want) {
+					t.Errorf("POST plan as %q: %d %s, want %d %q", sc.token, r.status, clipBody(r.body), sc.status, sc.want)
+				}
+			}
+			r := c.do(t, "POST", "/api/v1/inspect/plans", "office", nil, plan)
+			if r.status != 201 {
+				t.Fatalf("create plan: %d %s", r.status, r.body)
+			}
+			var p inspect.Plan
+			r.decode(t, &p)
+			if p.TargetType != "law_firm" || len([]rune(p.Title)) != inspect.MaxTitle || len([]rune(p.Content)) != inspect.MaxContent {
+				t.Fatalf("plan = %+v", p)
+			}
+
+			// Announce: the commitment is public, the seed is not.
+			path := fmt.Sprintf("/api/v1/inspect/plans/%d/draws", p.ID)
+			if r := c.do(t, "POST", path, "office", nil, `{"method":"dice"}`); r.status != 422 {
+				t.Fatalf("bad method: %d", r.status)
+			}
+			if r := c.do(t, "POST", path, "office", nil, fmt.Sprintf(`{"method":"commit","witnesses":"%s"}`, strings.Repeat("见", inspect.MaxWitnesses+1))); r.status != 422 {
+				t.Fatalf("long witnesses: %d", r.status)
+			}
+			r = c.do(t, "POST", path, "office", nil, fmt.Sprintf(`{"method":"commit","witnesses":"%s"}`, strings.Repeat("见", inspect.MaxWitnesses)))
+			if r.status != 201 {
+				t.Fatalf("announce: %d %s", r.status, r.body)
+			}
+			var dr struct {
+				ID         int64
+				Commitment string
+				Revealed   string
+				Status     string
+			}
+			r.decode(t, &dr)
+			if len(dr.Commitment) != 64 || dr.Revealed != "" || dr.Status != "announced" {
+				t.Fatalf("announced draw = %+v", dr)
+			}
+			before := c.raw(t, fmt.Sprintf("/api/v1/inspect/draws/%d/verification", dr.ID))
+			var vb inspect.Verification
+			json.Unmarshal(before, &vb)
+			if vb.Revealed != "" || vb.Result != nil || vb.Inputs.Random.Commitment != dr.Commitment {
+				t.Fatalf("before the draw the file shows %+v", vb)
+			}
+			if strings.Contains(e.browser().get(fmt.Sprintf("/inspect/draws/%d", dr.ID)).body, "公开的种子") {
+				t.Fatal("the page shows a seed before the draw")
+			}
+			if out, ok := verifyDraw(t, before); !ok || !strings.Contains(out, "has not taken place yet") {
+				t.Fatalf("verify-draw before the draw:\n%s", out)
+			}
+
+			// Perform: the seed revealed matches the commitment; once only.
+			dpath := fmt.Sprintf("/api/v1/inspect/draws/%d", dr.ID)
+			if r := c.do(t, "POST", dpath+"/perform", "pfk", nil, `{}`); r.status != 403 {
+				t.Fatalf("perform as pfk: %d", r.status)
+			}
+			r = c.do(t, "POST", dpath+"/perform", "office", nil, `{}`)
+			if r.status != 200 {
+				t.Fatalf("perform: %d %s", r.status, r.body)
+			}
+			r.decode(t, &dr)
+			sum := sha256.Sum256(mustHex(t, dr.Revealed))
+			if hex.EncodeToString(sum[:]) != dr.Commitment {
+				t.Fatal("the revealed seed does not match the commitment published before")
+			}
+			if r := c.do(t, "POST", dpath+"/perform", "office", nil, `{}`); r.status != 409 {
+				t.Fatalf("second perform: %d", r.status)
+			}
+			file := c.raw(t, dpath+"/verification")
+			if out, ok := verifyDraw(t, file); !ok || !strings.Contains(out, "(3 targets)") {
+				t.Fatalf("verify-draw:\n%s", out)
+			}
+			var v inspect.Verification
+			json.Unmarshal(file, &v)
+			// The inputs froze the registries' current editions.
+			if v.Inputs.Targets.Rows[0].Key > v.Inputs.Targets.Rows[1].Key || len(v.Inputs.Targets.Rows) != 30 || len(v.Inputs.Inspectors.Rows) != 12 {
+				t.Fatalf("snapshots: %d targets, %d inspectors", len(v.Inputs.Targets.Rows), len(v.Inputs.Inspectors.Rows))
+			}
+			for _, tg := range v.Result.Targets {
+				for _, pp := range tg.Inspectors {
+					if pp.Name == "刘洋" { // 不可用
+						t.Fatalf("an unavailable inspector was sent: %+v", tg)
+					}
+				}
+			}
+
+			// Results: 2026-11-02 + 20 days = 11-22 (Sunday) → 11-23; published
+			// on 12-01 it is late.
+			rpath := dpath + "/results"
+			t0, t1 := v.Result.Targets[0].Key, v.Result.Targets[1].Key
+			for _, sc := range []struct {
+				body   string
+				status int
+				want   string
+			}{
+				{`{"target_key":"NOPE","conclusion":"no_problem","inspected_on":"2026-11-02"}`, 422, "不在本次抽取结果中"},
+				{fmt.Sprintf(`{"target_key":"%s","conclusion":"maybe","inspected_on":"2026-11-02"}`, t0), 422, "请从列表中选择检查结果"},
+				{fmt.Sprintf(`{"target_key":"%s","conclusion":"other","inspected_on":"2026-11-02"}`, t0), 422, "请填写检查情况说明"},
+				{fmt.Sprintf(`{"target_key":"%s","conclusion":"no_problem","inspected_on":"2026-12-02"}`, t0), 422, "与今天之间"},
+				{fmt.Sprintf(`{"target_key":"%s","conclusion":"corrected","inspected_on":"2026-11-02","detail":"%s"}`, t0, strings.Repeat("况", inspect.MaxDetail+1)), 422, "不能超过 2000 个字"},
+			} {
+				if r := c.do(t, "POST", rpath, "office", nil, sc.body); r.status != sc.status || !strings.Contains(r.body, sc.want) {
+					t.Errorf("result %s: %d %s", sc.body, r.status, clipBody(r.body))
+				}
+			}
+			r = c.do(t, "POST", rpath, "office", nil, fmt.Sprintf(`{"target_key":"%s","conclusion":"corrected","inspected_on":"2026-11-02","detail":"%s","follow_up":"%s"}`,
+				t0, strings.Repeat("况", inspect.MaxDetail), strings.Repeat("处", inspect.MaxDetail)))
+			if r.status != 201 {
+				t.Fatalf("record result: %d %s", r.status, r.body)
+			}
+			var res inspect.Result
+			r.decode(t, &res)
+			if res.Due != "2026-11-23" || !res.Late || res.PublishedOn != testDay.String() {
+				t.Fatalf("result = due %s late %v published %s", res.Due, res.Late, res.PublishedOn)
+			}
+			if r := c.do(t, "POST", rpath, "office", nil, fmt.Sprintf(`{"target_key":"%s","conclusion":"no_problem","inspected_on":"2026-11-20"}`, t0)); r.status != 409 {
+				t.Fatalf("second result: %d", r.status)
+			}
+			// 2026-11-20 + 20 = 12-10: on time.
+			r = c.do(t, "POST", rpath, "office", nil, fmt.Sprintf(`{"target_key":"%s","conclusion":"no_problem","inspected_on":"2026-11-20"}`, t1))
+			r.decode(t, &res)
+			if r.status != 201 || res.Due != "2026-12-10" || res.Late {
+				t.Fatalf("on-time result: %d %+v", r.status, res)
+			}
+			mustContain(t, e.browser().get(fmt.Sprintf("/inspect/draws/%d", dr.ID)).body, "发现问题已责令改正", "检查结果待公示")
+
+			// Settings: 7 working days (only the office); the rule reads back.
+			if r := c.do(t, "PUT", "/api/v1/inspect/settings", "fzk", nil, `{"result_days":7,"result_workdays":true}`); r.status != 403 {
+				t.Fatalf("settings as fzk: %d", r.status)
+			}
+			if r := c.do(t, "PUT", "/api/v1/inspect/settings", "office", nil, `{"result_days":0}`); r.status != 422 {
+				t.Fatalf("settings 0 days: %d", r.status)
+			}
+			r = c.do(t, "PUT", "/api/v1/inspect/settings", "office", nil, `{"result_days":7,"result_workdays":true,"max_per_year":2}`)
+			if r.status != 200 || !strings.Contains(r.body, "7 个工作日") {
+				t.Fatalf("settings: %d %s", r.status, r.body)
+			}
+			// 2026-11-20 + 7 working days = 12-01: still on time.
+			var dd struct{ Results []inspect.Result }
+			c.do(t, "GET", dpath, "", nil, "").decode(t, &dd)
+			if len(dd.Results) != 2 || dd.Results[1].Due != "2026-12-01" || dd.Results[1].Late {
+				t.Fatalf("results under 7 working days = %+v", dd.Results)
+			}
+
+			// Self-inspection: the late result; the demo's 2025 results are all
+			// on time, and this plan ends on 2026-10-31, so its third target's
+			// missing result is overdue (10-31 + 7 working days = 11-10).
+			rep, err := e.srv.Compliance.Run(ctx, e.site.ID, testDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, f := range rep.Findings {
+				if strings.HasPrefix(f.Rule.Code, "inspect.") {
+					got[f.Rule.Code]++
+					if f.Rule.Code == inspect.RuleResultMissing.Code && f.Due != "2026-11-10" {
+						t.Errorf("missing result due %s", f.Due)
+					}
+				}
+			}
+			if got[inspect.RuleResultLate.Code] != 1 || got[inspect.RuleResultMissing.Code] != 1 {
+				t.Fatalf("inspect findings = %v", got)
+			}
+
+			// A public figure fixed in advance: its date must be after today,
+			// and the figure can only be entered after that date.
+			if r := c.do(t, "POST", path, "office", nil, `{"method":"beacon","source":"上海证券交易所上证综合指数收盘点位","date":"2026-12-01"}`); r.status != 422 || !strings.Contains(r.body, "须晚于今天") {
+				t.Fatalf("beacon of today: %d %s", r.status, r.body)
+			}
+			src := strings.Repeat("源", inspect.MaxSource)
+			r = c.do(t, "POST", path, "office", nil, fmt.Sprintf(`{"method":"beacon","source":"%s","date":"2026-12-04"}`, src))
+			if r.status != 201 {
+				t.Fatalf("beacon: %d %s", r.status, r.body)
+			}
+			r.decode(t, &dr)
+			if r := c.do(t, "POST", fmt.Sprintf("/api/v1/inspect/draws/%d/perform", dr.ID), "office", nil, `{"figure":"3372.68"}`); r.status != 422 || !strings.Contains(r.body, "公布之后") {
+				t.Fatalf("figure entered before its date: %d %s", r.status, r.body)
+			}
+			later := *e.srv.Inspect
+			later.Today = func() calendar.Date { return calendar.Day("2026-12-05") }
+			office, _ := e.au.UserByName(ctx, "office")
+			if _, err := later.Perform(ctx, e.site.ID, office, dr.ID, "3372.68"); err != nil {
+				t.Fatal(err)
+			}
+			file = c.raw(t, fmt.Sprintf("/inspect/draws/%d/verification.json", dr.ID))
+			if out, ok := verifyDraw(t, file); !ok || !strings.Contains(out, "= 3372.68") {
+				t.Fatalf("verify-draw of the beacon draw:\n%s", out)
+			}
+			// The cap: the three targets drawn once this year stay eligible
+			// (max 2); announcing again freezes no exclusion yet.
+			var v2 inspect.Verification
+			json.Unmarshal(file, &v2)
+			if len(v2.Inputs.Excluded) != 0 {
+				t.Fatalf("excluded = %v", v2.Inputs.Excluded)
+			}
+			mustContain(t, e.browser().get(fmt.Sprintf("/inspect/plans/%d", p.ID)).body, fmt.Sprintf("第 %d 号抽取记录", dr.ID))
+		})
+	}
+}
