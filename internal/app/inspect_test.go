@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -398,4 +400,63 @@ func TestInspectFlow(t *testing.T) {
 			mustContain(t, e.browser().get(fmt.Sprintf("/inspect/plans/%d", p.ID)).body, fmt.Sprintf("第 %d 号抽取记录", dr.ID))
 		})
 	}
+}
+
+// TestInspectBackOffice drives the staff forms (no JavaScript): a plan, a
+// draw announced and carried out, a result, with errors linked to fields.
+func TestInspectBackOffice(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		if err := e.srv.LoadInspectDemo(context.Background(), e.site.ID); err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser().login("office")
+		mustContain(t, b.get("/admin/inspect").body, "2025年度公证机构执业活动“双随机”抽查", "新建抽查计划", "按工作日计算")
+		form := url.Values{"year": {"2026"}, "title": {""}, "department_id": {e.deptID(t, "行政执法协调监督科")}, "item_key": {"SSJ-GZ-01"},
+			"count": {"2"}, "inspectors_per_target": {"2"}, "starts_on": {"2026-03-01"}, "ends_on": {"2026-11-30"}}
+		r := b.post("/admin/inspect/plans", form)
+		if r.status != 422 || !strings.Contains(r.body, `href="#f-title"`) || !strings.Contains(r.body, `id="e-title">请填写计划名称`) {
+			t.Fatalf("empty title: %d %s", r.status, clipBody(r.body))
+		}
+		form.Set("title", "2026年度公证机构抽查")
+		r = b.post("/admin/inspect/plans", form)
+		if r.status != 303 || !strings.HasPrefix(r.location, "/admin/inspect/plans/") {
+			t.Fatalf("create plan: %d %s", r.status, clipBody(r.body))
+		}
+		planURL := strings.Split(r.location, "?")[0]
+		mustContain(t, b.get(planURL).body, "公告一次抽取", "抽取 2 户")
+		r = b.post(planURL+"/draws", url.Values{"method": {"beacon"}, "source": {"某指数收盘点位"}, "date": {"2026-11-30"}})
+		if r.status != 422 || !strings.Contains(r.body, "须晚于今天") {
+			t.Fatalf("beacon in the past: %d", r.status)
+		}
+		r = b.post(planURL+"/draws", url.Values{"method": {"commit"}})
+		if r.status != 303 {
+			t.Fatalf("announce: %d %s", r.status, clipBody(r.body))
+		}
+		drawURL := strings.Split(r.location, "?")[0]
+		mustContain(t, b.get(drawURL).body, "种子承诺值", "进行抽取")
+		if r := b.post(drawURL+"/perform", nil); r.status != 303 {
+			t.Fatalf("perform: %d %s", r.status, clipBody(r.body))
+		}
+		page := b.get(drawURL).body
+		mustContain(t, page, "公示检查结果：", "待公示")
+		key := regexp.MustCompile(`name="target_key" value="([^"]+)"`).FindStringSubmatch(page)
+		if key == nil {
+			t.Fatal("no result form")
+		}
+		r = b.post(drawURL+"/results", url.Values{"target_key": {key[1]}, "conclusion": {"no_problem"}, "inspected_on": {"2026-13-01"}})
+		if r.status != 422 || !strings.Contains(r.body, `href="#f-inspected_on-1"`) || !strings.Contains(r.body, `id="e-inspected_on-1"`) {
+			t.Fatalf("bad date: %d %s", r.status, clipBody(r.body))
+		}
+		r = b.post(drawURL+"/results", url.Values{"target_key": {key[1]}, "conclusion": {"no_problem"}, "inspected_on": {"2026-11-25"}})
+		if r.status != 303 {
+			t.Fatalf("result: %d %s", r.status, clipBody(r.body))
+		}
+		id := strings.TrimPrefix(drawURL, "/admin/inspect/draws/")
+		mustContain(t, e.browser().get("/inspect/draws/"+id).body, "未发现问题", "2026-11-25")
+		// Another department's editor may not plan for 行政执法协调监督科.
+		if r := e.browser().login("pfk").post("/admin/inspect/plans", form); r.status != 403 {
+			t.Fatalf("pfk plan: %d", r.status)
+		}
+	})
 }

@@ -48,6 +48,17 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /inspect/draws/{id}/verification.json", s.verificationFile)
 	kit.Public("GET /inspect/verify-draw.py", s.script)
 
+	kit.Flashes(map[string]string{"inspect_plan_created": "抽查计划已保存。", "inspect_settings_saved": "双随机设置已保存。",
+		"inspect_announced": "抽取已公告：输入和随机数承诺已公开。", "inspect_drawn": "抽取已完成，结果已公开。", "inspect_result_saved": "检查结果已公示。"})
+	kit.Staff("GET /admin/inspect", s.adminIndex)
+	kit.Staff("POST /admin/inspect/plans", s.adminCreatePlan)
+	kit.Staff("POST /admin/inspect/settings", s.adminSaveSettings)
+	kit.Staff("GET /admin/inspect/plans/{id}", s.adminPlan)
+	kit.Staff("POST /admin/inspect/plans/{id}/draws", s.adminAnnounce)
+	kit.Staff("GET /admin/inspect/draws/{id}", s.adminDraw)
+	kit.Staff("POST /admin/inspect/draws/{id}/perform", s.adminPerform)
+	kit.Staff("POST /admin/inspect/draws/{id}/results", s.adminRecordResult)
+
 	kit.API("GET /api/v1/inspect/settings", s.apiSettings)
 	kit.API("PUT /api/v1/inspect/settings", s.apiSaveSettings)
 	kit.API("GET /api/v1/inspect/plans", s.apiPlans)
