@@ -78,6 +78,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Lists.Check())
 	a.Inspect = &inspect.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Calendar: a.Calendar, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Inspect.Check())
+	a.Search.Register(a.Inspect.SearchSource())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}

@@ -69,7 +69,14 @@ func TestInspectDemoDrawVerifies(t *testing.T) {
 		if err := e.srv.LoadInspectDemo(context.Background(), e.site.ID); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := e.srv.Search.ReindexAll(context.Background(), []int64{e.site.ID}, nil); err != nil {
+			t.Fatal(err)
+		}
 		c := newAPIClient(t, e)
+		// The site search finds the plans and, by a drawn firm's name, the draw.
+		if r := c.do(t, "GET", "/api/v1/search?q="+url.QueryEscape("公证机构执业活动双随机抽查"), "", nil, ""); r.status != 200 || !strings.Contains(r.body, "/inspect/plans/") {
+			t.Fatalf("search for the plan: %d %s", r.status, clipBody(r.body))
+		}
 		var plans struct{ Plans []inspect.Plan }
 		c.do(t, "GET", "/api/v1/inspect/plans?year=2025", "", nil, "").decode(t, &plans)
 		if len(plans.Plans) != 2 || plans.Plans[0].Title != "2025年度律师事务所执业活动“双随机”抽查" {
@@ -107,6 +114,9 @@ func TestInspectDemoDrawVerifies(t *testing.T) {
 			t.Fatal("the script is not served")
 		}
 
+		if r := c.do(t, "GET", "/api/v1/search?q="+url.QueryEscape(v.Result.Targets[0].Name), "", nil, ""); !strings.Contains(r.body, fmt.Sprintf("/inspect/draws/%d", id)) {
+			t.Fatalf("search for a drawn firm: %d %s", r.status, clipBody(r.body))
+		}
 		out, ok := verifyDraw(t, file)
 		if !ok || strings.Contains(out, "FAIL") || !strings.Contains(out, "OK   recomputed draw equals the published result (5 targets)") {
 			t.Fatalf("verify-draw on the published file:\n%s", out)

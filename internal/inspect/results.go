@@ -112,11 +112,15 @@ func (s *Service) RecordResult(ctx context.Context, siteID int64, actor *auth.Us
 			}
 			return errs.Wrap(err, "record result")
 		}
+		if err := s.changed(ctx, tx, siteID, p.ID); err != nil {
+			return err
+		}
 		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.result", Target: fmt.Sprintf("inspect_result:%d", r.ID), After: r})
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.committed(ctx)
 	return r, s.dues(ctx, siteID, []*Result{r})
 }
 

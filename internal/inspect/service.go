@@ -288,11 +288,15 @@ func (s *Service) CreatePlan(ctx context.Context, siteID int64, actor *auth.User
 			p.Frequency, p.Content, p.CreatedBy, p.CreatedAt).Scan(&p.ID); err != nil {
 			return errs.Wrap(err, "create plan")
 		}
+		if err := s.changed(ctx, tx, siteID, p.ID); err != nil {
+			return err
+		}
 		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.plan.create", Target: fmt.Sprintf("inspect_plan:%d", p.ID), After: p})
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.committed(ctx)
 	return p, nil
 }
 
@@ -525,12 +529,16 @@ func (s *Service) Announce(ctx context.Context, siteID int64, actor *auth.User, 
 		if _, err := tx.ExecContext(ctx, `UPDATE inspect_draws SET inputs = $1, inputs_sha256 = $2 WHERE id = $3`, string(js), d.InputsSHA256, d.ID); err != nil {
 			return errs.Wrap(err, "store inputs")
 		}
+		if err := s.changed(ctx, tx, siteID, p.ID); err != nil {
+			return err
+		}
 		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.draw.announce", Target: fmt.Sprintf("inspect_draw:%d", d.ID),
 			After: map[string]any{"plan": p.ID, "method": in.Method, "inputs_sha256": d.InputsSHA256, "commitment": rnd.Commitment, "source": rnd.Source, "date": rnd.Date}})
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.committed(ctx)
 	d.Inputs = in2
 	return d, nil
 }
@@ -617,12 +625,16 @@ func (s *Service) Perform(ctx context.Context, siteID int64, actor *auth.User, d
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.E(errs.Conflict, "本次抽取已经完成，结果不能重新抽取")
 		}
+		if err := s.changed(ctx, tx, siteID, p.ID); err != nil {
+			return err
+		}
 		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.draw.perform", Target: fmt.Sprintf("inspect_draw:%d", d.ID),
 			After: map[string]any{"revealed": revealed, "targets": len(out.Targets)}})
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.committed(ctx)
 	return d, nil
 }
 
