@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"gongkai/internal/calendar"
+	"gongkai/internal/errs"
 	"gongkai/internal/inspect"
 	"gongkai/internal/store/storetest"
 )
@@ -199,7 +200,8 @@ func TestInspectFlow(t *testing.T) {
 			c := newAPIClient(t, e)
 			zfk := e.deptID(t, "行政执法协调监督科")
 			plan := fmt.Sprintf(`{"year":2026,"title":"%s","department_id":%s,"item_key":"SSJ-LS-01","count":3,"inspectors_per_target":2,
-				"starts_on":"2026-03-01","ends_on":"2026-10-31","frequency":"每年一次","content":"%s"}`, strings.Repeat("计", inspect.MaxTitle), zfk, strings.Repeat("容", inspect.MaxContent))
+				"starts_on":"2026-03-01","ends_on":"2026-10-31","frequency":"%s","content":"%s"}`, strings.Repeat("计", inspect.MaxTitle), zfk,
+				strings.Repeat("次", inspect.MaxFrequency), strings.Repeat("容", inspect.MaxContent))
 			for _, sc := range []struct {
 				token, body string
 				status      int
@@ -224,7 +226,7 @@ func TestInspectFlow(t *testing.T) {
 			}
 			var p inspect.Plan
 			r.decode(t, &p)
-			if p.TargetType != "law_firm" || len([]rune(p.Title)) != inspect.MaxTitle || len([]rune(p.Content)) != inspect.MaxContent {
+			if p.TargetType != "law_firm" || len([]rune(p.Title)) != inspect.MaxTitle || len([]rune(p.Content)) != inspect.MaxContent || len([]rune(p.Frequency)) != inspect.MaxFrequency {
 				t.Fatalf("plan = %+v", p)
 			}
 
@@ -393,11 +395,15 @@ func TestInspectFlow(t *testing.T) {
 			later := *e.srv.Inspect
 			later.Today = func() calendar.Date { return calendar.Day("2026-12-05") }
 			office, _ := e.au.UserByName(ctx, "office")
-			if _, err := later.Perform(ctx, e.site.ID, office, dr.ID, "3372.68"); err != nil {
+			if _, err := later.Perform(ctx, e.site.ID, office, dr.ID, strings.Repeat("8", inspect.MaxFigure+1)); errs.CodeOf(err) != errs.Invalid || !strings.Contains(errs.MessageOf(err)+fmt.Sprint(errs.FieldsOf(err)), "不能超过 100 个字") {
+				t.Fatalf("a figure of 101 characters: %v", err)
+			}
+			figure := "3372.68" + strings.Repeat("0", inspect.MaxFigure-7)
+			if _, err := later.Perform(ctx, e.site.ID, office, dr.ID, figure); err != nil {
 				t.Fatal(err)
 			}
 			file = c.raw(t, fmt.Sprintf("/inspect/draws/%d/verification.json", dr.ID))
-			if out, ok := verifyDraw(t, file); !ok || !strings.Contains(out, "= 3372.68") {
+			if out, ok := verifyDraw(t, file); !ok || !strings.Contains(out, "= "+figure) {
 				t.Fatalf("verify-draw of the beacon draw:\n%s", out)
 			}
 			// The cap: the three targets drawn once this year stay eligible
