@@ -252,6 +252,9 @@ func TestInspectFlow(t *testing.T) {
 			if len(dr.Commitment) != 64 || dr.Revealed != "" || dr.Status != "announced" {
 				t.Fatalf("announced draw = %+v", dr)
 			}
+			if r := c.do(t, "POST", path, "office", nil, `{"method":"commit"}`); r.status != 409 {
+				t.Fatalf("a second draw while one is pending: %d %s", r.status, r.body)
+			}
 			before := c.raw(t, fmt.Sprintf("/api/v1/inspect/draws/%d/verification", dr.ID))
 			var vb inspect.Verification
 			json.Unmarshal(before, &vb)

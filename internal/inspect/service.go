@@ -512,10 +512,25 @@ func (s *Service) Announce(ctx context.Context, siteID int64, actor *auth.User, 
 	if err := Check(in2); err != nil {
 		return nil, errs.E(errs.Invalid, "%s", strings.ReplaceAll(err.Error(), p.TargetType, p.TargetLabel()))
 	}
+	// One announced draw at a time per plan: every announcement is public
+	// and none is ever deleted, so a draw cannot be announced twice and the
+	// more welcome one carried out unseen.
+	pending, err := s.Draws(ctx, siteID, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range pending {
+		if o.Status == Announced {
+			return nil, errs.E(errs.Conflict, "本计划第 %d 号抽取已公告、尚未抽取，完成后才能公告新的抽取", o.ID)
+		}
+	}
 	d := &Draw{SiteID: siteID, PlanID: p.ID, Status: Announced, Method: in.Method, Witnesses: witnesses, AnnouncedBy: actor.Label(), AnnouncedAt: store.Now(), seed: seed}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO inspect_draws (site_id, plan_id, status, method, seed, witnesses, announced_by, announced_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, siteID, p.ID, Announced, in.Method, seed, witnesses, d.AnnouncedBy, d.AnnouncedAt).Scan(&d.ID); err != nil {
+			if store.IsUniqueViolation(err) { // a concurrent announcement won
+				return errs.E(errs.Conflict, "本计划已有公告、尚未抽取的抽取，完成后才能公告新的抽取")
+			}
 			return errs.Wrap(err, "create draw")
 		}
 		in2.DrawID = d.ID

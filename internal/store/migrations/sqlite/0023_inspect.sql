@@ -52,6 +52,8 @@ CREATE TABLE inspect_draws (
   drawn_at       TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX inspect_draws_plan ON inspect_draws(plan_id);
+-- One announced (not yet drawn) draw per plan at a time (internal/inspect Announce).
+CREATE UNIQUE INDEX inspect_draws_pending ON inspect_draws(plan_id) WHERE status = 'announced';
 CREATE TABLE inspect_results (
   id            INTEGER PRIMARY KEY AUTOINCREMENT,
   site_id       INTEGER NOT NULL,
