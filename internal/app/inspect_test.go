@@ -102,7 +102,7 @@ func TestInspectDemoDrawVerifies(t *testing.T) {
 		}
 		page := b.get(fmt.Sprintf("/inspect/draws/%d", id)).body
 		mustContain(t, page, v.Inputs.Targets.SHA256, v.Inputs.Inspectors.SHA256, v.InputsSHA256, v.Inputs.Random.Commitment, v.Revealed,
-			"发现问题已责令改正", "python3 verify-draw.py", "verify-draw.py")
+			"发现问题已责令改正", "python3 verify-draw.py", "verify-draw.py", "2025-03-28 09:30 公告", "2025-03-31 09:30 抽取")
 		// 24 firms, one closed: ⌈23 × 20%⌉ = 5, two inspectors each.
 		if v.Result == nil || len(v.Result.Targets) != 5 || v.Result.EligibleTargets != 23 {
 			t.Fatalf("result = %+v", v.Result)

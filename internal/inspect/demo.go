@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"time"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
@@ -122,6 +123,9 @@ func (s *Service) LoadDemo(ctx context.Context, siteID int64, office *auth.User)
 	on := func(day string) *Service {
 		c := *s
 		c.Today = func() calendar.Date { return calendar.Day(day) }
+		// 09:30 in Beijing on that day.
+		d := calendar.Day(day)
+		c.Now = func() time.Time { return time.Date(d.Year, d.Month, d.Day, 9, 30, 0, 0, calendar.Beijing) }
 		return &c
 	}
 	plans := []struct {

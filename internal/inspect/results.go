@@ -106,7 +106,7 @@ func (s *Service) RecordResult(ctx context.Context, siteID int64, actor *auth.Us
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO inspect_results (site_id, draw_id, target_key, target_name, conclusion, detail, follow_up, inspected_on, published_on, recorded_by, recorded_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, siteID, d.ID, r.TargetKey, r.TargetName, r.Conclusion, r.Detail, r.FollowUp,
-			r.InspectedOn, r.PublishedOn, actor.Label(), store.Now()).Scan(&r.ID); err != nil {
+			r.InspectedOn, r.PublishedOn, actor.Label(), s.now()).Scan(&r.ID); err != nil {
 			if store.IsUniqueViolation(err) {
 				return errs.E(errs.Conflict, "%s的检查结果已经公示", r.TargetName)
 			}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gongkai/internal/auth"
@@ -40,6 +41,17 @@ type Service struct {
 	Lists    *lists.Service
 	Calendar *calver.Versions
 	Today    func() calendar.Date
+	// Now is the clock of the recorded instants (announced, drawn,
+	// recorded); nil is the wall clock. The demo sets it to its 2025 days.
+	Now func() time.Time
+}
+
+// now is the instant to record, in the store's format.
+func (s *Service) now() string {
+	if s.Now != nil {
+		return store.FormatTime(s.Now())
+	}
+	return store.Now()
 }
 
 func (s *Service) today() calendar.Date {
@@ -132,7 +144,7 @@ func (s *Service) SaveSettings(ctx context.Context, siteID int64, actor *auth.Us
 			return errs.Wrap(err, "save settings")
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO inspect_settings (site_id, result_days, result_workdays, max_per_year, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			siteID, st.ResultDays, wd, st.MaxPerYear, actor.Label(), store.Now()); err != nil {
+			siteID, st.ResultDays, wd, st.MaxPerYear, actor.Label(), s.now()); err != nil {
 			return errs.Wrap(err, "save settings")
 		}
 		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.settings", Target: "inspect_settings", Before: before, After: st})
@@ -281,7 +293,7 @@ func (s *Service) CreatePlan(ctx context.Context, siteID int64, actor *auth.User
 		return nil, err
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		p.CreatedBy, p.CreatedAt = actor.Label(), store.Now()
+		p.CreatedBy, p.CreatedAt = actor.Label(), s.now()
 		if err := tx.QueryRowContext(ctx, `INSERT INTO inspect_plans (site_id, year, title, department_id, item_key, item_name, target_type, target_count, ratio_percent,
 			inspectors_per_target, starts_on, ends_on, frequency, content, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 			siteID, p.Year, p.Title, p.DepartmentID, p.ItemKey, p.ItemName, p.TargetType, p.Count, p.RatioPercent, p.InspectorsPerTarget, p.StartsOn, p.EndsOn,
@@ -524,7 +536,7 @@ func (s *Service) Announce(ctx context.Context, siteID int64, actor *auth.User, 
 			return nil, errs.E(errs.Conflict, "本计划第 %d 号抽取已公告、尚未抽取，完成后才能公告新的抽取", o.ID)
 		}
 	}
-	d := &Draw{SiteID: siteID, PlanID: p.ID, Status: Announced, Method: in.Method, Witnesses: witnesses, AnnouncedBy: actor.Label(), AnnouncedAt: store.Now(), seed: seed}
+	d := &Draw{SiteID: siteID, PlanID: p.ID, Status: Announced, Method: in.Method, Witnesses: witnesses, AnnouncedBy: actor.Label(), AnnouncedAt: s.now(), seed: seed}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO inspect_draws (site_id, plan_id, status, method, seed, witnesses, announced_by, announced_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, siteID, p.ID, Announced, in.Method, seed, witnesses, d.AnnouncedBy, d.AnnouncedAt).Scan(&d.ID); err != nil {
@@ -630,7 +642,7 @@ func (s *Service) Perform(ctx context.Context, siteID int64, actor *auth.User, d
 		return nil, errs.E(errs.Invalid, "无法抽取：%v", err)
 	}
 	js, _ := json.Marshal(out)
-	d.Status, d.Revealed, d.Outcome, d.DrawnBy, d.DrawnAt = Drawn, revealed, out, actor.Label(), store.Now()
+	d.Status, d.Revealed, d.Outcome, d.DrawnBy, d.DrawnAt = Drawn, revealed, out, actor.Label(), s.now()
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE inspect_draws SET status = $1, revealed = $2, result = $3, drawn_by = $4, drawn_at = $5 WHERE id = $6 AND status = $7`,
 			Drawn, revealed, string(js), d.DrawnBy, d.DrawnAt, d.ID, Announced)
