@@ -111,6 +111,7 @@ func (a *App) SetDataKey(key []byte) error {
 		return err
 	}
 	a.Requests.Sealer = sl
+	a.Inspect.Sealer = sl
 	return nil
 }
 

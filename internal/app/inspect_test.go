@@ -252,6 +252,11 @@ func TestInspectFlow(t *testing.T) {
 			if len(dr.Commitment) != 64 || dr.Revealed != "" || dr.Status != "announced" {
 				t.Fatalf("announced draw = %+v", dr)
 			}
+			// The seed is sealed at rest until the draw (the env has a data key).
+			var stored string
+			if err := e.db.R.QueryRowContext(ctx, `SELECT seed FROM inspect_draws WHERE id = $1`, dr.ID).Scan(&stored); err != nil || !strings.HasPrefix(stored, "v1:") {
+				t.Fatalf("stored seed %q, %v", stored, err)
+			}
 			if r := c.do(t, "POST", path, "office", nil, `{"method":"commit"}`); r.status != 409 {
 				t.Fatalf("a second draw while one is pending: %d %s", r.status, r.body)
 			}

@@ -24,6 +24,7 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	"gongkai/internal/lists"
+	"gongkai/internal/secure"
 	"gongkai/internal/store"
 )
 
@@ -41,6 +42,10 @@ type Service struct {
 	Lists    *lists.Service
 	Calendar *calver.Versions
 	Today    func() calendar.Date
+	// Sealer, when set (GONGKAI_DATA_KEY), encrypts a committed seed at rest
+	// until the draw reveals it, so a copy of the database does not give
+	// the outcome of an announced draw away early.
+	Sealer *secure.Sealer
 	// Now is the clock of the recorded instants (announced, drawn,
 	// recorded); nil is the wall clock. The demo sets it to its 2025 days.
 	Now func() time.Time
@@ -536,10 +541,16 @@ func (s *Service) Announce(ctx context.Context, siteID int64, actor *auth.User, 
 			return nil, errs.E(errs.Conflict, "本计划第 %d 号抽取已公告、尚未抽取，完成后才能公告新的抽取", o.ID)
 		}
 	}
-	d := &Draw{SiteID: siteID, PlanID: p.ID, Status: Announced, Method: in.Method, Witnesses: witnesses, AnnouncedBy: actor.Label(), AnnouncedAt: s.now(), seed: seed}
+	stored := seed
+	if s.Sealer != nil {
+		if stored, err = s.Sealer.Seal(seed); err != nil {
+			return nil, errs.Wrap(err, "seal seed")
+		}
+	}
+	d := &Draw{SiteID: siteID, PlanID: p.ID, Status: Announced, Method: in.Method, Witnesses: witnesses, AnnouncedBy: actor.Label(), AnnouncedAt: s.now(), seed: stored}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO inspect_draws (site_id, plan_id, status, method, seed, witnesses, announced_by, announced_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, siteID, p.ID, Announced, in.Method, seed, witnesses, d.AnnouncedBy, d.AnnouncedAt).Scan(&d.ID); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, siteID, p.ID, Announced, in.Method, stored, witnesses, d.AnnouncedBy, d.AnnouncedAt).Scan(&d.ID); err != nil {
 			if store.IsUniqueViolation(err) { // a concurrent announcement won
 				return errs.E(errs.Conflict, "本计划已有公告、尚未抽取的抽取，完成后才能公告新的抽取")
 			}
@@ -624,6 +635,14 @@ func (s *Service) Perform(ctx context.Context, siteID int64, actor *auth.User, d
 		return nil, errs.E(errs.Conflict, "本次抽取已经完成，结果不能重新抽取")
 	}
 	revealed := d.seed
+	if strings.HasPrefix(revealed, "v1:") {
+		if s.Sealer == nil {
+			return nil, errs.E(errs.Internal, "种子已加密保存，但未配置数据密钥（GONGKAI_DATA_KEY），无法抽取")
+		}
+		if revealed, err = s.Sealer.Open(revealed); err != nil {
+			return nil, errs.Wrap(err, "open seed")
+		}
+	}
 	if d.Method == MethodBeacon {
 		v := errs.Validation{}
 		revealed = tooLong(v, "figure", "公开数值", figure, MaxFigure)
