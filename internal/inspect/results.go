@@ -206,7 +206,7 @@ func (c resultCheck) Run(ctx context.Context, env *compliance.Env) ([]compliance
 			if d.Status != Drawn {
 				continue
 			}
-			link := fmt.Sprintf("/inspect/draws/%d", d.ID)
+			link := fmt.Sprintf("/admin/inspect/draws/%d", d.ID)
 			rs, err := s.Results(ctx, siteID, d.ID)
 			if err != nil {
 				return nil, err
