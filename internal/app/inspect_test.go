@@ -198,6 +198,24 @@ func TestInspectFlow(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := newAPIClient(t, e)
+			for _, sc := range []struct {
+				method, path, body string
+				status             int
+			}{
+				{"GET", "/api/v1/inspect/plans?year=abc", "", 422},
+				{"GET", "/api/v1/inspect/plans/999999", "", 404},
+				{"GET", "/api/v1/inspect/draws/abc", "", 404},
+				{"GET", "/api/v1/inspect/draws/999999/verification", "", 404},
+				{"POST", "/api/v1/inspect/plans", `{"nope":1}`, 422},
+				{"POST", "/api/v1/inspect/draws/999999/perform", `{}`, 404},
+			} {
+				if r := c.do(t, sc.method, sc.path, "office", nil, sc.body); r.status != sc.status || !strings.Contains(r.body, `"error"`) {
+					t.Errorf("%s %s: %d %s, want %d", sc.method, sc.path, r.status, clipBody(r.body), sc.status)
+				}
+			}
+			if r := e.browser().get("/inspect/draws/999999"); r.status != 404 || !strings.Contains(r.body, "没有编号为 999999 的抽取记录") {
+				t.Errorf("missing draw page: %d", r.status)
+			}
 			zfk := e.deptID(t, "行政执法协调监督科")
 			plan := fmt.Sprintf(`{"year":2026,"title":"%s","department_id":%s,"item_key":"SSJ-LS-01","count":3,"inspectors_per_target":2,
 				"starts_on":"2026-03-01","ends_on":"2026-10-31","frequency":"%s","content":"%s"}`, strings.Repeat("计", inspect.MaxTitle), zfk,
