@@ -218,7 +218,7 @@ func TestInspectFlow(t *testing.T) {
 			}
 			zfk := e.deptID(t, "行政执法协调监督科")
 			plan := fmt.Sprintf(`{"year":2026,"title":"%s","department_id":%s,"item_key":"SSJ-LS-01","count":3,"inspectors_per_target":2,
-				"starts_on":"2026-03-01","ends_on":"2026-10-31","frequency":"%s","content":"%s"}`, strings.Repeat("计", inspect.MaxTitle), zfk,
+				"starts_on":"2026-03-01","ends_on":"2026-12-31","frequency":"%s","content":"%s"}`, strings.Repeat("计", inspect.MaxTitle), zfk,
 				strings.Repeat("次", inspect.MaxFrequency), strings.Repeat("容", inspect.MaxContent))
 			for _, sc := range []struct {
 				token, body string
@@ -231,7 +231,7 @@ func TestInspectFlow(t *testing.T) {
 				{"office", strings.Replace(plan, "计\"", "计计\"", 1), 422, "计划名称不能超过 200 个字"},
 				{"office", strings.Replace(plan, "SSJ-LS-01", "NOPE", 1), 422, "没有编号为“NOPE”的事项"},
 				{"office", strings.Replace(plan, `"inspectors_per_target":2`, `"inspectors_per_target":1`, 1), 422, "2 到 10 名"},
-				{"office", strings.Replace(plan, "2026-10-31", "2027-01-31", 1), 422, "计划年度内"},
+				{"office", strings.Replace(plan, "2026-12-31", "2027-01-31", 1), 422, "计划年度内"},
 				{"office", `{"year":"x"}`, 422, ""},
 			} {
 				if r := c.do(t, "POST", "/api/v1/inspect/plans", sc.token, nil, sc.body); r.status != sc.status || !strings.Contains(r.body, sc.want) {
@@ -326,43 +326,47 @@ func TestInspectFlow(t *testing.T) {
 				}
 			}
 
-			// Results: 2026-11-02 + 20 days = 11-22 (Sunday) → 11-23; published
-			// on 12-01 it is late.
+			// Results: an inspection follows its draw (today, 2026-12-01) and the
+			// plan's start, and is not in the future.
 			rpath := dpath + "/results"
-			t0, t1 := v.Result.Targets[0].Key, v.Result.Targets[1].Key
+			t0, t1, t2 := v.Result.Targets[0].Key, v.Result.Targets[1].Key, v.Result.Targets[2].Name
 			for _, sc := range []struct {
 				body   string
 				status int
 				want   string
 			}{
-				{`{"target_key":"NOPE","conclusion":"no_problem","inspected_on":"2026-11-02"}`, 422, "不在本次抽取结果中"},
-				{fmt.Sprintf(`{"target_key":"%s","conclusion":"maybe","inspected_on":"2026-11-02"}`, t0), 422, "请从列表中选择检查结果"},
-				{fmt.Sprintf(`{"target_key":"%s","conclusion":"other","inspected_on":"2026-11-02"}`, t0), 422, "请填写检查情况说明"},
+				{`{"target_key":"NOPE","conclusion":"no_problem","inspected_on":"2026-12-01"}`, 422, "不在本次抽取结果中"},
+				{fmt.Sprintf(`{"target_key":"%s","conclusion":"maybe","inspected_on":"2026-12-01"}`, t0), 422, "请从列表中选择检查结果"},
+				{fmt.Sprintf(`{"target_key":"%s","conclusion":"other","inspected_on":"2026-12-01"}`, t0), 422, "请填写检查情况说明"},
 				{fmt.Sprintf(`{"target_key":"%s","conclusion":"no_problem","inspected_on":"2026-12-02"}`, t0), 422, "与今天之间"},
-				{fmt.Sprintf(`{"target_key":"%s","conclusion":"corrected","inspected_on":"2026-11-02","detail":"%s"}`, t0, strings.Repeat("况", inspect.MaxDetail+1)), 422, "不能超过 2000 个字"},
+				{fmt.Sprintf(`{"target_key":"%s","conclusion":"no_problem","inspected_on":"2026-11-30"}`, t0), 422, "2026-12-01（计划开始或抽取之日）与今天之间"},
+				{fmt.Sprintf(`{"target_key":"%s","conclusion":"corrected","inspected_on":"2026-12-01","detail":"%s"}`, t0, strings.Repeat("况", inspect.MaxDetail+1)), 422, "不能超过 2000 个字"},
 			} {
 				if r := c.do(t, "POST", rpath, "office", nil, sc.body); r.status != sc.status || !strings.Contains(r.body, sc.want) {
 					t.Errorf("result %s: %d %s", sc.body, r.status, clipBody(r.body))
 				}
 			}
-			r = c.do(t, "POST", rpath, "office", nil, fmt.Sprintf(`{"target_key":"%s","conclusion":"corrected","inspected_on":"2026-11-02","detail":"%s","follow_up":"%s"}`,
+			// 2026-12-01 + 20 days = 12-21 (a Monday): published today, on time.
+			r = c.do(t, "POST", rpath, "office", nil, fmt.Sprintf(`{"target_key":"%s","conclusion":"corrected","inspected_on":"2026-12-01","detail":"%s","follow_up":"%s"}`,
 				t0, strings.Repeat("况", inspect.MaxDetail), strings.Repeat("处", inspect.MaxDetail)))
 			if r.status != 201 {
 				t.Fatalf("record result: %d %s", r.status, r.body)
 			}
 			var res inspect.Result
 			r.decode(t, &res)
-			if res.Due != "2026-11-23" || !res.Late || res.PublishedOn != testDay.String() {
+			if res.Due != "2026-12-21" || res.Late || res.PublishedOn != testDay.String() {
 				t.Fatalf("result = due %s late %v published %s", res.Due, res.Late, res.PublishedOn)
 			}
-			if r := c.do(t, "POST", rpath, "office", nil, fmt.Sprintf(`{"target_key":"%s","conclusion":"no_problem","inspected_on":"2026-11-20"}`, t0)); r.status != 409 {
+			if r := c.do(t, "POST", rpath, "office", nil, fmt.Sprintf(`{"target_key":"%s","conclusion":"no_problem","inspected_on":"2026-12-01"}`, t0)); r.status != 409 {
 				t.Fatalf("second result: %d", r.status)
 			}
-			// 2026-11-20 + 20 = 12-10: on time.
-			r = c.do(t, "POST", rpath, "office", nil, fmt.Sprintf(`{"target_key":"%s","conclusion":"no_problem","inspected_on":"2026-11-20"}`, t1))
-			r.decode(t, &res)
-			if r.status != 201 || res.Due != "2026-12-10" || res.Late {
-				t.Fatalf("on-time result: %d %+v", r.status, res)
+			// The next target's result published on 2026-12-31: late.
+			office, _ := e.au.UserByName(ctx, "office")
+			late := *e.srv.Inspect
+			late.Today = func() calendar.Date { return calendar.Day("2026-12-31") }
+			lr, err := late.RecordResult(ctx, e.site.ID, office, dr.ID, inspect.NewResult{TargetKey: t1, Conclusion: "no_problem", InspectedOn: "2026-12-01"})
+			if err != nil || lr.Due != "2026-12-21" || !lr.Late || lr.PublishedOn != "2026-12-31" {
+				t.Fatalf("late result: %+v %v", lr, err)
 			}
 			mustContain(t, e.browser().get(fmt.Sprintf("/inspect/draws/%d", dr.ID)).body, "发现问题已责令改正", "检查结果待公示")
 
@@ -377,17 +381,18 @@ func TestInspectFlow(t *testing.T) {
 			if r.status != 200 || !strings.Contains(r.body, "7 个工作日") {
 				t.Fatalf("settings: %d %s", r.status, r.body)
 			}
-			// 2026-11-20 + 7 working days = 12-01: still on time.
+			// 2026-12-01 + 7 working days = 12-10.
 			var dd struct{ Results []inspect.Result }
 			c.do(t, "GET", dpath, "", nil, "").decode(t, &dd)
-			if len(dd.Results) != 2 || dd.Results[1].Due != "2026-12-01" || dd.Results[1].Late {
+			if len(dd.Results) != 2 || dd.Results[0].Due != "2026-12-10" || dd.Results[0].Late || !dd.Results[1].Late {
 				t.Fatalf("results under 7 working days = %+v", dd.Results)
 			}
 
-			// Self-inspection: the late result; the demo's 2025 results are all
-			// on time, and this plan ends on 2026-10-31, so its third target's
-			// missing result is overdue (10-31 + 7 working days = 11-10).
-			rep, err := e.srv.Compliance.Run(ctx, e.site.ID, testDay)
+			// Self-inspection on 2027-01-20: the late result, and the third
+			// target's missing result, due 7 working days after the plan's end
+			// (2026-12-31; 2027-01-01 元旦): 2027-01-12. The demo's 2025 results
+			// are all on time.
+			rep, err := e.srv.Compliance.Run(ctx, e.site.ID, calendar.Day("2027-01-20"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -395,8 +400,8 @@ func TestInspectFlow(t *testing.T) {
 			for _, f := range rep.Findings {
 				if strings.HasPrefix(f.Rule.Code, "inspect.") {
 					got[f.Rule.Code]++
-					if f.Rule.Code == inspect.RuleResultMissing.Code && f.Due != "2026-11-10" {
-						t.Errorf("missing result due %s", f.Due)
+					if f.Rule.Code == inspect.RuleResultMissing.Code && (f.Due != "2027-01-12" || !strings.Contains(f.Message, t2)) {
+						t.Errorf("missing result: due %s, %s", f.Due, f.Message)
 					}
 				}
 			}
@@ -420,7 +425,6 @@ func TestInspectFlow(t *testing.T) {
 			}
 			later := *e.srv.Inspect
 			later.Today = func() calendar.Date { return calendar.Day("2026-12-05") }
-			office, _ := e.au.UserByName(ctx, "office")
 			if _, err := later.Perform(ctx, e.site.ID, office, dr.ID, strings.Repeat("8", inspect.MaxFigure+1)); errs.CodeOf(err) != errs.Invalid || !strings.Contains(errs.MessageOf(err)+fmt.Sprint(errs.FieldsOf(err)), "不能超过 100 个字") {
 				t.Fatalf("a figure of 101 characters: %v", err)
 			}
@@ -490,12 +494,12 @@ func TestInspectBackOffice(t *testing.T) {
 		if r.status != 422 || !strings.Contains(r.body, `href="#f-inspected_on-1"`) || !strings.Contains(r.body, `id="e-inspected_on-1"`) {
 			t.Fatalf("bad date: %d %s", r.status, clipBody(r.body))
 		}
-		r = b.post(drawURL+"/results", url.Values{"target_key": {key[1]}, "conclusion": {"no_problem"}, "inspected_on": {"2026-11-25"}})
+		r = b.post(drawURL+"/results", url.Values{"target_key": {key[1]}, "conclusion": {"no_problem"}, "inspected_on": {"2026-12-01"}})
 		if r.status != 303 {
 			t.Fatalf("result: %d %s", r.status, clipBody(r.body))
 		}
 		id := strings.TrimPrefix(drawURL, "/admin/inspect/draws/")
-		mustContain(t, e.browser().get("/inspect/draws/"+id).body, "未发现问题", "2026-11-25")
+		mustContain(t, e.browser().get("/inspect/draws/"+id).body, "未发现问题", "2026-12-01")
 		// Another department's editor may not plan for 行政执法协调监督科.
 		if r := e.browser().login("pfk").post("/admin/inspect/plans", form); r.status != 403 {
 			t.Fatalf("pfk plan: %d", r.status)

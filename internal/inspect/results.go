@@ -92,11 +92,17 @@ func (s *Service) RecordResult(ctx context.Context, siteID int64, actor *auth.Us
 		v.Add("detail", "检查结果为“其他”的，请填写检查情况说明")
 	}
 	on, err := calendar.Parse(in.InspectedOn)
+	// An inspection follows its draw (Guangyuan draws 3 days before, RECORDS
+	// §5.2 [R71]) and the plan's start, and is not in the future.
+	from := calendar.Day(p.StartsOn)
+	if drawn := calendar.DateOf(store.ParseTime(d.DrawnAt).In(calendar.Beijing)); from.Before(drawn) {
+		from = drawn
+	}
 	switch {
 	case err != nil:
 		v.Add("inspected_on", "请填写检查日期（如 2025-06-18）")
-	case on.Before(calendar.Day(p.StartsOn)) || today.Before(on):
-		v.Add("inspected_on", fmt.Sprintf("检查日期应在计划开始日 %s 与今天之间", p.StartsOn))
+	case on.Before(from) || today.Before(on):
+		v.Add("inspected_on", fmt.Sprintf("检查日期应在 %s（计划开始或抽取之日）与今天之间", from))
 	default:
 		r.InspectedOn = on.String()
 	}

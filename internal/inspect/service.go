@@ -51,12 +51,18 @@ type Service struct {
 	Now func() time.Time
 }
 
-// now is the instant to record, in the store's format.
+// now is the instant to record, in the store's format: Now, else the wall
+// clock moved onto the service's day when Today is pinned to another one
+// (tests, the demo), so recorded instants and day rules agree.
 func (s *Service) now() string {
 	if s.Now != nil {
 		return store.FormatTime(s.Now())
 	}
-	return store.Now()
+	t := time.Now().In(calendar.Beijing)
+	if d := s.today(); d != calendar.DateOf(t) {
+		t = time.Date(d.Year, d.Month, d.Day, t.Hour(), t.Minute(), t.Second(), 0, calendar.Beijing)
+	}
+	return store.FormatTime(t)
 }
 
 func (s *Service) today() calendar.Date {
