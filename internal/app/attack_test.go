@@ -1000,6 +1000,7 @@ func (a *attacker) attackAPI() {
 		}
 	}
 	a.attackRequests()
+	a.attackInspect()
 }
 
 // attackListImport sends payloads in the cells, the note and the date of
