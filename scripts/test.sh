@@ -137,6 +137,10 @@ deps() {
 		apt_install gcc libc6-dev
 	fi
 	export CGO_ENABLED=1
+	# internal/app's 双随机 tests run the shipped scripts/verify-draw (Python 3,
+	# standard library only) as a citizen would; required, never skipped.
+	command -v python3 >/dev/null || apt_install python3
+	export GONGKAI_REQUIRE_PYTHON=1
 }
 
 check_gofmt() {

@@ -254,6 +254,9 @@ func runServe(args []string) error {
 		if err := srv.LoadEnforceDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo enforcement publicity: %w", err)
 		}
+		if err := srv.LoadInspectDemo(ctx, demoSite.ID); err != nil {
+			return fmt.Errorf("load demo random inspections: %w", err)
+		}
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)
 		}

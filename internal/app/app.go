@@ -18,6 +18,7 @@ import (
 	"gongkai/internal/consult"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
+	"gongkai/internal/inspect"
 	"gongkai/internal/interact"
 	"gongkai/internal/interact/live"
 	"gongkai/internal/lists"
@@ -30,6 +31,7 @@ import (
 	"gongkai/internal/web/catalogue"
 	webconsult "gongkai/internal/web/consult"
 	webenforce "gongkai/internal/web/enforce"
+	webinspect "gongkai/internal/web/inspect"
 	webinteract "gongkai/internal/web/interact"
 	weblive "gongkai/internal/web/interact/live"
 	weblists "gongkai/internal/web/lists"
@@ -64,6 +66,8 @@ type App struct {
 	// Enforce is the enforcement publicity beyond the lists (issue 12:
 	// decision deadlines, yearly figures, certificate lookup).
 	Enforce *enforce.Service
+	// Inspect is 双随机、一公开 (plans, verifiable draws, results; issue 12).
+	Inspect *inspect.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -102,6 +106,9 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Live.Check())
 	a.Enforce = &enforce.Service{Lists: a.Lists}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Enforce.Check())
+	a.Inspect = &inspect.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Calendar: a.Calendar, Today: opts.Today}
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Inspect.Check())
+	a.Search.Register(a.Inspect.SearchSource())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -140,6 +147,7 @@ func (a *App) SetDataKey(key []byte) error {
 	a.Consult.Sealer = sl
 	a.Messages.Sealer = sl
 	a.Live.Sealer = sl
+	a.Inspect.Sealer = sl
 	return nil
 }
 
@@ -160,6 +168,7 @@ func (a *App) features() []web.Feature {
 		&webinteract.Feature{Catalog: a.Catalog, Messages: a.Messages, Search: a.Search},
 		&weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs},
 		&webenforce.Feature{Enforce: a.Enforce, Calendars: a.Calendar},
+		&webinspect.Feature{Inspect: a.Inspect},
 	}
 }
 
@@ -179,7 +188,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the

@@ -1004,6 +1004,7 @@ func (a *attacker) attackAPI() {
 	a.attackConsult()
 	a.attackMessages()
 	a.attackLive()
+	a.attackInspect()
 }
 
 // attackListImport sends payloads in the cells, the note and the date of
