@@ -9,7 +9,6 @@ package interact
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -235,22 +234,8 @@ func (s *Service) committed(ctx context.Context) {
 	}
 }
 
-// codeAlphabet leaves out look-alikes (0/O, 1/I/L).
-const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-func newCode() string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
-	}
-	return string(b)
-}
-
 // NormalizeCode reads a query code as typed (spaces, lower case).
-func NormalizeCode(c string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(c), ""))
-}
+func NormalizeCode(c string) string { return secure.NormalizeQueryCode(c) }
 
 func (s *Service) codeHash(trackingNo, code string) string {
 	return s.Sealer.Blind("message-code:" + trackingNo + ":" + NormalizeCode(code))
@@ -293,7 +278,7 @@ func (s *Service) Submit(ctx context.Context, siteID int64, actor *auth.User, in
 	if err != nil {
 		return nil, "", err
 	}
-	code := newCode()
+	code := secure.NewQueryCode(8)
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if in.DepartmentID != 0 {

@@ -7,7 +7,6 @@ package request
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -317,22 +316,8 @@ func (in *Input) Validate(staff bool) error {
 	return v.Err()
 }
 
-// codeAlphabet leaves out look-alikes (0/O, 1/I/L).
-const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-func newCode() string {
-	b := make([]byte, 10)
-	rand.Read(b)
-	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
-	}
-	return string(b)
-}
-
 // NormalizeCode reads a query code as typed (spaces, lower case).
-func NormalizeCode(c string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(c), ""))
-}
+func NormalizeCode(c string) string { return secure.NormalizeQueryCode(c) }
 
 func (s *Service) codeHash(trackingNo, code string) string {
 	return s.Sealer.Blind("request-code:" + trackingNo + ":" + NormalizeCode(code))
@@ -373,7 +358,7 @@ func (s *Service) Create(ctx context.Context, siteID int64, actor *auth.User, in
 		}
 		sealed[k] = x
 	}
-	code := newCode()
+	code := secure.NewQueryCode(10)
 	var id int64
 	var tracking string
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {

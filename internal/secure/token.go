@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"strings"
 )
 
 // minTokenBytes is the least entropy a token may have: 128 bits.
@@ -35,4 +36,24 @@ func HashToken(token string) string {
 // session's, in time that does not depend on where they differ.
 func Equal(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// codeAlphabet leaves out look-alikes (0/O, 1/I/L): a query code is read
+// off a receipt and typed back.
+const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// NewQueryCode returns a random query code of n characters (查询码 of a
+// disclosure request or a message); only its keyed hash is stored.
+func NewQueryCode(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
+	}
+	return string(b)
+}
+
+// NormalizeQueryCode reads a query code as typed (spaces, lower case).
+func NormalizeQueryCode(c string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(c), ""))
 }
