@@ -103,14 +103,17 @@ var tree = []col{
 				{slug: "xzzfgs-ry", name: "行政执法人员（可按证号查询）", kind: catalog.KindLink, link: "/lists/enforcement_staff"},
 				{slug: "xzzfgs-sx", name: "行政执法事项和流程图", kind: catalog.KindLink, link: "/lists/enforcement_matters"},
 				{slug: "xzzfgs-jd", name: "行政执法决定", kind: catalog.KindLink, link: "/lists/enforcement_decisions"},
-				{slug: "xzzfgs-sj", name: "行政执法数据", kind: catalog.KindLink, link: "/enforce/figures"}}},
+				{slug: "xzzfgs-sj", name: "行政执法数据", kind: catalog.KindLink, link: "/enforce/figures"},
+				{slug: "xzzfgs-zj", name: "执法证件查询", kind: catalog.KindLink, link: "/enforce/certificates"}}},
 			{slug: "zmsxqd", name: "证明事项清单", kind: catalog.KindList, types: []string{"general"}, children: []col{
 				{slug: "zmsxqd-list", name: "证明事项实施清单（现行版本）", kind: catalog.KindLink, link: "/lists/proof_items"}}},
 			{slug: "zwfwsx", name: "政务服务事项目录", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5", children: []col{
 				{slug: "zwfwsx-list", name: "政务服务事项目录（现行版本）", kind: catalog.KindLink, link: "/lists/service_catalog"}}},
 			{slug: "bszn", name: "办事指南", kind: catalog.KindList, types: []string{"general"}, duty: "art20.5", children: []col{
 				{slug: "bszn-list", name: "办事指南（含办事流程图）", kind: catalog.KindLink, link: "/lists/service_guides"}}},
-			{slug: "ssjygk", name: "双随机一公开", kind: catalog.KindList, types: []string{"general", "notice"}},
+			{slug: "ssjygk", name: "双随机一公开", kind: catalog.KindList, types: []string{"general", "notice"}, children: []col{
+				// Plans, verifiable draws and results (internal/inspect).
+				{slug: "ssjygk-cc", name: "抽查计划、抽取和检查结果（可核验）", kind: catalog.KindLink, link: "/inspect"}}},
 			{slug: "zdxzjc", name: "重大行政决策", kind: catalog.KindList, types: []string{"general"}, children: []col{
 				// The catalogue with its timeline (internal/consult).
 				{slug: "zdxzjc-ml", name: "重大行政决策事项目录（按年度）", kind: catalog.KindLink, link: "/decisions"}}},
@@ -134,7 +137,11 @@ var tree = []col{
 		{slug: "hygk", name: "会议公开", kind: catalog.KindList, types: []string{"general"}, children: []col{
 			{slug: "hygk-apply", name: "会议公开和列席申请", kind: catalog.KindLink, link: "/meetings"}}},
 		{slug: "wsdc", name: "网上调查", kind: catalog.KindLink, link: "/surveys"},
-		{slug: "hdjlzx", name: "互动交流", kind: catalog.KindList, types: []string{"general"}, desc: "留言答复情况和在线访谈。"},
+		{slug: "hdjlzx", name: "互动交流", kind: catalog.KindList, types: []string{"general"}, desc: "留言答复情况和在线访谈。", children: []col{
+			// Interviews, open days and the new-media directory (internal/interact/live).
+			{slug: "zxft", name: "在线访谈", kind: catalog.KindLink, link: "/interviews"},
+			{slug: "kfr", name: "开放日与问政活动", kind: catalog.KindLink, link: "/events"},
+			{slug: "xmt", name: "政务新媒体", kind: catalog.KindLink, link: "/newmedia"}}},
 		{slug: "lyhf", name: "我要留言", kind: catalog.KindLink, link: "/messages", desc: "办事咨询、法律咨询、建议、投诉举报和网站找错；已答复的留言、常见问题和留言统计。"},
 	}},
 }

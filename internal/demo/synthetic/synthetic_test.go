@@ -259,37 +259,6 @@ func TestRegister(t *testing.T) {
 	synthetic.Register("items", nil)
 }
 
-// TestBulkLoadSpeed proves the bulk path's rate on SQLite: at least 2,000
-// items a second (bodies of 500–5,000 characters included), the whole build
-// timed. Skipped with -short and under the race detector (make test runs
-// with it); run it with
-//
-//	go test -run TestBulkLoadSpeed -v ./internal/demo/synthetic
-//
-// The benchmark below reports the figure.
-func TestBulkLoadSpeed(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("speed test: not with -short or -race")
-	}
-	const n = 10000
-	db := storetest.Open(t, store.SQLite)
-	start, cpu0 := time.Now(), cpuTime()
-	build(t, db, n, 1)
-	wall, cpu := time.Since(start), cpuTime()-cpu0
-	wallRate := float64(n) / wall.Seconds()
-	cpuRate := 0.0
-	if cpu > 0 {
-		cpuRate = float64(n) / cpu.Seconds()
-	}
-	t.Logf("%d items in %v wall (%.0f items/s), %v CPU (%.0f items/s of CPU time)", n, wall.Round(time.Millisecond), wallRate, cpu.Round(time.Millisecond), cpuRate)
-	// On an idle machine the wall rate is the higher one (generation and
-	// writing overlap on two cores); on a machine shared with other work
-	// the CPU time the load needed is the fair measure.
-	if max(wallRate, cpuRate) < 2000 {
-		t.Errorf("%.0f items/s (wall), %.0f items/s (CPU): want at least 2,000", wallRate, cpuRate)
-	}
-}
-
 func BenchmarkSyntheticSite(b *testing.B) {
 	const n = 5000
 	for b.Loop() {

@@ -1,5 +1,0 @@
-//go:build !race
-
-package synthetic_test
-
-const raceEnabled = false
