@@ -160,6 +160,7 @@ func runServe(args []string) error {
 	trustedProxies := fs.String("trusted-proxies", os.Getenv("GONGKAI_TRUSTED_PROXIES"), "comma-separated CIDR prefixes or addresses of the reverse proxies whose X-Forwarded-For is believed (e.g. 10.0.0.0/8,::1)")
 	trustProxy := fs.Bool("trust-proxy", os.Getenv("GONGKAI_TRUST_PROXY") == "1", "deprecated: same as --trusted-proxies 127.0.0.0/8,::1 (a proxy on this machine)")
 	maxUpload := fs.Int64("max-upload-mb", 50, "largest attachment in MB")
+	metrics := fs.Bool("metrics", os.Getenv("GONGKAI_METRICS") == "1", "serve Prometheus metrics at /metrics (block it at the reverse proxy)")
 	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this repository checkout (development; e.g. .)")
 	logLevel := fs.String("log", envOr("GONGKAI_LOG", "info"), "log level: debug, info, warn, error")
 	publicity := fs.Int("decision-publicity-days", envInt("GONGKAI_DECISION_PUBLICITY_DAYS", enforce.PublicityDays), "default publicity period of an enforcement decision, in days from its date, when the record sets no 公示截止日期 (RECORDS §2.6: UNVERIFIED)")
@@ -217,7 +218,7 @@ func runServe(args []string) error {
 			log.Info("demo site loaded", "site", site.Name, "users", strings.Join(names, ","), "password", demo.Password)
 		}
 	}
-	opts := web.Options{Secure: *secureCookies, TrustedProxies: proxies, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates}
+	opts := web.Options{Secure: *secureCookies, TrustedProxies: proxies, MaxUpload: *maxUpload << 20, DevTemplates: *devTemplates, Metrics: *metrics}
 	if err := formOptions(&opts); err != nil {
 		return err
 	}

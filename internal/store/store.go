@@ -124,12 +124,41 @@ func (db *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
 //go:embed migrations
 var migrationFS embed.FS
 
-// Migrate applies the embedded migrations that have not run yet, each in its
-// own transaction, recorded in schema_migrations. Forward only. On PostgreSQL
-// an advisory lock lets several nodes start at once.
-func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
-	dir := "migrations/" + string(db.Dialect)
-	entries, err := fs.ReadDir(migrationFS, dir)
+// Pending returns the embedded migrations not yet applied (the /readyz
+// check: a node whose schema is behind its build is not ready).
+func (db *DB) Pending(ctx context.Context) ([]string, error) {
+	names, err := migrationNames(db.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]bool{}
+	rows, err := db.R.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		done[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var pending []string
+	for _, n := range names {
+		if !done[n] {
+			pending = append(pending, n)
+		}
+	}
+	return pending, nil
+}
+
+// migrationNames are the embedded migrations of a dialect, in order.
+func migrationNames(d Dialect) ([]string, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations/"+string(d))
 	if err != nil {
 		return nil, err
 	}
@@ -140,6 +169,18 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 		}
 	}
 	sort.Strings(names)
+	return names, nil
+}
+
+// Migrate applies the embedded migrations that have not run yet, each in its
+// own transaction, recorded in schema_migrations. Forward only. On PostgreSQL
+// an advisory lock lets several nodes start at once.
+func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
+	dir := "migrations/" + string(db.Dialect)
+	names, err := migrationNames(db.Dialect)
+	if err != nil {
+		return nil, err
+	}
 
 	conn, err := db.W.Conn(ctx)
 	if err != nil {

@@ -167,6 +167,9 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &
 // renderCache holds rendered public pages until the next public change,
 // within a page count and a byte budget.
 type renderCache struct {
+	// hits and misses count lookups (/metrics).
+	hits, misses atomic.Uint64
+
 	mu       sync.RWMutex
 	pages    map[string]*cachedPage
 	bytes    int
@@ -182,6 +185,11 @@ func (c *renderCache) get(key string) *cachedPage {
 	c.mu.RLock()
 	p := c.pages[key]
 	c.mu.RUnlock()
+	if p != nil {
+		c.hits.Add(1)
+	} else {
+		c.misses.Add(1)
+	}
 	return p
 }
 

@@ -101,8 +101,10 @@ func (s *Server) Mount(fs ...Feature) error {
 func (s *Server) mountKit() {
 	s.handle(SurfaceKit, "GET /static/{file}", http.HandlerFunc(s.serveStatic))
 	s.handle(SurfaceKit, "GET /healthz", http.HandlerFunc(s.healthz))
-	s.Public("GET /a11y", s.a11yForm)  // 无障碍浏览 and 长辈版 settings (prefs.go)
-	s.Public("POST /a11y", s.a11ySave) // the settings form and the toolbar's buttons
+	s.handle(SurfaceKit, "GET /readyz", http.HandlerFunc(s.readyz))       // metrics.go
+	s.handle(SurfaceKit, "GET /metrics", http.HandlerFunc(s.metricsPage)) // 404 unless Options.Metrics
+	s.Public("GET /a11y", s.a11yForm)                                     // 无障碍浏览 and 长辈版 settings (prefs.go)
+	s.Public("POST /a11y", s.a11ySave)                                    // the settings form and the toolbar's buttons
 	// The public forms' CAPTCHA (captcha.go): a challenge's image, and a
 	// new one for captcha.js.
 	s.handle(SurfaceKit, "GET /captcha/{form}/{token}", http.HandlerFunc(s.captchaImage))

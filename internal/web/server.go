@@ -53,6 +53,9 @@ type Options struct {
 	CaptchaKey []byte
 	// FormLimits limit public form posts (LimitForm); zero: DefaultFormLimits.
 	FormLimits FormLimits
+	// Metrics serves /metrics (Prometheus text format, metrics.go); off
+	// by default.
+	Metrics bool
 }
 
 // Today is the site's current date (Options.Today, else the calendar's).
@@ -104,6 +107,8 @@ type Server struct {
 	Captcha      *captcha.Service
 	captchaFetch *secure.Limiter
 	formLimits   formLimiters
+
+	metrics metrics
 }
 
 // New builds the kit with its own routes (static files, health, display
@@ -290,7 +295,7 @@ func (s *Server) Handler() http.Handler {
 	s.mountFallbacks()
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /api/v1/") // bearer-token API, no cookies
-	var h http.Handler = s.mux
+	var h http.Handler = notePattern(s.mux)
 	h = s.cleanInput(h)
 	h = s.withSite(h)
 	h = cop.Handler(h)
@@ -301,7 +306,7 @@ func (s *Server) Handler() http.Handler {
 
 func (s *Server) withSite(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -390,6 +395,7 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 		rand.Read(b[:])
 		id := hex.EncodeToString(b[:])
 		sw := &statusWriter{ResponseWriter: w}
+		route := &routeHolder{}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -410,10 +416,13 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 			} else if r.Method != http.MethodGet && r.Method != http.MethodHead {
 				level = slog.LevelInfo
 			}
-			s.Log.Log(r.Context(), level, "request", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status,
-				"bytes", sw.bytes, "duration", time.Since(start))
+			took := time.Since(start)
+			s.metrics.observe(route.pattern, sw.status, took)
+			s.Log.Log(r.Context(), level, "request", "request_id", id, "method", r.Method, "path", r.URL.Path, "route", route.pattern, "status", sw.status,
+				"bytes", sw.bytes, "duration", took)
 		}()
-		r = r.WithContext(context.WithValue(r.Context(), keyRequestID, id))
+		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		r = r.WithContext(context.WithValue(ctx, routeKey{}, route))
 		next.ServeHTTP(sw, r)
 	})
 }
