@@ -259,9 +259,13 @@ type docxTbl struct {
 	Rows []struct {
 		Header *struct{} `xml:"trPr>tblHeader"`
 		Cells  []struct {
-			Span   *struct{ Val int `xml:"val,attr"` }    `xml:"tcPr>gridSpan"`
-			VMerge *struct{ Val string `xml:"val,attr"` } `xml:"tcPr>vMerge"`
-			Paras  []docxP                                `xml:"p"`
+			Span *struct {
+				Val int `xml:"val,attr"`
+			} `xml:"tcPr>gridSpan"`
+			VMerge *struct {
+				Val string `xml:"val,attr"`
+			} `xml:"tcPr>vMerge"`
+			Paras []docxP `xml:"p"`
 		} `xml:"tc"`
 	} `xml:"tr"`
 }
@@ -518,3 +522,5 @@ func TestFormats(t *testing.T) {
 		t.Errorf("Filename = %q", got)
 	}
 }
+
+func xmlUnmarshal(b []byte, v any) error { return xml.Unmarshal(b, v) }

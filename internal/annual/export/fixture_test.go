@@ -78,7 +78,9 @@ func fixture(val func(table string, row, col int) string) *annual.Report {
 	if val == nil {
 		val = defaultVal
 	}
-	h := func(text string, cs, rs int) annual.HeadCell { return annual.HeadCell{Text: text, ColSpan: cs, RowSpan: rs} }
+	h := func(text string, cs, rs int) annual.HeadCell {
+		return annual.HeadCell{Text: text, ColSpan: cs, RowSpan: rs}
+	}
 
 	// Table 二: four blocks (REFERENCE §2.2).
 	pro := &annual.Table{Code: "proactive", Title: "主动公开政府信息情况"}

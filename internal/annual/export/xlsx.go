@@ -179,14 +179,16 @@ func xlsxTable(f *excelize.File, s *xlsxStyles, sheet string, t *annual.Table) e
 		v := strings.TrimSpace(c.Text)
 		var err error
 		switch {
-		case c.Kind == KindNumber && reInt.MatchString(v):
+		// Spreadsheets hold IEEE doubles, exact to 15 significant digits
+		// (Excel's limit): a longer figure is kept exact as text.
+		case c.Kind == KindNumber && reInt.MatchString(v) && digits(v) <= 15:
 			n, perr := strconv.ParseInt(v, 10, 64)
 			if perr != nil {
 				err = f.SetCellStr(sheet, tl, v)
 				break
 			}
 			err = f.SetCellInt(sheet, tl, n)
-		case c.Kind == KindNumber && reDec.MatchString(v):
+		case c.Kind == KindNumber && reDec.MatchString(v) && digits(v) <= 15:
 			places := len(reDec.FindStringSubmatch(v)[1])
 			x, _ := strconv.ParseFloat(v, 64)
 			err = f.SetCellFloat(sheet, tl, x, places, 64)
@@ -234,6 +236,17 @@ func xlsxTable(f *excelize.File, s *xlsxStyles, sheet string, t *annual.Table) e
 	top := XLSXTop - 1 + lead
 	cellName, _ := excelize.CoordinatesToCellName(1, top+1)
 	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: top, TopLeftCell: cellName, ActivePane: "bottomLeft"})
+}
+
+// digits counts the decimal digits of a figure.
+func digits(s string) int {
+	n := 0
+	for _, r := range strings.TrimLeft(strings.TrimLeft(s, "-"), "0") {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 func displayWidth(s string) int {
@@ -285,4 +298,3 @@ func xlsxChecks(f *excelize.File, s *xlsxStyles, r *annual.Report) error {
 	}
 	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 }
-
