@@ -19,7 +19,7 @@ func TestReplyDue(t *testing.T) {
 		{"2026-09-05", false, "2026-12-07"}, // 12-05 is a Saturday
 		{"2026-08-31", true, "2027-03-01"},  // 2027-02-28 is a Sunday
 		{"2026-07-01", false, "2026-10-08"}, // National Day holiday
-		{"2025-11-30", false, "2026-03-02"}, // 2026-02-28 is a Saturday
+		{"2025-11-30", false, "2026-02-28"}, // a Saturday, but a make-up working day of the 2026 Spring Festival
 	} {
 		if got := ReplyDue(cal, calendar.Day(c.assigned), c.difficult).String(); got != c.want {
 			t.Errorf("ReplyDue(%s, %v) = %s, want %s", c.assigned, c.difficult, got, c.want)
