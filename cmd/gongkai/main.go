@@ -28,6 +28,7 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
 	"gongkai/internal/errs"
+	"gongkai/internal/execution"
 	"gongkai/internal/lists/enforce"
 	"gongkai/internal/store"
 	"gongkai/internal/web"
@@ -164,6 +165,11 @@ func runServe(args []string) error {
 	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this repository checkout (development; e.g. .)")
 	logLevel := fs.String("log", envOr("GONGKAI_LOG", "info"), "log level: debug, info, warn, error")
 	publicity := fs.Int("decision-publicity-days", envInt("GONGKAI_DECISION_PUBLICITY_DAYS", enforce.PublicityDays), "default publicity period of an enforcement decision, in days from its date, when the record sets no 公示截止日期 (RECORDS §2.6: UNVERIFIED)")
+	taskUpdate := fs.Int("task-update-months", envInt("GONGKAI_TASK_UPDATE_MONTHS", execution.Config.UpdateMonths), "default period in months within which an execution task (重要部署执行) needs a progress entry (RECORDS §6.2: no national interval, UNVERIFIED)")
+	replyMonths := fs.Int("proposal-reply-months", envInt("GONGKAI_PROPOSAL_REPLY_MONTHS", execution.Config.ReplyMonths), "reply period of suggestions and proposals in months from assignment (代表法第五十一条; CPPCC rules UNVERIFIED, RECORDS §7.1)")
+	difficultMonths := fs.Int("proposal-difficult-months", envInt("GONGKAI_PROPOSAL_DIFFICULT_MONTHS", execution.Config.DifficultMonths), "reply period in months of broad or difficult suggestions and proposals (代表法第五十一条)")
+	publishWorkdays := fs.Int("proposal-publish-workdays", envInt("GONGKAI_PROPOSAL_PUBLISH_WORKDAYS", execution.Config.PublishWorkdays), "working days after the reply within which a reply letter is published (Anhui practice, RECORDS §7.3)")
+	scheme := fs.String("proposal-scheme", envOr("GONGKAI_PROPOSAL_SCHEME", execution.Config.Scheme), "result classification of replies: abc, abcd or jyb (甲乙丙) (RECORDS §7.4: varies by place)")
 	retention := fs.Int("request-retention-years", envInt("GONGKAI_REQUEST_RETENTION_YEARS", 0), "erase applicants' personal data this many years after a disclosure request closed (0: keep)")
 	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing applicants' personal data (or GONGKAI_DATA_KEY_FILE; --demo generates data/data-key)")
 	if err := fs.Parse(args); err != nil {
@@ -240,6 +246,18 @@ func runServe(args []string) error {
 		return fmt.Errorf("decision-publicity-days: %d is not between 1 and 36500", *publicity)
 	}
 	enforce.PublicityDays = *publicity
+	for _, v := range []struct {
+		name   string
+		n, max int
+	}{{"task-update-months", *taskUpdate, 12}, {"proposal-reply-months", *replyMonths, 12}, {"proposal-difficult-months", *difficultMonths, 24}, {"proposal-publish-workdays", *publishWorkdays, 250}} {
+		if v.n < 1 || v.n > v.max {
+			return fmt.Errorf("%s: %d is not between 1 and %d", v.name, v.n, v.max)
+		}
+	}
+	execution.Config.UpdateMonths, execution.Config.ReplyMonths, execution.Config.DifficultMonths, execution.Config.PublishWorkdays = *taskUpdate, *replyMonths, *difficultMonths, *publishWorkdays
+	if err := execution.UseScheme(*scheme); err != nil {
+		return err
+	}
 	if key == nil {
 		log.Warn(keyHint)
 	} else if err := srv.SetDataKey(key); err != nil {
@@ -257,6 +275,9 @@ func runServe(args []string) error {
 		}
 		if err := srv.LoadInspectDemo(ctx, demoSite.ID); err != nil {
 			return fmt.Errorf("load demo random inspections: %w", err)
+		}
+		if err := srv.LoadExecutionDemo(ctx, demoSite.ID); err != nil {
+			return fmt.Errorf("load demo execution tasks and proposal replies: %w", err)
 		}
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)

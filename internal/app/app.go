@@ -18,6 +18,7 @@ import (
 	"gongkai/internal/consult"
 	"gongkai/internal/deadline"
 	"gongkai/internal/events"
+	"gongkai/internal/execution"
 	"gongkai/internal/inspect"
 	"gongkai/internal/interact"
 	"gongkai/internal/interact/live"
@@ -31,6 +32,7 @@ import (
 	"gongkai/internal/web/catalogue"
 	webconsult "gongkai/internal/web/consult"
 	webenforce "gongkai/internal/web/enforce"
+	webexecution "gongkai/internal/web/execution"
 	webinspect "gongkai/internal/web/inspect"
 	webinteract "gongkai/internal/web/interact"
 	weblive "gongkai/internal/web/interact/live"
@@ -68,6 +70,8 @@ type App struct {
 	Enforce *enforce.Service
 	// Inspect is 双随机、一公开 (plans, verifiable draws, results; issue 12).
 	Inspect *inspect.Service
+	// Execution: 重要部署执行公开 and 建议提案办理 (list kinds, overviews, checks).
+	Execution *execution.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -109,6 +113,8 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Inspect = &inspect.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Calendar: a.Calendar, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Inspect.Check())
 	a.Search.Register(a.Inspect.SearchSource())
+	a.Execution = &execution.Service{Lists: a.Lists}
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Execution.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -169,6 +175,7 @@ func (a *App) features() []web.Feature {
 		&weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs},
 		&webenforce.Feature{Enforce: a.Enforce, Calendars: a.Calendar},
 		&webinspect.Feature{Inspect: a.Inspect},
+		&webexecution.Feature{Execution: a.Execution, Calendars: a.Calendar},
 	}
 }
 
@@ -188,7 +195,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas(), webexecution.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the

@@ -1,0 +1,196 @@
+// Package execution declares the records of 重要部署执行公开 (execution of
+// the tasks the municipal 政府工作报告 assigns to the bureau, RECORDS §6)
+// and of 建议提案办理 (replies to NPC deputies' suggestions and CPPCC
+// members' proposals, RECORDS §7) as list kinds of the list engine
+// (internal/lists), and adds what the engine does not know: the state of
+// each task (on schedule / late / done) from its dated progress entries,
+// the reply deadline of each suggestion counted in calendar months from
+// its assignment, the yearly overview (总体情况) computed from the replies,
+// and the self-inspection of tasks without an update in their period and of
+// late replies. Pages, API, exports (CSV, XLSX), feeds, facets and search of
+// the records are the engine's.
+package execution
+
+import (
+	"regexp"
+
+	"gongkai/internal/catalog"
+	"gongkai/internal/lists"
+)
+
+// Column slugs of the demo site's columns and the keeping department
+// (办公室 coordinates 政务公开; RECORDS §6.1 seed: each responsible section
+// publishes, 谁落实、谁公开 — see ARCHITECTURE "Execution and proposals").
+const (
+	columnTasks     = "zybszx"
+	columnProposals = "jytabl"
+	owner           = "bgs"
+)
+
+var noRE = lists.Pattern{RE: regexp.MustCompile(`^[0-9A-Za-z\p{Han}][0-9A-Za-z\p{Han}_.\-]*$`),
+	Message: "编号只能由汉字、字母、数字和“-”“_”“.”组成"}
+
+var yearRE = lists.Pattern{RE: regexp.MustCompile(`^20[0-9]{2}$`), Message: "年度应为四位年份，如 2025"}
+
+// Sources are the 任务来源 of RECORDS §6.2.
+var Sources = []catalog.Option{
+	{Value: "work_report", Label: "年度政府工作报告"},
+	{Value: "plan", Label: "规划"},
+	{Value: "major", Label: "重大部署"},
+	{Value: "assigned", Label: "上级交办"},
+}
+
+// Tasks are the execution tasks (RECORDS §6.2: 任务编号、任务名称、任务内容、任务来源、
+// 牵头领导、牵头单位、配合单位、执行措施、实施步骤、完成时限、监督方式、取得成效、后续举措;
+// the seven elements of the seed task are required). The progress entries
+// are the Progress kind; the state is computed (State).
+var Tasks = &lists.Kind{
+	Code: "execution_tasks", Name: "重要部署执行任务",
+	Intro:  "本栏围绕市政府工作报告分解给本机关的任务，按照“谁落实、谁公开”的原则，公开各项任务的执行措施、实施步骤、责任分工、监督方式，以及工作进展、取得成效和后续举措。",
+	Basis:  "中办发〔2016〕8号（决策、执行、管理、服务、结果“五公开”）；国办发〔2016〕80号",
+	Column: columnTasks, Owner: owner, UpdateDays: 365,
+	Fields: []catalog.Field{
+		{Name: "task_no", Label: "任务编号", Kind: catalog.Text, Required: true, Max: 40},
+		{Name: "year", Label: "年度", Kind: catalog.Text, Required: true, Max: 4, Facet: true},
+		{Name: "title", Label: "任务名称", Kind: catalog.Text, Required: true, Max: 200},
+		{Name: "content", Label: "任务内容", Kind: catalog.TextArea, Required: true, Max: 5000, Help: "引用政府工作报告的原文"},
+		{Name: "source", Label: "任务来源", Kind: catalog.Select, Required: true, Options: Sources, Facet: true},
+		{Name: "source_item", Label: "来源条目", Kind: catalog.Text, Max: 200, Help: "如 2025年市政府工作报告 第三部分第（五）项"},
+		{Name: "lead_leader", Label: "牵头领导", Kind: catalog.Text, Max: 50},
+		{Name: "lead_unit", Label: "牵头单位", Kind: catalog.Text, Required: true, Max: 100, Facet: true},
+		{Name: "co_units", Label: "配合单位", Kind: catalog.Text, Max: 500},
+		{Name: "measures", Label: "执行措施", Kind: catalog.TextArea, Required: true, Max: 5000},
+		{Name: "steps", Label: "实施步骤", Kind: catalog.TextArea, Required: true, Max: 5000, Help: "每行一个步骤，可写明完成时间，将据此生成步骤图"},
+		{Name: "milestones", Label: "计划节点", Kind: catalog.TextArea, Max: 2000, Help: "每行一个：日期（YYYY-MM-DD）+ 空格 + 节点内容"},
+		{Name: "starts_on", Label: "部署日期", Kind: catalog.Date, Required: true, Sortable: true},
+		{Name: "due", Label: "完成时限", Kind: catalog.Date, Required: true, Sortable: true},
+		{Name: "oversight", Label: "监督方式", Kind: catalog.TextArea, Required: true, Max: 2000, Help: "督查、考核、社会监督等"},
+		{Name: "update_months", Label: "进展更新周期（月）", Kind: catalog.Integer, Help: "留空的，按系统设置（默认每季度）"},
+		{Name: "results", Label: "取得成效", Kind: catalog.TextArea, Max: 5000},
+		{Name: "next_steps", Label: "后续举措", Kind: catalog.TextArea, Max: 5000},
+		{Name: "completed_on", Label: "完成日期", Kind: catalog.Date},
+	},
+	Key: []string{"task_no"}, Title: "title", Body: "lead_unit",
+	ListCols: []string{"year", "source", "lead_unit", "due"},
+	Sections: []lists.Section{
+		{Title: "任务", Fields: []string{"task_no", "year", "title", "content", "source", "source_item"}},
+		{Title: "责任分工", Fields: []string{"lead_leader", "lead_unit", "co_units"}},
+		{Title: "执行措施和实施步骤", Fields: []string{"measures", "steps", "milestones", "starts_on", "due"}},
+		{Title: "监督方式", Fields: []string{"oversight", "update_months"}},
+		{Title: "成效和后续举措", Fields: []string{"results", "next_steps", "completed_on"}},
+	},
+	Patterns: map[string]lists.Pattern{"task_no": noRE, "year": yearRE},
+	Flow:     "steps",
+	Check:    checkTask,
+}
+
+// Progress are the dated progress entries of the tasks (RECORDS §6.2
+// 工作进展 list<{date, text, percent?}>; platform note: an append-only
+// timeline), each by the responsible department.
+var Progress = &lists.Kind{
+	Code: "execution_progress", Name: "重要部署执行进展",
+	Intro:  "本栏按时间顺序公开各项任务的工作进展、取得成效和后续举措，由负责落实的单位填报。",
+	Basis:  "“谁落实、谁公开”（临沂市司法局2021年政务公开重点任务第6项）",
+	Column: columnTasks, Owner: owner, UpdateDays: 365,
+	Fields: []catalog.Field{
+		{Name: "task_no", Label: "任务编号", Kind: catalog.Text, Required: true, Max: 40, Facet: true},
+		{Name: "reported_on", Label: "进展日期", Kind: catalog.Date, Required: true, Sortable: true},
+		{Name: "summary", Label: "进展摘要", Kind: catalog.Text, Required: true, Max: 200},
+		{Name: "unit", Label: "填报单位", Kind: catalog.Text, Required: true, Max: 100, Facet: true},
+		{Name: "progress", Label: "工作进展", Kind: catalog.TextArea, Required: true, Max: 5000},
+		{Name: "percent", Label: "完成进度（%）", Kind: catalog.Integer},
+		{Name: "results", Label: "阶段成效", Kind: catalog.TextArea, Max: 5000},
+		{Name: "next_steps", Label: "下步举措", Kind: catalog.TextArea, Max: 5000},
+	},
+	Key: []string{"task_no", "reported_on"}, Title: "summary", Body: "unit",
+	ListCols: []string{"task_no", "reported_on", "unit", "percent"},
+	Sections: []lists.Section{
+		{Title: "进展", Fields: []string{"task_no", "reported_on", "summary", "unit", "percent"}},
+		{Title: "内容", Fields: []string{"progress", "results", "next_steps"}},
+	},
+	Patterns: map[string]lists.Pattern{"task_no": noRE},
+	Check:    checkProgress,
+}
+
+// ProposalKinds are the 类别 of RECORDS §7.5.
+var ProposalKinds = []catalog.Option{
+	{Value: "npc", Label: "人大代表建议"},
+	{Value: "cppcc", Label: "政协委员提案"},
+	{Value: "motion", Label: "议案转建议"},
+}
+
+// PublishModes are the 公开方式 of RECORDS §7.5 (全文 / 摘要 / 不公开;
+// 国办发〔2014〕46号: summaries first, then full text [R81]).
+var PublishModes = []catalog.Option{
+	{Value: "full", Label: "全文公开"},
+	{Value: "summary", Label: "摘要公开"},
+	{Value: "withheld", Label: "不公开"},
+}
+
+// Consents are the proposer's answer on publication (Guangdong practice,
+// RECORDS §7.2 [R84]).
+var Consents = []catalog.Option{
+	{Value: "agree", Label: "同意公开"},
+	{Value: "disagree", Label: "不同意公开"},
+	{Value: "not_asked", Label: "未征求"},
+}
+
+// Satisfactions are the 满意度 of the Shandong 征询意见表 (RECORDS §7.5).
+var Satisfactions = []catalog.Option{
+	{Value: "satisfied", Label: "满意"},
+	{Value: "basic", Label: "基本满意"},
+	{Value: "dissatisfied", Label: "不满意"},
+}
+
+// Proposals are the suggestions and proposals with their replies (RECORDS
+// §7.5). Proposers' names are published (they appear in reply titles);
+// their contact details are no field at all (RECORDS §7.2). reply_due is
+// derived from assigned_on (ReplyDue); a withheld reply shows no text.
+var Proposals = &lists.Kind{
+	Code: "proposal_replies", Name: "建议提案办理复文",
+	Intro:  "本栏公开本机关承办的人大代表建议、政协委员提案的办理复文和办理结果。涉及国家秘密、商业秘密、个人隐私的内容不予公开；代表委员的联系方式不予公开。",
+	Basis:  "国办发〔2014〕46号；《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》第五十一条；《山东省人民代表大会代表建议、批评和意见办理工作条例》第二十七条",
+	Column: columnProposals, Owner: owner, UpdateDays: 365,
+	Fields: []catalog.Field{
+		{Name: "number", Label: "编号", Kind: catalog.Text, Required: true, Max: 40},
+		{Name: "year", Label: "年度", Kind: catalog.Text, Required: true, Max: 4, Facet: true},
+		{Name: "kind", Label: "类别", Kind: catalog.Select, Required: true, Options: ProposalKinds, Facet: true},
+		{Name: "session", Label: "届次会议", Kind: catalog.Text, Required: true, Max: 100, Facet: true},
+		{Name: "title", Label: "标题", Kind: catalog.Text, Required: true, Max: 200},
+		{Name: "proposer", Label: "提出人", Kind: catalog.Text, Required: true, Max: 200, Help: "领衔代表或提案者姓名；不得填写联系方式"},
+		{Name: "lead_unit", Label: "主办单位", Kind: catalog.Text, Required: true, Max: 100, Facet: true},
+		{Name: "co_units", Label: "协办单位", Kind: catalog.Text, Max: 500},
+		{Name: "assigned_on", Label: "交办日期", Kind: catalog.Date, Required: true, Sortable: true},
+		{Name: "difficult", Label: "涉及面广、处理难度大", Kind: catalog.Bool, Help: "经交办机关同意延长至六个月内答复的，选“是”"},
+		{Name: "reply_due", Label: "答复期限", Kind: catalog.Date, Help: "留空的，按交办日期自动计算"},
+		{Name: "replied_on", Label: "答复日期", Kind: catalog.Date, Sortable: true},
+		{Name: "reply_no", Label: "复文文号", Kind: catalog.Text, Max: 100},
+		{Name: "result_class", Label: "办理结果分类", Kind: catalog.Select, Options: ResultClasses(), Facet: true},
+		{Name: "reply_summary", Label: "复文摘要", Kind: catalog.TextArea, Max: 5000},
+		{Name: "reply_text", Label: "复文全文", Kind: catalog.TextArea, Max: 50000},
+		{Name: "publish_mode", Label: "公开方式", Kind: catalog.Select, Options: PublishModes, Facet: true},
+		{Name: "withhold_reason", Label: "不公开理由", Kind: catalog.TextArea, Max: 1000},
+		{Name: "proposer_consent", Label: "代表委员对公开的意见", Kind: catalog.Select, Options: Consents},
+		{Name: "satisfaction", Label: "满意度", Kind: catalog.Select, Options: Satisfactions, Facet: true},
+		{Name: "feedback", Label: "代表委员反馈意见", Kind: catalog.TextArea, Max: 2000},
+		{Name: "published_on", Label: "复文公开日期", Kind: catalog.Date},
+	},
+	Key: []string{"number"}, Title: "title", Body: "lead_unit",
+	ListCols: []string{"kind", "session", "proposer", "result_class", "replied_on"},
+	Sections: []lists.Section{
+		{Title: "建议提案", Fields: []string{"number", "year", "kind", "session", "title", "proposer"}},
+		{Title: "办理", Fields: []string{"lead_unit", "co_units", "assigned_on", "difficult", "reply_due", "replied_on"}},
+		{Title: "复文", Fields: []string{"reply_no", "result_class", "reply_summary", "reply_text", "publish_mode", "withhold_reason", "published_on"}},
+		{Title: "代表委员意见", Fields: []string{"proposer_consent", "satisfaction", "feedback"}},
+	},
+	Patterns: map[string]lists.Pattern{"number": noRE, "year": yearRE},
+	Check:    checkProposal,
+	Derive:   deriveProposal,
+	Redact:   redactProposal,
+}
+
+func init() {
+	lists.Register(Tasks)
+	lists.Register(Progress)
+	lists.Register(Proposals)
+}

@@ -1,0 +1,259 @@
+package execution
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+)
+
+// Settings are the rules RECORDS leaves open (UNVERIFIED there), set at
+// start-up (cmd/gongkai flags) rather than hard-coded.
+type Settings struct {
+	// UpdateMonths is the default period within which a task in progress
+	// must get a progress entry: no national interval was found (RECORDS
+	// §6.2 "Cadence", UNVERIFIED); quarterly is the platform's safe default.
+	UpdateMonths int
+	// ReplyMonths and DifficultMonths are the reply periods from 交办:
+	// 代表法第五十一条 (3 months; 6 for broad or difficult ones), the same in
+	// the Shandong 条例 (RECORDS §7.3 [R10][R10a]). The CPPCC rules were not
+	// read (UNVERIFIED; practice uses the same 3 months), so both are
+	// settings and apply to proposals too.
+	ReplyMonths, DifficultMonths int
+	// PublishWorkdays is the period for publishing a reply after replying:
+	// Anhui's 20 working days (RECORDS §7.3 [R82], a provincial rule).
+	PublishWorkdays int
+	// Scheme is the result classification (RECORDS §7.4: the letters vary
+	// by place): "abc" (Zhejiang), "abcd" (Henan) or "jyb" (甲乙丙, Qinyang).
+	Scheme string
+}
+
+// Config is the running site's settings (cmd/gongkai sets it before any
+// request; tests keep the defaults).
+var Config = Settings{UpdateMonths: 3, ReplyMonths: 3, DifficultMonths: 6, PublishWorkdays: 20, Scheme: "abc"}
+
+// Schemes are the classification schemes of RECORDS §7.4.
+var Schemes = map[string][]catalog.Option{
+	"abc": {
+		{Value: "A", Label: "A类（已经解决或基本解决）"},
+		{Value: "B", Label: "B类（部分解决或已列入计划解决）"},
+		{Value: "C", Label: "C类（因受条件限制留作参考或不可行）"},
+	},
+	"abcd": {
+		{Value: "A", Label: "A类（已解决或基本解决）"},
+		{Value: "B", Label: "B类（正在解决或有关工作已启动）"},
+		{Value: "C", Label: "C类（已列入规划计划逐步解决）"},
+		{Value: "D", Label: "D类（因条件限制暂时难以解决、留作参考）"},
+	},
+	"jyb": {
+		{Value: "A", Label: "甲类（已经解决或基本解决）"},
+		{Value: "B", Label: "乙类（正在解决以及列入计划逐步解决）"},
+		{Value: "C", Label: "丙类（暂时不能解决）"},
+	},
+}
+
+// ResultClasses are the options of the configured scheme.
+func ResultClasses() []catalog.Option { return Schemes[Config.Scheme] }
+
+// UseScheme switches the classification scheme (at start-up, before
+// serving): the proposals' result_class options follow it.
+func UseScheme(code string) error {
+	opts, ok := Schemes[code]
+	if !ok {
+		return fmt.Errorf("unknown result classification scheme %q (abc, abcd, jyb)", code)
+	}
+	Config.Scheme = code
+	for i := range Proposals.Fields {
+		if Proposals.Fields[i].Name == "result_class" {
+			Proposals.Fields[i].Options = opts
+		}
+	}
+	return nil
+}
+
+// AddMonths is the last day of a period of n calendar months starting
+// after d: the day with the same number n months later, or the month's
+// last day when it has none (民法典第二百零二条). RECORDS §7.5 note (a):
+// the reply clock runs in calendar months, not working days.
+func AddMonths(d calendar.Date, n int) calendar.Date {
+	first := time.Date(d.Year, d.Month+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return calendar.Date{Year: first.Year(), Month: first.Month(), Day: min(d.Day, last)}
+}
+
+// ReplyDue is the last day to reply to an item assigned on assigned: 3
+// months (6 when difficult), moved to the next working day when it is a
+// day off (民法典第二百零三条, calendar.AddDays).
+func ReplyDue(cal *calendar.Calendar, assigned calendar.Date, difficult bool) calendar.Date {
+	n := Config.ReplyMonths
+	if difficult {
+		n = Config.DifficultMonths
+	}
+	d := AddMonths(assigned, n)
+	if cal != nil {
+		d = cal.AddDays(d, 0)
+	}
+	return d
+}
+
+// PublishDue is the last day to publish a reply sent on replied.
+func PublishDue(cal *calendar.Calendar, replied calendar.Date) calendar.Date {
+	return cal.AddWorkdays(replied, Config.PublishWorkdays)
+}
+
+// UpdateDue is the last day for a task's next progress entry after last.
+func UpdateDue(task map[string]string, last calendar.Date) calendar.Date {
+	n := Config.UpdateMonths
+	if m := atoi(task["update_months"]); m > 0 {
+		n = m
+	}
+	return AddMonths(last, n)
+}
+
+func checkTask(v map[string]string) map[string]string {
+	bad := map[string]string{}
+	if v["due"] < v["starts_on"] {
+		bad["due"] = "完成时限不能早于部署日期"
+	}
+	if c := v["completed_on"]; c != "" && c < v["starts_on"] {
+		bad["completed_on"] = "完成日期不能早于部署日期"
+	}
+	if c := v["completed_on"]; c != "" && v["results"] == "" {
+		bad["results"] = "任务已完成的，请填写取得成效"
+	}
+	if m := v["update_months"]; m != "" && (atoi(m) < 1 || atoi(m) > 12) {
+		bad["update_months"] = "进展更新周期应在 1 到 12 个月之间"
+	}
+	for i, l := range lines(v["milestones"]) {
+		if _, _, ok := milestone(l); !ok {
+			bad["milestones"] = fmt.Sprintf("第 %d 行应以日期（YYYY-MM-DD）开头，后接空格和节点内容", i+1)
+			break
+		}
+	}
+	return bad
+}
+
+func checkProgress(v map[string]string) map[string]string {
+	bad := map[string]string{}
+	if p := v["percent"]; p != "" && (atoi(p) < 0 || atoi(p) > 100) {
+		bad["percent"] = "完成进度应在 0 到 100 之间"
+	}
+	return bad
+}
+
+func checkProposal(v map[string]string) map[string]string {
+	bad := map[string]string{}
+	if r := v["replied_on"]; r != "" {
+		if r < v["assigned_on"] {
+			bad["replied_on"] = "答复日期不能早于交办日期"
+		}
+		if v["result_class"] == "" {
+			bad["result_class"] = "已答复的，请选择办理结果分类"
+		}
+		if v["publish_mode"] == "" {
+			bad["publish_mode"] = "已答复的，请选择公开方式（办理复文与公开同步审查）"
+		}
+	} else {
+		for _, n := range []string{"reply_no", "result_class", "reply_text", "reply_summary", "published_on"} {
+			if v[n] != "" {
+				bad[n] = "尚未答复的，请先填写答复日期"
+				break
+			}
+		}
+	}
+	switch v["publish_mode"] {
+	case "full":
+		if v["reply_text"] == "" {
+			bad["reply_text"] = "全文公开的，请填写复文全文"
+		}
+	case "summary":
+		if v["reply_summary"] == "" {
+			bad["reply_summary"] = "摘要公开的，请填写复文摘要"
+		}
+	case "withheld":
+		if strings.TrimSpace(v["withhold_reason"]) == "" {
+			// Guangdong practice (RECORDS §7.2): reasons when not published.
+			bad["withhold_reason"] = "不公开的，请说明理由"
+		}
+		if v["published_on"] != "" {
+			bad["published_on"] = "不公开的复文没有公开日期"
+		}
+	}
+	if v["withhold_reason"] != "" && v["publish_mode"] != "withheld" {
+		bad["withhold_reason"] = "只有不公开的复文填写不公开理由"
+	}
+	if p := v["published_on"]; p != "" && p < v["replied_on"] {
+		bad["published_on"] = "公开日期不能早于答复日期"
+	}
+	if d := v["reply_due"]; d != "" && d < v["assigned_on"] {
+		bad["reply_due"] = "答复期限不能早于交办日期"
+	}
+	return bad
+}
+
+func deriveProposal(v map[string]string) {
+	if v["reply_due"] == "" {
+		if d := calendar.Day(v["assigned_on"]); !d.IsZero() {
+			// Without the calendar here: the day-off move is applied when
+			// the deadline is evaluated (Service.Proposals).
+			v["reply_due"] = min(AddMonths(d, months(v)).String(), catalog.DefaultMaxDate)
+		}
+	}
+}
+
+func months(v map[string]string) int {
+	if v["difficult"] == "1" {
+		return Config.DifficultMonths
+	}
+	return Config.ReplyMonths
+}
+
+// redactProposal: a withheld reply shows neither text nor summary, a
+// summary-only reply no full text (国办发〔2014〕46号; RECORDS §7.2); the
+// reason for withholding stays public.
+func redactProposal(v map[string]string) map[string]string {
+	switch v["publish_mode"] {
+	case "withheld":
+		delete(v, "reply_text")
+		delete(v, "reply_summary")
+	case "summary":
+		delete(v, "reply_text")
+	}
+	return v
+}
+
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// milestone splits a "YYYY-MM-DD text" line.
+func milestone(l string) (calendar.Date, string, bool) {
+	day, text, _ := strings.Cut(l, " ")
+	d, err := calendar.Parse(day)
+	if err != nil || strings.TrimSpace(text) == "" {
+		return calendar.Date{}, "", false
+	}
+	return d, strings.TrimSpace(text), true
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' || n > 1e6 {
+			return -1
+		}
+		n = n*10 + int(r-'0')
+	}
+	if s == "" {
+		return 0
+	}
+	return n
+}

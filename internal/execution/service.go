@@ -1,0 +1,404 @@
+package execution
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/compliance"
+	"gongkai/internal/lists"
+)
+
+// Service computes the task states, the reply deadlines and the yearly
+// overview from the published editions of the three kinds.
+type Service struct {
+	Lists *lists.Service
+}
+
+// Task states of the year's overview (RECORDS §6.2 状态: 推进中 / 已完成 / 滞后).
+const (
+	OnSchedule = "on_schedule"
+	Late       = "late"
+	Done       = "done"
+)
+
+// StateLabels are the states in words.
+var StateLabels = map[string]string{OnSchedule: "按计划推进", Late: "滞后", Done: "已完成"}
+
+// Entry is one progress entry of a task's timeline.
+type Entry struct {
+	On        string `json:"reported_on"`
+	Summary   string `json:"summary"`
+	Unit      string `json:"unit"`
+	Progress  string `json:"progress"`
+	Percent   string `json:"percent,omitempty"`
+	Results   string `json:"results,omitempty"`
+	NextSteps string `json:"next_steps,omitempty"`
+	URL       string `json:"url"`
+}
+
+// Milestone is a planned node of a task, reached or not by today.
+type Milestone struct {
+	On   string `json:"on"`
+	Text string `json:"text"`
+	Past bool   `json:"past"`
+}
+
+// Task is a task with its computed state.
+type Task struct {
+	No         string            `json:"task_no"`
+	Year       string            `json:"year"`
+	Title      string            `json:"title"`
+	Source     string            `json:"source"`
+	LeadUnit   string            `json:"lead_unit"`
+	StartsOn   string            `json:"starts_on"`
+	Due        string            `json:"due"`
+	Completed  string            `json:"completed_on,omitempty"`
+	State      string            `json:"state"`
+	StateLabel string            `json:"state_label"`
+	Percent    string            `json:"percent,omitempty"`
+	LastUpdate string            `json:"last_update,omitempty"`
+	UpdateDue  string            `json:"update_due,omitempty"`
+	Stale      bool              `json:"stale"`
+	URL        string            `json:"url"`
+	Steps      []string          `json:"steps"`
+	Milestones []Milestone       `json:"milestones"`
+	Timeline   []Entry           `json:"timeline"`
+	Values     map[string]string `json:"-"`
+}
+
+// Count is one line of a breakdown.
+type Count struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+	// Share is the count's share of the replied items, "66.52%".
+	Share string `json:"share,omitempty"`
+}
+
+// TaskOverview is the year's tasks with their states.
+type TaskOverview struct {
+	Year   int     `json:"year"`
+	Total  int     `json:"total"`
+	States []Count `json:"states"`
+	Stale  int     `json:"stale"`
+	Tasks  []*Task `json:"tasks"`
+}
+
+func (s *Service) rows(ctx context.Context, siteID int64, k *lists.Kind, public bool, today calendar.Date) ([]lists.Row, error) {
+	cur, err := s.Lists.Current(ctx, siteID, k)
+	if err != nil || cur == nil {
+		return nil, err
+	}
+	rows, err := s.Lists.Rows(ctx, cur.ID)
+	if err != nil {
+		return nil, err
+	}
+	if public {
+		rows = k.Public(rows, today)
+	}
+	return rows, nil
+}
+
+// Tasks returns the tasks of year (0: all) with their timelines and
+// states on today. public masks and redacts as the list pages do.
+func (s *Service) Tasks(ctx context.Context, siteID int64, year int, today calendar.Date, public bool) ([]*Task, error) {
+	trs, err := s.rows(ctx, siteID, Tasks, public, today)
+	if err != nil {
+		return nil, err
+	}
+	prs, err := s.rows(ctx, siteID, Progress, public, today)
+	if err != nil {
+		return nil, err
+	}
+	byTask := map[string][]lists.Row{}
+	for _, p := range prs {
+		byTask[p.Values["task_no"]] = append(byTask[p.Values["task_no"]], p)
+	}
+	var out []*Task
+	for _, r := range trs {
+		v := r.Values
+		if year != 0 && v["year"] != strconv.Itoa(year) {
+			continue
+		}
+		t := &Task{No: r.Key, Year: v["year"], Title: r.Title, Source: Tasks.Display(v, "source"), LeadUnit: v["lead_unit"], StartsOn: v["starts_on"],
+			Due: v["due"], Completed: v["completed_on"], URL: lists.RowURL(Tasks.Code, r.Key), Values: v,
+			Steps: lines(v["steps"]), Milestones: []Milestone{}, Timeline: []Entry{}}
+		ps := byTask[r.Key]
+		slices.SortFunc(ps, func(a, b lists.Row) int {
+			if a.Values["reported_on"] < b.Values["reported_on"] {
+				return -1
+			}
+			if a.Values["reported_on"] > b.Values["reported_on"] {
+				return 1
+			}
+			return 0
+		})
+		for _, p := range ps {
+			pv := p.Values
+			t.Timeline = append(t.Timeline, Entry{On: pv["reported_on"], Summary: p.Title, Unit: pv["unit"], Progress: pv["progress"], Percent: pv["percent"],
+				Results: pv["results"], NextSteps: pv["next_steps"], URL: lists.RowURL(Progress.Code, p.Key)})
+			if pv["percent"] != "" {
+				t.Percent = pv["percent"]
+			}
+		}
+		for _, l := range lines(v["milestones"]) {
+			if d, text, ok := milestone(l); ok {
+				t.Milestones = append(t.Milestones, Milestone{On: d.String(), Text: text, Past: !d.After(today)})
+			}
+		}
+		t.state(today)
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// state decides the task's state on today: done when completed; late when
+// its time limit has passed undone; otherwise on schedule. Stale (no
+// progress entry within the update period since the last one, or since
+// the task was deployed) is the self-inspection's flag.
+func (t *Task) state(today calendar.Date) {
+	last := calendar.Day(t.StartsOn)
+	if n := len(t.Timeline); n > 0 {
+		t.LastUpdate = t.Timeline[n-1].On
+		last = calendar.Day(t.LastUpdate)
+	}
+	switch {
+	case t.Completed != "":
+		t.State = Done
+	case calendar.Day(t.Due).Before(today):
+		t.State = Late
+	default:
+		t.State = OnSchedule
+	}
+	if t.State != Done && !last.IsZero() {
+		due := UpdateDue(t.Values, last)
+		t.UpdateDue = due.String()
+		t.Stale = due.Before(today)
+	}
+	t.StateLabel = StateLabels[t.State]
+}
+
+// Overview is the year's tasks counted by state (GROUP BY in memory over
+// one year's tasks: a bureau has tens, never thousands).
+func (s *Service) Overview(ctx context.Context, siteID int64, year int, today calendar.Date) (*TaskOverview, error) {
+	ts, err := s.Tasks(ctx, siteID, year, today, true)
+	if err != nil {
+		return nil, err
+	}
+	o := &TaskOverview{Year: year, Total: len(ts), Tasks: ts}
+	n := map[string]int{}
+	for _, t := range ts {
+		n[t.State]++
+		if t.Stale {
+			o.Stale++
+		}
+	}
+	for _, st := range []string{OnSchedule, Late, Done} {
+		o.States = append(o.States, Count{Code: st, Label: StateLabels[st], Count: n[st]})
+	}
+	if o.Tasks == nil {
+		o.Tasks = []*Task{}
+	}
+	return o, nil
+}
+
+// Reply is a suggestion or proposal with its deadlines.
+type Reply struct {
+	Number      string            `json:"number"`
+	Title       string            `json:"title"`
+	Kind        string            `json:"kind"`
+	LeadUnit    string            `json:"lead_unit"`
+	AssignedOn  string            `json:"assigned_on"`
+	Due         string            `json:"reply_due"`
+	RepliedOn   string            `json:"replied_on,omitempty"`
+	OnTime      bool              `json:"on_time"`
+	Class       string            `json:"result_class,omitempty"`
+	Mode        string            `json:"publish_mode,omitempty"`
+	PublishedOn string            `json:"published_on,omitempty"`
+	PublishDue  string            `json:"publish_due,omitempty"`
+	URL         string            `json:"url"`
+	Values      map[string]string `json:"-"`
+}
+
+// Replies returns year's items (0: all) with their deadlines: the reply
+// due moved off a day off by cal, and the publication due.
+func (s *Service) Replies(ctx context.Context, siteID int64, year int, cal *calendar.Calendar, today calendar.Date, public bool) ([]*Reply, error) {
+	rs, err := s.rows(ctx, siteID, Proposals, public, today)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Reply
+	for _, r := range rs {
+		v := r.Values
+		if year != 0 && v["year"] != strconv.Itoa(year) {
+			continue
+		}
+		due := calendar.Day(v["reply_due"])
+		if due.IsZero() {
+			due = ReplyDue(nil, calendar.Day(v["assigned_on"]), v["difficult"] == "1")
+		}
+		due = cal.AddDays(due, 0)
+		p := &Reply{Number: r.Key, Title: r.Title, Kind: v["kind"], LeadUnit: v["lead_unit"], AssignedOn: v["assigned_on"], Due: due.String(),
+			RepliedOn: v["replied_on"], Class: v["result_class"], Mode: v["publish_mode"], PublishedOn: v["published_on"],
+			URL: lists.RowURL(Proposals.Code, r.Key), Values: v}
+		if p.RepliedOn != "" {
+			p.OnTime = !calendar.Day(p.RepliedOn).After(due)
+			if p.Mode != "withheld" {
+				p.PublishDue = PublishDue(cal, calendar.Day(p.RepliedOn)).String()
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// ReplyOverview is the yearly 总体情况 (RECORDS §7.5: received by category,
+// 办复率, 满意率, counts and shares per result class; [R85][R86]).
+type ReplyOverview struct {
+	Year          int     `json:"year"`
+	Received      int     `json:"received"`
+	ByKind        []Count `json:"by_kind"`
+	Replied       int     `json:"replied"`
+	ReplyRate     string  `json:"reply_rate"`
+	OnTime        int     `json:"on_time"`
+	OnTimeRate    string  `json:"on_time_rate"`
+	Overdue       int     `json:"overdue"`
+	ByClass       []Count `json:"by_class"`
+	Satisfaction  []Count `json:"satisfaction"`
+	SatisfiedRate string  `json:"satisfied_rate"`
+	Published     int     `json:"published"`
+	Withheld      int     `json:"withheld"`
+	Scheme        string  `json:"scheme"`
+}
+
+func rate(n, of int) string {
+	if of == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f%%", float64(n)*100/float64(of))
+}
+
+// Overview computes the year's 总体情况 on today.
+func (s *Service) ReplyOverview(ctx context.Context, siteID int64, year int, cal *calendar.Calendar, today calendar.Date) (*ReplyOverview, error) {
+	rs, err := s.Replies(ctx, siteID, year, cal, today, true)
+	if err != nil {
+		return nil, err
+	}
+	o := &ReplyOverview{Year: year, Received: len(rs), Scheme: Config.Scheme}
+	kinds, classes, sats := map[string]int{}, map[string]int{}, map[string]int{}
+	answered := 0
+	for _, r := range rs {
+		kinds[r.Kind]++
+		if r.RepliedOn == "" {
+			if calendar.Day(r.Due).Before(today) {
+				o.Overdue++
+			}
+			continue
+		}
+		o.Replied++
+		if r.OnTime {
+			o.OnTime++
+		}
+		classes[r.Class]++
+		if sv := r.Values["satisfaction"]; sv != "" {
+			sats[sv]++
+			answered++
+		}
+		if r.Mode == "withheld" {
+			o.Withheld++
+		} else if r.PublishedOn != "" {
+			o.Published++
+		}
+	}
+	for _, k := range ProposalKinds {
+		o.ByKind = append(o.ByKind, Count{Code: k.Value, Label: k.Label, Count: kinds[k.Value]})
+	}
+	for _, c := range ResultClasses() {
+		o.ByClass = append(o.ByClass, Count{Code: c.Value, Label: c.Label, Count: classes[c.Value], Share: rate(classes[c.Value], o.Replied)})
+	}
+	for _, c := range Satisfactions {
+		o.Satisfaction = append(o.Satisfaction, Count{Code: c.Value, Label: c.Label, Count: sats[c.Value], Share: rate(sats[c.Value], answered)})
+	}
+	o.ReplyRate = rate(o.Replied, o.Received)
+	o.OnTimeRate = rate(o.OnTime, o.Replied)
+	o.SatisfiedRate = rate(sats["satisfied"]+sats["basic"], answered)
+	return o, nil
+}
+
+// Self-inspection rules.
+var (
+	RuleTaskStale = compliance.Rule{Code: "execution.task_stale", Title: "重要部署执行任务未按期更新进展",
+		Basis: "“谁落实、谁公开”：执行措施、工作进展、取得成效和后续举措应及时公开（RECORDS §6.2；更新周期可设置，默认每季度）"}
+	RuleReplyLate = compliance.Rule{Code: "execution.reply_late", Title: "建议提案未按期答复",
+		Basis: "《代表法》第五十一条（交办之日起三个月内答复，涉及面广、处理难度大的六个月内）"}
+	RulePublishLate = compliance.Rule{Code: "execution.reply_unpublished", Title: "建议提案复文未按期公开",
+		Basis: "国办发〔2014〕46号；答复后20个工作日内公开复文（安徽做法，可设置）"}
+)
+
+// Check is the self-inspection's check of tasks and replies.
+func (s *Service) Check() compliance.Check { return check{s} }
+
+type check struct{ s *Service }
+
+func (check) Name() string { return "execution" }
+
+func (c check) Run(ctx context.Context, env *compliance.Env) ([]compliance.Finding, error) {
+	siteID, today, cal := env.Facts.Site.ID, env.Today, env.Calendar
+	ts, err := c.s.Tasks(ctx, siteID, 0, today, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []compliance.Finding
+	for _, t := range ts {
+		if t.Stale {
+			since := "部署以来没有进展"
+			if t.LastUpdate != "" {
+				since = "最近一次进展为 " + t.LastUpdate
+			}
+			out = append(out, compliance.Finding{Rule: RuleTaskStale, Level: compliance.Fault, Link: "/admin/lists/" + Progress.Code, Due: t.UpdateDue, Department: t.LeadUnit,
+				Message: fmt.Sprintf("任务“%s”（%s，%s）%s，应于 %s 前更新", t.Title, t.No, t.LeadUnit, since, t.UpdateDue)})
+		}
+	}
+	rs, err := c.s.Replies(ctx, siteID, 0, cal, today, false)
+	if err != nil {
+		return nil, err
+	}
+	link := "/admin/lists/" + Proposals.Code
+	for _, r := range rs {
+		due := calendar.Day(r.Due)
+		switch {
+		case r.RepliedOn == "" && due.Before(today):
+			out = append(out, compliance.Finding{Rule: RuleReplyLate, Level: compliance.Fault, Link: link, Due: r.Due, Department: r.LeadUnit,
+				Message: fmt.Sprintf("%s“%s”（%s）%s 交办，应于 %s 前答复，至今未答复", ProposalKinds[kindIndex(r.Kind)].Label, r.Title, r.Number, r.AssignedOn, r.Due)})
+		case r.RepliedOn == "" && today.Sub(due) >= -14:
+			out = append(out, compliance.Finding{Rule: RuleReplyLate, Level: compliance.Soon, Link: link, Due: r.Due, Department: r.LeadUnit,
+				Message: fmt.Sprintf("“%s”（%s）须于 %s 前答复", r.Title, r.Number, r.Due)})
+		case r.RepliedOn != "" && !r.OnTime:
+			out = append(out, compliance.Finding{Rule: RuleReplyLate, Level: compliance.Fault, Link: link, Due: r.Due, Department: r.LeadUnit,
+				Message: fmt.Sprintf("“%s”（%s）应于 %s 前答复，实际 %s 答复", r.Title, r.Number, r.Due, r.RepliedOn)})
+		}
+		if r.PublishDue != "" {
+			pd := calendar.Day(r.PublishDue)
+			if r.PublishedOn == "" && pd.Before(today) {
+				out = append(out, compliance.Finding{Rule: RulePublishLate, Level: compliance.Fault, Link: link, Due: r.PublishDue, Department: r.LeadUnit,
+					Message: fmt.Sprintf("“%s”（%s）%s 答复，复文应于 %s 前公开，至今未公开", r.Title, r.Number, r.RepliedOn, r.PublishDue)})
+			} else if r.PublishedOn != "" && calendar.Day(r.PublishedOn).After(pd) {
+				out = append(out, compliance.Finding{Rule: RulePublishLate, Level: compliance.Fault, Link: link, Due: r.PublishDue, Department: r.LeadUnit,
+					Message: fmt.Sprintf("“%s”（%s）复文应于 %s 前公开，实际 %s 公开", r.Title, r.Number, r.PublishDue, r.PublishedOn)})
+			}
+		}
+	}
+	return out, nil
+}
+
+func kindIndex(code string) int {
+	for i, k := range ProposalKinds {
+		if k.Value == code {
+			return i
+		}
+	}
+	return 0
+}

@@ -1,0 +1,71 @@
+// Browser tests of 重要部署执行公开 and 建议提案办理 (issue 13, seed task 6):
+// axe-core's WCAG 2.1 A/AA rules in every display mode on the year's task
+// overview (filtered and with a bad filter), a task's timeline, the
+// proposals' 总体情况 with the replies, and the three list kinds' pages.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp } from '../lib/app.mjs';
+import { launch, newContext, axeCheck, MODES } from '../lib/browser.mjs';
+
+let app, browser;
+const contexts = [];
+
+before(async () => {
+  app = await startApp();
+  browser = await launch();
+});
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await app?.stop();
+});
+
+const pages = [
+  { name: 'task overview', path: '/execution?year=2025' },
+  { name: 'late tasks', path: '/execution?year=2025&state=late' },
+  { name: 'bad filter', path: '/execution?state=nope' },
+  { name: 'task timeline', path: '/execution/tasks/2025-01' },
+  { name: 'no such task', path: '/execution/tasks/nope', status: 404 },
+  { name: 'proposals overview', path: '/execution/proposals?year=2025' },
+  { name: 'task list', path: '/lists/execution_tasks' },
+  { name: 'progress list', path: '/lists/execution_progress' },
+  { name: 'reply list', path: '/lists/proposal_replies' },
+  { name: 'withheld reply', path: '/lists/proposal_replies/rows/19-5-0170' },
+];
+
+describe('axe-core: WCAG 2.1 A and AA on the execution and proposal pages', () => {
+  for (const mode of MODES) {
+    describe(`${mode.name} mode`, () => {
+      let ctx, page;
+      before(async () => { ctx = await newContext(browser, app.base, mode.prefs); contexts.push(ctx); page = await ctx.newPage(); });
+      after(() => {
+        assert.deepEqual(ctx.problems, [], 'script errors or CSP violations');
+        assert.deepEqual(ctx.foreign, [], 'requests to other hosts');
+      });
+      for (const p of pages) {
+        it(p.name, async () => {
+          const resp = await page.goto(app.base + p.path);
+          assert.equal(resp.status(), p.status || 200, `${p.path}: HTTP status`);
+          const violations = await axeCheck(page);
+          assert.equal(violations.length, 0, `${p.path} in ${mode.name} mode:\n${violations.join('\n')}`);
+        });
+      }
+    });
+  }
+});
+
+describe('the overview and the timeline', () => {
+  it('counts the year by state and lists the timeline in order', async () => {
+    const ctx = await newContext(browser, app.base, MODES[0].prefs); contexts.push(ctx);
+    const page = await ctx.newPage();
+    await page.goto(app.base + '/execution?year=2025');
+    assert.match(await page.textContent('body'), /2025年共有任务 8 项/);
+    await page.goto(app.base + '/execution/tasks/2025-01');
+    const dates = await page.$$eval('.timeline time', (ts) => ts.map((t) => t.getAttribute('datetime')));
+    assert.deepEqual(dates, [...dates].sort(), 'timeline in date order');
+    assert.ok(dates.length >= 4);
+    await page.goto(app.base + '/execution/proposals?year=2025');
+    assert.match(await page.textContent('body'), /共承办建议提案 16 件/);
+  });
+});
