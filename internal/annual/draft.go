@@ -105,7 +105,7 @@ func (s *Service) Draft(ctx context.Context, siteID int64, year int) (*Report, e
 	if st.ItemID != 0 {
 		if it, err := s.Catalog.Item(ctx, siteID, st.ItemID); err == nil {
 			r.IndexNo = it.IndexNo
-			r.Status = it.Status
+			r.Status = itemStatus(it.Status)
 		}
 	}
 	fees, err := s.fees(ctx, siteID, year)
@@ -577,4 +577,17 @@ func validValue(amount bool, v string) bool {
 		}
 	}
 	return whole != ""
+}
+
+// itemStatus maps the catalogue item's status to the report's.
+func itemStatus(s string) string {
+	switch s {
+	case catalog.StatusSubmitted:
+		return "review"
+	case catalog.StatusReviewed, catalog.StatusScheduled:
+		return "approved"
+	case catalog.StatusPublished:
+		return StPublished
+	}
+	return StDraft
 }

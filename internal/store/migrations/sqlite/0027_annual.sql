@@ -14,6 +14,12 @@ CREATE TABLE annual_reports (
   licence_basis TEXT NOT NULL DEFAULT 'all',
   status      TEXT NOT NULL DEFAULT 'draft',
   item_id     INTEGER,
+  -- The report as published (JSON of annual.Report): the public page, API
+  -- and downloads show what was published, not a recount.
+  snapshot    TEXT NOT NULL DEFAULT '',
+  -- The content as submitted for review; publishing refuses a report that
+  -- changed since (the reviewers approved what they saw).
+  submitted   TEXT NOT NULL DEFAULT '',
   updated_by  TEXT NOT NULL DEFAULT '',
   updated_at  TEXT NOT NULL,
   PRIMARY KEY (site_id, year)
