@@ -591,3 +591,62 @@ func itemStatus(s string) string {
 	}
 	return StDraft
 }
+
+// ColumnTitle names a numeric column of a table in words.
+func ColumnTitle(table, col string) string {
+	switch table {
+	case "proactive":
+		return map[string]string{colIssued: "本年制发件数", colRepealed: "本年废止件数", colInForce: "现行有效件数",
+			colDecisions: "本年处理决定数量", colAmount: "本年收费金额（单位：万元）"}[col]
+	case "requests":
+		for _, c := range RequestColumns {
+			if c.Key == col {
+				return c.Title
+			}
+		}
+	case "review_litigation":
+		g, res, _ := strings.Cut(col, ".")
+		var out string
+		for _, x := range request.Table4Groups {
+			if x.Code == g {
+				out = x.Label
+			}
+		}
+		for _, x := range request.Table4Results {
+			if x.Code == res {
+				out += " " + x.Label
+			}
+		}
+		return out
+	}
+	return col
+}
+
+// Value returns a shown figure ("0" when the cell does not exist).
+func (r *Report) Value(table, row, col string) string {
+	if c, ok := r.CellKeys(table, row, col); ok && c != nil {
+		return c.Value
+	}
+	return "0"
+}
+
+// Skeleton is the generated outline of part 一 with this year's figures
+// and last year's beside them, for staff to write from (never published
+// as it stands: the template wants the year's own account, REFERENCE §2).
+func Skeleton(cur, prev *Report) string {
+	line := func(what, table, row, col, unit string) string {
+		return fmt.Sprintf("%s%s%s（上年%s%s）", what, cur.Value(table, row, col), unit, prev.Value(table, row, col), unit)
+	}
+	return strings.Join([]string{
+		"（一）主动公开：" + line("本年制发行政规范性文件", "proactive", "normative", colIssued, "件") + "，" + line("现行有效", "proactive", "normative", colInForce, "件") +
+			"；" + line("行政许可决定", "proactive", "licence", colDecisions, "件") + "，" + line("行政处罚决定", "proactive", "penalty", colDecisions, "件") + "，" + line("行政强制决定", "proactive", "coercion", colDecisions, "件") + "。",
+		"（二）依申请公开：" + line("本年新收申请", "requests", "new", "total", "件") + "，" + line("上年结转", "requests", "carried_in", "total", "件") + "，" +
+			line("办结", "requests", "total", "total", "件") + "，其中" + line("予以公开", "requests", "disclosed", "total", "件") + "、" + line("部分公开", "requests", "partially_disclosed", "total", "件") +
+			"，" + line("结转下年度", "requests", "carried_out", "total", "件") + "。",
+		"（三）行政复议、行政诉讼：" + line("行政复议", "review_litigation", "cases", "reconsideration.total", "件") + "，" + line("未经复议直接起诉", "review_litigation", "cases", "lawsuit_direct.total", "件") +
+			"，" + line("复议后起诉", "review_litigation", "cases", "lawsuit_after.total", "件") + "。",
+		"（四）政府信息管理：（请写明本年度信息发布审核、规范性文件清理等情况）",
+		"（五）平台建设：（请写明政府网站、政务新媒体建设情况）",
+		"（六）监督保障：（请写明培训、考核、社会评议情况）",
+	}, "\n\n")
+}

@@ -88,7 +88,7 @@ func writeTable(b *strings.Builder, t *Table, o HTMLOptions) {
 		if bl.Label != "" {
 			caption += "：" + bl.Label
 		}
-		fmt.Fprintf(b, "<table class=\"annual-table\" id=\"%s\">\n<caption>%s</caption>\n<thead>\n", prefix, html.EscapeString(caption))
+		fmt.Fprintf(b, "<table class=\"annual-table\" id=\"%s\" tabindex=\"0\">\n<caption>%s</caption>\n<thead>\n", prefix, html.EscapeString(caption))
 		// Lay the header out on a grid to know which columns each cell covers.
 		var spans []headSpan
 		width := 0

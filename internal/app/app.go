@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 
+	"gongkai/internal/annual"
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
 	"gongkai/internal/calendar/calver"
@@ -28,6 +29,7 @@ import (
 	"gongkai/internal/search"
 	"gongkai/internal/secure"
 	"gongkai/internal/web"
+	webannual "gongkai/internal/web/annual"
 	"gongkai/internal/web/catalogue"
 	webconsult "gongkai/internal/web/consult"
 	webenforce "gongkai/internal/web/enforce"
@@ -68,6 +70,8 @@ type App struct {
 	Enforce *enforce.Service
 	// Inspect is 双随机、一公开 (plans, verifiable draws, results; issue 12).
 	Inspect *inspect.Service
+	// Annual is the 政府信息公开工作年度报告 (issue 14).
+	Annual *annual.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -113,6 +117,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, request.DeadlineCheck{Service: a.Requests})
+	a.Annual = &annual.Service{DB: cat.DB, Catalog: cat, Requests: a.Requests, Enforce: a.Enforce}
 	a.Consult = &consult.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Consult.Check())
 	a.Search.Register(a.Consult.SearchSource())
@@ -169,6 +174,9 @@ func (a *App) features() []web.Feature {
 		&weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs},
 		&webenforce.Feature{Enforce: a.Enforce, Calendars: a.Calendar},
 		&webinspect.Feature{Inspect: a.Inspect},
+		// Export (PDF, DOCX, XLSX) is wired to export.Write once
+		// internal/annual/export lands (issue 14, annualx).
+		&webannual.Feature{Annual: a.Annual},
 	}
 }
 
@@ -188,7 +196,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas(), webannual.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the
