@@ -245,7 +245,12 @@ func (s *Service) Submit(ctx context.Context, actor *auth.User, siteID int64, ye
 		if err != nil {
 			return nil, err
 		}
-		it, err := s.Catalog.CreateItemWith(ctx, actor, siteID, catalog.NewItem{Input: catalog.Input{ColumnID: col.ID, DocType: "annual_report", Title: r.Title,
+		// The drafting department: the column's keeper, else the office's own.
+		dept := col.DepartmentID
+		if dept == 0 {
+			dept = actor.DepartmentID
+		}
+		it, err := s.Catalog.CreateItemWith(ctx, actor, siteID, catalog.NewItem{Input: catalog.Input{ColumnID: col.ID, DocType: "annual_report", Title: r.Title, DepartmentID: dept,
 			Body: body.String(), Disclosure: "proactive", Fields: map[string]string{"report_year": fmt.Sprint(year)}}}, func(tx *sql.Tx, id int64) error {
 			if err := s.ensure(ctx, tx, siteID, year, actor.Name); err != nil {
 				return err
