@@ -270,6 +270,10 @@ func runServe(args []string) error {
 			if err := srv.LoadMessageDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 				return fmt.Errorf("load demo messages: %w", err)
 			}
+			// Last, from the records above: the annual report (issue 14).
+			if err := srv.LoadAnnualDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
+				return fmt.Errorf("load demo annual report: %w", err)
+			}
 		}
 	}
 	ln, err := net.Listen("tcp", *addr)

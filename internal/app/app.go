@@ -13,11 +13,13 @@ import (
 	"gongkai/internal/annual"
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
+	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calver"
 	"gongkai/internal/catalog"
 	"gongkai/internal/compliance"
 	"gongkai/internal/consult"
 	"gongkai/internal/deadline"
+	"gongkai/internal/demo"
 	"gongkai/internal/events"
 	"gongkai/internal/inspect"
 	"gongkai/internal/interact"
@@ -154,6 +156,17 @@ func (a *App) SetDataKey(key []byte) error {
 	a.Live.Sealer = sl
 	a.Inspect.Sealer = sl
 	return nil
+}
+
+// LoadAnnualDemo generates and publishes the demo site's annual report
+// for last year (issue 14) from the demo records; run it after the other
+// demo loaders.
+func (a *App) LoadAnnualDemo(ctx context.Context, siteID int64, today calendar.Date) error {
+	office, err := a.Auth.UserByName(ctx, demo.Users[1].Name)
+	if err != nil {
+		return err
+	}
+	return a.Annual.LoadDemo(ctx, siteID, office, today.Year-1)
 }
 
 // Handler is the whole HTTP application.
