@@ -50,7 +50,7 @@ describe('axe-core: WCAG 2.1 A and AA on the annual report pages', () => {
 
 describe('the 2025 report page', () => {
   it('has the three tables with the template layout', async () => {
-    const ctx = await newContext(browser, app.base, {});
+    const ctx = await newContext(browser, app.base, '');
     contexts.push(ctx);
     const page = await ctx.newPage();
     await page.goto(app.base + '/annual-reports/2025');
