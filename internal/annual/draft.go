@@ -475,8 +475,10 @@ func Checks(r *Report) []Check {
 		for _, rw := range t.Rows {
 			if rw.Key == row {
 				if c := rw.Cells[col]; c != nil {
-					v, ok := new(big.Rat).SetString(c.Value)
-					return v, ok
+					if v, ok := new(big.Rat).SetString(c.Value); ok {
+						return v, true
+					}
+					return new(big.Rat), false
 				}
 			}
 		}
