@@ -54,6 +54,7 @@ const usage = `gongkai — 政务公开平台
   workdays   工作日计算：add / days / between / is / explain；import FILE 导入节假日安排
   captcha    answer 表单 令牌：按 GONGKAI_CAPTCHA_KEY 给出验证码的答案（核对问题与自动化测试用）
   letter     输出告知书样张：--kind 类型 [--format pdf|html] > 文件；--list 列出类型
+  report     年度报告：annual --year 2025 --format pdf|docx|xlsx|html --out 文件 [--site ID]
   version    显示版本
 
 每个命令都接受 --data DIR（默认 ./data，或环境变量 GONGKAI_DATA）和
@@ -92,6 +93,8 @@ func main() {
 		os.Exit(runWorkdays(args))
 	case "letter":
 		err = runLetter(args)
+	case "report":
+		err = runReport(args)
 	case "captcha":
 		err = runCaptcha(args)
 	case "version", "--version", "-v":
@@ -291,6 +294,10 @@ func runServe(args []string) error {
 			}
 			if err := srv.LoadMessageDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 				return fmt.Errorf("load demo messages: %w", err)
+			}
+			// Last, from the records above: the annual report (issue 14).
+			if err := srv.LoadAnnualDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
+				return fmt.Errorf("load demo annual report: %w", err)
 			}
 		}
 	}

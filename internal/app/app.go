@@ -10,13 +10,17 @@ import (
 	"net/http"
 	"slices"
 
+	"gongkai/internal/annual"
+	"gongkai/internal/annual/export"
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
+	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calver"
 	"gongkai/internal/catalog"
 	"gongkai/internal/compliance"
 	"gongkai/internal/consult"
 	"gongkai/internal/deadline"
+	"gongkai/internal/demo"
 	"gongkai/internal/events"
 	"gongkai/internal/execution"
 	"gongkai/internal/inspect"
@@ -29,6 +33,7 @@ import (
 	"gongkai/internal/search"
 	"gongkai/internal/secure"
 	"gongkai/internal/web"
+	webannual "gongkai/internal/web/annual"
 	"gongkai/internal/web/catalogue"
 	webconsult "gongkai/internal/web/consult"
 	webenforce "gongkai/internal/web/enforce"
@@ -72,6 +77,8 @@ type App struct {
 	Inspect *inspect.Service
 	// Execution: 重要部署执行公开 and 建议提案办理 (list kinds, overviews, checks).
 	Execution *execution.Service
+	// Annual is the 政府信息公开工作年度报告 (issue 14).
+	Annual *annual.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -119,6 +126,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, request.DeadlineCheck{Service: a.Requests})
+	a.Annual = &annual.Service{DB: cat.DB, Catalog: cat, Requests: a.Requests, Enforce: a.Enforce}
 	a.Consult = &consult.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Consult.Check())
 	a.Search.Register(a.Consult.SearchSource())
@@ -157,6 +165,17 @@ func (a *App) SetDataKey(key []byte) error {
 	return nil
 }
 
+// LoadAnnualDemo generates and publishes the demo site's annual report
+// for last year (issue 14) from the demo records; run it after the other
+// demo loaders.
+func (a *App) LoadAnnualDemo(ctx context.Context, siteID int64, today calendar.Date) error {
+	office, err := a.Auth.UserByName(ctx, demo.Users[1].Name)
+	if err != nil {
+		return err
+	}
+	return a.Annual.LoadDemo(ctx, siteID, office, today.Year-1)
+}
+
 // Handler is the whole HTTP application.
 func (a *App) Handler() http.Handler { return a.handler }
 
@@ -176,6 +195,7 @@ func (a *App) features() []web.Feature {
 		&webenforce.Feature{Enforce: a.Enforce, Calendars: a.Calendar},
 		&webinspect.Feature{Inspect: a.Inspect},
 		&webexecution.Feature{Execution: a.Execution, Calendars: a.Calendar},
+		&webannual.Feature{Annual: a.Annual, Export: export.Write},
 	}
 }
 
@@ -195,7 +215,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas(), webexecution.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas(), webexecution.Schemas(), webannual.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the
