@@ -28,6 +28,7 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
 	"gongkai/internal/errs"
+	"gongkai/internal/finance"
 	"gongkai/internal/lists/enforce"
 	"gongkai/internal/store"
 	"gongkai/internal/web"
@@ -163,6 +164,8 @@ func runServe(args []string) error {
 	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this repository checkout (development; e.g. .)")
 	logLevel := fs.String("log", envOr("GONGKAI_LOG", "info"), "log level: debug, info, warn, error")
 	publicity := fs.Int("decision-publicity-days", envInt("GONGKAI_DECISION_PUBLICITY_DAYS", enforce.PublicityDays), "default publicity period of an enforcement decision, in days from its date, when the record sets no 公示截止日期 (RECORDS §2.6: UNVERIFIED)")
+	intentionLead := fs.Int("intention-lead-days", envInt("GONGKAI_INTENTION_LEAD_DAYS", finance.IntentionLeadDays), "days before the procurement begins by which a 采购意向 is published (财库〔2020〕10号, RECORDS §8.6; the notice's date is UNVERIFIED)")
+	financeKeep := fs.Int("finance-keep-years", envInt("GONGKAI_FINANCE_KEEP_YEARS", finance.KeepYears), "years a published budget or final accounts stays on the public pages; 0 keeps every year (RECORDS §8.2: UNVERIFIED)")
 	retention := fs.Int("request-retention-years", envInt("GONGKAI_REQUEST_RETENTION_YEARS", 0), "erase applicants' personal data this many years after a disclosure request closed (0: keep)")
 	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing applicants' personal data (or GONGKAI_DATA_KEY_FILE; --demo generates data/data-key)")
 	if err := fs.Parse(args); err != nil {
@@ -239,6 +242,10 @@ func runServe(args []string) error {
 		return fmt.Errorf("decision-publicity-days: %d is not between 1 and 36500", *publicity)
 	}
 	enforce.PublicityDays = *publicity
+	if *intentionLead < 0 || *intentionLead > 365 || *financeKeep < 0 || *financeKeep > 100 {
+		return fmt.Errorf("intention-lead-days must be 0..365 and finance-keep-years 0..100")
+	}
+	finance.IntentionLeadDays, finance.KeepYears = *intentionLead, *financeKeep
 	if key == nil {
 		log.Warn(keyHint)
 	} else if err := srv.SetDataKey(key); err != nil {
@@ -256,6 +263,9 @@ func runServe(args []string) error {
 		}
 		if err := srv.LoadInspectDemo(ctx, demoSite.ID); err != nil {
 			return fmt.Errorf("load demo random inspections: %w", err)
+		}
+		if err := srv.LoadFinanceDemo(ctx, demoSite.ID); err != nil {
+			return fmt.Errorf("load demo finance information: %w", err)
 		}
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)

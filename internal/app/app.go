@@ -17,7 +17,9 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/consult"
 	"gongkai/internal/deadline"
+	"gongkai/internal/demo"
 	"gongkai/internal/events"
+	"gongkai/internal/finance"
 	"gongkai/internal/inspect"
 	"gongkai/internal/interact"
 	"gongkai/internal/interact/live"
@@ -31,6 +33,7 @@ import (
 	"gongkai/internal/web/catalogue"
 	webconsult "gongkai/internal/web/consult"
 	webenforce "gongkai/internal/web/enforce"
+	webfinance "gongkai/internal/web/finance"
 	webinspect "gongkai/internal/web/inspect"
 	webinteract "gongkai/internal/web/interact"
 	weblive "gongkai/internal/web/interact/live"
@@ -68,6 +71,9 @@ type App struct {
 	Enforce *enforce.Service
 	// Inspect is 双随机、一公开 (plans, verifiable draws, results; issue 12).
 	Inspect *inspect.Service
+	// Finance is 财政信息 (budgets and final accounts; procurement kinds are
+	// list kinds; issue 13, seed task 7).
+	Finance *finance.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -109,6 +115,8 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Inspect = &inspect.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Calendar: a.Calendar, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Inspect.Check())
 	a.Search.Register(a.Inspect.SearchSource())
+	a.Finance = &finance.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Today: opts.Today}
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Finance.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -169,6 +177,7 @@ func (a *App) features() []web.Feature {
 		&weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs},
 		&webenforce.Feature{Enforce: a.Enforce, Calendars: a.Calendar},
 		&webinspect.Feature{Inspect: a.Inspect},
+		&webfinance.Feature{Finance: a.Finance},
 	}
 }
 
@@ -188,7 +197,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas(), webfinance.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the
@@ -199,4 +208,28 @@ func (a *App) UseMail(c mail.Config) {
 		return
 	}
 	a.Mail = &mail.Outbox{DB: a.Catalog.DB, Sender: &mail.SMTP{Config: c}, From: c.From, Log: a.Log}
+}
+
+// LoadFinanceDemo publishes the demo site's budgets, final accounts and
+// procurement lists (internal/finance/demo.go) as the demo office, in the
+// 办公室; call it after LoadListsDemo and before LoadSearchDemo.
+func (a *App) LoadFinanceDemo(ctx context.Context, siteID int64) error {
+	office, err := a.Auth.UserByName(ctx, demo.Users[1].Name)
+	if err != nil {
+		return err
+	}
+	ds, err := a.Catalog.Departments(ctx, siteID)
+	if err != nil {
+		return err
+	}
+	var dept int64
+	for _, d := range ds {
+		if d.Abbr == "bgs" {
+			dept = d.ID
+		}
+	}
+	if dept == 0 && len(ds) > 0 {
+		dept = ds[0].ID
+	}
+	return a.Finance.LoadDemo(ctx, siteID, dept, office)
 }
