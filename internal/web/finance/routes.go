@@ -382,7 +382,7 @@ func (s *Feature) adminImport(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, err := s.Finance.ImportReport(r.Context(), web.SiteOf(r).Site.ID, web.StaffOf(r).User, in)
 	if err != nil {
-		if errs.CodeOf(err) == errs.Internal {
+		if c := errs.CodeOf(err); c != errs.Invalid {
 			s.AdminError(w, r, err)
 			return
 		}
