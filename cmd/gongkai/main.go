@@ -29,6 +29,7 @@ import (
 	"gongkai/internal/demo"
 	"gongkai/internal/errs"
 	"gongkai/internal/execution"
+	"gongkai/internal/finance"
 	"gongkai/internal/lists/enforce"
 	"gongkai/internal/store"
 	"gongkai/internal/web"
@@ -173,6 +174,8 @@ func runServe(args []string) error {
 	difficultMonths := fs.Int("proposal-difficult-months", envInt("GONGKAI_PROPOSAL_DIFFICULT_MONTHS", execution.Config.DifficultMonths), "reply period in months of broad or difficult suggestions and proposals (代表法第五十一条)")
 	publishWorkdays := fs.Int("proposal-publish-workdays", envInt("GONGKAI_PROPOSAL_PUBLISH_WORKDAYS", execution.Config.PublishWorkdays), "working days after the reply within which a reply letter is published (Anhui practice, RECORDS §7.3)")
 	scheme := fs.String("proposal-scheme", envOr("GONGKAI_PROPOSAL_SCHEME", execution.Config.Scheme), "result classification of replies: abc, abcd or jyb (甲乙丙) (RECORDS §7.4: varies by place)")
+	intentionLead := fs.Int("intention-lead-days", envInt("GONGKAI_INTENTION_LEAD_DAYS", finance.IntentionLeadDays), "days before the procurement begins by which a 采购意向 is published (财库〔2020〕10号, RECORDS §8.6; the notice's date is UNVERIFIED)")
+	financeKeep := fs.Int("finance-keep-years", envInt("GONGKAI_FINANCE_KEEP_YEARS", finance.KeepYears), "years a published budget or final accounts stays on the public pages; 0 keeps every year (RECORDS §8.2: UNVERIFIED)")
 	retention := fs.Int("request-retention-years", envInt("GONGKAI_REQUEST_RETENTION_YEARS", 0), "erase applicants' personal data this many years after a disclosure request closed (0: keep)")
 	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing applicants' personal data (or GONGKAI_DATA_KEY_FILE; --demo generates data/data-key)")
 	if err := fs.Parse(args); err != nil {
@@ -261,6 +264,10 @@ func runServe(args []string) error {
 	if err := execution.UseScheme(*scheme); err != nil {
 		return err
 	}
+	if *intentionLead < 0 || *intentionLead > 365 || *financeKeep < 0 || *financeKeep > 100 {
+		return fmt.Errorf("intention-lead-days must be 0..365 and finance-keep-years 0..100")
+	}
+	finance.IntentionLeadDays, finance.KeepYears = *intentionLead, *financeKeep
 	if key == nil {
 		log.Warn(keyHint)
 	} else if err := srv.SetDataKey(key); err != nil {
@@ -281,6 +288,9 @@ func runServe(args []string) error {
 		}
 		if err := srv.LoadExecutionDemo(ctx, demoSite.ID); err != nil {
 			return fmt.Errorf("load demo execution tasks and proposal replies: %w", err)
+		}
+		if err := srv.LoadFinanceDemo(ctx, demoSite.ID); err != nil {
+			return fmt.Errorf("load demo finance information: %w", err)
 		}
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)

@@ -159,7 +159,8 @@ func TestAnnualReport(t *testing.T) {
 			}
 			for _, step := range []string{"submit", "approve", "publish"} {
 				if resp := br.post("/admin/annual/2021/"+step, nil); resp.status != 303 {
-					i := strings.Index(resp.body, "role=\"alert\""); t.Fatalf("%s: %d %s", step, resp.status, resp.body[max(i, 0):min(len(resp.body), max(i, 0)+600)])
+					i := strings.Index(resp.body, "role=\"alert\"")
+					t.Fatalf("%s: %d %s", step, resp.status, resp.body[max(i, 0):min(len(resp.body), max(i, 0)+600)])
 				}
 			}
 			pub, err := e.srv.Annual.Published(ctx, e.site.ID, year)

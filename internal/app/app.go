@@ -23,6 +23,7 @@ import (
 	"gongkai/internal/demo"
 	"gongkai/internal/events"
 	"gongkai/internal/execution"
+	"gongkai/internal/finance"
 	"gongkai/internal/inspect"
 	"gongkai/internal/interact"
 	"gongkai/internal/interact/live"
@@ -38,6 +39,7 @@ import (
 	webconsult "gongkai/internal/web/consult"
 	webenforce "gongkai/internal/web/enforce"
 	webexecution "gongkai/internal/web/execution"
+	webfinance "gongkai/internal/web/finance"
 	webinspect "gongkai/internal/web/inspect"
 	webinteract "gongkai/internal/web/interact"
 	weblive "gongkai/internal/web/interact/live"
@@ -79,6 +81,9 @@ type App struct {
 	Execution *execution.Service
 	// Annual is the 政府信息公开工作年度报告 (issue 14).
 	Annual *annual.Service
+	// Finance is 财政信息 (budgets and final accounts; procurement kinds are
+	// list kinds; issue 13, seed task 7).
+	Finance *finance.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -122,6 +127,8 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Search.Register(a.Inspect.SearchSource())
 	a.Execution = &execution.Service{Lists: a.Lists}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Execution.Check())
+	a.Finance = &finance.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Today: opts.Today}
+	a.Compliance.Checks = append(a.Compliance.Checks, a.Finance.Check())
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -196,6 +203,7 @@ func (a *App) features() []web.Feature {
 		&webinspect.Feature{Inspect: a.Inspect},
 		&webexecution.Feature{Execution: a.Execution, Calendars: a.Calendar},
 		&webannual.Feature{Annual: a.Annual, Export: export.Write},
+		&webfinance.Feature{Finance: a.Finance},
 	}
 }
 
@@ -215,7 +223,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas(), webexecution.Schemas(), webannual.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas(), webexecution.Schemas(), webannual.Schemas(), webfinance.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the
@@ -226,4 +234,28 @@ func (a *App) UseMail(c mail.Config) {
 		return
 	}
 	a.Mail = &mail.Outbox{DB: a.Catalog.DB, Sender: &mail.SMTP{Config: c}, From: c.From, Log: a.Log}
+}
+
+// LoadFinanceDemo publishes the demo site's budgets, final accounts and
+// procurement lists (internal/finance/demo.go) as the demo office, in the
+// 办公室; call it after LoadListsDemo and before LoadSearchDemo.
+func (a *App) LoadFinanceDemo(ctx context.Context, siteID int64) error {
+	office, err := a.Auth.UserByName(ctx, demo.Users[1].Name)
+	if err != nil {
+		return err
+	}
+	ds, err := a.Catalog.Departments(ctx, siteID)
+	if err != nil {
+		return err
+	}
+	var dept int64
+	for _, d := range ds {
+		if d.Abbr == "bgs" {
+			dept = d.ID
+		}
+	}
+	if dept == 0 && len(ds) > 0 {
+		dept = ds[0].ID
+	}
+	return a.Finance.LoadDemo(ctx, siteID, dept, office)
 }
