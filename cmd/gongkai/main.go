@@ -257,6 +257,9 @@ func runServe(args []string) error {
 		if err := srv.LoadInspectDemo(ctx, demoSite.ID); err != nil {
 			return fmt.Errorf("load demo random inspections: %w", err)
 		}
+		if err := srv.LoadPracticeDemo(ctx, demoSite.ID); err != nil {
+			return fmt.Errorf("load demo good-practice submissions: %w", err)
+		}
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)
 		}

@@ -17,8 +17,10 @@ import (
 	"gongkai/internal/compliance"
 	"gongkai/internal/consult"
 	"gongkai/internal/deadline"
+	"gongkai/internal/demo"
 	"gongkai/internal/events"
 	"gongkai/internal/inspect"
+	"gongkai/internal/practice"
 	"gongkai/internal/interact"
 	"gongkai/internal/interact/live"
 	"gongkai/internal/lists"
@@ -32,6 +34,7 @@ import (
 	webconsult "gongkai/internal/web/consult"
 	webenforce "gongkai/internal/web/enforce"
 	webinspect "gongkai/internal/web/inspect"
+	webpractice "gongkai/internal/web/practice"
 	webinteract "gongkai/internal/web/interact"
 	weblive "gongkai/internal/web/interact/live"
 	weblists "gongkai/internal/web/lists"
@@ -68,6 +71,8 @@ type App struct {
 	Enforce *enforce.Service
 	// Inspect is 双随机、一公开 (plans, verifiable draws, results; issue 12).
 	Inspect *inspect.Service
+	// Practice is 经验报送 (good-practice submissions; issue 13, seed task 11).
+	Practice *practice.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -109,6 +114,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Inspect = &inspect.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Calendar: a.Calendar, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Inspect.Check())
 	a.Search.Register(a.Inspect.SearchSource())
+	a.Practice = &practice.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -169,6 +175,7 @@ func (a *App) features() []web.Feature {
 		&weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs},
 		&webenforce.Feature{Enforce: a.Enforce, Calendars: a.Calendar},
 		&webinspect.Feature{Inspect: a.Inspect},
+		&webpractice.Feature{Practice: a.Practice, Blobs: a.Blobs},
 	}
 }
 
@@ -188,7 +195,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas(), webpractice.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the
@@ -199,4 +206,23 @@ func (a *App) UseMail(c mail.Config) {
 		return
 	}
 	a.Mail = &mail.Outbox{DB: a.Catalog.DB, Sender: &mail.SMTP{Config: c}, From: c.From, Log: a.Log}
+}
+
+// LoadPracticeDemo records the demo site's 2025 good-practice submissions
+// (internal/practice/demo.go) as the demo office, publishing three as
+// 工作动态; call it before LoadSearchDemo.
+func (a *App) LoadPracticeDemo(ctx context.Context, siteID int64) error {
+	office, err := a.Auth.UserByName(ctx, demo.Users[1].Name)
+	if err != nil {
+		return err
+	}
+	ds, err := a.Catalog.Departments(ctx, siteID)
+	if err != nil {
+		return err
+	}
+	depts := map[string]int64{}
+	for _, d := range ds {
+		depts[d.Abbr] = d.ID
+	}
+	return a.Practice.LoadDemo(ctx, siteID, office, depts)
 }
