@@ -10,7 +10,7 @@ import (
 )
 
 // The demo: twenty submissions of the 临沂市司法局's sections through 2025,
-// most rated, eleven selected, eight forwarded to the 市委办公室, 市政府办公室
+// most rated, eleven selected, seven forwarded to the 市委办公室, 市政府办公室
 // or 山东省司法厅 (five used), three published as 工作动态. Made up, in the
 // usual style of such material.
 
