@@ -292,6 +292,9 @@ func runServe(args []string) error {
 		if err := srv.LoadFinanceDemo(ctx, demoSite.ID); err != nil {
 			return fmt.Errorf("load demo finance information: %w", err)
 		}
+		if err := srv.LoadPracticeDemo(ctx, demoSite.ID); err != nil {
+			return fmt.Errorf("load demo good-practice submissions: %w", err)
+		}
 		if err := srv.LoadSearchDemo(ctx, demoSite.ID, calendar.Today()); err != nil {
 			return fmt.Errorf("load demo search data: %w", err)
 		}

@@ -72,4 +72,3 @@ func (s *Service) LoadDemo(ctx context.Context, siteID int64, office *auth.User,
 	_, err = s.Publish(ctx, office, siteID, year)
 	return err
 }
-

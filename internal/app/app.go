@@ -30,6 +30,7 @@ import (
 	"gongkai/internal/lists"
 	"gongkai/internal/lists/enforce"
 	"gongkai/internal/mail"
+	"gongkai/internal/practice"
 	"gongkai/internal/request"
 	"gongkai/internal/search"
 	"gongkai/internal/secure"
@@ -44,6 +45,7 @@ import (
 	webinteract "gongkai/internal/web/interact"
 	weblive "gongkai/internal/web/interact/live"
 	weblists "gongkai/internal/web/lists"
+	webpractice "gongkai/internal/web/practice"
 	webrequest "gongkai/internal/web/request"
 	websearch "gongkai/internal/web/search"
 	"gongkai/internal/web/selfcheck"
@@ -84,6 +86,8 @@ type App struct {
 	// Finance is 财政信息 (budgets and final accounts; procurement kinds are
 	// list kinds; issue 13, seed task 7).
 	Finance *finance.Service
+	// Practice is 经验报送 (good-practice submissions; issue 13, seed task 11).
+	Practice *practice.Service
 	// Web is the HTTP kit with every feature mounted.
 	Web *web.Server
 	// Mail delivers the e-mail outbox (nil: mail is off; notices wait).
@@ -129,6 +133,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Execution.Check())
 	a.Finance = &finance.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Finance.Check())
+	a.Practice = &practice.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
@@ -204,6 +209,7 @@ func (a *App) features() []web.Feature {
 		&webexecution.Feature{Execution: a.Execution, Calendars: a.Calendar},
 		&webannual.Feature{Annual: a.Annual, Export: export.Write},
 		&webfinance.Feature{Finance: a.Finance},
+		&webpractice.Feature{Practice: a.Practice, Blobs: a.Blobs},
 	}
 }
 
@@ -223,7 +229,7 @@ func Describe() (*web.Server, error) {
 
 // Schemas lists every feature's API types with their OpenAPI schemas.
 func Schemas() []web.Schema {
-	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas(), webexecution.Schemas(), webannual.Schemas(), webfinance.Schemas())
+	return slices.Concat(web.Schemas(), catalogue.Schemas(), selfcheck.Schemas(), websearch.Schemas(), weblists.Schemas(), webrequest.Schemas(), webconsult.Schemas(), webinteract.Schemas(), weblive.Schemas(), webenforce.Schemas(), webinspect.Schemas(), webexecution.Schemas(), webannual.Schemas(), webfinance.Schemas(), webpractice.Schemas())
 }
 
 // UseMail turns e-mail delivery on when c names an SMTP server: the
@@ -258,4 +264,23 @@ func (a *App) LoadFinanceDemo(ctx context.Context, siteID int64) error {
 		dept = ds[0].ID
 	}
 	return a.Finance.LoadDemo(ctx, siteID, dept, office)
+}
+
+// LoadPracticeDemo records the demo site's 2025 good-practice submissions
+// (internal/practice/demo.go) as the demo office, publishing three as
+// 工作动态; call it before LoadSearchDemo.
+func (a *App) LoadPracticeDemo(ctx context.Context, siteID int64) error {
+	office, err := a.Auth.UserByName(ctx, demo.Users[1].Name)
+	if err != nil {
+		return err
+	}
+	ds, err := a.Catalog.Departments(ctx, siteID)
+	if err != nil {
+		return err
+	}
+	depts := map[string]int64{}
+	for _, d := range ds {
+		depts[d.Abbr] = d.ID
+	}
+	return a.Practice.LoadDemo(ctx, siteID, office, depts)
 }
