@@ -117,11 +117,18 @@ var tree = []col{
 			{slug: "zdxzjc", name: "重大行政决策", kind: catalog.KindList, types: []string{"general"}, children: []col{
 				// The catalogue with its timeline (internal/consult).
 				{slug: "zdxzjc-ml", name: "重大行政决策事项目录（按年度）", kind: catalog.KindLink, link: "/decisions"}}},
-			{slug: "zybszx", name: "重要部署执行公开", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "jytabl", name: "建议提案办理", kind: catalog.KindList, types: []string{"general"}},
-			{slug: "czyjs", name: "财政预决算", kind: catalog.KindList, types: []string{"general"}, duty: "art20.7"},
-			{slug: "zfcg", name: "政府采购", kind: catalog.KindList, types: []string{"notice"}, duty: "art20.9"},
-			{slug: "ggzypz", name: "公共资源配置", kind: catalog.KindList, types: []string{"notice"}},
+			// The structured records of issue 13 (internal/execution, internal/finance).
+			{slug: "zybszx", name: "重要部署执行公开", kind: catalog.KindList, types: []string{"general"}, children: []col{
+				{slug: "zybszx-rw", name: "重点工作任务和进展（按年度）", kind: catalog.KindLink, link: "/execution"}}},
+			{slug: "jytabl", name: "建议提案办理", kind: catalog.KindList, types: []string{"general"}, children: []col{
+				{slug: "jytabl-fw", name: "建议提案复文和办理总体情况", kind: catalog.KindLink, link: "/execution/proposals"}}},
+			{slug: "czyjs", name: "财政预决算", kind: catalog.KindList, types: []string{"general"}, duty: "art20.7", children: []col{
+				{slug: "czyjs-bb", name: "部门预算和决算（表格，可对比上年）", kind: catalog.KindLink, link: "/finance"}}},
+			{slug: "zfcg", name: "政府采购", kind: catalog.KindList, types: []string{"notice"}, duty: "art20.9", children: []col{
+				{slug: "zfcg-yx", name: "政府采购意向", kind: catalog.KindLink, link: "/lists/procurement_intentions"},
+				{slug: "zfcg-gg", name: "采购公告和结果", kind: catalog.KindLink, link: "/lists/procurement_notices"}}},
+			{slug: "ggzypz", name: "公共资源配置", kind: catalog.KindList, types: []string{"notice"}, children: []col{
+				{slug: "ggzypz-jy", name: "公共资源交易", kind: catalog.KindLink, link: "/lists/resource_transactions"}}},
 		}},
 		{slug: "gknb", name: "政务公开年度报告", kind: catalog.KindList, types: []string{"annual_report"}},
 		{slug: "ysqgk", name: "依申请公开", kind: catalog.KindLink, link: "/request", desc: "在线提交政府信息公开申请，凭申请编号和查询码查询办理进度和答复；条件、方式和时限见政府信息公开指南第三部分。"},
