@@ -65,6 +65,33 @@ func TestAnnualReport(t *testing.T) {
 			ev(wh, `{"type":"reconsideration_decided","on":"2021-05-20","result":"upheld"}`)
 			ev(un, `{"type":"lawsuit_filed","on":"2021-06-01"}`)
 
+			// Organisations: a commercial enterprise disclosed to, a legal
+			// service body withheld from (3. 三安全一稳定).
+			orgApp := func(orgType, credit, received string) int64 {
+				body := fmt.Sprintf(`{"applicant":{"kind":"organization","name":"临沂某某%s","org_type":%q,"credit_code":%q,"legal_representative":"王某","contact_person":"李某","id_type":"id_card","id_number":"371302199001011234","phone":"13800000000","email":"a@example.cn","address":"临沂市兰山区"},"description":"2021年度律师事务所年度检查结果","form":"electronic","delivery":"email","channel":"in_person","received_on":%q,"department":"法制科"}`, orgType, orgType, credit, received)
+				return c.request(t, "office", body, 201).ID
+			}
+			ent := orgApp("commercial", "91371300MA3C0123XY", "2021-05-06")
+			reply(ent, "2021-05-12", "disclosed", 0)
+			law := orgApp("legal_service", "31370000MD0123456X", "2021-05-07")
+			reply(law, "2021-05-13", "withheld", 3)
+
+			// Policy documents (table 二, 第二十条第（一）项): a 行政规范性文件
+			// issued and in force, a 规章 (genre 命令（令）) issued, and an
+			// older normative document that lapsed (有效期至) within the year.
+			zcwj := e.mustTree(t).BySlug["zcwj"].ID
+			policy := func(title, docNo, written, validity, genre string, fields map[string]string) {
+				t.Helper()
+				body, _ := json.Marshal(map[string]any{"column_id": zcwj, "doc_type": "policy", "department": "法制科", "title": title, "doc_no": docNo,
+					"written_on": written, "validity": validity, "genre": genre, "fields": fields, "body": "<p>正文</p>", "disclosure": "proactive", "publish": true})
+				if r := c.do(t, "POST", "/api/v1/items", "office", nil, string(body)); r.status != 201 {
+					t.Fatalf("policy %s: %d %s", title, r.status, r.body)
+				}
+			}
+			policy("临沂市司法局关于规范公证执业活动的规定", "临司发〔2021〕31号", "2021-05-10", "in_force", "通知", map[string]string{"normative": "1", "reg_no": "LYDR-2021-0150031", "effective_on": "2021-06-10"})
+			policy("临沂市法律援助实施办法", "临沂市人民政府令第9号", "2021-06-01", "in_force", "命令（令）", map[string]string{"normative": "0", "effective_on": "2021-07-01"})
+			policy("临沂市司法局关于人民调解员补贴的暂行规定", "临司发〔2019〕5号", "2019-03-01", "expired", "通知", map[string]string{"normative": "1", "reg_no": "LYDR-2019-0150005", "effective_on": "2019-04-01", "expires_on": "2021-09-30"})
+
 			r, err := e.srv.Annual.Draft(ctx, e.site.ID, year)
 			if err != nil {
 				t.Fatal(err)
@@ -78,13 +105,33 @@ func TestAnnualReport(t *testing.T) {
 			want := map[string]int{"new": 7, "carried_in": 1, "disclosed": 3, "partially_disclosed": 1, "withheld.3": 1, "unavailable.1": 1,
 				"not_handled.2": 1, "withheld.1": 0, "other.3": 0, "total": 7, "carried_out": 1}
 			for row, n := range want {
-				for _, col := range []string{"natural_person", "total"} {
-					if got := delta("requests", row, col); got != n {
-						t.Errorf("table 三 %s/%s: +%d, want +%d", row, col, got, n)
-					}
+				if got := delta("requests", row, "natural_person"); got != n {
+					t.Errorf("table 三 %s/natural_person: +%d, want +%d", row, got, n)
 				}
-				if got := delta("requests", row, "commercial_enterprise"); got != 0 {
-					t.Errorf("table 三 %s/commercial_enterprise: +%d", row, got)
+			}
+			// The organisations: in their own columns and in 总计.
+			for _, x := range []struct {
+				row, col string
+				n        int
+			}{{"new", "commercial_enterprise", 1}, {"disclosed", "commercial_enterprise", 1}, {"total", "commercial_enterprise", 1},
+				{"new", "legal_service_org", 1}, {"withheld.3", "legal_service_org", 1}, {"total", "legal_service_org", 1},
+				{"new", "research_institution", 0}, {"new", "other_org", 0}, {"new", "public_interest_org", 0}} {
+				if got := delta("requests", x.row, x.col); got != x.n {
+					t.Errorf("table 三 %s/%s: +%d, want +%d", x.row, x.col, got, x.n)
+				}
+			}
+			for row, n := range map[string]int{"new": 2, "disclosed": 1, "withheld.3": 1, "total": 2} {
+				if got, want := delta("requests", row, "total")-delta("requests", row, "natural_person"), n; got != want {
+					t.Errorf("table 三 %s: 总计 − 自然人 = +%d, want the organisations' +%d", row, got, want)
+				}
+			}
+			// The documents.
+			for _, x := range []struct {
+				row, col string
+				n        int
+			}{{"normative", "issued", 1}, {"normative", "in_force", 1}, {"normative", "repealed", 1}, {"rules", "issued", 1}, {"rules", "in_force", 1}, {"rules", "repealed", 0}} {
+				if got := delta("proactive", x.row, x.col); got != x.n {
+					t.Errorf("table 二 %s/%s: +%d, want +%d", x.row, x.col, got, x.n)
 				}
 			}
 			for col, n := range map[string]int{"reconsideration.upheld": 1, "reconsideration.total": 1, "lawsuit_direct.pending": 1, "lawsuit_direct.total": 1, "lawsuit_after.total": 0} {
