@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/internal/annual"
+	"gongkai/internal/errs"
 	"gongkai/internal/store/storetest"
 )
 
@@ -205,6 +207,21 @@ func TestAnnualReport(t *testing.T) {
 				t.Errorf("too long: %d", resp.status)
 			}
 			for _, step := range []string{"submit", "approve", "publish"} {
+				if step == "publish" {
+					// The catalogue's generic publication would skip the
+					// checks: refused for a generated report.
+					var itemID int64
+					if err := e.db.R.QueryRow(`SELECT item_id FROM annual_reports WHERE site_id = $1 AND year = $2`, e.site.ID, year).Scan(&itemID); err != nil {
+						t.Fatal(err)
+					}
+					office, err := e.au.UserByName(ctx, "office")
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := e.cat.Publish(ctx, office, e.site.ID, itemID, time.Time{}); errs.CodeOf(err) != errs.Conflict {
+						t.Errorf("generic publication of the report item: %v, want a conflict", err)
+					}
+				}
 				if resp := br.post("/admin/annual/2021/"+step, nil); resp.status != 303 {
 					i := strings.Index(resp.body, "role=\"alert\"")
 					t.Fatalf("%s: %d %s", step, resp.status, resp.body[max(i, 0):min(len(resp.body), max(i, 0)+600)])

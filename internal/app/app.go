@@ -139,6 +139,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, request.DeadlineCheck{Service: a.Requests})
 	a.Annual = &annual.Service{DB: cat.DB, Catalog: cat, Requests: a.Requests, Enforce: a.Enforce}
+	cat.PublishGuards = append(cat.PublishGuards, a.Annual.PublishGuard)
 	a.Consult = &consult.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Consult.Check())
 	a.Search.Register(a.Consult.SearchSource())

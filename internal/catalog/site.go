@@ -86,6 +86,12 @@ type Service struct {
 	// 发布日期 may not lie in the future); nil means calendar.Today. Tests
 	// and the demo pass a fixed day.
 	Today func() calendar.Date
+	// PublishGuards are asked before an item goes public (published,
+	// scheduled or republished), inside the step's checks: a capability
+	// whose items are published through checks of its own (the annual
+	// report's 勾稽关系) refuses the generic path. Set when the services
+	// are built, before serving.
+	PublishGuards []func(ctx context.Context, it *Item) error
 }
 
 func (s *Service) today() calendar.Date {

@@ -123,6 +123,13 @@ func (s *Service) transitionTx(ctx context.Context, tx *sql.Tx, actor *auth.User
 			return false, err
 		}
 	}
+	if st.next == StatusPublished || st.next == StatusScheduled {
+		for _, guard := range s.PublishGuards {
+			if err := guard(ctx, it); err != nil {
+				return false, err
+			}
+		}
+	}
 	// The status was read without a lock: on PostgreSQL a concurrent step
 	// (another office user, PublishDue on another node) may have moved the
 	// item since. The version makes the check and the change one step.

@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -79,4 +81,40 @@ export const artifacts = path.resolve(path.dirname(new URL(import.meta.url).path
 export async function screenshot(page, name) {
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, name + '.png'), fullPage: true });
+}
+
+/** axeInEveryMode declares, for every display mode, one test per page:
+ *  the page answers with its status (200 unless the page says otherwise)
+ *  and axe-core finds no violation; and, per mode, that no script failed
+ *  and nothing was fetched from another host. env() returns
+ *  { browser, base, contexts } once the spec's before() has run; pages()
+ *  returns [{ name, path, status? }] — called at declaration for the names
+ *  and again in each test, since paths may be known only once the app runs;
+ *  setup(ctx), optional, prepares each new context (a staff login). */
+export function axeInEveryMode(env, pages, setup) {
+  for (const mode of MODES) {
+    describe(`${mode.name} mode`, () => {
+      let ctx, page;
+      before(async () => {
+        const { browser, base, contexts } = env();
+        ctx = await newContext(browser, base, mode.prefs);
+        contexts.push(ctx);
+        if (setup) await setup(ctx);
+        page = await ctx.newPage();
+      });
+      after(() => {
+        assert.deepEqual(ctx.problems, [], 'script errors or CSP violations');
+        assert.deepEqual(ctx.foreign, [], 'requests to other hosts');
+      });
+      for (const { name } of pages()) {
+        it(name, async () => {
+          const cur = pages().find((x) => x.name === name);
+          const resp = await page.goto(env().base + cur.path);
+          assert.equal(resp.status(), cur.status || 200, `${cur.path}: HTTP status`);
+          const violations = await axeCheck(page);
+          assert.equal(violations.length, 0, `${cur.path} in ${mode.name} mode:\n${violations.join('\n')}`);
+        });
+      }
+    });
+  }
 }

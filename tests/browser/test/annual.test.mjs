@@ -5,7 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp } from '../lib/app.mjs';
-import { launch, newContext, axeCheck, MODES } from '../lib/browser.mjs';
+import { launch, newContext, axeInEveryMode } from '../lib/browser.mjs';
 
 let app, browser;
 const contexts = [];
@@ -28,24 +28,7 @@ const pages = [
 ];
 
 describe('axe-core: WCAG 2.1 A and AA on the annual report pages', () => {
-  for (const mode of MODES) {
-    describe(`${mode.name} mode`, () => {
-      let ctx, page;
-      before(async () => { ctx = await newContext(browser, app.base, mode.prefs); contexts.push(ctx); page = await ctx.newPage(); });
-      after(() => {
-        assert.deepEqual(ctx.problems, [], 'script errors or CSP violations');
-        assert.deepEqual(ctx.foreign, [], 'requests to other hosts');
-      });
-      for (const p of pages) {
-        it(p.name, async () => {
-          const resp = await page.goto(app.base + p.path);
-          assert.equal(resp.status(), p.status || 200, `${p.path}: HTTP status`);
-          const violations = await axeCheck(page);
-          assert.equal(violations.length, 0, `${p.path} in ${mode.name} mode:\n${violations.join('\n')}`);
-        });
-      }
-    });
-  }
+  axeInEveryMode(() => ({ browser, base: app.base, contexts }), () => pages);
 });
 
 describe('the 2025 report page', () => {

@@ -5,7 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp } from '../lib/app.mjs';
-import { launch, newContext, axeCheck, MODES } from '../lib/browser.mjs';
+import { launch, newContext, axeInEveryMode } from '../lib/browser.mjs';
 
 let app, browser, budget;
 const contexts = [];
@@ -36,25 +36,7 @@ function pages() {
 }
 
 describe('axe-core: WCAG 2.1 A and AA on the finance pages', () => {
-  for (const mode of MODES) {
-    describe(`${mode.name} mode`, () => {
-      let ctx, page;
-      before(async () => { ctx = await newContext(browser, app.base, mode.prefs); contexts.push(ctx); page = await ctx.newPage(); });
-      after(() => {
-        assert.deepEqual(ctx.problems, [], 'script errors or CSP violations');
-        assert.deepEqual(ctx.foreign, [], 'requests to other hosts');
-      });
-      for (const p of pages()) {
-        it(p.name, async () => {
-          const cur = pages().find((x) => x.name === p.name);
-          const resp = await page.goto(app.base + cur.path);
-          assert.equal(resp.status(), 200, `${cur.path}: HTTP status`);
-          const violations = await axeCheck(page);
-          assert.equal(violations.length, 0, `${cur.path} in ${mode.name} mode:\n${violations.join('\n')}`);
-        });
-      }
-    });
-  }
+  axeInEveryMode(() => ({ browser, base: app.base, contexts }), pages);
 });
 
 describe('what the budget page says', () => {
