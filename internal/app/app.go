@@ -143,6 +143,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Consult = &consult.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Consult.Check())
 	a.Search.Register(a.Consult.SearchSource())
+	a.Search.Register(a.Finance.SearchSource())
 	kit, err := web.New(cat, au, log, opts)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -181,8 +182,10 @@ func TestFinanceReports(t *testing.T) {
 		if fs := findings(t, e, finance.RuleReportLate.Code); len(fs) != 2 || fs[0].Level != compliance.Fault || !strings.Contains(fs[0].Message+fs[1].Message, "2026-02-25 前公开，至今未公开") {
 			t.Errorf("deadline findings: %+v", fs)
 		}
-		for _, x := range rep {
-			_ = x
+		// The public list, rendered and cached before the publication, must
+		// show the report after it (the publication is a change event).
+		if before := e.browser().get("/finance?kind=budget&year=2026"); before.status != 200 || strings.Contains(before.body, "2026年部门预算</a>") {
+			t.Fatalf("before publication: %d", before.status)
 		}
 		all, _ := e.srv.Finance.Reports(context.Background(), e.site.ID, finance.Filter{})
 		for _, x := range all {
@@ -206,6 +209,12 @@ func TestFinanceReports(t *testing.T) {
 		csvr := e.browser().get("/finance/reports/" + id + "/tables/1.csv")
 		if csvr.status != 200 || !strings.Contains(csvr.body, "2040607,公共法律服务,234.50,,234.50") {
 			t.Errorf("csv: %d %s", csvr.status, csvr.body)
+		}
+		// The site search finds it by what its tables and explanations say,
+		// under its own category.
+		found := e.browser().get("/search?q=" + url.QueryEscape("公共法律服务") + "&kind=finance_report")
+		if found.status != 200 || !strings.Contains(found.body, "to=%2Ffinance%2Freports%2F"+id+`"`) {
+			t.Errorf("search: %d %s", found.status, clipBody(found.body))
 		}
 		idx := e.browser().get("/finance?kind=budget&year=2026")
 		if idx.status != 200 || !strings.Contains(idx.body, "2026年部门预算") || strings.Contains(idx.body, "2025年部门预算</a>") {
