@@ -184,9 +184,6 @@ go_tests() {
 		./* | ../* | gongkai | gongkai/*) named=1 ;;
 		esac
 	done
-	if [ -z "$named" ]; then
-		set -- "$@" ./...
-	fi
 	if [ -n "$named" ]; then
 		echo "go test -race -count=1 -timeout 25m $*" >&2
 		go test -race -count=1 -timeout 25m "$@"
