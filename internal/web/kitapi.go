@@ -41,6 +41,16 @@ func (s *Server) APIError(w http.ResponseWriter, r *http.Request, err error) {
 	WriteJSON(w, StatusOf(err), apiErrorBody{apiError{Code: errs.CodeOf(err), Message: errs.MessageOf(err), Fields: errs.FieldsOf(err)}})
 }
 
+// APIWriter is APIUser for endpoints that need a token (changes, internal
+// records): no token is an Unauthorized error.
+func (s *Server) APIWriter(r *http.Request) (*auth.User, error) {
+	u, err := s.APIUser(r)
+	if err == nil && u == nil {
+		err = errs.E(errs.Unauthorized, "此操作需要令牌（Authorization: Bearer <token>）")
+	}
+	return u, err
+}
+
 // APIUser returns the token's user, nil for anonymous readers; a bad token is an error.
 func (s *Server) APIUser(r *http.Request) (*auth.User, error) {
 	h := r.Header.Get("Authorization")

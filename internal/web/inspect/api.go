@@ -105,10 +105,7 @@ func (s *Feature) writer(w http.ResponseWriter, r *http.Request) (*auth.User, bo
 		s.APIError(w, r, err)
 		return nil, false
 	}
-	u, err := s.APIUser(r)
-	if err == nil && u == nil {
-		err = errs.E(errs.Unauthorized, "此操作需要令牌（Authorization: Bearer <token>）")
-	}
+	u, err := s.APIWriter(r)
 	if err != nil {
 		s.APIError(w, r, err)
 		return nil, false
