@@ -1005,6 +1005,7 @@ func (a *attacker) attackAPI() {
 	a.attackMessages()
 	a.attackLive()
 	a.attackInspect()
+	a.attackPractice()
 }
 
 // attackListImport sends payloads in the cells, the note and the date of

@@ -271,13 +271,15 @@ func (s *Service) Publish(ctx context.Context, siteID int64, actor *auth.User, i
 		if _, err := tx.ExecContext(ctx, `UPDATE finance_reports SET status = $1, published_at = $2 WHERE id = $3 AND site_id = $4`, Published, at, id, siteID); err != nil {
 			return errs.Wrap(err, "publish report")
 		}
-		// A public change: the render cache and the site search follow
-		// the change event.
-		if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventReport, SubjectID: id}); err != nil {
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "finance.report.publish",
+			Target: fmt.Sprintf("finance_report:%d", id), After: map[string]any{"title": r.Title(), "published_at": at}}); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "finance.report.publish",
-			Target: fmt.Sprintf("finance_report:%d", id), After: map[string]any{"title": r.Title(), "published_at": at}})
+		// A public change: the render cache and the site search follow the
+		// change event. Appended last: the audit's and the outbox's locks
+		// are taken in that order everywhere (PostgreSQL deadlocks otherwise).
+		_, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventReport, SubjectID: id})
+		return err
 	})
 	if err != nil {
 		return nil, err
