@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
 	"gongkai/internal/demo/synthetic"
@@ -16,6 +17,7 @@ import (
 
 // runSeed fills an empty database: `gongkai seed --synthetic N` builds a
 // realistic synthetic site of N items for benchmarks (internal/demo/synthetic),
+// then every capability's registered generator scales its own records from N,
 // with a progress bar on stderr.
 func runSeed(args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
@@ -25,6 +27,7 @@ func runSeed(args []string) error {
 	seed := fs.Uint64("seed", 1, "random seed (the same seed builds the same site)")
 	host := fs.String("host", "", "an extra host name for the site (e.g. 127.0.0.1)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing personal data in the synthetic records (default: data/data-key, generated when missing, as serve --demo)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,7 +46,11 @@ func runSeed(args []string) error {
 	} else if k > 0 {
 		return errors.New("数据库中已有站点；合成站点只能载入空数据库")
 	}
-	opt := synthetic.Options{N: *n, Seed: *seed, Host: *host}
+	key, err := loadDataKey(*dataKey, c.data, true)
+	if err != nil {
+		return fmt.Errorf("data key: %w", err)
+	}
+	opt := synthetic.Options{N: *n, Seed: *seed, Host: *host, DataKey: key, Today: calendar.Today()}
 	if !*quiet {
 		opt.Progress = synthetic.NewBar(os.Stderr)
 	}

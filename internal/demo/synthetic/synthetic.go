@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo"
 )
@@ -40,6 +41,13 @@ type Site struct {
 	Seed uint64
 	// Progress reports a generator's progress (nil: none).
 	Progress func(label string, done, total int)
+	// DataKey seals personal data (secure.KeySize bytes; nil: generators
+	// that hold personal data skip themselves). `gongkai seed` passes the
+	// data directory's key, as `serve --demo` does.
+	DataKey []byte
+	// Today is the day the site is built for (generators date their
+	// records in the years before it and never read the clock).
+	Today calendar.Date
 }
 
 // Rand returns a random stream of its own for a generator, derived from the
@@ -99,6 +107,9 @@ type Options struct {
 	Host string
 	// Progress, when set, receives progress reports (see NewBar).
 	Progress func(label string, done, total int)
+	// DataKey and Today are passed to the generators (see Site).
+	DataKey []byte
+	Today   calendar.Date
 }
 
 // Build creates the synthetic site on an empty database and runs every
@@ -115,7 +126,8 @@ func Build(ctx context.Context, cat *catalog.Service, au *auth.Service, opt Opti
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{Catalog: cat, Auth: au, Skeleton: sk, Tree: tree, N: opt.N, Seed: opt.Seed, Progress: opt.Progress}
+	s := &Site{Catalog: cat, Auth: au, Skeleton: sk, Tree: tree, N: opt.N, Seed: opt.Seed, Progress: opt.Progress,
+		DataKey: opt.DataKey, Today: opt.Today}
 	mu.Lock()
 	gens := slices.Clone(generators)
 	mu.Unlock()
