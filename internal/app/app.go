@@ -198,7 +198,7 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) features() []web.Feature {
 	return []web.Feature{
 		&catalogue.Feature{Catalog: a.Catalog, Blobs: a.Blobs, Deadlines: a.Deadlines, Searcher: a.Search, Compliance: a.Compliance},
-		&siteadmin.Feature{Catalog: a.Catalog},
+		&siteadmin.Feature{Catalog: a.Catalog, Blobs: a.Blobs},
 		&selfcheck.Feature{Catalog: a.Catalog, Calendar: a.Calendar, Deadlines: a.Deadlines, Compliance: a.Compliance},
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},

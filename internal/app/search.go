@@ -74,5 +74,8 @@ func (a *App) LoadListsDemo(ctx context.Context, siteID int64) error {
 	if err != nil {
 		return err
 	}
-	return a.Lists.LoadDemo(ctx, siteID, office)
+	if err := a.Lists.LoadDemo(ctx, siteID, office); err != nil {
+		return err
+	}
+	return a.Lists.LoadOrgDemo(ctx, siteID, office)
 }

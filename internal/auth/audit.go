@@ -65,7 +65,7 @@ type AuditRecord struct {
 func Audit(ctx context.Context, tx *sql.Tx, d store.Dialect, e Entry) error {
 	if d == store.Postgres {
 		// Serialise writers of the chain; SQLite write transactions already are.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7263002)`); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, store.AuditLock); err != nil {
 			return errs.Wrap(err, "audit lock")
 		}
 	}

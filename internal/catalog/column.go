@@ -75,6 +75,28 @@ func (c *Column) Holds(code string) bool {
 	return false
 }
 
+// Href is where a link to the column goes: a link column's own address
+// when it is a page of this site (so a reader is never sent through an
+// empty "进入" page), else the column page.
+func (c *Column) Href() string {
+	if c.Kind == KindLink && strings.HasPrefix(c.LinkURL, "/") && !strings.HasPrefix(c.LinkURL, "//") {
+		return c.LinkURL
+	}
+	return "/columns/" + c.Slug
+}
+
+// ByLink returns the first visible column, depth first, that links to the
+// site's page at path (nil when none): pages such as the guide sit in the
+// tree through such a column, for their breadcrumb and navigation.
+func (t *Tree) ByLink(path string) *Column {
+	for _, c := range t.All() {
+		if c.Kind == KindLink && c.LinkURL == path && !c.Hidden {
+			return c
+		}
+	}
+	return nil
+}
+
 // Path returns the column's ancestors and itself, root first.
 func (c *Column) Path() []*Column {
 	var out []*Column

@@ -40,6 +40,8 @@ type Settings struct {
 	Weibo       string   `json:"weibo"`        // 政务微博 address
 	Description string   `json:"description"`  // one line about the body
 	HomeColumns []string `json:"home_columns"` // column slugs listed on the home page
+	MainNav     []string `json:"main_nav"`     // column slugs of the main navigation, in order (empty: the tree's roots)
+	HomeEntries []string `json:"home_entries"` // slugs of section columns whose children the home page shows as entries (e.g. 办事服务)
 	// The notice letters (告知书) of disclosure on request: the body
 	// that hears administrative reconsideration (行政复议机关), the court
 	// (管辖法院, empty: 有管辖权的人民法院) and the letters' 代字
@@ -52,6 +54,20 @@ type Settings struct {
 	// letter.DefaultRemedyPeriods (六十日 / 六个月, UNVERIFIED).
 	ReconsiderationPeriod string `json:"reconsideration_period,omitempty"`
 	LawsuitPeriod         string `json:"lawsuit_period,omitempty"`
+	// The body that supervises the site's disclosure work and takes
+	// complaints (条例第五十一条: 上一级行政机关或者政府信息公开工作主管部门),
+	// named with its contact in the guide.
+	Supervisor        string `json:"supervisor,omitempty"`
+	SupervisorContact string `json:"supervisor_contact,omitempty"`
+	// The site's images, as blob keys (empty: none), served at
+	// /site-images/{emblem,conac,psb}: the emblem beside the site's name,
+	// and the badges of the 党政机关网站标识 (linking to ConacURL, the
+	// site's page in the registry) and of the 公安备案 (linking to the
+	// registry's record of PSBCode).
+	Emblem     string `json:"emblem,omitempty"`
+	ConacBadge string `json:"conac_badge,omitempty"`
+	ConacURL   string `json:"conac_url,omitempty"`
+	PSBBadge   string `json:"psb_badge,omitempty"`
 	// DeadlineDays overrides the default period of a deadline rule, by rule code.
 	DeadlineDays map[string]int `json:"deadline_days,omitempty"`
 }
@@ -316,6 +332,9 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *auth.User, siteID i
 	}
 	v := errs.Validation{}
 	checkSettingsLengths(st, v)
+	if u := st.ConacURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		v.Add("conac_url", "请填写以 https:// 开头的网址")
+	}
 	for _, c := range settingsChecks {
 		c(&st, v)
 	}

@@ -82,6 +82,7 @@ func columnDepartment(slug string) string {
 var tree = []col{
 	{slug: "xxgk", name: "政府信息公开", kind: catalog.KindGroup, children: []col{
 		{slug: "gkzn", name: "政府信息公开指南", kind: catalog.KindLink, link: "/xxgk/guide"},
+		{slug: "gkml", name: "政府信息公开目录", kind: catalog.KindLink, link: "/xxgk/catalogue"},
 		{slug: "gkzd", name: "政府信息公开制度", kind: catalog.KindList, types: []string{"general"}},
 		{slug: "fdzdgk", name: "法定主动公开内容", kind: catalog.KindGroup, children: []col{
 			{slug: "jgzn", name: "机构职能", kind: catalog.KindList, types: []string{"general"}, duty: "art20.2"},
@@ -137,14 +138,22 @@ var tree = []col{
 		{slug: "gzdt", name: "工作动态", kind: catalog.KindList, types: []string{"news"}, update: 14},
 		{slug: "tzgg", name: "通知公告", kind: catalog.KindList, types: []string{"notice"}, update: 180},
 	}},
-	{slug: "hdjl", name: "互动交流", kind: catalog.KindGroup, children: []col{
+	// 办事服务: the service pages readers look for first, also reached
+	// through 法定主动公开内容 (the links of a page go to its first column).
+	{slug: "bsfw", name: "办事服务", kind: catalog.KindGroup, children: []col{
+		{slug: "bsfw-zn", name: "办事指南", kind: catalog.KindLink, link: "/lists/service_guides"},
+		{slug: "bsfw-ml", name: "政务服务事项目录", kind: catalog.KindLink, link: "/lists/service_catalog"},
+		{slug: "bsfw-zm", name: "证明事项实施清单", kind: catalog.KindLink, link: "/lists/proof_items"},
+		{slug: "bsfw-zj", name: "执法证件查询", kind: catalog.KindLink, link: "/enforce/certificates"},
+	}},
+	{slug: "hdjl", name: "政民互动", kind: catalog.KindGroup, children: []col{
 		{slug: "dczj", name: "调查征集", kind: catalog.KindList, types: []string{"consultation", "general"}, desc: "重大行政决策和立法草案公开征求意见（征求意见期限不少于30日）。", children: []col{
 			// Comments on the drafts' articles and the feedback (internal/consult).
 			{slug: "dczj-online", name: "意见征集（在线发表意见）", kind: catalog.KindLink, link: "/consultations"}}},
 		{slug: "hygk", name: "会议公开", kind: catalog.KindList, types: []string{"general"}, children: []col{
 			{slug: "hygk-apply", name: "会议公开和列席申请", kind: catalog.KindLink, link: "/meetings"}}},
 		{slug: "wsdc", name: "网上调查", kind: catalog.KindLink, link: "/surveys"},
-		{slug: "hdjlzx", name: "互动交流", kind: catalog.KindList, types: []string{"general"}, desc: "留言答复情况和在线访谈。", children: []col{
+		{slug: "hdjlzx", name: "在线访谈和活动", kind: catalog.KindList, types: []string{"general"}, desc: "留言答复情况和在线访谈。", children: []col{
 			// Interviews, open days and the new-media directory (internal/interact/live).
 			{slug: "zxft", name: "在线访谈", kind: catalog.KindLink, link: "/interviews"},
 			{slug: "kfr", name: "开放日与问政活动", kind: catalog.KindLink, link: "/events"},
@@ -179,6 +188,11 @@ func LoadWith(ctx context.Context, cat *catalog.Service, au *auth.Service, blobs
 	if err := l.items(); err != nil {
 		return nil, err
 	}
+	if blobs != nil {
+		if err := loadImages(ctx, cat, blobs, sk.Admin, sk.Site); err != nil {
+			return nil, err
+		}
+	}
 	return sk.Site, nil
 }
 
@@ -203,8 +217,11 @@ func LoadStructure(ctx context.Context, cat *catalog.Service, au *auth.Service, 
 			PSB: "鲁公网安备37130202371486号", PSBCode: "37130202371486", OfficeName: "临沂市司法局办公室",
 			OfficeHours: "周一至周五 上午 9:00—12:00，下午 13:30—17:00（法定节假日除外）", DeptAbbr: "sfj",
 			ReconsiderationBody: "临沂市人民政府", LetterPrefix: "临司依申",
+			Supervisor: "临沂市人民政府办公室（市政务公开办公室）", SupervisorContact: "电话 (0539)8721234（演示）",
 			Description: "本网站为演示站点：栏目、页脚信息和《2021年临沂市司法局政务公开工作重点任务安排》取自临沂市司法局网站，其余信息为演示数据。",
 			HomeColumns: []string{"gzdt", "tzgg", "zcwj", "zcjd", "jhgh", "dczj"},
+			MainNav:     []string{"xxgk", "ysqgk", "zwdt", "bsfw", "dczj", "hdjl", "xmt"},
+			HomeEntries: []string{"bsfw"},
 		}}
 	if host != "" && host != "sfj.linyi.gov.cn" {
 		site.Hosts = append(site.Hosts, host)
@@ -429,7 +446,7 @@ func (l *loader) items() error {
 			Fields: map[string]string{"kind": "任免"}, Body: para("经局党组研究决定：任命张某某为……；免去李某某……职务。")}},
 		{"gkzd", "bgs", catalog.Input{Title: "临沂市司法局政府信息公开工作制度", PublishedOn: "2021-02-03", Body: para("为规范政府信息公开工作，制定本制度。包括信息发布审核、依申请公开办理、保密审查和考核评议等内容。")}},
 		{"jgzn", "bgs", catalog.Input{Title: "临沂市司法局主要职责", PublishedOn: "2021-01-15", Body: para("贯彻落实党中央关于全面依法治国的方针政策和决策部署……")}},
-		{"ldxx", "bgs", catalog.Input{Title: "临沂市司法局领导班子成员", PublishedOn: l.daysAgo(120), Body: para("局长：（演示）", "副局长：（演示）")}},
+		{"ldxx", "bgs", catalog.Input{Title: "关于调整市司法局领导班子成员工作分工的通知", PublishedOn: l.daysAgo(120), Body: para("根据工作需要，经局党委研究，对局领导班子成员工作分工作如下调整。调整后的姓名、职务、分工和简历见本栏目的领导信息（演示数据）。")}},
 		{"jgsz", "bgs", catalog.Input{Title: "临沂市司法局内设机构", PublishedOn: "2021-01-15", Body: para("办公室、法制科、普法与依法治理科、行政执法协调监督科、公共法律服务管理科……")}},
 		{"qzqd", "fzk", catalog.Input{Title: "临沂市司法局权责清单（2021年版）", PublishedOn: "2021-04-12", Body: para("行政许可、行政处罚、行政检查等权责事项共……项。")}},
 		{"zzbjqd", "fzk", catalog.Input{Title: "临沂市司法局职责边界清单", PublishedOn: "2021-04-12", Body: para("与相关部门的职责边界……")}},

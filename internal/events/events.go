@@ -32,9 +32,11 @@
 // Order: on PostgreSQL, ids are allocated in one order and transactions may
 // commit in another, which would let a reader skip an id that commits late.
 // Append therefore takes a transaction-scoped advisory lock, so events commit
-// in id order (SQLite write transactions are serialised anyway). Append
-// should be the last statement of its transaction, after auth.Audit, so the
-// lock is held briefly and always taken in the same order.
+// in id order (SQLite write transactions are serialised anyway). It takes
+// the audit chain's lock (store.AuditLock) before its own, so the two are
+// always taken in the same order even when a transaction appends before it
+// audits; Append should still be the last statement of its transaction, so
+// the locks are held briefly.
 package events
 
 import (
@@ -89,6 +91,13 @@ const appendLock = 7263005
 // Append writes e in tx; it is committed or rolled back with the change.
 func Append(ctx context.Context, tx *sql.Tx, d store.Dialect, e Event) (int64, error) {
 	if d == store.Postgres {
+		// The audit chain's lock first (reentrant when the transaction
+		// audited already): every holder of the outbox lock then holds the
+		// audit lock, so a transaction that appends an event before it
+		// audits cannot deadlock against one that audits first.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, store.AuditLock); err != nil {
+			return 0, errs.Wrap(err, "event lock")
+		}
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, appendLock); err != nil {
 			return 0, errs.Wrap(err, "event lock")
 		}

@@ -85,6 +85,11 @@ type Kind struct {
 	Owner string
 	// Column is the slug of the 信息公开 column that links to the list.
 	Column string
+	// Inline: the column's page shows the current edition's rows itself
+	// (a short list of the body's own facts: leaders, units), with the
+	// edition's date, above the column's items, under InlineTitle.
+	Inline      bool
+	InlineTitle string
 }
 
 // Section is a headed group of a row page.

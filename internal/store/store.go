@@ -242,6 +242,11 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 // time order on both engines.
 const TimeFormat = "2006-01-02T15:04:05Z"
 
+// AuditLock is the PostgreSQL transaction-scoped advisory lock that
+// serialises writers of the audit chain (auth.Audit). events.Append takes
+// it before the outbox's own lock, so the two are always taken in one order.
+const AuditLock = 7263002
+
 // Now returns the current instant in storage format.
 func Now() string { return time.Now().UTC().Format(TimeFormat) }
 

@@ -28,3 +28,27 @@ func (s *Server) HomeBlocks(ctx context.Context, siteID int64) ([]template.HTML,
 	}
 	return out, nil
 }
+
+// A PlaceBlock renders a feature's part of another feature's page: place
+// is "column:<slug>" (a column's page, above its items) or "contact" (the
+// contact page). It returns "" when it has nothing for the place. Pages
+// holding blocks are cached like the home page (see HomeBlock).
+type PlaceBlock func(ctx context.Context, siteID int64, place string) (template.HTML, error)
+
+// AddPlaceBlock adds a block to the pages it names.
+func (s *Server) AddPlaceBlock(b PlaceBlock) { s.placeBlocks = append(s.placeBlocks, b) }
+
+// PlaceBlocks renders every feature's block for place.
+func (s *Server) PlaceBlocks(ctx context.Context, siteID int64, place string) ([]template.HTML, error) {
+	var out []template.HTML
+	for _, b := range s.placeBlocks {
+		h, err := b(ctx, siteID, place)
+		if err != nil {
+			return nil, err
+		}
+		if h != "" {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}

@@ -43,6 +43,48 @@ type Page struct {
 
 func (p *Page) page() *Page { return p }
 
+// NavEntry is one entry of the main navigation.
+type NavEntry struct {
+	*catalog.Column
+	Current bool // the page is this column or below it
+}
+
+// Nav is the main navigation: the columns the site's settings name
+// (main_nav: slugs, e.g. a section and the capability pages that readers
+// look for first), else the tree's roots.
+func (p Page) Nav() []NavEntry {
+	var cols []*catalog.Column
+	for _, slug := range p.Site.Settings.MainNav {
+		if c := p.Tree.BySlug[slug]; c != nil && !c.Hidden {
+			cols = append(cols, c)
+		}
+	}
+	if len(cols) == 0 {
+		for _, c := range p.Tree.Roots {
+			if !c.Hidden {
+				cols = append(cols, c)
+			}
+		}
+	}
+	out := make([]NavEntry, len(cols))
+	best, bestDepth := -1, -1 // only the deepest entry on the page's path is current
+	for i, c := range cols {
+		out[i].Column = c
+		if p.Column == nil {
+			continue
+		}
+		for d, x := range p.Column.Path() {
+			if x.ID == c.ID && d > bestDepth {
+				best, bestDepth = i, d
+			}
+		}
+	}
+	if best >= 0 {
+		out[best].Current = true
+	}
+	return out
+}
+
 // Cacheable is a public page's data: a type that embeds Page.
 type Cacheable interface{ page() *Page }
 
@@ -54,8 +96,11 @@ func (s *Server) Page(r *http.Request, title string) Page {
 	// the cache key, never what this visitor added.
 	q := s.cacheQuery(r.URL.Query())
 	u := &url.URL{Path: r.URL.Path, RawQuery: strings.TrimPrefix(q, "?")}
+	// A capability's page that the tree links to (the guide, a list, the
+	// request form) takes that column's place in the breadcrumb and the
+	// navigation; handlers showing a column set their own.
 	return Page{Site: st.Site, Tree: st.Tree, Title: title, URL: u, Today: s.Today().String(), Prefs: prefsOf(r),
-		Here: r.URL.Path + q}
+		Here: r.URL.Path + q, Column: st.Tree.ByLink(r.URL.Path)}
 }
 
 // Pager is a numbered list's position.

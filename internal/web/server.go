@@ -87,11 +87,12 @@ type Server struct {
 	// sitemaps are the features' public pages for the sitemap (Sitemap).
 	sitemaps []SitemapFunc
 	// pageParams are the query parameters public pages read (CacheParams).
-	pageParams map[string]bool
-	routes     []Route
-	flashes    map[string]string
-	apiDocJSON []byte      // the assembled OpenAPI document (openapi.go)
-	homeBlocks []HomeBlock // features' blocks of the home page (home.go)
+	pageParams  map[string]bool
+	routes      []Route
+	flashes     map[string]string
+	apiDocJSON  []byte       // the assembled OpenAPI document (openapi.go)
+	homeBlocks  []HomeBlock  // features' blocks of the home page (home.go)
+	placeBlocks []PlaceBlock // features' blocks of other pages (home.go)
 
 	// Failed logins are limited per (name, address), per address (looser:
 	// a whole office may share one NAT address) and per name (slower, and

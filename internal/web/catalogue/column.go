@@ -30,6 +30,12 @@ type facetFilter struct {
 }
 
 func (s *Feature) column(w http.ResponseWriter, r *http.Request) {
+	// A link column to a page of this site sends the reader there (the
+	// tree's links already go there; this serves old bookmarks and feeds).
+	if c := web.SiteOf(r).Tree.BySlug[r.PathValue("slug")]; c != nil && !c.Hidden && c.Href() != "/columns/"+c.Slug {
+		http.Redirect(w, r, c.Href(), http.StatusFound)
+		return
+	}
 	s.Cached(w, r, func() (string, web.Cacheable, error) {
 		p := &listPage{Page: s.Page(r, "")}
 		c := p.Tree.BySlug[r.PathValue("slug")]
@@ -40,6 +46,11 @@ func (s *Feature) column(w http.ResponseWriter, r *http.Request) {
 		if c.Kind == catalog.KindLink {
 			return "public/link", p, nil
 		}
+		blocks, err := s.PlaceBlocks(r.Context(), p.Site.ID, "column:"+c.Slug)
+		if err != nil {
+			return "", nil, err
+		}
+		p.Blocks = blocks
 		q := r.URL.Query()
 		f := catalog.Filter{SiteID: p.Site.ID, ColumnIDs: subtree(c), Limit: 20, Facets: map[string]string{}}
 		page, _ := strconv.Atoi(q.Get("page"))
@@ -99,7 +110,6 @@ func (s *Feature) column(w http.ResponseWriter, r *http.Request) {
 			lf.Validity = q.Get("validity")
 			f.Validity = lf.Validity
 		}
-		var err error
 		if lf.Years, err = s.Catalog.Years(r.Context(), p.Site.ID, f.ColumnIDs); err != nil {
 			return "", nil, err
 		}

@@ -20,6 +20,11 @@ func (s *Feature) home(w http.ResponseWriter, r *http.Request) {
 			}
 			p.Sections = append(p.Sections, homeSection{Column: c, Items: pg.Items})
 		}
+		for _, slug := range p.Site.Settings.HomeEntries {
+			if c := p.Tree.BySlug[slug]; c != nil && !c.Hidden {
+				p.Entries = append(p.Entries, c)
+			}
+		}
 		blocks, err := s.HomeBlocks(r.Context(), p.Site.ID)
 		if err != nil {
 			return "", nil, err
@@ -46,6 +51,29 @@ func (s *Feature) staticPage(tmpl, title string) http.HandlerFunc {
 			return "public/" + tmpl, &p, nil
 		})
 	}
+}
+
+// contact is 联系我们: the site's facts and the features' blocks for the
+// contact page (the units' phones and addresses, from 机构设置).
+func (s *Feature) contact(w http.ResponseWriter, r *http.Request) {
+	s.Cached(w, r, func() (string, web.Cacheable, error) {
+		p := &listPage{Page: s.Page(r, "联系我们")}
+		var err error
+		p.Blocks, err = s.PlaceBlocks(r.Context(), p.Site.ID, "contact")
+		return "public/contact", p, err
+	})
+}
+
+// guideForm is the printable application form the guide links to (for
+// applications on paper, 条例第二十九条).
+func (s *Feature) guideForm(w http.ResponseWriter, r *http.Request) {
+	s.Cached(w, r, func() (string, web.Cacheable, error) {
+		p := s.Page(r, "政府信息公开申请表")
+		if p.Column == nil {
+			p.Column = p.Tree.ByLink("/xxgk/guide")
+		}
+		return "public/guide_form", &p, nil
+	})
 }
 
 func (s *Feature) guide(w http.ResponseWriter, r *http.Request) {

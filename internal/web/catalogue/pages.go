@@ -22,6 +22,9 @@ type listPage struct {
 	Pager    *web.Pager
 	Filters  *listFilters
 	ListCols []catalog.Field
+	// Entries are the section columns whose pages the home page lists
+	// as tiles (the site's home_entries, e.g. 办事服务).
+	Entries []*catalog.Column
 	// Blocks are other features' home-page blocks (web.HomeBlock).
 	Blocks []template.HTML
 }

@@ -31,6 +31,7 @@ type Feature struct {
 // Mount registers the templates, API description and routes.
 func (s *Feature) Mount(kit *web.Server) error {
 	s.Server = kit
+	kit.AddPlaceBlock(s.placeBlock)
 	if err := kit.Templates("internal/web/lists", assets); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ package siteadmin
 import (
 	"embed"
 
+	"gongkai/internal/blob"
 	"gongkai/internal/catalog"
 	"gongkai/internal/web"
 )
@@ -17,6 +18,7 @@ var templates embed.FS
 type Feature struct {
 	*web.Server
 	Catalog *catalog.Service
+	Blobs   *blob.Store // the site's images
 }
 
 // Mount registers the templates, messages and routes.
@@ -35,6 +37,8 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Admin("POST /admin/columns/{id}/delete", s.deleteColumn)
 	kit.Admin("GET /admin/settings", s.settingsForm)
 	kit.Admin("POST /admin/settings", s.saveSettings)
+	kit.Admin("POST /admin/settings/images", s.saveImages)
+	kit.Public("GET /site-images/{name}", s.image)
 	kit.Admin("GET /admin/departments", s.adminDepartments)
 	kit.Admin("POST /admin/departments", s.createDepartment)
 	kit.Admin("GET /admin/users", s.adminUsers)

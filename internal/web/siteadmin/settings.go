@@ -51,10 +51,15 @@ func (s *Feature) saveSettings(w http.ResponseWriter, r *http.Request) {
 		OfficeHours: f("office_hours"), SiteCode: f("site_code"), ICP: f("icp"), PSB: f("psb"), PSBCode: f("psb_code"), OfficeName: f("office_name"),
 		DeptAbbr: f("dept_abbr"), WeChat: f("wechat"), Weibo: f("weibo"), Description: f("description"),
 		ReconsiderationBody: f("reconsideration_body"), Court: f("court"), LetterPrefix: f("letter_prefix"),
-		ReconsiderationPeriod: f("reconsideration_period"), LawsuitPeriod: f("lawsuit_period")}
-	for _, slug := range strings.FieldsFunc(f("home_columns"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
-		st.HomeColumns = append(st.HomeColumns, slug)
+		ReconsiderationPeriod: f("reconsideration_period"), LawsuitPeriod: f("lawsuit_period"), ConacURL: f("conac_url"),
+		Supervisor: f("supervisor"), SupervisorContact: f("supervisor_contact")}
+	// The images are changed by their own form (saveImages).
+	old := p.Site.Settings
+	st.Emblem, st.ConacBadge, st.PSBBadge = old.Emblem, old.ConacBadge, old.PSBBadge
+	slugs := func(k string) []string {
+		return strings.FieldsFunc(f(k), func(r rune) bool { return r == ',' || r == '，' || r == ' ' })
 	}
+	st.HomeColumns, st.MainNav, st.HomeEntries = slugs("home_columns"), slugs("main_nav"), slugs("home_entries")
 	// The periods' legal limits are checked in the domain (deadline).
 	raw := map[string]string{}
 	for _, rule := range deadline.AllRules() {
