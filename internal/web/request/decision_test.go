@@ -40,3 +40,15 @@ func TestDecisionBasisMatchesLetter(t *testing.T) {
 		t.Errorf("not_handled.5 cites Art. 39, which covers petitions and publications only: %s", d.Basis)
 	}
 }
+
+// TestLetterCSSInStep: the pages' letter stylesheet (static/letter.css) is
+// the letter package's, which its HTML fragment is written for.
+func TestLetterCSSInStep(t *testing.T) {
+	b, err := assets.ReadFile("static/letter.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != letter.CSS {
+		t.Error("internal/web/request/static/letter.css differs from internal/letter/templates/letter.css: copy it again")
+	}
+}
