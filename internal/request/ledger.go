@@ -234,11 +234,11 @@ type State struct {
 	Draft           *Event // the latest draft not yet replied or returned
 	// Letters are the steps with a notice letter (seq → type), Sent the
 	// day each letter was reviewed and sent (letter_sent).
-	Letters map[int]string
-	Sent    map[int]calendar.Date
-	Remedies        []Remedy
-	rules           Rules
-	cal             *calendar.Calendar
+	Letters  map[int]string
+	Sent     map[int]calendar.Date
+	Remedies []Remedy
+	rules    Rules
+	cal      *calendar.Calendar
 }
 
 // NewState starts the ledger of a request that arrived on submitted through

@@ -163,7 +163,7 @@ type detailPage struct {
 	// cannot be produced yet.
 	DraftLetter    template.HTML
 	DraftLetterErr string
-	Form      url.Values
+	Form           url.Values
 	// MonthRank is the request's rank among the applicant's requests of
 	// its month (the per-request fee's count).
 	MonthRank int
@@ -317,7 +317,7 @@ func (s *Feature) eventFromForm(r *http.Request, siteID int64) (request.Event, e
 	ev := request.Event{Type: g("type"), On: date("on"), Days: num("days"), Note: g("note"), Approver: g("approver"),
 		FeeMethod: g("fee_method"), Units: num("units"), Amount: num("amount"), Until: date("until"), Result: g("result"),
 		AfterReconsideration: g("after_reconsideration") == "1", Letter: num("letter"),
-		Reply:                request.Reply{Investigation: g("investigation"), Answer: g("answer"), Policy: g("policy"), Law: g("law")}}
+		Reply: request.Reply{Investigation: g("investigation"), Answer: g("answer"), Policy: g("policy"), Law: g("law")}}
 	if ev.On.IsZero() {
 		ev.On = s.today()
 	}
