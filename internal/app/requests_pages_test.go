@@ -565,6 +565,8 @@ func TestRequestProceduralLetters(t *testing.T) {
 	if r := office.post(fmt.Sprintf("/admin/requests/%d/events", id), url.Values{"type": {"letter_sent"}, "letter": {strconv.Itoa(seqOf["fee_paid"])}, "reviewed": {"1"}, "on": {"2025-11-05"}}); r.status != 422 {
 		t.Errorf("letter_sent for a step without a letter: %d", r.status)
 	}
+	// The API records the same step, once per letter.
+	c.event(t, "office", id, fmt.Sprintf(`{"type":"letter_sent","on":"2025-11-05","letter":%d}`, seqOf["replied"]), 422)
 	// The applicant reads the letters addressed to them, as HTML and PDF.
 	r = pub.post("/request/status", url.Values{"no": {v.TrackingNo}, "code": {v.Code}})
 	mustContain(t, r.body, "下载补正告知书（PDF）", "下载延期答复告知书（PDF）", "下载收费通知书（PDF）", "下载答复告知书（PDF）", "查看答复告知书")
