@@ -125,12 +125,20 @@ func TestRequestPages(t *testing.T) {
 			mustContain(t, r.body, "1 至 20", `id="f-note"`, "理由")
 			fzk := e.browser().login("fzk")
 			step(fzk, url.Values{"type": {"reply_drafted"}, "on": {"2026-12-01"}, "decision": {"withheld.6"}, "answer": {"属于过程性信息"}}, 303)
+			// Without an investigation result the draft's letter cannot be made, and the page says why.
+			mustContain(t, office.get(path).body, "调查结果")
+			step(fzk, url.Values{"type": {"reply_drafted"}, "on": {"2026-12-01"}, "decision": {"withheld.6"}, "investigation": {"经查，所需信息为内部讨论记录。"}, "answer": {"属于过程性信息"}}, 303)
 			step(fzk, url.Values{"type": {"replied"}, "on": {"2026-12-01"}, "decision": {"disclosed"}}, 403)
 			if r := e.browser().login("pfk").get(path); r.status != 403 {
 				t.Errorf("another department's editor sees the request: %d", r.status)
 			}
 			r = office.get(path)
 			mustContain(t, r.body, "待审核的答复稿", "属于四类过程性信息", "审核通过并答复")
+			// The office reviews the letter the draft will produce before approving it.
+			mustContain(t, r.body, "答复告知书（按答复稿生成，请审核）", `class="gk-letter"`, "政府信息不予公开告知书", "属于过程性信息")
+			if r := office.get(path + "/letter?draft=1"); r.status != 200 || !strings.Contains(r.body, "答复稿预览") || !strings.Contains(r.body, "第十六条第二款") {
+				t.Errorf("the draft's letter page: %d %s", r.status, clipBody(r.body))
+			}
 			// The office approves with a document, which the applicant downloads.
 			doc := docgen.DOCX{Body: []docgen.Block{{Text: "答复所附文件"}}}.Bytes()
 			if r := office.multipart(path+"/events", url.Values{"type": {"replied"}, "on": {"2026-12-01"}, "decision": {"withheld.6"}, "answer": {"属于过程性信息"}},
@@ -166,8 +174,8 @@ func TestRequestPages(t *testing.T) {
 			// Every staff step is audited.
 			var n int
 			e.db.R.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE target = $1 AND action LIKE 'request.%'`, no[1]).Scan(&n)
-			if n != 4 {
-				t.Errorf("%d audit entries for the request, want 4", n)
+			if n != 5 { // assigned, confirmed, two drafts, replied
+				t.Errorf("%d audit entries for the request, want 5", n)
 			}
 
 			// An ID copy uploaded with the public form reaches the desk, and only the desk.
@@ -519,10 +527,55 @@ func TestRequestProceduralLetters(t *testing.T) {
 	if r := office.get(fmt.Sprintf("/admin/requests/%d/letter.pdf?seq=%d", id, seqOf["correction_received"])); r.status != 404 {
 		t.Errorf("a step without a letter: %d", r.status)
 	}
-	// The applicant downloads the letters addressed to them.
+	// Before the office has reviewed and sent them, the applicant sees no letter.
 	pub := e.browser()
 	r := pub.post("/request/status", url.Values{"no": {v.TrackingNo}, "code": {v.Code}})
-	mustContain(t, r.body, "下载补正告知书（PDF）", "下载延期答复告知书（PDF）", "下载收费通知书（PDF）", "下载答复告知书（PDF）")
+	mustNotContain(t, r.body, "补正告知书", "延期答复告知书", "收费通知书", "答复告知书")
+	if r := pub.post("/request/status/letter", url.Values{"no": {v.TrackingNo}, "code": {v.Code}, "seq": {strconv.Itoa(seqOf["extended"])}}); r.status != 404 || !strings.Contains(r.body, "尚未送出") {
+		t.Errorf("an unsent letter reached the applicant: %d", r.status)
+	}
+	// The desk reads each letter as HTML (the same text as the PDF), then
+	// records the review: the box must be ticked, and a letter goes once.
+	for _, c := range []struct{ typ, want string }{
+		{"correction_requested", "请写明所需信息的年份"}, {"extended", "所需信息涉及多个科室"}, {"consultation_started", "山东沂蒙律师事务所"},
+		{"fee_notified", "1,700元"}, {"replied", "现提供所需信息"},
+	} {
+		seq := strconv.Itoa(seqOf[c.typ])
+		page := office.get(fmt.Sprintf("/admin/requests/%d/letter?seq=%s", id, seq))
+		if page.status != 200 {
+			t.Fatalf("%s letter page: %d %s", c.typ, page.status, clipBody(page.body))
+		}
+		mustContain(t, page.body, `class="gk-letter"`, c.want, "审核无误，登记送出", `rel="stylesheet" href="/static/letter.`)
+		if !strings.Contains(office.get(fmt.Sprintf("/admin/requests/%d", id)).body, "待审核送出") {
+			t.Errorf("the desk does not show the %s letter as waiting for review", c.typ)
+		}
+		ev := url.Values{"type": {"letter_sent"}, "letter": {seq}, "on": {"2025-11-05"}}
+		if r := office.post(fmt.Sprintf("/admin/requests/%d/events", id), ev); r.status != 422 || !strings.Contains(r.body, "已核对") {
+			t.Errorf("%s: sent without the review box: %d", c.typ, r.status)
+		}
+		ev.Set("reviewed", "1")
+		if r := office.post(fmt.Sprintf("/admin/requests/%d/events", id), ev); r.status != 303 {
+			t.Errorf("%s: letter_sent: %d %s", c.typ, r.status, clipBody(r.body))
+		}
+		if r := office.post(fmt.Sprintf("/admin/requests/%d/events", id), ev); r.status != 422 || !strings.Contains(r.body, "不能重复登记") {
+			t.Errorf("%s: sent twice: %d", c.typ, r.status)
+		}
+		mustContain(t, office.get(fmt.Sprintf("/admin/requests/%d/letter?seq=%s", id, seq)).body, `id="letter-sent"`)
+	}
+	if r := office.post(fmt.Sprintf("/admin/requests/%d/events", id), url.Values{"type": {"letter_sent"}, "letter": {strconv.Itoa(seqOf["fee_paid"])}, "reviewed": {"1"}, "on": {"2025-11-05"}}); r.status != 422 {
+		t.Errorf("letter_sent for a step without a letter: %d", r.status)
+	}
+	// The API records the same step, once per letter.
+	c.event(t, "office", id, fmt.Sprintf(`{"type":"letter_sent","on":"2025-11-05","letter":%d}`, seqOf["replied"]), 422)
+	// The applicant reads the letters addressed to them, as HTML and PDF.
+	r = pub.post("/request/status", url.Values{"no": {v.TrackingNo}, "code": {v.Code}})
+	mustContain(t, r.body, "下载补正告知书（PDF）", "下载延期答复告知书（PDF）", "下载收费通知书（PDF）", "下载答复告知书（PDF）", "查看答复告知书")
+	r = pub.post("/request/status/letter", url.Values{"no": {v.TrackingNo}, "code": {v.Code}, "seq": {strconv.Itoa(seqOf["replied"])}, "format": {"html"}})
+	if r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), "text/html") {
+		t.Errorf("the applicant's HTML letter: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	mustContain(t, r.body, `class="gk-letter"`, "现提供所需信息", fmt.Sprintf("临司依申〔2025〕第%d号", n), "下载答复告知书（PDF）")
+	mustNotContain(t, r.body, "审核无误")
 	mustNotContain(t, r.body, "征求第三方意见书")
 	r = pub.post("/request/status/letter", url.Values{"no": {v.TrackingNo}, "code": {v.Code}, "seq": {strconv.Itoa(seqOf["extended"])}})
 	if r.status != 200 || !strings.Contains(pdfText(t, r.body), cn(due)) {

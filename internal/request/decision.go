@@ -65,7 +65,7 @@ var Decisions = []Decision{
 	{Kind: "withheld", Reason: 7, Group: "（三）不予公开", Label: "7.属于行政执法案卷",
 		Basis: "《中华人民共和国政府信息公开条例》第十六条第二款、第三十六条第三项：行政执法案卷信息，可以不予公开；法律、法规、规章规定应当公开的，从其规定。"},
 	{Kind: "withheld", Reason: 8, Group: "（三）不予公开", Label: "8.属于行政查询事项",
-		Basis: "《中华人民共和国政府信息公开条例》第三十六条第七项：所申请公开信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定的，告知申请人依照有关法律、行政法规的规定办理。（归入本行为通行做法，REFERENCE §1.2 标注为未经官方确认。）"},
+		Basis: "《中华人民共和国政府信息公开条例》第三十六条第七项：所申请公开信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定的，告知申请人依照有关法律、行政法规的规定办理。（第三十六条第七项归入本行系通行做法，REFERENCE §1.2、§10 第12项标注为未经官方确认。）"},
 	{Kind: "unavailable", Reason: 1, Group: "（四）无法提供", Label: "1.本机关不掌握相关政府信息",
 		Basis: "《中华人民共和国政府信息公开条例》第三十六条第四项、第五项：经检索没有所申请公开信息的，告知申请人该政府信息不存在；所申请公开信息不属于本行政机关负责公开的，告知申请人并说明理由，能够确定负责公开该政府信息的行政机关的，告知申请人该行政机关的名称、联系方式。"},
 	{Kind: "unavailable", Reason: 2, Group: "（四）无法提供", Label: "2.没有现成信息需要另行制作",
@@ -81,7 +81,12 @@ var Decisions = []Decision{
 	{Kind: "not_handled", Reason: 4, Group: "（五）不予处理", Label: "4.无正当理由大量反复申请",
 		Basis: "《中华人民共和国政府信息公开条例》第三十五条：申请人申请公开政府信息的数量、频次明显超过合理范围，说明理由不合理的，行政机关可以告知申请人不予处理。"},
 	{Kind: "not_handled", Reason: 5, Group: "（五）不予处理", Label: "5.要求行政机关确认或重新出具已获取信息",
-		Basis: "《中华人民共和国政府信息公开条例》第三十九条第一款：申请人要求行政机关确认或者重新出具已获取信息的，可以告知不作为政府信息公开申请处理。"},
+		// No article names this row (REFERENCE §1.2 has none; §10 item 12:
+		// the mapping is practice). Art. 39 para 1 covers petitions,
+		// complaints and reports only, so it is not cited. A request to
+		// confirm or re-issue what the applicant already holds asks for no
+		// existing 政府信息 (Art. 2, Art. 38), which is the ground stated.
+		Basis: "《中华人民共和国政府信息公开条例》第二条、第三十八条：本条例所称政府信息，是指行政机关在履行行政管理职能过程中制作或者获取的，以一定形式记录、保存的信息；行政机关向申请人提供的信息，应当是已制作或者获取的政府信息。申请人要求行政机关确认或者重新出具已获取的信息，不属于申请获取政府信息，不予处理。（归入本行系通行做法，条例未明文规定，REFERENCE §1.2、§10 第12项标注为未经官方确认。）"},
 	{Kind: "other", Reason: 1, Group: "（六）其他处理", Label: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", ByEvent: true,
 		Basis: "《中华人民共和国政府信息公开条例》第三十条：申请人无正当理由逾期不补正的，视为放弃申请，行政机关不再处理该政府信息公开申请。"},
 	{Kind: "other", Reason: 2, Group: "（六）其他处理", Label: "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", ByEvent: true,

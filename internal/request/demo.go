@@ -155,7 +155,11 @@ func (s *Service) demoRequest(ctx context.Context, cal *calendar.Calendar, rng *
 			return nil
 		}
 		day = ev.On
-		_, err := s.AddEvent(ctx, office, siteID, r.ID, ev)
+		got, err := s.AddEvent(ctx, office, siteID, r.ID, ev)
+		if err == nil && LetterSteps[ev.Type] {
+			// The office reviews the step's letter and sends it that day.
+			_, err = s.AddEvent(ctx, office, siteID, r.ID, Event{Type: EvLetterSent, On: ev.On, Letter: len(got.Events)})
+		}
 		return err
 	}
 	after := func(n int) calendar.Date { return cal.AddWorkdays(day, n) }

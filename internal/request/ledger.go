@@ -43,7 +43,16 @@ const (
 	EvReconsiderationDone  = "reconsideration_decided"
 	EvLawsuitFiled         = "lawsuit_filed"
 	EvLawsuitDone          = "lawsuit_decided"
+	// EvLetterSent: the office has reviewed a step's notice letter (告知书)
+	// and sent it; the applicant sees a letter only from then on.
+	EvLetterSent = "letter_sent"
 )
+
+// LetterSteps are the ledger steps that come with a numbered notice letter
+// (告知书): the reply (条例第三十六条至第三十九条), the correction notice
+// (第三十条), the extension notice (第三十三条第二款), the consultation
+// letter to the third party (第三十二条) and the fee notice (第四十二条).
+var LetterSteps = map[string]bool{EvReplied: true, EvCorrectionRequested: true, EvExtended: true, EvConsultationStarted: true, EvFeeNotified: true}
 
 // EventInfo describes an event type: its Chinese label, the article that
 // governs it, and whether the applicant sees it on the status page.
@@ -78,6 +87,7 @@ var EventTypes = []EventInfo{
 	{EvReconsiderationDone, "行政复议审结", "条例第五十一条", false, false},
 	{EvLawsuitFiled, "申请人提起行政诉讼", "条例第五十一条", false, false},
 	{EvLawsuitDone, "行政诉讼审结", "条例第五十一条", false, false},
+	{EvLetterSent, "告知书经审核送出", "条例第四十五条：行政机关应当建立健全政府信息公开申请登记、审核、办理、答复、归档的工作制度；告知书经政府信息公开工作机构审核后送出。", true, false},
 }
 
 // InfoOf returns the description of an event type.
@@ -135,6 +145,8 @@ type Event struct {
 	Result string
 	// AfterReconsideration: the lawsuit follows a reconsideration (lawsuit_filed).
 	AfterReconsideration bool
+	// Letter: the step (seq) whose notice letter was reviewed and sent (letter_sent).
+	Letter int
 	// File and FileName: a document of the reply (the information provided),
 	// a blob key with its original name; the applicant downloads it from
 	// the status page.
@@ -220,9 +232,13 @@ type State struct {
 	lastClock       calendar.Date
 	DepartmentID    int64
 	Draft           *Event // the latest draft not yet replied or returned
-	Remedies        []Remedy
-	rules           Rules
-	cal             *calendar.Calendar
+	// Letters are the steps with a notice letter (seq → type), Sent the
+	// day each letter was reviewed and sent (letter_sent).
+	Letters  map[int]string
+	Sent     map[int]calendar.Date
+	Remedies []Remedy
+	rules    Rules
+	cal      *calendar.Calendar
 }
 
 // NewState starts the ledger of a request that arrived on submitted through
@@ -367,6 +383,12 @@ func (s *State) Apply(ev Event, today calendar.Date) error {
 	}
 	if err := s.apply(ev); err != nil {
 		return err
+	}
+	if LetterSteps[ev.Type] && ev.Seq > 0 {
+		if s.Letters == nil {
+			s.Letters = map[int]string{}
+		}
+		s.Letters[ev.Seq] = ev.Type
 	}
 	if info.Clock {
 		s.lastClock = ev.On
@@ -584,6 +606,22 @@ func (s *State) apply(ev Event) error {
 			return invalid("退回须说明理由")
 		}
 		s.Draft = nil
+	case EvLetterSent:
+		// 条例第四十五条: the letter is reviewed before it is sent, once.
+		typ, ok := s.Letters[ev.Letter]
+		if !ok {
+			return invalid("第 %d 步没有告知书，不能登记送出（letter 应为有告知书的办理步骤序号）", ev.Letter)
+		}
+		if d, sent := s.Sent[ev.Letter]; sent {
+			return invalid("第 %d 步的告知书已于 %s 审核送出，不能重复登记", ev.Letter, d)
+		}
+		if typ == EvReplied && s.Status != StReplied && s.Status != StDelivered {
+			return invalid("答复尚未作出，不能送出答复告知书")
+		}
+		if s.Sent == nil {
+			s.Sent = map[int]calendar.Date{}
+		}
+		s.Sent[ev.Letter] = ev.On
 	case EvReconsiderationFiled, EvLawsuitFiled:
 		if s.Open() {
 			return invalid("尚未答复，不能登记行政复议或行政诉讼")

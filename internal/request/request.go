@@ -469,16 +469,11 @@ type eventData struct {
 	AfterReconsideration bool   `json:"after_reconsideration,omitempty"`
 	File                 string `json:"file,omitempty"`
 	FileName             string `json:"file_name,omitempty"`
+	Letter               int    `json:"letter,omitempty"`
 }
 
 func insertEvent(ctx context.Context, tx *sql.Tx, reqID int64, seq int, ev Event, actor *auth.User) error {
-	d := eventData{Days: ev.Days, Decision: ev.Decision, Reason: ev.Reason, DepartmentID: ev.DepartmentID, Note: ev.Note, Approver: ev.Approver,
-		Amount: ev.Amount, FeeMethod: ev.FeeMethod, Units: ev.Units, Until: dateText(ev.Until), Result: ev.Result, AfterReconsideration: ev.AfterReconsideration,
-		File: ev.File, FileName: ev.FileName}
-	if ev.Reply != (Reply{}) {
-		r := ev.Reply
-		d.Reply = &r
-	}
+	d := eventDataOf(ev)
 	data, err := json.Marshal(d)
 	if err != nil {
 		return errs.Wrap(err, "event data")
@@ -624,7 +619,7 @@ func scanEvents(ctx context.Context, q querier, query string, args []any, add fu
 		ev.On = calendar.Day(on)
 		ev.Days, ev.Decision, ev.Reason, ev.DepartmentID, ev.Note, ev.Approver = d.Days, d.Decision, d.Reason, d.DepartmentID, d.Note, d.Approver
 		ev.Amount, ev.FeeMethod, ev.Units, ev.Until, ev.Result, ev.AfterReconsideration = d.Amount, d.FeeMethod, d.Units, calendar.Day(d.Until), d.Result, d.AfterReconsideration
-		ev.File, ev.FileName = d.File, d.FileName
+		ev.File, ev.FileName, ev.Letter = d.File, d.FileName, d.Letter
 		if d.Reply != nil {
 			ev.Reply = *d.Reply
 		}
@@ -720,6 +715,7 @@ func (s *Service) AddEvent(ctx context.Context, actor *auth.User, siteID, id int
 			return err
 		}
 		st := r.State
+		ev.Seq = len(r.Events) + 1
 		if err := st.Apply(ev, today); err != nil {
 			return err
 		}
@@ -746,6 +742,9 @@ func (s *Service) AddEvent(ctx context.Context, actor *auth.User, siteID, id int
 		}
 		if ev.DepartmentID != 0 {
 			after["department_id"] = ev.DepartmentID
+		}
+		if ev.Letter != 0 {
+			after["letter"] = ev.Letter
 		}
 		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "request." + ev.Type, Target: r.TrackingNo, After: after})
 	})

@@ -68,6 +68,7 @@ type apiEventInput struct {
 	Reply                *apiReply `json:"reply"`
 	Result               string    `json:"result"`
 	AfterReconsideration bool      `json:"after_reconsideration"`
+	Letter               int       `json:"letter"`
 }
 
 type apiEvent struct {
@@ -89,6 +90,7 @@ type apiEvent struct {
 	Reply                *apiReply `json:"reply,omitempty"`
 	Result               string    `json:"result,omitempty"`
 	AfterReconsideration bool      `json:"after_reconsideration,omitempty"`
+	Letter               int       `json:"letter,omitempty"`
 	Actor                string    `json:"actor,omitempty"`
 }
 
@@ -198,7 +200,7 @@ func view(r *request.Request, today calendar.Date, full bool) apiRequest {
 		}
 		e := apiEvent{Seq: ev.Seq, Type: ev.Type, Label: info.Label, On: ev.On.String(), Basis: info.Basis, Days: ev.Days, Decision: ev.Decision,
 			Reason: ev.Reason, Amount: ev.Amount, FeeMethod: ev.FeeMethod, Units: ev.Units, Until: dateText(ev.Until), Result: ev.Result,
-			AfterReconsideration: ev.AfterReconsideration}
+			AfterReconsideration: ev.AfterReconsideration, Letter: ev.Letter}
 		if ev.Reply != (request.Reply{}) {
 			e.Reply = &apiReply{Investigation: ev.Reply.Investigation, Answer: ev.Reply.Answer, Policy: ev.Reply.Policy, Law: ev.Reply.Law}
 		}
@@ -358,7 +360,7 @@ func (s *Feature) apiEvent(w http.ResponseWriter, r *http.Request) {
 
 func (s *Feature) eventOf(ctx context.Context, siteID int64, in apiEventInput) (request.Event, error) {
 	ev := request.Event{Type: in.Type, Days: in.Days, Decision: in.Decision, Reason: in.Reason, Note: in.Note, Approver: in.Approver,
-		Amount: in.Amount, FeeMethod: in.FeeMethod, Units: in.Units, Result: in.Result, AfterReconsideration: in.AfterReconsideration}
+		Amount: in.Amount, FeeMethod: in.FeeMethod, Units: in.Units, Result: in.Result, AfterReconsideration: in.AfterReconsideration, Letter: in.Letter}
 	var err error
 	if in.On == "" {
 		ev.On = s.today()

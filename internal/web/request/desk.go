@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
+	"gongkai/internal/letter"
 	"gongkai/internal/request"
 	"gongkai/internal/web"
 )
@@ -157,7 +159,11 @@ type detailPage struct {
 	Today     string
 	Draft     *request.Event
 	DraftDec  request.Decision
-	Form      url.Values
+	// DraftLetter is the reply letter of the draft (HTML), or why it
+	// cannot be produced yet.
+	DraftLetter    template.HTML
+	DraftLetterErr string
+	Form           url.Values
 	// MonthRank is the request's rank among the applicant's requests of
 	// its month (the per-request fee's count).
 	MonthRank int
@@ -170,6 +176,9 @@ type action struct {
 // HasLetter and LetterName: the steps with a notice letter (letter.go).
 func (p *detailPage) HasLetter(t string) bool    { return HasLetter(t) }
 func (p *detailPage) LetterName(t string) string { return letterKinds[t] }
+
+// SentOn is the review-and-send step of step seq's letter (nil: not yet).
+func (p *detailPage) SentOn(seq int) *request.Event { return sentEvent(p.R, seq) }
 
 // Label helpers for the template.
 func (p *detailPage) EventLabel(t string) string  { i, _ := request.InfoOf(t); return i.Label }
@@ -253,6 +262,17 @@ func (s *Feature) loadDetail(r *http.Request) (*detailPage, error) {
 	if d := req.State.Draft; d != nil {
 		p.Draft = d
 		p.DraftDec, _ = request.DecisionOf(d.Decision, d.Reason)
+		// The letter the draft would produce, for the office to review
+		// before approving it; a letter that cannot be produced says why.
+		if ev, err := draftStep(req, today); err == nil {
+			if l, _, err := s.letterOf(r.Context(), p.Site, req, ev); err != nil {
+				p.DraftLetterErr = errs.MessageOf(err)
+			} else if h, err := letter.HTML(l); err != nil {
+				p.DraftLetterErr = errs.MessageOf(err)
+			} else {
+				p.DraftLetter = h
+			}
+		}
 	}
 	p.Form = url.Values{}
 	if p.MonthRank, err = s.Requests.MonthRank(r.Context(), req); err != nil {
@@ -296,8 +316,8 @@ func (s *Feature) eventFromForm(r *http.Request, siteID int64) (request.Event, e
 	}
 	ev := request.Event{Type: g("type"), On: date("on"), Days: num("days"), Note: g("note"), Approver: g("approver"),
 		FeeMethod: g("fee_method"), Units: num("units"), Amount: num("amount"), Until: date("until"), Result: g("result"),
-		AfterReconsideration: g("after_reconsideration") == "1",
-		Reply:                request.Reply{Investigation: g("investigation"), Answer: g("answer"), Policy: g("policy"), Law: g("law")}}
+		AfterReconsideration: g("after_reconsideration") == "1", Letter: num("letter"),
+		Reply: request.Reply{Investigation: g("investigation"), Answer: g("answer"), Policy: g("policy"), Law: g("law")}}
 	if ev.On.IsZero() {
 		ev.On = s.today()
 	}
@@ -307,6 +327,10 @@ func (s *Feature) eventFromForm(r *http.Request, siteID int64) (request.Event, e
 			v.Add("decision", "请选择答复类型")
 		}
 		ev.Decision, ev.Reason = d.Kind, d.Reason
+	}
+	if ev.Type == request.EvLetterSent && g("reviewed") != "1" {
+		// The desk's review step: the office confirms it has read the letter.
+		v.Add("reviewed", "请先核对告知书的文号、申请人、答复内容、法律依据和救济途径，再勾选“已核对”")
 	}
 	if ev.Type == request.EvFeeNotified && g("amount") == "" {
 		// The fee follows from the method and the count (109号); the ledger checks it.
@@ -362,7 +386,11 @@ func (s *Feature) addEvent(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, r, web.StatusOf(err), "admin/request", p)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/admin/requests/%d?done=request_step", p.R.ID), http.StatusSeeOther)
+	flash := "request_step"
+	if ev.Type == request.EvLetterSent {
+		flash = "request_letter_sent"
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/requests/%d?done=%s", p.R.ID, flash), http.StatusSeeOther)
 }
 
 type registerPage struct {

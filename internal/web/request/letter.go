@@ -3,20 +3,22 @@ package request
 import (
 	"bytes"
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	"gongkai/internal/letter"
 	"gongkai/internal/request"
 )
 
-// letterKinds are the ledger steps that send the applicant a numbered
-// notice (告知书), with the file name's word for it. The reply's letter
-// follows its decision row; the others are procedural notices.
+// letterKinds name the notice letter (告知书) of each step of
+// request.LetterSteps, as the file name and the pages say it. The reply's
+// letter follows its decision row; the others are procedural notices.
 var letterKinds = map[string]string{
 	request.EvReplied:             "答复告知书",
 	request.EvCorrectionRequested: "补正告知书",
@@ -26,38 +28,58 @@ var letterKinds = map[string]string{
 }
 
 // HasLetter reports whether a ledger step has a notice letter.
-func HasLetter(typ string) bool { _, ok := letterKinds[typ]; return ok }
+func HasLetter(typ string) bool { return request.LetterSteps[typ] }
 
 // ToApplicant reports whether a step's letter is addressed to the
-// applicant, who may download it: not the consultation letter, which goes
-// to the third party (条例第三十二条) and names it.
+// applicant, who may read it once sent: not the consultation letter, which
+// goes to the third party (条例第三十二条) and names it.
 func ToApplicant(typ string) bool { return HasLetter(typ) && typ != request.EvConsultationStarted }
 
-// letterFor composes the numbered notice letter of the ledger step seq of
-// req (seq 0: the reply) from the ledger and the site's settings (agency,
-// 复议机关, court, remedy periods, 代字). Nothing in it is typed twice: the
-// decision row and its legal basis, the correction's items and period, the
-// extension's days and new due date, the consulted party and its 15
-// working days, the fee and its scale all come from the step.
-func (s *Feature) letterFor(ctx context.Context, site *catalog.Site, req *request.Request, seq int) (letter.Letter, string, error) {
-	var ev *request.Event
+// letterStep finds the ledger step seq of req that has a letter (seq 0:
+// the reply).
+func letterStep(req *request.Request, seq int) (*request.Event, error) {
 	if seq == 0 {
 		if e, _, ok := req.ReplyOf(); ok {
-			ev = e
+			return e, nil
 		}
-	} else {
-		for i := range req.Events {
-			if req.Events[i].Seq == seq && HasLetter(req.Events[i].Type) {
-				ev = &req.Events[i]
-			}
+		return nil, errs.E(errs.NotFound, "该申请尚未答复，没有答复告知书")
+	}
+	for i := range req.Events {
+		if req.Events[i].Seq == seq && HasLetter(req.Events[i].Type) {
+			return &req.Events[i], nil
 		}
 	}
-	if ev == nil {
-		if seq == 0 {
-			return letter.Letter{}, "", errs.E(errs.NotFound, "该申请尚未答复，没有答复告知书")
-		}
-		return letter.Letter{}, "", errs.E(errs.NotFound, "该办理步骤没有告知书")
+	return nil, errs.E(errs.NotFound, "该办理步骤没有告知书")
+}
+
+// draftStep is the reply letter the pending draft would produce if the
+// office approved it on day: what the office reviews before replying.
+func draftStep(req *request.Request, day calendar.Date) (*request.Event, error) {
+	d := req.State.Draft
+	if d == nil {
+		return nil, errs.E(errs.NotFound, "该申请没有待审核的答复稿")
 	}
+	ev := *d
+	ev.Type, ev.On, ev.Seq = request.EvReplied, day, 0
+	return &ev, nil
+}
+
+// letterFor composes the numbered notice letter of the ledger step seq of
+// req (seq 0: the reply).
+func (s *Feature) letterFor(ctx context.Context, site *catalog.Site, req *request.Request, seq int) (letter.Letter, string, error) {
+	ev, err := letterStep(req, seq)
+	if err != nil {
+		return letter.Letter{}, "", err
+	}
+	return s.letterOf(ctx, site, req, ev)
+}
+
+// letterOf composes the letter of step ev from the ledger and the site's
+// settings (agency, 复议机关, court, remedy periods, 代字). Nothing in it is
+// typed twice: the decision row and its legal basis, the correction's items
+// and period, the extension's days and new due date, the consulted party
+// and its 15 working days, the fee and its scale all come from the step.
+func (s *Feature) letterOf(ctx context.Context, site *catalog.Site, req *request.Request, ev *request.Event) (letter.Letter, string, error) {
 	st := site.Settings
 	prefix := st.LetterPrefix
 	if prefix == "" {
@@ -221,4 +243,70 @@ func (s *Feature) letterPDF(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.AdminError(w, r, err)
 	}
+}
+
+// letterPage is the desk's HTML view of a notice letter: what the office
+// reads before sending it (条例第四十五条: 审核), printable (letter.css
+// prints the letter alone on A4), with its PDF and the review step.
+type letterPage struct {
+	*detailPage
+	Seq    int
+	Draft  bool
+	Name   string
+	HTML   template.HTML
+	PDF    string
+	Sent   *request.Event
+	ToThem bool
+	// CanSend: the office may record the review and sending now.
+	CanSend bool
+}
+
+// letterHTML serves GET /admin/requests/{id}/letter: ?seq=N a step's
+// letter, ?draft=1 the letter of the reply draft awaiting review.
+func (s *Feature) letterHTML(w http.ResponseWriter, r *http.Request) {
+	d, err := s.loadDetail(r)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	p := &letterPage{detailPage: d}
+	q := r.URL.Query()
+	var ev *request.Event
+	if q.Get("draft") == "1" {
+		p.Draft = true
+		ev, err = draftStep(d.R, s.today())
+	} else {
+		p.Seq, _ = strconv.Atoi(q.Get("seq"))
+		ev, err = letterStep(d.R, p.Seq)
+	}
+	if err == nil {
+		var l letter.Letter
+		if l, _, err = s.letterOf(r.Context(), d.Site, d.R, ev); err == nil {
+			p.HTML, err = letter.HTML(l)
+		}
+	}
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	p.Name = letterKinds[ev.Type]
+	p.Title = p.Name + " · " + d.R.TrackingNo
+	p.ToThem = ToApplicant(ev.Type)
+	if !p.Draft {
+		p.Seq = ev.Seq
+		p.PDF = "/admin/requests/" + strconv.FormatInt(d.R.ID, 10) + "/letter.pdf?seq=" + strconv.Itoa(ev.Seq)
+		p.Sent = sentEvent(d.R, ev.Seq)
+		p.CanSend = p.Sent == nil && request.Allowed(d.User, d.R)[request.EvLetterSent]
+	}
+	s.Render(w, r, http.StatusOK, "admin/request_letter", p)
+}
+
+// sentEvent is the letter_sent step of the letter of step seq, if any.
+func sentEvent(req *request.Request, seq int) *request.Event {
+	for i := range req.Events {
+		if e := &req.Events[i]; e.Type == request.EvLetterSent && e.Letter == seq {
+			return e
+		}
+	}
+	return nil
 }

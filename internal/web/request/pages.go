@@ -3,6 +3,7 @@ package request
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"gongkai/internal/calendar"
 	"gongkai/internal/captcha"
 	"gongkai/internal/errs"
+	"gongkai/internal/letter"
 	"gongkai/internal/request"
 	srch "gongkai/internal/search"
 	"gongkai/internal/web"
@@ -306,7 +308,8 @@ func (s *Feature) status(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		st := statusStep{On: ev.On.String(), Label: info.Label, Basis: info.Basis, Seq: ev.Seq}
-		if ToApplicant(ev.Type) {
+		if _, sent := req.State.Sent[ev.Seq]; sent && ToApplicant(ev.Type) {
+			// Only a letter the office has reviewed and sent (letter_sent).
 			if _, _, err := s.letterFor(r.Context(), web.SiteOf(r).Site, req, ev.Seq); err == nil {
 				st.Letter = letterKinds[ev.Type]
 			}
@@ -402,13 +405,36 @@ func (s *Feature) statusLetter(w http.ResponseWriter, r *http.Request) {
 		s.statusFail(w, r, errs.E(errs.NotFound, "该办理步骤没有告知书"))
 		return
 	}
+	if _, sent := req.State.Sent[seq]; !sent {
+		s.statusFail(w, r, errs.E(errs.NotFound, "该告知书正在审核，尚未送出"))
+		return
+	}
 	l, name, err := s.letterFor(r.Context(), site, req, seq)
+	if err == nil && r.PostFormValue("format") == "html" {
+		// The letter as a page: accessible, printable, the PDF one click away.
+		var h template.HTML
+		if h, err = letter.HTML(l); err == nil {
+			w.Header().Set("Cache-Control", "no-store")
+			ev, _ := letterStep(req, seq)
+			s.Render(w, r, http.StatusOK, "public/request_letter", &statusLetterPage{Page: s.Page(r, letterKinds[ev.Type]),
+				No: req.TrackingNo, Code: r.PostFormValue("code"), Seq: seq, Name: letterKinds[ev.Type], HTML: h})
+			return
+		}
+	}
 	if err == nil {
 		err = writeLetter(w, l, name)
 	}
 	if err != nil {
 		s.statusFail(w, r, err)
 	}
+}
+
+// statusLetterPage is a letter on the applicant's side.
+type statusLetterPage struct {
+	web.Page
+	No, Code, Name string
+	Seq            int
+	HTML           template.HTML
 }
 
 func (s *Feature) statusFail(w http.ResponseWriter, r *http.Request, err error) {

@@ -50,7 +50,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("POST /request/status", s.status)
 	kit.Public("POST /request/status/file", s.statusFile)
 	kit.Public("POST /request/status/letter", s.statusLetter)
-	kit.Flashes(map[string]string{"request_step": "办理步骤已登记。"})
+	kit.Flashes(map[string]string{"request_step": "办理步骤已登记。", "request_letter_sent": "告知书已登记为审核送出，申请人可在查询页面查看和下载。"})
 	kit.Staff("GET /admin/requests", s.desk)
 	kit.Staff("GET /admin/requests/new", s.registerForm)
 	kit.Staff("POST /admin/requests", s.register)
@@ -62,6 +62,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("POST /admin/requests/{id}/events", s.addEvent)
 	kit.Staff("GET /admin/requests/{id}/id-copy", s.idCopy)
 	kit.Staff("GET /admin/requests/{id}/letter.pdf", s.letterPDF)
+	kit.Staff("GET /admin/requests/{id}/letter", s.letterHTML)
 	kit.Staff("POST /admin/requests/{id}/promote", s.promote)
 
 	kit.API("POST /api/v1/requests", s.apiCreate)

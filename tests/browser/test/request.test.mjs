@@ -5,7 +5,7 @@
 // its error state, the receipt and the status page (WCAG 2.1 AA).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp } from '../lib/app.mjs';
+import { startApp, staffSession } from '../lib/app.mjs';
 import { launch, newContext, axeCheck } from '../lib/browser.mjs';
 
 let app, browser, ctx, jsCtx;
@@ -93,5 +93,62 @@ describe('依申请公开 without JavaScript', () => {
     assert.match(body, /政府信息公开申请回执/);
     await axeClean(page, 'status');
     await page.close();
+  });
+
+  it('the office reviews a notice letter as HTML before the applicant can read it', async () => {
+    const session = await staffSession(app.base, 'office');
+    const staff = await newContext(browser, app.base, '', { javaScriptEnabled: false });
+    await staff.addCookies(session.cookie.split('; ').map((c) => {
+      const i = c.indexOf('=');
+      return { name: c.slice(0, i), value: c.slice(i + 1), url: app.base };
+    }));
+    const page = await staff.newPage();
+    await page.goto(app.base + '/admin/requests/new');
+    await page.fill('#f-name', '李四');
+    await page.fill('#f-id_number', '37130219900101123X');
+    await page.fill('#f-phone', '13912345678');
+    await page.fill('#f-address', '山东省临沂市兰山区金雀山路1号');
+    await page.fill('#f-title', '法律援助经费');
+    await page.fill('#f-description', '请提供2025年度法律援助经费使用情况。');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/requests"] button[type="submit"]')]);
+    const code = (await page.textContent('#query-code')).trim();
+    const no = (await page.textContent('h1')).replace('政府信息公开申请', '').trim();
+    await page.click('summary:text-is("作出答复")');
+    await page.selectOption('#replied-decision', 'partially_disclosed');
+    await page.fill('#replied-investigation', '经查，所需信息由本机关制作并保存。');
+    await page.fill('#replied-answer', '现提供可以公开的部分。');
+    await Promise.all([page.waitForLoadState('load'), page.click('details[open] form button:text-is("登记")')]);
+    assert.match(await page.textContent('main'), /待审核送出/);
+    await Promise.all([page.waitForLoadState('load'), page.click('a:text-is("查看答复告知书")')]);
+    assert.match(await page.textContent('.gk-letter'), /政府信息部分公开告知书/);
+    await axeClean(page, 'the letter preview');
+
+    // Not yet sent: the applicant's status page offers no letter.
+    const pub = await ctx.newPage();
+    const lookUp = async () => {
+      await pub.goto(app.base + '/request/status');
+      await pub.fill('#s-no', no);
+      await pub.fill('#s-code', code);
+      await Promise.all([pub.waitForLoadState('load'), pub.click('form[action="/request/status"] button[type="submit"]')]);
+    };
+    await lookUp();
+    assert.equal(await pub.locator('button:text-is("查看答复告知书")').count(), 0);
+
+    // The review box must be ticked; then the letter is sent.
+    await Promise.all([page.waitForLoadState('load'), page.click('button:text-is("审核无误，登记送出")')]);
+    assert.match(await page.textContent('main'), /已核对/);
+    await page.goBack();
+    await page.check('input[name="reviewed"]');
+    await Promise.all([page.waitForLoadState('load'), page.click('button:text-is("审核无误，登记送出")')]);
+    assert.match(await page.textContent('main'), /已审核送出/);
+
+    await lookUp();
+    await Promise.all([pub.waitForLoadState('load'), pub.click('button:text-is("查看答复告知书")')]);
+    const letter = await pub.textContent('.gk-letter');
+    assert.match(letter, /政府信息部分公开告知书/);
+    assert.match(letter, /现提供可以公开的部分/);
+    await axeClean(pub, 'the applicant\'s letter');
+    await pub.close();
+    await staff.close();
   });
 });
