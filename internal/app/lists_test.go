@@ -462,7 +462,7 @@ func TestListsPublic(t *testing.T) {
 		mustContain(t, b.get("/lists/duty_boundary").body, "社区矫正对象监督管理")
 		mustContain(t, b.get("/lists/proof_items").body, "无犯罪记录证明")
 		mustContain(t, b.get("/lists").body, "权责清单", "职责边界清单", "证明事项实施清单")
-		mustContain(t, b.get("/columns/qzqd").body, "/columns/qzqd-list")
+		mustContain(t, b.get("/columns/qzqd").body, `href="/lists/power_list"`)
 		if r := b.get("/columns/qzqd-list"); !strings.Contains(r.location+r.body, "/lists/power_list") {
 			t.Errorf("the 权责清单 column does not lead to the list: %d %s", r.status, r.location)
 		}
@@ -698,6 +698,48 @@ func TestListsDraftPublishedThroughAPI(t *testing.T) {
 		}
 		if r := c.do(t, "POST", pub, "office", nil, `{}`); r.status != 409 {
 			t.Errorf("publishing twice: %d", r.status)
+		}
+	})
+}
+
+// TestColumnPagesLinkCapabilities: a column's page links straight to the
+// structured lists and capability pages declared for it (lists.Kind.Column,
+// the enforcement and inspection features), and the navigation reaches
+// those no link sub-column already shows.
+func TestColumnPagesLinkCapabilities(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		for _, sc := range []struct {
+			column string
+			want   []string
+		}{
+			{"qzqd", []string{"结构化清单和查询", `href="/lists/power_list"`}},
+			{"zzbjqd", []string{`href="/lists/duty_boundary"`}},
+			{"xzzfgs", []string{`href="/lists/enforcement_bodies"`, `href="/lists/enforcement_staff"`, `href="/lists/enforcement_matters"`,
+				`href="/lists/enforcement_decisions"`, `href="/enforce/figures"`, `href="/enforce/certificates"`}},
+			{"zmsxqd", []string{`href="/lists/proof_items"`}},
+			{"zwfwsx", []string{`href="/lists/service_catalog"`}},
+			{"bszn", []string{`href="/lists/service_guides"`}},
+			{"ssjygk", []string{`href="/inspect"`, `href="/lists/inspection_items"`, `href="/lists/inspection_targets"`, `href="/lists/inspectors"`}},
+		} {
+			r := b.get("/columns/" + sc.column)
+			if r.status != 200 {
+				t.Fatalf("/columns/%s: %d", sc.column, r.status)
+			}
+			mustContain(t, r.body, sc.want...)
+		}
+		// A column with no capability pages has no such block.
+		mustNotContain(t, b.get("/columns/zcwj").body, "结构化清单和查询")
+		// The side navigation of any column of the group lists the pages
+		// that no link sub-column points to (the 双随机 registries), once.
+		nav := b.get("/columns/zcwj").body
+		mustContain(t, nav, `<li><a href="/lists/inspection_targets">检查对象名录库</a></li>`)
+		if n := strings.Count(nav, `href="/lists/power_list"`); n != 0 {
+			t.Errorf("the power list is linked %d times from the navigation (its link sub-column is the way)", n)
+		}
+		if n := strings.Count(nav, `href="/inspect"`); n != 0 {
+			t.Errorf("/inspect linked %d times besides its link sub-column", n)
 		}
 	})
 }

@@ -38,6 +38,9 @@ type Kind struct {
 	Key []string
 	// Title is the field shown as the row's name (its page's heading).
 	Title string
+	// MaxRows caps an edition's rows (0: MaxRows). A ledger that grows with
+	// every decision (行政执法决定) declares more than a list kept by hand.
+	MaxRows int
 	// Body is the field naming the body that exercises or answers for a
 	// row (实施机关, 牵头部门 …): the search's 发布机构 filter.
 	Body string
@@ -419,3 +422,11 @@ func (k *Kind) Display(vals map[string]string, name string) string {
 func ItemPath(id string) string { return "/items/" + id }
 
 func cleanText(s string) bool { return catalog.CleanText(s) }
+
+// maxRows is the most rows an edition of the kind holds.
+func (k *Kind) maxRows() int {
+	if k.MaxRows > 0 {
+		return k.MaxRows
+	}
+	return MaxRows
+}

@@ -217,6 +217,15 @@ func (s *Server) StaticFile(hashed string) []byte { return s.tmpl.files[hashed] 
 func (t *templates) funcs() template.FuncMap {
 	return template.FuncMap{
 		"static": func(name string) string { return t.static[name] },
+		// columnPages are the capability pages declared for a column
+		// (ColumnPages); navPages those its link sub-columns do not show.
+		"columnPages": func(c *catalog.Column) []ColumnPage {
+			if c == nil {
+				return nil
+			}
+			return ColumnPages(c.Slug)
+		},
+		"navPages": navPages,
 		"status": func(s string) string { return catalog.StatusLabels[s] },
 		"event":  func(s string) string { return catalog.EventLabels[s] },
 		"disclosure": func(s string) string {

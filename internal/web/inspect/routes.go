@@ -8,6 +8,7 @@ package inspect
 
 import (
 	"embed"
+	"gongkai/internal/lists"
 	"net/http"
 
 	"gongkai/internal/errs"
@@ -85,4 +86,11 @@ func (s *Feature) script(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/x-python; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="verify-draw.py"`)
 	w.Write(Script)
+}
+
+// The plans, draws and results belong to the column of the 双随机 lists.
+func init() {
+	web.RegisterColumnPages(func() []web.ColumnPage {
+		return []web.ColumnPage{{Column: lists.InspectItems.Column, Name: "抽查计划、抽取和检查结果", Path: "/inspect", Desc: "每次抽取的输入、哈希和核验方法公开，任何人可以复算"}}
+	})
 }
