@@ -52,7 +52,7 @@ func syntheticPowerRow(i, ed int) map[string]string {
 		"item_code": fmt.Sprintf("371300-SFJ-%s-%04d", []string{"XK", "CF", "QZ", "ZS", "JF", "JC", "QR", "JL", "CJ", "QT"}[i%len(PowerTypes)], i+1),
 		"item_name": fmt.Sprintf("对%s的%s（第%d项）", verb, pt.Label, i+1), "sub_item_name": fmt.Sprintf("%s事项子项%d", verb, 1+i%4),
 		"power_type": pt.Value, "implementing_body": body, "handling_unit": []string{"律师工作管理科", "公共法律服务管理科", "法制科", "行政执法协调监督科"}[i%4],
-		"basis": fmt.Sprintf("《中华人民共和国律师法》第%d条；《山东省法律援助条例》第%d条", 1+i%60, 1+i%40),
+		"basis":           fmt.Sprintf("《中华人民共和国律师法》第%d条；《山东省法律援助条例》第%d条", 1+i%60, 1+i%40),
 		"level_and_scope": "市级", "legal_time_limit": "20个工作日", "promised_time_limit": limit, "charges_fee": fee,
 		"duties":               "1.受理责任：公示应当提交的材料，一次性告知补正材料。\n2.审查责任：对申请材料进行审查。\n3.决定责任：作出决定并说明理由。\n4.送达责任：制发并送达文书。\n5.事后监管责任：加强监督检查。",
 		"accountability_cases": "因不履行或不正确履行行政职责，有下列情形的，行政机关及相关工作人员应承担相应责任：对符合条件的申请不予受理的；违反法定程序的；索取或收受他人财物的。",

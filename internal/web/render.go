@@ -226,8 +226,8 @@ func (t *templates) funcs() template.FuncMap {
 			return ColumnPages(c.Slug)
 		},
 		"navPages": navPages,
-		"status": func(s string) string { return catalog.StatusLabels[s] },
-		"event":  func(s string) string { return catalog.EventLabels[s] },
+		"status":   func(s string) string { return catalog.StatusLabels[s] },
+		"event":    func(s string) string { return catalog.EventLabels[s] },
 		"disclosure": func(s string) string {
 			return catalog.OptionLabel(catalog.Disclosures, s)
 		},
