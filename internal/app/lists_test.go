@@ -19,6 +19,7 @@ import (
 
 	"gongkai/internal/catalog"
 	"gongkai/internal/lists"
+	"gongkai/internal/lists/enforce"
 )
 
 // newListsEnv is the demo site with its lists published and indexed.
@@ -740,6 +741,79 @@ func TestColumnPagesLinkCapabilities(t *testing.T) {
 		}
 		if n := strings.Count(nav, `href="/inspect"`); n != 0 {
 			t.Errorf("/inspect linked %d times besides its link sub-column", n)
+		}
+	})
+}
+
+// TestListsPublicRowsInDatabase: the database path of the public rows
+// (filters, counts, pages) gives what reading the whole edition and
+// matching in memory gives, for the enforcement decisions (publicity
+// periods, masked persons, withdrawn decisions redacted) and the power
+// list (a yes/no facet), with and without words.
+func TestListsPublicRowsInDatabase(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		if err := e.srv.LoadListsDemo(ctx, e.site.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.srv.LoadEnforceDemo(ctx, e.site.ID, testDay); err != nil {
+			t.Fatal(err)
+		}
+		ls := e.srv.Lists
+		for _, sc := range []struct {
+			k      *lists.Kind
+			facets map[string]string
+			q      string
+		}{
+			{enforce.Decisions, nil, ""},
+			{enforce.Decisions, map[string]string{"category": "penalty"}, ""},
+			{enforce.Decisions, map[string]string{"category": "penalty", "party_type": "person"}, ""},
+			{enforce.Decisions, map[string]string{"party_type": "legal"}, "律师事务所"},
+			{enforce.Decisions, nil, "撤回"},
+			{enforce.Decisions, nil, "行政处罚"}, // a choice's label: matched in memory
+			{lists.PowerList, map[string]string{"charges_fee": "0"}, ""},
+			{lists.PowerList, map[string]string{"power_type": "license", "charges_fee": "否"}, ""},
+			{lists.PowerList, nil, "律师 执业"},
+		} {
+			cur, err := ls.Current(ctx, e.site.ID, sc.k)
+			if err != nil || cur == nil {
+				t.Fatal(cur, err)
+			}
+			q, err := sc.k.Normalize(lists.Query{Facets: sc.facets, Q: sc.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := ls.Rows(ctx, cur.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = sc.k.Public(all, testDay)
+			want := sc.k.Match(all, q)
+			wantFacets := sc.k.FacetCounts(all, q)
+			var got []lists.Row
+			for off := 0; ; off += 7 {
+				page, err := ls.PublicRows(ctx, sc.k, cur.ID, q, testDay, off, 0, 7)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page.All != len(all) || page.Total != len(want) {
+					t.Fatalf("%s %v %q: all %d total %d, want %d %d", sc.k.Code, sc.facets, sc.q, page.All, page.Total, len(all), len(want))
+				}
+				if off == 0 && fmt.Sprint(page.Facets) != fmt.Sprint(wantFacets) {
+					t.Errorf("%s %v %q: facets\n%v\nwant\n%v", sc.k.Code, sc.facets, sc.q, page.Facets, wantFacets)
+				}
+				got = append(got, page.Rows...)
+				if len(page.Rows) < 7 {
+					break
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s %v %q: %d rows differ from the in-memory match (%d)", sc.k.Code, sc.facets, sc.q, len(got), len(want))
+			}
+			if len(want) == 0 && sc.q == "" {
+				t.Errorf("%s %v: nothing matched (the case tests nothing)", sc.k.Code, sc.facets)
+			}
 		}
 	})
 }

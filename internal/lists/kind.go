@@ -66,6 +66,12 @@ type Kind struct {
 	// reason only (行政处罚法第四十八条). It may drop fields, never add
 	// personal ones.
 	Redact func(vals map[string]string) map[string]string
+	// RedactWhen and RedactKeep say in data what Redact does, for the
+	// queries that filter and count in the database (PublicRows): a row
+	// whose RedactWhen field is not empty shows only the RedactKeep fields.
+	// A kind with Redact but no RedactWhen is filtered in memory.
+	RedactWhen string
+	RedactKeep []string
 	// CurrentOnly: the public sees the current edition only — earlier
 	// editions, diffs and their exports are the staff's. For records whose
 	// later state must override what was once published (a decision

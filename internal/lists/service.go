@@ -278,6 +278,11 @@ func readRows(ctx context.Context, q rowQuerier, editionID int64) ([]Row, error)
 	if err != nil {
 		return nil, errs.Wrap(err, "list rows")
 	}
+	return scanRows(rows)
+}
+
+// scanRows reads rows of (id, seq, row_key, title, fields) and closes them.
+func scanRows(rows *sql.Rows) ([]Row, error) {
 	defer rows.Close()
 	var out []Row
 	for rows.Next() {

@@ -105,7 +105,7 @@ var Decisions = &lists.Kind{
 	},
 	Check:  checkDecision,
 	Derive: deriveDecision,
-	Redact: redactDecision,
+	Redact: redactDecision, RedactWhen: "changed_on", RedactKeep: withdrawnShown,
 }
 
 func checkDecision(v map[string]string) map[string]string {
