@@ -37,43 +37,89 @@ func (s *Service) PublicRows(ctx context.Context, k *Kind, editionID int64, q Qu
 		return nil, err
 	}
 	out := &PublicPage{Facets: map[string][]FacetValue{}}
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+base, args...).Scan(&out.All); err != nil {
-		return nil, errs.Wrap(err, "count rows")
-	}
-	facetCond := func(skip string) (string, []any, error) {
-		cond, a := "", slices.Clone(args)
-		names := make([]string, 0, len(q.Facets))
-		for n := range q.Facets {
-			names = append(names, n)
+	// One scan counts every combination of the facets' values (a few
+	// hundred at most); All, Total and each facet's counts (over the rows
+	// passing the other facets) are summed from them.
+	facets := k.Facets()
+	var cols []string
+	for _, f := range facets {
+		x, err := s.publicField(k, f.Name)
+		if err != nil {
+			return nil, err
 		}
-		sort.Strings(names)
-		for _, n := range names {
-			if n == skip {
-				continue
-			}
-			x, err := s.publicField(k, n)
-			if err != nil {
-				return "", nil, err
-			}
-			a = append(a, q.Facets[n])
-			cond += fmt.Sprintf(" AND %s = $%d", x, len(a))
+		cols = append(cols, x)
+	}
+	counts := map[string]map[string]int{}
+	for _, f := range facets {
+		counts[f.Name] = map[string]int{}
+	}
+	if len(cols) == 0 {
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+base, args...).Scan(&out.All); err != nil {
+			return nil, errs.Wrap(err, "count rows")
 		}
-		return cond, a, nil
+		out.Total = out.All
+	} else {
+		sel := strings.Join(cols, ", ")
+		rs, err := s.DB.R.QueryContext(ctx, `SELECT `+sel+`, COUNT(*)`+base+` GROUP BY `+sel, args...)
+		if err != nil {
+			return nil, errs.Wrap(err, "facet counts")
+		}
+		vals := make([]string, len(facets))
+		for rs.Next() {
+			var n int
+			dest := make([]any, 0, len(vals)+1)
+			for i := range vals {
+				dest = append(dest, &vals[i])
+			}
+			if err := rs.Scan(append(dest, &n)...); err != nil {
+				rs.Close()
+				return nil, errs.Wrap(err, "scan facets")
+			}
+			out.All += n
+			misses, miss := 0, -1
+			for i, f := range facets {
+				if want, ok := q.Facets[f.Name]; ok && vals[i] != want {
+					misses, miss = misses+1, i
+				}
+			}
+			if misses == 0 {
+				out.Total += n
+			}
+			for i, f := range facets {
+				// Counted for facet f when every other chosen facet matches.
+				if (misses == 0 || (misses == 1 && miss == i)) && vals[i] != "" {
+					counts[f.Name][vals[i]] += n
+				}
+			}
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, errs.Wrap(err, "facet counts")
+		}
 	}
-	cond, a, err := facetCond("")
-	if err != nil {
-		return nil, err
+	for _, f := range facets {
+		out.Facets[f.Name] = facetValues(f, counts[f.Name])
 	}
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+base+cond, a...).Scan(&out.Total); err != nil {
-		return nil, errs.Wrap(err, "count rows")
+	cond, a := "", slices.Clone(args)
+	names := make([]string, 0, len(q.Facets))
+	for n := range q.Facets {
+		names = append(names, n)
 	}
-	page := cond
+	sort.Strings(names)
+	for _, n := range names {
+		x, err := s.publicField(k, n)
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, q.Facets[n])
+		cond += fmt.Sprintf(" AND %s = $%d", x, len(a))
+	}
 	if afterSeq > 0 {
 		a = append(a, afterSeq)
-		page += fmt.Sprintf(" AND seq > $%d", len(a))
+		cond += fmt.Sprintf(" AND seq > $%d", len(a))
 	}
 	a = append(a, limit, offset)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, seq, row_key, title, fields`+base+page+fmt.Sprintf(` ORDER BY seq LIMIT $%d OFFSET $%d`, len(a)-1, len(a)), a...)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, seq, row_key, title, fields`+base+cond+fmt.Sprintf(` ORDER BY seq LIMIT $%d OFFSET $%d`, len(a)-1, len(a)), a...)
 	if err != nil {
 		return nil, errs.Wrap(err, "page rows")
 	}
@@ -82,37 +128,6 @@ func (s *Service) PublicRows(ctx context.Context, k *Kind, editionID int64, q Qu
 		return nil, err
 	}
 	out.Rows = k.Public(got, today)
-	for _, f := range k.Facets() {
-		x, err := s.publicField(k, f.Name)
-		if err != nil {
-			return nil, err
-		}
-		cond, a, err := facetCond(f.Name)
-		if err != nil {
-			return nil, err
-		}
-		rs, err := s.DB.R.QueryContext(ctx, `SELECT `+x+`, COUNT(*)`+base+cond+` GROUP BY `+x, a...)
-		if err != nil {
-			return nil, errs.Wrap(err, "facet counts")
-		}
-		n := map[string]int{}
-		for rs.Next() {
-			var v string
-			var c int
-			if err := rs.Scan(&v, &c); err != nil {
-				rs.Close()
-				return nil, errs.Wrap(err, "scan facet")
-			}
-			if v != "" {
-				n[v] += c
-			}
-		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
-			return nil, errs.Wrap(err, "facet counts")
-		}
-		out.Facets[f.Name] = facetValues(f, n)
-	}
 	return out, nil
 }
 

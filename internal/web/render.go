@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -226,8 +227,13 @@ func (t *templates) funcs() template.FuncMap {
 			return ColumnPages(c.Slug)
 		},
 		"navPages": navPages,
-		"status":   func(s string) string { return catalog.StatusLabels[s] },
-		"event":    func(s string) string { return catalog.EventLabels[s] },
+		// declaredPage says whether a link sub-column points to one of its
+		// parent's declared pages (the column's page lists those once).
+		"declaredPage": func(parent, c *catalog.Column) bool {
+			return parent != nil && c.Kind == catalog.KindLink && slices.ContainsFunc(ColumnPages(parent.Slug), func(p ColumnPage) bool { return p.Path == c.LinkURL })
+		},
+		"status": func(s string) string { return catalog.StatusLabels[s] },
+		"event":  func(s string) string { return catalog.EventLabels[s] },
 		"disclosure": func(s string) string {
 			return catalog.OptionLabel(catalog.Disclosures, s)
 		},
