@@ -118,14 +118,15 @@ func syntheticInspect(ctx context.Context, s *synthetic.Site) error {
 	return nil
 }
 
-// pick is the target type of registry row i by the types' shares.
+// pick is the target type of registry row i by the types' shares (in
+// tenths, interleaved so that a small registry has every type).
 func pick(i int) int {
-	n := i % 100
+	n := i % 10
 	for t, tt := range syntheticTargetTypes {
-		if n < tt.share {
+		if n < tt.share/10 {
 			return t
 		}
-		n -= tt.share
+		n -= tt.share / 10
 	}
 	return 0
 }
