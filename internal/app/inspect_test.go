@@ -506,3 +506,109 @@ func TestInspectBackOffice(t *testing.T) {
 		}
 	})
 }
+
+// TestInspectPlanCorrectAndWithdraw: a plan is corrected or withdrawn
+// until a draw of it is announced (409 after), audited, shown on the
+// public pages and in the feed of plans and draws.
+func TestInspectPlanCorrectAndWithdraw(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		if err := e.srv.LoadInspectDemo(ctx, e.site.ID); err != nil {
+			t.Fatal(err)
+		}
+		c := newAPIClient(t, e)
+		zfk := e.deptID(t, "行政执法协调监督科")
+		plan := `{"year":2026,"title":"2026年度律所抽查","department_id":` + zfk + `,"item_key":"SSJ-LS-01","count":3,"inspectors_per_target":2,"starts_on":"2026-03-01","ends_on":"2026-12-31"}`
+		r := c.do(t, "POST", "/api/v1/inspect/plans", "office", nil, plan)
+		if r.status != 201 {
+			t.Fatalf("create: %d %s", r.status, r.body)
+		}
+		var p inspect.Plan
+		r.decode(t, &p)
+		path := fmt.Sprintf("/api/v1/inspect/plans/%d", p.ID)
+		long := strings.Replace(plan, "2026年度律所抽查", strings.Repeat("改", inspect.MaxTitle), 1)
+		for _, sc := range []struct {
+			method, path, token, body string
+			status                    int
+			want                      string
+		}{
+			{"PUT", path, "", long, 401, "令牌"},
+			{"PUT", path, "pfk", long, 403, "检查主体科室"},
+			{"PUT", path, "office", strings.Replace(plan, `"count":3`, `"count":0`, 1), 422, "二者选一"},
+			{"PUT", path, "office", strings.Replace(long, "改\"", "改改\"", 1), 422, "不能超过 200 个字"},
+			{"PUT", "/api/v1/inspect/plans/999999", "office", plan, 404, ""},
+			{"POST", path + "/withdraw", "office", `{"reason":""}`, 422, "撤回理由"},
+			{"POST", path + "/withdraw", "office", `{"reason":"` + strings.Repeat("由", inspect.MaxReason+1) + `"}`, 422, "500"},
+			{"POST", path + "/withdraw", "pfk", `{"reason":"x"}`, 403, ""},
+		} {
+			if r := c.do(t, sc.method, sc.path, sc.token, nil, sc.body); r.status != sc.status || !strings.Contains(r.body, sc.want) || !strings.Contains(r.body, `"error"`) {
+				t.Errorf("%s %s as %q: %d %s, want %d %q", sc.method, sc.path, sc.token, r.status, clipBody(r.body), sc.status, sc.want)
+			}
+		}
+		// Corrected at the maximum title length, then shown as corrected.
+		r = c.do(t, "PUT", path, "office", nil, strings.Replace(long, `"count":3`, `"ratio_percent":15`, 1))
+		if r.status != 200 {
+			t.Fatalf("update: %d %s", r.status, r.body)
+		}
+		r.decode(t, &p)
+		if len([]rune(p.Title)) != inspect.MaxTitle || p.Count != 0 || p.RatioPercent != 15 || p.UpdatedBy == "" || p.Status != inspect.PlanActive {
+			t.Fatalf("updated plan = %+v", p)
+		}
+		b := e.browser()
+		mustContain(t, b.get(fmt.Sprintf("/inspect/plans/%d", p.ID)).body, "按 15% 比例抽取", "修改（公告抽取前）")
+		// The back office corrects it through its form too.
+		office := e.browser().login("office")
+		planURL := fmt.Sprintf("/admin/inspect/plans/%d", p.ID)
+		mustContain(t, office.get(planURL).body, "修改计划（公告抽取前）", "撤回计划")
+		form := url.Values{"year": {"2026"}, "title": {"2026年度律所抽查（修订）"}, "department_id": {zfk}, "item_key": {"SSJ-LS-01"},
+			"count": {"4"}, "inspectors_per_target": {"2"}, "starts_on": {"2026-03-01"}, "ends_on": {"2027-01-31"}}
+		if r := office.post(planURL, form); r.status != 422 || !strings.Contains(r.body, "计划年度内") {
+			t.Fatalf("bad correction: %d %s", r.status, clipBody(r.body))
+		}
+		form.Set("ends_on", "2026-12-31")
+		if r := office.post(planURL, form); r.status != 303 {
+			t.Fatalf("correction: %d %s", r.status, clipBody(r.body))
+		}
+		if r := office.post(planURL+"/withdraw", url.Values{"reason": {""}}); r.status != 422 || !strings.Contains(r.body, `id="e-reason"`) {
+			t.Fatalf("empty reason: %d %s", r.status, clipBody(r.body))
+		}
+		if r := office.post(planURL+"/withdraw", url.Values{"reason": {"检查事项调整，并入下半年专项检查。"}}); r.status != 303 {
+			t.Fatalf("withdraw: %d %s", r.status, clipBody(r.body))
+		}
+		mustContain(t, b.get(fmt.Sprintf("/inspect/plans/%d", p.ID)).body, "2026年度律所抽查（修订）", "本计划已撤回", "并入下半年专项检查")
+		mustContain(t, b.get("/inspect").body, "已撤回")
+		for _, sc := range []struct{ method, path, body string }{
+			{"POST", path + "/draws", `{"method":"commit"}`}, {"PUT", path, plan}, {"POST", path + "/withdraw", `{"reason":"again"}`},
+		} {
+			if r := c.do(t, sc.method, sc.path, "office", nil, sc.body); r.status != 409 || !strings.Contains(r.body, "撤回") {
+				t.Errorf("%s %s on a withdrawn plan: %d %s", sc.method, sc.path, r.status, clipBody(r.body))
+			}
+		}
+		// A demo plan has its draw: its inputs froze it.
+		plans, err := e.srv.Inspect.Plans(ctx, e.site.ID, 2025)
+		if err != nil || len(plans) == 0 {
+			t.Fatal(plans, err)
+		}
+		demoPath := fmt.Sprintf("/api/v1/inspect/plans/%d", plans[0].ID)
+		if r := c.do(t, "PUT", demoPath, "office", nil, plan); r.status != 409 || !strings.Contains(r.body, "不能再修改或撤回") {
+			t.Errorf("update a drawn plan: %d %s", r.status, clipBody(r.body))
+		}
+		if r := c.do(t, "POST", demoPath+"/withdraw", "office", nil, `{"reason":"x"}`); r.status != 409 {
+			t.Errorf("withdraw a drawn plan: %d", r.status)
+		}
+		mustContain(t, office.get(fmt.Sprintf("/admin/inspect/plans/%d", plans[0].ID)).body, "不能再修改或撤回")
+		var updates, withdrawals int
+		e.db.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'inspect.plan.update' AND target = $1`, fmt.Sprintf("inspect_plan:%d", p.ID)).Scan(&updates)
+		e.db.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'inspect.plan.withdraw' AND target = $1`, fmt.Sprintf("inspect_plan:%d", p.ID)).Scan(&withdrawals)
+		if updates != 2 || withdrawals != 1 {
+			t.Errorf("audited %d updates, %d withdrawals", updates, withdrawals)
+		}
+		// The feed of plans and draws.
+		feed := b.get("/inspect/feed.xml")
+		if feed.status != 200 {
+			t.Fatalf("feed: %d", feed.status)
+		}
+		mustContain(t, feed.body, "<feed", "抽查计划撤回：2026年度律所抽查（修订）", "并入下半年专项检查", "抽取结果：2025年度律师事务所执业活动“双随机”抽查", "/inspect/draws/")
+	})
+}

@@ -19,6 +19,7 @@ import (
 
 	"gongkai/internal/catalog"
 	"gongkai/internal/lists"
+	"gongkai/internal/lists/enforce"
 )
 
 // newListsEnv is the demo site with its lists published and indexed.
@@ -462,7 +463,7 @@ func TestListsPublic(t *testing.T) {
 		mustContain(t, b.get("/lists/duty_boundary").body, "社区矫正对象监督管理")
 		mustContain(t, b.get("/lists/proof_items").body, "无犯罪记录证明")
 		mustContain(t, b.get("/lists").body, "权责清单", "职责边界清单", "证明事项实施清单")
-		mustContain(t, b.get("/columns/qzqd").body, "/columns/qzqd-list")
+		mustContain(t, b.get("/columns/qzqd").body, `href="/lists/power_list"`)
 		if r := b.get("/columns/qzqd-list"); !strings.Contains(r.location+r.body, "/lists/power_list") {
 			t.Errorf("the 权责清单 column does not lead to the list: %d %s", r.status, r.location)
 		}
@@ -698,6 +699,122 @@ func TestListsDraftPublishedThroughAPI(t *testing.T) {
 		}
 		if r := c.do(t, "POST", pub, "office", nil, `{}`); r.status != 409 {
 			t.Errorf("publishing twice: %d", r.status)
+		}
+	})
+}
+
+// TestColumnPagesLinkCapabilities: a column's page links straight to the
+// structured lists and capability pages declared for it (lists.Kind.Column,
+// the enforcement and inspection features), and the navigation reaches
+// those no link sub-column already shows.
+func TestColumnPagesLinkCapabilities(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		for _, sc := range []struct {
+			column string
+			want   []string
+		}{
+			{"qzqd", []string{"结构化清单和查询", `href="/lists/power_list"`}},
+			{"zzbjqd", []string{`href="/lists/duty_boundary"`}},
+			{"xzzfgs", []string{`href="/lists/enforcement_bodies"`, `href="/lists/enforcement_staff"`, `href="/lists/enforcement_matters"`,
+				`href="/lists/enforcement_decisions"`, `href="/enforce/figures"`, `href="/enforce/certificates"`}},
+			{"zmsxqd", []string{`href="/lists/proof_items"`}},
+			{"zwfwsx", []string{`href="/lists/service_catalog"`}},
+			{"bszn", []string{`href="/lists/service_guides"`}},
+			{"ssjygk", []string{`href="/inspect"`, `href="/lists/inspection_items"`, `href="/lists/inspection_targets"`, `href="/lists/inspectors"`}},
+		} {
+			r := b.get("/columns/" + sc.column)
+			if r.status != 200 {
+				t.Fatalf("/columns/%s: %d", sc.column, r.status)
+			}
+			mustContain(t, r.body, sc.want...)
+		}
+		// A column with no capability pages has no such block.
+		mustNotContain(t, b.get("/columns/zcwj").body, "结构化清单和查询")
+		// The side navigation of any column of the group lists the pages
+		// that no link sub-column points to (the 双随机 registries), once.
+		nav := b.get("/columns/zcwj").body
+		mustContain(t, nav, `<li><a href="/lists/inspection_targets">检查对象名录库</a></li>`)
+		// (A link sub-column's entry goes straight to its page: once.)
+		if n := strings.Count(nav, `href="/lists/power_list"`); n != 1 {
+			t.Errorf("the power list is linked %d times from the navigation, want once (its link sub-column)", n)
+		}
+		if n := strings.Count(nav, `href="/inspect"`); n != 1 {
+			t.Errorf("/inspect linked %d times from the navigation, want once (its link sub-column)", n)
+		}
+	})
+}
+
+// TestListsPublicRowsInDatabase: the database path of the public rows
+// (filters, counts, pages) gives what reading the whole edition and
+// matching in memory gives, for the enforcement decisions (publicity
+// periods, masked persons, withdrawn decisions redacted) and the power
+// list (a yes/no facet), with and without words.
+func TestListsPublicRowsInDatabase(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		if err := e.srv.LoadListsDemo(ctx, e.site.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.srv.LoadEnforceDemo(ctx, e.site.ID, testDay); err != nil {
+			t.Fatal(err)
+		}
+		ls := e.srv.Lists
+		for _, sc := range []struct {
+			k      *lists.Kind
+			facets map[string]string
+			q      string
+		}{
+			{enforce.Decisions, nil, ""},
+			{enforce.Decisions, map[string]string{"category": "penalty"}, ""},
+			{enforce.Decisions, map[string]string{"category": "penalty", "party_type": "person"}, ""},
+			{enforce.Decisions, map[string]string{"party_type": "legal"}, "律师事务所"},
+			{enforce.Decisions, nil, "撤回"},
+			{enforce.Decisions, nil, "行政处罚"}, // a choice's label: matched in memory
+			{lists.PowerList, map[string]string{"charges_fee": "0"}, ""},
+			{lists.PowerList, map[string]string{"power_type": "license", "charges_fee": "否"}, ""},
+			{lists.PowerList, nil, "律师 执业"},
+		} {
+			cur, err := ls.Current(ctx, e.site.ID, sc.k)
+			if err != nil || cur == nil {
+				t.Fatal(cur, err)
+			}
+			q, err := sc.k.Normalize(lists.Query{Facets: sc.facets, Q: sc.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := ls.Rows(ctx, cur.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = sc.k.Public(all, testDay)
+			want := sc.k.Match(all, q)
+			wantFacets := sc.k.FacetCounts(all, q)
+			var got []lists.Row
+			for off := 0; ; off += 7 {
+				page, err := ls.PublicRows(ctx, sc.k, cur.ID, q, testDay, off, 0, 7)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page.All != len(all) || page.Total != len(want) {
+					t.Fatalf("%s %v %q: all %d total %d, want %d %d", sc.k.Code, sc.facets, sc.q, page.All, page.Total, len(all), len(want))
+				}
+				if off == 0 && fmt.Sprint(page.Facets) != fmt.Sprint(wantFacets) {
+					t.Errorf("%s %v %q: facets\n%v\nwant\n%v", sc.k.Code, sc.facets, sc.q, page.Facets, wantFacets)
+				}
+				got = append(got, page.Rows...)
+				if len(page.Rows) < 7 {
+					break
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s %v %q: %d rows differ from the in-memory match (%d)", sc.k.Code, sc.facets, sc.q, len(got), len(want))
+			}
+			if len(want) == 0 && sc.q == "" {
+				t.Errorf("%s %v: nothing matched (the case tests nothing)", sc.k.Code, sc.facets)
+			}
 		}
 	})
 }

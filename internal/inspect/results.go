@@ -118,10 +118,10 @@ func (s *Service) RecordResult(ctx context.Context, siteID int64, actor *auth.Us
 			}
 			return errs.Wrap(err, "record result")
 		}
-		if err := s.changed(ctx, tx, siteID, p.ID); err != nil {
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.result", Target: fmt.Sprintf("inspect_result:%d", r.ID), After: r}); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.result", Target: fmt.Sprintf("inspect_result:%d", r.ID), After: r})
+		return s.changed(ctx, tx, siteID, p.ID)
 	})
 	if err != nil {
 		return nil, err

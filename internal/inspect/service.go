@@ -184,7 +184,15 @@ type Plan struct {
 	Content             string `json:"content"`
 	CreatedBy           string `json:"created_by"`
 	CreatedAt           string `json:"created_at"`
+	// Status is PlanActive or PlanWithdrawn (with WithdrawnReason).
+	Status          string `json:"status"`
+	WithdrawnReason string `json:"withdrawn_reason,omitempty"`
+	UpdatedBy       string `json:"updated_by,omitempty"`
+	UpdatedAt       string `json:"updated_at,omitempty"`
 }
+
+// Withdrawn says whether the plan was withdrawn.
+func (p *Plan) Withdrawn() bool { return p.Status == PlanWithdrawn }
 
 // TargetLabel is the target type in words.
 func (p *Plan) TargetLabel() string {
@@ -250,6 +258,163 @@ func mayManage(u *auth.User, siteID, dept int64) error {
 
 // CreatePlan records a plan for an item of the current 随机抽查事项清单.
 func (s *Service) CreatePlan(ctx context.Context, siteID int64, actor *auth.User, in NewPlan) (*Plan, error) {
+	p, err := s.checkPlan(ctx, siteID, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p.CreatedBy, p.CreatedAt, p.Status = actor.Label(), s.now(), PlanActive
+		if err := tx.QueryRowContext(ctx, `INSERT INTO inspect_plans (site_id, year, title, department_id, item_key, item_name, target_type, target_count, ratio_percent,
+			inspectors_per_target, starts_on, ends_on, frequency, content, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+			siteID, p.Year, p.Title, p.DepartmentID, p.ItemKey, p.ItemName, p.TargetType, p.Count, p.RatioPercent, p.InspectorsPerTarget, p.StartsOn, p.EndsOn,
+			p.Frequency, p.Content, p.CreatedBy, p.CreatedAt).Scan(&p.ID); err != nil {
+			return errs.Wrap(err, "create plan")
+		}
+		// The audit entry first, the outbox event last (PostgreSQL locks).
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.plan.create", Target: fmt.Sprintf("inspect_plan:%d", p.ID), After: p}); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, siteID, p.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.committed(ctx)
+	return p, nil
+}
+
+// Plan statuses: a plan is active until withdrawn; a withdrawn plan stays
+// public with its reason.
+const (
+	PlanActive    = "active"
+	PlanWithdrawn = "withdrawn"
+	// MaxReason bounds a withdrawal's reason.
+	MaxReason = 500
+)
+
+// frozen says why a plan can no longer be corrected or withdrawn ("": it
+// can): once a draw of it is announced, the draw's published inputs carry
+// the plan, and a plan withdrawn after its seed's commitment would let the
+// office discard an outcome it knows in advance.
+func (s *Service) frozen(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, p *Plan) (string, error) {
+	if p.Status == PlanWithdrawn {
+		return "该抽查计划已经撤回", nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM inspect_draws WHERE plan_id = $1`, p.ID).Scan(&n); err != nil {
+		return "", errs.Wrap(err, "plan draws")
+	}
+	if n > 0 {
+		return "该抽查计划已公布抽取安排，计划内容已作为抽取输入固定，不能再修改或撤回", nil
+	}
+	return "", nil
+}
+
+// UpdatePlan corrects a plan before any draw of it is announced (the same
+// checks as CreatePlan; the department may change, if the actor may act
+// for both). Audited with the plan before and after.
+func (s *Service) UpdatePlan(ctx context.Context, siteID int64, actor *auth.User, id int64, in NewPlan) (*Plan, error) {
+	old, err := s.Plan(ctx, siteID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayManage(actor, siteID, old.DepartmentID); err != nil {
+		return nil, err
+	}
+	p, err := s.checkPlan(ctx, siteID, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// Serialised with Announce by the plan's row lock (PostgreSQL; SQLite
+		// write transactions already are).
+		if _, err := tx.ExecContext(ctx, `UPDATE inspect_plans SET status = status WHERE id = $1`, id); err != nil {
+			return errs.Wrap(err, "lock plan")
+		}
+		cur, err := scanPlan(tx.QueryRowContext(ctx, `SELECT `+planCols+` FROM inspect_plans p WHERE p.site_id = $1 AND p.id = $2`, siteID, id))
+		if err != nil {
+			return errs.Wrap(err, "plan")
+		}
+		if why, err := s.frozen(ctx, tx, cur); err != nil {
+			return err
+		} else if why != "" {
+			return errs.E(errs.Conflict, "%s", why)
+		}
+		p.ID, p.Status, p.CreatedBy, p.CreatedAt = id, cur.Status, cur.CreatedBy, cur.CreatedAt
+		p.UpdatedBy, p.UpdatedAt = actor.Label(), s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE inspect_plans SET year = $1, title = $2, department_id = $3, item_key = $4, item_name = $5, target_type = $6,
+			target_count = $7, ratio_percent = $8, inspectors_per_target = $9, starts_on = $10, ends_on = $11, frequency = $12, content = $13,
+			updated_by = $14, updated_at = $15 WHERE id = $16`,
+			p.Year, p.Title, p.DepartmentID, p.ItemKey, p.ItemName, p.TargetType, p.Count, p.RatioPercent, p.InspectorsPerTarget, p.StartsOn, p.EndsOn,
+			p.Frequency, p.Content, p.UpdatedBy, p.UpdatedAt, id); err != nil {
+			return errs.Wrap(err, "update plan")
+		}
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.plan.update", Target: fmt.Sprintf("inspect_plan:%d", id), Before: old, After: p}); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, siteID, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.committed(ctx)
+	return p, nil
+}
+
+// WithdrawPlan withdraws a plan before any draw of it is announced, with
+// the reason the public page shows. Audited.
+func (s *Service) WithdrawPlan(ctx context.Context, siteID int64, actor *auth.User, id int64, reason string) (*Plan, error) {
+	p, err := s.Plan(ctx, siteID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayManage(actor, siteID, p.DepartmentID); err != nil {
+		return nil, err
+	}
+	v := errs.Validation{}
+	reason = tooLong(v, "reason", "撤回理由", reason, MaxReason)
+	if reason == "" && v["reason"] == "" {
+		v.Add("reason", "请填写撤回理由（公开显示）")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE inspect_plans SET status = status WHERE id = $1`, id); err != nil {
+			return errs.Wrap(err, "lock plan")
+		}
+		cur, err := scanPlan(tx.QueryRowContext(ctx, `SELECT `+planCols+` FROM inspect_plans p WHERE p.site_id = $1 AND p.id = $2`, siteID, id))
+		if err != nil {
+			return errs.Wrap(err, "plan")
+		}
+		if why, err := s.frozen(ctx, tx, cur); err != nil {
+			return err
+		} else if why != "" {
+			return errs.E(errs.Conflict, "%s", why)
+		}
+		p.Status, p.WithdrawnReason, p.UpdatedBy, p.UpdatedAt = PlanWithdrawn, reason, actor.Label(), s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE inspect_plans SET status = $1, withdrawn_reason = $2, updated_by = $3, updated_at = $4 WHERE id = $5`,
+			p.Status, reason, p.UpdatedBy, p.UpdatedAt, id); err != nil {
+			return errs.Wrap(err, "withdraw plan")
+		}
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.plan.withdraw", Target: fmt.Sprintf("inspect_plan:%d", id),
+			Before: map[string]any{"status": PlanActive}, After: map[string]any{"status": PlanWithdrawn, "reason": reason}}); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, siteID, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.committed(ctx)
+	return p, nil
+}
+
+// checkPlan checks what creating or correcting a plan asks, and returns
+// the plan it describes (no id yet).
+func (s *Service) checkPlan(ctx context.Context, siteID int64, actor *auth.User, in NewPlan) (*Plan, error) {
 	dept, err := s.department(ctx, siteID, in.DepartmentID)
 	if err != nil {
 		return nil, err
@@ -303,23 +468,6 @@ func (s *Service) CreatePlan(ctx context.Context, siteID int64, actor *auth.User
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		p.CreatedBy, p.CreatedAt = actor.Label(), s.now()
-		if err := tx.QueryRowContext(ctx, `INSERT INTO inspect_plans (site_id, year, title, department_id, item_key, item_name, target_type, target_count, ratio_percent,
-			inspectors_per_target, starts_on, ends_on, frequency, content, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
-			siteID, p.Year, p.Title, p.DepartmentID, p.ItemKey, p.ItemName, p.TargetType, p.Count, p.RatioPercent, p.InspectorsPerTarget, p.StartsOn, p.EndsOn,
-			p.Frequency, p.Content, p.CreatedBy, p.CreatedAt).Scan(&p.ID); err != nil {
-			return errs.Wrap(err, "create plan")
-		}
-		if err := s.changed(ctx, tx, siteID, p.ID); err != nil {
-			return err
-		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.plan.create", Target: fmt.Sprintf("inspect_plan:%d", p.ID), After: p})
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.committed(ctx)
 	return p, nil
 }
 
@@ -353,12 +501,12 @@ func (s *Service) item(ctx context.Context, siteID int64, key string) (*lists.Ro
 }
 
 const planCols = `p.id, p.site_id, p.year, p.title, p.department_id, p.item_key, p.item_name, p.target_type, p.target_count, p.ratio_percent,
-	p.inspectors_per_target, p.starts_on, p.ends_on, p.frequency, p.content, p.created_by, p.created_at`
+	p.inspectors_per_target, p.starts_on, p.ends_on, p.frequency, p.content, p.created_by, p.created_at, p.status, p.withdrawn_reason, p.updated_by, p.updated_at`
 
 func scanPlan(r interface{ Scan(...any) error }) (*Plan, error) {
 	var p Plan
 	err := r.Scan(&p.ID, &p.SiteID, &p.Year, &p.Title, &p.DepartmentID, &p.ItemKey, &p.ItemName, &p.TargetType, &p.Count, &p.RatioPercent,
-		&p.InspectorsPerTarget, &p.StartsOn, &p.EndsOn, &p.Frequency, &p.Content, &p.CreatedBy, &p.CreatedAt)
+		&p.InspectorsPerTarget, &p.StartsOn, &p.EndsOn, &p.Frequency, &p.Content, &p.CreatedBy, &p.CreatedAt, &p.Status, &p.WithdrawnReason, &p.UpdatedBy, &p.UpdatedAt)
 	return &p, err
 }
 
@@ -483,6 +631,9 @@ func (s *Service) Announce(ctx context.Context, siteID int64, actor *auth.User, 
 	if err := mayManage(actor, siteID, p.DepartmentID); err != nil {
 		return nil, err
 	}
+	if p.Withdrawn() {
+		return nil, errs.E(errs.Conflict, "该抽查计划已经撤回，不能抽取")
+	}
 	v := errs.Validation{}
 	rnd := Announcement{Method: in.Method}
 	witnesses := tooLong(v, "witnesses", "见证人", in.Witnesses, MaxWitnesses)
@@ -555,6 +706,18 @@ func (s *Service) Announce(ctx context.Context, siteID int64, actor *auth.User, 
 	}
 	d := &Draw{SiteID: siteID, PlanID: p.ID, Status: Announced, Method: in.Method, Witnesses: witnesses, AnnouncedBy: actor.Label(), AnnouncedAt: s.now(), seed: stored}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// The plan as the inputs carry it must still be the plan: locked
+		// against UpdatePlan and WithdrawPlan, and compared.
+		var status, updated string
+		if _, err := tx.ExecContext(ctx, `UPDATE inspect_plans SET status = status WHERE id = $1`, p.ID); err != nil {
+			return errs.Wrap(err, "lock plan")
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT status, updated_at FROM inspect_plans WHERE id = $1`, p.ID).Scan(&status, &updated); err != nil {
+			return errs.Wrap(err, "plan status")
+		}
+		if status != p.Status || updated != p.UpdatedAt {
+			return errs.E(errs.Conflict, "抽查计划刚刚被修改或撤回，请刷新后重新公告")
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO inspect_draws (site_id, plan_id, status, method, seed, witnesses, announced_by, announced_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, siteID, p.ID, Announced, in.Method, stored, witnesses, d.AnnouncedBy, d.AnnouncedAt).Scan(&d.ID); err != nil {
 			if store.IsUniqueViolation(err) { // a concurrent announcement won
@@ -573,11 +736,11 @@ func (s *Service) Announce(ctx context.Context, siteID int64, actor *auth.User, 
 		if _, err := tx.ExecContext(ctx, `UPDATE inspect_draws SET inputs = $1, inputs_sha256 = $2 WHERE id = $3`, string(js), d.InputsSHA256, d.ID); err != nil {
 			return errs.Wrap(err, "store inputs")
 		}
-		if err := s.changed(ctx, tx, siteID, p.ID); err != nil {
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.draw.announce", Target: fmt.Sprintf("inspect_draw:%d", d.ID),
+			After: map[string]any{"plan": p.ID, "method": in.Method, "inputs_sha256": d.InputsSHA256, "commitment": rnd.Commitment, "source": rnd.Source, "date": rnd.Date}}); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.draw.announce", Target: fmt.Sprintf("inspect_draw:%d", d.ID),
-			After: map[string]any{"plan": p.ID, "method": in.Method, "inputs_sha256": d.InputsSHA256, "commitment": rnd.Commitment, "source": rnd.Source, "date": rnd.Date}})
+		return s.changed(ctx, tx, siteID, p.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -677,11 +840,11 @@ func (s *Service) Perform(ctx context.Context, siteID int64, actor *auth.User, d
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.E(errs.Conflict, "本次抽取已经完成，结果不能重新抽取")
 		}
-		if err := s.changed(ctx, tx, siteID, p.ID); err != nil {
+		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.draw.perform", Target: fmt.Sprintf("inspect_draw:%d", d.ID),
+			After: map[string]any{"revealed": revealed, "targets": len(out.Targets)}}); err != nil {
 			return err
 		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "inspect.draw.perform", Target: fmt.Sprintf("inspect_draw:%d", d.ID),
-			After: map[string]any{"revealed": revealed, "targets": len(out.Targets)}})
+		return s.changed(ctx, tx, siteID, p.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -769,4 +932,73 @@ func VerificationOf(d *Draw) *Verification {
 	return &Verification{Inputs: d.Inputs, InputsSHA256: d.InputsSHA256, Status: d.Status, Revealed: d.Revealed, Result: d.Outcome,
 		AnnouncedAt: d.AnnouncedAt, DrawnAt: d.DrawnAt, Algorithm: Format,
 		Script: "python3 scripts/verify-draw verification.json（脚本随平台源代码发布，仅使用 Python 3 标准库）"}
+}
+
+// Change is one entry of the feed of plans and draws: a plan made,
+// corrected or withdrawn, a draw announced or carried out.
+type Change struct {
+	// At is the instant (store format); PlanID and DrawID (0: a plan's
+	// change) say what changed, Kind how: plan, plan_updated,
+	// plan_withdrawn, announced, drawn.
+	At, Kind, Title, Detail string
+	PlanID, DrawID          int64
+}
+
+// Changes lists the latest changes of a site's plans and draws, newest
+// first, at most limit (two indexed queries of limit rows; a draw's
+// inputs are not read).
+func (s *Service) Changes(ctx context.Context, siteID int64, limit int) ([]Change, error) {
+	var out []Change
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, title, status, withdrawn_reason, created_at, updated_at, year FROM inspect_plans
+		WHERE site_id = $1 ORDER BY CASE WHEN updated_at > created_at THEN updated_at ELSE created_at END DESC, id DESC LIMIT $2`, siteID, limit)
+	if err != nil {
+		return nil, errs.Wrap(err, "plan changes")
+	}
+	for rows.Next() {
+		var c Change
+		var status, reason, created, updated string
+		var year int
+		if err := rows.Scan(&c.PlanID, &c.Title, &status, &reason, &created, &updated, &year); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "scan plan change")
+		}
+		c.At, c.Kind, c.Detail = created, "plan", fmt.Sprintf("%d 年度抽查计划", year)
+		switch {
+		case status == PlanWithdrawn:
+			c.At, c.Kind, c.Detail = updated, "plan_withdrawn", "计划已撤回："+reason
+		case updated > created:
+			c.At, c.Kind, c.Detail = updated, "plan_updated", "计划已修改（公告抽取前）"
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "plan changes")
+	}
+	rows, err = s.DB.R.QueryContext(ctx, `SELECT d.id, d.plan_id, p.title, d.status, d.inputs_sha256, d.announced_at, d.drawn_at FROM inspect_draws d
+		JOIN inspect_plans p ON p.id = d.plan_id WHERE d.site_id = $1 ORDER BY CASE WHEN d.drawn_at > d.announced_at THEN d.drawn_at ELSE d.announced_at END DESC, d.id DESC LIMIT $2`, siteID, limit)
+	if err != nil {
+		return nil, errs.Wrap(err, "draw changes")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Change
+		var status, hash, announced, drawn string
+		if err := rows.Scan(&c.DrawID, &c.PlanID, &c.Title, &status, &hash, &announced, &drawn); err != nil {
+			return nil, errs.Wrap(err, "scan draw change")
+		}
+		c.At, c.Kind, c.Detail = announced, "announced", "已公告抽取，输入的 SHA-256："+hash
+		if status == Drawn {
+			c.At, c.Kind, c.Detail = drawn, "drawn", "已完成抽取，可按公开的输入复算核验；输入的 SHA-256："+hash
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "draw changes")
+	}
+	slices.SortStableFunc(out, func(a, b Change) int { return strings.Compare(b.At, a.At) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }

@@ -77,7 +77,7 @@ func CellsOf(err error) (*CellsError, bool) {
 // readTable reads a file's cells: CSV (UTF-8 with or without BOM, or the
 // GB18030/GBK that Excel writes on Chinese Windows) or XLSX (its first
 // sheet). The format is recognised from the content, not the name.
-func readTable(data []byte, name string) ([][]string, string, error) {
+func readTable(data []byte, name string, limit int) ([][]string, string, error) {
 	if len(data) == 0 {
 		return nil, "", errs.E(errs.Invalid, "文件是空的")
 	}
@@ -87,18 +87,18 @@ func readTable(data []byte, name string) ([][]string, string, error) {
 	lower := strings.ToLower(name)
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		rows, err := readXLSX(data)
+		rows, err := readXLSX(data, limit)
 		return rows, XLSX, err
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return nil, "", errs.E(errs.Invalid, "这是旧版 Excel（.xls）或加密的文件，无法读取；请在 Excel 中“另存为” .xlsx 或 CSV（逗号分隔）后再导入")
 	case strings.HasSuffix(lower, ".xlsx"):
 		return nil, "", errs.E(errs.Invalid, "文件扩展名为 .xlsx，但内容不是有效的 XLSX 文件（文件可能已损坏）")
 	}
-	rows, err := readCSV(data)
+	rows, err := readCSV(data, limit)
 	return rows, CSV, err
 }
 
-func readXLSX(data []byte) ([][]string, error) {
+func readXLSX(data []byte, limit int) ([][]string, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 32 << 20})
 	if err != nil {
 		return nil, errs.E(errs.Invalid, "XLSX 文件已损坏或无法读取，请在 Excel 中打开确认后重新保存")
@@ -115,8 +115,8 @@ func readXLSX(data []byte) ([][]string, error) {
 	defer rows.Close()
 	var out [][]string
 	for rows.Next() {
-		if len(out) > MaxRows+1 {
-			return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", MaxRows)
+		if len(out) > limit+1 {
+			return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", limit)
 		}
 		cols, err := rows.Columns()
 		if err != nil {
@@ -130,7 +130,7 @@ func readXLSX(data []byte) ([][]string, error) {
 	return out, nil
 }
 
-func readCSV(data []byte) ([][]string, error) {
+func readCSV(data []byte, limit int) ([][]string, error) {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, errs.E(errs.Invalid, "文件不是 CSV 或 XLSX 格式（含有二进制内容）；请上传从模板填写的 .xlsx 或 .csv 文件")
 	}
@@ -159,8 +159,8 @@ func readCSV(data []byte) ([][]string, error) {
 			}
 			return nil, errs.E(errs.Invalid, "CSV 文件无法读取")
 		}
-		if len(out) > MaxRows+1 {
-			return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", MaxRows)
+		if len(out) > limit+1 {
+			return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", limit)
 		}
 		out = append(out, rec)
 	}
@@ -219,10 +219,16 @@ func (k *Kind) unchangedPublic(raw map[string]string, prior map[string]Row) (map
 // refused when it masks nothing there (the round trip stays exact without
 // ever publishing the full value).
 func (k *Kind) parseFileWith(data []byte, name string, prior map[string]Row) (*parsed, error) {
-	table, format, err := readTable(data, name)
+	table, format, err := readTable(data, name, k.maxRows())
 	if err != nil {
 		return nil, err
 	}
+	return k.parseTable(table, format, prior)
+}
+
+// parseTable checks a table read from a file (or built by a generator:
+// Import.Table) against the kind, as parseFileWith does.
+func (k *Kind) parseTable(table [][]string, format string, prior map[string]Row) (*parsed, error) {
 	if len(table) == 0 {
 		return nil, errs.E(errs.Invalid, "文件中没有内容；第一行应为表头（可下载导入模板）")
 	}
@@ -346,8 +352,8 @@ func (k *Kind) parseFileWith(data []byte, name string, prior map[string]Row) (*p
 		keyRow[key] = line
 		p.rows = append(p.rows, Row{Seq: len(p.rows) + 1, Key: key, Title: vals[k.Title], Values: vals})
 	}
-	if len(p.rows) > MaxRows {
-		return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", MaxRows)
+	if len(p.rows) > k.maxRows() {
+		return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", k.maxRows())
 	}
 	if len(cells) > 0 {
 		return nil, cellsErr(cells)
@@ -526,6 +532,16 @@ func (k *Kind) writeXLSX(w io.Writer, t [][]string) error {
 // first sheet of an XLSX), as the lists' import does; other features (a
 // statistics item's table) read their uploads with it.
 func ReadTable(data []byte, name string) ([][]string, error) {
-	rows, _, err := readTable(data, name)
+	rows, _, err := readTable(data, name, MaxRows)
 	return rows, err
+}
+
+// Table is rows of values by field name as an import's cells (header
+// first), for Import.Table.
+func (k *Kind) Table(rows []map[string]string) [][]string {
+	rs := make([]Row, len(rows))
+	for i, v := range rows {
+		rs[i] = Row{Values: v}
+	}
+	return k.table(rs)
 }

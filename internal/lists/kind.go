@@ -38,6 +38,9 @@ type Kind struct {
 	Key []string
 	// Title is the field shown as the row's name (its page's heading).
 	Title string
+	// MaxRows caps an edition's rows (0: MaxRows). A ledger that grows with
+	// every decision (行政执法决定) declares more than a list kept by hand.
+	MaxRows int
 	// Body is the field naming the body that exercises or answers for a
 	// row (实施机关, 牵头部门 …): the search's 发布机构 filter.
 	Body string
@@ -63,6 +66,12 @@ type Kind struct {
 	// reason only (行政处罚法第四十八条). It may drop fields, never add
 	// personal ones.
 	Redact func(vals map[string]string) map[string]string
+	// RedactWhen and RedactKeep say in data what Redact does, for the
+	// queries that filter and count in the database (PublicRows): a row
+	// whose RedactWhen field is not empty shows only the RedactKeep fields.
+	// A kind with Redact but no RedactWhen is filtered in memory.
+	RedactWhen string
+	RedactKeep []string
 	// CurrentOnly: the public sees the current edition only — earlier
 	// editions, diffs and their exports are the staff's. For records whose
 	// later state must override what was once published (a decision
@@ -424,3 +433,11 @@ func (k *Kind) Display(vals map[string]string, name string) string {
 func ItemPath(id string) string { return "/items/" + id }
 
 func cleanText(s string) bool { return catalog.CleanText(s) }
+
+// maxRows is the most rows an edition of the kind holds.
+func (k *Kind) maxRows() int {
+	if k.MaxRows > 0 {
+		return k.MaxRows
+	}
+	return MaxRows
+}

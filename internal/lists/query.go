@@ -121,6 +121,15 @@ func (k *Kind) FacetCounts(rows []Row, q Query) map[string][]FacetValue {
 				n[v]++
 			}
 		}
+		out[f.Name] = facetValues(f, n)
+	}
+	return out
+}
+
+// facetValues are a facet's counted values: a choice's in its options'
+// order, others by count then value.
+func facetValues(f catalog.Field, n map[string]int) []FacetValue {
+	{
 		var vals []FacetValue
 		switch f.Kind {
 		case catalog.Select:
@@ -140,7 +149,6 @@ func (k *Kind) FacetCounts(rows []Row, q Query) map[string][]FacetValue {
 				return vals[i].Value < vals[j].Value
 			})
 		}
-		out[f.Name] = vals
+		return vals
 	}
-	return out
 }

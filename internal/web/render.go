@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -217,6 +218,20 @@ func (s *Server) StaticFile(hashed string) []byte { return s.tmpl.files[hashed] 
 func (t *templates) funcs() template.FuncMap {
 	return template.FuncMap{
 		"static": func(name string) string { return t.static[name] },
+		// columnPages are the capability pages declared for a column
+		// (ColumnPages); navPages those its link sub-columns do not show.
+		"columnPages": func(c *catalog.Column) []ColumnPage {
+			if c == nil {
+				return nil
+			}
+			return ColumnPages(c.Slug)
+		},
+		"navPages": navPages,
+		// declaredPage says whether a link sub-column points to one of its
+		// parent's declared pages (the column's page lists those once).
+		"declaredPage": func(parent, c *catalog.Column) bool {
+			return parent != nil && c.Kind == catalog.KindLink && slices.ContainsFunc(ColumnPages(parent.Slug), func(p ColumnPage) bool { return p.Path == c.LinkURL })
+		},
 		"status": func(s string) string { return catalog.StatusLabels[s] },
 		"event":  func(s string) string { return catalog.EventLabels[s] },
 		"disclosure": func(s string) string {

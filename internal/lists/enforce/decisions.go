@@ -91,6 +91,9 @@ var Decisions = &lists.Kind{
 		{Name: "withdrawal_reason", Label: "撤回理由", Kind: catalog.TextArea, Max: 1000},
 	},
 	Key: []string{"decision_no"}, Title: "decision_title", Body: "body", Until: "publicity_until",
+	// A ledger of every decision kept for years (an upload is still bounded
+	// by lists.MaxFileBytes).
+	MaxRows: 200000,
 	// A withdrawn decision must not stay readable in an earlier edition.
 	CurrentOnly: true,
 	ListCols:    []string{"category", "body", "outcome", "decided_on"},
@@ -102,7 +105,7 @@ var Decisions = &lists.Kind{
 	},
 	Check:  checkDecision,
 	Derive: deriveDecision,
-	Redact: redactDecision,
+	Redact: redactDecision, RedactWhen: "changed_on", RedactKeep: withdrawnShown,
 }
 
 func checkDecision(v map[string]string) map[string]string {

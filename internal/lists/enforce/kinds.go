@@ -24,6 +24,10 @@ const (
 	owner         = "fzk" // 法制科 keeps the enforcement publicity (118号: 法制审核机构)
 )
 
+// Column is the slug of the 行政执法公示 column, under which the
+// enforcement figures and the certificate look-up are listed too.
+const Column = columnEnforce
+
 var codeRE = lists.Pattern{RE: regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z_.\-]*$`),
 	Message: "编码只能由字母、数字和“-”“_”“.”组成，且以字母或数字开头"}
 

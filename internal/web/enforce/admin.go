@@ -25,7 +25,17 @@ type ledgerPage struct {
 	Rows     []ledgerRow
 	Late     int
 	Calendar string
+	// Total decisions are recorded; Rows shows every problem (at most
+	// ledgerProblems) and the ledgerRecent newest others.
+	Total int
 }
+
+// The ledger page's bounds: a ledger of years holds tens of thousands of
+// decisions, of which staff act on the problems and the latest.
+const (
+	ledgerProblems = 500
+	ledgerRecent   = 200
+)
 
 // adminLedger is the publication ledger of the enforcement decisions: the
 // due day of each (118号: 7 or 20 working days), when it was published,
@@ -53,7 +63,7 @@ func (s *Feature) adminLedger(w http.ResponseWriter, r *http.Request) {
 		if e.Category == "license" || e.Category == "penalty" {
 			n = enforce.LicencePenaltyDays
 		}
-		row := ledgerRow{Entry: e, Why: cal.ExplainAddWorkdays(e.DecidedOn, n).Summary}
+		row := ledgerRow{Entry: e}
 		switch {
 		case e.Overdue(today):
 			row.Status, row.Late = "未公开，已逾期 "+itoa(cal.WorkdaysBetween(e.Due, today))+" 个工作日", true
@@ -73,10 +83,14 @@ func (s *Feature) adminLedger(w http.ResponseWriter, r *http.Request) {
 				row.Withdraw += "，已于 " + e.WithdrawnOn.String() + " 撤回"
 			}
 		}
+		p.Total++
 		if row.Late {
 			p.Late++
 		}
-		p.Rows = append(p.Rows, row)
+		if (row.Late && p.Late <= ledgerProblems) || (!row.Late && p.Total-p.Late <= ledgerRecent) {
+			row.Why = cal.ExplainAddWorkdays(e.DecidedOn, n).Summary
+			p.Rows = append(p.Rows, row)
+		}
 	}
 	s.Render(w, r, http.StatusOK, "admin/enforce_ledger", p)
 }

@@ -207,3 +207,13 @@ func (s *Feature) apiFigures(w http.ResponseWriter, r *http.Request) {
 	}
 	web.WriteJSON(w, http.StatusOK, f)
 }
+
+// The figures and the certificate look-up belong to the 行政执法公示 column.
+func init() {
+	web.RegisterColumnPages(func() []web.ColumnPage {
+		return []web.ColumnPage{
+			{Column: enforce.Column, Name: "行政执法数据（上年度行政执法总体情况）", Path: "/enforce/figures", Desc: "由行政执法决定记录统计生成"},
+			{Column: enforce.Column, Name: "执法证件查询", Path: "/enforce/certificates", Desc: "按执法证号查询执法人员"},
+		}
+	})
+}

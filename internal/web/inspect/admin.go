@@ -29,6 +29,12 @@ type adminPlanPage struct {
 	Plan  *inspect.Plan
 	Draws []apiDraw
 	Form  map[string]string
+	// Edit is the correction form (the plan's values, or what was sent);
+	// Frozen says why the plan can no longer be corrected or withdrawn.
+	Edit        map[string]string
+	Frozen      string
+	Departments []catalog.Department
+	Items       []lists.Row
 }
 
 type adminDrawPage struct {
@@ -94,12 +100,59 @@ func (s *Feature) adminIndex(w http.ResponseWriter, r *http.Request) {
 
 var planFields = []string{"year", "title", "department_id", "item_key", "count", "ratio_percent", "inspectors_per_target", "starts_on", "ends_on", "frequency", "content"}
 
-func (s *Feature) adminCreatePlan(w http.ResponseWriter, r *http.Request) {
-	f := formOf(r, planFields...)
+// planOfForm is the plan a form describes.
+func planOfForm(f map[string]string) inspect.NewPlan {
 	dept, _ := strconv.ParseInt(f["department_id"], 10, 64)
-	in := inspect.NewPlan{Year: atoi(f["year"]), Title: f["title"], DepartmentID: dept, ItemKey: f["item_key"], Count: atoi(f["count"]),
+	return inspect.NewPlan{Year: atoi(f["year"]), Title: f["title"], DepartmentID: dept, ItemKey: f["item_key"], Count: atoi(f["count"]),
 		RatioPercent: atoi(f["ratio_percent"]), InspectorsPerTarget: atoi(f["inspectors_per_target"]), StartsOn: f["starts_on"], EndsOn: f["ends_on"],
 		Frequency: f["frequency"], Content: f["content"]}
+}
+
+// adminUpdatePlan corrects a plan before its draw is announced.
+func (s *Feature) adminUpdatePlan(w http.ResponseWriter, r *http.Request) {
+	f := formOf(r, planFields...)
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = s.ready()
+	}
+	if err == nil {
+		_, err = s.Inspect.UpdatePlan(r.Context(), web.SiteOf(r).Site.ID, web.StaffOf(r).User, id, planOfForm(f))
+	}
+	if err != nil {
+		if errs.CodeOf(err) == errs.NotFound {
+			s.AdminError(w, r, err)
+			return
+		}
+		s.adminPlanPage(w, r, map[string]string{"method": inspect.MethodCommit}, f, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/inspect/plans/"+strconv.FormatInt(id, 10)+"?done=inspect_plan_updated", http.StatusSeeOther)
+}
+
+// adminWithdrawPlan withdraws a plan before its draw is announced.
+func (s *Feature) adminWithdrawPlan(w http.ResponseWriter, r *http.Request) {
+	f := formOf(r, "reason")
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = s.ready()
+	}
+	if err == nil {
+		_, err = s.Inspect.WithdrawPlan(r.Context(), web.SiteOf(r).Site.ID, web.StaffOf(r).User, id, f["reason"])
+	}
+	if err != nil {
+		if errs.CodeOf(err) == errs.NotFound {
+			s.AdminError(w, r, err)
+			return
+		}
+		s.adminPlanPage(w, r, map[string]string{"method": inspect.MethodCommit, "reason": f["reason"]}, nil, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/inspect/plans/"+strconv.FormatInt(id, 10)+"?done=inspect_plan_withdrawn", http.StatusSeeOther)
+}
+
+func (s *Feature) adminCreatePlan(w http.ResponseWriter, r *http.Request) {
+	f := formOf(r, planFields...)
+	in := planOfForm(f)
 	var p *inspect.Plan
 	err := s.ready()
 	if err == nil {
@@ -127,14 +180,43 @@ func (s *Feature) adminSaveSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Feature) adminPlanWith(w http.ResponseWriter, r *http.Request, form map[string]string, fail error) {
+	s.adminPlanPage(w, r, form, nil, fail)
+}
+
+func (s *Feature) adminPlanPage(w http.ResponseWriter, r *http.Request, form, edit map[string]string, fail error) {
 	pl, ds, err := s.planOf(r)
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
-	p := &adminPlanPage{AdminPage: s.AdminPage(r, pl.Title), Plan: pl, Form: form}
+	p := &adminPlanPage{AdminPage: s.AdminPage(r, pl.Title), Plan: pl, Form: form, Edit: edit}
 	for _, d := range ds {
 		p.Draws = append(p.Draws, drawJSON(d))
+	}
+	switch {
+	case pl.Withdrawn():
+		p.Frozen = "该抽查计划已经撤回：" + pl.WithdrawnReason
+	case len(ds) > 0:
+		p.Frozen = "已公告抽取，计划内容已作为抽取输入固定，不能再修改或撤回。"
+	}
+	if p.Frozen == "" {
+		ctx, siteID := r.Context(), web.SiteOf(r).Site.ID
+		if p.Departments, err = s.Inspect.Catalog.Departments(ctx, siteID); err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+		if cur, err := s.Inspect.Lists.Current(ctx, siteID, lists.InspectItems); err == nil && cur != nil {
+			p.Items, _ = s.Inspect.Lists.Rows(ctx, cur.ID)
+		}
+		if p.Edit == nil {
+			p.Edit = map[string]string{"year": strconv.Itoa(pl.Year), "title": pl.Title, "department_id": strconv.FormatInt(pl.DepartmentID, 10), "item_key": pl.ItemKey,
+				"inspectors_per_target": strconv.Itoa(pl.InspectorsPerTarget), "starts_on": pl.StartsOn, "ends_on": pl.EndsOn, "frequency": pl.Frequency, "content": pl.Content}
+			if pl.Count > 0 {
+				p.Edit["count"] = strconv.Itoa(pl.Count)
+			} else {
+				p.Edit["ratio_percent"] = strconv.Itoa(pl.RatioPercent)
+			}
+		}
 	}
 	status := http.StatusOK
 	if fail != nil {

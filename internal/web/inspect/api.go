@@ -187,6 +187,58 @@ func (s *Feature) apiCreatePlan(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusCreated, p)
 }
 
+// apiUpdatePlan corrects a plan before any draw of it is announced
+// (409 after).
+func (s *Feature) apiUpdatePlan(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.writer(w, r)
+	if !ok {
+		return
+	}
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	var in inspect.NewPlan
+	if err := web.DecodeJSON(w, r, &in, bodyLimit); err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	p, err := s.Inspect.UpdatePlan(r.Context(), web.SiteOf(r).Site.ID, u, id, in)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, p)
+}
+
+// apiWithdrawPlan withdraws a plan before any draw of it is announced,
+// with {"reason": …} (409 after).
+func (s *Feature) apiWithdrawPlan(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.writer(w, r)
+	if !ok {
+		return
+	}
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := web.DecodeJSON(w, r, &in, bodyLimit); err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	p, err := s.Inspect.WithdrawPlan(r.Context(), web.SiteOf(r).Site.ID, u, id, in.Reason)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, p)
+}
+
 // planOf reads the plan and its draws.
 func (s *Feature) planOf(r *http.Request) (*inspect.Plan, []*inspect.Draw, error) {
 	if err := s.ready(); err != nil {

@@ -146,3 +146,41 @@ func (s *Feature) verificationFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="draw-`+strconv.FormatInt(d.ID, 10)+`.json"`)
 	web.WriteJSON(w, http.StatusOK, inspect.VerificationOf(d))
 }
+
+// feedLimit is the number of entries of the feed of plans and draws.
+const feedLimit = 50
+
+var changeLabels = map[string]string{"plan": "抽查计划", "plan_updated": "抽查计划修改", "plan_withdrawn": "抽查计划撤回", "announced": "抽取公告", "drawn": "抽取结果"}
+
+// feed is the Atom feed of the plans and draws (the registries and the
+// item list have their lists' feeds).
+func (s *Feature) feed(w http.ResponseWriter, r *http.Request) {
+	if err := s.ready(); err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	st := web.SiteOf(r)
+	cs, err := s.Inspect.Changes(r.Context(), st.Site.ID, feedLimit)
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	base := s.BaseURL(r)
+	f := &web.AtomFeed{Title: st.Site.Name + " 双随机、一公开：抽查计划和抽取", ID: base + "/inspect", Updated: web.AtomDate(""),
+		Links:  []web.AtomLink{{Rel: "self", Href: base + "/inspect/feed.xml"}, {Href: base + "/inspect"}},
+		Author: web.AtomPerson{Name: st.Site.Name}}
+	for i, c := range cs {
+		if i == 0 {
+			f.Updated = c.At
+		}
+		link := base + "/inspect/plans/" + strconv.FormatInt(c.PlanID, 10)
+		id := link + "#" + c.Kind
+		if c.DrawID != 0 {
+			link = base + "/inspect/draws/" + strconv.FormatInt(c.DrawID, 10)
+			id = link + "#" + c.Kind
+		}
+		f.Entries = append(f.Entries, web.AtomEntry{Title: changeLabels[c.Kind] + "：" + c.Title, ID: id, Link: web.AtomLink{Href: link},
+			Updated: c.At, Summary: c.Detail})
+	}
+	s.WriteAtom(w, f)
+}

@@ -8,6 +8,7 @@ package inspect
 
 import (
 	"embed"
+	"gongkai/internal/lists"
 	"net/http"
 
 	"gongkai/internal/errs"
@@ -43,17 +44,20 @@ func (s *Feature) Mount(kit *web.Server) error {
 		return err
 	}
 	kit.Public("GET /inspect", s.index)
+	kit.Public("GET /inspect/feed.xml", s.feed)
 	kit.Public("GET /inspect/plans/{id}", s.planPage)
 	kit.Public("GET /inspect/draws/{id}", s.drawPage)
 	kit.Public("GET /inspect/draws/{id}/verification.json", s.verificationFile)
 	kit.Public("GET /inspect/verify-draw.py", s.script)
 
-	kit.Flashes(map[string]string{"inspect_plan_created": "抽查计划已保存。", "inspect_settings_saved": "双随机设置已保存。",
+	kit.Flashes(map[string]string{"inspect_plan_created": "抽查计划已保存。", "inspect_plan_updated": "抽查计划已修改。", "inspect_plan_withdrawn": "抽查计划已撤回。", "inspect_settings_saved": "双随机设置已保存。",
 		"inspect_announced": "抽取已公告：输入和随机数承诺已公开。", "inspect_drawn": "抽取已完成，结果已公开。", "inspect_result_saved": "检查结果已公示。"})
 	kit.Staff("GET /admin/inspect", s.adminIndex)
 	kit.Staff("POST /admin/inspect/plans", s.adminCreatePlan)
 	kit.Staff("POST /admin/inspect/settings", s.adminSaveSettings)
 	kit.Staff("GET /admin/inspect/plans/{id}", s.adminPlan)
+	kit.Staff("POST /admin/inspect/plans/{id}", s.adminUpdatePlan)
+	kit.Staff("POST /admin/inspect/plans/{id}/withdraw", s.adminWithdrawPlan)
 	kit.Staff("POST /admin/inspect/plans/{id}/draws", s.adminAnnounce)
 	kit.Staff("GET /admin/inspect/draws/{id}", s.adminDraw)
 	kit.Staff("POST /admin/inspect/draws/{id}/perform", s.adminPerform)
@@ -64,6 +68,8 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.API("GET /api/v1/inspect/plans", s.apiPlans)
 	kit.API("POST /api/v1/inspect/plans", s.apiCreatePlan)
 	kit.API("GET /api/v1/inspect/plans/{id}", s.apiPlan)
+	kit.API("PUT /api/v1/inspect/plans/{id}", s.apiUpdatePlan)
+	kit.API("POST /api/v1/inspect/plans/{id}/withdraw", s.apiWithdrawPlan)
 	kit.API("POST /api/v1/inspect/plans/{id}/draws", s.apiAnnounce)
 	kit.API("GET /api/v1/inspect/draws/{id}", s.apiDraw)
 	kit.API("POST /api/v1/inspect/draws/{id}/perform", s.apiPerform)
@@ -85,4 +91,11 @@ func (s *Feature) script(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/x-python; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="verify-draw.py"`)
 	w.Write(Script)
+}
+
+// The plans, draws and results belong to the column of the 双随机 lists.
+func init() {
+	web.RegisterColumnPages(func() []web.ColumnPage {
+		return []web.ColumnPage{{Column: lists.InspectItems.Column, Name: "抽查计划、抽取和检查结果", Path: "/inspect", Desc: "每次抽取的输入、哈希和核验方法公开，任何人可以复算"}}
+	})
 }

@@ -272,18 +272,14 @@ func (s *Feature) apiRows(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
-	all, err := s.Lists.Rows(r.Context(), ed.ID)
+	// One row more than the page tells whether there is a next page.
+	res, err := s.Lists.PublicRows(r.Context(), k, ed.ID, query, s.Today(), 0, after, limit+1)
 	if err != nil {
 		s.APIError(w, r, err)
 		return
 	}
-	all = k.Public(all, s.Today())
-	match := k.Match(all, query)
-	out := apiRows{Edition: ed, Total: len(match), Rows: []apiRow{}, Facets: k.FacetCounts(all, query)}
-	for _, row := range match {
-		if row.Seq <= after {
-			continue
-		}
+	out := apiRows{Edition: ed, Total: res.Total, Rows: []apiRow{}, Facets: res.Facets}
+	for _, row := range res.Rows {
 		if len(out.Rows) == limit {
 			c := "s" + strconv.Itoa(out.Rows[len(out.Rows)-1].Seq)
 			out.NextCursor = &c

@@ -198,21 +198,28 @@ func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 			q = lists.Query{}
 		}
 		p.Q = q.Q
-		all, err := s.Lists.Rows(r.Context(), p.Edition.ID)
+		// Only the page's rows are read (lists.PublicRows); a page past the
+		// end shows the first, as web.PageNumber does.
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		page = max(page, 1)
+		if page > 100000 {
+			page = 1
+		}
+		res, err := s.Lists.PublicRows(r.Context(), k, p.Edition.ID, q, s.Today(), (page-1)*perPage, 0, perPage)
+		if err == nil && page > 1 && (page-1)*perPage >= res.Total {
+			page = 1
+			res, err = s.Lists.PublicRows(r.Context(), k, p.Edition.ID, q, s.Today(), 0, 0, perPage)
+		}
 		if err != nil {
 			return "", nil, err
 		}
-		all = k.Public(all, s.Today())
-		match := k.Match(all, q)
-		p.All, p.Total = len(all), len(match)
-		counts := k.FacetCounts(all, q)
+		p.All, p.Total = res.All, res.Total
 		for _, f := range k.Facets() {
-			p.Facets = append(p.Facets, facetView{Name: f.Name, Label: f.Label, Chosen: q.Facets[f.Name], Values: counts[f.Name]})
+			p.Facets = append(p.Facets, facetView{Name: f.Name, Label: f.Label, Chosen: q.Facets[f.Name], Values: res.Facets[f.Name]})
 		}
-		page := web.PageNumber(r, (len(match)+perPage-1)/perPage)
-		p.Pager = web.NewPager(page, len(match), perPage)
-		for i := (page - 1) * perPage; i < len(match) && i < page*perPage; i++ {
-			p.Rows = append(p.Rows, view(k, match[i]))
+		p.Pager = web.NewPager(page, res.Total, perPage)
+		for _, row := range res.Rows {
+			p.Rows = append(p.Rows, view(k, row))
 		}
 		return "public/list", p, nil
 	})

@@ -154,3 +154,17 @@ func (s *Feature) sitemap(ctx context.Context, siteID int64) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Each list kind is a page of the column it declares (lists.Kind.Column):
+// the column's page and the navigation link to it.
+func init() {
+	web.RegisterColumnPages(func() []web.ColumnPage {
+		var out []web.ColumnPage
+		for _, k := range lists.Kinds() {
+			if k.Column != "" {
+				out = append(out, web.ColumnPage{Column: k.Column, Name: k.Name, Path: "/lists/" + k.Code, Desc: "现行版本，可筛选、检索、导出，可查看历次版本及其变化"})
+			}
+		}
+		return out
+	})
+}

@@ -1,0 +1,240 @@
+package lists
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+)
+
+// PublicPage is one page of an edition's public rows that pass a query,
+// with the facets' counts.
+type PublicPage struct {
+	Rows []Row
+	// Total rows pass the query; All rows are public.
+	Total, All int
+	Facets     map[string][]FacetValue
+}
+
+// PublicRows returns the public rows of an edition that pass q (as
+// Public then Match and FacetCounts would), ordered by seq: offset rows
+// skipped, or those with seq ≤ afterSeq, then at most limit. Without
+// words the database filters, counts (GROUP BY) and pages, and only the
+// page's rows are read; with words, the rows whose stored text holds every
+// word are read and matched exactly in memory (a superset: a word must
+// appear in some value of a matching row).
+func (s *Service) PublicRows(ctx context.Context, k *Kind, editionID int64, q Query, today calendar.Date, offset, afterSeq, limit int) (*PublicPage, error) {
+	if q.Q != "" || (k.Redact != nil && k.RedactWhen == "") {
+		return s.publicInMemory(ctx, k, editionID, q, today, offset, afterSeq, limit)
+	}
+	base, args, err := s.publicWhere(k, editionID, today)
+	if err != nil {
+		return nil, err
+	}
+	out := &PublicPage{Facets: map[string][]FacetValue{}}
+	// One scan counts every combination of the facets' values (a few
+	// hundred at most); All, Total and each facet's counts (over the rows
+	// passing the other facets) are summed from them.
+	facets := k.Facets()
+	var cols []string
+	for _, f := range facets {
+		x, err := s.publicField(k, f.Name)
+		if err != nil {
+			return nil, err
+		}
+		cols = append(cols, x)
+	}
+	counts := map[string]map[string]int{}
+	for _, f := range facets {
+		counts[f.Name] = map[string]int{}
+	}
+	if len(cols) == 0 {
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+base, args...).Scan(&out.All); err != nil {
+			return nil, errs.Wrap(err, "count rows")
+		}
+		out.Total = out.All
+	} else {
+		sel := strings.Join(cols, ", ")
+		rs, err := s.DB.R.QueryContext(ctx, `SELECT `+sel+`, COUNT(*)`+base+` GROUP BY `+sel, args...)
+		if err != nil {
+			return nil, errs.Wrap(err, "facet counts")
+		}
+		vals := make([]string, len(facets))
+		for rs.Next() {
+			var n int
+			dest := make([]any, 0, len(vals)+1)
+			for i := range vals {
+				dest = append(dest, &vals[i])
+			}
+			if err := rs.Scan(append(dest, &n)...); err != nil {
+				rs.Close()
+				return nil, errs.Wrap(err, "scan facets")
+			}
+			out.All += n
+			misses, miss := 0, -1
+			for i, f := range facets {
+				if want, ok := q.Facets[f.Name]; ok && vals[i] != want {
+					misses, miss = misses+1, i
+				}
+			}
+			if misses == 0 {
+				out.Total += n
+			}
+			for i, f := range facets {
+				// Counted for facet f when every other chosen facet matches.
+				if (misses == 0 || (misses == 1 && miss == i)) && vals[i] != "" {
+					counts[f.Name][vals[i]] += n
+				}
+			}
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, errs.Wrap(err, "facet counts")
+		}
+	}
+	for _, f := range facets {
+		out.Facets[f.Name] = facetValues(f, counts[f.Name])
+	}
+	cond, a := "", slices.Clone(args)
+	names := make([]string, 0, len(q.Facets))
+	for n := range q.Facets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		x, err := s.publicField(k, n)
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, q.Facets[n])
+		cond += fmt.Sprintf(" AND %s = $%d", x, len(a))
+	}
+	if afterSeq > 0 {
+		a = append(a, afterSeq)
+		cond += fmt.Sprintf(" AND seq > $%d", len(a))
+	}
+	a = append(a, limit, offset)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, seq, row_key, title, fields`+base+cond+fmt.Sprintf(` ORDER BY seq LIMIT $%d OFFSET $%d`, len(a)-1, len(a)), a...)
+	if err != nil {
+		return nil, errs.Wrap(err, "page rows")
+	}
+	got, err := scanRows(rows)
+	if err != nil {
+		return nil, err
+	}
+	out.Rows = k.Public(got, today)
+	return out, nil
+}
+
+// publicWhere is the FROM and WHERE of an edition's public rows (the Until
+// date not passed).
+func (s *Service) publicWhere(k *Kind, editionID int64, today calendar.Date) (string, []any, error) {
+	q, args := ` FROM list_rows WHERE edition_id = $1`, []any{editionID}
+	if k.Until != "" {
+		x, err := jsonField(s.DB.Dialect, k.Until)
+		if err != nil {
+			return "", nil, err
+		}
+		args = append(args, today.String())
+		q += fmt.Sprintf(" AND (%s = '' OR %s >= $%d)", x, x, len(args))
+	}
+	return q, args, nil
+}
+
+// publicField is the SQL expression of a field's value as the public sees
+// it: empty in a redacted row unless kept; a yes/no field's empty is "0".
+func (s *Service) publicField(k *Kind, name string) (string, error) {
+	x, err := jsonField(s.DB.Dialect, name)
+	if err != nil {
+		return "", err
+	}
+	if f, _ := k.Field(name); f.Kind == catalog.Bool {
+		x = "COALESCE(NULLIF(" + x + ", ''), '0')"
+	}
+	if k.RedactWhen != "" && !slices.Contains(k.RedactKeep, name) {
+		w, err := jsonField(s.DB.Dialect, k.RedactWhen)
+		if err != nil {
+			return "", err
+		}
+		x = "CASE WHEN " + w + " <> '' THEN '' ELSE " + x + " END"
+	}
+	return x, nil
+}
+
+// publicInMemory answers a query with words: the rows whose stored JSON
+// holds every word (when the word is stored as typed), then Public,
+// Match and FacetCounts.
+func (s *Service) publicInMemory(ctx context.Context, k *Kind, editionID int64, q Query, today calendar.Date, offset, afterSeq, limit int) (*PublicPage, error) {
+	base, args, err := s.publicWhere(k, editionID, today)
+	if err != nil {
+		return nil, err
+	}
+	out := &PublicPage{Facets: map[string][]FacetValue{}}
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+base, args...).Scan(&out.All); err != nil {
+		return nil, errs.Wrap(err, "count rows")
+	}
+	cond, all := "", args
+	for _, w := range strings.Fields(q.Q) {
+		if !likeSafe(w) || k.labelMatch(w) {
+			cond = ""
+			break
+		}
+		all = append(all, "%"+w+"%")
+		cond += fmt.Sprintf(` AND fields LIKE $%d ESCAPE '\'`, len(all))
+	}
+	if cond == "" {
+		all = args
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, seq, row_key, title, fields`+base+cond+` ORDER BY seq`, all...)
+	if err != nil {
+		return nil, errs.Wrap(err, "rows")
+	}
+	got, err := scanRows(rows)
+	if err != nil {
+		return nil, err
+	}
+	got = k.Public(got, today)
+	match := k.Match(got, q)
+	out.Total, out.Facets = len(match), k.FacetCounts(got, q)
+	for i, r := range match {
+		if i < offset || r.Seq <= afterSeq {
+			continue
+		}
+		if len(out.Rows) == limit {
+			break
+		}
+		out.Rows = append(out.Rows, r)
+	}
+	return out, nil
+}
+
+// likeSafe: the word is stored as typed in the rows' JSON (no character
+// JSON escapes, no LIKE wildcard, no mask star), so LIKE finds it.
+func likeSafe(w string) bool {
+	for _, r := range w {
+		if r < 0x20 || strings.ContainsRune(`"\<>&%_*`, r) || r == 0x2028 || r == 0x2029 {
+			return false
+		}
+	}
+	return true
+}
+
+// labelMatch says whether a word is part of a choice's label (Match finds
+// rows by their choices' labels, which the stored values do not hold).
+func (k *Kind) labelMatch(w string) bool {
+	for _, f := range k.Fields {
+		if f.Kind == catalog.Select {
+			for _, o := range f.Options {
+				if strings.Contains(o.Label, w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
