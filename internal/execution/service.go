@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/compliance"
@@ -123,36 +124,34 @@ func (s *Service) Tasks(ctx context.Context, siteID int64, year int, today calen
 		if year != 0 && v["year"] != strconv.Itoa(year) {
 			continue
 		}
-		t := &Task{No: r.Key, Year: v["year"], Title: r.Title, Source: Tasks.Display(v, "source"), LeadUnit: v["lead_unit"], StartsOn: v["starts_on"],
-			Due: v["due"], Completed: v["completed_on"], URL: lists.RowURL(Tasks.Code, r.Key), Values: v,
-			Steps: lines(v["steps"]), Milestones: []Milestone{}, Timeline: []Entry{}}
-		ps := byTask[r.Key]
-		slices.SortFunc(ps, func(a, b lists.Row) int {
-			if a.Values["reported_on"] < b.Values["reported_on"] {
-				return -1
-			}
-			if a.Values["reported_on"] > b.Values["reported_on"] {
-				return 1
-			}
-			return 0
-		})
-		for _, p := range ps {
-			pv := p.Values
-			t.Timeline = append(t.Timeline, Entry{On: pv["reported_on"], Summary: p.Title, Unit: pv["unit"], Progress: pv["progress"], Percent: pv["percent"],
-				Results: pv["results"], NextSteps: pv["next_steps"], URL: lists.RowURL(Progress.Code, p.Key)})
-			if pv["percent"] != "" {
-				t.Percent = pv["percent"]
-			}
-		}
-		for _, l := range lines(v["milestones"]) {
-			if d, text, ok := milestone(l); ok {
-				t.Milestones = append(t.Milestones, Milestone{On: d.String(), Text: text, Past: !d.After(today)})
-			}
-		}
-		t.state(today)
+		t := buildTask(r, byTask[r.Key], today)
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// buildTask is the task of row r with its progress rows ps.
+func buildTask(r lists.Row, ps []lists.Row, today calendar.Date) *Task {
+	v := r.Values
+	t := &Task{No: r.Key, Year: v["year"], Title: r.Title, Source: Tasks.Display(v, "source"), LeadUnit: v["lead_unit"], StartsOn: v["starts_on"],
+		Due: v["due"], Completed: v["completed_on"], URL: lists.RowURL(Tasks.Code, r.Key), Values: v,
+		Steps: lines(v["steps"]), Milestones: []Milestone{}, Timeline: []Entry{}}
+	slices.SortFunc(ps, func(a, b lists.Row) int { return strings.Compare(a.Values["reported_on"], b.Values["reported_on"]) })
+	for _, p := range ps {
+		pv := p.Values
+		t.Timeline = append(t.Timeline, Entry{On: pv["reported_on"], Summary: p.Title, Unit: pv["unit"], Progress: pv["progress"], Percent: pv["percent"],
+			Results: pv["results"], NextSteps: pv["next_steps"], URL: lists.RowURL(Progress.Code, p.Key)})
+		if pv["percent"] != "" {
+			t.Percent = pv["percent"]
+		}
+	}
+	for _, l := range lines(v["milestones"]) {
+		if d, text, ok := milestone(l); ok {
+			t.Milestones = append(t.Milestones, Milestone{On: d.String(), Text: text, Past: !d.After(today)})
+		}
+	}
+	t.state(today)
+	return t
 }
 
 // state decides the task's state on today: done when completed; late when

@@ -52,6 +52,10 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /execution/tasks/{no}", s.taskPage)
 	kit.Public("GET /execution/proposals", s.proposalsPage)
 	kit.Staff("GET /admin/execution", s.adminLedger)
+	kit.Flashes(map[string]string{"execution_progress": "进展已填报并公开。"})
+	kit.Staff("GET /admin/execution/tasks/{no}", s.adminTask)
+	kit.Staff("POST /admin/execution/tasks/{no}/progress", s.adminPostProgress)
+	kit.API("POST /api/v1/execution/tasks/{no}/progress", s.apiPostProgress)
 	kit.API("GET /api/v1/execution/tasks", s.apiTasks)
 	kit.API("GET /api/v1/execution/tasks/{no}", s.apiTask)
 	kit.API("GET /api/v1/execution/proposals/overview", s.apiProposals)
@@ -67,6 +71,7 @@ func Schemas() []web.Schema {
 		{Type: reflect.TypeOf(execution.Milestone{}), Schema: "#/components/schemas/ExecutionMilestone"},
 		{Type: reflect.TypeOf(execution.Count{}), Schema: "#/components/schemas/ExecutionCount"},
 		{Type: reflect.TypeOf(execution.ReplyOverview{}), Schema: "#/components/schemas/ProposalOverview"},
+		{Type: reflect.TypeOf(execution.NewProgress{}), Schema: "#/components/schemas/ExecutionNewProgress"},
 	}
 }
 
@@ -202,16 +207,7 @@ func (s *Feature) task(r *http.Request, public bool) (*execution.Task, error) {
 	if utf8.RuneCountInString(no) > MaxTaskNo {
 		return nil, invalid("no", "任务编号不能超过 40 个字符")
 	}
-	ts, err := s.Execution.Tasks(r.Context(), web.SiteOf(r).Site.ID, 0, s.Today(), public)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range ts {
-		if t.No == no {
-			return t, nil
-		}
-	}
-	return nil, errs.E(errs.NotFound, "没有编号为“%s”的重要部署执行任务", no)
+	return s.Execution.Task(r.Context(), web.SiteOf(r).Site.ID, no, s.Today(), public)
 }
 
 type taskPage struct {
