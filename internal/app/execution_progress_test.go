@@ -19,7 +19,7 @@ func TestExecutionDepartmentPostsProgress(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
 		c.publishRows(t, execution.Tasks, []map[string]string{
-			execTask("D1", "2026-06-01", "2026-12-31", map[string]string{"depts": "fzk"}), // by abbreviation
+			execTask("D1", "2026-06-01", "2026-12-31", map[string]string{"depts": "fzk"}),          // by abbreviation
 			execTask("D2", "2026-06-01", "2026-12-31", map[string]string{"lead_unit": "普法与依法治理科"}), // by the lead unit's name
 		}, true)
 		c.publishRows(t, execution.Progress, []map[string]string{execProgress("D1", "2026-07-01")}, true)

@@ -75,7 +75,7 @@ func generate(ctx context.Context, s *synthetic.Site) error {
 		assigned := calendar.Date{Year: year, Month: 3, Day: 10 + r.IntN(5)}
 		replied := AddMonths(assigned, 2).AddDays(r.IntN(40))
 		v := map[string]string{"number": fmt.Sprintf("%d-%05d", year, i/6+1), "year": fmt.Sprint(year), "kind": kind, "session": fmt.Sprintf("%d年市人民代表大会会议", year),
-			"title": "关于" + synthObjects[r.IntN(len(synthObjects))] + "的" + map[string]string{"npc": "建议", "cppcc": "提案", "motion": "议案转建议"}[kind],
+			"title":    "关于" + synthObjects[r.IntN(len(synthObjects))] + "的" + map[string]string{"npc": "建议", "cppcc": "提案", "motion": "议案转建议"}[kind],
 			"proposer": "代表" + fmt.Sprint(1+r.IntN(500)), "lead_unit": synthUnits[r.IntN(len(synthUnits))], "assigned_on": assigned.String(),
 			"replied_on": replied.String(), "reply_no": fmt.Sprintf("复〔%d〕%d号", year, i/6+1), "result_class": classes[r.IntN(len(classes))],
 			"publish_mode": "full", "reply_text": "您提出的建议收悉，现答复如下：……", "reply_summary": "已采纳并部署落实。",
