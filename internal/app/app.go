@@ -131,6 +131,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Search.Register(a.Inspect.SearchSource())
 	a.Execution = &execution.Service{Lists: a.Lists}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Execution.Check())
+	a.Deadlines.Sources = append(a.Deadlines.Sources, a.Execution.DeadlineSource())
 	a.Finance = &finance.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Finance.Check())
 	a.Practice = &practice.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
