@@ -103,3 +103,38 @@ func TestExecutionDepartmentPostsProgress(t *testing.T) {
 		}
 	})
 }
+
+// The yearly overviews download as CSV and XLSX with the page's figures.
+func TestExecutionOverviewExports(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := newAPIClient(t, e)
+		c.publishRows(t, execution.Tasks, []map[string]string{execTask("E1", "2026-03-01", "2026-06-30", map[string]string{"completed_on": "2026-06-20", "results": "已完成"}),
+			execTask("E2", "2026-03-01", "2026-12-31", nil)}, true)
+		c.publishRows(t, execution.Proposals, []map[string]string{
+			execProposal("Q1", "2026-03-10", map[string]string{"replied_on": "2026-05-20", "result_class": "A", "publish_mode": "full", "reply_text": "复文Q1", "published_on": "2026-05-25", "satisfaction": "satisfied"}),
+			execProposal("Q2", "2026-03-10", map[string]string{"kind": "cppcc", "replied_on": "2026-06-20", "result_class": "B", "publish_mode": "withheld", "reply_summary": "秘密Q2", "withhold_reason": "涉及个人隐私"}),
+		}, true)
+		b := e.browser()
+		mustContain(t, b.get("/execution/proposals?year=2026").body, `href="/execution/proposals.csv?year=2026"`, `href="/execution/proposals.xlsx?year=2026"`)
+		r := b.get("/execution/proposals.csv?year=2026")
+		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("csv: %d %s", r.status, r.header.Get("Content-Type"))
+		}
+		mustContain(t, r.body, "承办建议提案,2,", "已答复,2,100.00%", "按期答复,1,50.00%", "Q1,人大代表建议,关于Q1的建议,法制科,2026-03-10,2026-06-10,2026-05-20,是", "Q2,政协委员提案")
+		mustNotContain(t, r.body, "秘密Q2")
+		x := b.get("/execution/proposals.xlsx?year=2026")
+		if x.status != 200 {
+			t.Fatalf("xlsx: %d", x.status)
+		}
+		mustContain(t, xlsxText(t, []byte(x.body)), "2026年总体情况", "按期答复", "关于Q2的建议")
+		tc := b.get("/execution.csv?year=2026")
+		mustContain(t, tc.body, "已完成,1", "合计,2", "E1,任务E1,年度政府工作报告,法制科,2026-03-01,2026-06-30,已完成")
+		if x := b.get("/execution.xlsx?year=2026"); x.status != 200 || !strings.Contains(xlsxText(t, []byte(x.body)), "任务E2") {
+			t.Errorf("tasks xlsx: %d", x.status)
+		}
+		if r := b.get("/execution.csv?year=abc"); r.status != 422 {
+			t.Errorf("bad year: %d", r.status)
+		}
+	})
+}
