@@ -135,6 +135,9 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Finance = &finance.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Finance.Check())
 	a.Practice = &practice.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
+	if a.Blobs != nil {
+		a.Practice.Blobs = practice.StoreBlobs(a.Blobs)
+	}
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}

@@ -75,7 +75,6 @@ func Schemas() []web.Schema {
 		{Type: reflect.TypeOf(execution.Milestone{}), Schema: "#/components/schemas/ExecutionMilestone"},
 		{Type: reflect.TypeOf(execution.Count{}), Schema: "#/components/schemas/ExecutionCount"},
 		{Type: reflect.TypeOf(execution.ReplyOverview{}), Schema: "#/components/schemas/ProposalOverview"},
-		{Type: reflect.TypeOf(execution.NewProgress{}), Schema: "#/components/schemas/ExecutionNewProgress"},
 	}
 }
 
