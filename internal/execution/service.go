@@ -286,6 +286,11 @@ func (s *Service) ReplyOverview(ctx context.Context, siteID int64, year int, cal
 	if err != nil {
 		return nil, err
 	}
+	return OverviewOf(year, rs, today), nil
+}
+
+// OverviewOf computes year's 总体情况 from its replies (Replies, public).
+func OverviewOf(year int, rs []*Reply, today calendar.Date) *ReplyOverview {
 	o := &ReplyOverview{Year: year, Received: len(rs), Scheme: Config.Scheme}
 	kinds, classes, sats := map[string]int{}, map[string]int{}, map[string]int{}
 	answered := 0
@@ -324,7 +329,7 @@ func (s *Service) ReplyOverview(ctx context.Context, siteID int64, year int, cal
 	o.ReplyRate = rate(o.Replied, o.Received)
 	o.OnTimeRate = rate(o.OnTime, o.Replied)
 	o.SatisfiedRate = rate(sats["satisfied"]+sats["basic"], answered)
-	return o, nil
+	return o
 }
 
 // Self-inspection rules.

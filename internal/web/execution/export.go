@@ -123,15 +123,12 @@ func (s *Feature) proposalsExport(format string) http.HandlerFunc {
 			return
 		}
 		ctx, siteID := r.Context(), web.SiteOf(r).Site.ID
-		o, err := s.Execution.ReplyOverview(ctx, siteID, y, cal, s.Today())
-		var rs []*execution.Reply
-		if err == nil {
-			rs, err = s.Execution.Replies(ctx, siteID, y, cal, s.Today(), true)
-		}
+		rs, err := s.Execution.Replies(ctx, siteID, y, cal, s.Today(), true)
 		if err != nil {
 			s.ErrorPage(w, r, err)
 			return
 		}
+		o := execution.OverviewOf(y, rs, s.Today())
 		writeSheets(w, r, s.Server, format, fmt.Sprintf("proposals-%d", y), ProposalSheets(o, rs))
 	}
 }

@@ -283,13 +283,11 @@ func (s *Feature) proposalsPage(w http.ResponseWriter, r *http.Request) {
 		p.Year = y
 		p.Title = strconv.Itoa(y) + "年建议提案办理情况"
 		ctx, siteID := r.Context(), p.Site.ID
-		if p.Overview, err = s.Execution.ReplyOverview(ctx, siteID, y, cal, s.Today()); err != nil {
-			return "", nil, err
-		}
 		rs, err := s.Execution.Replies(ctx, siteID, y, cal, s.Today(), true)
 		if err != nil {
 			return "", nil, err
 		}
+		p.Overview = execution.OverviewOf(y, rs, s.Today())
 		for _, rp := range rs {
 			if (p.Kind == "" || rp.Kind == p.Kind) && (p.Class == "" || rp.Class == p.Class) {
 				p.Replies = append(p.Replies, rp)
@@ -304,6 +302,8 @@ type ledgerPage struct {
 	Tasks   []*execution.Task
 	Replies []*execution.Reply
 	Today   calendar.Date
+	Year    int
+	Years   []int
 }
 
 // adminLedger is the staff's view of the deadlines: every task with its
@@ -316,12 +316,16 @@ func (s *Feature) adminLedger(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, siteID := r.Context(), web.SiteOf(r).Site.ID
 	cal, err := s.Calendars.Current(ctx)
-	p := &ledgerPage{AdminPage: s.AdminPage(r, "重要部署执行和建议提案办理台账"), Today: s.Today()}
+	p := &ledgerPage{AdminPage: s.AdminPage(r, "重要部署执行和建议提案办理台账"), Today: s.Today(), Years: s.years()}
+	// One year at a time (default: last year, as the public pages).
 	if err == nil {
-		p.Tasks, err = s.Execution.Tasks(ctx, siteID, 0, s.Today(), false)
+		p.Year, err = s.year(r)
 	}
 	if err == nil {
-		p.Replies, err = s.Execution.Replies(ctx, siteID, 0, cal, s.Today(), false)
+		p.Tasks, err = s.Execution.Tasks(ctx, siteID, p.Year, s.Today(), false)
+	}
+	if err == nil {
+		p.Replies, err = s.Execution.Replies(ctx, siteID, p.Year, cal, s.Today(), false)
 	}
 	if err != nil {
 		s.AdminError(w, r, err)
