@@ -131,9 +131,13 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Search.Register(a.Inspect.SearchSource())
 	a.Execution = &execution.Service{Lists: a.Lists}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Execution.Check())
+	a.Deadlines.Sources = append(a.Deadlines.Sources, a.Execution.DeadlineSource())
 	a.Finance = &finance.Service{DB: cat.DB, Catalog: cat, Lists: a.Lists, Today: opts.Today}
 	a.Compliance.Checks = append(a.Compliance.Checks, a.Finance.Check())
 	a.Practice = &practice.Service{DB: cat.DB, Catalog: cat, Today: opts.Today}
+	if a.Blobs != nil {
+		a.Practice.Blobs = practice.StoreBlobs(a.Blobs)
+	}
 	a.Search.Today = opts.Today
 	a.Search.Subscribe(cat.Bus)
 	a.Requests = &request.Service{DB: cat.DB, Calendar: a.Calendar, Rules: request.DefaultRules, Today: opts.Today}

@@ -52,6 +52,25 @@ func (a *attacker) attackPractice() {
 		a.t.Fatal("the practice attack could not make a submission")
 	}
 	sub := fmt.Sprintf("/api/v1/practice/submissions/%d", id)
+	// The department's edit before the review.
+	for r, i := range a.pick(attackSample) {
+		f := []string{"title", "body", "kind", "submitted_on"}[r%4]
+		where := fmt.Sprintf("PUT %s %s=payload#%d", sub, f, i)
+		pl := a.mark(a.payloads[i], where)
+		m := submission()
+		m[f] = pl
+		send("PUT", sub, "PUT /api/v1/practice/submissions/{id}", m, where, pl)
+	}
+	// 谁落实、谁公开: a progress entry posted on a demo task.
+	for r, i := range a.pick(attackSample) {
+		f := []string{"summary", "progress", "percent", "results", "next_steps", "reported_on"}[r%6]
+		path := "/api/v1/execution/tasks/2025-06/progress"
+		where := fmt.Sprintf("POST %s %s=payload#%d", path, f, i)
+		pl := a.mark(a.payloads[i], where)
+		m := map[string]any{"summary": "攻击测试进展", "progress": "推进", "reported_on": fmt.Sprintf("2025-11-%02d", 1+r%28)}
+		m[f] = pl
+		send("POST", path, "POST /api/v1/execution/tasks/{no}/progress", m, where, pl)
+	}
 	for r, i := range a.pick(attackSample) {
 		f := []string{"note", "status", "rating"}[r%3]
 		where := fmt.Sprintf("POST %s/review %s=payload#%d", sub, f, i)

@@ -65,7 +65,7 @@ func TestExecutionDeadlinesAndSelfInspection(t *testing.T) {
 		}
 		got := map[string][]string{}
 		for _, f := range rep.Findings {
-			if strings.HasPrefix(f.Rule.Code, "execution.") {
+			if strings.HasPrefix(f.Rule.Code, "execution.") || strings.HasPrefix(f.Rule.Code, "deadline.proposal.") {
 				got[f.Rule.Code] = append(got[f.Rule.Code], string(f.Level)+" "+f.Message)
 			}
 		}
@@ -74,16 +74,51 @@ func TestExecutionDeadlinesAndSelfInspection(t *testing.T) {
 		if strings.Contains(stale, "T2") || strings.Contains(stale, "T3") {
 			t.Errorf("up-to-date or done task flagged:\n%s", stale)
 		}
-		late := strings.Join(got[execution.RuleReplyLate.Code], "\n")
-		mustContain(t, late, "fault 人大代表建议“关于P1的建议”（P1）2026-08-31 交办，应于 2026-11-30 前答复，至今未答复",
-			"soon “关于P2的建议”（P2）须于 2026-12-07 前答复", "fault “关于P5的建议”（P5）应于 2026-09-30 前答复，实际 2026-10-09 答复")
-		if strings.Contains(late, "P3") || strings.Contains(late, "P4") || strings.Contains(late, "P6") {
+		// The replies' deadlines are the deadline engine's (a Source): reported
+		// with the calendar's explanation, under deadline.proposal.*.
+		late := strings.Join(got["deadline.proposal.reply"], "\n")
+		mustContain(t, late, "fault 人大代表建议“关于P1的建议”（P1）已逾期：应于 2026-11-30 前完成",
+			"fault 政协委员提案“关于P5的建议”（P5）未按期完成：应于 2026-09-30 前，实际 2026-10-09")
+		if strings.Contains(late, "P3") || strings.Contains(late, "P4") || strings.Contains(late, "P6") || strings.Contains(late, "P2") {
 			t.Errorf("in-time item reported:\n%s", late)
 		}
-		pub := strings.Join(got[execution.RulePublishLate.Code], "\n")
-		mustContain(t, pub, "“关于P4的建议”（P4）复文应于 2026-11-04 前公开，实际 2026-11-05 公开", "“关于P6的建议”（P6）2026-09-29 答复，复文应于")
+		pub := strings.Join(got["deadline.proposal.publish"], "\n")
+		mustContain(t, pub, "fault 人大代表建议“关于P4的建议”（P4）的复文未按期完成：应于 2026-11-04 前，实际 2026-11-05",
+			"fault 人大代表建议“关于P6的建议”（P6）的复文已逾期：应于 2026-11-02 前完成")
 		if strings.Contains(pub, "P5") {
 			t.Errorf("a withheld reply is reported as unpublished:\n%s", pub)
+		}
+		// Every due date, with real dates: end of month, a Saturday moved to
+		// Monday, six months ending on a Sunday, the National Day holiday.
+		facts, err := e.srv.Deadlines.LoadFacts(ctx, e.site.ID, testDay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := e.srv.Deadlines.Evaluate(ctx, facts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dues := map[string]string{}
+		for _, d := range ds {
+			if strings.HasPrefix(d.Rule.Code, "proposal.") {
+				dues[d.Rule.Code+" "+d.Note] = d.Due.String() + " " + d.Explanation.Summary
+			}
+		}
+		for k, want := range map[string]string{
+			"proposal.reply 人大代表建议“关于P1的建议”（P1）":      "2026-11-30 自 2026-08-31 交办之日起 3 个月，至 2026-11-30。",
+			"proposal.reply 人大代表建议“关于P2的建议”（P2）":      "2026-12-07 自 2026-09-05 交办之日起 3 个月，至 2026-12-05；2026-12-05 为休息日，顺延至 2026-12-07。",
+			"proposal.reply 人大代表建议“关于P3的建议”（P3）":      "2027-03-01 自 2026-08-31 交办之日起 6 个月，至 2027-02-28；2027-02-28 为休息日，顺延至 2027-03-01。",
+			"proposal.reply 人大代表建议“关于P4的建议”（P4）":      "2026-10-08 自 2026-07-01 交办之日起 3 个月，至 2026-10-01；2026-10-01 为休息日，顺延至 2026-10-08。",
+			"proposal.publish 人大代表建议“关于P4的建议”（P4）的复文": "2026-11-04 ",
+			// 20 working days from 09-29 over the National Day holiday (a make-up Saturday counted).
+			"proposal.publish 人大代表建议“关于P6的建议”（P6）的复文": "2026-11-02 自2026-09-29起算（当日不计入），第20个工作日为2026-11-02（周一）",
+		} {
+			if got := dues[k]; !strings.HasPrefix(got, want) {
+				t.Errorf("%s: %q, want %q", k, got, want)
+			}
+		}
+		if _, ok := dues["proposal.publish 政协委员提案“关于P5的建议”（P5）的复文"]; ok {
+			t.Error("a withheld reply has a publication deadline")
 		}
 
 		// The year's task overview, by API and page.
@@ -144,7 +179,7 @@ func TestExecutionDeadlinesAndSelfInspection(t *testing.T) {
 		if r := b.get("/admin/execution"); r.status == 200 {
 			t.Error("the ledger is open to the public")
 		}
-		mustContain(t, e.browser().login("bgs").get("/admin/execution").body, "已超期未更新", "2027-03-01")
+		mustContain(t, e.browser().login("bgs").get("/admin/execution?year=2026").body, "已超期未更新", "2027-03-01")
 	})
 }
 

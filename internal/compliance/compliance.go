@@ -308,6 +308,8 @@ func (deadlineCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 		if it != nil {
 			name = "“" + it.Title + "”"
 			f.Link, f.Department = itemLink(it.ID), it.Department
+		} else if d.Link != "" {
+			f.Link, f.Department = d.Link, d.Department
 		}
 		switch {
 		case d.Rule.Minimum && !d.Met:

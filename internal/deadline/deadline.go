@@ -28,7 +28,21 @@ const (
 	Workdays     Unit = catalog.Workdays     // the N-th working day after the start
 	CalendarDays Unit = catalog.CalendarDays // N days, moved off a non-working last day
 	FixedDate    Unit = catalog.FixedDate    // a date of the year (the annual report)
+	// CalendarMonths: N months to the same day (the month's last when it
+	// has none), moved off a non-working last day (民法典第二百零二、二百零三条);
+	// the reply period of deputies' suggestions (a Source's rule).
+	CalendarMonths Unit = "calendar_months"
 )
+
+// A Source adds the deadlines of records that are not catalogue items —
+// list rows such as the replies to deputies' suggestions and members'
+// proposals (internal/execution) — to the whole site's evaluation (not an
+// item's own page). Its deadlines carry their own Link and Department;
+// they are computed with the calendar in force and not pinned (their start
+// dates are the records', re-read each time).
+type Source interface {
+	Deadlines(ctx context.Context, siteID int64, cal *calendar.Calendar, today calendar.Date) ([]*Deadline, error)
+}
 
 // Rule is one deadline with its legal or local source.
 type Rule struct {
@@ -104,8 +118,11 @@ type Deadline struct {
 	// Current reports whether Version is the calendar in force.
 	Current     bool
 	Explanation calendar.Explanation
-	// Note adds a sentence about the item's state.
+	// Note adds a sentence about the item's state; for a Source's deadline
+	// it names the record.
 	Note string
+	// Link and Department locate a Source's record (no item).
+	Link, Department string
 }
 
 // Overdue reports whether the duty is still open after its due date.
@@ -122,6 +139,8 @@ type Service struct {
 	// Today is the clock of the few calls that take no date (Recompute);
 	// nil means calendar.Today. Tests set a fixed day.
 	Today func() calendar.Date
+	// Sources add deadlines of records that are not items (set at start-up).
+	Sources []Source
 }
 
 func (s *Service) today() calendar.Date {
@@ -304,6 +323,13 @@ func (s *Service) Evaluate(ctx context.Context, f *Facts) ([]*Deadline, error) {
 	}
 	if f.Around == 0 {
 		out = append(out, annualReportDues(f)...)
+		for _, src := range s.Sources {
+			ds, err := src.Deadlines(ctx, f.Site.ID, cur, f.Today)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ds...)
+		}
 	} else if it := f.ByID[f.Around]; it != nil {
 		// An annual report's own page shows its year's duty.
 		if spec := fixedSpec(it.Type()); spec != nil {
@@ -543,3 +569,6 @@ func (s *Service) Recompute(ctx context.Context, actor *auth.User, siteID, itemI
 	_, err = s.Evaluate(ctx, f)
 	return n, err
 }
+
+// Finish sets Open and Met from Done and Due (for a Source's deadlines).
+func (d *Deadline) Finish() { finish(d) }

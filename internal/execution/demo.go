@@ -76,10 +76,19 @@ var demoTasks = []demoTask{
 			{"2025-10-30", "市级调处化解中心投入使用", "35", "市级调处化解中心建成并投入使用，入驻单位 12 家。"}}},
 }
 
+// demoDepts are the demo site's departments that report each task's
+// progress (谁落实、谁公开): the lead unit's section where the demo site has
+// it, else 法制科, which coordinates the bureau's rule-of-law tasks.
+var demoDepts = map[string]string{"普法与依法治理科": "pfk", "行政执法协调监督科": "zfk", "公共法律服务管理科": "ggk", "法制科": "fzk"}
+
 func demoTaskRows() (tasks, progress []map[string]string) {
 	for _, t := range demoTasks {
+		depts := demoDepts[t.unit]
+		if depts == "" {
+			depts = "fzk"
+		}
 		tasks = append(tasks, map[string]string{"task_no": t.no, "year": "2025", "title": t.title, "content": t.content, "source": "work_report",
-			"source_item": demoSource + " " + t.item, "lead_leader": "（演示）分管副局长", "lead_unit": t.unit, "co_units": t.co, "measures": t.measures,
+			"source_item": demoSource + " " + t.item, "lead_leader": "（演示）分管副局长", "lead_unit": t.unit, "co_units": t.co, "depts": depts, "measures": t.measures,
 			"steps": t.steps, "milestones": t.milestones, "starts_on": t.starts, "due": t.due, "oversight": demoOversight,
 			"results": t.results, "next_steps": t.next, "completed_on": t.done})
 		for _, p := range t.progress {

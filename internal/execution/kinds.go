@@ -59,6 +59,8 @@ var Tasks = &lists.Kind{
 		{Name: "lead_leader", Label: "牵头领导", Kind: catalog.Text, Max: 50},
 		{Name: "lead_unit", Label: "牵头单位", Kind: catalog.Text, Required: true, Max: 100, Facet: true},
 		{Name: "co_units", Label: "配合单位", Kind: catalog.Text, Max: 500},
+		{Name: "depts", Label: "填报科室", Kind: catalog.Text, Max: 200,
+			Help: "负责落实、可以填报本任务工作进展的本机关科室（名称或简称，多个用“、”或逗号分隔，如 法制科、pfk）；留空的，按牵头单位名称对应科室"},
 		{Name: "measures", Label: "执行措施", Kind: catalog.TextArea, Required: true, Max: 5000},
 		{Name: "steps", Label: "实施步骤", Kind: catalog.TextArea, Required: true, Max: 5000, Help: "每行一个步骤，可写明完成时间，将据此生成步骤图"},
 		{Name: "milestones", Label: "计划节点", Kind: catalog.TextArea, Max: 2000, Help: "每行一个：日期（YYYY-MM-DD）+ 空格 + 节点内容"},
@@ -74,7 +76,7 @@ var Tasks = &lists.Kind{
 	ListCols: []string{"year", "source", "lead_unit", "due"},
 	Sections: []lists.Section{
 		{Title: "任务", Fields: []string{"task_no", "year", "title", "content", "source", "source_item"}},
-		{Title: "责任分工", Fields: []string{"lead_leader", "lead_unit", "co_units"}},
+		{Title: "责任分工", Fields: []string{"lead_leader", "lead_unit", "co_units", "depts"}},
 		{Title: "执行措施和实施步骤", Fields: []string{"measures", "steps", "milestones", "starts_on", "due"}},
 		{Title: "监督方式", Fields: []string{"oversight", "update_months"}},
 		{Title: "成效和后续举措", Fields: []string{"results", "next_steps", "completed_on"}},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/compliance"
@@ -123,36 +124,34 @@ func (s *Service) Tasks(ctx context.Context, siteID int64, year int, today calen
 		if year != 0 && v["year"] != strconv.Itoa(year) {
 			continue
 		}
-		t := &Task{No: r.Key, Year: v["year"], Title: r.Title, Source: Tasks.Display(v, "source"), LeadUnit: v["lead_unit"], StartsOn: v["starts_on"],
-			Due: v["due"], Completed: v["completed_on"], URL: lists.RowURL(Tasks.Code, r.Key), Values: v,
-			Steps: lines(v["steps"]), Milestones: []Milestone{}, Timeline: []Entry{}}
-		ps := byTask[r.Key]
-		slices.SortFunc(ps, func(a, b lists.Row) int {
-			if a.Values["reported_on"] < b.Values["reported_on"] {
-				return -1
-			}
-			if a.Values["reported_on"] > b.Values["reported_on"] {
-				return 1
-			}
-			return 0
-		})
-		for _, p := range ps {
-			pv := p.Values
-			t.Timeline = append(t.Timeline, Entry{On: pv["reported_on"], Summary: p.Title, Unit: pv["unit"], Progress: pv["progress"], Percent: pv["percent"],
-				Results: pv["results"], NextSteps: pv["next_steps"], URL: lists.RowURL(Progress.Code, p.Key)})
-			if pv["percent"] != "" {
-				t.Percent = pv["percent"]
-			}
-		}
-		for _, l := range lines(v["milestones"]) {
-			if d, text, ok := milestone(l); ok {
-				t.Milestones = append(t.Milestones, Milestone{On: d.String(), Text: text, Past: !d.After(today)})
-			}
-		}
-		t.state(today)
+		t := buildTask(r, byTask[r.Key], today)
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// buildTask is the task of row r with its progress rows ps.
+func buildTask(r lists.Row, ps []lists.Row, today calendar.Date) *Task {
+	v := r.Values
+	t := &Task{No: r.Key, Year: v["year"], Title: r.Title, Source: Tasks.Display(v, "source"), LeadUnit: v["lead_unit"], StartsOn: v["starts_on"],
+		Due: v["due"], Completed: v["completed_on"], URL: lists.RowURL(Tasks.Code, r.Key), Values: v,
+		Steps: lines(v["steps"]), Milestones: []Milestone{}, Timeline: []Entry{}}
+	slices.SortFunc(ps, func(a, b lists.Row) int { return strings.Compare(a.Values["reported_on"], b.Values["reported_on"]) })
+	for _, p := range ps {
+		pv := p.Values
+		t.Timeline = append(t.Timeline, Entry{On: pv["reported_on"], Summary: p.Title, Unit: pv["unit"], Progress: pv["progress"], Percent: pv["percent"],
+			Results: pv["results"], NextSteps: pv["next_steps"], URL: lists.RowURL(Progress.Code, p.Key)})
+		if pv["percent"] != "" {
+			t.Percent = pv["percent"]
+		}
+	}
+	for _, l := range lines(v["milestones"]) {
+		if d, text, ok := milestone(l); ok {
+			t.Milestones = append(t.Milestones, Milestone{On: d.String(), Text: text, Past: !d.After(today)})
+		}
+	}
+	t.state(today)
+	return t
 }
 
 // state decides the task's state on today: done when completed; late when
@@ -287,6 +286,11 @@ func (s *Service) ReplyOverview(ctx context.Context, siteID int64, year int, cal
 	if err != nil {
 		return nil, err
 	}
+	return OverviewOf(year, rs, today), nil
+}
+
+// OverviewOf computes year's 总体情况 from its replies (Replies, public).
+func OverviewOf(year int, rs []*Reply, today calendar.Date) *ReplyOverview {
 	o := &ReplyOverview{Year: year, Received: len(rs), Scheme: Config.Scheme}
 	kinds, classes, sats := map[string]int{}, map[string]int{}, map[string]int{}
 	answered := 0
@@ -325,20 +329,17 @@ func (s *Service) ReplyOverview(ctx context.Context, siteID int64, year int, cal
 	o.ReplyRate = rate(o.Replied, o.Received)
 	o.OnTimeRate = rate(o.OnTime, o.Replied)
 	o.SatisfiedRate = rate(sats["satisfied"]+sats["basic"], answered)
-	return o, nil
+	return o
 }
 
 // Self-inspection rules.
 var (
 	RuleTaskStale = compliance.Rule{Code: "execution.task_stale", Title: "重要部署执行任务未按期更新进展",
 		Basis: "“谁落实、谁公开”：执行措施、工作进展、取得成效和后续举措应及时公开（RECORDS §6.2；更新周期可设置，默认每季度）"}
-	RuleReplyLate = compliance.Rule{Code: "execution.reply_late", Title: "建议提案未按期答复",
-		Basis: "《代表法》第五十一条（交办之日起三个月内答复，涉及面广、处理难度大的六个月内）"}
-	RulePublishLate = compliance.Rule{Code: "execution.reply_unpublished", Title: "建议提案复文未按期公开",
-		Basis: "国办发〔2014〕46号；答复后20个工作日内公开复文（安徽做法，可设置）"}
 )
 
-// Check is the self-inspection's check of tasks and replies.
+// Check is the self-inspection's check of the tasks (the replies' deadlines
+// are the deadline engine's: DeadlineSource).
 func (s *Service) Check() compliance.Check { return check{s} }
 
 type check struct{ s *Service }
@@ -346,7 +347,7 @@ type check struct{ s *Service }
 func (check) Name() string { return "execution" }
 
 func (c check) Run(ctx context.Context, env *compliance.Env) ([]compliance.Finding, error) {
-	siteID, today, cal := env.Facts.Site.ID, env.Today, env.Calendar
+	siteID, today := env.Facts.Site.ID, env.Today
 	ts, err := c.s.Tasks(ctx, siteID, 0, today, false)
 	if err != nil {
 		return nil, err
@@ -360,35 +361,6 @@ func (c check) Run(ctx context.Context, env *compliance.Env) ([]compliance.Findi
 			}
 			out = append(out, compliance.Finding{Rule: RuleTaskStale, Level: compliance.Fault, Link: "/admin/lists/" + Progress.Code, Due: t.UpdateDue, Department: t.LeadUnit,
 				Message: fmt.Sprintf("任务“%s”（%s，%s）%s，应于 %s 前更新", t.Title, t.No, t.LeadUnit, since, t.UpdateDue)})
-		}
-	}
-	rs, err := c.s.Replies(ctx, siteID, 0, cal, today, false)
-	if err != nil {
-		return nil, err
-	}
-	link := "/admin/lists/" + Proposals.Code
-	for _, r := range rs {
-		due := calendar.Day(r.Due)
-		switch {
-		case r.RepliedOn == "" && due.Before(today):
-			out = append(out, compliance.Finding{Rule: RuleReplyLate, Level: compliance.Fault, Link: link, Due: r.Due, Department: r.LeadUnit,
-				Message: fmt.Sprintf("%s“%s”（%s）%s 交办，应于 %s 前答复，至今未答复", ProposalKinds[kindIndex(r.Kind)].Label, r.Title, r.Number, r.AssignedOn, r.Due)})
-		case r.RepliedOn == "" && today.Sub(due) >= -14:
-			out = append(out, compliance.Finding{Rule: RuleReplyLate, Level: compliance.Soon, Link: link, Due: r.Due, Department: r.LeadUnit,
-				Message: fmt.Sprintf("“%s”（%s）须于 %s 前答复", r.Title, r.Number, r.Due)})
-		case r.RepliedOn != "" && !r.OnTime:
-			out = append(out, compliance.Finding{Rule: RuleReplyLate, Level: compliance.Fault, Link: link, Due: r.Due, Department: r.LeadUnit,
-				Message: fmt.Sprintf("“%s”（%s）应于 %s 前答复，实际 %s 答复", r.Title, r.Number, r.Due, r.RepliedOn)})
-		}
-		if r.PublishDue != "" {
-			pd := calendar.Day(r.PublishDue)
-			if r.PublishedOn == "" && pd.Before(today) {
-				out = append(out, compliance.Finding{Rule: RulePublishLate, Level: compliance.Fault, Link: link, Due: r.PublishDue, Department: r.LeadUnit,
-					Message: fmt.Sprintf("“%s”（%s）%s 答复，复文应于 %s 前公开，至今未公开", r.Title, r.Number, r.RepliedOn, r.PublishDue)})
-			} else if r.PublishedOn != "" && calendar.Day(r.PublishedOn).After(pd) {
-				out = append(out, compliance.Finding{Rule: RulePublishLate, Level: compliance.Fault, Link: link, Due: r.PublishDue, Department: r.LeadUnit,
-					Message: fmt.Sprintf("“%s”（%s）复文应于 %s 前公开，实际 %s 公开", r.Title, r.Number, r.PublishDue, r.PublishedOn)})
-			}
 		}
 	}
 	return out, nil

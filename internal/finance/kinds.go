@@ -137,7 +137,7 @@ var Notices = &lists.Kind{
 	Column: ColumnProcurement, Owner: owner, UpdateDays: 365,
 	Fields: []catalog.Field{
 		{Name: "notice_no", Label: "公告编号", Kind: catalog.Text, Required: true, Max: 60},
-		{Name: "project_no", Label: "项目编号", Kind: catalog.Text, Required: true, Max: 60, Facet: true},
+		{Name: "project_no", Label: "项目编号", Kind: catalog.Text, Required: true, Max: 60},
 		{Name: "project_name", Label: "项目名称", Kind: catalog.Text, Required: true, Max: 200},
 		{Name: "notice_type", Label: "公告类型", Kind: catalog.Select, Required: true, Options: NoticeTypes, Facet: true},
 		{Name: "method", Label: "采购方式", Kind: catalog.Select, Required: true, Options: ProcurementMethods, Facet: true},

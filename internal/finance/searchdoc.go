@@ -42,13 +42,15 @@ func (s *Service) SearchSource() *search.Source {
 			return reportDoc(siteID, r), nil
 		},
 		All: func(ctx context.Context, siteID int64) (iter.Seq2[*search.Document, error], int, error) {
-			list, err := s.Reports(ctx, siteID, Filter{Public: true})
+			// Ids only, then one report at a time: never every report's
+			// tables in memory at once, and no cap on their number.
+			list, err := s.PublishedIDs(ctx, siteID)
 			if err != nil {
 				return nil, 0, err
 			}
 			return func(yield func(*search.Document, error) bool) {
-				for _, head := range list {
-					r, err := s.Report(ctx, siteID, head.ID, true)
+				for _, id := range list {
+					r, err := s.Report(ctx, siteID, id, true)
 					if err != nil {
 						yield(nil, err)
 						return

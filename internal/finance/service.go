@@ -320,11 +320,17 @@ type Filter struct {
 	Year int
 	// Public: published ones within KeepYears only.
 	Public bool
+	// Page (from 1) asks for one page of PageSize; 0 for the first 500.
+	Page int
+	// Newest orders by publication, newest first (the feed).
+	Newest bool
 }
 
-// Reports lists a site's reports, newest year first (no tables).
-func (s *Service) Reports(ctx context.Context, siteID int64, f Filter) ([]*Report, error) {
-	q := `SELECT ` + reportCols + ` FROM finance_reports WHERE site_id = $1`
+// PageSize is a page of the public list.
+const PageSize = 30
+
+func (s *Service) where(siteID int64, f Filter) (string, []any) {
+	q := ` FROM finance_reports WHERE site_id = $1`
 	args := []any{siteID}
 	if f.Kind != "" {
 		args = append(args, f.Kind)
@@ -342,7 +348,66 @@ func (s *Service) Reports(ctx context.Context, siteID int64, f Filter) ([]*Repor
 			q += fmt.Sprintf(" AND year > $%d", len(args))
 		}
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q+` ORDER BY year DESC, kind, unit_name LIMIT 500`, args...)
+	return q, args
+}
+
+// Facet is the number of reports of a year and kind.
+type Facet struct {
+	Year  int
+	Kind  string
+	Count int
+}
+
+// Facets counts the reports by year and kind (newest year first), by GROUP BY.
+func (s *Service) Facets(ctx context.Context, siteID int64, public bool) ([]Facet, error) {
+	q, args := s.where(siteID, Filter{Public: public})
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT year, kind, COUNT(*)`+q+` GROUP BY year, kind ORDER BY year DESC, kind`, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "report facets")
+	}
+	defer rows.Close()
+	var out []Facet
+	for rows.Next() {
+		var f Facet
+		if err := rows.Scan(&f.Year, &f.Kind, &f.Count); err != nil {
+			return nil, errs.Wrap(err, "report facets")
+		}
+		out = append(out, f)
+	}
+	return out, errs.Wrap(rows.Err(), "report facets")
+}
+
+// PublishedIDs are the ids of every public report (the search's rebuild).
+func (s *Service) PublishedIDs(ctx context.Context, siteID int64) ([]int64, error) {
+	q, args := s.where(siteID, Filter{Public: true})
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id`+q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "report ids")
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, errs.Wrap(err, "report ids")
+		}
+		out = append(out, id)
+	}
+	return out, errs.Wrap(rows.Err(), "report ids")
+}
+
+// Reports lists a site's reports, newest year first (no tables).
+func (s *Service) Reports(ctx context.Context, siteID int64, f Filter) ([]*Report, error) {
+	w, args := s.where(siteID, f)
+	q := `SELECT ` + reportCols + w
+	order, limit := ` ORDER BY year DESC, kind, unit_name`, ` LIMIT 500`
+	if f.Newest {
+		order = ` ORDER BY published_at DESC, id DESC`
+	}
+	if f.Page > 0 {
+		limit = fmt.Sprintf(` LIMIT %d OFFSET %d`, PageSize, (f.Page-1)*PageSize)
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q+order+limit, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "list reports")
 	}

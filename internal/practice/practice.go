@@ -80,6 +80,8 @@ type Service struct {
 	Today   func() calendar.Date
 	// Now is the clock of recorded instants; nil is the wall clock.
 	Now func() time.Time
+	// Blobs copies a submission's files to the item published from it.
+	Blobs Blobs
 }
 
 func (s *Service) today() calendar.Date {
@@ -264,6 +266,32 @@ func (s *Service) Submit(ctx context.Context, siteID int64, actor *auth.User, in
 	if in.DepartmentID == 0 && actor.DepartmentID != 0 && !actor.CanPublish() {
 		in.DepartmentID = actor.DepartmentID
 	}
+	sub, err := s.check(ctx, siteID, in)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanEditDepartment(in.DepartmentID) {
+		return nil, errs.E(errs.Forbidden, "只能以本科室名义报送经验材料")
+	}
+	sub.SubmittedBy, sub.CreatedAt = actor.Label(), s.now()
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO practice_submissions (site_id, department_id, kind, title, body, submitted_on, year, status, submitted_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			siteID, sub.DepartmentID, sub.Kind, sub.Title, sub.Body, sub.SubmittedOn, sub.Year, sub.Status, sub.SubmittedBy, sub.CreatedAt).Scan(&sub.ID); err != nil {
+			return errs.Wrap(err, "submit practice")
+		}
+		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "practice.submit", Target: fmt.Sprintf("practice:%d", sub.ID),
+			After: map[string]any{"department_id": sub.DepartmentID, "kind": sub.Kind, "title": sub.Title, "submitted_on": sub.SubmittedOn}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	sub.fill()
+	return sub, nil
+}
+
+// check validates a submission's fields (Submit and Edit).
+func (s *Service) check(ctx context.Context, siteID int64, in NewSubmission) (*Submission, error) {
 	v := errs.Validation{}
 	sub := &Submission{SiteID: siteID, DepartmentID: in.DepartmentID, Status: Submitted}
 	sub.Title = clean(v, "title", "标题", in.Title, MaxTitle, true)
@@ -298,23 +326,6 @@ func (s *Service) Submit(ctx context.Context, siteID int64, actor *auth.User, in
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if !actor.CanEditDepartment(in.DepartmentID) {
-		return nil, errs.E(errs.Forbidden, "只能以本科室名义报送经验材料")
-	}
-	sub.SubmittedBy, sub.CreatedAt = actor.Label(), s.now()
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO practice_submissions (site_id, department_id, kind, title, body, submitted_on, year, status, submitted_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			siteID, sub.DepartmentID, sub.Kind, sub.Title, sub.Body, sub.SubmittedOn, sub.Year, sub.Status, sub.SubmittedBy, sub.CreatedAt).Scan(&sub.ID); err != nil {
-			return errs.Wrap(err, "submit practice")
-		}
-		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "practice.submit", Target: fmt.Sprintf("practice:%d", sub.ID),
-			After: map[string]any{"department_id": sub.DepartmentID, "kind": sub.Kind, "title": sub.Title, "submitted_on": sub.SubmittedOn}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	sub.fill()
 	return sub, nil
 }
 
@@ -689,7 +700,7 @@ func (s *Service) Publish(ctx context.Context, siteID int64, actor *auth.User, i
 	if err := mayOffice(actor, siteID); err != nil {
 		return nil, err
 	}
-	sub, err := s.get(ctx, s.DB.R, siteID, id)
+	sub, err := s.Get(ctx, siteID, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -711,7 +722,16 @@ func (s *Service) Publish(ctx context.Context, siteID int64, actor *auth.User, i
 	}
 	req := catalog.NewItem{Input: catalog.Input{ColumnID: columnID, DocType: "news", DepartmentID: sub.DepartmentID, Title: sub.Title, Body: sub.Body,
 		PublishedOn: publishedOn, Disclosure: "proactive"}, Publish: true}
+	// The files go with the item as copies (made before the transaction,
+	// removed again when it fails).
+	copies, err := s.copyFiles(ctx, sub.Files)
+	if err != nil {
+		return nil, err
+	}
 	it, err := s.Catalog.CreateItemWith(ctx, actor, siteID, req, func(tx *sql.Tx, itemID int64) error {
+		if err := attachTx(ctx, tx, itemID, copies); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE practice_submissions SET item_id = $1 WHERE id = $2 AND item_id = 0 AND status = $3`, itemID, id, Selected)
 		if err != nil {
 			return errs.Wrap(err, "publish practice")
@@ -720,9 +740,10 @@ func (s *Service) Publish(ctx context.Context, siteID int64, actor *auth.User, i
 			return errs.E(errs.Conflict, "这份材料已发布为工作动态或已不是选用状态")
 		}
 		return auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "practice.publish", Target: fmt.Sprintf("practice:%d", id),
-			After: map[string]any{"item_id": itemID, "column_id": columnID}})
+			After: map[string]any{"item_id": itemID, "column_id": columnID, "files": len(copies)}})
 	})
 	if err != nil {
+		s.dropCopies(copies)
 		return nil, err
 	}
 	return it, nil

@@ -51,7 +51,15 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /execution", s.overviewPage)
 	kit.Public("GET /execution/tasks/{no}", s.taskPage)
 	kit.Public("GET /execution/proposals", s.proposalsPage)
+	kit.Public("GET /execution/proposals.csv", s.proposalsExport("csv"))
+	kit.Public("GET /execution/proposals.xlsx", s.proposalsExport("xlsx"))
+	kit.Public("GET /execution.csv", s.tasksExport("csv"))
+	kit.Public("GET /execution.xlsx", s.tasksExport("xlsx"))
 	kit.Staff("GET /admin/execution", s.adminLedger)
+	kit.Flashes(map[string]string{"execution_progress": "进展已填报并公开。"})
+	kit.Staff("GET /admin/execution/tasks/{no}", s.adminTask)
+	kit.Staff("POST /admin/execution/tasks/{no}/progress", s.adminPostProgress)
+	kit.API("POST /api/v1/execution/tasks/{no}/progress", s.apiPostProgress)
 	kit.API("GET /api/v1/execution/tasks", s.apiTasks)
 	kit.API("GET /api/v1/execution/tasks/{no}", s.apiTask)
 	kit.API("GET /api/v1/execution/proposals/overview", s.apiProposals)
@@ -202,16 +210,7 @@ func (s *Feature) task(r *http.Request, public bool) (*execution.Task, error) {
 	if utf8.RuneCountInString(no) > MaxTaskNo {
 		return nil, invalid("no", "任务编号不能超过 40 个字符")
 	}
-	ts, err := s.Execution.Tasks(r.Context(), web.SiteOf(r).Site.ID, 0, s.Today(), public)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range ts {
-		if t.No == no {
-			return t, nil
-		}
-	}
-	return nil, errs.E(errs.NotFound, "没有编号为“%s”的重要部署执行任务", no)
+	return s.Execution.Task(r.Context(), web.SiteOf(r).Site.ID, no, s.Today(), public)
 }
 
 type taskPage struct {
@@ -284,13 +283,11 @@ func (s *Feature) proposalsPage(w http.ResponseWriter, r *http.Request) {
 		p.Year = y
 		p.Title = strconv.Itoa(y) + "年建议提案办理情况"
 		ctx, siteID := r.Context(), p.Site.ID
-		if p.Overview, err = s.Execution.ReplyOverview(ctx, siteID, y, cal, s.Today()); err != nil {
-			return "", nil, err
-		}
 		rs, err := s.Execution.Replies(ctx, siteID, y, cal, s.Today(), true)
 		if err != nil {
 			return "", nil, err
 		}
+		p.Overview = execution.OverviewOf(y, rs, s.Today())
 		for _, rp := range rs {
 			if (p.Kind == "" || rp.Kind == p.Kind) && (p.Class == "" || rp.Class == p.Class) {
 				p.Replies = append(p.Replies, rp)
@@ -305,6 +302,8 @@ type ledgerPage struct {
 	Tasks   []*execution.Task
 	Replies []*execution.Reply
 	Today   calendar.Date
+	Year    int
+	Years   []int
 }
 
 // adminLedger is the staff's view of the deadlines: every task with its
@@ -317,12 +316,16 @@ func (s *Feature) adminLedger(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, siteID := r.Context(), web.SiteOf(r).Site.ID
 	cal, err := s.Calendars.Current(ctx)
-	p := &ledgerPage{AdminPage: s.AdminPage(r, "重要部署执行和建议提案办理台账"), Today: s.Today()}
+	p := &ledgerPage{AdminPage: s.AdminPage(r, "重要部署执行和建议提案办理台账"), Today: s.Today(), Years: s.years()}
+	// One year at a time (default: last year, as the public pages).
 	if err == nil {
-		p.Tasks, err = s.Execution.Tasks(ctx, siteID, 0, s.Today(), false)
+		p.Year, err = s.year(r)
 	}
 	if err == nil {
-		p.Replies, err = s.Execution.Replies(ctx, siteID, 0, cal, s.Today(), false)
+		p.Tasks, err = s.Execution.Tasks(ctx, siteID, p.Year, s.Today(), false)
+	}
+	if err == nil {
+		p.Replies, err = s.Execution.Replies(ctx, siteID, p.Year, cal, s.Today(), false)
 	}
 	if err != nil {
 		s.AdminError(w, r, err)

@@ -47,6 +47,9 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /finance", s.index)
 	kit.Public("GET /finance/reports/{id}", s.reportPage)
 	kit.Public("GET /finance/reports/{id}/tables/{seq}", s.tableCSV)
+	kit.Public("GET /finance/reports/{id}/tables.csv", s.reportExport("csv"))
+	kit.Public("GET /finance/reports/{id}/tables.xlsx", s.reportExport("xlsx"))
+	kit.Public("GET /finance/feed.xml", s.feed)
 	kit.Flashes(map[string]string{"finance_imported": "预决算公开表已导入，请核对后发布。", "finance_published": "预决算已发布。"})
 	kit.Staff("GET /admin/finance", s.adminIndex)
 	kit.Staff("POST /admin/finance/reports", s.adminImport)
@@ -103,6 +106,18 @@ type indexPage struct {
 	Errs    map[string]string
 	// Counts are the facets: reports by kind.
 	Budgets, Finals int
+	// Total is the filtered count; the list is one page of it.
+	Total      int
+	PageNo     int
+	Prev, Next string
+}
+
+func atoiDefault(v string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 || n > 100000 {
+		return 1
+	}
+	return n
 }
 
 func (s *Feature) index(w http.ResponseWriter, r *http.Request) {
@@ -117,26 +132,44 @@ func (s *Feature) index(w http.ResponseWriter, r *http.Request) {
 		f = finance.Filter{}
 	}
 	f.Public = true
-	all, err := s.Finance.Reports(r.Context(), p.Site.ID, finance.Filter{Public: true})
+	// Facets by GROUP BY, then one page of the list (never every report).
+	facets, err := s.Finance.Facets(r.Context(), p.Site.ID, true)
 	if err != nil {
 		s.ErrorPage(w, r, err)
 		return
 	}
-	seen := map[int]bool{}
-	for _, x := range all {
-		if !seen[x.Year] {
-			seen[x.Year] = true
+	total := 0
+	for _, x := range facets {
+		if len(p.Years) == 0 || p.Years[len(p.Years)-1] != x.Year {
 			p.Years = append(p.Years, x.Year)
 		}
-		if (f.Year == 0 || x.Year == f.Year) && x.Kind == finance.Budget {
-			p.Budgets++
+		if f.Year == 0 || x.Year == f.Year {
+			if x.Kind == finance.Budget {
+				p.Budgets += x.Count
+			} else {
+				p.Finals += x.Count
+			}
+			if f.Kind == "" || x.Kind == f.Kind {
+				total += x.Count
+			}
 		}
-		if (f.Year == 0 || x.Year == f.Year) && x.Kind == finance.Final {
-			p.Finals++
-		}
-		if (f.Kind == "" || x.Kind == f.Kind) && (f.Year == 0 || x.Year == f.Year) {
-			p.Reports = append(p.Reports, x)
-		}
+	}
+	f.Page = max(1, atoiDefault(r.URL.Query().Get("page")))
+	if p.Reports, err = s.Finance.Reports(r.Context(), p.Site.ID, f); err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	p.Total, p.PageNo = total, f.Page
+	link := func(page int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(page))
+		return "/finance?" + q.Encode()
+	}
+	if f.Page > 1 {
+		p.Prev = link(f.Page - 1)
+	}
+	if f.Page*finance.PageSize < total {
+		p.Next = link(f.Page + 1)
 	}
 	p.Kind, p.Year = f.Kind, f.Year
 	s.Render(w, r, http.StatusOK, "public/finance_index", p)
@@ -397,6 +430,8 @@ type adminReportPage struct {
 	Report *finance.Report
 	Tables []tableView
 	Late   bool
+	// Sums are the totals the rows do not add up to (shown before publication).
+	Sums []string
 }
 
 func (s *Feature) adminReport(w http.ResponseWriter, r *http.Request) {
@@ -413,7 +448,7 @@ func (s *Feature) adminReport(w http.ResponseWriter, r *http.Request) {
 		s.AdminError(w, r, err)
 		return
 	}
-	p := &adminReportPage{AdminPage: s.AdminPage(r, rep.Title()), Report: rep, Late: rep.Late(s.Today())}
+	p := &adminReportPage{AdminPage: s.AdminPage(r, rep.Title()), Report: rep, Late: rep.Late(s.Today()), Sums: rep.SumWarnings()}
 	for _, t := range rep.Tables {
 		p.Tables = append(p.Tables, tableView{Table: t, Head: headerCells(t.Header), Empty: t.Empty()})
 	}

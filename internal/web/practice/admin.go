@@ -43,6 +43,9 @@ type adminShowPage struct {
 	Form     map[string]string
 	Office   bool
 	CanEdit  bool
+	// Editable: the department may still change it (not yet reviewed).
+	Editable bool
+	Kinds    []catalog.Option
 }
 
 func formOf(r *http.Request, names ...string) map[string]string {
@@ -173,12 +176,16 @@ func (s *Feature) adminShowWith(w http.ResponseWriter, r *http.Request, form map
 		return
 	}
 	p := &adminShowPage{AdminPage: s.AdminPage(r, sub.Title), Sub: sub, Columns: cols, Statuses: practice.Statuses, Form: form,
-		Office: u.CanPublish(), CanEdit: u.CanEditDepartment(sub.DepartmentID)}
+		Office: u.CanPublish(), CanEdit: u.CanEditDepartment(sub.DepartmentID), Kinds: practice.Kinds}
+	p.Editable = p.CanEdit && sub.Status == practice.Submitted
 	if form == nil {
 		p.Form = map[string]string{"status": sub.Status, "rating": strconv.Itoa(sub.Rating), "note": sub.OfficeNote, "forwarded_on": s.Today().String()}
 		if len(cols) > 0 {
 			p.Form["column_id"] = strconv.FormatInt(cols[0].ID, 10)
 		}
+	}
+	if p.Form["edit"] == "" {
+		p.Form["kind"], p.Form["title"], p.Form["body"], p.Form["submitted_on"] = sub.Kind, sub.Title, sub.Body, sub.SubmittedOn
 	}
 	status := http.StatusOK
 	if fail != nil {
@@ -329,4 +336,13 @@ func cleanFileName(name string) string {
 		name = "附件"
 	}
 	return name
+}
+
+func (s *Feature) adminEdit(w http.ResponseWriter, r *http.Request) {
+	f := formOf(r, "kind", "title", "body", "submitted_on")
+	f["edit"] = "1"
+	s.act(w, r, f, "practice_edited", func(id int64) error {
+		_, err := s.Practice.Edit(r.Context(), web.SiteOf(r).Site.ID, web.StaffOf(r).User, id, practice.NewSubmission{Kind: f["kind"], Title: f["title"], Body: f["body"], SubmittedOn: f["submitted_on"]})
+		return err
+	})
 }

@@ -225,3 +225,23 @@ func (s *Feature) apiStats(w http.ResponseWriter, r *http.Request) {
 	}
 	web.WriteJSON(w, http.StatusOK, st)
 }
+
+func (s *Feature) apiEdit(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.user(w, r)
+	if !ok {
+		return
+	}
+	id, err := web.PathID(r, "id")
+	var in practice.NewSubmission
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in, bodyLimit)
+	}
+	if err == nil {
+		_, err = s.Practice.Edit(r.Context(), web.SiteOf(r).Site.ID, u, id, in)
+	}
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	s.writeSub(w, r, u, id, http.StatusOK)
+}

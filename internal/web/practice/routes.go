@@ -44,10 +44,11 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /practice/stats.xlsx", s.statsXLSX)
 
 	kit.Flashes(map[string]string{"practice_submitted": "经验材料已报送。", "practice_reviewed": "审核结果已保存。", "practice_forwarded": "报送上级情况已记录。",
-		"practice_used": "采用情况已保存。", "practice_published": "已发布为工作动态。", "practice_attached": "附件已上传。"})
+		"practice_used": "采用情况已保存。", "practice_published": "已发布为工作动态。", "practice_attached": "附件已上传。", "practice_edited": "修改已保存。"})
 	kit.Staff("GET /admin/practice", s.adminIndex)
 	kit.Staff("POST /admin/practice", s.adminSubmit)
 	kit.Staff("GET /admin/practice/{id}", s.adminShow)
+	kit.Staff("POST /admin/practice/{id}/edit", s.adminEdit)
 	kit.Staff("POST /admin/practice/{id}/review", s.adminReview)
 	kit.Staff("POST /admin/practice/{id}/forwards", s.adminForward)
 	kit.Staff("POST /admin/practice/{id}/forwards/{fid}/used", s.adminUsed)
@@ -58,6 +59,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.API("GET /api/v1/practice/submissions", s.apiList)
 	kit.API("POST /api/v1/practice/submissions", s.apiSubmit)
 	kit.API("GET /api/v1/practice/submissions/{id}", s.apiGet)
+	kit.API("PUT /api/v1/practice/submissions/{id}", s.apiEdit)
 	kit.API("POST /api/v1/practice/submissions/{id}/review", s.apiReview)
 	kit.API("POST /api/v1/practice/submissions/{id}/forwards", s.apiForward)
 	kit.API("PUT /api/v1/practice/forwards/{id}", s.apiUsed)

@@ -4,8 +4,8 @@
 // proposals' 总体情况 with the replies, and the three list kinds' pages.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp } from '../lib/app.mjs';
-import { launch, newContext, MODES, axeInEveryMode } from '../lib/browser.mjs';
+import { startApp, staffSession } from '../lib/app.mjs';
+import { launch, newContext, MODES, axeInEveryMode, axeCheck, screenshot } from '../lib/browser.mjs';
 
 let app, browser;
 const contexts = [];
@@ -50,5 +50,32 @@ describe('the overview and the timeline', () => {
     assert.ok(dates.length >= 4);
     await page.goto(app.base + '/execution/proposals?year=2025');
     assert.match(await page.textContent('body'), /共承办建议提案 16 件/);
+  });
+});
+
+describe('谁落实、谁公开: a department posts progress on its own task', () => {
+  it('the 法制科 editor posts on 2025-06 and it is public at once; another department may not', async () => {
+    const fzk = await staffSession(app.base, 'fzk');
+    const ctx = await newContext(browser, app.base, MODES[0].prefs); contexts.push(ctx);
+    await ctx.addCookies(fzk.cookie.split('; ').map((c) => {
+      const i = c.indexOf('=');
+      return { name: c.slice(0, i), value: c.slice(i + 1), url: app.base };
+    }));
+    const page = await ctx.newPage();
+    await page.goto(app.base + '/admin/execution/tasks/2025-06');
+    const axe = await axeCheck(page);
+    assert.deepEqual(axe, [], JSON.stringify(axe, null, 1));
+    await page.fill('#f-summary', '浏览器测试进展');
+    await page.fill('#f-progress', '完成全年法治体检回访');
+    await page.fill('#f-percent', '100');
+    await page.fill('#f-reported_on', '2025-12-30');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/progress"] button')]);
+    assert.match(await page.textContent('body'), /进展已填报并公开/);
+    await screenshot(page, 'execution-admin-task');
+    await page.goto(app.base + '/execution/tasks/2025-06');
+    assert.match(await page.textContent('body'), /浏览器测试进展/);
+    await page.goto(app.base + '/admin/execution/tasks/2025-03');
+    assert.match(await page.textContent('body'), /由公共法律服务管理科填报/);
+    assert.equal(await page.locator('#f-summary').count(), 0);
   });
 });

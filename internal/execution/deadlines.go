@@ -1,0 +1,77 @@
+package execution
+
+import (
+	"context"
+	"fmt"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/deadline"
+	"gongkai/internal/lists"
+)
+
+// The replies' deadlines in the deadline engine (internal/deadline, as a
+// Source): the self-inspection reports them with the other deadlines, each
+// with its calendar explanation.
+
+// RuleReply is the reply period from assignment (RECORDS §7.3 [R10][R10a]:
+// 代表法第五十一条 and the Shandong 条例第二十七条 — three months, six for
+// broad or difficult ones; CPPCC practice the same, a setting).
+func RuleReply() *deadline.Rule {
+	return &deadline.Rule{Code: "proposal.reply", Title: fmt.Sprintf("建议提案自交办之日起 %d 个月内答复（涉及面广、处理难度大的 %d 个月内）", Config.ReplyMonths, Config.DifficultMonths),
+		Basis: "《全国人民代表大会和地方各级人民代表大会代表法》第五十一条；《山东省人民代表大会代表建议、批评和意见办理工作条例》第二十七条（RECORDS §7.3）",
+		Unit:  deadline.CalendarMonths, Days: Config.ReplyMonths}
+}
+
+// RulePublish is the publication of the reply letter after replying
+// (RECORDS §7.3 [R82]: Anhui's 20 working days, a provincial rule; a setting).
+func RulePublish() *deadline.Rule {
+	return &deadline.Rule{Code: "proposal.publish", Title: fmt.Sprintf("建议提案答复后 %d 个工作日内公开复文", Config.PublishWorkdays),
+		Basis: "国办发〔2014〕46号；安徽省做法：答复后20个工作日内公开（RECORDS §7.3，可设置）", Unit: deadline.Workdays, Days: Config.PublishWorkdays}
+}
+
+// DeadlineSource is the replies' deadline source.
+func (s *Service) DeadlineSource() deadline.Source { return source{s} }
+
+type source struct{ s *Service }
+
+func (src source) Deadlines(ctx context.Context, siteID int64, cal *calendar.Calendar, today calendar.Date) ([]*deadline.Deadline, error) {
+	rs, err := src.s.Replies(ctx, siteID, 0, cal, today, false)
+	if err != nil {
+		return nil, err
+	}
+	reply, publish := RuleReply(), RulePublish()
+	link := "/admin/lists/" + Proposals.Code
+	var out []*deadline.Deadline
+	for _, r := range rs {
+		name := fmt.Sprintf("%s“%s”（%s）", ProposalKinds[kindIndex(r.Kind)].Label, r.Title, r.Number)
+		assigned, due := calendar.Day(r.AssignedOn), calendar.Day(r.Due)
+		n := months(r.Values)
+		raw := AddMonths(assigned, n)
+		sum := fmt.Sprintf("自 %s 交办之日起 %d 个月，至 %s", assigned, n, raw)
+		switch {
+		case r.Values["reply_due"] != "" && r.Values["reply_due"] != raw.String():
+			sum = fmt.Sprintf("答复期限按登记的 %s 计算", r.Values["reply_due"])
+			if due != calendar.Day(r.Values["reply_due"]) {
+				sum += fmt.Sprintf("，逢休息日顺延至 %s", due)
+			}
+		case due != raw:
+			sum += fmt.Sprintf("；%s 为休息日，顺延至 %s", raw, due)
+		}
+		d := &deadline.Deadline{Rule: reply, Start: assigned, Due: due, Done: calendar.Day(r.RepliedOn), Version: cal.Version(), Current: true,
+			Note: name, Link: link, Department: r.LeadUnit,
+			Explanation: calendar.Explanation{Start: assigned, End: due, N: n, Basis: reply.Basis, Version: cal.Version(), Summary: sum + "。"}}
+		d.Finish()
+		out = append(out, d)
+		if r.PublishDue == "" {
+			continue
+		}
+		replied := calendar.Day(r.RepliedOn)
+		e := cal.ExplainAddWorkdays(replied, Config.PublishWorkdays)
+		e.Basis = publish.Basis
+		p := &deadline.Deadline{Rule: publish, Start: replied, Due: e.End, Done: calendar.Day(r.PublishedOn), Version: cal.Version(), Current: true,
+			Note: name + "的复文", Link: lists.RowURL(Proposals.Code, r.Number), Department: r.LeadUnit, Explanation: e}
+		p.Finish()
+		out = append(out, p)
+	}
+	return out, nil
+}
