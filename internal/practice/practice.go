@@ -455,7 +455,9 @@ func (s *Service) List(ctx context.Context, siteID int64, actor *auth.User, f Fi
 	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM practice_submissions p`+where, args...).Scan(&total); err != nil {
 		return nil, 0, errs.Wrap(err, "count practice")
 	}
-	page := max(f.Page, 1)
+	// A page past the last is empty; the cap keeps the offset from
+	// overflowing on an absurd page number (?page=9223372036854775808).
+	page := min(max(f.Page, 1), total/PageSize+2)
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+subCols+`,
 		(SELECT COUNT(*) FROM practice_forwards w WHERE w.submission_id = p.id),
 		(SELECT COUNT(*) FROM practice_forwards w WHERE w.submission_id = p.id AND w.used = 1)`+subFrom+where+
