@@ -86,6 +86,20 @@ type adminDetailPage struct {
 	Report       *consult.Report
 	Reasons      []consult.Choice
 	Outcomes     []consult.Choice
+	// Blocking counts, per article, the comments that keep it as it is.
+	Blocking map[int]int
+}
+
+// Editable says whether article a may still be corrected, and why not.
+func (p *adminDetailPage) Editable(a consult.Article) bool {
+	ok, _ := p.C.ArticleEditable(a, p.Blocking[a.Seq])
+	return ok
+}
+
+// WhyFixed is why article a can no longer be corrected.
+func (p *adminDetailPage) WhyFixed(a consult.Article) string {
+	_, why := p.C.ArticleEditable(a, p.Blocking[a.Seq])
+	return why
 }
 
 func (s *Feature) adminDetail(w http.ResponseWriter, r *http.Request) {
@@ -113,6 +127,9 @@ func (s *Feature) renderDetail(w http.ResponseWriter, r *http.Request, c *consul
 	}
 	if err == nil {
 		p.Report, err = s.Consult.Report(ctx, c)
+	}
+	if err == nil {
+		p.Blocking, err = s.Consult.ArticleComments(ctx, c.ID)
 	}
 	if err != nil {
 		s.AdminError(w, r, err)
@@ -185,4 +202,21 @@ func (s *Feature) adminRecord(w http.ResponseWriter, r *http.Request) {
 	_, err = s.Consult.RecordComment(r.Context(), web.StaffOf(r).User, c.SiteID, c.ID, consult.CommentInput{Article: art, Body: g("body"), Name: g("name"),
 		Contact: g("contact"), PublishConsent: g("publish_consent") != "", Channel: g("channel")}, g("received_on"))
 	s.afterAction(w, r, c, err, "consult_recorded")
+}
+
+// adminEditArticle corrects one article (a typo) while it may still be
+// edited (consult.Consultation.ArticleEditable).
+func (s *Feature) adminEditArticle(w http.ResponseWriter, r *http.Request) {
+	c, err := s.load(r, false)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	seq, err := strconv.Atoi(r.PathValue("seq"))
+	if err != nil {
+		s.AdminError(w, r, consult.ErrNotFound)
+		return
+	}
+	_, err = s.Consult.EditArticle(r.Context(), web.StaffOf(r).User, web.SiteOf(r).Site.ID, c.ID, seq, r.PostFormValue("heading"), r.PostFormValue("body"))
+	s.afterAction(w, r, c, err, "consult_article")
 }
