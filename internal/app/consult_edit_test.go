@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -113,5 +114,82 @@ func TestConsultCorrections(t *testing.T) {
 		if r := b.post(mp+"/topics/1", fix); r.status != 409 || !strings.Contains(r.body, "会议已召开") {
 			t.Fatalf("held meeting: %d %s", r.status, clipBody(r.body))
 		}
+	})
+}
+
+// TestConsultFeedbackDeadline (seed task 2, REFERENCE §7): a consultation
+// made with articles that closed without its feedback report is tracked by
+// the deadline engine (rule consultation.feedback, 20 working days after
+// closing), flagged by the self-inspection (a fault once overdue, "due
+// soon" just before) and reminded on its back-office page; publishing the
+// report fulfils it and the finding goes.
+func TestConsultFeedbackDeadline(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		c := newAPIClient(t, e)
+		mk := func(title, opens, closes string) int64 {
+			t.Helper()
+			r := c.do(t, "POST", "/api/v1/consultations", "office", nil, fmt.Sprintf(`{"title":%q,"kind":"legislative","department":"法制科","opens_on":%q,"closes_on":%q,"articles":["第一条","第二条"],"publish":true}`, title, opens, closes))
+			if r.status != 201 {
+				t.Fatalf("%s: %d %s", title, r.status, r.body)
+			}
+			var out struct{ ID int64 }
+			if err := json.Unmarshal([]byte(r.body), &out); err != nil {
+				t.Fatal(err)
+			}
+			return out.ID
+		}
+		e.srv.Consult.Today = func() calendar.Date { return calendar.Date{Year: 2026, Month: 9, Day: 1} }
+		late := mk("逾期未反馈的草案", "2026-09-01", "2026-10-08")
+		soon := mk("即将到期的草案", "2026-09-01", "2026-11-05")
+		e.srv.Consult.Today = func() calendar.Date { return testDay }
+
+		ds, err := e.srv.Deadlines.ForItem(ctx, e.site.ID, late, testDay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var due string
+		for _, d := range ds {
+			if d.Rule.Code == "consultation.feedback" && d.Open && d.Overdue(testDay) {
+				due = d.Due.String()
+			}
+		}
+		if due == "" {
+			t.Fatalf("no open, overdue consultation.feedback deadline: %+v", ds)
+		}
+		findings := func() map[string]string {
+			rep, err := e.srv.Compliance.Run(ctx, e.site.ID, testDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, f := range rep.Findings {
+				if f.Rule.Code == "deadline.consultation.feedback" {
+					out[f.Link] = string(f.Level) + " " + f.Message
+				}
+			}
+			return out
+		}
+		got := findings()
+		if f := got[fmt.Sprintf("/admin/items/%d", late)]; !strings.HasPrefix(f, "fault ") || !strings.Contains(f, "逾期未反馈的草案") || !strings.Contains(f, due) {
+			t.Fatalf("overdue finding: %q (all %v)", f, got)
+		}
+		if f := got[fmt.Sprintf("/admin/items/%d", soon)]; !strings.HasPrefix(f, "soon ") {
+			t.Fatalf("due-soon finding: %q (all %v)", f, got)
+		}
+		b := e.browser().login("office")
+		mustContain(t, b.get(fmt.Sprintf("/admin/consultations/%d", late)).body, "意见收集和采纳情况已逾期未公开", "应于 "+due+" 前公开")
+		mustContain(t, b.get(fmt.Sprintf("/admin/consultations/%d", soon)).body, "待公开意见收集和采纳情况")
+		mustContain(t, b.get("/admin/compliance").body, "逾期未反馈的草案")
+
+		// No comments came: the report (0 received) is published; the finding goes.
+		if r := c.do(t, "POST", fmt.Sprintf("/api/v1/consultations/%d/report", late), "office", nil, ""); r.status != 200 && r.status != 201 {
+			t.Fatalf("report: %d %s", r.status, r.body)
+		}
+		if f, ok := findings()[fmt.Sprintf("/admin/items/%d", late)]; ok && !strings.Contains(f, "未按期完成") {
+			t.Fatalf("still open after the report: %q", f)
+		}
+		mustContain(t, b.get(fmt.Sprintf("/admin/consultations/%d", late)).body, "意见收集和采纳情况于 2026-12-01 公开", "逾期公开")
 	})
 }

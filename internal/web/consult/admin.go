@@ -88,6 +88,39 @@ type adminDetailPage struct {
 	Outcomes     []consult.Choice
 	// Blocking counts, per article, the comments that keep it as it is.
 	Blocking map[int]int
+	// Feedback is the feedback report's publication deadline (rule
+	// consultation.feedback) once the consultation has closed.
+	Feedback *FeedbackDue
+}
+
+// FeedbackDue is the reminder of the feedback report's deadline.
+type FeedbackDue struct {
+	Due, Done, Basis string
+	Open, Overdue    bool
+	Late             bool
+}
+
+// feedbackDue is c's feedback deadline from the deadline engine (nil
+// before closing, or without the engine).
+func (s *Feature) feedbackDue(r *http.Request, c *consult.Consultation) (*FeedbackDue, error) {
+	if s.Deadlines == nil || c.State != consult.StateClosed && c.State != consult.StateFeedback {
+		return nil, nil
+	}
+	today := s.Consult.Now()
+	ds, err := s.Deadlines.ForItem(r.Context(), c.SiteID, c.ID, today)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if d.Rule.Code == "consultation.feedback" {
+			f := &FeedbackDue{Due: d.Due.String(), Basis: d.Rule.Basis, Open: d.Open, Overdue: d.Overdue(today), Late: d.Late()}
+			if !d.Done.IsZero() {
+				f.Done = d.Done.String()
+			}
+			return f, nil
+		}
+	}
+	return nil, nil
 }
 
 // Editable says whether article a may still be corrected, and why not.
@@ -130,6 +163,9 @@ func (s *Feature) renderDetail(w http.ResponseWriter, r *http.Request, c *consul
 	}
 	if err == nil {
 		p.Blocking, err = s.Consult.ArticleComments(ctx, c.ID)
+	}
+	if err == nil {
+		p.Feedback, err = s.feedbackDue(r, c)
 	}
 	if err != nil {
 		s.AdminError(w, r, err)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"gongkai/internal/consult"
+	"gongkai/internal/deadline"
 	"gongkai/internal/errs"
 	"gongkai/internal/web"
 )
@@ -27,6 +28,10 @@ var openapi []byte
 type Feature struct {
 	*web.Server
 	Consult *consult.Service
+	// Deadlines gives a closed consultation's feedback deadline (the
+	// catalogue's rule consultation.feedback) on the back-office pages;
+	// nil: not shown.
+	Deadlines *deadline.Service
 }
 
 // formComment names the comment form for the CAPTCHA and the rate limits.
