@@ -12,19 +12,53 @@ import (
 type adminListPage struct {
 	web.AdminPage
 	Items []*consult.Consultation
+	Pager *web.Pager
+	// Awaiting counts the closed consultations whose feedback report is
+	// not yet published.
+	Awaiting int
 }
+
+// Prev and Next are the neighbouring pages (0: none).
+func (p *adminListPage) Prev() int {
+	if p.Pager.Page > 1 {
+		return p.Pager.Page - 1
+	}
+	return 0
+}
+
+// Next is the next page (0: none).
+func (p *adminListPage) Next() int {
+	if p.Pager.Page < p.Pager.Pages {
+		return p.Pager.Page + 1
+	}
+	return 0
+}
+
+const adminPerPage = 50
 
 func (s *Feature) adminList(w http.ResponseWriter, r *http.Request) {
 	if s.Consult == nil {
 		s.AdminError(w, r, errNoService)
 		return
 	}
-	cs, err := s.Consult.List(r.Context(), web.SiteOf(r).Site.ID, consult.Filter{})
+	ctx, site := r.Context(), web.SiteOf(r).Site.ID
+	total, err := s.Consult.Count(ctx, site, consult.Filter{})
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
-	s.Render(w, r, http.StatusOK, "admin/consultations", &adminListPage{AdminPage: s.AdminPage(r, "意见征集"), Items: cs})
+	page := web.PageNumber(r, max((total+adminPerPage-1)/adminPerPage, 1))
+	cs, err := s.Consult.List(ctx, site, consult.Filter{Limit: adminPerPage, Offset: (page - 1) * adminPerPage})
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	p := &adminListPage{AdminPage: s.AdminPage(r, "意见征集"), Items: cs, Pager: web.NewPager(page, total, adminPerPage)}
+	if p.Awaiting, err = s.Consult.Count(ctx, site, consult.Filter{State: consult.StateClosed}); err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	s.Render(w, r, http.StatusOK, "admin/consultations", p)
 }
 
 type newPage struct {
@@ -88,6 +122,10 @@ type adminDetailPage struct {
 	Outcomes     []consult.Choice
 	// Blocking counts, per article, the comments that keep it as it is.
 	Blocking map[int]int
+	// PendingTotal is the queue's length (Pending holds its first batch);
+	// Pager pages the moderated comments.
+	PendingTotal int
+	Pager        *web.Pager
 	// Feedback is the feedback report's publication deadline (rule
 	// consultation.feedback) once the consultation has closed.
 	Feedback *FeedbackDue
@@ -123,6 +161,26 @@ func (s *Feature) feedbackDue(r *http.Request, c *consult.Consultation) (*Feedba
 	return nil, nil
 }
 
+// queueBatch is how many comments of the queue, and of the moderated
+// ones, the consultation's back-office page shows at a time.
+const queueBatch = 100
+
+// PrevPage and NextPage are the moderated comments' neighbouring pages (0: none).
+func (p *adminDetailPage) PrevPage() int {
+	if p.Pager.Page > 1 {
+		return p.Pager.Page - 1
+	}
+	return 0
+}
+
+// NextPage is the next page of moderated comments (0: none).
+func (p *adminDetailPage) NextPage() int {
+	if p.Pager.Page < p.Pager.Pages {
+		return p.Pager.Page + 1
+	}
+	return 0
+}
+
 // Editable says whether article a may still be corrected, and why not.
 func (p *adminDetailPage) Editable(a consult.Article) bool {
 	ok, _ := p.C.ArticleEditable(a, p.Blocking[a.Seq])
@@ -147,15 +205,24 @@ func (s *Feature) adminDetail(w http.ResponseWriter, r *http.Request) {
 func (s *Feature) renderDetail(w http.ResponseWriter, r *http.Request, c *consult.Consultation, status int, fail error) {
 	ctx := r.Context()
 	p := &adminDetailPage{AdminPage: s.AdminPage(r, c.Title), C: c, Reasons: consult.RejectReasons, Outcomes: consult.Outcomes}
-	all, err := s.Consult.Comments(ctx, c.ID, consult.CommentFilter{Article: -1, Open: true})
+	// The queue a batch at a time (the oldest first), the moderated
+	// comments a page at a time: a busy consultation has thousands.
+	var err error
+	p.Pending, err = s.Consult.Comments(ctx, c.ID, consult.CommentFilter{Article: -1, Open: true, Status: consult.CommentPending, Limit: queueBatch})
 	if err == nil {
-		for _, m := range all {
-			if m.Status == consult.CommentPending {
-				p.Pending = append(p.Pending, m)
-			} else {
-				p.Comments = append(p.Comments, m)
-			}
+		p.PendingTotal, err = s.Consult.CountComments(ctx, c.ID, consult.CommentFilter{Article: -1, Status: consult.CommentPending})
+	}
+	if err == nil {
+		var total int
+		mf := consult.CommentFilter{Article: -1, Moderated: true}
+		if total, err = s.Consult.CountComments(ctx, c.ID, mf); err == nil {
+			page := web.PageNumber(r, max((total+queueBatch-1)/queueBatch, 1))
+			p.Pager = web.NewPager(page, total, queueBatch)
+			mf.Limit, mf.Offset = queueBatch, (page-1)*queueBatch
+			p.Comments, err = s.Consult.Comments(ctx, c.ID, mf)
 		}
+	}
+	if err == nil {
 		p.Dispositions, err = s.Consult.Dispositions(ctx, c.ID)
 	}
 	if err == nil {

@@ -54,6 +54,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /consultations/feed.xml", s.feed)
 	kit.Public("GET /consultations/{id}", s.detail)
 	kit.Public("POST /consultations/{id}/comments", s.comment)
+	kit.Public("GET /consultations/{id}/comments", s.comments)
 	kit.Public("GET /decisions", s.decisions)
 	kit.Public("GET /decisions.csv", s.decisionsCSV)
 	kit.Public("GET /decisions/{id}", s.decision)
