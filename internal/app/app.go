@@ -207,7 +207,7 @@ func (a *App) features() []web.Feature {
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},
 		&weblists.Feature{Lists: a.Lists},
-		&webconsult.Feature{Consult: a.Consult},
+		&webconsult.Feature{Consult: a.Consult, Deadlines: a.Deadlines},
 		&webinteract.Feature{Catalog: a.Catalog, Messages: a.Messages, Search: a.Search},
 		&weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs},
 		&webenforce.Feature{Enforce: a.Enforce, Calendars: a.Calendar},

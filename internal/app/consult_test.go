@@ -498,7 +498,18 @@ func TestSurveyEndToEnd(t *testing.T) {
 		path := fmt.Sprintf("/surveys/%d", sv.ID)
 		br := e.browser()
 		page := br.get(path)
-		f := e.solved(t, "survey-answer", page.body, url.Values{"q1": {"1"}, "q2": {"1", "2"}, "q3": {"建议延长周末服务时间"}, "contact": {"13800001111"}})
+		// Bad input with a solved CAPTCHA: the answers are checked first,
+		// the page keeps what was typed and the CAPTCHA is not spent
+		// (the same one then takes the corrected answer); nothing saved.
+		f := e.solved(t, "survey-answer", page.body, url.Values{"q2": {"2"}, "q3": {"建议延长周末服务时间"}, "contact": {"13800001111"}})
+		if r := br.post(path+"/answers", f); r.status != 422 {
+			t.Fatalf("bad form answer: %d %s", r.status, clipBody(r.body))
+		} else {
+			mustContain(t, r.body, "请回答第 1 题", "建议延长周末服务时间", `value="13800001111"`, `name="q2" value="2" checked`)
+			mustNotContain(t, r.body, "验证码不正确", "答卷已提交")
+		}
+		f.Set("q1", "1")
+		f["q2"] = []string{"1", "2"}
 		if r := br.post(path+"/answers", f); r.status != 201 || !strings.Contains(r.body, "答卷已提交") {
 			t.Fatalf("form answer: %d %s", r.status, clipBody(r.body))
 		}

@@ -654,6 +654,13 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, actor *auth.User, si
 // department; the office edits anything. Editing a published item needs a
 // change note and creates a new revision. A stale Version is refused.
 func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64, in Input) (*Item, error) {
+	return s.UpdateWith(ctx, actor, siteID, id, in, nil)
+}
+
+// UpdateWith is Update with with(tx) run in the same transaction after the
+// item is written and audited, before its change event (a capability's own
+// rows that must change with the record's text, or not at all).
+func (s *Service) UpdateWith(ctx context.Context, actor *auth.User, siteID, id int64, in Input, with func(tx *sql.Tx) error) (*Item, error) {
 	c, err := s.prepare(&in)
 	if err != nil {
 		return nil, err
@@ -740,6 +747,11 @@ func (s *Service) Update(ctx context.Context, actor *auth.User, siteID, id int64
 		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "item." + action, Target: fmt.Sprintf("item:%d", id),
 			Before: auditView(inputOf(old, nil)), After: auditView(&in)}); err != nil {
 			return err
+		}
+		if with != nil {
+			if err := with(tx); err != nil {
+				return err
+			}
 		}
 		if !live {
 			return nil

@@ -223,21 +223,68 @@ type CommentFilter struct {
 	Status  string // "" for all
 	Article int    // -1 for all
 	Open    bool   // open contacts (staff)
+	// Moderated selects the comments out of the queue (every status but
+	// pending).
+	Moderated bool
+	// Limit and Offset page the list (Limit 0: all); Latest orders it the
+	// latest first.
+	Limit, Offset int
+	Latest        bool
 }
 
-// Comments lists a consultation's comments in order of arrival.
-func (s *Service) Comments(ctx context.Context, id int64, f CommentFilter) ([]Comment, error) {
-	q := `SELECT id, consultation_id, seq, article_seq, name, contact_sealed, body, publish_consent, channel, status, reason, disposition_id, received_at FROM consult_comments WHERE consultation_id = $1`
+func (f CommentFilter) where(id int64) (string, []any) {
+	q := ` FROM consult_comments WHERE consultation_id = $1`
 	args := []any{id}
 	if f.Status != "" {
 		args = append(args, f.Status)
 		q += fmt.Sprintf(" AND status = $%d", len(args))
 	}
+	if f.Moderated {
+		args = append(args, CommentPending)
+		q += fmt.Sprintf(" AND status <> $%d", len(args))
+	}
 	if f.Article >= 0 {
 		args = append(args, f.Article)
 		q += fmt.Sprintf(" AND article_seq = $%d", len(args))
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY seq", args...)
+	return q, args
+}
+
+// CountComments counts the comments Comments returns without Limit.
+func (s *Service) CountComments(ctx context.Context, id int64, f CommentFilter) (int, error) {
+	where, args := f.where(id)
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&n)
+	return n, errs.Wrap(err, "count comments")
+}
+
+const commentCols = `id, consultation_id, seq, article_seq, name, contact_sealed, body, publish_consent, channel, status, reason, disposition_id, received_at`
+
+// Comments lists a consultation's comments in order of arrival (or the
+// latest first), a page at a time with Limit.
+func (s *Service) Comments(ctx context.Context, id int64, f CommentFilter) ([]Comment, error) {
+	where, args := f.where(id)
+	q := `SELECT ` + commentCols + where + ` ORDER BY seq`
+	if f.Latest {
+		q += ` DESC`
+	}
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	}
+	return s.comments(ctx, f.Open, q, args...)
+}
+
+// LatestPublished returns, for each article (0: the whole draft), its
+// latest per published comments, for the consultation's page; the rest
+// are on the article's comment pages.
+func (s *Service) LatestPublished(ctx context.Context, id int64, per int) ([]Comment, error) {
+	return s.comments(ctx, false, `SELECT `+commentCols+` FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY article_seq ORDER BY seq DESC) AS rn
+		FROM consult_comments m WHERE consultation_id = $1 AND status = $2) x WHERE rn <= $3 ORDER BY article_seq, seq`, id, CommentPublished, per)
+}
+
+func (s *Service) comments(ctx context.Context, open bool, q string, args ...any) ([]Comment, error) {
+	f := CommentFilter{Open: open}
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "comments")
 	}
@@ -415,7 +462,7 @@ func (s *Service) Dispose(ctx context.Context, actor *auth.User, siteID, id int6
 // one comment, with their comments' numbers.
 func (s *Service) Dispositions(ctx context.Context, id int64) ([]Disposition, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT d.id, d.outcome, d.reason, m.seq FROM consult_dispositions d JOIN consult_comments m ON m.disposition_id = d.id
-		WHERE d.consultation_id = $1 ORDER BY d.id, m.seq`, id)
+		WHERE d.consultation_id = $1 AND m.consultation_id = $1 ORDER BY d.id, m.seq`, id)
 	if err != nil {
 		return nil, errs.Wrap(err, "dispositions")
 	}

@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -479,8 +478,11 @@ func (s *Service) Get(ctx context.Context, siteID, id int64) (*Consultation, err
 	if err != nil {
 		return nil, errs.Wrap(err, "consultation")
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.seq, a.heading, a.body, (SELECT COUNT(*) FROM consult_comments m WHERE m.consultation_id = a.consultation_id AND m.article_seq = a.seq AND m.status = $2)
-		FROM consult_articles a WHERE a.consultation_id = $1 ORDER BY a.seq`, id, CommentPublished)
+	// The published comments per article, counted once (GROUP BY) over
+	// the consultation's index.
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.seq, a.heading, a.body, COALESCE(n.n, 0)
+		FROM consult_articles a LEFT JOIN (SELECT article_seq, COUNT(*) AS n FROM consult_comments WHERE consultation_id = $1 AND status = $2 GROUP BY article_seq) n ON n.article_seq = a.seq
+		WHERE a.consultation_id = $1 ORDER BY a.seq`, id, CommentPublished)
 	if err != nil {
 		return nil, errs.Wrap(err, "articles")
 	}
@@ -501,31 +503,86 @@ type Filter struct {
 	Kind   string
 	Year   int
 	Public bool // only those the public may see
+	// Limit and Offset page the list (Limit 0: all).
+	Limit, Offset int
 }
 
-// List returns the site's consultations, the latest opening first.
+// kindExpr is the draft's kind as scan computes it: the record's
+// draft_kind (a major decision's policy draft is recorded as decision),
+// this package's row, or decision for a record from before it.
+const kindExpr = `CASE WHEN fk.value = 'decision' AND c.kind = 'policy' THEN 'policy' WHEN fk.value IN ('legislative', 'decision', 'policy') THEN fk.value
+	WHEN COALESCE(c.kind, '') <> '' THEN c.kind ELSE 'decision' END`
+
+// listFrom joins the record's date facets (opens_on, closes_on and
+// draft_kind are declared facets of the consultation type), so the states
+// and filters are computed in SQL, as StateOn computes them.
+const listFrom = consultFrom + ` LEFT JOIN item_facets fo ON fo.item_id = i.id AND fo.name = 'opens_on' LEFT JOIN item_facets fc ON fc.item_id = i.id AND fc.name = 'closes_on'
+	LEFT JOIN item_facets fk ON fk.item_id = i.id AND fk.name = 'draft_kind'`
+
+func (s *Service) listWhere(siteID int64, f Filter) (string, []any) {
+	q := consultWhere + ` AND i.site_id = $1`
+	args := []any{siteID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Public || f.State != "" && f.State != StateDraft && f.State != StateWithdrawn {
+		q += ` AND i.status = ` + arg(catalog.StatusPublished)
+	}
+	today := s.today().String()
+	noReport := ` AND COALESCE(c.report_published_on, '') = ''`
+	switch f.State {
+	case StateDraft:
+		q += ` AND i.status NOT IN (` + arg(catalog.StatusPublished) + `, ` + arg(catalog.StatusWithdrawn) + `)`
+	case StateWithdrawn:
+		q += ` AND i.status = ` + arg(catalog.StatusWithdrawn)
+	case StateFeedback:
+		q += ` AND COALESCE(c.report_published_on, '') <> ''`
+	case StateUpcoming:
+		q += noReport + ` AND COALESCE(fo.value, '') > ` + arg(today)
+	case StateOpen:
+		t := arg(today)
+		q += noReport + ` AND COALESCE(fo.value, '') <= ` + t + ` AND COALESCE(fc.value, '') >= ` + t
+	case StateClosed:
+		q += noReport + ` AND COALESCE(fc.value, '') < ` + arg(today)
+	}
+	if f.Kind != "" {
+		q += ` AND ` + kindExpr + ` = ` + arg(f.Kind)
+	}
+	if f.Year != 0 {
+		q += ` AND COALESCE(fo.value, '') LIKE ` + arg(fmt.Sprintf("%04d-%%", f.Year))
+	}
+	return q, args
+}
+
+// List returns the site's consultations, the latest opening first, a page
+// at a time (Filter.Limit).
 func (s *Service) List(ctx context.Context, siteID int64, f Filter) ([]*Consultation, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+consultCols+consultFrom+consultWhere+` AND i.site_id = $1 ORDER BY i.id DESC`, siteID)
+	where, args := s.listWhere(siteID, f)
+	q := `SELECT ` + consultCols + listFrom + where + ` ORDER BY COALESCE(fo.value, '') DESC, i.id DESC`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "consultations")
 	}
 	defer rows.Close()
 	var out []*Consultation
-	year := fmt.Sprintf("%04d-", f.Year)
 	for rows.Next() {
 		c, err := s.scan(rows)
 		if err != nil {
 			return nil, errs.Wrap(err, "consultation")
 		}
-		if f.Public && !c.Public() || f.State != "" && c.State != f.State || f.Kind != "" && c.Kind != f.Kind || f.Year != 0 && !strings.HasPrefix(c.OpensOn, year) {
-			continue
-		}
 		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Wrap(err, "consultations")
-	}
-	// The latest opening first (the dates are the record's, in its JSON).
-	slices.SortStableFunc(out, func(a, b *Consultation) int { return strings.Compare(b.OpensOn, a.OpensOn) })
-	return out, nil
+	return out, errs.Wrap(rows.Err(), "consultations")
+}
+
+// Count counts the consultations List returns without Limit.
+func (s *Service) Count(ctx context.Context, siteID int64, f Filter) (int, error) {
+	where, args := s.listWhere(siteID, f)
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+listFrom+where, args...).Scan(&n)
+	return n, errs.Wrap(err, "count consultations")
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
@@ -127,6 +128,16 @@ func (s *Service) departmentID(ctx context.Context, siteID int64, name string, i
 	return id, errs.Wrap(err, "department")
 }
 
+// stamp is the time of a timeline entry: the service's day (its clock) at
+// the wall clock's time of day in Beijing. In service the day is today, so
+// it is the present moment; the demo and the tests, which set the day,
+// date their entries on it (a 2025 catalogue's timeline in 2025).
+func (s *Service) stamp() string {
+	now := time.Now().In(calendar.Beijing)
+	d := s.today()
+	return store.FormatTime(time.Date(d.Year, time.Month(d.Month), d.Day, now.Hour(), now.Minute(), now.Second(), 0, calendar.Beijing))
+}
+
 func (s *Service) addDecisionEvent(ctx context.Context, tx *sql.Tx, actor *auth.User, d *Decision, action, note string) error {
 	after, _ := json.Marshal(d)
 	name := "系统"
@@ -134,7 +145,7 @@ func (s *Service) addDecisionEvent(ctx context.Context, tx *sql.Tx, actor *auth.
 		name = actor.Label()
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO decision_events (decision_id, action, note, after_json, actor_name, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		d.ID, action, note, string(after), name, store.Now())
+		d.ID, action, note, string(after), name, s.stamp())
 	return errs.Wrap(err, "decision event")
 }
 
@@ -171,7 +182,7 @@ func (s *Service) CreateDecision(ctx context.Context, actor *auth.User, siteID i
 	if in.Links == nil {
 		in.Links = []Link{}
 	}
-	d := &Decision{SiteID: siteID, Year: in.Year, Title: in.Title, DepartmentID: dept, Basis: in.Basis, PlannedOn: in.PlannedOn, Status: "planned", Links: in.Links, UpdatedAt: store.Now()}
+	d := &Decision{SiteID: siteID, Year: in.Year, Title: in.Title, DepartmentID: dept, Basis: in.Basis, PlannedOn: in.PlannedOn, Status: "planned", Links: in.Links, UpdatedAt: s.stamp()}
 	links, _ := json.Marshal(d.Links)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := s.lock(ctx, tx, "sites", siteID); err != nil {
@@ -228,7 +239,7 @@ func (s *Service) SetDecisionStatus(ctx context.Context, actor *auth.User, siteI
 			return errs.Wrap(err, "decision")
 		}
 		before := d.Status
-		d.Status, d.StatusReason, d.UpdatedAt = status, reason, store.Now()
+		d.Status, d.StatusReason, d.UpdatedAt = status, reason, s.stamp()
 		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4`, status, reason, d.UpdatedAt, id); err != nil {
 			return errs.Wrap(err, "update decision")
 		}
@@ -283,7 +294,7 @@ func (s *Service) addLinkTx(ctx context.Context, tx *sql.Tx, actor *auth.User, s
 		return errs.Wrap(err, "decision")
 	}
 	d.Links = append(d.Links, l)
-	d.UpdatedAt = store.Now()
+	d.UpdatedAt = s.stamp()
 	links, _ := json.Marshal(d.Links)
 	if _, err := tx.ExecContext(ctx, `UPDATE decisions SET links_json = $1, updated_at = $2 WHERE id = $3`, string(links), d.UpdatedAt, id); err != nil {
 		return errs.Wrap(err, "link decision")

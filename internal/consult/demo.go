@@ -83,10 +83,12 @@ func (s *Service) LoadDemo(ctx context.Context, office *auth.User, siteID int64,
 	if _, err := s.PublishReport(ctx, office, siteID, closed.ID); err != nil {
 		return fmt.Errorf("demo report: %w", err)
 	}
-	if _, err := s.SetDecisionStatus(ctx, office, siteID, ids[0], "decided", ""); err != nil {
+	at(calendar.Date{Year: 2025, Month: 6, Day: 20})
+	if _, err := s.SetDecisionStatus(ctx, office, siteID, ids[2], "adjusted", "根据省级规划调整，中期评估改在2026年进行。"); err != nil {
 		return err
 	}
-	if _, err := s.SetDecisionStatus(ctx, office, siteID, ids[2], "adjusted", "根据省级规划调整，中期评估改在2026年进行。"); err != nil {
+	at(calendar.Date{Year: 2025, Month: 11, Day: 20})
+	if _, err := s.SetDecisionStatus(ctx, office, siteID, ids[0], "decided", ""); err != nil {
 		return err
 	}
 	// The open one, relative to today.
@@ -157,6 +159,16 @@ func (s *Service) demoMeetings(ctx context.Context, office *auth.User, siteID in
 	if err != nil {
 		return fmt.Errorf("demo meeting: %w", err)
 	}
+	// The decision's chain: discussed at the meeting, then decided.
+	at(calendar.Date{Year: 2025, Month: 9, Day: 5})
+	if _, err := s.LinkDecision(ctx, office, siteID, decision, Link{Kind: "meeting", Title: held.Title, URL: fmt.Sprintf("/meetings/%d", held.ID)}); err != nil {
+		return fmt.Errorf("demo decision link: %w", err)
+	}
+	at(calendar.Date{Year: 2025, Month: 9, Day: 10})
+	if _, err := s.SetDecisionStatus(ctx, office, siteID, decision, "decided", ""); err != nil {
+		return fmt.Errorf("demo decision status: %w", err)
+	}
+	at(calendar.Date{Year: 2025, Month: 8, Day: 25})
 	var apps []int64
 	for _, a := range []ApplicationInput{
 		{Name: "孙立华", Category: "stakeholder", Organisation: "兰山区受援群众", Contact: "13805391001", Reason: "曾申请法律援助，希望就经济困难标准提出意见。"},

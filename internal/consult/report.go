@@ -66,8 +66,10 @@ func (s *Service) Report(ctx context.Context, c *Consultation) (*Report, error) 
 		return nil, err
 	}
 	outcome := map[int64]string{}
-	for _, d := range ds {
+	byID := map[int64]*Disposition{}
+	for i, d := range ds {
 		outcome[d.ID] = d.Outcome
+		byID[d.ID] = &ds[i]
 	}
 	r := &Report{Articles: []ReportArticle{}}
 	groups := map[int]*ReportArticle{}
@@ -117,11 +119,8 @@ func (s *Service) Report(ctx context.Context, c *Consultation) (*Report, error) 
 		}
 		pd := perGroup[m.Article][m.DispositionID]
 		if pd == nil {
-			for _, d := range ds {
-				if d.ID == m.DispositionID {
-					pd = &Disposition{ID: d.ID, Outcome: d.Outcome, Reason: d.Reason}
-				}
-			}
+			d := byID[m.DispositionID]
+			pd = &Disposition{ID: d.ID, Outcome: d.Outcome, Reason: d.Reason}
 			perGroup[m.Article][m.DispositionID] = pd
 			g.Dispositions = append(g.Dispositions, Disposition{})
 		}

@@ -208,6 +208,32 @@ func (s *Service) Respond(ctx context.Context, siteID, id int64, contact string,
 		return errs.E(errs.Conflict, "该调查%s（%s 至 %s）", sv.StateLabel(), sv.OpensOn, sv.ClosesOn)
 	}
 	contact = strings.ToLower(clean(contact))
+	if err := CheckAnswer(sv, contact, &a); err != nil {
+		return err
+	}
+	if s.Sealer == nil {
+		return errs.E(errs.Internal, "暂不能接收答卷（个人信息加密未配置）")
+	}
+	key := s.Sealer.Blind(fmt.Sprintf("survey:%d:%s", id, contact))
+	body, _ := json.Marshal(a)
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM survey_answers WHERE survey_id = $1 AND voter_key = $2`, id, key).Scan(&n); err != nil {
+			return errs.Wrap(err, "answered")
+		}
+		if n > 0 {
+			return &errs.Error{Code: errs.Conflict, Message: "您已参与过本次调查，每人限答一次", Fields: map[string]string{"contact": "该联系方式已答过本次调查"}}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO survey_answers (survey_id, voter_key, answers_json, received_at) VALUES ($1, $2, $3, $4)`, id, key, string(body), store.Now())
+		return errs.Wrap(err, "insert answer")
+	})
+}
+
+// CheckAnswer validates an answer to sv without the database (the form
+// calls it before the CAPTCHA, so bad input keeps what was typed and
+// spends no CAPTCHA); it normalises the choices and texts in a.
+func CheckAnswer(sv *Survey, contact string, a *Answer) error {
+	contact = strings.ToLower(clean(contact))
 	if a.Choices == nil {
 		a.Choices = map[int][]int{}
 	}
@@ -243,25 +269,7 @@ func (s *Service) Respond(ctx context.Context, siteID, id int64, contact string,
 			}
 		}
 	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	if s.Sealer == nil {
-		return errs.E(errs.Internal, "暂不能接收答卷（个人信息加密未配置）")
-	}
-	key := s.Sealer.Blind(fmt.Sprintf("survey:%d:%s", id, contact))
-	body, _ := json.Marshal(a)
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM survey_answers WHERE survey_id = $1 AND voter_key = $2`, id, key).Scan(&n); err != nil {
-			return errs.Wrap(err, "answered")
-		}
-		if n > 0 {
-			return &errs.Error{Code: errs.Conflict, Message: "您已参与过本次调查，每人限答一次", Fields: map[string]string{"contact": "该联系方式已答过本次调查"}}
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO survey_answers (survey_id, voter_key, answers_json, received_at) VALUES ($1, $2, $3, $4)`, id, key, string(body), store.Now())
-		return errs.Wrap(err, "insert answer")
-	})
+	return v.Err()
 }
 
 // Result is one question's results.

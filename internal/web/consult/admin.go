@@ -12,19 +12,53 @@ import (
 type adminListPage struct {
 	web.AdminPage
 	Items []*consult.Consultation
+	Pager *web.Pager
+	// Awaiting counts the closed consultations whose feedback report is
+	// not yet published.
+	Awaiting int
 }
+
+// Prev and Next are the neighbouring pages (0: none).
+func (p *adminListPage) Prev() int {
+	if p.Pager.Page > 1 {
+		return p.Pager.Page - 1
+	}
+	return 0
+}
+
+// Next is the next page (0: none).
+func (p *adminListPage) Next() int {
+	if p.Pager.Page < p.Pager.Pages {
+		return p.Pager.Page + 1
+	}
+	return 0
+}
+
+const adminPerPage = 50
 
 func (s *Feature) adminList(w http.ResponseWriter, r *http.Request) {
 	if s.Consult == nil {
 		s.AdminError(w, r, errNoService)
 		return
 	}
-	cs, err := s.Consult.List(r.Context(), web.SiteOf(r).Site.ID, consult.Filter{})
+	ctx, site := r.Context(), web.SiteOf(r).Site.ID
+	total, err := s.Consult.Count(ctx, site, consult.Filter{})
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
-	s.Render(w, r, http.StatusOK, "admin/consultations", &adminListPage{AdminPage: s.AdminPage(r, "意见征集"), Items: cs})
+	page := web.PageNumber(r, max((total+adminPerPage-1)/adminPerPage, 1))
+	cs, err := s.Consult.List(ctx, site, consult.Filter{Limit: adminPerPage, Offset: (page - 1) * adminPerPage})
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	p := &adminListPage{AdminPage: s.AdminPage(r, "意见征集"), Items: cs, Pager: web.NewPager(page, total, adminPerPage)}
+	if p.Awaiting, err = s.Consult.Count(ctx, site, consult.Filter{State: consult.StateClosed}); err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	s.Render(w, r, http.StatusOK, "admin/consultations", p)
 }
 
 type newPage struct {
@@ -86,6 +120,77 @@ type adminDetailPage struct {
 	Report       *consult.Report
 	Reasons      []consult.Choice
 	Outcomes     []consult.Choice
+	// Blocking counts, per article, the comments that keep it as it is.
+	Blocking map[int]int
+	// PendingTotal is the queue's length (Pending holds its first batch);
+	// Pager pages the moderated comments.
+	PendingTotal int
+	Pager        *web.Pager
+	// Feedback is the feedback report's publication deadline (rule
+	// consultation.feedback) once the consultation has closed.
+	Feedback *FeedbackDue
+}
+
+// FeedbackDue is the reminder of the feedback report's deadline.
+type FeedbackDue struct {
+	Due, Done, Basis string
+	Open, Overdue    bool
+	Late             bool
+}
+
+// feedbackDue is c's feedback deadline from the deadline engine (nil
+// before closing, or without the engine).
+func (s *Feature) feedbackDue(r *http.Request, c *consult.Consultation) (*FeedbackDue, error) {
+	if s.Deadlines == nil || c.State != consult.StateClosed && c.State != consult.StateFeedback {
+		return nil, nil
+	}
+	today := s.Consult.Now()
+	ds, err := s.Deadlines.ForItem(r.Context(), c.SiteID, c.ID, today)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if d.Rule.Code == "consultation.feedback" {
+			f := &FeedbackDue{Due: d.Due.String(), Basis: d.Rule.Basis, Open: d.Open, Overdue: d.Overdue(today), Late: d.Late()}
+			if !d.Done.IsZero() {
+				f.Done = d.Done.String()
+			}
+			return f, nil
+		}
+	}
+	return nil, nil
+}
+
+// queueBatch is how many comments of the queue, and of the moderated
+// ones, the consultation's back-office page shows at a time.
+const queueBatch = 100
+
+// PrevPage and NextPage are the moderated comments' neighbouring pages (0: none).
+func (p *adminDetailPage) PrevPage() int {
+	if p.Pager.Page > 1 {
+		return p.Pager.Page - 1
+	}
+	return 0
+}
+
+// NextPage is the next page of moderated comments (0: none).
+func (p *adminDetailPage) NextPage() int {
+	if p.Pager.Page < p.Pager.Pages {
+		return p.Pager.Page + 1
+	}
+	return 0
+}
+
+// Editable says whether article a may still be corrected, and why not.
+func (p *adminDetailPage) Editable(a consult.Article) bool {
+	ok, _ := p.C.ArticleEditable(a, p.Blocking[a.Seq])
+	return ok
+}
+
+// WhyFixed is why article a can no longer be corrected.
+func (p *adminDetailPage) WhyFixed(a consult.Article) string {
+	_, why := p.C.ArticleEditable(a, p.Blocking[a.Seq])
+	return why
 }
 
 func (s *Feature) adminDetail(w http.ResponseWriter, r *http.Request) {
@@ -100,19 +205,34 @@ func (s *Feature) adminDetail(w http.ResponseWriter, r *http.Request) {
 func (s *Feature) renderDetail(w http.ResponseWriter, r *http.Request, c *consult.Consultation, status int, fail error) {
 	ctx := r.Context()
 	p := &adminDetailPage{AdminPage: s.AdminPage(r, c.Title), C: c, Reasons: consult.RejectReasons, Outcomes: consult.Outcomes}
-	all, err := s.Consult.Comments(ctx, c.ID, consult.CommentFilter{Article: -1, Open: true})
+	// The queue a batch at a time (the oldest first), the moderated
+	// comments a page at a time: a busy consultation has thousands.
+	var err error
+	p.Pending, err = s.Consult.Comments(ctx, c.ID, consult.CommentFilter{Article: -1, Open: true, Status: consult.CommentPending, Limit: queueBatch})
 	if err == nil {
-		for _, m := range all {
-			if m.Status == consult.CommentPending {
-				p.Pending = append(p.Pending, m)
-			} else {
-				p.Comments = append(p.Comments, m)
-			}
+		p.PendingTotal, err = s.Consult.CountComments(ctx, c.ID, consult.CommentFilter{Article: -1, Status: consult.CommentPending})
+	}
+	if err == nil {
+		var total int
+		mf := consult.CommentFilter{Article: -1, Moderated: true}
+		if total, err = s.Consult.CountComments(ctx, c.ID, mf); err == nil {
+			page := web.PageNumber(r, max((total+queueBatch-1)/queueBatch, 1))
+			p.Pager = web.NewPager(page, total, queueBatch)
+			mf.Limit, mf.Offset = queueBatch, (page-1)*queueBatch
+			p.Comments, err = s.Consult.Comments(ctx, c.ID, mf)
 		}
+	}
+	if err == nil {
 		p.Dispositions, err = s.Consult.Dispositions(ctx, c.ID)
 	}
 	if err == nil {
 		p.Report, err = s.Consult.Report(ctx, c)
+	}
+	if err == nil {
+		p.Blocking, err = s.Consult.ArticleComments(ctx, c.ID)
+	}
+	if err == nil {
+		p.Feedback, err = s.feedbackDue(r, c)
 	}
 	if err != nil {
 		s.AdminError(w, r, err)
@@ -185,4 +305,21 @@ func (s *Feature) adminRecord(w http.ResponseWriter, r *http.Request) {
 	_, err = s.Consult.RecordComment(r.Context(), web.StaffOf(r).User, c.SiteID, c.ID, consult.CommentInput{Article: art, Body: g("body"), Name: g("name"),
 		Contact: g("contact"), PublishConsent: g("publish_consent") != "", Channel: g("channel")}, g("received_on"))
 	s.afterAction(w, r, c, err, "consult_recorded")
+}
+
+// adminEditArticle corrects one article (a typo) while it may still be
+// edited (consult.Consultation.ArticleEditable).
+func (s *Feature) adminEditArticle(w http.ResponseWriter, r *http.Request) {
+	c, err := s.load(r, false)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	seq, err := strconv.Atoi(r.PathValue("seq"))
+	if err != nil {
+		s.AdminError(w, r, consult.ErrNotFound)
+		return
+	}
+	_, err = s.Consult.EditArticle(r.Context(), web.StaffOf(r).User, web.SiteOf(r).Site.ID, c.ID, seq, r.PostFormValue("heading"), r.PostFormValue("body"))
+	s.afterAction(w, r, c, err, "consult_article")
 }

@@ -29,7 +29,11 @@ type apiConsultationInput struct {
 
 type apiConsultations struct {
 	Consultations []*consult.Consultation `json:"consultations"`
+	Total         int                     `json:"total"`
+	Page          int                     `json:"page"`
 }
+
+const apiPerPage = 100
 
 type apiCommentInput struct {
 	Article        int    `json:"article"`
@@ -189,6 +193,19 @@ func (s *Feature) apiList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Public = u == nil
+	total, err := s.Consult.Count(r.Context(), web.SiteOf(r).Site.ID, f)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	page := 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 {
+			s.APIError(w, r, &errs.Error{Code: errs.Invalid, Message: "页码无效：" + v, Fields: map[string]string{"page": "页码应为正整数"}})
+			return
+		}
+	}
+	f.Limit, f.Offset = apiPerPage, (page-1)*apiPerPage
 	cs, err := s.Consult.List(r.Context(), web.SiteOf(r).Site.ID, f)
 	if err != nil {
 		s.APIError(w, r, err)
@@ -200,7 +217,7 @@ func (s *Feature) apiList(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cs {
 		c.Articles = []consult.Article{}
 	}
-	web.WriteJSON(w, http.StatusOK, apiConsultations{Consultations: cs})
+	web.WriteJSON(w, http.StatusOK, apiConsultations{Consultations: cs, Total: total, Page: page})
 }
 
 func (s *Feature) apiCreate(w http.ResponseWriter, r *http.Request) {

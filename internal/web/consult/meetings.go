@@ -214,6 +214,10 @@ type adminMeetingPage struct {
 	web.AdminPage
 	M            *consult.Meeting
 	Applications []consult.Application
+	// TopicsEditable: the agenda may still be corrected (before the
+	// meeting day); WhyFixed says why not.
+	TopicsEditable bool
+	WhyFixed       string
 }
 
 func (s *Feature) adminMeeting(w http.ResponseWriter, r *http.Request) {
@@ -232,6 +236,7 @@ func (s *Feature) renderAdminMeeting(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	p := &adminMeetingPage{AdminPage: s.AdminPage(r, m.Title), M: m, Applications: apps}
+	p.TopicsEditable, p.WhyFixed = m.TopicEditable(s.Consult.Now())
 	if fail != nil {
 		p.Fail(fail)
 	}
@@ -506,4 +511,25 @@ func (s *Feature) apiOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, m)
+}
+
+// adminEditTopic corrects one agenda topic before the meeting.
+func (s *Feature) adminEditTopic(w http.ResponseWriter, r *http.Request) {
+	m, err := s.loadMeeting(r, false)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	seq, err := strconv.Atoi(r.PathValue("seq"))
+	if err != nil {
+		s.AdminError(w, r, consult.ErrNotFound)
+		return
+	}
+	tp := consult.Topic{Title: r.PostFormValue("title"), Department: r.PostFormValue("department"), PublicInterest: r.PostFormValue("public_interest") != "",
+		StakeholderPlan: r.PostFormValue("stakeholder_plan")}
+	if _, err := s.Consult.EditTopic(r.Context(), web.StaffOf(r).User, web.SiteOf(r).Site.ID, m.ID, seq, tp); err != nil {
+		s.renderAdminMeeting(w, r, web.StatusOf(err), err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/meetings/%d?done=meeting_topic", m.ID), http.StatusSeeOther)
 }

@@ -19,7 +19,11 @@ type listPage struct {
 	State, Kind, YearQ string
 	States             []consult.Choice
 	Kinds              []consult.Kind
+	Pager              *web.Pager
 }
+
+// perPage is how many consultations a list page shows.
+const perPage = 20
 
 var publicStates = func() []consult.Choice {
 	var out []consult.Choice
@@ -58,12 +62,19 @@ func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 		s.ErrorPage(w, r, err)
 		return
 	}
+	total, err := s.Consult.Count(r.Context(), web.SiteOf(r).Site.ID, f)
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	page := web.PageNumber(r, max((total+perPage-1)/perPage, 1))
+	f.Limit, f.Offset = perPage, (page-1)*perPage
 	cs, err := s.Consult.List(r.Context(), web.SiteOf(r).Site.ID, f)
 	if err != nil {
 		s.ErrorPage(w, r, err)
 		return
 	}
-	p := &listPage{Page: s.Page(r, "意见征集"), Items: cs, State: f.State, Kind: f.Kind, States: publicStates, Kinds: consult.Kinds}
+	p := &listPage{Page: s.Page(r, "意见征集"), Items: cs, State: f.State, Kind: f.Kind, States: publicStates, Kinds: consult.Kinds, Pager: web.NewPager(page, total, perPage)}
 	if f.Year != 0 {
 		p.YearQ = strconv.Itoa(f.Year)
 	}
@@ -89,7 +100,18 @@ type detailPage struct {
 	// Files are the record's attachments (the draft's full text, the
 	// drafting explanation …), uploaded on the catalogue item.
 	Files []catalog.Attachment
+	// Whole counts the published comments on the whole draft.
+	Whole int
 }
+
+// latestPer is how many published comments the consultation's page shows
+// under each article (the latest); the rest are on the article's comment
+// pages (/consultations/{id}/comments?article=N).
+const latestPer = 5
+
+// More reports whether an article (0: the whole draft) with n published
+// comments has more than the page shows.
+func (p *detailPage) More(n int) bool { return n > latestPer }
 
 // ArticleComments are the published comments on article seq.
 func (p *detailPage) ArticleComments(seq int) []consult.Comment { return p.Comments[seq] }
@@ -114,12 +136,15 @@ func (p *detailPage) ErrorList() [][3]string {
 
 func (s *Feature) detailData(r *http.Request, c *consult.Consultation) (*detailPage, error) {
 	p := &detailPage{Page: s.Page(r, c.Title), C: c, Comments: map[int][]consult.Comment{}}
-	cs, err := s.Consult.Comments(r.Context(), c.ID, consult.CommentFilter{Status: consult.CommentPublished, Article: -1})
+	cs, err := s.Consult.LatestPublished(r.Context(), c.ID, latestPer)
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range cs {
 		p.Comments[m.Article] = append(p.Comments[m.Article], m)
+	}
+	if p.Whole, err = s.Consult.CountComments(r.Context(), c.ID, consult.CommentFilter{Status: consult.CommentPublished, Article: 0}); err != nil {
+		return nil, err
 	}
 	if p.Files, err = s.Consult.Catalog.Attachments(r.Context(), c.SiteID, c.ID); err != nil {
 		return nil, err
@@ -225,14 +250,29 @@ func (s *Feature) feed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := web.SiteOf(r)
-	cs, err := s.Consult.List(r.Context(), st.Site.ID, consult.Filter{Public: true})
+	// The latest 50 (a feed reader keeps what it has seen), or the one
+	// followed.
+	one := r.URL.Query().Get("id")
+	var cs []*consult.Consultation
+	var err error
+	if one != "" {
+		id, perr := strconv.ParseInt(one, 10, 64)
+		var c *consult.Consultation
+		if perr != nil {
+			err = consult.ErrNotFound
+		} else if c, err = s.Consult.Get(r.Context(), st.Site.ID, id); err == nil && !c.Public() {
+			err = consult.ErrNotFound
+		}
+		cs = []*consult.Consultation{c}
+	} else {
+		cs, err = s.Consult.List(r.Context(), st.Site.ID, consult.Filter{Public: true, Limit: 50})
+	}
 	if err != nil {
 		s.ErrorPage(w, r, err)
 		return
 	}
 	f := &web.AtomFeed{Title: st.Site.Name + " 意见征集", ID: "tag:" + st.Site.Slug + ",consultations", Author: web.AtomPerson{Name: st.Site.Name},
 		Links: []web.AtomLink{{Rel: "alternate", Href: "/consultations"}}, Updated: web.AtomDate("")}
-	one := r.URL.Query().Get("id")
 	today := s.Today()
 	for _, c := range cs {
 		link := fmt.Sprintf("/consultations/%d", c.ID)
@@ -270,4 +310,53 @@ func (s *Feature) feed(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.WriteAtom(w, f)
+}
+
+type commentsPage struct {
+	web.Page
+	C        *consult.Consultation
+	Article  int // -1: every article
+	Label    string
+	Comments []consult.Comment
+	Pager    *web.Pager
+}
+
+const commentsPerPage = 50
+
+// comments lists a consultation's published comments, on one article
+// (?article=N, 0 for the whole draft) or all, 50 a page in order of
+// arrival: the consultation's page shows only the latest under each article.
+func (s *Feature) comments(w http.ResponseWriter, r *http.Request) {
+	c, err := s.load(r, true)
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	art, label := -1, "全部条文"
+	if v := r.URL.Query().Get("article"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > len(c.Articles) {
+			s.ErrorPage(w, r, &errs.Error{Code: errs.Invalid, Message: "没有这一条：" + v, Fields: map[string]string{"article": fmt.Sprintf("应为 0（草案全文）至 %d", len(c.Articles))}})
+			return
+		}
+		art, label = n, fmt.Sprintf("第%d条", n)
+		if n == 0 {
+			label = "草案全文"
+		}
+	}
+	f := consult.CommentFilter{Status: consult.CommentPublished, Article: art}
+	total, err := s.Consult.CountComments(r.Context(), c.ID, f)
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	page := web.PageNumber(r, max((total+commentsPerPage-1)/commentsPerPage, 1))
+	f.Limit, f.Offset = commentsPerPage, (page-1)*commentsPerPage
+	cs, err := s.Consult.Comments(r.Context(), c.ID, f)
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	s.Render(w, r, http.StatusOK, "public/comments", &commentsPage{Page: s.Page(r, "对"+label+"的意见："+c.Title), C: c, Article: art, Label: label, Comments: cs,
+		Pager: web.NewPager(page, total, commentsPerPage)})
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"gongkai/internal/consult"
+	"gongkai/internal/deadline"
 	"gongkai/internal/errs"
 	"gongkai/internal/web"
 )
@@ -27,6 +28,10 @@ var openapi []byte
 type Feature struct {
 	*web.Server
 	Consult *consult.Service
+	// Deadlines gives a closed consultation's feedback deadline (the
+	// catalogue's rule consultation.feedback) on the back-office pages;
+	// nil: not shown.
+	Deadlines *deadline.Service
 }
 
 // formComment names the comment form for the CAPTCHA and the rate limits.
@@ -42,13 +47,14 @@ func (s *Feature) Mount(kit *web.Server) error {
 		return err
 	}
 	kit.Flashes(map[string]string{"consult_created": "征集已保存。", "consult_moderated": "意见审核结果已保存。", "consult_recorded": "意见已登记，待审核。",
-		"consult_disposed": "采纳情况已登记。", "consult_report": "意见收集和采纳情况已发布。", "decision_saved": "重大行政决策事项目录已更新。",
+		"consult_disposed": "采纳情况已登记。", "consult_article": "条文已更正。", "meeting_topic": "议题已更正。", "consult_report": "意见收集和采纳情况已发布。", "decision_saved": "重大行政决策事项目录已更新。",
 		"meeting_saved": "会议已保存。", "survey_saved": "网上调查已发布。", "meeting_decided": "列席申请已处理，已通知申请人（电子邮箱联系的）。"})
 
 	kit.Public("GET /consultations", s.list)
 	kit.Public("GET /consultations/feed.xml", s.feed)
 	kit.Public("GET /consultations/{id}", s.detail)
 	kit.Public("POST /consultations/{id}/comments", s.comment)
+	kit.Public("GET /consultations/{id}/comments", s.comments)
 	kit.Public("GET /decisions", s.decisions)
 	kit.Public("GET /decisions.csv", s.decisionsCSV)
 	kit.Public("GET /decisions/{id}", s.decision)
@@ -68,6 +74,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("POST /admin/consultations/{id}/moderate", s.adminModerate)
 	kit.Staff("POST /admin/consultations/{id}/dispositions", s.adminDispose)
 	kit.Staff("POST /admin/consultations/{id}/report", s.adminReport)
+	kit.Staff("POST /admin/consultations/{id}/articles/{seq}", s.adminEditArticle)
 	kit.Staff("GET /admin/decisions", s.adminDecisions)
 	kit.Staff("POST /admin/decisions", s.adminDecisionCreate)
 	kit.Staff("POST /admin/decisions/{id}/status", s.adminDecisionStatus)
@@ -77,6 +84,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("GET /admin/meetings/{id}", s.adminMeeting)
 	kit.Staff("POST /admin/meetings/{id}/applications/{app}", s.adminDecide)
 	kit.Staff("POST /admin/meetings/{id}/outcome", s.adminOutcome)
+	kit.Staff("POST /admin/meetings/{id}/topics/{seq}", s.adminEditTopic)
 	kit.Staff("GET /admin/surveys", s.adminSurveys)
 	kit.Staff("POST /admin/surveys", s.adminSurveyCreate)
 

@@ -178,6 +178,13 @@ func (s *Feature) answer(w http.ResponseWriter, r *http.Request) {
 		fail(errs.E(errs.Conflict, "该调查%s", sv.StateLabel()), http.StatusConflict)
 		return
 	}
+	// The answers first, the CAPTCHA after: bad input gets its messages
+	// with what was typed kept, and the CAPTCHA shown stays unspent.
+	check := a
+	if err := consult.CheckAnswer(sv, p.Contact, &check); err != nil {
+		fail(err, web.StatusOf(err))
+		return
+	}
 	if cf, err := s.CheckCaptcha(r, formSurvey); err != nil {
 		p.Captcha = cf
 		if err == web.ErrCaptchaRenewed {

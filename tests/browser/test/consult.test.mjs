@@ -1,7 +1,8 @@
 // Browser tests of public participation (issue 10): a visitor without
 // JavaScript comments on one article of an open draft (the error state
 // first, then the receipt); axe-core's WCAG 2.1 A/AA rules pass on the
-// consultation, decision-catalogue and meeting pages in every display mode,
+// consultation (and its paged comment list), decision-catalogue and
+// meeting pages in every display mode,
 // and on the comment form's error state.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,6 +90,7 @@ function pages() {
     { name: 'consultations filtered', path: '/consultations?state=feedback&kind=legislative' },
     { name: 'open consultation with its form', path: `/consultations/${ids.open}` },
     { name: 'consultation with its feedback report', path: `/consultations/${ids.done}` },
+    { name: 'an article\'s comments, paged', path: `/consultations/${ids.done}/comments?article=1` },
     { name: 'decision catalogue', path: '/decisions?year=2025' },
     { name: 'decision timeline', path: `/decisions/${ids.decision}` },
     { name: 'meetings', path: '/meetings' },
