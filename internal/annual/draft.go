@@ -46,9 +46,11 @@ type Stored struct {
 	LicenceBasis        string
 	Status              string
 	ItemID              int64
-	UpdatedBy           string
-	UpdatedAt           string
-	Overrides           map[string]*Override // "table/row/col"
+	// Withdrawn is the previous item, withdrawn in the catalogue (0: none).
+	Withdrawn int64
+	UpdatedBy string
+	UpdatedAt string
+	Overrides map[string]*Override // "table/row/col"
 }
 
 func okey(table, row, col string) string { return table + "/" + row + "/" + col }
@@ -64,12 +66,24 @@ func checkYear(year int) error {
 func (s *Service) Load(ctx context.Context, siteID int64, year int) (*Stored, error) {
 	st := &Stored{LicenceBasis: LicenceAll, Status: StDraft, Overrides: map[string]*Override{}}
 	var item sql.NullInt64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT part1, part5, part6, licence_basis, status, item_id, updated_by, updated_at FROM annual_reports WHERE site_id = $1 AND year = $2`,
-		siteID, year).Scan(&st.Part1, &st.Part5, &st.Part6, &st.LicenceBasis, &st.Status, &item, &st.UpdatedBy, &st.UpdatedAt)
+	var itemStatus string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT a.part1, a.part5, a.part6, a.licence_basis, a.status, a.item_id, a.updated_by, a.updated_at, COALESCE(i.status, '')
+		FROM annual_reports a LEFT JOIN items i ON i.id = a.item_id WHERE a.site_id = $1 AND a.year = $2`,
+		siteID, year).Scan(&st.Part1, &st.Part5, &st.Part6, &st.LicenceBasis, &st.Status, &item, &st.UpdatedBy, &st.UpdatedAt, &itemStatus)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.Wrap(err, "annual report")
 	}
 	st.ItemID = item.Int64
+	// The report is published while its item is: once the office withdraws
+	// the item in the catalogue, the report is a draft again, editable, and
+	// its next submission makes a new item (the withdrawn one keeps its
+	// notice and reason, 条例第二十六条).
+	if st.Status == StPublished && itemStatus != catalog.StatusPublished {
+		st.Status = StDraft
+	}
+	if itemStatus == catalog.StatusWithdrawn {
+		st.ItemID, st.Withdrawn = 0, item.Int64
+	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT table_code, row_key, col_key, value, reason, by_name, at FROM annual_overrides WHERE site_id = $1 AND year = $2`, siteID, year)
 	if err != nil {
 		return nil, errs.Wrap(err, "annual overrides")

@@ -40,6 +40,17 @@ func TestAnnualDemoDownloads(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("the published demo report fails a check: %+v", rep.Checks)
 	}
+	// The generated report is the year's only report item (no placeholder
+	// from the catalogue demo), published on the demo's report day.
+	var items int
+	var on string
+	if err := e.db.R.QueryRowContext(ctx, `SELECT COUNT(*), MAX(i.published_on) FROM items i JOIN item_facets f ON f.item_id = i.id AND f.name = 'report_year' AND f.value = '2025'
+		WHERE i.site_id = $1 AND i.doc_type = 'annual_report'`, e.site.ID).Scan(&items, &on); err != nil {
+		t.Fatal(err)
+	}
+	if items != 1 || on != "2026-01-26" {
+		t.Errorf("2025 report items: %d, published on %q; want the generated one, on 2026-01-26", items, on)
+	}
 	if n := rep.Tables.Requests.Rows[0].Cells["total"].Value; n == "0" || n == "" {
 		t.Fatalf("the demo's 2025 report received no requests (一、 total %q): not a meaningful fixture", n)
 	}
