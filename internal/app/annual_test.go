@@ -61,6 +61,10 @@ func TestAnnualReport(t *testing.T) {
 						if tc.want[row.Key][col] == 0 {
 							t.Errorf("the fixture leaves %s %s/%s at 0", tc.table, row.Key, col)
 						}
+						// The drill-down lists exactly the records counted.
+						if refs, err := e.srv.Annual.CellRefs(ctx, e.site.ID, year, tc.table, row.Key, col); err != nil || len(refs) != tc.want[row.Key][col] {
+							t.Errorf("drill-down %s %s/%s: %d records, want %d (%v)", tc.table, row.Key, col, len(refs), tc.want[row.Key][col], err)
+						}
 						cells++
 					}
 				}
@@ -86,6 +90,10 @@ func TestAnnualReport(t *testing.T) {
 					}
 					if n := fx.t2[row.Key][col]; got != b+n || n == 0 {
 						t.Errorf("table 二 %s/%s = %d, want %d + %d (non-zero)", row.Key, col, got, b, n)
+					}
+					if refs, err := e.srv.Annual.CellRefs(ctx, e.site.ID, year, "proactive", row.Key, col); err != nil ||
+						(row.Key == "rules" || row.Key == "normative") && len(refs) != min(got, annual.RefLimit) {
+						t.Errorf("drill-down 二 %s/%s: %d records for %d (%v)", row.Key, col, len(refs), got, err)
 					}
 					t2++
 				}
