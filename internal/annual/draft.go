@@ -233,8 +233,7 @@ func (s *Service) proactive(ctx context.Context, siteID int64, year int, basis s
 	// 第二十条第（一）项): issued = written in the year; repealed = 废止 or
 	// 失效 with the end date (有效期至, else the last change) in the year;
 	// in force = recorded 有效 now. Counted in the database (GROUP BY over
-	// an index, never the documents' rows); the lapsed ones are read for
-	// their end date, which only their fields hold.
+	// the indexes of migration 0033, never reading the documents).
 	counts := map[string]map[string]int{"rules": {}, "normative": {}}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT CASE WHEN i.genre = $2 THEN 'rules' ELSE 'normative' END,
 		SUM(CASE WHEN i.written_on >= $3 AND i.written_on <= $4 THEN 1 ELSE 0 END), SUM(CASE WHEN i.validity = 'in_force' THEN 1 ELSE 0 END)
@@ -255,12 +254,23 @@ func (s *Service) proactive(ctx context.Context, siteID int64, year int, basis s
 	if err := rows.Err(); err != nil {
 		return nil, errs.Wrap(err, "proactive")
 	}
-	lapsed, err := s.lapsed(ctx, siteID, year, 0)
+	rows, err = s.DB.R.QueryContext(ctx, `SELECT CASE WHEN i.genre = $2 THEN 'rules' ELSE 'normative' END, COUNT(*)
+		FROM items i WHERE `+policyWhere+s.lapsedWhere()+` GROUP BY 1`, siteID, GenreRule, from, to)
 	if err != nil {
-		return nil, err
+		return nil, errs.Wrap(err, "proactive")
 	}
-	for row, refs := range lapsed {
-		counts[row][colRepealed] = len(refs)
+	for rows.Next() {
+		var row string
+		var n int
+		if err := rows.Scan(&row, &n); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "proactive row")
+		}
+		counts[row][colRepealed] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "proactive")
 	}
 	f, err := s.Enforce.AnnualReportFigures(ctx, siteID, year)
 	if err != nil {
@@ -304,45 +314,50 @@ func (s *Service) proactive(ctx context.Context, siteID int64, year int, basis s
 const policyWhere = `i.site_id = $1 AND i.doc_type = 'policy' AND i.status = 'published'
 	AND (i.genre = $2 OR EXISTS (SELECT 1 FROM item_facets f WHERE f.item_id = i.id AND f.name = 'normative' AND f.value = '1'))`
 
-// lapsed returns the 规章 and 行政规范性文件 that were repealed or lapsed in
-// the year, by row (rules, normative); at most limit of each when limit > 0.
-// Only documents recorded 废止 or 失效 are read.
+// lapsedWhere is the condition (after policyWhere, the year's first and
+// last days as $3 and $4) that a document was repealed or lapsed in the
+// year: 废止 on its last change, 失效 on its 有效期至 (fields.expires_on)
+// or, without one, its last change. Evaluated over items_policy_end
+// (migration 0033), which holds the end date: the documents are not read.
+func (s *Service) lapsedWhere() string {
+	exp := `json_extract(i.fields, '$.expires_on')`
+	if s.DB.Dialect == store.Postgres {
+		exp = `(i.fields::json->>'expires_on')`
+	}
+	return ` AND i.validity IN ('repealed', 'expired') AND (CASE WHEN i.validity = 'expired' AND COALESCE(` + exp + `, '') <> '' THEN ` + exp +
+		` ELSE substr(i.updated_at, 1, 10) END) BETWEEN $3 AND $4`
+}
+
+// lapsed returns the 规章 and 行政规范性文件 repealed or lapsed in the year,
+// by row (rules, normative), at most limit of each (the drill-down).
 func (s *Service) lapsed(ctx context.Context, siteID int64, year, limit int) (map[string][]Ref, error) {
 	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT i.id, i.title, i.doc_no, i.validity, i.genre, i.fields, i.updated_at FROM items i
-		WHERE `+policyWhere+` AND i.validity IN ('repealed', 'expired') ORDER BY i.id`, siteID, GenreRule)
-	if err != nil {
-		return nil, errs.Wrap(err, "lapsed documents")
-	}
-	defer rows.Close()
 	out := map[string][]Ref{}
-	for rows.Next() {
-		var id int64
-		var title, docNo, validity, genre, fields, updated string
-		if err := rows.Scan(&id, &title, &docNo, &validity, &genre, &fields, &updated); err != nil {
-			return nil, errs.Wrap(err, "lapsed document")
+	for _, row := range []string{"rules", "normative"} {
+		kind := ` AND i.genre = $2`
+		if row == "normative" {
+			kind = ` AND i.genre <> $2`
 		}
-		var fv struct {
-			ExpiresOn string `json:"expires_on"`
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT i.id, i.title, i.doc_no FROM items i WHERE `+policyWhere+kind+s.lapsedWhere()+
+			fmt.Sprintf(` ORDER BY i.id LIMIT %d`, limit), siteID, GenreRule, from, to)
+		if err != nil {
+			return nil, errs.Wrap(err, "lapsed documents")
 		}
-		_ = json.Unmarshal([]byte(fields), &fv)
-		end := fv.ExpiresOn
-		if validity == "repealed" || end == "" {
-			end = updated
+		for rows.Next() {
+			var id int64
+			var title, docNo string
+			if err := rows.Scan(&id, &title, &docNo); err != nil {
+				rows.Close()
+				return nil, errs.Wrap(err, "lapsed document")
+			}
+			out[row] = append(out[row], itemRef(id, title, docNo))
 		}
-		if len(end) < 10 || end[:10] < from || end[:10] > to {
-			continue
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, errs.Wrap(err, "lapsed documents")
 		}
-		row := "normative"
-		if genre == GenreRule {
-			row = "rules"
-		}
-		if limit > 0 && len(out[row]) >= limit {
-			continue
-		}
-		out[row] = append(out[row], itemRef(id, title, docNo))
 	}
-	return out, errs.Wrap(rows.Err(), "lapsed documents")
+	return out, nil
 }
 
 func itemRef(id int64, title, docNo string) Ref {
