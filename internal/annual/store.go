@@ -437,3 +437,41 @@ func (s *Service) PublishGuard(ctx context.Context, it *catalog.Item) error {
 	}
 	return nil
 }
+
+// EarlierReport is a year's report published as an ordinary catalogue item
+// (a report from before the platform, uploaded by staff), for a year with
+// no generated report.
+type EarlierReport struct {
+	Year   int
+	Title  string
+	ItemID int64
+}
+
+// EarlierReports lists the published annual_report items of the years
+// without a generated, published report, latest first (one a year: the
+// latest published).
+func (s *Service) EarlierReports(ctx context.Context, siteID int64) ([]EarlierReport, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT i.id, i.title, f.value FROM items i JOIN item_facets f ON f.item_id = i.id AND f.name = 'report_year'
+		WHERE i.site_id = $1 AND i.doc_type = 'annual_report' AND i.status = 'published'
+		AND NOT EXISTS (SELECT 1 FROM annual_reports a WHERE a.site_id = i.site_id AND a.item_id = i.id)
+		ORDER BY f.value DESC, i.published_on DESC, i.id DESC LIMIT 100`, siteID)
+	if err != nil {
+		return nil, errs.Wrap(err, "earlier reports")
+	}
+	defer rows.Close()
+	var out []EarlierReport
+	seen := map[int]bool{}
+	for rows.Next() {
+		var r EarlierReport
+		var y string
+		if err := rows.Scan(&r.ItemID, &r.Title, &y); err != nil {
+			return nil, errs.Wrap(err, "earlier reports")
+		}
+		if _, err := fmt.Sscan(y, &r.Year); err != nil || seen[r.Year] {
+			continue
+		}
+		seen[r.Year] = true
+		out = append(out, r)
+	}
+	return out, errs.Wrap(rows.Err(), "earlier reports")
+}

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -55,6 +56,15 @@ func TestAnnualDemoDownloads(t *testing.T) {
 		t.Fatalf("the demo's 2025 report received no requests (一、 total %q): not a meaningful fixture", n)
 	}
 	b := e.browser()
+	// The index: the generated 2025 report and, before it, the reports
+	// the demo catalogue holds as items (2019–2024), each once.
+	idx := b.get("/annual-reports")
+	mustContain(t, idx.body, `href="/annual-reports/2025"`)
+	for y := 2019; y <= 2024; y++ {
+		if n := strings.Count(idx.body, fmt.Sprintf("临沂市司法局%d年政府信息公开工作年度报告", y)); n != 1 {
+			t.Errorf("index lists the %d report %d times", y, n)
+		}
+	}
 	page := b.get("/annual-reports/2025")
 	if page.status != http.StatusOK {
 		t.Fatalf("public report page: %d", page.status)
