@@ -10,10 +10,10 @@ import (
 
 // LoadDemo writes, checks and publishes the demo site's report for year
 // from the demo's records (requests, enforcement decisions, catalogue),
-// with the office's text for parts 一 and 五. A placeholder report item for
-// the year that the catalogue demo published by hand is withdrawn, so the
-// column shows the generated one. A year already published is left alone.
-func (s *Service) LoadDemo(ctx context.Context, siteID int64, office *auth.User, year int) error {
+// with the office's text for parts 一 and 五, published as of publishedOn
+// (the demo catalogue has no item for the year: this is the year's only
+// report). A year already published is left alone.
+func (s *Service) LoadDemo(ctx context.Context, siteID int64, office *auth.User, year int, publishedOn string) error {
 	st, err := s.Load(ctx, siteID, year)
 	if err != nil {
 		return err
@@ -42,28 +42,22 @@ func (s *Service) LoadDemo(ctx context.Context, siteID int64, office *auth.User,
 	if err := s.SaveTexts(ctx, office, siteID, year, Texts{Part1: part1, Part5: part5, LicenceBasis: LicenceAll}); err != nil {
 		return err
 	}
-	// The placeholder the catalogue demo published for this year.
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT i.id FROM items i JOIN item_facets f ON f.item_id = i.id AND f.name = 'report_year' AND f.value = $1
-		WHERE i.site_id = $2 AND i.doc_type = 'annual_report' AND i.status = 'published'`, fmt.Sprint(year), siteID)
+	r, err := s.Submit(ctx, office, siteID, year)
 	if err != nil {
-		return errs.Wrap(err, "demo placeholder")
+		return err
 	}
-	var old []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return errs.Wrap(err, "demo placeholder")
-		}
-		old = append(old, id)
+	// Dated as the demo's report day (26 January), so the deadline engine
+	// and the self-inspection see it published on time.
+	it, err := s.Catalog.Item(ctx, siteID, r.ItemID)
+	if err != nil {
+		return err
 	}
-	rows.Close()
-	for _, id := range old {
-		if _, err := s.Catalog.Withdraw(ctx, office, siteID, id, "由依据记录生成的年度报告替代"); err != nil {
-			return err
-		}
+	in, err := s.Catalog.InputOf(ctx, it)
+	if err != nil {
+		return err
 	}
-	if _, err := s.Submit(ctx, office, siteID, year); err != nil {
+	in.PublishedOn, in.Version = publishedOn, it.Version
+	if _, err := s.Catalog.Update(ctx, office, siteID, it.ID, in); err != nil {
 		return err
 	}
 	if _, err := s.Approve(ctx, office, siteID, year, "数据已核对"); err != nil {

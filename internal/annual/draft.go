@@ -46,9 +46,11 @@ type Stored struct {
 	LicenceBasis        string
 	Status              string
 	ItemID              int64
-	UpdatedBy           string
-	UpdatedAt           string
-	Overrides           map[string]*Override // "table/row/col"
+	// Withdrawn is the previous item, withdrawn in the catalogue (0: none).
+	Withdrawn int64
+	UpdatedBy string
+	UpdatedAt string
+	Overrides map[string]*Override // "table/row/col"
 }
 
 func okey(table, row, col string) string { return table + "/" + row + "/" + col }
@@ -64,12 +66,24 @@ func checkYear(year int) error {
 func (s *Service) Load(ctx context.Context, siteID int64, year int) (*Stored, error) {
 	st := &Stored{LicenceBasis: LicenceAll, Status: StDraft, Overrides: map[string]*Override{}}
 	var item sql.NullInt64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT part1, part5, part6, licence_basis, status, item_id, updated_by, updated_at FROM annual_reports WHERE site_id = $1 AND year = $2`,
-		siteID, year).Scan(&st.Part1, &st.Part5, &st.Part6, &st.LicenceBasis, &st.Status, &item, &st.UpdatedBy, &st.UpdatedAt)
+	var itemStatus string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT a.part1, a.part5, a.part6, a.licence_basis, a.status, a.item_id, a.updated_by, a.updated_at, COALESCE(i.status, '')
+		FROM annual_reports a LEFT JOIN items i ON i.id = a.item_id WHERE a.site_id = $1 AND a.year = $2`,
+		siteID, year).Scan(&st.Part1, &st.Part5, &st.Part6, &st.LicenceBasis, &st.Status, &item, &st.UpdatedBy, &st.UpdatedAt, &itemStatus)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.Wrap(err, "annual report")
 	}
 	st.ItemID = item.Int64
+	// The report is published while its item is: once the office withdraws
+	// the item in the catalogue, the report is a draft again, editable, and
+	// its next submission makes a new item (the withdrawn one keeps its
+	// notice and reason, 条例第二十六条).
+	if st.Status == StPublished && itemStatus != catalog.StatusPublished {
+		st.Status = StDraft
+	}
+	if itemStatus == catalog.StatusWithdrawn {
+		st.ItemID, st.Withdrawn = 0, item.Int64
+	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT table_code, row_key, col_key, value, reason, by_name, at FROM annual_overrides WHERE site_id = $1 AND year = $2`, siteID, year)
 	if err != nil {
 		return nil, errs.Wrap(err, "annual overrides")
@@ -115,7 +129,7 @@ func (s *Service) Draft(ctx context.Context, siteID int64, year int) (*Report, e
 	if r.Tables.Proactive, err = s.proactive(ctx, siteID, year, st.LicenceBasis, fees); err != nil {
 		return nil, err
 	}
-	t3, err := s.Requests.Stats(ctx, siteID, year)
+	t3, err := s.requestCounts(ctx, siteID, year)
 	if err != nil {
 		return nil, err
 	}
@@ -218,50 +232,43 @@ func (s *Service) proactive(ctx context.Context, siteID int64, year int, basis s
 	// 规章 and 行政规范性文件 among the published policy documents (条例
 	// 第二十条第（一）项): issued = written in the year; repealed = 废止 or
 	// 失效 with the end date (有效期至, else the last change) in the year;
-	// in force = recorded 有效 now.
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT i.id, i.title, i.doc_no, i.written_on, i.validity, i.genre, i.fields, i.updated_at,
-		COALESCE(f.value, '') FROM items i LEFT JOIN item_facets f ON f.item_id = i.id AND f.name = 'normative'
-		WHERE i.site_id = $1 AND i.doc_type = 'policy' AND i.status = 'published' AND (i.genre = $2 OR f.value = '1') ORDER BY i.id`, siteID, GenreRule)
+	// in force = recorded 有效 now. Counted in the database (GROUP BY over
+	// the indexes of migration 0033, never reading the documents).
+	counts := map[string]map[string]int{"rules": {}, "normative": {}}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT CASE WHEN i.genre = $2 THEN 'rules' ELSE 'normative' END,
+		SUM(CASE WHEN i.written_on >= $3 AND i.written_on <= $4 THEN 1 ELSE 0 END), SUM(CASE WHEN i.validity = 'in_force' THEN 1 ELSE 0 END)
+		FROM items i WHERE `+policyWhere+` GROUP BY 1`, siteID, GenreRule, from, to)
 	if err != nil {
 		return nil, errs.Wrap(err, "proactive")
 	}
-	defer rows.Close()
-	refs := map[string]map[string][]Ref{"rules": {}, "normative": {}}
 	for rows.Next() {
-		var id int64
-		var title, docNo, written, validity, genre, fields, updated, normative string
-		if err := rows.Scan(&id, &title, &docNo, &written, &validity, &genre, &fields, &updated, &normative); err != nil {
+		var row string
+		var issued, inForce int
+		if err := rows.Scan(&row, &issued, &inForce); err != nil {
+			rows.Close()
 			return nil, errs.Wrap(err, "proactive row")
 		}
-		row := "normative"
-		if genre == GenreRule {
-			row = "rules"
-		}
-		label := docNo
-		if label == "" {
-			label = title
-		}
-		ref := Ref{Kind: "item", ID: id, Label: label, URL: fmt.Sprintf("/admin/items/%d", id)}
-		if written >= from && written <= to {
-			refs[row][colIssued] = append(refs[row][colIssued], ref)
-		}
-		switch validity {
-		case "in_force":
-			refs[row][colInForce] = append(refs[row][colInForce], ref)
-		case "repealed", "expired":
-			var fv struct {
-				ExpiresOn string `json:"expires_on"`
-			}
-			_ = json.Unmarshal([]byte(fields), &fv)
-			end := fv.ExpiresOn
-			if validity == "repealed" || end == "" {
-				end = updated
-			}
-			if len(end) >= 10 && end[:10] >= from && end[:10] <= to {
-				refs[row][colRepealed] = append(refs[row][colRepealed], ref)
-			}
-		}
+		counts[row][colIssued], counts[row][colInForce] = issued, inForce
 	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "proactive")
+	}
+	rows, err = s.DB.R.QueryContext(ctx, `SELECT CASE WHEN i.genre = $2 THEN 'rules' ELSE 'normative' END, COUNT(*)
+		FROM items i WHERE `+policyWhere+s.lapsedWhere()+` GROUP BY 1`, siteID, GenreRule, from, to)
+	if err != nil {
+		return nil, errs.Wrap(err, "proactive")
+	}
+	for rows.Next() {
+		var row string
+		var n int
+		if err := rows.Scan(&row, &n); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "proactive row")
+		}
+		counts[row][colRepealed] = n
+	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, errs.Wrap(err, "proactive")
 	}
@@ -276,10 +283,9 @@ func (s *Service) proactive(ctx context.Context, siteID int64, year int, basis s
 	ledger := func(cat, name string) []Ref {
 		return []Ref{{Kind: "decision", Label: fmt.Sprintf("%d年%s决定台账", year, name), URL: fmt.Sprintf("/admin/enforce/decisions?year=%d&category=%s", year, cat)}}
 	}
-	count := func(rs []Ref) *Cell { v := strconv.Itoa(len(rs)); return &Cell{Value: v, Computed: v, Refs: rs} }
 	num := func(n int, rs []Ref) *Cell { v := strconv.Itoa(n); return &Cell{Value: v, Computed: v, Refs: rs} }
 	docRow := func(key, label string) *Row {
-		return &Row{Key: key, Label: label, Cells: map[string]*Cell{colIssued: count(refs[key][colIssued]), colRepealed: count(refs[key][colRepealed]), colInForce: count(refs[key][colInForce])}}
+		return &Row{Key: key, Label: label, Cells: map[string]*Cell{colIssued: num(counts[key][colIssued], nil), colRepealed: num(counts[key][colRepealed], nil), colInForce: num(counts[key][colInForce], nil)}}
 	}
 	amount := WanYuan(fees.yuan)
 	t := &Table{Code: "proactive", Title: "主动公开政府信息情况", Blocks: []Block{
@@ -301,6 +307,65 @@ func (s *Service) proactive(ctx context.Context, siteID int64, year int, basis s
 		t.Rows = append(t.Rows, b.Rows...)
 	}
 	return t, nil
+}
+
+// policyWhere selects the site's ($1) published 规章 (genre $2) and
+// 行政规范性文件 (the normative facet), over items_site_doctype.
+const policyWhere = `i.site_id = $1 AND i.doc_type = 'policy' AND i.status = 'published'
+	AND (i.genre = $2 OR EXISTS (SELECT 1 FROM item_facets f WHERE f.item_id = i.id AND f.name = 'normative' AND f.value = '1'))`
+
+// lapsedWhere is the condition (after policyWhere, the year's first and
+// last days as $3 and $4) that a document was repealed or lapsed in the
+// year: 废止 on its last change, 失效 on its 有效期至 (fields.expires_on)
+// or, without one, its last change. Evaluated over items_policy_end
+// (migration 0033), which holds the end date: the documents are not read.
+func (s *Service) lapsedWhere() string {
+	exp := `json_extract(i.fields, '$.expires_on')`
+	if s.DB.Dialect == store.Postgres {
+		exp = `(i.fields::json->>'expires_on')`
+	}
+	return ` AND i.validity IN ('repealed', 'expired') AND (CASE WHEN i.validity = 'expired' AND COALESCE(` + exp + `, '') <> '' THEN ` + exp +
+		` ELSE substr(i.updated_at, 1, 10) END) BETWEEN $3 AND $4`
+}
+
+// lapsed returns the 规章 and 行政规范性文件 repealed or lapsed in the year,
+// by row (rules, normative), at most limit of each (the drill-down).
+func (s *Service) lapsed(ctx context.Context, siteID int64, year, limit int) (map[string][]Ref, error) {
+	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
+	out := map[string][]Ref{}
+	for _, row := range []string{"rules", "normative"} {
+		kind := ` AND i.genre = $2`
+		if row == "normative" {
+			kind = ` AND i.genre <> $2`
+		}
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT i.id, i.title, i.doc_no FROM items i WHERE `+policyWhere+kind+s.lapsedWhere()+
+			fmt.Sprintf(` ORDER BY i.id LIMIT %d`, limit), siteID, GenreRule, from, to)
+		if err != nil {
+			return nil, errs.Wrap(err, "lapsed documents")
+		}
+		for rows.Next() {
+			var id int64
+			var title, docNo string
+			if err := rows.Scan(&id, &title, &docNo); err != nil {
+				rows.Close()
+				return nil, errs.Wrap(err, "lapsed document")
+			}
+			out[row] = append(out[row], itemRef(id, title, docNo))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, errs.Wrap(err, "lapsed documents")
+		}
+	}
+	return out, nil
+}
+
+func itemRef(id int64, title, docNo string) Ref {
+	label := docNo
+	if label == "" {
+		label = title
+	}
+	return Ref{Kind: "item", ID: id, Label: label, URL: fmt.Sprintf("/admin/items/%d", id)}
 }
 
 // WanYuan formats yuan as 万元 with four decimals ("0.0400" for 400 元).
@@ -326,35 +391,31 @@ type feeTotal struct {
 // They are the only administrative fee the platform records, so table 二's
 // 行政事业性收费 defaults to them; another fee is an override with its reason.
 func (s *Service) fees(ctx context.Context, siteID int64, year int) (feeTotal, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT r.id, r.tracking_no, e.type, e.on_date, e.data FROM request_events e JOIN requests r ON r.id = e.request_id
-		WHERE r.site_id = $1 AND e.type IN ('fee_notified', 'fee_paid') ORDER BY r.id, e.seq`, siteID)
+	// Only the year's payments (request_events_type: type, on_date), each
+	// with its request's notice; a request has at most one fee notice.
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT r.id, r.tracking_no, n.data FROM request_events p JOIN requests r ON r.id = p.request_id
+		JOIN request_events n ON n.request_id = p.request_id AND n.type = 'fee_notified'
+		WHERE p.type = 'fee_paid' AND p.on_date >= $1 AND p.on_date <= $2 AND r.site_id = $3 ORDER BY r.id`,
+		fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year), siteID)
 	if err != nil {
 		return feeTotal{}, errs.Wrap(err, "fees")
 	}
 	defer rows.Close()
 	var out feeTotal
-	notified := map[int64]int64{}
-	prefix := fmt.Sprintf("%04d-", year)
 	for rows.Next() {
 		var id int64
-		var no, typ, on, data string
-		if err := rows.Scan(&id, &no, &typ, &on, &data); err != nil {
+		var no, data string
+		if err := rows.Scan(&id, &no, &data); err != nil {
 			return feeTotal{}, errs.Wrap(err, "fee")
 		}
-		if typ == request.EvFeeNotified {
-			var d struct {
-				Amount int64 `json:"amount"`
-			}
-			if err := json.Unmarshal([]byte(data), &d); err != nil {
-				return feeTotal{}, errs.Wrap(err, "fee data")
-			}
-			notified[id] = d.Amount
-			continue
+		var d struct {
+			Amount int64 `json:"amount"`
 		}
-		if strings.HasPrefix(on, prefix) {
-			out.yuan += notified[id]
-			out.refs = append(out.refs, Ref{Kind: "fee", ID: id, Label: fmt.Sprintf("%s（%d元）", no, notified[id]), URL: fmt.Sprintf("/admin/requests/%d", id)})
+		if err := json.Unmarshal([]byte(data), &d); err != nil {
+			return feeTotal{}, errs.Wrap(err, "fee data")
 		}
+		out.yuan += d.Amount
+		out.refs = append(out.refs, Ref{Kind: "fee", ID: id, Label: fmt.Sprintf("%s（%d元）", no, d.Amount), URL: fmt.Sprintf("/admin/requests/%d", id)})
 	}
 	return out, errs.Wrap(rows.Err(), "fees")
 }
@@ -380,20 +441,62 @@ func RequestsHead() [][]HeadCell {
 	}
 }
 
-func requestsTable(t3 *request.Table3) *Table {
+// requestCounts counts table 三 in the database, as request.Stats defines
+// it (一 received in the year; 二 received before and not closed before it;
+// 三 closed in the year, by decision row; 四 received by the year's end
+// and open at it), grouped by applicant and row: row key → column key →
+// count, 总计 included.
+func (s *Service) requestCounts(ctx context.Context, siteID int64, year int) (map[string]map[string]int, error) {
+	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT applicant_kind, org_type, CASE WHEN received_on >= $3 THEN 'new' ELSE 'carried_in' END,
+		CASE WHEN closed_on <> '' AND closed_on <= $2 THEN result ELSE 'carried_out' END, COUNT(*)
+		FROM requests WHERE site_id = $1 AND received_on <> '' AND received_on <= $2 AND (closed_on = '' OR closed_on >= $3)
+		GROUP BY applicant_kind, org_type, CASE WHEN received_on >= $3 THEN 'new' ELSE 'carried_in' END, CASE WHEN closed_on <> '' AND closed_on <= $2 THEN result ELSE 'carried_out' END`,
+		siteID, to, from)
+	if err != nil {
+		return nil, errs.Wrap(err, "table 三")
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for _, r := range request.Rows() {
+		out[r.Key] = map[string]int{}
+	}
+	for rows.Next() {
+		var kind, orgType, in, end string
+		var n int
+		if err := rows.Scan(&kind, &orgType, &in, &end, &n); err != nil {
+			return nil, errs.Wrap(err, "table 三")
+		}
+		col := orgType
+		if kind == "natural_person" {
+			col = "natural_person"
+		}
+		if _, ok := out[end]; !ok {
+			return nil, errs.E(errs.Internal, "答复结果 %q 不是年度报告的分类", end)
+		}
+		col = requestColumn[col] // an unknown kind counts in 总计 only, and the check shows it
+		rowsOf := []string{in, end}
+		if end != "carried_out" {
+			rowsOf = append(rowsOf, "total") // （七）总计: closed in the year
+		}
+		for _, row := range rowsOf {
+			out[row][col] += n
+			out[row]["total"] += n
+		}
+	}
+	return out, errs.Wrap(rows.Err(), "table 三")
+}
+
+func requestsTable(t3 map[string]map[string]int) *Table {
 	cols := make([]string, len(RequestColumns))
 	for i, c := range RequestColumns {
 		cols[i] = c.Key
 	}
 	cells := func(key string) map[string]*Cell {
 		m := map[string]*Cell{}
-		for _, c := range request.Columns {
-			refs := make([]Ref, 0, len(t3.Cells[key][c.Code]))
-			for _, r := range t3.Cells[key][c.Code] {
-				refs = append(refs, Ref{Kind: "request", ID: r.ID, Label: r.TrackingNo, URL: fmt.Sprintf("/admin/requests/%d", r.ID)})
-			}
-			v := strconv.Itoa(len(refs))
-			m[requestColumn[c.Code]] = &Cell{Value: v, Computed: v, Refs: refs}
+		for _, c := range RequestColumns {
+			v := strconv.Itoa(t3[key][c.Key])
+			m[c.Key] = &Cell{Value: v, Computed: v}
 		}
 		return m
 	}

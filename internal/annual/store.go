@@ -255,7 +255,7 @@ func (s *Service) Submit(ctx context.Context, actor *auth.User, siteID int64, ye
 			if err := s.ensure(ctx, tx, siteID, year, actor.Name); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `UPDATE annual_reports SET item_id = $1, updated_by = $2, updated_at = $3 WHERE site_id = $4 AND year = $5`, id, actor.Name, store.Now(), siteID, year)
+			_, err := tx.ExecContext(ctx, `UPDATE annual_reports SET item_id = $1, status = $2, updated_by = $3, updated_at = $4 WHERE site_id = $5 AND year = $6`, id, StDraft, actor.Name, store.Now(), siteID, year)
 			return errs.Wrap(err, "annual item")
 		})
 		if err != nil {
@@ -373,7 +373,8 @@ func fingerprint(r *Report) string {
 // year has none.
 func (s *Service) Published(ctx context.Context, siteID int64, year int) (*Report, error) {
 	var snap string
-	err := s.DB.R.QueryRowContext(ctx, `SELECT snapshot FROM annual_reports WHERE site_id = $1 AND year = $2 AND status = $3`, siteID, year, StPublished).Scan(&snap)
+	err := s.DB.R.QueryRowContext(ctx, `SELECT a.snapshot FROM annual_reports a WHERE a.site_id = $1 AND a.year = $2 AND `+livePublished("$3"),
+		siteID, year, StPublished).Scan(&snap)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -388,9 +389,17 @@ func (s *Service) Published(ctx context.Context, siteID int64, year int) (*Repor
 	return r, nil
 }
 
+// livePublished is the condition (on annual_reports a, with StPublished
+// as the placeholder ph) that a year's report is published: published by Publish and its
+// item still published. Withdrawing the item in the catalogue (条例第二十六
+// 条 corrections) takes the report back to a draft, with no hook needed.
+func livePublished(ph string) string {
+	return `a.status = ` + ph + ` AND EXISTS (SELECT 1 FROM items i WHERE i.id = a.item_id AND i.status = 'published')`
+}
+
 // PublishedYears lists the years with a published report, latest first.
 func (s *Service) PublishedYears(ctx context.Context, siteID int64) ([]int, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT year FROM annual_reports WHERE site_id = $1 AND status = $2 ORDER BY year DESC`, siteID, StPublished)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.year FROM annual_reports a WHERE a.site_id = $1 AND `+livePublished("$2")+` ORDER BY a.year DESC`, siteID, StPublished)
 	if err != nil {
 		return nil, errs.Wrap(err, "published years")
 	}
@@ -427,4 +436,42 @@ func (s *Service) PublishGuard(ctx context.Context, it *catalog.Item) error {
 		return errs.E(errs.Conflict, "本年度报告由系统生成，须在“年度报告”页面校验勾稽关系后发布")
 	}
 	return nil
+}
+
+// EarlierReport is a year's report published as an ordinary catalogue item
+// (a report from before the platform, uploaded by staff), for a year with
+// no generated report.
+type EarlierReport struct {
+	Year   int
+	Title  string
+	ItemID int64
+}
+
+// EarlierReports lists the published annual_report items of the years
+// without a generated, published report, latest first (one a year: the
+// latest published).
+func (s *Service) EarlierReports(ctx context.Context, siteID int64) ([]EarlierReport, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT i.id, i.title, f.value FROM items i JOIN item_facets f ON f.item_id = i.id AND f.name = 'report_year'
+		WHERE i.site_id = $1 AND i.doc_type = 'annual_report' AND i.status = 'published'
+		AND NOT EXISTS (SELECT 1 FROM annual_reports a WHERE a.site_id = i.site_id AND a.item_id = i.id)
+		ORDER BY f.value DESC, i.published_on DESC, i.id DESC LIMIT 100`, siteID)
+	if err != nil {
+		return nil, errs.Wrap(err, "earlier reports")
+	}
+	defer rows.Close()
+	var out []EarlierReport
+	seen := map[int]bool{}
+	for rows.Next() {
+		var r EarlierReport
+		var y string
+		if err := rows.Scan(&r.ItemID, &r.Title, &y); err != nil {
+			return nil, errs.Wrap(err, "earlier reports")
+		}
+		if _, err := fmt.Sscan(y, &r.Year); err != nil || seen[r.Year] {
+			continue
+		}
+		seen[r.Year] = true
+		out = append(out, r)
+	}
+	return out, errs.Wrap(rows.Err(), "earlier reports")
 }

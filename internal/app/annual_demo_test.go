@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -40,10 +41,30 @@ func TestAnnualDemoDownloads(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("the published demo report fails a check: %+v", rep.Checks)
 	}
+	// The generated report is the year's only report item (no placeholder
+	// from the catalogue demo), published on the demo's report day.
+	var items int
+	var on string
+	if err := e.db.R.QueryRowContext(ctx, `SELECT COUNT(*), MAX(i.published_on) FROM items i JOIN item_facets f ON f.item_id = i.id AND f.name = 'report_year' AND f.value = '2025'
+		WHERE i.site_id = $1 AND i.doc_type = 'annual_report'`, e.site.ID).Scan(&items, &on); err != nil {
+		t.Fatal(err)
+	}
+	if items != 1 || on != "2026-01-26" {
+		t.Errorf("2025 report items: %d, published on %q; want the generated one, on 2026-01-26", items, on)
+	}
 	if n := rep.Tables.Requests.Rows[0].Cells["total"].Value; n == "0" || n == "" {
 		t.Fatalf("the demo's 2025 report received no requests (一、 total %q): not a meaningful fixture", n)
 	}
 	b := e.browser()
+	// The index: the generated 2025 report and, before it, the reports
+	// the demo catalogue holds as items (2019–2024), each once.
+	idx := b.get("/annual-reports")
+	mustContain(t, idx.body, `href="/annual-reports/2025"`)
+	for y := 2019; y <= 2024; y++ {
+		if n := strings.Count(idx.body, fmt.Sprintf("临沂市司法局%d年政府信息公开工作年度报告", y)); n != 1 {
+			t.Errorf("index lists the %d report %d times", y, n)
+		}
+	}
 	page := b.get("/annual-reports/2025")
 	if page.status != http.StatusOK {
 		t.Fatalf("public report page: %d", page.status)

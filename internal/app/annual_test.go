@@ -32,114 +32,10 @@ func TestAnnualReport(t *testing.T) {
 			if !base.OK() {
 				t.Fatalf("the demo's %d fails a check: %+v", year, base.Checks)
 			}
-			app := func(received string) int64 { return c.request(t, "office", staffApp("in_person", received), 201).ID }
-			ev := func(id int64, body string) { c.event(t, "office", id, body, 201) }
-			reply := func(id int64, on, decision string, reason int) {
-				r := ""
-				if reason != 0 {
-					r = fmt.Sprintf(`,"reason":%d`, reason)
-				}
-				ev(id, fmt.Sprintf(`{"type":"replied","on":%q,"decision":%q%s,"reply":{"investigation":"经查","answer":"答复","policy":"无","law":"条例"}}`, on, decision, r))
-			}
-			// Carried in from 2020, answered in 2021.
-			cin := app("2020-12-28")
-			reply(cin, "2021-01-05", "disclosed", 0)
-			// New in 2021, one per decision kind.
-			dis := app("2021-03-01")
-			reply(dis, "2021-03-05", "disclosed", 0)
-			part := app("2021-03-02")
-			reply(part, "2021-03-08", "partially_disclosed", 0)
-			wh := app("2021-03-03")
-			reply(wh, "2021-03-09", "withheld", 3)
-			un := app("2021-03-04")
-			reply(un, "2021-03-10", "unavailable", 1)
-			nh := app("2021-03-05")
-			reply(nh, "2021-03-11", "not_handled", 2)
-			// A fee paid (31 pages: 10 yuan), then disclosed.
-			fee := app("2021-04-01")
-			ev(fee, `{"type":"fee_notified","on":"2021-04-06","fee_method":"per_page","units":31,"amount":10}`)
-			ev(fee, `{"type":"fee_paid","on":"2021-04-08"}`)
-			reply(fee, "2021-04-12", "disclosed", 0)
-			// Carried into 2022.
-			app("2021-12-27")
-			// A reconsideration upheld and a lawsuit still pending.
-			ev(wh, `{"type":"reconsideration_filed","on":"2021-04-01"}`)
-			ev(wh, `{"type":"reconsideration_decided","on":"2021-05-20","result":"upheld"}`)
-			ev(un, `{"type":"lawsuit_filed","on":"2021-06-01"}`)
-
-			// Organisations: a commercial enterprise disclosed to, a legal
-			// service body withheld from (3. 三安全一稳定).
-			orgApp := func(orgType, credit, received string) int64 {
-				body := fmt.Sprintf(`{"applicant":{"kind":"organization","name":"临沂某某%s","org_type":%q,"credit_code":%q,"legal_representative":"王某","contact_person":"李某","id_type":"id_card","id_number":"371302199001011234","phone":"13800000000","email":"a@example.cn","address":"临沂市兰山区"},"description":"2021年度律师事务所年度检查结果","form":"electronic","delivery":"email","channel":"in_person","received_on":%q,"department":"法制科"}`, orgType, orgType, credit, received)
-				return c.request(t, "office", body, 201).ID
-			}
-			ent := orgApp("commercial", "91371300MA3C0123XY", "2021-05-06")
-			reply(ent, "2021-05-12", "disclosed", 0)
-			law := orgApp("legal_service", "31370000MD0123456X", "2021-05-07")
-			reply(law, "2021-05-13", "withheld", 3)
-
-			// Policy documents (table 二, 第二十条第（一）项): a 行政规范性文件
-			// issued and in force, a 规章 (genre 命令（令）) issued, and an
-			// older normative document that lapsed (有效期至) within the year.
-			zcwj := e.mustTree(t).BySlug["zcwj"].ID
-			policy := func(title, docNo, written, validity, genre string, fields map[string]string) {
-				t.Helper()
-				body, _ := json.Marshal(map[string]any{"column_id": zcwj, "doc_type": "policy", "department": "法制科", "title": title, "doc_no": docNo,
-					"written_on": written, "validity": validity, "genre": genre, "fields": fields, "body": "<p>正文</p>", "disclosure": "proactive", "publish": true})
-				if r := c.do(t, "POST", "/api/v1/items", "office", nil, string(body)); r.status != 201 {
-					t.Fatalf("policy %s: %d %s", title, r.status, r.body)
-				}
-			}
-			policy("临沂市司法局关于规范公证执业活动的规定", "临司发〔2021〕31号", "2021-05-10", "in_force", "通知", map[string]string{"normative": "1", "reg_no": "LYDR-2021-0150031", "effective_on": "2021-06-10"})
-			policy("临沂市法律援助实施办法", "临沂市人民政府令第9号", "2021-06-01", "in_force", "命令（令）", map[string]string{"normative": "0", "effective_on": "2021-07-01"})
-			policy("临沂市司法局关于人民调解员补贴的暂行规定", "临司发〔2019〕5号", "2019-03-01", "expired", "通知", map[string]string{"normative": "1", "reg_no": "LYDR-2019-0150005", "effective_on": "2019-04-01", "expires_on": "2021-09-30"})
-
+			fx := buildAnnualFixture(t, e, c, year)
 			r, err := e.srv.Annual.Draft(ctx, e.site.ID, year)
 			if err != nil {
 				t.Fatal(err)
-			}
-			delta := func(table, row, col string) int {
-				var a, b int
-				fmt.Sscan(base.Value(table, row, col), &a)
-				fmt.Sscan(r.Value(table, row, col), &b)
-				return b - a
-			}
-			want := map[string]int{"new": 7, "carried_in": 1, "disclosed": 3, "partially_disclosed": 1, "withheld.3": 1, "unavailable.1": 1,
-				"not_handled.2": 1, "withheld.1": 0, "other.3": 0, "total": 7, "carried_out": 1}
-			for row, n := range want {
-				if got := delta("requests", row, "natural_person"); got != n {
-					t.Errorf("table 三 %s/natural_person: +%d, want +%d", row, got, n)
-				}
-			}
-			// The organisations: in their own columns and in 总计.
-			for _, x := range []struct {
-				row, col string
-				n        int
-			}{{"new", "commercial_enterprise", 1}, {"disclosed", "commercial_enterprise", 1}, {"total", "commercial_enterprise", 1},
-				{"new", "legal_service_org", 1}, {"withheld.3", "legal_service_org", 1}, {"total", "legal_service_org", 1},
-				{"new", "research_institution", 0}, {"new", "other_org", 0}, {"new", "public_interest_org", 0}} {
-				if got := delta("requests", x.row, x.col); got != x.n {
-					t.Errorf("table 三 %s/%s: +%d, want +%d", x.row, x.col, got, x.n)
-				}
-			}
-			for row, n := range map[string]int{"new": 2, "disclosed": 1, "withheld.3": 1, "total": 2} {
-				if got, want := delta("requests", row, "total")-delta("requests", row, "natural_person"), n; got != want {
-					t.Errorf("table 三 %s: 总计 − 自然人 = +%d, want the organisations' +%d", row, got, want)
-				}
-			}
-			// The documents.
-			for _, x := range []struct {
-				row, col string
-				n        int
-			}{{"normative", "issued", 1}, {"normative", "in_force", 1}, {"normative", "repealed", 1}, {"rules", "issued", 1}, {"rules", "in_force", 1}, {"rules", "repealed", 0}} {
-				if got := delta("proactive", x.row, x.col); got != x.n {
-					t.Errorf("table 二 %s/%s: +%d, want +%d", x.row, x.col, got, x.n)
-				}
-			}
-			for col, n := range map[string]int{"reconsideration.upheld": 1, "reconsideration.total": 1, "lawsuit_direct.pending": 1, "lawsuit_direct.total": 1, "lawsuit_after.total": 0} {
-				if got := delta("review_litigation", "cases", col); got != n {
-					t.Errorf("table 四 %s: +%d, want +%d", col, got, n)
-				}
 			}
 			if !r.OK() {
 				t.Fatalf("checks fail on the records: %+v", r.Checks)
@@ -147,21 +43,82 @@ func TestAnnualReport(t *testing.T) {
 			if len(r.Tables.Requests.Rows) != 25 || len(r.Tables.ReviewLitigation.Rows[0].Cells) != 15 || len(r.Tables.Proactive.Blocks) != 4 {
 				t.Fatalf("layout: %d rows, %d cells, %d blocks", len(r.Tables.Requests.Rows), len(r.Tables.ReviewLitigation.Rows[0].Cells), len(r.Tables.Proactive.Blocks))
 			}
-			// The fee: 10 yuan more in part 六 and table 二 (万元).
-			var a, b float64
-			fmt.Sscan(base.Value("proactive", "fees", "amount"), &a)
-			fmt.Sscan(r.Value("proactive", "fees", "amount"), &b)
-			if d := b - a; d < 0.00099 || d > 0.00101 {
-				t.Errorf("fees: %v → %v", a, b)
+			// Tables 三 and 四: every cell exactly as built (the env's year is
+			// quiet: every base cell is 0, checked first), none left at 0.
+			for _, tc := range []struct {
+				table string
+				want  map[string]map[string]int
+			}{{"requests", fx.t3}, {"review_litigation", fx.t4}} {
+				cells := 0
+				for _, row := range r.Table(tc.table).Rows {
+					for col := range row.Cells {
+						if b := base.Value(tc.table, row.Key, col); b != "0" {
+							t.Fatalf("the env's %d is not quiet: %s %s/%s = %s", year, tc.table, row.Key, col, b)
+						}
+						if got, want := r.Value(tc.table, row.Key, col), fmt.Sprint(tc.want[row.Key][col]); got != want {
+							t.Errorf("%s %s/%s = %s, want %s", tc.table, row.Key, col, got, want)
+						}
+						if tc.want[row.Key][col] == 0 {
+							t.Errorf("the fixture leaves %s %s/%s at 0", tc.table, row.Key, col)
+						}
+						// The drill-down lists exactly the records counted.
+						if refs, err := e.srv.Annual.CellRefs(ctx, e.site.ID, year, tc.table, row.Key, col); err != nil || len(refs) != tc.want[row.Key][col] {
+							t.Errorf("drill-down %s %s/%s: %d records, want %d (%v)", tc.table, row.Key, col, len(refs), tc.want[row.Key][col], err)
+						}
+						cells++
+					}
+				}
+				if want := map[string]int{"requests": 25 * 7, "review_litigation": 15}[tc.table]; cells != want {
+					t.Errorf("%s: %d cells, want %d", tc.table, cells, want)
+				}
 			}
-			// Enforcement figures: the same ledger as the enforcement page.
-			f, err := e.srv.Enforce.AnnualReportFigures(ctx, e.site.ID, year)
-			if err != nil {
-				t.Fatal(err)
+			// Table 二: the documents on top of the demo's (现行有效 is the
+			// state today), the decisions and the fee exactly.
+			t2 := 0
+			for _, row := range r.Tables.Proactive.Rows {
+				for col := range row.Cells {
+					if row.Key == "fees" {
+						continue
+					}
+					var b, got int
+					if _, err := fmt.Sscan(base.Value("proactive", row.Key, col), &b); err != nil {
+						t.Fatal(err)
+					}
+					fmt.Sscan(r.Value("proactive", row.Key, col), &got)
+					if (row.Key == "licence" || row.Key == "penalty" || row.Key == "coercion") && b != 0 {
+						t.Fatalf("the env's %d has enforcement decisions: %s %d", year, row.Key, b)
+					}
+					if n := fx.t2[row.Key][col]; got != b+n || n == 0 {
+						t.Errorf("table 二 %s/%s = %d, want %d + %d (non-zero)", row.Key, col, got, b, n)
+					}
+					if refs, err := e.srv.Annual.CellRefs(ctx, e.site.ID, year, "proactive", row.Key, col); err != nil ||
+						(row.Key == "rules" || row.Key == "normative") && len(refs) != min(got, annual.RefLimit) {
+						t.Errorf("drill-down 二 %s/%s: %d records for %d (%v)", row.Key, col, len(refs), got, err)
+					}
+					t2++
+				}
 			}
-			if r.Value("proactive", "penalty", "decisions") != fmt.Sprint(f.Penalties) || r.Value("proactive", "licence", "decisions") != fmt.Sprint(f.LicenceDecisions) {
-				t.Errorf("table 二 decisions: %s %s vs %+v", r.Value("proactive", "penalty", "decisions"), r.Value("proactive", "licence", "decisions"), f)
+			if t2 != 9 {
+				t.Errorf("table 二: %d count cells, want 9", t2)
 			}
+			if got, want := r.Value("proactive", "fees", "amount"), annual.WanYuan(fx.feeYuan); got != want || base.Value("proactive", "fees", "amount") != "0.0000" {
+				t.Errorf("table 二 fees = %s, want %s (base %s)", got, want, base.Value("proactive", "fees", "amount"))
+			}
+			if p6 := r.Parts[5].Text; !strings.Contains(p6, fmt.Sprintf("共计%d元", fx.feeYuan)) {
+				t.Errorf("part 六: %s", p6)
+			}
+			// The licence basis: granted decisions only.
+			br0 := e.browser().login("office")
+			if resp := br0.post("/admin/annual/2021/texts", url.Values{"licence_basis": {"granted"}}); resp.status != 303 {
+				t.Fatalf("licence basis: %d", resp.status)
+			}
+			if g, _ := e.srv.Annual.Draft(ctx, e.site.ID, year); g.Value("proactive", "licence", "decisions") != fmt.Sprint(fx.granted) {
+				t.Errorf("granted licences: %s, want %d", g.Value("proactive", "licence", "decisions"), fx.granted)
+			}
+			if resp := br0.post("/admin/annual/2021/texts", url.Values{"licence_basis": {"all"}}); resp.status != 303 {
+				t.Fatalf("licence basis: %d", resp.status)
+			}
+			wh := fx.withheld3
 
 			// The back office: the draft links every number; a broken override.
 			br := e.browser().login("office")
@@ -271,6 +228,54 @@ func TestAnnualReport(t *testing.T) {
 			}
 			if r := c.do(t, "GET", "/api/v1/annual-reports/2020", "", nil, ""); r.status != 404 {
 				t.Errorf("unpublished year: %d", r.status)
+			}
+
+			// Withdrawn in the catalogue (a correction): the report is a draft
+			// again, gone from the public pages and the API, editable, and its
+			// next publication is a new item with its own index number.
+			var oldItem int64
+			if err := e.db.R.QueryRow(`SELECT item_id FROM annual_reports WHERE site_id = $1 AND year = $2`, e.site.ID, year).Scan(&oldItem); err != nil {
+				t.Fatal(err)
+			}
+			office, err := e.au.UserByName(ctx, "office")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.cat.Withdraw(ctx, office, e.site.ID, oldItem, "表三数字有误，更正后重新发布"); err != nil {
+				t.Fatal(err)
+			}
+			if p, err := e.srv.Annual.Published(ctx, e.site.ID, year); err != nil || p != nil {
+				t.Errorf("withdrawn report still published: %v %v", p, err)
+			}
+			if d, _ := e.srv.Annual.Draft(ctx, e.site.ID, year); d.Status != annual.StDraft || d.ItemID != 0 {
+				t.Errorf("withdrawn report: status %s, item %d", d.Status, d.ItemID)
+			}
+			if p := e.browser().get("/annual-reports/2021"); p.status != 404 {
+				t.Errorf("public page after withdrawal: %d", p.status)
+			}
+			if p := e.browser().get("/annual-reports"); strings.Contains(p.body, "/annual-reports/2021") {
+				t.Errorf("index still lists 2021")
+			}
+			if r := c.do(t, "GET", "/api/v1/annual-reports/2021", "", nil, ""); r.status != 404 {
+				t.Errorf("API after withdrawal: %d", r.status)
+			}
+			if resp := br.post("/admin/annual/2021/texts", url.Values{"part1": {"更正后的总体情况"}, "part5": {"问题与改进"}, "licence_basis": {"all"}}); resp.status != 303 {
+				t.Fatalf("texts after withdrawal: %d %s", resp.status, clipBody(resp.body))
+			}
+			for _, step := range []string{"submit", "approve", "publish"} {
+				if resp := br.post("/admin/annual/2021/"+step, nil); resp.status != 303 {
+					t.Fatalf("%s after withdrawal: %d %s", step, resp.status, clipBody(resp.body))
+				}
+			}
+			again, err := e.srv.Annual.Published(ctx, e.site.ID, year)
+			if err != nil || again == nil || again.ItemID == oldItem || again.IndexNo == "" || again.IndexNo == pub.IndexNo || !strings.Contains(again.Parts[0].Text, "更正后") {
+				t.Fatalf("republished: %+v %v (old item %d, %s)", again, err, oldItem, pub.IndexNo)
+			}
+			if it, err := e.cat.Item(ctx, e.site.ID, oldItem); err != nil || it.Status != "withdrawn" {
+				t.Errorf("old item: %+v %v", it, err)
+			}
+			if p := e.browser().get("/annual-reports/2021"); p.status != 200 || !strings.Contains(p.body, "更正后的总体情况") {
+				t.Errorf("public page after republication: %d", p.status)
 			}
 		})
 	}

@@ -191,7 +191,8 @@ func (a *App) LoadAnnualDemo(ctx context.Context, siteID int64, today calendar.D
 	if err != nil {
 		return err
 	}
-	return a.Annual.LoadDemo(ctx, siteID, office, today.Year-1)
+	year, on := demo.LatestAnnualReport(today)
+	return a.Annual.LoadDemo(ctx, siteID, office, year, on)
 }
 
 // Handler is the whole HTTP application.

@@ -174,8 +174,8 @@ func TestAnnualReportDue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The demo (loaded as of 2026-12-01) has a report for each year from
-		// 2019, its first year, to 2025. Remove 2022's: on 2024-02-01 the
+		// The demo catalogue (loaded as of 2026-12-01) has a report for each
+		// year from 2019, its first year, to 2024. Remove 2022's: on 2024-02-01 the
 		// 2022 report is overdue, and so would 2023's be had it not been
 		// published in January 2024.
 		facts.Items = slices.DeleteFunc(slices.Clone(facts.Items), func(it *catalog.Item) bool { return it.Value("report_year") == "2022" })
@@ -193,7 +193,10 @@ func TestAnnualReportDue(t *testing.T) {
 		if d := years["2023 年度报告"]; d == nil || d.Open || !d.Met || d.Done.String() != "2024-01-26" {
 			t.Errorf("2023 report: %+v", d)
 		}
-		if d := annualReportDue(facts, 2025); d.Open || !d.Met || d.Done.String() != "2026-01-26" {
+		// The demo catalogue alone has no 2025 report: it is generated
+		// from the records and published by internal/annual (TestAnnualDemoDownloads
+		// in internal/app checks it is on time).
+		if d := annualReportDue(facts, 2025); !d.Open || d.Met {
 			t.Errorf("2025 report: %+v", d)
 		}
 	})

@@ -73,6 +73,7 @@ func writeDocument(b *bytes.Buffer, r *annual.Report) {
 		title = fmt.Sprintf("%d年政府信息公开工作年度报告", r.Year)
 	}
 	fmt.Fprintf(b, `<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>`, esc(title))
+	list, byKey := notes(r)
 	drawn := map[string]bool{}
 	for _, p := range r.Parts {
 		docxHeading(b, partTitle(p))
@@ -81,14 +82,27 @@ func writeDocument(b *bytes.Buffer, r *annual.Report) {
 		}
 		if t := tableFor(r, p); t != nil {
 			drawn[t.Code] = true
-			docxTable(b, t)
+			docxTable(b, t, byKey)
 		}
 	}
 	for _, t := range tables(r) {
 		if !drawn[t.Code] {
 			docxHeading(b, t.Title)
-			docxTable(b, t)
+			docxTable(b, t, byKey)
 		}
+	}
+	body := func(s string) {
+		fmt.Fprintf(b, `<w:p><w:pPr><w:pStyle w:val="BodyText"/></w:pPr><w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>`, esc(s))
+	}
+	if len(list) > 0 {
+		docxHeading(b, NotesHeading)
+		for _, n := range list {
+			body(n.Text())
+		}
+	}
+	docxHeading(b, ChecksHeading)
+	for i, c := range r.Checks {
+		body(CheckLine(i, c))
 	}
 	fmt.Fprintf(b, `<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter1"/><w:pgSz w:w="%d" w:h="%d"/><w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="851" w:footer="850" w:gutter="0"/></w:sectPr>`,
 		twPageW, twPageH, twMarginV, twMarginH, twMarginV, twMarginH)
@@ -99,7 +113,7 @@ func docxHeading(b *bytes.Buffer, s string) {
 	fmt.Fprintf(b, `<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>`, esc(s))
 }
 
-func docxTable(b *bytes.Buffer, t *annual.Table) {
+func docxTable(b *bytes.Buffer, t *annual.Table, byKey map[string]Note) {
 	g := Layout(t)
 	if len(g.Rows) == 0 {
 		return
@@ -155,6 +169,9 @@ func docxTable(b *bytes.Buffer, t *annual.Table) {
 			fmt.Fprintf(b, `<w:p><w:pPr><w:pStyle w:val="TableText"/><w:jc w:val="%s"/></w:pPr>`, jc)
 			if c.Row == r && c.Text != "" {
 				fmt.Fprintf(b, `<w:r><w:t xml:space="preserve">%s</w:t></w:r>`, esc(c.Text))
+				if n, ok := byKey[c.Key]; ok && c.Overridden {
+					fmt.Fprintf(b, `<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>%s</w:t></w:r>`, esc(n.Mark()))
+				}
 			}
 			b.WriteString(`</w:p></w:tc>`)
 			k = c.Col + c.ColSpan

@@ -32,6 +32,9 @@ type GCell struct {
 	Kind             Kind
 	// Overridden marks a figure staff replaced (with a recorded reason).
 	Overridden bool
+	// Key is a figure's "table/row/col" (annual's override key), empty for
+	// other cells.
+	Key string
 }
 
 // GRow describes one grid row.
@@ -50,7 +53,8 @@ type Grid struct {
 	Rows      []GRow
 	Cells     []*GCell
 	// at[r][c] is the cell covering (r, c).
-	at [][]*GCell
+	at    [][]*GCell
+	table string
 }
 
 // At returns the cell covering row r, column c (nil outside the grid).
@@ -94,6 +98,7 @@ func Layout(t *annual.Table) *Grid {
 	if t == nil {
 		return g
 	}
+	g.table = t.Code
 	for _, b := range t.Blocks {
 		g.Cols = max(g.Cols, blockWidth(b))
 		g.LabelCols = max(g.LabelCols, b.LabelCols)
@@ -188,6 +193,7 @@ func (g *Grid) addBlock(bi int, b annual.Block) {
 			if cell := row.Cells[key]; cell != nil {
 				c.Text = cell.Value
 				c.Overridden = cell.Override != nil
+				c.Key = g.table + "/" + row.Key + "/" + key
 			}
 			placed = append(placed, c)
 		}

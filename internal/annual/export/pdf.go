@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 	"unicode"
@@ -47,6 +48,7 @@ type pdfDoc struct {
 	page   int
 	size   float64
 	widths map[[2]float64]float64
+	notes  map[string]Note
 	err    error
 }
 
@@ -86,6 +88,8 @@ func (d *pdfDoc) layout(r *annual.Report) {
 		d.y += titleLead
 	}
 	d.y += bodyLead / 2
+	list, byKey := notes(r)
+	d.notes = byKey
 	drawn := map[string]bool{}
 	for _, p := range r.Parts {
 		d.heading(partTitle(p))
@@ -103,6 +107,16 @@ func (d *pdfDoc) layout(r *annual.Report) {
 			d.heading(t.Title)
 			d.table(t)
 		}
+	}
+	if len(list) > 0 {
+		d.heading(NotesHeading)
+		for _, n := range list {
+			d.para(n.Text())
+		}
+	}
+	d.heading(ChecksHeading)
+	for i, c := range r.Checks {
+		d.para(CheckLine(i, c))
 	}
 }
 
@@ -291,7 +305,7 @@ func (d *pdfDoc) table(t *annual.Table) {
 	lines := map[*GCell][]string{}
 	for _, c := range g.Cells {
 		inner := xs[c.Col+c.ColSpan] - xs[c.Col] - 2*cellPadX
-		lines[c] = letter.Wrap(clean(c.Text), inner, inner, d.width)
+		lines[c] = capLines(letter.Wrap(clean(cellText(c, d.notes)), inner, inner, d.width))
 	}
 	hs := make([]float64, len(g.Rows))
 	for i := range hs {
@@ -387,6 +401,27 @@ func (d *pdfDoc) table(t *annual.Table) {
 	}
 	d.y += bodyLead / 2
 	d.setSize(bodySize)
+}
+
+// maxCellLines caps a cell's lines at half a page, so that a row and the
+// header rows repeated above it always fit on one page: a row is never
+// taller than a page and need not be split. The template's own labels
+// take at most 4 lines and a figure (at most annual.MaxValue characters)
+// 2, so only a label far beyond the template's (a renderer's input from
+// elsewhere) is cut, its last line ending in "…".
+var maxCellLines = int(math.Floor((bottom-marginTop)/2/cellLead)) - 1
+
+func capLines(lines []string) []string {
+	if len(lines) <= maxCellLines {
+		return lines
+	}
+	out := append([]string(nil), lines[:maxCellLines]...)
+	last := []rune(out[maxCellLines-1])
+	if len(last) > 1 {
+		last = last[:len(last)-1]
+	}
+	out[maxCellLines-1] = string(last) + "…"
+	return out
 }
 
 // cell draws one cell's box and its lines, centred vertically; headers are

@@ -43,6 +43,10 @@ func SheetName(code string) string {
 // ChecksSheet is the sheet of the 勾稽关系 checks.
 const ChecksSheet = "勾稽关系校验"
 
+// NotesSheet lists the overridden figures (present when there is one);
+// each such figure also carries the note as a cell comment and is shaded.
+const NotesSheet = "人工修改"
+
 // XLSXTop is the first grid row's spreadsheet row: row 1 holds the table's
 // title.
 const XLSXTop = 2
@@ -56,6 +60,7 @@ type xlsxStyles struct {
 	f                   *excelize.File
 	title, head, label  int
 	labelCenter, intNum int
+	marked              int
 	dec                 map[int]int
 	err                 error
 }
@@ -104,9 +109,12 @@ func writeXLSX(w io.Writer, r *annual.Report) error {
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	s.intNum = s.new(&excelize.Style{Border: xlsxBorder, Font: font, NumFmt: 1,
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
+	s.marked = s.new(&excelize.Style{Border: xlsxBorder, Font: font, NumFmt: 1, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
 	if s.err != nil {
 		return errs.Wrap(s.err, "export: xlsx styles")
 	}
+	list, byKey := notes(r)
 	first := true
 	for _, t := range tables(r) {
 		name := SheetName(t.Code)
@@ -118,7 +126,7 @@ func writeXLSX(w io.Writer, r *annual.Report) error {
 		} else if _, err := f.NewSheet(name); err != nil {
 			return errs.Wrap(err, "export: xlsx")
 		}
-		if err := xlsxTable(f, s, name, t); err != nil {
+		if err := xlsxTable(f, s, name, t, byKey); err != nil {
 			return errs.Wrap(err, "export: xlsx "+name)
 		}
 	}
@@ -132,6 +140,14 @@ func writeXLSX(w io.Writer, r *annual.Report) error {
 	if err := xlsxChecks(f, s, r); err != nil {
 		return errs.Wrap(err, "export: xlsx checks")
 	}
+	if len(list) > 0 {
+		if _, err := f.NewSheet(NotesSheet); err != nil {
+			return errs.Wrap(err, "export: xlsx")
+		}
+		if err := xlsxNotes(f, s, list); err != nil {
+			return errs.Wrap(err, "export: xlsx notes")
+		}
+	}
 	f.SetActiveSheet(0)
 	if _, err := f.WriteTo(w); err != nil {
 		return errs.Wrap(err, "export: xlsx write")
@@ -139,7 +155,7 @@ func writeXLSX(w io.Writer, r *annual.Report) error {
 	return nil
 }
 
-func xlsxTable(f *excelize.File, s *xlsxStyles, sheet string, t *annual.Table) error {
+func xlsxTable(f *excelize.File, s *xlsxStyles, sheet string, t *annual.Table, byKey map[string]Note) error {
 	g := Layout(t)
 	if g.Cols == 0 {
 		return nil
@@ -201,6 +217,14 @@ func xlsxTable(f *excelize.File, s *xlsxStyles, sheet string, t *annual.Table) e
 		}
 		if c.RowSpan > 1 || c.ColSpan > 1 {
 			if err := f.MergeCell(sheet, tl, br); err != nil {
+				return err
+			}
+		}
+		if n, ok := byKey[c.Key]; ok && c.Overridden {
+			if style == s.intNum {
+				style = s.marked
+			}
+			if err := f.AddComment(sheet, excelize.Comment{Cell: tl, Author: "gongkai", Text: n.Text()}); err != nil {
 				return err
 			}
 		}
@@ -297,4 +321,38 @@ func xlsxChecks(f *excelize.File, s *xlsxStyles, r *annual.Report) error {
 		}
 	}
 	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+}
+
+func xlsxNotes(f *excelize.File, s *xlsxStyles, list []Note) error {
+	sh := NotesSheet
+	heads := []string{"标记", "表格", "行", "列", "报告数", "依据记录计算", "修改理由", "修改时间"}
+	for i, h := range heads {
+		n, _ := excelize.CoordinatesToCellName(i+1, 1)
+		if err := f.SetCellStr(sh, n, h); err != nil {
+			return err
+		}
+	}
+	end, _ := excelize.CoordinatesToCellName(len(heads), 1)
+	if err := f.SetCellStyle(sh, "A1", end, s.head); err != nil {
+		return err
+	}
+	for i, n := range list {
+		for k, v := range []string{n.Mark(), n.Table, n.Row, n.Column, n.Shown, n.Computed, n.Reason, n.At} {
+			name, _ := excelize.CoordinatesToCellName(k+1, i+2)
+			if err := f.SetCellStr(sh, name, v); err != nil {
+				return err
+			}
+		}
+		a, _ := excelize.CoordinatesToCellName(1, i+2)
+		b, _ := excelize.CoordinatesToCellName(len(heads), i+2)
+		if err := f.SetCellStyle(sh, a, b, s.label); err != nil {
+			return err
+		}
+	}
+	for col, w := range map[string]float64{"A": 6, "B": 24, "C": 40, "D": 16, "E": 10, "F": 12, "G": 50, "H": 22} {
+		if err := f.SetColWidth(sh, col, col, w); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -141,6 +141,10 @@ type cellPage struct {
 	Table, Row, Col   string
 	Cell              *annual.Cell
 	Label, ColumnName string
+	// Refs are the records behind the figure, at most annual.RefLimit;
+	// More: the figure counts more than are listed.
+	Refs []annual.Ref
+	More bool
 }
 
 func (s *Feature) adminCell(w http.ResponseWriter, r *http.Request) {
@@ -165,6 +169,11 @@ func (s *Feature) adminCell(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Cell = c
+	if p.Refs, err = s.Annual.CellRefs(r.Context(), p.Site.ID, year, p.Table, p.Row, p.Col); err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	p.More = c.Computed != strconv.Itoa(len(p.Refs)) && len(p.Refs) == annual.RefLimit
 	for _, row := range rep.Table(p.Table).Rows {
 		if row.Key == p.Row {
 			p.Label = strings.TrimSpace(row.Section + " " + row.Group + " " + row.Label)

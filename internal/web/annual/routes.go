@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -120,6 +121,9 @@ func splitFile(v string) (int, string, error) {
 type indexPage struct {
 	web.Page
 	Years []int
+	// Earlier are the years' reports published as catalogue items before
+	// the platform generated them.
+	Earlier []annual.EarlierReport
 }
 
 func (s *Feature) index(w http.ResponseWriter, r *http.Request) {
@@ -129,7 +133,15 @@ func (s *Feature) index(w http.ResponseWriter, r *http.Request) {
 		}
 		p := &indexPage{Page: s.Page(r, "政府信息公开工作年度报告")}
 		var err error
-		p.Years, err = s.Annual.PublishedYears(r.Context(), p.Site.ID)
+		if p.Years, err = s.Annual.PublishedYears(r.Context(), p.Site.ID); err != nil {
+			return "", nil, err
+		}
+		earlier, err := s.Annual.EarlierReports(r.Context(), p.Site.ID)
+		for _, e := range earlier {
+			if !slices.Contains(p.Years, e.Year) {
+				p.Earlier = append(p.Earlier, e)
+			}
+		}
 		return "public/annual_index", p, err
 	})
 }
