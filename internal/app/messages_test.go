@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -447,6 +448,9 @@ func TestMessagesDemoReconciles(t *testing.T) {
 						if m.State.OnTime() {
 							x.onTime++
 						}
+						if m.State.Public {
+							x.published++
+						}
 					}
 					if m.State.Rating != "" {
 						x.rated++
@@ -458,7 +462,7 @@ func TestMessagesDemoReconciles(t *testing.T) {
 				if x == nil {
 					x = &msgTally{}
 				}
-				if c.Received != x.received || c.Invalid != x.invalid || c.Answered != x.answered || c.OnTime != x.onTime || c.WorkdaysSum() != x.days || c.Rated() != x.rated {
+				if c.Received != x.received || c.Invalid != x.invalid || c.Answered != x.answered || c.OnTime != x.onTime || c.WorkdaysSum() != x.days || c.Rated() != x.rated || c.Published != x.published {
 					t.Errorf("%s: stats %d/%d/%d/%d/%d/%d, records %+v", what, c.Received, c.Invalid, c.Answered, c.OnTime, c.WorkdaysSum(), c.Rated(), *x)
 				}
 			}
@@ -480,6 +484,11 @@ func TestMessagesDemoReconciles(t *testing.T) {
 			pub := e.browser()
 			r := pub.get("/messages/stats?year=2025")
 			mustContain(t, r.body, "2025年", strconv.Itoa(total.received))
+			// Each published-answer figure leads to a list with exactly
+			// that many rows (the statistics count by receipt, so does the
+			// list), for the year and for a month.
+			checkStatsDrillDown(t, pub, "/messages/stats?year=2025")
+			checkStatsDrillDown(t, pub, "/messages/stats?year=2025&month=3")
 			if r := pub.get("/messages/faq"); r.status != 200 || !strings.Contains(r.body, "<article id=\"faq-") {
 				t.Errorf("faq: %d", r.status)
 			}
@@ -505,11 +514,62 @@ func TestMessagesDemoReconciles(t *testing.T) {
 	}
 }
 
-type msgTally struct{ received, invalid, answered, onTime, days, rated int }
+type msgTally struct{ received, invalid, answered, onTime, days, rated, published int }
 
 func tallyOf(m map[string]*msgTally, k string) *msgTally {
 	if m[k] == nil {
 		m[k] = &msgTally{}
 	}
 	return m[k]
+}
+
+var (
+	drillRE = regexp.MustCompile(`<a (?:id="stats-published"|class="published") href="([^"]+)">([0-9]+)</a>`)
+	totalRE = regexp.MustCompile(`<span id="messages-total">([0-9]+)</span>`)
+	rowRE   = regexp.MustCompile(`<li><article>`)
+)
+
+// checkStatsDrillDown follows every published-answer figure of a
+// statistics page to its list and compares the count with the list's
+// total; for the first few it also counts the rows on every page.
+func checkStatsDrillDown(t *testing.T, pub *browser, path string) {
+	t.Helper()
+	r := pub.get(path)
+	links := drillRE.FindAllStringSubmatch(r.body, -1)
+	if len(links) < 5 {
+		t.Fatalf("%s: %d published links", path, len(links))
+	}
+	nonzero := 0
+	for i, l := range links {
+		href := html.UnescapeString(l[1])
+		want, _ := strconv.Atoi(l[2])
+		lr := pub.get(href)
+		if lr.status != 200 {
+			t.Fatalf("%s: %d", href, lr.status)
+		}
+		m := totalRE.FindStringSubmatch(lr.body)
+		if m == nil || m[1] != l[2] {
+			t.Errorf("%s: figure %s on %s, list says %v", href, l[2], path, m)
+		}
+		if want > 0 {
+			nonzero++
+		}
+		if i < 4 {
+			rows := 0
+			for page := 1; ; page++ {
+				pr := pub.get(href + "&page=" + strconv.Itoa(page))
+				n := len(rowRE.FindAllString(pr.body, -1))
+				rows += n
+				if n < 20 {
+					break
+				}
+			}
+			if rows != want {
+				t.Errorf("%s: figure %d, %d rows", href, want, rows)
+			}
+		}
+	}
+	if nonzero == 0 {
+		t.Errorf("%s: every published figure is 0", path)
+	}
 }

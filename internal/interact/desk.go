@@ -434,7 +434,10 @@ type PublicFilter struct {
 	Category     string
 	DepartmentID int64
 	Month        string // YYYY-MM of the answer
-	Page, Per    int
+	// Received is YYYY or YYYY-MM of the receipt: the period the
+	// statistics count by, so a figure's list has exactly its rows.
+	Received  string
+	Page, Per int
 }
 
 // Public returns a page of answered, published messages, newest answer
@@ -455,6 +458,11 @@ func (s *Service) Public(ctx context.Context, siteID int64, f PublicFilter) ([]R
 	if f.Month != "" {
 		add("m.answered_on LIKE $", f.Month+"-%")
 	}
+	if f.Received != "" {
+		from, to := ReceivedRange(f.Received)
+		add("m.received_on >= $", from)
+		add("m.received_on < $", to)
+	}
 	var total int
 	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
 		return nil, 0, errs.Wrap(err, "count public messages")
@@ -474,6 +482,20 @@ func (s *Service) Public(ctx context.Context, siteID int64, f PublicFilter) ([]R
 		out[i].Title, out[i].Body, out[i].Answer = MaskText(out[i].Title), MaskText(out[i].Body), MaskText(out[i].Answer)
 	}
 	return out, total, err
+}
+
+// ReceivedRange is the days [from, to) of a period "YYYY" or "YYYY-MM"
+// (as the statistics bound it).
+func ReceivedRange(period string) (from, to string) {
+	y, _ := strconv.Atoi(period[:4])
+	if len(period) == 4 {
+		return fmt.Sprintf("%04d-01-01", y), fmt.Sprintf("%04d-01-01", y+1)
+	}
+	m, _ := strconv.Atoi(period[5:])
+	if m == 12 {
+		return fmt.Sprintf("%04d-12-01", y), fmt.Sprintf("%04d-01-01", y+1)
+	}
+	return fmt.Sprintf("%04d-%02d-01", y, m), fmt.Sprintf("%04d-%02d-01", y, m+1)
 }
 
 // PublicMessage returns an answered, published message for its public

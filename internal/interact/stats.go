@@ -22,6 +22,9 @@ import (
 //	answer rate 答复率 = answered / accepted; on-time rate = on_time / answered
 //	average and median answer time in working days, over the answered
 //	satisfaction: the ratings; 满意率 = (满意 + 基本满意) / rated
+//	published 公开答复数: answered and shown on the site — exactly the rows
+//	          of the public list for the same period of receipt, category
+//	          or department (PublicFilter.Received), which the page links
 //
 // Every figure is a GROUP BY over the messages table's columns derived from
 // the ledger (answer_workdays, on_time and rating are fixed when the answer
@@ -32,8 +35,10 @@ import (
 type Counts struct {
 	Received, Invalid, Answered, OnTime int
 	Satisfied, Basic, Unsatisfied       int
-	workdays                            int
-	hist                                map[int]int
+	// Published is the answered messages shown on the site.
+	Published int
+	workdays  int
+	hist      map[int]int
 }
 
 // Accepted is the valid messages (受理).
@@ -100,6 +105,7 @@ func (c *Counts) add(o Counts) {
 	c.Invalid += o.Invalid
 	c.Answered += o.Answered
 	c.OnTime += o.OnTime
+	c.Published += o.Published
 	c.Satisfied += o.Satisfied
 	c.Basic += o.Basic
 	c.Unsatisfied += o.Unsatisfied
@@ -169,7 +175,7 @@ func (s *Service) Stats(ctx context.Context, siteID int64, year, month int) (*St
 		SUM(CASE WHEN status = 'invalid' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'answered' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN status = 'answered' THEN on_time ELSE 0 END), SUM(CASE WHEN status = 'answered' THEN answer_workdays ELSE 0 END),
 		SUM(CASE WHEN rating = 'satisfied' THEN 1 ELSE 0 END), SUM(CASE WHEN rating = 'basic' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN rating = 'unsatisfied' THEN 1 ELSE 0 END)
+		SUM(CASE WHEN rating = 'unsatisfied' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'answered' AND published = 1 THEN 1 ELSE 0 END)
 		FROM messages WHERE site_id = $1 AND received_on >= $2 AND received_on < $3
 		GROUP BY category, COALESCE(department_id, 0), SUBSTR(received_on, 1, 7)`, siteID, from, to)
 	if err != nil {
@@ -178,7 +184,7 @@ func (s *Service) Stats(ctx context.Context, siteID int64, year, month int) (*St
 	for rows.Next() {
 		var k key
 		var c Counts
-		if err := rows.Scan(&k.cat, &k.dept, &k.month, &c.Received, &c.Invalid, &c.Answered, &c.OnTime, &c.workdays, &c.Satisfied, &c.Basic, &c.Unsatisfied); err != nil {
+		if err := rows.Scan(&k.cat, &k.dept, &k.month, &c.Received, &c.Invalid, &c.Answered, &c.OnTime, &c.workdays, &c.Satisfied, &c.Basic, &c.Unsatisfied, &c.Published); err != nil {
 			rows.Close()
 			return nil, errs.Wrap(err, "message stats row")
 		}
