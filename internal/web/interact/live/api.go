@@ -2,8 +2,8 @@ package live
 
 import (
 	"net/http"
-	"strconv"
 	"reflect"
+	"strconv"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/errs"

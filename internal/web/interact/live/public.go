@@ -68,11 +68,11 @@ type interviewPage struct {
 	Questions []*live.Question
 	// Pager pages the questions (in the order sent); live answers are
 	// appended on the last page only (Last).
-	Pager *web.Pager
-	Form      questionForm
-	Captcha   *web.CaptchaField
-	Error     string
-	Sent      bool
+	Pager   *web.Pager
+	Form    questionForm
+	Captcha *web.CaptchaField
+	Error   string
+	Sent    bool
 }
 
 var questionFields = []string{"asker", "contact", "body"}
@@ -107,7 +107,8 @@ func (s *Feature) interviewPage(r *http.Request, iv *live.Interview) (*interview
 
 // Last reports whether the page shows the last questions (where new ones
 // arrive).
-func (p *interviewPage) Last() bool { return p.Pager == nil || p.Pager.Page >= p.Pager.Pages
+func (p *interviewPage) Last() bool {
+	return p.Pager == nil || p.Pager.Page >= p.Pager.Pages
 }
 
 // interview is an interview's page. While questions may be sent the page
