@@ -573,3 +573,96 @@ func checkStatsDrillDown(t *testing.T, pub *browser, path string) {
 		t.Errorf("%s: every published figure is 0", path)
 	}
 }
+
+// TestMessageDeskPages: the desk pages through every message once — the
+// open ones first by due date, then the closed ones newest first — and
+// its alerts agree with the self-inspection's findings.
+func TestMessageDeskPages(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e := newEnv(t, d)
+			ctx := context.Background()
+			if err := e.srv.LoadMessageDemo(ctx, e.site.ID, testDay); err != nil {
+				t.Fatal(err)
+			}
+			// Leave a few open, one of them long past its line.
+			c := newAPIClient(t, e)
+			body := func(m map[string]any) string { b, _ := json.Marshal(m); return string(b) }
+			for _, on := range []string{"2026-08-25", "2026-09-10", "2026-11-20", "2026-11-30"} {
+				c.exec(t, apiScenario{name: "open " + on, method: "POST", path: "/api/v1/messages", token: "office", wantStatus: 201,
+					body: body(map[string]any{"category": "suggestion", "title": "建议" + on, "body": "b", "name": "n", "contact": "13900001111", "received_on": on})})
+			}
+			office := e.browser().login("office")
+			var all int
+			e.db.R.QueryRow(`SELECT COUNT(*) FROM messages WHERE site_id = $1`, e.site.ID).Scan(&all)
+			seen := map[int64]bool{}
+			var got []interact.Row
+			for page := 1; ; page++ {
+				rows, total, err := e.srv.Messages.List(ctx, e.site.ID, interact.Filter{Page: page, Per: 37})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total != all {
+					t.Fatalf("total %d, want %d", total, all)
+				}
+				for _, r := range rows {
+					if seen[r.ID] {
+						t.Fatalf("message %d twice", r.ID)
+					}
+					seen[r.ID] = true
+				}
+				got = append(got, rows...)
+				if len(rows) < 37 {
+					break
+				}
+			}
+			if len(got) != all {
+				t.Fatalf("paged %d of %d", len(got), all)
+			}
+			closedSeen := false
+			for i, r := range got {
+				closed := r.Status == interact.StAnswered || r.Status == interact.StInvalid
+				if !closed && closedSeen {
+					t.Fatalf("open message %s after a closed one", r.TrackingNo)
+				}
+				closedSeen = closedSeen || closed
+				if i > 0 {
+					p := got[i-1]
+					pc := p.Status == interact.StAnswered || p.Status == interact.StInvalid
+					if closed && pc && p.ID < r.ID {
+						t.Fatalf("closed not newest first: %d then %d", p.ID, r.ID)
+					}
+					if !closed && !pc && p.Due.After(r.Due) {
+						t.Fatalf("open not by due date: %s then %s", p.Due, r.Due)
+					}
+				}
+			}
+			over, soon, err := e.srv.Messages.Alerts(ctx, e.site.ID, 0, testDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs, err := e.srv.Messages.Findings(ctx, e.site.ID, testDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantOver, wantSoon := 0, 0
+			for _, r := range got {
+				if r.Status != interact.StAnswered && r.Status != interact.StInvalid {
+					if testDay.After(r.Due) {
+						wantOver++
+					}
+					if !testDay.Before(interact.AddMonths(r.Received, 3).AddDays(-interact.VetoWarnDays)) {
+						wantSoon++
+					}
+				}
+			}
+			if over != wantOver || soon != wantSoon || wantSoon == 0 || len(fs) == 0 {
+				t.Errorf("alerts %d overdue, %d near the line; want %d, %d (findings %d)", over, soon, wantOver, wantSoon, len(fs))
+			}
+			// The page shows them, with a pager.
+			r := office.get("/admin/messages?status=all&page=2")
+			mustContain(t, r.body, "共 "+strconv.Itoa(all)+" 条", "第 2 页")
+		})
+	}
+}
