@@ -488,6 +488,8 @@ func TestMessagesDemoReconciles(t *testing.T) {
 			// that many rows (the statistics count by receipt, so does the
 			// list), for the year and for a month.
 			checkStatsDrillDown(t, pub, "/messages/stats?year=2025")
+			// The home page's 政民互动 block leads to the messages.
+			mustContain(t, pub.get("/").body, `href="/messages/new">我要留言`, `href="/messages/stats">留言统计`)
 			checkStatsDrillDown(t, pub, "/messages/stats?year=2025&month=3")
 			if r := pub.get("/messages/faq"); r.status != 200 || !strings.Contains(r.body, "<article id=\"faq-") {
 				t.Errorf("faq: %d", r.status)

@@ -55,7 +55,7 @@ var synthAnswers = []string{
 	"农民工请求支付劳动报酬的，免予核查经济困难状况。",
 }
 
-const synthQBatch = 1000 // questions per INSERT (14 parameters each)
+const synthQBatch = 150 // questions per INSERT (14 parameters each)
 
 func genInterviews(ctx context.Context, s *synthetic.Site) error {
 	if s.N <= 0 {
