@@ -96,6 +96,9 @@ type App struct {
 	// feeds the interviews' live pages.
 	Live    *live.Service
 	LiveHub *live.Hub
+	// LiveWeb serves them; its MaxStreams and MaxStreamsPerAddr bound the
+	// interviews' open event streams.
+	LiveWeb *weblive.Feature
 
 	handler http.Handler
 }
@@ -198,6 +201,11 @@ func (a *App) LoadAnnualDemo(ctx context.Context, siteID int64, today calendar.D
 // Handler is the whole HTTP application.
 func (a *App) Handler() http.Handler { return a.handler }
 
+func (a *App) liveWeb() *weblive.Feature {
+	a.LiveWeb = &weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs}
+	return a.LiveWeb
+}
+
 // features returns every feature, wired to the services (nil services
 // are fine for listing routes and the API document: Mount only registers).
 func (a *App) features() []web.Feature {
@@ -210,7 +218,7 @@ func (a *App) features() []web.Feature {
 		&weblists.Feature{Lists: a.Lists},
 		&webconsult.Feature{Consult: a.Consult, Deadlines: a.Deadlines},
 		&webinteract.Feature{Catalog: a.Catalog, Messages: a.Messages, Search: a.Search},
-		&weblive.Feature{Live: a.Live, Hub: a.LiveHub, Blobs: a.Blobs},
+		a.liveWeb(),
 		&webenforce.Feature{Enforce: a.Enforce, Calendars: a.Calendar},
 		&webinspect.Feature{Inspect: a.Inspect},
 		&webexecution.Feature{Execution: a.Execution, Calendars: a.Calendar},

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"gongkai/internal/interact/live"
+	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 	"gongkai/internal/web"
 )
@@ -651,5 +652,96 @@ func TestLiveFormsRateLimited(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLiveStreamCaps: one client address cannot hold more than its share
+// of the node's event streams, nor all clients more than the total; the
+// refusal says why, and a closed stream frees its place.
+func TestLiveStreamCaps(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, store.SQLite)
+	office := e.browser().login("office")
+	r := office.post("/admin/interviews", url.Values{"title": {"连接上限测试访谈"}, "topic": {"测试"}, "guests": {"赵六，科长"},
+		"starts_at": {"2026-12-01T09:30"}, "department_id": {"0"}})
+	id := locID(t, r)
+	if r := office.post("/admin/interviews/"+id+"/status", url.Values{"to": {"live"}}); r.status != 303 {
+		t.Fatalf("start: %d", r.status)
+	}
+	e.srv.LiveWeb.MaxStreamsPerAddr, e.srv.LiveWeb.MaxStreams = 3, 1000
+	type conn struct {
+		res    *http.Response
+		cancel context.CancelFunc
+	}
+	open := func() (conn, int, string) {
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, "GET", e.ts.URL+"/interviews/"+id+"/live", nil)
+		res, err := e.ts.Client().Do(req)
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		if res.StatusCode != 200 {
+			b := new(bytes.Buffer)
+			b.ReadFrom(res.Body)
+			res.Body.Close()
+			cancel()
+			return conn{}, res.StatusCode, b.String() + " retry-after=" + res.Header.Get("Retry-After")
+		}
+		// Wait for the first bytes, so the stream is counted.
+		bufio.NewReader(res.Body).ReadString('\n')
+		return conn{res, cancel}, 200, ""
+	}
+	var held []conn
+	for i := 0; i < 3; i++ {
+		c, status, body := open()
+		if status != 200 {
+			t.Fatalf("stream %d: %d %s", i+1, status, body)
+		}
+		held = append(held, c)
+	}
+	_, status, body := open()
+	if status != http.StatusTooManyRequests || !strings.Contains(body, "已达上限") || !strings.Contains(body, "retry-after=30") {
+		t.Errorf("4th stream from one address: %d %q", status, body)
+	}
+	// The page itself still works by reload.
+	if r := e.browser().get("/interviews/" + id); r.status != 200 {
+		t.Errorf("page while capped: %d", r.status)
+	}
+	// Closing one frees its place.
+	held[0].cancel()
+	held[0].res.Body.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if n, _ := e.srv.LiveWeb.OpenStreams(); n == 2 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c, status, body := open()
+	if status != 200 {
+		t.Fatalf("after closing one: %d %s", status, body)
+	}
+	held[0] = c
+	// The total cap, below the per-address one.
+	e.srv.LiveWeb.MaxStreamsPerAddr, e.srv.LiveWeb.MaxStreams = 100, 3
+	_, status, body = open()
+	if status != http.StatusServiceUnavailable || !strings.Contains(body, "直播连接已满") {
+		t.Errorf("over the total: %d %q", status, body)
+	}
+	for _, c := range held {
+		c.cancel()
+		c.res.Body.Close()
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		n, by := e.srv.LiveWeb.OpenStreams()
+		if n == 0 && len(by) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("streams left open: %d %v", n, by)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -447,6 +448,9 @@ func TestMessagesDemoReconciles(t *testing.T) {
 						if m.State.OnTime() {
 							x.onTime++
 						}
+						if m.State.Public {
+							x.published++
+						}
 					}
 					if m.State.Rating != "" {
 						x.rated++
@@ -458,7 +462,7 @@ func TestMessagesDemoReconciles(t *testing.T) {
 				if x == nil {
 					x = &msgTally{}
 				}
-				if c.Received != x.received || c.Invalid != x.invalid || c.Answered != x.answered || c.OnTime != x.onTime || c.WorkdaysSum() != x.days || c.Rated() != x.rated {
+				if c.Received != x.received || c.Invalid != x.invalid || c.Answered != x.answered || c.OnTime != x.onTime || c.WorkdaysSum() != x.days || c.Rated() != x.rated || c.Published != x.published {
 					t.Errorf("%s: stats %d/%d/%d/%d/%d/%d, records %+v", what, c.Received, c.Invalid, c.Answered, c.OnTime, c.WorkdaysSum(), c.Rated(), *x)
 				}
 			}
@@ -480,6 +484,13 @@ func TestMessagesDemoReconciles(t *testing.T) {
 			pub := e.browser()
 			r := pub.get("/messages/stats?year=2025")
 			mustContain(t, r.body, "2025年", strconv.Itoa(total.received))
+			// Each published-answer figure leads to a list with exactly
+			// that many rows (the statistics count by receipt, so does the
+			// list), for the year and for a month.
+			checkStatsDrillDown(t, pub, "/messages/stats?year=2025")
+			// The home page's 政民互动 block leads to the messages.
+			mustContain(t, pub.get("/").body, `href="/messages/new">我要留言`, `href="/messages/stats">留言统计`)
+			checkStatsDrillDown(t, pub, "/messages/stats?year=2025&month=3")
 			if r := pub.get("/messages/faq"); r.status != 200 || !strings.Contains(r.body, "<article id=\"faq-") {
 				t.Errorf("faq: %d", r.status)
 			}
@@ -505,11 +516,155 @@ func TestMessagesDemoReconciles(t *testing.T) {
 	}
 }
 
-type msgTally struct{ received, invalid, answered, onTime, days, rated int }
+type msgTally struct{ received, invalid, answered, onTime, days, rated, published int }
 
 func tallyOf(m map[string]*msgTally, k string) *msgTally {
 	if m[k] == nil {
 		m[k] = &msgTally{}
 	}
 	return m[k]
+}
+
+var (
+	drillRE = regexp.MustCompile(`<a (?:id="stats-published"|class="published") href="([^"]+)">([0-9]+)</a>`)
+	totalRE = regexp.MustCompile(`<span id="messages-total">([0-9]+)</span>`)
+	rowRE   = regexp.MustCompile(`<li><article>`)
+)
+
+// checkStatsDrillDown follows every published-answer figure of a
+// statistics page to its list and compares the count with the list's
+// total; for the first few it also counts the rows on every page.
+func checkStatsDrillDown(t *testing.T, pub *browser, path string) {
+	t.Helper()
+	r := pub.get(path)
+	links := drillRE.FindAllStringSubmatch(r.body, -1)
+	if len(links) < 5 {
+		t.Fatalf("%s: %d published links", path, len(links))
+	}
+	nonzero := 0
+	for i, l := range links {
+		href := html.UnescapeString(l[1])
+		want, _ := strconv.Atoi(l[2])
+		lr := pub.get(href)
+		if lr.status != 200 {
+			t.Fatalf("%s: %d", href, lr.status)
+		}
+		m := totalRE.FindStringSubmatch(lr.body)
+		if m == nil || m[1] != l[2] {
+			t.Errorf("%s: figure %s on %s, list says %v", href, l[2], path, m)
+		}
+		if want > 0 {
+			nonzero++
+		}
+		if i < 4 {
+			rows := 0
+			for page := 1; ; page++ {
+				pr := pub.get(href + "&page=" + strconv.Itoa(page))
+				n := len(rowRE.FindAllString(pr.body, -1))
+				rows += n
+				if n < 20 {
+					break
+				}
+			}
+			if rows != want {
+				t.Errorf("%s: figure %d, %d rows", href, want, rows)
+			}
+		}
+	}
+	if nonzero == 0 {
+		t.Errorf("%s: every published figure is 0", path)
+	}
+}
+
+// TestMessageDeskPages: the desk pages through every message once — the
+// open ones first by due date, then the closed ones newest first — and
+// its alerts agree with the self-inspection's findings.
+func TestMessageDeskPages(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e := newEnv(t, d)
+			ctx := context.Background()
+			if err := e.srv.LoadMessageDemo(ctx, e.site.ID, testDay); err != nil {
+				t.Fatal(err)
+			}
+			// Leave a few open, one of them long past its line.
+			c := newAPIClient(t, e)
+			body := func(m map[string]any) string { b, _ := json.Marshal(m); return string(b) }
+			for _, on := range []string{"2026-08-25", "2026-09-10", "2026-11-20", "2026-11-30"} {
+				c.exec(t, apiScenario{name: "open " + on, method: "POST", path: "/api/v1/messages", token: "office", wantStatus: 201,
+					body: body(map[string]any{"category": "suggestion", "title": "建议" + on, "body": "b", "name": "n", "contact": "13900001111", "received_on": on})})
+			}
+			office := e.browser().login("office")
+			var all int
+			e.db.R.QueryRow(`SELECT COUNT(*) FROM messages WHERE site_id = $1`, e.site.ID).Scan(&all)
+			seen := map[int64]bool{}
+			var got []interact.Row
+			for page := 1; ; page++ {
+				rows, total, err := e.srv.Messages.List(ctx, e.site.ID, interact.Filter{Page: page, Per: 37})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total != all {
+					t.Fatalf("total %d, want %d", total, all)
+				}
+				for _, r := range rows {
+					if seen[r.ID] {
+						t.Fatalf("message %d twice", r.ID)
+					}
+					seen[r.ID] = true
+				}
+				got = append(got, rows...)
+				if len(rows) < 37 {
+					break
+				}
+			}
+			if len(got) != all {
+				t.Fatalf("paged %d of %d", len(got), all)
+			}
+			closedSeen := false
+			for i, r := range got {
+				closed := r.Status == interact.StAnswered || r.Status == interact.StInvalid
+				if !closed && closedSeen {
+					t.Fatalf("open message %s after a closed one", r.TrackingNo)
+				}
+				closedSeen = closedSeen || closed
+				if i > 0 {
+					p := got[i-1]
+					pc := p.Status == interact.StAnswered || p.Status == interact.StInvalid
+					if closed && pc && p.ID < r.ID {
+						t.Fatalf("closed not newest first: %d then %d", p.ID, r.ID)
+					}
+					if !closed && !pc && p.Due.After(r.Due) {
+						t.Fatalf("open not by due date: %s then %s", p.Due, r.Due)
+					}
+				}
+			}
+			over, soon, err := e.srv.Messages.Alerts(ctx, e.site.ID, 0, testDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs, err := e.srv.Messages.Findings(ctx, e.site.ID, testDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantOver, wantSoon := 0, 0
+			for _, r := range got {
+				if r.Status != interact.StAnswered && r.Status != interact.StInvalid {
+					if testDay.After(r.Due) {
+						wantOver++
+					}
+					if !testDay.Before(interact.AddMonths(r.Received, 3).AddDays(-interact.VetoWarnDays)) {
+						wantSoon++
+					}
+				}
+			}
+			if over != wantOver || soon != wantSoon || wantSoon == 0 || len(fs) == 0 {
+				t.Errorf("alerts %d overdue, %d near the line; want %d, %d (findings %d)", over, soon, wantOver, wantSoon, len(fs))
+			}
+			// The page shows them, with a pager.
+			r := office.get("/admin/messages?status=all&page=2")
+			mustContain(t, r.body, "共 "+strconv.Itoa(all)+" 条", "第 2 页")
+		})
+	}
 }

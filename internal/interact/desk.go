@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
@@ -330,7 +331,8 @@ type Filter struct {
 	DepartmentID int64
 	Category     string
 	Overdue      bool
-	Limit        int // default 200
+	// Page counts from 1; Per rows a page (1–200; 50 when 0).
+	Page, Per int
 }
 
 // Row is a message in a list, without its ledger.
@@ -393,20 +395,19 @@ func scanRows(rows *sql.Rows, withText bool) ([]Row, error) {
 	return out, errs.Wrap(rows.Err(), "message rows")
 }
 
-// List returns the desk's messages: open ones by due date first.
-func (s *Service) List(ctx context.Context, siteID int64, f Filter) ([]Row, error) {
-	q := `SELECT ` + rowCols + ` FROM messages m LEFT JOIN departments d ON d.id = m.department_id WHERE m.site_id = $1`
+// openStatuses are the statuses of a message waiting for its answer (an
+// IN list, so the (site_id, status, due_on) index serves the desk).
+const openStatuses = `('received', 'handling', 'review', 'approved')`
+
+// List returns a page of the desk's messages with how many match: the
+// open ones first, by due date, then the closed ones newest first. Each
+// part is its own indexed query (no sort over the whole table).
+func (s *Service) List(ctx context.Context, siteID int64, f Filter) ([]Row, int, error) {
+	cond := ` FROM messages m LEFT JOIN departments d ON d.id = m.department_id WHERE m.site_id = $1`
 	args := []any{siteID}
-	add := func(cond string, v any) {
+	add := func(c string, v any) {
 		args = append(args, v)
-		q += " AND " + cond + strconv.Itoa(len(args))
-	}
-	switch f.Status {
-	case "":
-	case "open":
-		q += ` AND m.status NOT IN ('answered', 'invalid')`
-	default:
-		add("m.status = $", f.Status)
+		cond += " AND " + c + strconv.Itoa(len(args))
 	}
 	if f.DepartmentID != 0 {
 		add("m.department_id = $", f.DepartmentID)
@@ -415,18 +416,119 @@ func (s *Service) List(ctx context.Context, siteID int64, f Filter) ([]Row, erro
 		add("m.category = $", f.Category)
 	}
 	if f.Overdue {
-		add("m.status NOT IN ('answered', 'invalid') AND m.due_on < $", s.today().String())
+		add("m.due_on < $", s.today().String())
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
-		limit = 200
+	open, closed := false, false
+	switch {
+	case f.Overdue || f.Status == "open":
+		open = true
+	case f.Status == "":
+		open, closed = true, true
+	default:
+		add("m.status = $", f.Status)
+		if st := f.Status; st == StAnswered || st == StInvalid {
+			closed = true
+		} else {
+			open = true
+		}
 	}
-	q += ` ORDER BY CASE WHEN m.status IN ('answered', 'invalid') THEN 1 ELSE 0 END, CASE WHEN m.status IN ('answered', 'invalid') THEN '' ELSE m.due_on END, m.id DESC LIMIT ` + strconv.Itoa(limit)
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	per := f.Per
+	if per <= 0 || per > 200 {
+		per = 50
+	}
+	offset := (max(f.Page, 1) - 1) * per
+	count := func(part string) (int, error) {
+		var n int
+		err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+cond+part, args...).Scan(&n)
+		return n, errs.Wrap(err, "count messages")
+	}
+	var out []Row
+	// A page's ids first (from an index alone), then their rows: a deep
+	// page skips index entries, not message rows.
+	fetch := func(part, order string, limit, off int) error {
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT m.id`+cond+part+order+` LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(off), args...)
+		if err != nil {
+			return errs.Wrap(err, "list messages")
+		}
+		var ids []any
+		var in []string
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return errs.Wrap(err, "list messages")
+			}
+			ids = append(ids, id)
+			in = append(in, "$"+strconv.Itoa(len(ids)))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(ids) == 0 {
+			return errs.Wrap(err, "list messages")
+		}
+		rows, err = s.DB.R.QueryContext(ctx, `SELECT `+rowCols+` FROM messages m LEFT JOIN departments d ON d.id = m.department_id WHERE m.id IN (`+strings.Join(in, ", ")+`)`+order, ids...)
+		if err != nil {
+			return errs.Wrap(err, "list messages")
+		}
+		rs, err := scanRows(rows, false)
+		out = append(out, rs...)
+		return err
+	}
+	openPart, closedPart := ` AND m.status IN `+openStatuses, ` AND m.status IN ('answered', 'invalid')`
+	nOpen, nClosed := 0, 0
+	var err error
+	if open {
+		if nOpen, err = count(openPart); err != nil {
+			return nil, 0, err
+		}
+		if offset < nOpen {
+			if err := fetch(openPart, ` ORDER BY m.due_on, m.id DESC`, per, offset); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	if closed {
+		if nClosed, err = count(closedPart); err != nil {
+			return nil, 0, err
+		}
+		if left := per - len(out); left > 0 && offset+len(out) < nOpen+nClosed {
+			if err := fetch(closedPart, ` ORDER BY m.id DESC`, left, max(offset-nOpen, 0)); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	return out, nOpen + nClosed, nil
+}
+
+// Alerts counts a desk's open messages past their due date, and those
+// within VetoWarnDays of (or past) the 3-month line, on day today. Only
+// the open messages received 2 months ago or earlier are read for the
+// second (the line is 3 months after receipt).
+func (s *Service) Alerts(ctx context.Context, siteID, departmentID int64, today calendar.Date) (overdue, vetoSoon int, err error) {
+	cond, args := ` FROM messages WHERE site_id = $1 AND status IN `+openStatuses, []any{siteID}
+	if departmentID != 0 {
+		args = append(args, departmentID)
+		cond += ` AND department_id = $2`
+	}
+	a := append(args[:len(args):len(args)], today.String())
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+cond+` AND due_on < $`+strconv.Itoa(len(a)), a...).Scan(&overdue); err != nil {
+		return 0, 0, errs.Wrap(err, "overdue messages")
+	}
+	a = append(args[:len(args):len(args)], AddMonths(today, -2).String())
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT received_on`+cond+` AND received_on <= $`+strconv.Itoa(len(a)), a...)
 	if err != nil {
-		return nil, errs.Wrap(err, "list messages")
+		return 0, 0, errs.Wrap(err, "veto line")
 	}
-	return scanRows(rows, false)
+	defer rows.Close()
+	for rows.Next() {
+		var rec string
+		if err := rows.Scan(&rec); err != nil {
+			return 0, 0, errs.Wrap(err, "veto line")
+		}
+		if !today.Before(AddMonths(calendar.Day(rec), 3).AddDays(-VetoWarnDays)) {
+			vetoSoon++
+		}
+	}
+	return overdue, vetoSoon, errs.Wrap(rows.Err(), "veto line")
 }
 
 // PublicFilter selects answered messages shown on the site.
@@ -434,7 +536,10 @@ type PublicFilter struct {
 	Category     string
 	DepartmentID int64
 	Month        string // YYYY-MM of the answer
-	Page, Per    int
+	// Received is YYYY or YYYY-MM of the receipt: the period the
+	// statistics count by, so a figure's list has exactly its rows.
+	Received  string
+	Page, Per int
 }
 
 // Public returns a page of answered, published messages, newest answer
@@ -455,6 +560,11 @@ func (s *Service) Public(ctx context.Context, siteID int64, f PublicFilter) ([]R
 	if f.Month != "" {
 		add("m.answered_on LIKE $", f.Month+"-%")
 	}
+	if f.Received != "" {
+		from, to := ReceivedRange(f.Received)
+		add("m.received_on >= $", from)
+		add("m.received_on < $", to)
+	}
 	var total int
 	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
 		return nil, 0, errs.Wrap(err, "count public messages")
@@ -474,6 +584,20 @@ func (s *Service) Public(ctx context.Context, siteID int64, f PublicFilter) ([]R
 		out[i].Title, out[i].Body, out[i].Answer = MaskText(out[i].Title), MaskText(out[i].Body), MaskText(out[i].Answer)
 	}
 	return out, total, err
+}
+
+// ReceivedRange is the days [from, to) of a period "YYYY" or "YYYY-MM"
+// (as the statistics bound it).
+func ReceivedRange(period string) (from, to string) {
+	y, _ := strconv.Atoi(period[:4])
+	if len(period) == 4 {
+		return fmt.Sprintf("%04d-01-01", y), fmt.Sprintf("%04d-01-01", y+1)
+	}
+	m, _ := strconv.Atoi(period[5:])
+	if m == 12 {
+		return fmt.Sprintf("%04d-12-01", y), fmt.Sprintf("%04d-01-01", y+1)
+	}
+	return fmt.Sprintf("%04d-%02d-01", y, m), fmt.Sprintf("%04d-%02d-01", y, m+1)
 }
 
 // PublicMessage returns an answered, published message for its public

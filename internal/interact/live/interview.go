@@ -263,22 +263,55 @@ func (s *Service) Interview(ctx context.Context, siteID, id int64) (*Interview, 
 	return iv, errs.Wrap(rows.Err(), "read interview images")
 }
 
-// Interviews lists the site's interviews, newest first; status "" for all.
-func (s *Service) Interviews(ctx context.Context, siteID int64, status string) ([]*Interview, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+interviewCols+` FROM live_interviews WHERE site_id = $1 AND ($2 = '' OR status = $2) ORDER BY starts_at DESC, id DESC LIMIT 500`, siteID, status)
+// InterviewFilter selects a page of a site's interviews.
+type InterviewFilter struct {
+	// Statuses: any of them ("" or none: all).
+	Statuses []string
+	// Page counts from 1; Per rows a page (1–200; 50 when 0).
+	Page, Per int
+}
+
+func (f InterviewFilter) limits() (per, offset int) {
+	per = f.Per
+	if per <= 0 || per > 200 {
+		per = 50
+	}
+	return per, (max(f.Page, 1) - 1) * per
+}
+
+// Interviews returns a page of the site's interviews, newest first, with
+// how many match in all.
+func (s *Service) Interviews(ctx context.Context, siteID int64, f InterviewFilter) ([]*Interview, int, error) {
+	where, args := ` FROM live_interviews WHERE site_id = $1`, []any{siteID}
+	var in []string
+	for _, st := range f.Statuses {
+		if st != "" {
+			args = append(args, st)
+			in = append(in, "$"+formatInt(int64(len(args))))
+		}
+	}
+	if len(in) > 0 {
+		where += ` AND status IN (` + strings.Join(in, ", ") + `)`
+	}
+	var total int
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
+		return nil, 0, errs.Wrap(err, "count interviews")
+	}
+	per, offset := f.limits()
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+interviewCols+where+` ORDER BY starts_at DESC, id DESC LIMIT `+formatInt(int64(per))+` OFFSET `+formatInt(int64(offset)), args...)
 	if err != nil {
-		return nil, errs.Wrap(err, "list interviews")
+		return nil, 0, errs.Wrap(err, "list interviews")
 	}
 	defer rows.Close()
 	var out []*Interview
 	for rows.Next() {
 		iv, err := scanInterview(rows)
 		if err != nil {
-			return nil, errs.Wrap(err, "list interviews")
+			return nil, 0, errs.Wrap(err, "list interviews")
 		}
 		out = append(out, iv)
 	}
-	return out, errs.Wrap(rows.Err(), "list interviews")
+	return out, total, errs.Wrap(rows.Err(), "list interviews")
 }
 
 // AddImage adds a stored photo (blob key and type) with its text

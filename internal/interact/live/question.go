@@ -132,17 +132,67 @@ func (s *Service) Question(ctx context.Context, interviewID, id int64) (*Questio
 	return q, nil
 }
 
-// StaffQuestions lists every question of an interview, with its state,
-// for those who may moderate it.
-func (s *Service) StaffQuestions(ctx context.Context, u *auth.User, iv *Interview) ([]*Question, error) {
-	if err := mayModerate(u, iv.DepartmentID); err != nil {
-		return nil, err
-	}
-	return s.Questions(ctx, iv.ID, false)
+// QuestionFilter selects a page of an interview's questions.
+type QuestionFilter struct {
+	// Public: only the approved and answered ones (what the page shows).
+	Public bool
+	// Statuses: any of them (none: all, or the public ones).
+	Statuses []string
+	// First puts the questions of this status first (the moderators'
+	// pending ones, the guests' approved ones), then the rest newest first;
+	// "" is the order they were sent.
+	First string
+	// Page counts from 1; Per rows a page (1–500; 100 when 0).
+	Page, Per int
 }
 
-// Questions lists an interview's questions in the order they were sent:
-// all of them (staff), or the public ones.
+// QuestionPage returns a page of an interview's questions with how many
+// match in all.
+func (s *Service) QuestionPage(ctx context.Context, interviewID int64, f QuestionFilter) ([]*Question, int, error) {
+	where, args := ` FROM live_questions WHERE interview_id = $1`, []any{interviewID}
+	sts := f.Statuses
+	if len(sts) == 0 && f.Public {
+		sts = []string{Approved, Answered}
+	}
+	if len(sts) > 0 {
+		var in []string
+		for _, st := range sts {
+			args = append(args, st)
+			in = append(in, "$"+strconv.Itoa(len(args)))
+		}
+		where += ` AND status IN (` + strings.Join(in, ", ") + `)`
+	}
+	var total int
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
+		return nil, 0, errs.Wrap(err, "count questions")
+	}
+	per := f.Per
+	if per <= 0 || per > 500 {
+		per = 100
+	}
+	order := ` ORDER BY id`
+	if f.First != "" {
+		args = append(args, f.First)
+		n := strconv.Itoa(len(args))
+		order = ` ORDER BY CASE WHEN status = $` + n + ` THEN 0 ELSE 1 END, CASE WHEN status = $` + n + ` THEN id ELSE -id END`
+	}
+	qs, err := s.questions(ctx, `SELECT `+questionCols+where+order+` LIMIT `+strconv.Itoa(per)+` OFFSET `+strconv.Itoa((max(f.Page, 1)-1)*per), args...)
+	return qs, total, err
+}
+
+// StaffQuestions returns a page of an interview's questions, with their
+// state, for those who may moderate it.
+func (s *Service) StaffQuestions(ctx context.Context, u *auth.User, iv *Interview, f QuestionFilter) ([]*Question, int, error) {
+	if err := mayModerate(u, iv.DepartmentID); err != nil {
+		return nil, 0, err
+	}
+	f.Public = false
+	return s.QuestionPage(ctx, iv.ID, f)
+}
+
+// Questions lists all of an interview's questions in the order they were
+// sent: all of them, or the public ones (its search document, which is
+// the whole transcript; pages use QuestionPage).
 func (s *Service) Questions(ctx context.Context, interviewID int64, public bool) ([]*Question, error) {
 	q := `SELECT ` + questionCols + ` FROM live_questions WHERE interview_id = $1`
 	if public {

@@ -42,9 +42,16 @@ func (s *Service) SearchSource() *search.Source {
 		},
 		Load: s.searchDoc,
 		All: func(ctx context.Context, siteID int64) (iter.Seq2[*search.Document, error], int, error) {
-			ivs, err := s.Interviews(ctx, siteID, "")
-			if err != nil {
-				return nil, 0, err
+			var ivs []*Interview
+			for page := 1; ; page++ {
+				got, total, err := s.Interviews(ctx, siteID, InterviewFilter{Page: page, Per: 200})
+				if err != nil {
+					return nil, 0, err
+				}
+				ivs = append(ivs, got...)
+				if page*200 >= total {
+					break
+				}
 			}
 			evs, err := s.Events(ctx, siteID)
 			if err != nil {

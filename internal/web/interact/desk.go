@@ -22,9 +22,13 @@ type deskPage struct {
 	Departments []catalog.Department
 	Overdue     int
 	VetoSoon    int
+	Pager       *web.Pager
 	Office      bool
 	Statuses    map[string]string
 }
+
+// deskPer is the desk's rows a page.
+const deskPer = 50
 
 // IsOverdue reports whether a row is past its due date.
 func (p *deskPage) IsOverdue(r interact.Row) bool { return r.Overdue(p.Today) }
@@ -69,25 +73,17 @@ func (s *Feature) desk(w http.ResponseWriter, r *http.Request) {
 	case "overdue":
 		f.Status, f.Overdue = "", true
 	}
-	rows, err := s.Messages.List(r.Context(), p.Site.ID, f)
+	f.Page, f.Per = web.PageNumber(r, 100000), deskPer
+	rows, total, err := s.Messages.List(r.Context(), p.Site.ID, f)
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
-	p.Rows = rows
+	p.Rows, p.Pager = rows, web.NewPager(f.Page, total, deskPer)
 	// The alerts count over the open messages of the desk's scope.
-	open, err := s.Messages.List(r.Context(), p.Site.ID, interact.Filter{DepartmentID: p.Department, Status: "open", Limit: 1000})
-	if err != nil {
+	if p.Overdue, p.VetoSoon, err = s.Messages.Alerts(r.Context(), p.Site.ID, p.Department, p.Today); err != nil {
 		s.AdminError(w, r, err)
 		return
-	}
-	for _, x := range open {
-		if x.Overdue(p.Today) {
-			p.Overdue++
-		}
-		if !p.Today.Before(interact.AddMonths(x.Received, 3).AddDays(-interact.VetoWarnDays)) {
-			p.VetoSoon++
-		}
 	}
 	s.Render(w, r, http.StatusOK, "admin/messages", p)
 }

@@ -355,11 +355,23 @@ type listPage struct {
 	Category    string
 	Department  int64
 	Month       string
+	Received    string // YYYY or YYYY-MM of receipt (the statistics' links)
 	Filter      string // the filters as a query string, for the pager
 	Error       string
 }
 
-var monthRE = regexp.MustCompile(`^(20[0-9]{2})-(0[1-9]|1[0-2])$`)
+var (
+	monthRE  = regexp.MustCompile(`^(20[0-9]{2})-(0[1-9]|1[0-2])$`)
+	periodRE = regexp.MustCompile(`^20[0-9]{2}(-(0[1-9]|1[0-2]))?$`)
+)
+
+// ReceivedLabel names the period of receipt in Chinese.
+func (p *listPage) ReceivedLabel() string {
+	if len(p.Received) == 4 {
+		return p.Received + "年"
+	}
+	return p.Received[:4] + "年" + strings.TrimPrefix(p.Received[5:], "0") + "月"
+}
 
 func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 	st := web.SiteOf(r)
@@ -393,6 +405,13 @@ func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 			p.Error, status = "月份格式应为 YYYY-MM，例如 2025-06", http.StatusUnprocessableEntity
 		}
 	}
+	if v := q.Get("received"); v != "" {
+		if periodRE.MatchString(v) {
+			f.Received, p.Received = v, v
+		} else {
+			p.Error, status = "收到时间格式应为 YYYY 或 YYYY-MM，例如 2025 或 2025-06", http.StatusUnprocessableEntity
+		}
+	}
 	f.Page = web.PageNumber(r, 10000)
 	rows, total, err := s.Messages.Public(r.Context(), st.Site.ID, f)
 	if err != nil {
@@ -409,6 +428,9 @@ func (s *Feature) list(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.Month != "" {
 		parts = append(parts, "month="+p.Month)
+	}
+	if p.Received != "" {
+		parts = append(parts, "received="+p.Received)
 	}
 	p.Filter = strings.Join(parts, "&")
 	s.Render(w, r, status, "public/messages", p)

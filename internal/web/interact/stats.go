@@ -38,22 +38,41 @@ func (p *statsPage) Table(id, title string, rows []interact.Group) statsTable {
 	return statsTable{ID: id, Title: title, Rows: rows, P: p}
 }
 
-// Link is where a row's figures come from: the answered messages of a
-// category or department, or a month's statistics (RECORDS §11: each
-// number leads to the list behind it).
+// Link is a month row's own statistics; the published answers behind a
+// row are PublishedLink (RECORDS §11: each number leads to the list
+// behind it).
 func (t statsTable) Link(g interact.Group) string {
 	switch t.ID {
-	case "h-cat":
-		return "/messages?category=" + g.Key
-	case "h-dept":
-		if g.Key == "0" {
-			return ""
-		}
-		return "/messages?department=" + g.Key
 	case "h-month":
 		if y, m, ok := strings.Cut(g.Key, "-"); ok {
 			return "/messages/stats?year=" + y + "&month=" + strings.TrimPrefix(m, "0")
 		}
+	}
+	return ""
+}
+
+// Period is the statistics' period as the list's received filter.
+func (p *statsPage) Period() string {
+	if p.Month == 0 {
+		return strconv.Itoa(p.Year)
+	}
+	return fmt.Sprintf("%04d-%02d", p.Year, p.Month)
+}
+
+// PublishedLink is the list of exactly the published answers a row
+// counts: received in the period (the statistics count by receipt), of the
+// row's category, department or month.
+func (t statsTable) PublishedLink(g interact.Group) string {
+	switch t.ID {
+	case "h-cat":
+		return "/messages?received=" + t.P.Period() + "&category=" + g.Key
+	case "h-dept":
+		if g.Key == "0" {
+			return ""
+		}
+		return "/messages?received=" + t.P.Period() + "&department=" + g.Key
+	case "h-month":
+		return "/messages?received=" + g.Key
 	}
 	return ""
 }

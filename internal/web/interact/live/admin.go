@@ -15,7 +15,15 @@ import (
 type adminInterviewsPage struct {
 	web.AdminPage
 	Interviews []*live.Interview
+	Pager      *web.Pager
 }
+
+// Rows a page of the lists.
+const (
+	interviewsPer = 50
+	questionsPer  = 100
+	staffPer      = 50
+)
 
 func (s *Feature) adminInterviews(w http.ResponseWriter, r *http.Request) {
 	if err := s.service(); err != nil {
@@ -23,11 +31,13 @@ func (s *Feature) adminInterviews(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &adminInterviewsPage{AdminPage: s.AdminPage(r, "在线访谈")}
-	var err error
-	if p.Interviews, err = s.Live.Interviews(r.Context(), p.Site.ID, ""); err != nil {
+	page := web.PageNumber(r, 100000)
+	ivs, total, err := s.Live.Interviews(r.Context(), p.Site.ID, live.InterviewFilter{Page: page, Per: interviewsPer})
+	if err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
+	p.Interviews, p.Pager = ivs, web.NewPager(page, total, interviewsPer)
 	s.Render(w, r, http.StatusOK, "admin/interviews_admin", p)
 }
 
@@ -207,6 +217,7 @@ type adminQuestionsPage struct {
 	web.AdminPage
 	Interview *live.Interview
 	Questions []*live.Question
+	Pager     *web.Pager
 	Pending   int
 	// Form is the rejected or answered question's text when it failed.
 	FailedID int64
@@ -215,18 +226,26 @@ type adminQuestionsPage struct {
 	Answer   string
 }
 
-func (s *Feature) questionsPage(r *http.Request, iv *live.Interview, title string) (*adminQuestionsPage, error) {
+// questionsPage is a page of the staff screens' questions: the
+// moderators' pending ones first (first "pending"), the guests' approved
+// ones (first "approved", only approved and answered), then the others
+// newest first.
+func (s *Feature) questionsPage(r *http.Request, iv *live.Interview, title, first string) (*adminQuestionsPage, error) {
 	p := &adminQuestionsPage{AdminPage: s.AdminPage(r, title+" · "+iv.Title), Interview: iv}
-	qs, err := s.Live.StaffQuestions(r.Context(), p.User, iv)
+	f := live.QuestionFilter{First: first, Page: web.PageNumber(r, 100000), Per: staffPer}
+	if first == live.Approved {
+		f.Statuses = []string{live.Approved, live.Answered}
+	}
+	qs, total, err := s.Live.StaffQuestions(r.Context(), p.User, iv, f)
 	if err != nil {
 		return nil, err
 	}
-	p.Questions = qs
-	for _, q := range qs {
-		if q.Status == live.Pending {
-			p.Pending++
-		}
+	p.Questions, p.Pager = qs, web.NewPager(f.Page, total, staffPer)
+	counts, err := s.Live.Counts(r.Context(), iv.ID)
+	if err != nil {
+		return nil, err
 	}
+	p.Pending = counts[live.Pending]
 	return p, nil
 }
 
@@ -238,7 +257,7 @@ func (s *Feature) adminModerate(w http.ResponseWriter, r *http.Request) {
 		s.AdminError(w, r, err)
 		return
 	}
-	p, err := s.questionsPage(r, iv, "审核提问")
+	p, err := s.questionsPage(r, iv, "审核提问", live.Pending)
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
@@ -264,7 +283,7 @@ func (s *Feature) adminModerateSave(w http.ResponseWriter, r *http.Request) {
 			s.AdminError(w, r, err)
 			return
 		}
-		p, perr := s.questionsPage(r, iv, "审核提问")
+		p, perr := s.questionsPage(r, iv, "审核提问", live.Pending)
 		if perr != nil {
 			s.AdminError(w, r, perr)
 			return
@@ -285,7 +304,7 @@ func (s *Feature) adminAnswer(w http.ResponseWriter, r *http.Request) {
 		s.AdminError(w, r, err)
 		return
 	}
-	p, err := s.questionsPage(r, iv, "嘉宾答问")
+	p, err := s.questionsPage(r, iv, "嘉宾答问", live.Approved)
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
@@ -309,7 +328,7 @@ func (s *Feature) adminAnswerSave(w http.ResponseWriter, r *http.Request) {
 			s.AdminError(w, r, err)
 			return
 		}
-		p, perr := s.questionsPage(r, iv, "嘉宾答问")
+		p, perr := s.questionsPage(r, iv, "嘉宾答问", live.Approved)
 		if perr != nil {
 			s.AdminError(w, r, perr)
 			return

@@ -3,6 +3,7 @@ package live
 import (
 	"net/http"
 	"reflect"
+	"strconv"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/errs"
@@ -25,6 +26,10 @@ type apiInterview struct {
 	Seq        int64          `json:"seq"`
 	URL        string         `json:"url"`
 	Questions  []liveQuestion `json:"questions,omitempty"`
+	// QuestionsTotal and QuestionsPage: the one interview's page of
+	// questions (?page=, ?per=).
+	QuestionsTotal *int `json:"questions_total,omitempty"`
+	QuestionsPage  *int `json:"questions_page,omitempty"`
 }
 
 func apiInterviewOf(iv *live.Interview) apiInterview {
@@ -62,7 +67,12 @@ func (s *Feature) apiInterviews(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, &errs.Error{Code: errs.Invalid, Message: "status 应为 announced、live、closed 或 archived", Fields: map[string]string{"status": "未知状态"}})
 		return
 	}
-	ivs, err := s.Live.Interviews(r.Context(), s.siteID(r), status)
+	page, per, err := apiPage(r, 50)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	ivs, total, err := s.Live.Interviews(r.Context(), s.siteID(r), live.InterviewFilter{Statuses: []string{status}, Page: page, Per: per})
 	if err != nil {
 		s.APIError(w, r, err)
 		return
@@ -71,7 +81,24 @@ func (s *Feature) apiInterviews(w http.ResponseWriter, r *http.Request) {
 	for _, iv := range ivs {
 		out = append(out, apiInterviewOf(iv))
 	}
-	web.WriteJSON(w, http.StatusOK, apiInterviews{Interviews: out})
+	web.WriteJSON(w, http.StatusOK, apiInterviews{Total: total, Page: page, Per: per, Interviews: out})
+}
+
+// apiPage reads ?page= (from 1) and ?per= (1–200, def when absent).
+func apiPage(r *http.Request, def int) (page, per int, err error) {
+	q := r.URL.Query()
+	page, per = 1, def
+	if v := q.Get("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 || page > 1000000 {
+			return 0, 0, &errs.Error{Code: errs.Invalid, Message: "page 应为 1 以上的整数", Fields: map[string]string{"page": "页码无效"}}
+		}
+	}
+	if v := q.Get("per"); v != "" {
+		if per, err = strconv.Atoi(v); err != nil || per < 1 || per > 200 {
+			return 0, 0, &errs.Error{Code: errs.Invalid, Message: "per 应为 1 至 200 的整数", Fields: map[string]string{"per": "每页条数无效"}}
+		}
+	}
+	return page, per, nil
 }
 
 func validStatus(s string) bool {
@@ -89,12 +116,18 @@ func (s *Feature) apiInterview(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
-	qs, err := s.Live.Questions(r.Context(), iv.ID, true)
+	page, per, err := apiPage(r, 200)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	qs, total, err := s.Live.QuestionPage(r.Context(), iv.ID, live.QuestionFilter{Public: true, Page: page, Per: per})
 	if err != nil {
 		s.APIError(w, r, err)
 		return
 	}
 	out := apiInterviewOf(iv)
+	out.QuestionsTotal, out.QuestionsPage = &total, &page
 	out.Questions = []liveQuestion{}
 	for _, q := range qs {
 		out.Questions = append(out.Questions, liveQuestionOf(q))
@@ -191,7 +224,12 @@ func (s *Feature) apiQuestions(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
-	qs, err := s.Live.StaffQuestions(r.Context(), u, iv)
+	page, per, err := apiPage(r, 200)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	qs, total, err := s.Live.StaffQuestions(r.Context(), u, iv, live.QuestionFilter{Page: page, Per: per})
 	if err != nil {
 		s.APIError(w, r, err)
 		return
@@ -200,7 +238,7 @@ func (s *Feature) apiQuestions(w http.ResponseWriter, r *http.Request) {
 	for _, q := range qs {
 		out = append(out, staffQuestionOf(q))
 	}
-	web.WriteJSON(w, http.StatusOK, apiQuestionList{Questions: out})
+	web.WriteJSON(w, http.StatusOK, apiQuestionList{Total: total, Page: page, Per: per, Questions: out})
 }
 
 func (s *Feature) apiAsk(w http.ResponseWriter, r *http.Request) {
@@ -428,10 +466,16 @@ func (s *Feature) apiAccounts(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiInterviews struct {
+	Total      int            `json:"total"`
+	Page       int            `json:"page"`
+	Per        int            `json:"per"`
 	Interviews []apiInterview `json:"interviews"`
 }
 
 type apiQuestionList struct {
+	Total     int                `json:"total"`
+	Page      int                `json:"page"`
+	Per       int                `json:"per"`
 	Questions []apiStaffQuestion `json:"questions"`
 }
 

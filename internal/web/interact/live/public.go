@@ -34,6 +34,8 @@ func errorList(errors map[string]string, order []string, labels map[string]strin
 type interviewsPage struct {
 	web.Page
 	Current, Archive []*live.Interview
+	// Pager is the archive's (the current ones are few, and all shown).
+	Pager *web.Pager
 }
 
 func (s *Feature) interviews(w http.ResponseWriter, r *http.Request) {
@@ -42,17 +44,18 @@ func (s *Feature) interviews(w http.ResponseWriter, r *http.Request) {
 			return "", nil, err
 		}
 		p := &interviewsPage{Page: s.Page(r, "在线访谈")}
-		all, err := s.Live.Interviews(r.Context(), p.Site.ID, "")
+		page := web.PageNumber(r, 100000)
+		if page == 1 {
+			var err error
+			if p.Current, _, err = s.Live.Interviews(r.Context(), p.Site.ID, live.InterviewFilter{Statuses: []string{live.Announced, live.Live}, Per: 200}); err != nil {
+				return "", nil, err
+			}
+		}
+		past, total, err := s.Live.Interviews(r.Context(), p.Site.ID, live.InterviewFilter{Statuses: []string{live.Closed, live.Archived}, Page: page, Per: interviewsPer})
 		if err != nil {
 			return "", nil, err
 		}
-		for _, iv := range all {
-			if iv.Open() {
-				p.Current = append(p.Current, iv)
-			} else {
-				p.Archive = append(p.Archive, iv)
-			}
-		}
+		p.Archive, p.Pager = past, web.NewPager(page, total, interviewsPer)
 		return "public/interviews", p, nil
 	})
 }
@@ -63,10 +66,13 @@ type interviewPage struct {
 	web.Page
 	Interview *live.Interview
 	Questions []*live.Question
-	Form      questionForm
-	Captcha   *web.CaptchaField
-	Error     string
-	Sent      bool
+	// Pager pages the questions (in the order sent); live answers are
+	// appended on the last page only (Last).
+	Pager   *web.Pager
+	Form    questionForm
+	Captcha *web.CaptchaField
+	Error   string
+	Sent    bool
 }
 
 var questionFields = []string{"asker", "contact", "body"}
@@ -93,9 +99,16 @@ func (s *Feature) loadInterview(r *http.Request) (*live.Interview, error) {
 
 func (s *Feature) interviewPage(r *http.Request, iv *live.Interview) (*interviewPage, error) {
 	p := &interviewPage{Page: s.Page(r, iv.Title), Interview: iv}
-	var err error
-	p.Questions, err = s.Live.Questions(r.Context(), iv.ID, true)
+	page := web.PageNumber(r, 100000)
+	qs, total, err := s.Live.QuestionPage(r.Context(), iv.ID, live.QuestionFilter{Public: true, Page: page, Per: questionsPer})
+	p.Questions, p.Pager = qs, web.NewPager(page, total, questionsPer)
 	return p, err
+}
+
+// Last reports whether the page shows the last questions (where new ones
+// arrive).
+func (p *interviewPage) Last() bool {
+	return p.Pager == nil || p.Pager.Page >= p.Pager.Pages
 }
 
 // interview is an interview's page. While questions may be sent the page
@@ -392,3 +405,6 @@ func (s *Feature) qr(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.Write(svg)
 }
+
+// Start is the number of the page's first question.
+func (p *interviewPage) Start() int { return (p.Pager.Page-1)*questionsPer + 1 }

@@ -12,7 +12,6 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
-	"sync/atomic"
 
 	"gongkai/internal/blob"
 	"gongkai/internal/errs"
@@ -36,9 +35,13 @@ type Feature struct {
 	Hub   *live.Hub
 	Blobs *blob.Store
 
-	home *template.Template
-	// streams counts this node's open event streams (stream.go).
-	streams atomic.Int64
+	// MaxStreams and MaxStreamsPerAddr bound this node's open event
+	// streams, in all and per client address (0: DefaultMaxStreams,
+	// DefaultMaxStreamsPerAddr; stream.go).
+	MaxStreams, MaxStreamsPerAddr int
+
+	home    *template.Template
+	streams streamGate
 }
 
 // The names of the public forms for the CAPTCHA and the rate limits.

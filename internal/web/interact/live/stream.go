@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gongkai/internal/interact/live"
@@ -20,9 +22,72 @@ const streamLife = 4 * time.Minute
 // streamPing keeps proxies from closing an idle stream.
 const streamPing = 25 * time.Second
 
-// maxStreams bounds the open streams of a node (a goroutine and a socket
-// each); beyond it a page is told to retry later and still works by reload.
-const maxStreams = 10000
+// The open streams of a node are bounded (a goroutine and a socket each):
+// in all (DefaultMaxStreams) and per client address (DefaultMaxStreamsPerAddr;
+// IPv6 clients by their /64, which one subscriber usually holds whole), so
+// one client cannot hold the node's streams. Beyond either a page is told
+// so (503 or 429 with Retry-After) and still works by reload. The per-address
+// cap leaves room for an office's readers behind one NAT address.
+const (
+	DefaultMaxStreams        = 10000
+	DefaultMaxStreamsPerAddr = 32
+)
+
+// streamGate counts the open streams, in all and per address.
+type streamGate struct {
+	mu     sync.Mutex
+	total  int
+	byAddr map[string]int
+}
+
+// streamKey is the address a stream is counted under.
+func streamKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
+
+// acquire takes a stream for key; status is 0 when granted, else the
+// refusal's HTTP status.
+func (g *streamGate) acquire(key string, maxTotal, maxPer int) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.total >= maxTotal {
+		return http.StatusServiceUnavailable
+	}
+	if g.byAddr[key] >= maxPer {
+		return http.StatusTooManyRequests
+	}
+	if g.byAddr == nil {
+		g.byAddr = map[string]int{}
+	}
+	g.total++
+	g.byAddr[key]++
+	return 0
+}
+
+func (g *streamGate) release(key string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.total--
+	if g.byAddr[key]--; g.byAddr[key] <= 0 {
+		delete(g.byAddr, key)
+	}
+}
+
+// OpenStreams reports the open streams (tests and diagnostics).
+func (s *Feature) OpenStreams() (total int, byAddr map[string]int) {
+	s.streams.mu.Lock()
+	defer s.streams.mu.Unlock()
+	out := make(map[string]int, len(s.streams.byAddr))
+	for k, v := range s.streams.byAddr {
+		out[k] = v
+	}
+	return s.streams.total, out
+}
 
 // liveQuestion is a question as the live page receives it (also the API's
 // public question).
@@ -53,13 +118,25 @@ func (s *Feature) stream(w http.ResponseWriter, r *http.Request) {
 		s.ErrorPage(w, r, err)
 		return
 	}
-	if s.streams.Add(1) > maxStreams {
-		s.streams.Add(-1)
+	maxTotal, maxPer := s.MaxStreams, s.MaxStreamsPerAddr
+	if maxTotal <= 0 {
+		maxTotal = DefaultMaxStreams
+	}
+	if maxPer <= 0 {
+		maxPer = DefaultMaxStreamsPerAddr
+	}
+	key := streamKey(s.ClientIP(r))
+	switch s.streams.acquire(key, maxTotal, maxPer) {
+	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "30")
-		http.Error(w, "直播连接已满，请稍后刷新页面", http.StatusServiceUnavailable)
+		http.Error(w, "直播连接已满，请稍后刷新页面查看最新问答", http.StatusServiceUnavailable)
+		return
+	case http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, fmt.Sprintf("您的网络地址已打开 %d 个直播连接，已达上限；请关闭多余的页面，或刷新页面查看最新问答", maxPer), http.StatusTooManyRequests)
 		return
 	}
-	defer s.streams.Add(-1)
+	defer s.streams.release(key)
 	after, _ := strconv.ParseInt(strings.TrimSpace(r.Header.Get("Last-Event-ID")), 10, 64)
 	if after <= 0 {
 		after, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)

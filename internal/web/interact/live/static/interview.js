@@ -31,6 +31,8 @@
     var q = JSON.parse(ev.data);
     var li = document.getElementById("q-" + q.id);
     if (!li) {
+      // A new question belongs on the last page (earlier pages keep theirs).
+      if (list.getAttribute("data-append") !== "1") return;
       li = document.createElement("li");
       li.id = "q-" + q.id;
       li.className = "qa";
