@@ -126,7 +126,28 @@ type formPage struct {
 	Type        *catalog.DocType
 	Columns     []*catalog.Column
 	Departments []catalog.Department
-	Policies    []*catalog.Item
+	// Action is where the form posts; Proposing marks a proposed change
+	// to a published item (issue 15), with its open proposal if any.
+	Action    string
+	Proposing bool
+	Proposal  *catalog.Proposal
+	// Base are the field signatures of the version the form was opened
+	// on (catalog.EncodeSignatures), for the merge after a conflict.
+	Base string
+	// Merge, after a conflict, is the other person's change field by
+	// field; MergeBy is who made it.
+	Merge   *catalog.Merge
+	MergeBy string
+	// The pickers: the chosen successor and interpreted documents, the
+	// search text and the hits of a search without script.
+	Successor      *catalog.Item
+	SuccessorQuery string
+	SuccessorHits  []*catalog.Item
+	Interpreted    []*catalog.Item
+	InterpretQuery string
+	InterpretHits  []*catalog.Item
+	// Uploads offers attachments in the form (saved with the draft).
+	Uploads bool
 }
 
 // itemAdminPage is an item in the back office: its ledger, revisions,
@@ -141,4 +162,13 @@ type itemAdminPage struct {
 	Deadlines []*deadline.Deadline
 	Today     calendar.Date
 	Actions   itemActions
+	// Proposal is the open proposed change of a published item, Changes
+	// its difference from the published version, Prop what this user may
+	// do about it.
+	Proposal *catalog.Proposal
+	Changes  []catalog.FieldChange
+	Prop     catalog.ProposalActions
 }
+
+// ProposalLabels are the names of proposal statuses, for the template.
+func (p *itemAdminPage) ProposalLabels() map[string]string { return catalog.ProposalLabels }
