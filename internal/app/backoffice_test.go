@@ -154,11 +154,13 @@ func TestProposedChangeToPublishedItem(t *testing.T) {
 		pub := e.browser().get("/items/" + id)
 		mustContain(t, pub.body, html.EscapeString(title))
 		mustNotContain(t, pub.body, "本通知自发布之日起施行", html.EscapeString(newTitle))
-		// The reviewer sees the difference, field by field and line by line.
+		// The reviewer sees the difference, field by field and line by line,
+		// and finds it on the workbench.
 		reviewer := e.browser().login("reviewer")
+		mustContain(t, reviewer.get("/admin").body, "待我审核的修改提议", `href="/admin/items/`+id+`#h-proposal"`)
 		rp := reviewer.get("/admin/items/" + id)
 		mustContain(t, rp.body, "修改提议：修改待审核", "与网站上当前版本的差异", "<del>"+html.EscapeString(title)+"</del>",
-			"<ins>"+html.EscapeString(newTitle)+"</ins>", "<ins><span class=\"vh\">新增：</span>&lt;p&gt;新增一段", "修改审核通过", "退回修改提议")
+			"<ins>"+html.EscapeString(newTitle)+"</ins>", "<ins><span class=\"vh\">新增：</span>新增一段：本通知自发布之日起施行。</ins>", "修改审核通过", "退回修改提议")
 		if r := reviewer.post("/admin/items/"+id+"/propose-return", url.Values{"comment": {""}}); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("return without comment: %d", r.status)
 		}
@@ -185,6 +187,7 @@ func TestProposedChangeToPublishedItem(t *testing.T) {
 			t.Errorf("propose over an approved proposal: %d", r.status)
 		}
 		office := e.browser().login("office")
+		mustContain(t, office.get("/admin").body, "待审核和待发布的修改提议", `href="/admin/items/`+id+`#h-proposal"`)
 		mustContain(t, office.get("/admin/items/"+id).body, "修改审核通过，待发布", "发布修改")
 		if r := office.post("/admin/items/"+id+"/propose-publish", nil); r.status != http.StatusSeeOther {
 			t.Fatalf("publish proposal: %d %s", r.status, clipBody(r.body))

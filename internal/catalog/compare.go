@@ -3,7 +3,9 @@ package catalog
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"html"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -115,18 +117,30 @@ func (t *DocType) Compare(old, new *Input) []FieldChange {
 		}
 		c := FieldChange{Name: a[i].Name, Label: a[i].Label, Old: a[i].Text, New: b[i].Text}
 		if c.Name == "body" {
-			c.Lines = LineDiff(bodyLines(c.Old), bodyLines(c.New))
+			// The reviewer reads text; a change in markup only is shown
+			// as markup.
+			o, n := bodyLines(c.Old, true), bodyLines(c.New, true)
+			if slices.Equal(o, n) {
+				o, n = bodyLines(c.Old, false), bodyLines(c.New, false)
+			}
+			c.Lines = LineDiff(o, n)
 		}
 		out = append(out, c)
 	}
 	return out
 }
 
-// bodyLines splits a body into lines at paragraph and line breaks.
-func bodyLines(body string) []string {
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// bodyLines splits a body into lines at paragraph and line breaks, as
+// text (tags dropped, entities decoded) or as markup.
+func bodyLines(body string, text bool) []string {
 	r := strings.NewReplacer("</p>", "</p>\n", "<br>", "<br>\n", "</li>", "</li>\n", "</tr>", "</tr>\n", "\r\n", "\n")
 	var out []string
 	for _, l := range strings.Split(r.Replace(body), "\n") {
+		if text {
+			l = html.UnescapeString(tagRE.ReplaceAllString(l, ""))
+		}
 		if l = strings.TrimSpace(l); l != "" {
 			out = append(out, l)
 		}

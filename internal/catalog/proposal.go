@@ -314,3 +314,45 @@ func (s *Service) Republish(ctx context.Context, actor *auth.User, siteID, id in
 	st.comment = strings.TrimSuffix(st.comment, "；")
 	return s.transition(ctx, actor, siteID, id, st)
 }
+
+// QueuedProposal is an open proposal in a workbench queue.
+type QueuedProposal struct {
+	ItemID      int64
+	Title       string
+	Department  string
+	Status      string
+	CreatedName string
+	UpdatedAt   string
+}
+
+// ProposalQueue lists a site's open proposals in the given statuses, of
+// one department (0: all), oldest first: what waits for a reviewer, the
+// office or the proposing editor.
+func (s *Service) ProposalQueue(ctx context.Context, siteID, departmentID int64, statuses []string, limit int) ([]QueuedProposal, error) {
+	args := []any{siteID, departmentID, limit}
+	ph := make([]string, len(statuses))
+	for i, st := range statuses {
+		args = append(args, st)
+		ph[i] = fmt.Sprintf("$%d", i+4)
+	}
+	if len(ph) == 0 {
+		return nil, nil
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.item_id, i.title, COALESCE(d.name, ''), p.status, p.created_name, p.updated_at
+		FROM item_proposals p JOIN items i ON i.id = p.item_id LEFT JOIN departments d ON d.id = i.department_id
+		WHERE p.site_id = $1 AND ($2 = 0 OR i.department_id = $2) AND p.status IN (`+strings.Join(ph, ", ")+`)
+		ORDER BY p.updated_at, p.id LIMIT $3`, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "proposal queue")
+	}
+	defer rows.Close()
+	var out []QueuedProposal
+	for rows.Next() {
+		var q QueuedProposal
+		if err := rows.Scan(&q.ItemID, &q.Title, &q.Department, &q.Status, &q.CreatedName, &q.UpdatedAt); err != nil {
+			return nil, errs.Wrap(err, "proposal queue")
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}

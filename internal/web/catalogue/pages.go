@@ -83,9 +83,13 @@ func (p *itemPage) LinkTo(name string) *catalog.Item { return p.Linked[name] }
 // dashboardPage is the staff workbench: counts by status and what waits.
 type dashboardPage struct {
 	web.AdminPage
-	Counts   map[string]int
-	Items    []*catalog.Item
-	Statuses []string
+	Counts map[string]int
+	// Proposals are the proposed changes to published items waiting for
+	// this person, ProposalLabels their status names.
+	Proposals      []catalog.QueuedProposal
+	ProposalLabels map[string]string
+	Items          []*catalog.Item
+	Statuses       []string
 	// Due maps an item's back-office link to its nearest finding (its
 	// deadline), for the queue.
 	Due map[string]compliance.Finding
