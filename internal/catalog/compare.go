@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"html"
@@ -9,6 +10,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"gongkai/internal/errs"
 )
 
 // FieldText is one editable field of an input as text: what a reviewer
@@ -346,4 +350,60 @@ func setOrDelete(dst, src map[string]string, k string) {
 	} else {
 		delete(dst, k)
 	}
+}
+
+// LookupWindow is how many of the newest published documents of each type
+// the pickers' title search reads: successors and interpreted documents
+// are recent ones, and the search must not scan the whole catalogue. An
+// exact 索引号 finds any document.
+const LookupWindow = 5000
+
+// LookupItems finds published documents of the types whose title or
+// document number contains q (among the newest LookupWindow of each type)
+// or whose index number is q, newest first.
+func (s *Service) LookupItems(ctx context.Context, siteID int64, types []string, q string, limit int) ([]*Item, error) {
+	q = strings.TrimSpace(q)
+	if q == "" || len(types) == 0 {
+		return nil, nil
+	}
+	if utf8.RuneCountInString(q) > maxQuery {
+		return nil, errs.E(errs.Invalid, "检索词不能超过 %d 个字", maxQuery)
+	}
+	like := "%" + escapeLike(q) + "%"
+	var out []*Item
+	seen := map[int64]bool{}
+	scan := func(query string, args ...any) error {
+		rows, err := s.DB.R.QueryContext(ctx, query, args...)
+		if err != nil {
+			return errs.Wrap(err, "lookup items")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			it, err := scanItem(rows)
+			if err != nil {
+				return errs.Wrap(err, "lookup items")
+			}
+			if !seen[it.ID] && len(out) < limit {
+				seen[it.ID] = true
+				out = append(out, it)
+			}
+		}
+		return rows.Err()
+	}
+	if err := scan(`SELECT `+listCols+itemFrom+` WHERE i.site_id = $1 AND i.index_no = $2 AND i.status = 'published'`, siteID, q); err != nil {
+		return nil, err
+	}
+	for _, t := range types {
+		if len(out) >= limit {
+			break
+		}
+		err := scan(`SELECT `+listCols+itemFrom+` WHERE i.id IN (SELECT id FROM items WHERE site_id = $1 AND doc_type = $2 AND status = 'published'
+			ORDER BY published_on DESC, id DESC LIMIT $3)
+			AND (LOWER(i.title) LIKE LOWER($4) ESCAPE '\' OR LOWER(i.doc_no) LIKE LOWER($4) ESCAPE '\')
+			ORDER BY i.published_on DESC, i.id DESC LIMIT $5`, siteID, t, LookupWindow, like, limit)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -101,19 +101,7 @@ func lookupTypes(t *catalog.DocType, picker string) []string {
 // lookup searches the published documents of the given types by title,
 // document number or index number, newest first.
 func (s *Feature) lookup(ctx context.Context, siteID int64, types []string, q string, limit int) ([]*catalog.Item, error) {
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return nil, nil
-	}
-	var out []*catalog.Item
-	for _, code := range types {
-		res, err := s.Catalog.List(ctx, catalog.Filter{SiteID: siteID, DocType: code, Query: q, Limit: limit}, false)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, res.Items...)
-	}
-	return out[:min(len(out), limit)], nil
+	return s.Catalog.LookupItems(ctx, siteID, types, q, limit)
 }
 
 // findOp runs the form's search-and-pick step without script: the form
