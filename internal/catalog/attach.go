@@ -39,6 +39,47 @@ const MaxAttachments = 20
 func (s *Service) Attach(ctx context.Context, actor *auth.User, siteID, itemID int64, a *Attachment) error {
 	var public bool
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		public, err = s.attachTx(ctx, tx, actor, siteID, itemID, a)
+		return err
+	})
+	if err == nil && public {
+		s.Bus.Committed(ctx)
+	}
+	return err
+}
+
+// CreateWithFiles stores a new draft with its attachments in one
+// transaction (issue 15: files chosen while drafting, before the first
+// save); nothing is saved when any part is refused.
+func (s *Service) CreateWithFiles(ctx context.Context, actor *auth.User, siteID int64, in Input, files []*Attachment) (*Item, error) {
+	c, err := s.prepare(&in)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if id, err = s.createTx(ctx, tx, actor, siteID, in, c); err != nil {
+			return err
+		}
+		for _, a := range files {
+			if _, err := s.attachTx(ctx, tx, actor, siteID, id, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Item(ctx, siteID, id)
+}
+
+// attachTx is Attach inside tx; it reports whether the item is public
+// (a change event was appended, last).
+func (s *Service) attachTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID, itemID int64, a *Attachment) (public bool, err error) {
+	err = func() error {
 		// Lock the item row first (a no-op write; SQLite writers are already
 		// serialised) so that concurrent uploads on PostgreSQL count the files
 		// one after another and cannot pass MaxAttachments together.
@@ -79,11 +120,8 @@ func (s *Service) Attach(ctx context.Context, actor *auth.User, siteID, itemID i
 			return s.emitItem(ctx, tx, events.ItemFiles, it)
 		}
 		return nil
-	})
-	if err == nil && public {
-		s.Bus.Committed(ctx)
-	}
-	return err
+	}()
+	return public, err
 }
 
 // Detach removes an attachment from an item; it returns the blob key so the

@@ -667,6 +667,23 @@ func (s *Service) UpdateWith(ctx context.Context, actor *auth.User, siteID, id i
 	}
 	var wasLive bool
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		wasLive, err = s.updateTx(ctx, tx, actor, siteID, id, in, c)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if wasLive {
+		s.Bus.Committed(ctx)
+	}
+	return s.Item(ctx, siteID, id)
+}
+
+// updateTx is Update inside tx; in has been through prepare (c). It
+// reports whether the item was live (a change event was appended, last).
+func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID, id int64, in Input, c *checked) (wasLive bool, err error) {
+	err = func() error {
 		old, err := s.item(ctx, tx, siteID, id)
 		if err != nil {
 			return err
@@ -761,14 +778,8 @@ func (s *Service) UpdateWith(ctx context.Context, actor *auth.User, siteID, id i
 			return err
 		}
 		return s.emitItem(ctx, tx, events.ItemRevised, now)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if wasLive {
-		s.Bus.Committed(ctx)
-	}
-	return s.Item(ctx, siteID, id)
+	}()
+	return wasLive, err
 }
 
 // InputOf returns the editable input of an item (for edit forms).

@@ -31,7 +31,8 @@ type Event struct {
 var EventLabels = map[string]string{
 	"create": "起草", "edit": "修改", "submit": "提交审核", "return": "退回修改", "approve": "审核通过", "schedule": "定时发布",
 	"publish": "发布", "revise": "发布后修改", "withdraw": "撤回", "unschedule": "取消定时发布", "attach": "添加附件", "detach": "删除附件",
-	"republish": "重新发布", "validity": "有效性变更",
+	"republish": "恢复并重新发布", "validity": "有效性变更",
+	"propose": "提出修改", "propose_approve": "修改审核通过", "propose_return": "退回修改提议", "propose_publish": "发布修改",
 }
 
 func addEvent(ctx context.Context, tx *sql.Tx, itemID int64, actor *auth.User, action, comment string) error {

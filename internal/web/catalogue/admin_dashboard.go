@@ -52,6 +52,26 @@ func (s *Feature) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Items = append(p.Items, res.Items...)
 	}
+	// Proposed changes to published items (issue 15): a reviewer's to
+	// review, the office's to publish, an editor's returned ones.
+	var pq []string
+	var pdept int64
+	switch {
+	case u.Role == auth.Editor:
+		pq, pdept = []string{catalog.ProposalReturned}, u.DepartmentID
+	case u.Role == auth.Reviewer:
+		pq, pdept = []string{catalog.ProposalSubmitted}, u.DepartmentID
+	case u.CanPublish():
+		pq = []string{catalog.ProposalSubmitted, catalog.ProposalApproved}
+	}
+	if len(pq) > 0 {
+		var err error
+		if p.Proposals, err = s.Catalog.ProposalQueue(r.Context(), p.Site.ID, pdept, pq, 20); err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+	}
+	p.ProposalLabels = catalog.ProposalLabels
 	// The self-inspection's findings that are this person's (issue 15):
 	// their department's, or the whole site's for the office.
 	if s.Compliance != nil {

@@ -1,11 +1,13 @@
 package catalogue
 
 import (
+	"context"
 	"fmt"
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	"gongkai/internal/web"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,8 +35,27 @@ func (s *Feature) newItem(w http.ResponseWriter, r *http.Request) {
 	s.renderItemForm(w, r, p, t, in, nil, http.StatusOK)
 }
 
+// pickerLimit is how many search hits a picker shows.
+const pickerLimit = 20
+
 func (s *Feature) renderItemForm(w http.ResponseWriter, r *http.Request, p *formPage, t *catalog.DocType, in *catalog.Input, it *catalog.Item, status int) {
 	p.Type, p.Input, p.Item = t, in, it
+	ctx := r.Context()
+	switch {
+	case p.Proposing:
+		p.Action = "/admin/items/" + strconv.FormatInt(it.ID, 10) + "/propose"
+	case it != nil:
+		p.Action = "/admin/items/" + strconv.FormatInt(it.ID, 10)
+		p.Uploads = catalog.Allow(p.User, it, catalog.ActAttach) == nil
+	default:
+		p.Action = "/admin/items"
+		p.Uploads = true
+	}
+	if p.Base == "" && it != nil && !p.Proposing {
+		if cur, err := s.Catalog.InputOf(ctx, it); err == nil {
+			p.Base = catalog.EncodeSignatures(t.Signatures(&cur))
+		}
+	}
 	for _, c := range p.Tree.All() {
 		if c.Kind == catalog.KindList && c.Holds(t.Code) {
 			p.Columns = append(p.Columns, c)
@@ -44,20 +65,109 @@ func (s *Feature) renderItemForm(w http.ResponseWriter, r *http.Request, p *form
 		in.ColumnID = p.Columns[0].ID
 	}
 	var err error
-	if p.Departments, err = s.Catalog.Departments(r.Context(), p.Site.ID); err != nil {
+	if p.Departments, err = s.Catalog.Departments(ctx, p.Site.ID); err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
-	// The documents an interpretation may explain: its type's declared targets.
-	for _, target := range t.InterpretTargets {
-		res, err := s.Catalog.List(r.Context(), catalog.Filter{SiteID: p.Site.ID, DocType: target, Limit: 100}, false)
-		if err != nil {
-			s.AdminError(w, r, err)
-			return
+	// The pickers show what is chosen by title (issue 15), not by id.
+	if in.SuccessorID > 0 {
+		if x, err := s.Catalog.Item(ctx, p.Site.ID, in.SuccessorID); err == nil && catalog.CanView(p.User, x) {
+			p.Successor = x
 		}
-		p.Policies = append(p.Policies, res.Items...)
+	}
+	for _, id := range in.Interprets {
+		if x, err := s.Catalog.Item(ctx, p.Site.ID, id); err == nil && catalog.CanView(p.User, x) {
+			p.Interpreted = append(p.Interpreted, x)
+		}
 	}
 	s.Render(w, r, status, "admin/item_form", p)
+}
+
+// lookupTypes are the types a picker searches: the interpretation's
+// declared targets, or for a successor the types that record validity.
+func lookupTypes(t *catalog.DocType, picker string) []string {
+	if picker == "interprets" {
+		return t.InterpretTargets
+	}
+	var out []string
+	for _, x := range catalog.DocTypes() {
+		if x.Has("validity") {
+			out = append(out, x.Code)
+		}
+	}
+	return out
+}
+
+// lookup searches the published documents of the given types by title,
+// document number or index number, newest first.
+func (s *Feature) lookup(ctx context.Context, siteID int64, types []string, q string, limit int) ([]*catalog.Item, error) {
+	return s.Catalog.LookupItems(ctx, siteID, types, q, limit)
+}
+
+// findOp runs the form's search-and-pick step without script: the form
+// is shown again with the hits, nothing saved. It reports whether the
+// request was such a step.
+func (s *Feature) findOp(w http.ResponseWriter, r *http.Request, p *formPage, in *catalog.Input, it *catalog.Item) bool {
+	op := r.PostFormValue("op")
+	if op != "find_successor" && op != "find_interprets" {
+		return false
+	}
+	t := catalog.DocTypeByCode(in.DocType)
+	if t == nil {
+		s.AdminError(w, r, errs.E(errs.Invalid, "未知的信息类型"))
+		return true
+	}
+	p.Base = r.PostFormValue("base")
+	p.SuccessorQuery, p.InterpretQuery = r.PostFormValue("successor_q"), r.PostFormValue("interprets_q")
+	var err error
+	if op == "find_successor" {
+		p.SuccessorHits, err = s.lookup(r.Context(), p.Site.ID, lookupTypes(t, "successor"), p.SuccessorQuery, pickerLimit)
+	} else {
+		p.InterpretHits, err = s.lookup(r.Context(), p.Site.ID, lookupTypes(t, "interprets"), p.InterpretQuery, pickerLimit)
+	}
+	if err != nil {
+		s.AdminError(w, r, err)
+		return true
+	}
+	s.renderItemForm(w, r, p, t, in, it, http.StatusOK)
+	return true
+}
+
+// lookupItems answers the pickers' search while typing (progressive
+// enhancement of the search-and-pick form step): GET
+// /admin/items/lookup?picker=successor|interprets&type=…&q=….
+func (s *Feature) lookupItems(w http.ResponseWriter, r *http.Request) {
+	p := s.AdminPage(r, "查找信息")
+	q := r.URL.Query()
+	t := catalog.DocTypeByCode(q.Get("type"))
+	picker := q.Get("picker")
+	if t == nil || (picker != "successor" && picker != "interprets") {
+		s.APIError(w, r, errs.E(errs.Invalid, "请指明信息类型和查找的字段"))
+		return
+	}
+	if len([]rune(q.Get("q"))) > 200 {
+		s.APIError(w, r, errs.E(errs.Invalid, "查找内容不能超过 200 个字"))
+		return
+	}
+	hits, err := s.lookup(r.Context(), p.Site.ID, lookupTypes(t, picker), q.Get("q"), pickerLimit)
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	type hit struct {
+		ID          int64  `json:"id"`
+		Title       string `json:"title"`
+		DocNo       string `json:"doc_no"`
+		IndexNo     string `json:"index_no"`
+		PublishedOn string `json:"published_on"`
+	}
+	out := struct {
+		Items []hit `json:"items"`
+	}{Items: []hit{}}
+	for _, x := range hits {
+		out.Items = append(out.Items, hit{x.ID, x.Title, x.DocNo, x.IndexNo, x.PublishedOn})
+	}
+	web.WriteJSON(w, http.StatusOK, out)
 }
 
 // parseItemForm reads the item form into an Input, by the type's declaration.
@@ -87,11 +197,78 @@ func parseItemForm(r *http.Request) catalog.Input {
 	return in
 }
 
+// formFiles are the files chosen in the item form (empty choices left out).
+func formFiles(r *http.Request) []*multipart.FileHeader {
+	if r.MultipartForm == nil {
+		return nil
+	}
+	var out []*multipart.FileHeader
+	for _, h := range r.MultipartForm.File["files"] {
+		if h.Filename != "" && h.Size > 0 {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// storeFiles puts the form's files in the blob store; on an error the
+// ones stored are deleted again and the message names the file.
+func (s *Feature) storeFiles(r *http.Request, hdrs []*multipart.FileHeader) ([]*catalog.Attachment, error) {
+	var out []*catalog.Attachment
+	fail := func(name string, err error) ([]*catalog.Attachment, error) {
+		s.dropFiles(out)
+		return nil, &errs.Error{Code: errs.Invalid, Message: "附件“" + cleanFileName(name) + "”未能上传：" + uploadMessage(err, s.Opts.MaxUpload),
+			Fields: map[string]string{"files": "请重新选择附件"}}
+	}
+	if len(hdrs) > catalog.MaxAttachments {
+		return nil, &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("每条信息最多 %d 个附件", catalog.MaxAttachments), Fields: map[string]string{"files": "附件过多"}}
+	}
+	for _, h := range hdrs {
+		f, err := h.Open()
+		if err != nil {
+			return fail(h.Filename, err)
+		}
+		b, err := s.Blobs.Put(r.Context(), f, h.Filename, s.Opts.MaxUpload)
+		f.Close()
+		if err != nil {
+			return fail(h.Filename, err)
+		}
+		a := &catalog.Attachment{BlobKey: b.Key, Name: cleanFileName(h.Filename), Size: b.Size, MIME: b.MIME, SHA256: b.SHA256}
+		catalog.ExtractText(r.Context(), s.Blobs, a, s.Log)
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func (s *Feature) dropFiles(files []*catalog.Attachment) {
+	for _, a := range files {
+		if err := s.Blobs.Delete(a.BlobKey); err != nil {
+			s.Log.Warn("delete blob", "key", a.BlobKey, "err", err)
+		}
+	}
+}
+
 func (s *Feature) createItem(w http.ResponseWriter, r *http.Request) {
 	p := &formPage{AdminPage: s.AdminPage(r, "新建信息")}
 	in := parseItemForm(r)
-	it, err := s.Catalog.Create(r.Context(), p.User, p.Site.ID, in)
+	if s.findOp(w, r, p, &in, nil) {
+		return
+	}
+	// Files chosen while drafting are saved with the draft, in its
+	// transaction (issue 15): the form works before the first save.
+	files, err := s.storeFiles(r, formFiles(r))
 	if err != nil {
+		s.itemFormError(w, r, p, in, nil, err)
+		return
+	}
+	it, err := s.Catalog.CreateWithFiles(r.Context(), p.User, p.Site.ID, in, files)
+	if err != nil {
+		s.dropFiles(files)
+		if len(files) > 0 {
+			if e, ok := err.(*errs.Error); ok && e.Code == errs.Invalid {
+				e.Message += "（所选附件未保存，请改正后重新选择）"
+			}
+		}
 		s.itemFormError(w, r, p, in, nil, err)
 		return
 	}
@@ -106,6 +283,9 @@ func (s *Feature) itemFormError(w http.ResponseWriter, r *http.Request, p *formP
 	}
 	s.LogErr(r, err)
 	p.Fail(err)
+	if p.Base == "" {
+		p.Base = r.PostFormValue("base")
+	}
 	s.renderItemForm(w, r, p, t, &in, it, web.StatusOf(err))
 }
 
@@ -140,11 +320,178 @@ func (s *Feature) updateItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := parseItemForm(r)
-	if _, err := s.Catalog.Update(r.Context(), p.User, p.Site.ID, it.ID, in); err != nil {
+	if s.findOp(w, r, p, &in, it) {
+		return
+	}
+	ctx := r.Context()
+	t := catalog.DocTypeByCode(in.DocType)
+	if t != nil && in.Version == it.Version && len(r.PostForm["take"]) > 0 {
+		// After a conflict the editor chose the other person's value for
+		// these fields; the form's version is the stored one, so "theirs"
+		// is what is stored now.
+		cur, err := s.Catalog.InputOf(ctx, it)
+		if err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+		for _, name := range r.PostForm["take"] {
+			catalog.TakeField(&in, &cur, name)
+		}
+	}
+	files, err := s.storeFiles(r, formFiles(r))
+	if err != nil {
 		s.itemFormError(w, r, p, in, it, err)
 		return
 	}
+	if _, err := s.Catalog.Update(ctx, p.User, p.Site.ID, it.ID, in); err != nil {
+		s.dropFiles(files)
+		if t != nil && errs.CodeOf(err) == errs.Conflict && in.Version != it.Version {
+			s.mergeForm(w, r, p, t, in, it)
+			return
+		}
+		s.itemFormError(w, r, p, in, it, err)
+		return
+	}
+	for _, a := range files {
+		if err := s.Catalog.Attach(ctx, p.User, p.Site.ID, it.ID, a); err != nil {
+			s.dropFiles([]*catalog.Attachment{a})
+			ip := &itemAdminPage{AdminPage: s.AdminPage(r, "信息详情")}
+			ip.Error = "已保存，但附件“" + a.Name + "”未能上传：" + errs.MessageOf(err)
+			s.showItemWith(w, r, ip, web.StatusOf(err))
+			return
+		}
+	}
 	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(it.ID, 10)+"?done=saved", http.StatusSeeOther)
+}
+
+// mergeForm answers a stale save (issue 15): the form again, on the
+// stored version, with the other person's change field by field. Fields
+// only they changed take their value, fields only this editor changed
+// keep theirs, and for fields both changed the editor chooses.
+func (s *Feature) mergeForm(w http.ResponseWriter, r *http.Request, p *formPage, t *catalog.DocType, mine catalog.Input, it *catalog.Item) {
+	ctx := r.Context()
+	cur, err := s.Catalog.InputOf(ctx, it)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	merged, m := t.MergeInputs(catalog.DecodeSignatures(r.PostFormValue("base")), &mine, &cur)
+	merged.ChangeNote = mine.ChangeNote
+	if events, err := s.Catalog.Events(ctx, p.Site.ID, it.ID); err == nil {
+		for i := len(events) - 1; i >= 0; i-- {
+			if events[i].Action != "attach" && events[i].Action != "detach" {
+				p.MergeBy = events[i].ActorName
+				break
+			}
+		}
+	}
+	s.resolveChanges(ctx, p.Site.ID, p.Tree, m.Taken)
+	s.resolveChanges(ctx, p.Site.ID, p.Tree, m.Clashes)
+	p.Merge = &m
+	p.Base = catalog.EncodeSignatures(t.Signatures(&cur))
+	p.Error = fmt.Sprintf("该信息已被他人修改：在您编辑期间，%s修改了这条信息（您打开的是第 %d 版，现在是第 %d 版）。请核对下面列出的对方修改，再保存。", p.MergeBy, mine.Version, cur.Version)
+	s.renderItemForm(w, r, p, t, &merged, it, http.StatusConflict)
+}
+
+// resolveChanges shows ids in changes as names: columns, departments and
+// the linked documents' titles.
+func (s *Feature) resolveChanges(ctx context.Context, siteID int64, tree *catalog.Tree, changes []catalog.FieldChange) {
+	var deps map[string]string
+	name := func(field, v string) string {
+		if v == "" {
+			return ""
+		}
+		var out []string
+		for _, x := range strings.Split(v, ",") {
+			id, err := strconv.ParseInt(x, 10, 64)
+			if err != nil {
+				out = append(out, x)
+				continue
+			}
+			switch field {
+			case "column_id":
+				if c := tree.ByID[id]; c != nil {
+					x = c.Name
+				}
+			case "department_id":
+				if deps == nil {
+					deps = map[string]string{}
+					if list, err := s.Catalog.Departments(ctx, siteID); err == nil {
+						for _, d := range list {
+							deps[strconv.FormatInt(d.ID, 10)] = d.Name
+						}
+					}
+				}
+				if n, ok := deps[x]; ok {
+					x = n
+				}
+			default:
+				if it, err := s.Catalog.Item(ctx, siteID, id); err == nil {
+					x = it.Title
+				}
+			}
+			out = append(out, x)
+		}
+		return strings.Join(out, "、")
+	}
+	for i := range changes {
+		switch c := &changes[i]; c.Name {
+		case "column_id", "department_id", "successor_id", "interprets":
+			c.Old, c.New = name(c.Name, c.Old), name(c.Name, c.New)
+		}
+	}
+}
+
+// proposeItem shows the form of a proposed change to a published item.
+func (s *Feature) proposeItem(w http.ResponseWriter, r *http.Request) {
+	p := &formPage{AdminPage: s.AdminPage(r, "提出修改"), Proposing: true}
+	it := s.loadItem(w, r)
+	if it == nil {
+		return
+	}
+	prop, err := s.Catalog.OpenProposal(r.Context(), p.Site.ID, it.ID)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
+	if !catalog.ProposalActionsOf(p.User, it, prop).Propose {
+		s.AdminError(w, r, errs.E(errs.Forbidden, "只有本科室的编辑可以对已发布的信息提出修改；审核通过待发布的修改发布前不能再提出"))
+		return
+	}
+	p.Proposal = prop
+	var in catalog.Input
+	if prop != nil {
+		in = prop.Input
+		in.ChangeNote, in.Version = prop.ChangeNote, prop.Version
+	} else if in, err = s.Catalog.InputOf(r.Context(), it); err != nil {
+		s.AdminError(w, r, err)
+		return
+	} else {
+		in.Version = 0
+	}
+	s.renderItemForm(w, r, p, it.Type(), &in, it, http.StatusOK)
+}
+
+// saveProposal records the proposed change; the published version stays.
+func (s *Feature) saveProposal(w http.ResponseWriter, r *http.Request) {
+	p := &formPage{AdminPage: s.AdminPage(r, "提出修改"), Proposing: true}
+	it := s.loadItem(w, r)
+	if it == nil {
+		return
+	}
+	in := parseItemForm(r)
+	in.DocType = it.DocType
+	if prop, err := s.Catalog.OpenProposal(r.Context(), p.Site.ID, it.ID); err == nil {
+		p.Proposal = prop
+	}
+	if s.findOp(w, r, p, &in, it) {
+		return
+	}
+	if _, err := s.Catalog.Propose(r.Context(), p.User, p.Site.ID, it.ID, in); err != nil {
+		s.itemFormError(w, r, p, in, it, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(it.ID, 10)+"?done=proposed", http.StatusSeeOther)
 }
 
 // fieldView is one form field with its current value and error. Input is

@@ -61,6 +61,22 @@ func (s *Feature) showItemWith(w http.ResponseWriter, r *http.Request, p *itemAd
 	}
 	// The buttons come from the domain's permission matrix, the same one
 	// the workflow steps enforce.
+	if it.Status == catalog.StatusPublished {
+		if p.Proposal, err = s.Catalog.OpenProposal(ctx, p.Site.ID, it.ID); err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+		p.Prop = catalog.ProposalActionsOf(p.User, it, p.Proposal)
+		if p.Proposal != nil {
+			cur, err := s.Catalog.InputOf(ctx, it)
+			if err != nil {
+				s.AdminError(w, r, err)
+				return
+			}
+			p.Changes = it.Type().Compare(&cur, &p.Proposal.Input)
+			s.resolveChanges(ctx, p.Site.ID, p.Tree, p.Changes)
+		}
+	}
 	a := catalog.Actions(p.User, it)
 	p.Actions = itemActions{Edit: a.Edit || a.Revise, Submit: a.Submit, Review: a.Return, Approve: a.Approve, Publish: a.Publish, Republish: a.Republish,
 		Withdraw: a.Withdraw, Files: a.Attach}
@@ -106,6 +122,15 @@ func (s *Feature) itemAction(w http.ResponseWriter, r *http.Request) {
 				done = "scheduled"
 			}
 		}
+	case "republish":
+		_, err = s.Catalog.Republish(ctx, u, site, id, r.PostFormValue("comment"))
+		done = "republished"
+	case "propose-approve":
+		err, done = s.Catalog.ApproveProposal(ctx, u, site, id, r.PostFormValue("comment")), "proposal-approved"
+	case "propose-return":
+		err, done = s.Catalog.ReturnProposal(ctx, u, site, id, r.PostFormValue("comment")), "proposal-returned"
+	case "propose-publish":
+		err, done = ignore(s.Catalog.PublishProposal(ctx, u, site, id)), "proposal-published"
 	case "withdraw":
 		_, err = s.Catalog.Withdraw(ctx, u, site, id, r.PostFormValue("reason"))
 		done = "withdrawn"

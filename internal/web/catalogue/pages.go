@@ -86,9 +86,13 @@ func (p *itemPage) LinkTo(name string) *catalog.Item { return p.Linked[name] }
 // dashboardPage is the staff workbench: counts by status and what waits.
 type dashboardPage struct {
 	web.AdminPage
-	Counts   map[string]int
-	Items    []*catalog.Item
-	Statuses []string
+	Counts map[string]int
+	// Proposals are the proposed changes to published items waiting for
+	// this person, ProposalLabels their status names.
+	Proposals      []catalog.QueuedProposal
+	ProposalLabels map[string]string
+	Items          []*catalog.Item
+	Statuses       []string
 	// Due maps an item's back-office link to its nearest finding (its
 	// deadline), for the queue.
 	Due map[string]compliance.Finding
@@ -129,7 +133,28 @@ type formPage struct {
 	Type        *catalog.DocType
 	Columns     []*catalog.Column
 	Departments []catalog.Department
-	Policies    []*catalog.Item
+	// Action is where the form posts; Proposing marks a proposed change
+	// to a published item (issue 15), with its open proposal if any.
+	Action    string
+	Proposing bool
+	Proposal  *catalog.Proposal
+	// Base are the field signatures of the version the form was opened
+	// on (catalog.EncodeSignatures), for the merge after a conflict.
+	Base string
+	// Merge, after a conflict, is the other person's change field by
+	// field; MergeBy is who made it.
+	Merge   *catalog.Merge
+	MergeBy string
+	// The pickers: the chosen successor and interpreted documents, the
+	// search text and the hits of a search without script.
+	Successor      *catalog.Item
+	SuccessorQuery string
+	SuccessorHits  []*catalog.Item
+	Interpreted    []*catalog.Item
+	InterpretQuery string
+	InterpretHits  []*catalog.Item
+	// Uploads offers attachments in the form (saved with the draft).
+	Uploads bool
 }
 
 // itemAdminPage is an item in the back office: its ledger, revisions,
@@ -144,4 +169,13 @@ type itemAdminPage struct {
 	Deadlines []*deadline.Deadline
 	Today     calendar.Date
 	Actions   itemActions
+	// Proposal is the open proposed change of a published item, Changes
+	// its difference from the published version, Prop what this user may
+	// do about it.
+	Proposal *catalog.Proposal
+	Changes  []catalog.FieldChange
+	Prop     catalog.ProposalActions
 }
+
+// ProposalLabels are the names of proposal statuses, for the template.
+func (p *itemAdminPage) ProposalLabels() map[string]string { return catalog.ProposalLabels }

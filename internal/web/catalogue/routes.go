@@ -17,7 +17,7 @@ import (
 	"gongkai/internal/web"
 )
 
-//go:embed templates
+//go:embed templates static
 var templates embed.FS
 
 //go:embed openapi.json
@@ -54,7 +54,9 @@ func (s *Feature) Mount(kit *web.Server) error {
 	}
 	kit.Flashes(map[string]string{"created": "已保存为草稿。", "saved": "已保存。", "submitted": "已提交审核。", "returned": "已退回起草科室。",
 		"approved": "已审核通过，等待发布。", "published": "已发布。", "scheduled": "已设置定时发布。", "withdrawn": "已撤回。",
-		"attached": "附件已上传。", "detached": "附件已删除。"})
+		"attached": "附件已上传。", "detached": "附件已删除。", "republished": "已恢复公开，索引号不变。",
+		"proposed": "修改已提交审核；审核通过并发布前，网站上仍显示当前版本。", "proposal-approved": "修改已审核通过，等待发布。",
+		"proposal-returned": "修改已退回起草科室。", "proposal-published": "修改已发布，生成了新的历史版本。"})
 
 	kit.Public("GET /{$}", s.home)
 	kit.Public("GET /columns/{slug}", s.column)
@@ -78,9 +80,12 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Staff("GET /admin", s.dashboard)
 	kit.Staff("GET /admin/items", s.adminItems)
 	kit.Staff("GET /admin/items/new", s.newItem)
+	kit.Staff("GET /admin/items/lookup", s.lookupItems)
 	kit.Staff("POST /admin/items", s.createItem)
 	kit.Staff("GET /admin/items/{id}", s.showItem)
 	kit.Staff("GET /admin/items/{id}/edit", s.editItem)
+	kit.Staff("GET /admin/items/{id}/propose", s.proposeItem)
+	kit.Staff("POST /admin/items/{id}/propose", s.saveProposal)
 	kit.Staff("POST /admin/items/{id}", s.updateItem)
 	kit.Staff("POST /admin/items/{id}/{action}", s.itemAction)
 	kit.Staff("POST /admin/items/{id}/attachments", s.uploadAttachment)
