@@ -668,7 +668,7 @@ func (s *Service) UpdateWith(ctx context.Context, actor *auth.User, siteID, id i
 	var wasLive bool
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		wasLive, err = s.updateTx(ctx, tx, actor, siteID, id, in, c)
+		wasLive, err = s.updateTx(ctx, tx, actor, siteID, id, in, c, with)
 		return err
 	})
 	if err != nil {
@@ -680,9 +680,10 @@ func (s *Service) UpdateWith(ctx context.Context, actor *auth.User, siteID, id i
 	return s.Item(ctx, siteID, id)
 }
 
-// updateTx is Update inside tx; in has been through prepare (c). It
-// reports whether the item was live (a change event was appended, last).
-func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID, id int64, in Input, c *checked) (wasLive bool, err error) {
+// updateTx is UpdateWith inside tx; in has been through prepare (c); with
+// may be nil. It reports whether the item was live (a change event was
+// appended, last).
+func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, actor *auth.User, siteID, id int64, in Input, c *checked, with func(tx *sql.Tx) error) (wasLive bool, err error) {
 	err = func() error {
 		old, err := s.item(ctx, tx, siteID, id)
 		if err != nil {

@@ -286,7 +286,7 @@ func (s *Service) PublishProposal(ctx context.Context, actor *auth.User, siteID,
 		}
 		in.Version = it.Version
 		// The revision itself (snapshot, ledger, audit, change event last).
-		live, err = s.updateTx(ctx, tx, actor, siteID, itemID, in, c)
+		live, err = s.updateTx(ctx, tx, actor, siteID, itemID, in, c, nil)
 		return err
 	})
 	if err != nil {
