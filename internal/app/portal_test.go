@@ -258,7 +258,7 @@ func TestOrgRecords(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := e.srv.Lists.LoadOrgDemo(context.Background(), e.site.ID, office); err != nil {
+		if err := e.srv.Lists.LoadOrgDemo(context.Background(), e.site.ID, office, testDay); err != nil {
 			t.Fatal(err)
 		}
 		b := e.browser()

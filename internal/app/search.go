@@ -77,5 +77,5 @@ func (a *App) LoadListsDemo(ctx context.Context, siteID int64) error {
 	if err := a.Lists.LoadDemo(ctx, siteID, office); err != nil {
 		return err
 	}
-	return a.Lists.LoadOrgDemo(ctx, siteID, office)
+	return a.Lists.LoadOrgDemo(ctx, siteID, office, a.Web.Today())
 }

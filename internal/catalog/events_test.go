@@ -241,7 +241,7 @@ func TestRepublish(t *testing.T) {
 		}
 		evs, err := f.cat.Events(f.ctx, f.site.ID, it.ID)
 		f.must(err)
-		if last := evs[len(evs)-1]; last.Action != "republish" || catalog.EventLabels[last.Action] != "重新发布" {
+		if last := evs[len(evs)-1]; last.Action != "republish" || catalog.EventLabels[last.Action] != "恢复并重新发布" {
 			t.Errorf("last ledger entry = %+v", last)
 		}
 		if n := f.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'item.republish'`); n != 1 {

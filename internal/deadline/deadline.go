@@ -488,6 +488,10 @@ func annualReportDue(f *Facts, year int) *Deadline {
 			}
 		}
 	}
+	if d.ItemID == 0 {
+		// No report yet: the finding leads to the year's report draft.
+		d.Link = "/admin/annual/" + strconv.Itoa(year)
+	}
 	finish(d)
 	return d
 }

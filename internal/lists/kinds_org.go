@@ -7,6 +7,7 @@ import (
 	"regexp"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 )
 
@@ -123,18 +124,20 @@ var demoUnits = []map[string]string{
 	{"seq": "6", "name": "市法律援助中心", "kind": "affiliated", "functions": "组织实施法律援助，受理、审查法律援助申请，指派律师等提供法律援助。", "head": "陈主任（演示）", "phone": "12348", "address": "临沂市兰山区公共法律服务中心1楼", "hours": "工作日 9:00—17:00"},
 }
 
-// LoadOrgDemo publishes the demo's leaders and units, as actor.
-func (s *Service) LoadOrgDemo(ctx context.Context, siteID int64, actor *auth.User) error {
+// LoadOrgDemo publishes the demo's leaders and units, as actor, as kept
+// current: their edition took effect two months before today.
+func (s *Service) LoadOrgDemo(ctx context.Context, siteID int64, actor *auth.User, today calendar.Date) error {
+	on := today.AddDays(-61).String()
 	for _, st := range []struct {
 		k    *Kind
 		rows []map[string]string
 		on   string
-	}{{Leaders, demoLeaders, "2025-03-01"}, {Units, demoUnits, "2025-03-01"}} {
+	}{{Leaders, demoLeaders, on}, {Units, demoUnits, on}} {
 		var buf bytes.Buffer
 		if err := st.k.writeRaw(&buf, st.rows); err != nil {
 			return err
 		}
-		if _, err := s.Import(ctx, siteID, st.k, actor, Import{File: buf.Bytes(), FileName: st.k.Name + ".csv", Note: st.k.Name + "（2025年3月调整）。", EffectiveOn: st.on, Publish: true}); err != nil {
+		if _, err := s.Import(ctx, siteID, st.k, actor, Import{File: buf.Bytes(), FileName: st.k.Name + ".csv", Note: st.k.Name + "（领导分工和机构设置调整后更新）。", EffectiveOn: st.on, Publish: true}); err != nil {
 			return fmt.Errorf("demo %s: %w", st.k.Code, err)
 		}
 	}
