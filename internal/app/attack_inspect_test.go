@@ -58,6 +58,25 @@ func (a *attacker) attackInspect() {
 	if planID == 0 {
 		planID = clean()
 	}
+	// Corrections and withdrawals of plans before a draw: payloads in
+	// every field of a correction, and in a withdrawal's reason.
+	fixID := clean()
+	a.created = append(a.created, "/inspect/plans/"+itoa(fixID))
+	for r, i := range a.pick(attackSample) {
+		f := fields[r%len(fields)]
+		where := fmt.Sprintf("PUT /api/v1/inspect/plans/{id} %s=payload#%d", f, i)
+		pl := a.mark(a.payloads[i], where)
+		m := plan()
+		m[f] = pl
+		post("PUT", fmt.Sprintf("/api/v1/inspect/plans/%d", fixID), "PUT /api/v1/inspect/plans/{id}", m, where, pl)
+	}
+	for _, i := range a.pick(attackSample / 4) {
+		where := fmt.Sprintf("POST /api/v1/inspect/plans/{id}/withdraw reason=payload#%d", i)
+		pl := a.mark(a.payloads[i], where)
+		id := clean()
+		a.created = append(a.created, "/inspect/plans/"+itoa(id))
+		post("POST", fmt.Sprintf("/api/v1/inspect/plans/%d/withdraw", id), "POST /api/v1/inspect/plans/{id}/withdraw", map[string]any{"reason": pl}, where, pl)
+	}
 	// Announcements on the first plan: payloads in every field (a beacon
 	// announced once leaves the rest 409, which is an outcome too).
 	var beacon int64

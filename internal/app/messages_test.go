@@ -249,9 +249,9 @@ func TestMessagesAPI(t *testing.T) {
 			if created.Code == "" || created.DueOn != "2026-12-04" || created.Status != "received" {
 				t.Errorf("created %+v", created)
 			}
-			c.exec(t, apiScenario{name: "status", method: "GET", path: "/api/v1/messages/" + created.TrackingNo + "?code=" + created.Code, wantStatus: 200,
+			c.exec(t, apiScenario{name: "status", method: "GET", path: "/api/v1/messages/status/" + created.TrackingNo + "?code=" + created.Code, wantStatus: 200,
 				wantContains: []string{`"status":"received"`}, wantNotContains: []string{`"code"`}})
-			c.exec(t, apiScenario{name: "status wrong code", method: "GET", path: "/api/v1/messages/" + created.TrackingNo + "?code=XX", wantStatus: 404})
+			c.exec(t, apiScenario{name: "status wrong code", method: "GET", path: "/api/v1/messages/status/" + created.TrackingNo + "?code=XX", wantStatus: 404})
 
 			// Staff register a call received before the National Day holiday
 			// of 2026 (Oct 1–7 off, Sat Oct 10 a make-up working day):

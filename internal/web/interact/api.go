@@ -257,7 +257,7 @@ func (s *Feature) apiCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	out := view(m, s.today(), u != nil && interact.CanHandle(u, m), s.departmentNames(r.Context(), st.Site.ID))
 	out.Code = code
-	w.Header().Set("Location", "/api/v1/messages/"+m.TrackingNo)
+	w.Header().Set("Location", "/api/v1/messages/status/"+m.TrackingNo)
 	web.WriteJSON(w, http.StatusCreated, out)
 }
 

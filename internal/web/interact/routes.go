@@ -72,7 +72,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.API("POST /api/v1/messages", s.apiCreate)
 	kit.API("GET /api/v1/messages", s.apiList)
 	kit.API("GET /api/v1/messages/stats", s.apiStats)
-	kit.API("GET /api/v1/messages/{tracking_no}", s.apiStatus)
+	kit.API("GET /api/v1/messages/status/{tracking_no}", s.apiStatus)
 	kit.API("POST /api/v1/messages/{id}/answer", s.apiAnswer)
 	return nil
 }
