@@ -11,9 +11,9 @@
 #   go test   go test -race -count=1 -timeout 25m [args] (./... unless a package is named;
 #             then internal/app runs plainly, and under -race only its tests that
 #             start goroutines: see go_tests)
-#   fuzz      every Fuzz target in the repository for $GONGKAI_FUZZTIME (5s) each;
-#             skipped when args are given (a narrowed run) or GONGKAI_FUZZTIME=0
-#   browser   npm test in tests/browser, when that directory exists
+#   fuzz+browser  every Fuzz target in the repository for $GONGKAI_FUZZTIME (5s) each
+#             (skipped when args are given, a narrowed run, or GONGKAI_FUZZTIME=0),
+#             in the background beside npm test in tests/browser
 # A timing summary is printed at the end, also when a stage failed.
 #
 # Examples:
@@ -276,6 +276,29 @@ fuzz_tests() {
 	echo "$n fuzz targets ran for $t each ($flaked stopped by the deadline race)" >&2
 }
 
+# fuzz_beside_browser runs the fuzz stage in the background while the browser
+# tests run: fuzzing is bounded by time, not work, and the browser tests mostly
+# wait on the server and Chromium, so together they take little more than the
+# browser tests alone (CI must stay under 30 minutes). The fuzz output is
+# printed after the browser output, and either failing fails the stage.
+fuzz_beside_browser() {
+	local log rc_fuzz=0 rc_browser=0 fuzz_pid browser_pid
+	log=$(mktemp)
+	# Both as background jobs: errexit holds inside them (it would not
+	# inside `browser_tests || …`).
+	fuzz_tests "$@" >"$log" 2>&1 &
+	fuzz_pid=$!
+	browser_tests &
+	browser_pid=$!
+	wait "$browser_pid" || rc_browser=$?
+	wait "$fuzz_pid" || rc_fuzz=$?
+	printf '\n==> fuzz (ran beside the browser tests)\n' >&2
+	cat "$log" >&2
+	rm -f "$log"
+	[ "$rc_fuzz" -eq 0 ] || die "fuzz tests failed (see above)"
+	[ "$rc_browser" -eq 0 ] || die "browser tests failed (see above)"
+}
+
 # ===========================================================================
 # BROWSER TESTS (stage 5). Everything about browser tests lives here.
 # tests/browser is an npm project whose `npm test` drives Debian's headless
@@ -323,5 +346,4 @@ run_stage gofmt check_gofmt
 run_stage vet vet
 run_stage postgres start_postgres
 run_stage "go test" go_tests "$@"
-run_stage fuzz fuzz_tests "$@"
-run_stage browser browser_tests
+run_stage "fuzz+browser" fuzz_beside_browser "$@"
