@@ -546,6 +546,12 @@ func TestRequestProceduralLetters(t *testing.T) {
 			t.Fatalf("%s letter page: %d %s", c.typ, page.status, clipBody(page.body))
 		}
 		mustContain(t, page.body, `class="gk-letter"`, c.want, "审核无误，登记送出", `rel="stylesheet" href="/static/letter.`)
+		// The stylesheet is the letter package's own, served by the kit.
+		if m := regexp.MustCompile(`href="(/static/letter\.[0-9a-f]+\.css)"`).FindStringSubmatch(page.body); m == nil {
+			t.Errorf("%s letter page links no hashed letter.css", c.typ)
+		} else if css := office.get(m[1]); css.status != 200 || !strings.Contains(css.body, ".gk-letter") {
+			t.Errorf("%s: %s: %d", c.typ, m[1], css.status)
+		}
 		if !strings.Contains(office.get(fmt.Sprintf("/admin/requests/%d", id)).body, "待审核送出") {
 			t.Errorf("the desk does not show the %s letter as waiting for review", c.typ)
 		}

@@ -5,12 +5,18 @@ import (
 	"embed"
 	"html/template"
 	"io"
+	"io/fs"
 
 	"gongkai/internal/errs"
 )
 
-//go:embed templates/letter.html templates/letter.css
+//go:embed templates/letter.html static/letter.css
 var htmlFiles embed.FS
+
+// Assets holds static/letter.css for a web kit to serve beside the pages
+// that embed the fragment (web.Server.Templates("internal/letter", Assets)):
+// one stylesheet, not a copy per feature.
+var Assets fs.FS = htmlFiles
 
 var htmlTemplate = template.Must(template.ParseFS(htmlFiles, "templates/letter.html"))
 
@@ -18,7 +24,7 @@ var htmlTemplate = template.Must(template.ParseFS(htmlFiles, "templates/letter.h
 // screen and print (A4). Pages serve it as a file: the site's CSP forbids
 // inline styles, so the fragment carries none.
 var CSS = func() string {
-	b, err := htmlFiles.ReadFile("templates/letter.css")
+	b, err := htmlFiles.ReadFile("static/letter.css")
 	if err != nil {
 		panic(err)
 	}

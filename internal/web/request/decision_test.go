@@ -1,6 +1,7 @@
 package request
 
 import (
+	"io/fs"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,14 +42,14 @@ func TestDecisionBasisMatchesLetter(t *testing.T) {
 	}
 }
 
-// TestLetterCSSInStep: the pages' letter stylesheet (static/letter.css) is
-// the letter package's, which its HTML fragment is written for.
-func TestLetterCSSInStep(t *testing.T) {
-	b, err := assets.ReadFile("static/letter.css")
+// TestLetterCSSServed: the pages' letter stylesheet is the letter
+// package's own, served once under a hashed /static/ name.
+func TestLetterCSSServed(t *testing.T) {
+	b, err := fs.ReadFile(letter.Assets, "static/letter.css")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(b) != letter.CSS {
-		t.Error("internal/web/request/static/letter.css differs from internal/letter/templates/letter.css: copy it again")
+	if string(b) != letter.CSS || !strings.Contains(letter.CSS, ".gk-letter") {
+		t.Error("letter.Assets does not carry the letter stylesheet")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"gongkai/internal/blob"
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
+	"gongkai/internal/letter"
 	"gongkai/internal/request"
 	srch "gongkai/internal/search"
 	"gongkai/internal/web"
@@ -38,6 +39,10 @@ func (s *Feature) today() calendar.Date { return s.Server.Today() }
 func (s *Feature) Mount(kit *web.Server) error {
 	s.Server = kit
 	if err := kit.Templates("internal/web/request", assets); err != nil {
+		return err
+	}
+	// letter.css, the stylesheet of the letter fragment the pages embed.
+	if err := kit.Templates("internal/letter", letter.Assets); err != nil {
 		return err
 	}
 	if err := kit.OpenAPI(openapi); err != nil {
