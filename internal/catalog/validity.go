@@ -38,7 +38,7 @@ func (s *Service) SweepValidity(ctx context.Context, today calendar.Date) (int, 
 		version              int
 		fields               FieldValues
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, site_id, column_id, doc_type, index_no, status, validity, version, fields FROM items
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, site_id, column_id, doc_type, COALESCE(index_no, ''), status, validity, version, COALESCE(fields, '') FROM items
 		WHERE doc_type IN (`+placeholders(1, len(types))+`) AND validity IN ('in_force', 'not_yet') AND status <> 'withdrawn'`, types...)
 	if err != nil {
 		return 0, errs.Wrap(err, "validity sweep")

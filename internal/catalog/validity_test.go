@@ -53,6 +53,10 @@ func TestValidityFollowsTheDates(t *testing.T) {
 		future := mk("明年施行的办法", "2026-07-01", "")
 		lapsing := mk("即将到期的办法", "2021-06-15", "2026-06-14")
 		lapsed := mk("已经到期的办法", "2016-01-01", "2020-12-31")
+		// A draft has no 索引号 yet (NULL): the sweep reads it all the same.
+		draftIn := f.input("policy", "尚在起草的办法")
+		draftIn.Fields = map[string]string{"effective_on": "2026-07-01"}
+		draft := f.create(f.fzkEditor, draftIn)
 		if future.Validity != "not_yet" || lapsing.Validity != "in_force" || lapsed.Validity != "expired" {
 			t.Fatalf("saved as %s, %s, %s; want not_yet, in_force, expired", future.Validity, lapsing.Validity, lapsed.Validity)
 		}
@@ -61,8 +65,11 @@ func TestValidityFollowsTheDates(t *testing.T) {
 			t.Fatalf("sweep on 2026-06-14: %d, %v; want nothing to change", n, err)
 		}
 		n, err := f.cat.SweepValidity(f.ctx, day("2026-07-01"))
-		if err != nil || n != 2 {
-			t.Fatalf("sweep on 2026-07-01: %d, %v; want 2", n, err)
+		if err != nil || n != 3 {
+			t.Fatalf("sweep on 2026-07-01: %d, %v; want 3 (two published, one draft)", n, err)
+		}
+		if got := f.item(draft.ID); got.Validity != "in_force" {
+			t.Errorf("draft: %s", got.Validity)
 		}
 		if got := f.item(future.ID); got.Validity != "in_force" || got.Version != future.Version+1 {
 			t.Errorf("future: %s version %d", got.Validity, got.Version)
@@ -77,7 +84,7 @@ func TestValidityFollowsTheDates(t *testing.T) {
 		if err != nil || evs[len(evs)-1].Action != "validity" || evs[len(evs)-1].ActorName != "系统" {
 			t.Errorf("ledger: %+v %v", evs[len(evs)-1], err)
 		}
-		if got := f.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'item.validity'`); got != 2 {
+		if got := f.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'item.validity'`); got != 3 {
 			t.Errorf("%d audit entries", got)
 		}
 		// Idempotent on the same day.
