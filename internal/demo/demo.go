@@ -483,7 +483,49 @@ func (l *loader) items() error {
 			return err
 		}
 	}
+	if err := l.lastYearNormative(); err != nil {
+		return err
+	}
 	return l.lapses()
+}
+
+// lastYearNormative adds the two 行政规范性文件 the bureau issued in the year
+// the latest annual report covers, each with its interpretation on the day
+// of publication, so the report's part 二 (条例第二十条第（一）项: 本年制发)
+// counts true documents.
+func (l *loader) lastYearNormative() error {
+	y := l.today.Year - 1
+	docs := []struct {
+		title, dept, docNo, regNo, written, published, effective, form string
+		body                                                           []string
+	}{
+		{"临沂市司法局行政复议案件听证办法", "fzk", fmt.Sprintf("临司发〔%d〕3号", y), fmt.Sprintf("LYDR-%d-0150003", y),
+			fmt.Sprintf("%d-03-17", y), fmt.Sprintf("%d-03-20", y), fmt.Sprintf("%d-04-20", y), "文字解读",
+			[]string{"第一条 为规范行政复议听证工作，保障当事人陈述、申辩的权利，根据《中华人民共和国行政复议法》第五十条，制定本办法。", "第二条 审理重大、疑难、复杂的行政复议案件，应当组织听证……"}},
+		{"临沂市司法局关于规范法律援助案件质量评估工作的通知", "ggk", fmt.Sprintf("临司发〔%d〕11号", y), fmt.Sprintf("LYDR-%d-0150011", y),
+			fmt.Sprintf("%d-09-08", y), fmt.Sprintf("%d-09-11", y), fmt.Sprintf("%d-10-01", y), "图解",
+			[]string{"各县区司法局、局机关各科室：", "为提升法律援助服务质量，现就法律援助案件质量评估工作通知如下：评估范围为上一季度结案的法律援助案件，评估结果向社会公开……"}},
+	}
+	for _, d := range docs {
+		doc, err := l.publish("zcwj", d.dept, catalog.Input{DocType: "policy", Title: d.title, DocNo: d.docNo,
+			WrittenOn: d.written, PublishedOn: d.published, Validity: "in_force", Genre: "通知", Topic: `公安、安全、司法\司法`,
+			Fields: map[string]string{"normative": "1", "reg_no": d.regNo, "effective_on": d.effective}, Body: para(d.body...)})
+		if err != nil {
+			return err
+		}
+		if _, err := l.publish("zcjd", d.dept, catalog.Input{DocType: "interpretation", Title: "《" + d.title + "》政策解读",
+			PublishedOn: d.published, Interprets: []int64{doc.ID}, Fields: map[string]string{"form": d.form,
+				"background":       "根据上级部署和本局工作实际，需要进一步规范相关工作程序。",
+				"basis":            "《中华人民共和国行政复议法》；《中华人民共和国法律援助法》。",
+				"purpose":          "统一工作标准，保障群众合法权益。",
+				"measures":         "明确适用范围、工作程序和监督方式。",
+				"text_alternative": "解读要点：适用范围、工作程序、监督方式。",
+				"contact":          "临沂市司法局办公室，电话：(0539)8314196。"},
+			Body: para("《" + d.title + "》已经局务会议审议通过，现就有关内容解读如下。")}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lapses adds the realistic lapses the self-inspection must find (and
