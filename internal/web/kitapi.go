@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,6 +40,29 @@ func (s *Server) APIError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="gongkai"`)
 	}
 	WriteJSON(w, StatusOf(err), apiErrorBody{apiError{Code: errs.CodeOf(err), Message: errs.MessageOf(err), Fields: errs.FieldsOf(err)}})
+}
+
+// APIAct answers an API call on the record named by the path's {id} with
+// a JSON body (at most limit bytes): it decodes the body into In, calls act
+// with the site, the id and In, and writes what act returns with status, or
+// the error as APIError does. The caller has authorised the user already
+// (act closes over it).
+func APIAct[In, Out any](s *Server, w http.ResponseWriter, r *http.Request, limit int64, status int,
+	act func(ctx context.Context, siteID, id int64, in In) (Out, error)) {
+	id, err := PathID(r, "id")
+	var in In
+	if err == nil {
+		err = DecodeJSON(w, r, &in, limit)
+	}
+	var out Out
+	if err == nil {
+		out, err = act(r.Context(), SiteOf(r).Site.ID, id, in)
+	}
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	WriteJSON(w, status, out)
 }
 
 // APIWriter is APIUser for endpoints that need a token (changes, internal

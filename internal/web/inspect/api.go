@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"context"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -194,22 +195,9 @@ func (s *Feature) apiUpdatePlan(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	var in inspect.NewPlan
-	if err := web.DecodeJSON(w, r, &in, bodyLimit); err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	p, err := s.Inspect.UpdatePlan(r.Context(), web.SiteOf(r).Site.ID, u, id, in)
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, p)
+	web.APIAct(s.Server, w, r, bodyLimit, http.StatusOK, func(ctx context.Context, siteID, id int64, in inspect.NewPlan) (*inspect.Plan, error) {
+		return s.Inspect.UpdatePlan(ctx, siteID, u, id, in)
+	})
 }
 
 // apiWithdrawPlan withdraws a plan before any draw of it is announced,
@@ -219,24 +207,11 @@ func (s *Feature) apiWithdrawPlan(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	var in struct {
+	web.APIAct(s.Server, w, r, bodyLimit, http.StatusOK, func(ctx context.Context, siteID, id int64, in struct {
 		Reason string `json:"reason"`
-	}
-	if err := web.DecodeJSON(w, r, &in, bodyLimit); err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	p, err := s.Inspect.WithdrawPlan(r.Context(), web.SiteOf(r).Site.ID, u, id, in.Reason)
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, p)
+	}) (*inspect.Plan, error) {
+		return s.Inspect.WithdrawPlan(ctx, siteID, u, id, in.Reason)
+	})
 }
 
 // planOf reads the plan and its draws.
@@ -275,22 +250,13 @@ func (s *Feature) apiAnnounce(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	var in inspect.Announce
-	if err := web.DecodeJSON(w, r, &in, bodyLimit); err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	d, err := s.Inspect.Announce(r.Context(), web.SiteOf(r).Site.ID, u, id, in)
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusCreated, drawJSON(d))
+	web.APIAct(s.Server, w, r, bodyLimit, http.StatusCreated, func(ctx context.Context, siteID, id int64, in inspect.Announce) (apiDraw, error) {
+		d, err := s.Inspect.Announce(ctx, siteID, u, id, in)
+		if err != nil {
+			return apiDraw{}, err
+		}
+		return drawJSON(d), nil
+	})
 }
 
 // drawOf reads a draw with its plan and results.
@@ -329,22 +295,13 @@ func (s *Feature) apiPerform(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	var in apiPerformBody
-	if err := web.DecodeJSON(w, r, &in, bodyLimit); err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	d, err := s.Inspect.Perform(r.Context(), web.SiteOf(r).Site.ID, u, id, in.Figure)
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, drawJSON(d))
+	web.APIAct(s.Server, w, r, bodyLimit, http.StatusOK, func(ctx context.Context, siteID, id int64, in apiPerformBody) (apiDraw, error) {
+		d, err := s.Inspect.Perform(ctx, siteID, u, id, in.Figure)
+		if err != nil {
+			return apiDraw{}, err
+		}
+		return drawJSON(d), nil
+	})
 }
 
 func (s *Feature) apiVerification(w http.ResponseWriter, r *http.Request) {
@@ -361,20 +318,7 @@ func (s *Feature) apiRecordResult(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	var in inspect.NewResult
-	if err := web.DecodeJSON(w, r, &in, bodyLimit); err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	res, err := s.Inspect.RecordResult(r.Context(), web.SiteOf(r).Site.ID, u, id, in)
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusCreated, res)
+	web.APIAct(s.Server, w, r, bodyLimit, http.StatusCreated, func(ctx context.Context, siteID, id int64, in inspect.NewResult) (*inspect.Result, error) {
+		return s.Inspect.RecordResult(ctx, siteID, u, id, in)
+	})
 }

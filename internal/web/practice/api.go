@@ -1,6 +1,7 @@
 package practice
 
 import (
+	"context"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -159,20 +160,9 @@ func (s *Feature) apiForward(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, err := web.PathID(r, "id")
-	var in practice.NewForward
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in, bodyLimit)
-	}
-	var f *practice.Forward
-	if err == nil {
-		f, err = s.Practice.AddForward(r.Context(), web.SiteOf(r).Site.ID, u, id, in)
-	}
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusCreated, f)
+	web.APIAct(s.Server, w, r, bodyLimit, http.StatusCreated, func(ctx context.Context, siteID, id int64, in practice.NewForward) (*practice.Forward, error) {
+		return s.Practice.AddForward(ctx, siteID, u, id, in)
+	})
 }
 
 func (s *Feature) apiUsed(w http.ResponseWriter, r *http.Request) {
@@ -180,20 +170,9 @@ func (s *Feature) apiUsed(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, err := web.PathID(r, "id")
-	var in practice.Usage
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in, bodyLimit)
-	}
-	var f *practice.Forward
-	if err == nil {
-		f, err = s.Practice.SetUsed(r.Context(), web.SiteOf(r).Site.ID, u, id, in)
-	}
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, f)
+	web.APIAct(s.Server, w, r, bodyLimit, http.StatusOK, func(ctx context.Context, siteID, id int64, in practice.Usage) (*practice.Forward, error) {
+		return s.Practice.SetUsed(ctx, siteID, u, id, in)
+	})
 }
 
 func (s *Feature) apiPublish(w http.ResponseWriter, r *http.Request) {
