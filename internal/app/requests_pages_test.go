@@ -237,6 +237,31 @@ func TestRequestStatsPages(t *testing.T) {
 	if got, want := strings.Count(r.body, `href="/admin/requests/`)-1, t3.Count("unavailable.1", "total"); got != want {
 		t.Errorf("drill-down lists %d requests, the table says %d", got, want)
 	}
+	// The largest cell (本年新收 · 总计) is paged: following 下一页 lists
+	// each of its requests once, no page longer than the page size.
+	nextRE := regexp.MustCompile(`<a href="(/admin/requests/stats/cell\?[^"]+)" rel="next">`)
+	linkRE := regexp.MustCompile(`<li><a href="/admin/requests/(\d+)">`)
+	listed := map[string]bool{}
+	for next := fmt.Sprintf("/admin/requests/stats/cell?year=%d&row=new&col=total", RequestDemoYear); next != ""; {
+		r = office.get(next)
+		links := linkRE.FindAllStringSubmatch(r.body, -1)
+		if len(links) == 0 || len(links) > 200 {
+			t.Fatalf("%s lists %d requests", next, len(links))
+		}
+		for _, m := range links {
+			if listed[m[1]] {
+				t.Errorf("request %s listed twice in the drill-down", m[1])
+			}
+			listed[m[1]] = true
+		}
+		next = ""
+		if m := nextRE.FindStringSubmatch(r.body); m != nil {
+			next = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+	}
+	if want := t3.Count("new", "total"); len(listed) != want {
+		t.Errorf("the paged drill-down lists %d requests, the table says %d", len(listed), want)
+	}
 	// The desk over the demo: the paged 全部申请 view lists every request
 	// exactly once, each with the state its own ledger gives, and the
 	// department table adds up to every request.

@@ -158,7 +158,7 @@ var tree = []col{
 			{slug: "zxft", name: "在线访谈", kind: catalog.KindLink, link: "/interviews"},
 			{slug: "kfr", name: "开放日与问政活动", kind: catalog.KindLink, link: "/events"},
 			{slug: "xmt", name: "政务新媒体", kind: catalog.KindLink, link: "/newmedia"}}},
-		{slug: "lyhf", name: "我要留言", kind: catalog.KindLink, link: "/messages", desc: "办事咨询、法律咨询、建议、投诉举报和网站找错；已答复的留言、常见问题和留言统计。"},
+		{slug: "lyhf", name: "留言答复", kind: catalog.KindLink, link: "/messages", desc: "办事咨询、法律咨询、建议、投诉举报和网站找错；已答复的留言、常见问题和留言统计。"},
 	}},
 }
 

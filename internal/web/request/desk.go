@@ -505,8 +505,28 @@ type statsPage struct {
 	Results []request.Choice
 	// Cell: the drill-down.
 	Row, Col string
-	Refs     []request.Ref
+	Refs     []request.Ref // the page of them shown
 	Label    string
+	Pager    *web.Pager
+}
+
+// cellPerPage is how many requests a drill-down page lists: a busy bureau's
+// 本年新收 cell holds thousands.
+const cellPerPage = 200
+
+// Prev and Next are the drill-down's neighbouring page numbers (0: none).
+func (p *statsPage) Prev() int {
+	if p.Pager == nil || p.Pager.Page <= 1 {
+		return 0
+	}
+	return p.Pager.Page - 1
+}
+
+func (p *statsPage) Next() int {
+	if p.Pager == nil || p.Pager.Page >= p.Pager.Pages {
+		return 0
+	}
+	return p.Pager.Page + 1
 }
 
 // N is a number of table 三.
@@ -571,6 +591,10 @@ func (s *Feature) cell(w http.ResponseWriter, r *http.Request) {
 		s.AdminError(w, r, errs.E(errs.NotFound, "统计表中没有这一项"))
 		return
 	}
+	total := len(p.Refs)
+	page := web.PageNumber(r, max(1, (total+cellPerPage-1)/cellPerPage))
+	p.Pager = web.NewPager(page, total, cellPerPage)
+	p.Refs = p.Refs[(page-1)*cellPerPage : min(total, page*cellPerPage)]
 	s.Render(w, r, http.StatusOK, "admin/request_cell", p)
 }
 
