@@ -101,12 +101,14 @@ type App struct {
 	LiveWeb *weblive.Feature
 
 	handler http.Handler
+	// node names this process as the holder of the jobs lease (jobs.go).
+	node string
 }
 
 // New builds the services over the catalogue's database and mounts every
 // feature on the HTTP kit.
 func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Logger, opts web.Options) (*App, error) {
-	a := &App{Log: log, Catalog: cat, Auth: au, Blobs: blobs}
+	a := &App{Log: log, Catalog: cat, Auth: au, Blobs: blobs, node: newNodeID()}
 	a.Calendar = &calver.Versions{DB: cat.DB}
 	if cat.Today == nil {
 		cat.Today = opts.Today

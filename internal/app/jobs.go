@@ -2,8 +2,12 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"os"
 	"time"
 
 	"gongkai/internal/calendar"
@@ -38,15 +42,17 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 	if a.Mail != nil {
 		go a.Mail.Run(ctx, 30*time.Second) // the e-mail outbox (internal/mail)
 	}
-	a.publishDue(ctx)
 	var swept calendar.Date
-	a.sweepValidity(ctx, &swept)
-	a.dailyChecks(ctx)
+	a.scheduled(ctx, &swept)
 	for {
 		select {
 		case <-ctx.Done():
 			if err := a.Catalog.FlushClicks(context.WithoutCancel(ctx), &a.Web.Clicks); err != nil {
 				a.Log.Error("flush clicks", "err", err)
+			}
+			// Another node need not wait for the lease to expire.
+			if err := a.Catalog.DB.ReleaseLease(context.WithoutCancel(ctx), jobsLease, a.node); err != nil {
+				a.Log.Error("release jobs lease", "err", err)
 			}
 			return
 		case <-clicks.C:
@@ -54,10 +60,9 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 				a.Log.Error("flush clicks", "err", err)
 			}
 		case <-minute.C:
-			a.publishDue(ctx)
-			a.mailRequestNotices(ctx)
-			a.sweepValidity(ctx, &swept)
-			a.dailyChecks(ctx)
+			a.scheduled(ctx, &swept)
+			// The purges below are idempotent deletes of what has expired:
+			// every node may run them.
 			if err := a.Auth.PurgeSessions(ctx); err != nil {
 				a.Log.Error("purge sessions", "err", err)
 			}
@@ -67,7 +72,6 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			if _, err := a.Catalog.PruneIdempotencyKeys(ctx, time.Now()); err != nil {
 				a.Log.Error("prune idempotency keys", "err", err)
 			}
-			a.purgeRequests(ctx)
 			if _, err := a.Web.Captcha.Prune(ctx, time.Now()); err != nil {
 				a.Log.Error("prune captcha uses", "err", err)
 			}
@@ -81,6 +85,48 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			}
 		}
 	}
+}
+
+// jobsLease is the lease (store.TryLease) of the jobs that must run once
+// per platform however many nodes serve it (issue 17): scheduled
+// publishing, the request notices, the validity sweep, the daily
+// self-inspection and the requests' retention purge. The holder renews it
+// every minute; when it stops (a crash), another node takes over once the
+// lease has expired. The ttl is longer than the longest run (the
+// self-inspection of a large site), so a slow run is not started twice.
+const (
+	jobsLease    = "scheduled-jobs"
+	jobsLeaseTTL = 10 * time.Minute
+)
+
+// newNodeID names this process among the nodes of one database: host, pid
+// and a random part (a restarted process is a new holder).
+func newNodeID() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// scheduled runs the once-per-platform jobs when this node holds (or
+// takes) their lease, and reports whether it did.
+func (a *App) scheduled(ctx context.Context, swept *calendar.Date) bool {
+	ok, err := a.Catalog.DB.TryLease(ctx, jobsLease, a.node, time.Now(), jobsLeaseTTL)
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			a.Log.Error("jobs lease", "err", err)
+		}
+		return false
+	}
+	if !ok {
+		return false
+	}
+	a.publishDue(ctx)
+	a.mailRequestNotices(ctx)
+	a.sweepValidity(ctx, swept)
+	a.dailyChecks(ctx)
+	a.purgeRequests(ctx)
+	return true
 }
 
 // dailyChecks runs the self-inspection of every site whose last run is a
