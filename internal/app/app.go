@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -163,7 +164,24 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	a.Web = kit
 	// Node-local: this node's render cache must see every change from now
 	// on, its own at once (Committed) and other nodes' by polling the outbox.
-	if err := cat.Bus.SubscribeLocal(context.Background(), "web.render-cache", func(_ context.Context, e events.Event) error {
+	// A change of one catalogue item drops only the pages it can alter;
+	// anything else (columns, settings, the other capabilities' records)
+	// drops the site's pages.
+	if err := cat.Bus.SubscribeLocal(context.Background(), "web.render-cache", func(ctx context.Context, e events.Event) error {
+		switch e.Kind {
+		case events.ItemPublished, events.ItemRevised, events.ItemWithdrawn, events.ItemFiles:
+			var p struct {
+				ColumnID int64 `json:"column_id"`
+			}
+			if e.SubjectID != 0 && json.Unmarshal(e.Payload, &p) == nil {
+				also, err := cat.Referrers(ctx, e.SubjectID)
+				if err == nil {
+					kit.InvalidateItem(e.SiteID, e.SubjectID, p.ColumnID, also)
+					return nil
+				}
+				log.Warn("render cache: referrers", "item", e.SubjectID, "err", err)
+			}
+		}
 		kit.Invalidate(e.SiteID)
 		return nil
 	}); err != nil {

@@ -151,3 +151,96 @@ func TestInvalidationPerSite(t *testing.T) {
 		}
 	})
 }
+
+// TestInvalidationPerItem: a change of one item drops its page, the pages
+// that show it (the document an interpretation explains) and the listings,
+// and keeps the other items' pages cached (issue 17).
+func TestInvalidationPerItem(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		office, err := e.au.UserByName(ctx, "office")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An interpretation I and the document P it explains, and an item
+		// B in another column that neither links nor neighbours them.
+		var iID, pID, iCol int64
+		if err := e.db.R.QueryRowContext(ctx, `SELECT l.from_id, l.to_id, i.column_id FROM item_links l JOIN items i ON i.id = l.from_id
+			JOIN items p ON p.id = l.to_id WHERE i.status = 'published' AND p.status = 'published' AND l.kind = 'interprets' ORDER BY l.from_id LIMIT 1`).Scan(&iID, &pID, &iCol); err != nil {
+			t.Fatal(err)
+		}
+		var bID int64
+		if err := e.db.R.QueryRowContext(ctx, `SELECT id FROM items WHERE status = 'published' AND column_id <> $1
+			AND column_id <> (SELECT column_id FROM items WHERE id = $2)
+			AND id NOT IN (SELECT from_id FROM item_links UNION SELECT to_id FROM item_links) ORDER BY id LIMIT 1`, iCol, pID).Scan(&bID); err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser()
+		paths := map[string]string{"home": "/", "I": "/items/" + itoa(iID), "P": "/items/" + itoa(pID), "B": "/items/" + itoa(bID)}
+		cached := func() map[string]bool {
+			out := map[string]bool{}
+			for _, k := range e.srv.Web.CachedKeys() {
+				for name, p := range paths {
+					if strings.HasSuffix(k, " "+p) {
+						out[name] = true
+					}
+				}
+			}
+			return out
+		}
+		for _, p := range paths {
+			if r := b.get(p); r.status != 200 {
+				t.Fatalf("%s: %d", p, r.status)
+			}
+		}
+		if c := cached(); len(c) != 4 {
+			t.Fatalf("cached before the change: %v", c)
+		}
+		full, err := e.cat.Item(ctx, e.site.ID, iID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := e.cat.InputOf(ctx, full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Title, in.ChangeNote = full.Title+"（修订）", "更正标题"
+		if _, err := e.cat.Update(ctx, office, e.site.ID, iID, in); err != nil {
+			t.Fatal(err)
+		}
+		c := cached()
+		if c["I"] || c["P"] || c["home"] {
+			t.Errorf("after the interpretation's revision still cached: %v (want I, P and the home page dropped)", c)
+		}
+		if !c["B"] {
+			t.Error("an unrelated item's page was dropped by another item's revision")
+		}
+		// What was dropped shows the change.
+		mustContain(t, b.get(paths["P"]).body, full.Title+"（修订）")
+		b.get(paths["I"])
+		b.get(paths["home"])
+		// A new interpretation of P: P's cached page did not show it, and
+		// is dropped because the new item points to it.
+		in.Title, in.ChangeNote = "新增的政策解读（缓存测试）", ""
+		in.Interprets, in.IndexNo = []int64{pID}, ""
+		draft, err := e.cat.Create(ctx, office, e.site.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.cat.Submit(ctx, office, e.site.ID, draft.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.cat.Publish(ctx, office, e.site.ID, draft.ID, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		c = cached()
+		if c["P"] || c["home"] {
+			t.Errorf("after a new interpretation of P still cached: %v", c)
+		}
+		if !c["B"] {
+			t.Error("an unrelated item's page was dropped by a new item")
+		}
+		mustContain(t, b.get(paths["P"]).body, "新增的政策解读（缓存测试）")
+	})
+}

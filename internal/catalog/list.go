@@ -415,3 +415,26 @@ func (s *Service) LastPublished(ctx context.Context, siteID int64) (map[int64]st
 	}
 	return out, rows.Err()
 }
+
+// Referrers are the items whose public pages may show itemID because of a
+// link between them: interpretations and what they interpret (both ways),
+// and the documents it replaces (their 替代文件 is itemID). A change of the
+// item drops their cached pages (the render cache, issue 17).
+func (s *Service) Referrers(ctx context.Context, itemID int64) ([]int64, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT to_id FROM item_links WHERE from_id = $1
+		UNION SELECT from_id FROM item_links WHERE to_id = $1
+		UNION SELECT id FROM items WHERE successor_id = $1`, itemID)
+	if err != nil {
+		return nil, errs.Wrap(err, "referrers")
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

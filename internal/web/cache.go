@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,7 +28,12 @@ type cachedPage struct {
 	// siteID is the site the page belongs to, for per-site invalidation.
 	siteID int64
 	// itemID and baseClicks let the page show base + views seen since render.
-	itemID     int64
+	itemID int64
+	// column and refs are what an item page depends on besides its item:
+	// its column (a new item there moves the 上一篇/下一篇 links) and the
+	// other items it shows (related, linked, replaced, neighbours).
+	column     int64
+	refs       []int64
 	baseClicks int64
 	views      atomic.Int64
 	// ctype and gzipped: a cached file other than a page (CachedFile),
@@ -231,6 +237,26 @@ func (c *renderCache) clearSite(siteID int64) {
 				delete(c.pages, k)
 				c.bytes -= p.size()
 			}
+		}
+	}
+	c.mu.Unlock()
+}
+
+// clearItem drops the pages a change of one item can alter: every page of
+// the site that is not an item page (home, columns, catalogue, feeds,
+// sitemap, lists …), the item's own pages, the item pages that show it or
+// stand in its column, and those of also (the items that point to it or
+// that it points to: catalog.Service.Referrers). The site's other item pages stay cached (issue
+// 17: a publish no longer costs every page of the site).
+func (c *renderCache) clearItem(siteID, itemID, columnID int64, also []int64) {
+	c.mu.Lock()
+	for k, p := range c.pages {
+		if p.siteID != siteID {
+			continue
+		}
+		if p.itemID == 0 || p.itemID == itemID || (columnID != 0 && p.column == columnID) || slices.Contains(p.refs, itemID) || slices.Contains(also, p.itemID) {
+			delete(c.pages, k)
+			c.bytes -= p.size()
 		}
 	}
 	c.mu.Unlock()

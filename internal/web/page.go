@@ -190,6 +190,12 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 		itemID, clicks = it.ID, it.Clicks+s.Clicks.Pending(it.ID)
 	}
 	p := newCachedPage(buf.Bytes(), status, itemID, clicks)
+	if itemID != 0 {
+		p.column = base.Counted.ColumnID
+		if d, ok := data.(interface{ CacheRefs() []int64 }); ok {
+			p.refs = d.CacheRefs()
+		}
+	}
 	s.cache.put(siteID, key, p)
 	p.serve(w, r, s)
 }

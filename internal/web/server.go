@@ -148,6 +148,16 @@ func (s *Server) Invalidate(siteID int64) {
 	s.sites.invalidate(siteID)
 }
 
+// InvalidateItem drops the cached pages a change of one item (published,
+// revised, withdrawn, its files) can alter — the site's pages other than
+// item pages, the item's, and the item pages that show it or share its
+// column, and the pages of the items in also (renderCache.clearItem) — and
+// the site's cached state.
+func (s *Server) InvalidateItem(siteID, itemID, columnID int64, also []int64) {
+	s.cache.clearItem(siteID, itemID, columnID, also)
+	s.sites.invalidate(siteID)
+}
+
 // SitemapFunc lists a feature's public pages of a site (paths such as
 // /lists/power_list) for the sitemap.
 type SitemapFunc func(ctx context.Context, siteID int64) ([]string, error)

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
@@ -53,6 +54,35 @@ type itemPage struct {
 	// Data and Chart: a statistics item's table and its SVG chart.
 	Data  *catalog.DataTable
 	Chart template.HTML
+}
+
+// CacheRefs are the other items the page shows, so that a change of one of
+// them drops this page from the render cache (web.Server.InvalidateItem).
+// 相关信息 (SeeAlso, from the search) is left out: it may lag a new item
+// until the page is next rendered (at the latest the next day).
+func (p *itemPage) CacheRefs() []int64 {
+	var ids []int64
+	for _, it := range p.Related {
+		ids = append(ids, it.ID)
+	}
+	for _, it := range []*catalog.Item{p.Prev, p.Next} {
+		if it != nil {
+			ids = append(ids, it.ID)
+		}
+	}
+	// The items it names, shown or not yet public: publishing one of them
+	// changes this page.
+	if p.Item.SuccessorID != 0 {
+		ids = append(ids, p.Item.SuccessorID)
+	}
+	for _, f := range p.Item.Type().Fields {
+		if f.Kind == catalog.Link {
+			if id, err := strconv.ParseInt(p.Item.Fields[f.Name], 10, 64); err == nil {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
 }
 
 // metaCell is one entry of the item page's metadata block.
