@@ -11,6 +11,7 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
+	"gongkai/internal/store"
 )
 
 // Filter selects items for list pages, the back office and the API.
@@ -301,20 +302,8 @@ func (s *Service) neighbour(ctx context.Context, it *Item, cond string) (*Item, 
 
 // Interprets returns the ids of the policy documents an interpretation explains.
 func (s *Service) Interprets(ctx context.Context, itemID int64) ([]int64, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT to_id FROM item_links WHERE from_id = $1 AND kind = 'interprets' ORDER BY to_id`, itemID)
-	if err != nil {
-		return nil, errs.Wrap(err, "links")
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Wrap(err, "links")
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	ids, err := store.Int64s(ctx, s.DB.R, `SELECT to_id FROM item_links WHERE from_id = $1 AND kind = 'interprets' ORDER BY to_id`, itemID)
+	return ids, errs.Wrap(err, "links")
 }
 
 // Related returns the items linked to it in either direction: for a policy
@@ -421,20 +410,8 @@ func (s *Service) LastPublished(ctx context.Context, siteID int64) (map[int64]st
 // and the documents it replaces (their 替代文件 is itemID). A change of the
 // item drops their cached pages (the render cache, issue 17).
 func (s *Service) Referrers(ctx context.Context, itemID int64) ([]int64, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT to_id FROM item_links WHERE from_id = $1
+	ids, err := store.Int64s(ctx, s.DB.R, `SELECT to_id FROM item_links WHERE from_id = $1
 		UNION SELECT from_id FROM item_links WHERE to_id = $1
 		UNION SELECT id FROM items WHERE successor_id = $1`, itemID)
-	if err != nil {
-		return nil, errs.Wrap(err, "referrers")
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, errs.Wrap(err, "referrers")
 }
