@@ -199,16 +199,18 @@ func runServe(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	db, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	// The attachment store first: a wrong --blob fails at once, before
+	// the migrations.
 	blobs, err := openBlobs(ctx, *blobURL, c.data)
 	if err != nil {
 		return err
 	}
 	defer blobs.Close()
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
 	cat := &catalog.Service{DB: db}
 	au := auth.NewService(db)
 	var demoSite *catalog.Site
