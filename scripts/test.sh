@@ -8,6 +8,8 @@
 #   gofmt     gofmt -l over tracked and untracked (not ignored) Go files
 #   vet       go vet ./...
 #   postgres  a throwaway PostgreSQL server (scripts/pg.sh), stopped on exit
+#   s3 server the S3-compatible server of the object-storage tests (versitygw),
+#             built once per machine into the user cache (GONGKAI_SKIP_S3=1 skips)
 #   go test   go test -race -count=1 -timeout 25m [args] (./... unless a package is named;
 #             then internal/app runs plainly, and under -race only its tests that
 #             start goroutines: see go_tests)
@@ -175,6 +177,21 @@ start_postgres() {
 	# Tests that need PostgreSQL fail instead of skipping when the DSN is unset.
 	export GONGKAI_REQUIRE_POSTGRES=1
 	echo "GONGKAI_TEST_POSTGRES=$GONGKAI_TEST_POSTGRES" >&2
+}
+
+# The S3-compatible server (versitygw, a Go module at a pinned version) that
+# the object-storage tests start: built once into the user cache directory,
+# so a fresh machine pays for it here and not inside a test's time. A build
+# that fails fails the run; GONGKAI_SKIP_S3=1 (never set by CI) skips both
+# this and the tests.
+s3_server() {
+	if [ "${GONGKAI_SKIP_S3:-}" = 1 ]; then
+		echo "GONGKAI_SKIP_S3=1: no S3 server, the object-storage tests skip" >&2
+		return 0
+	fi
+	GONGKAI_VERSITYGW=$(go run ./internal/blob/blobtest/versitygw)
+	export GONGKAI_VERSITYGW
+	echo "S3 server: $GONGKAI_VERSITYGW" >&2
 }
 
 go_tests() {
@@ -345,5 +362,6 @@ run_stage deps deps
 run_stage gofmt check_gofmt
 run_stage vet vet
 run_stage postgres start_postgres
+run_stage "s3 server" s3_server
 run_stage "go test" go_tests "$@"
 run_stage "fuzz+browser" fuzz_beside_browser "$@"

@@ -177,6 +177,7 @@ func runServe(args []string) error {
 	intentionLead := fs.Int("intention-lead-days", envInt("GONGKAI_INTENTION_LEAD_DAYS", finance.IntentionLeadDays), "days before the procurement begins by which a 采购意向 is published (财库〔2020〕10号, RECORDS §8.6; the notice's date is UNVERIFIED)")
 	financeKeep := fs.Int("finance-keep-years", envInt("GONGKAI_FINANCE_KEEP_YEARS", finance.KeepYears), "years a published budget or final accounts stays on the public pages; 0 keeps every year (RECORDS §8.2: UNVERIFIED)")
 	retention := fs.Int("request-retention-years", envInt("GONGKAI_REQUEST_RETENTION_YEARS", 0), "erase applicants' personal data this many years after a disclosure request closed (0: keep)")
+	blobURL := fs.String("blob", os.Getenv("GONGKAI_BLOB"), "where attachments are kept: empty for DATA/attachments, or s3://[ACCESS:SECRET@]host[:port]/bucket[/prefix][?region=R&tls=0] for an S3-compatible object store (keys from GONGKAI_S3_ACCESS_KEY/GONGKAI_S3_SECRET_KEY or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when not in the URL)")
 	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing applicants' personal data (or GONGKAI_DATA_KEY_FILE; --demo generates data/data-key)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -198,16 +199,18 @@ func runServe(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	// The attachment store first: a wrong --blob fails at once, before
+	// the migrations.
+	blobs, err := openBlobs(ctx, *blobURL, c.data)
+	if err != nil {
+		return err
+	}
+	defer blobs.Close()
 	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	blobs, err := blob.OpenFS(filepath.Join(c.data, "attachments"))
-	if err != nil {
-		return err
-	}
-	defer blobs.Close()
 	cat := &catalog.Service{DB: db}
 	au := auth.NewService(db)
 	var demoSite *catalog.Site
@@ -523,4 +526,31 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// openBlobs opens the attachment store: the data directory's attachments/
+// unless spec names an S3-compatible bucket. With a bucket, attachments/
+// holds only uploads being checked.
+func openBlobs(ctx context.Context, spec, data string) (*blob.Store, error) {
+	dir := filepath.Join(data, "attachments")
+	if spec == "" {
+		return blob.OpenFS(dir)
+	}
+	cfg, err := blob.ParseS3URL(spec)
+	if err != nil {
+		return nil, fmt.Errorf("--blob: %w", err)
+	}
+	if cfg.AccessKey == "" {
+		cfg.AccessKey = envOr("GONGKAI_S3_ACCESS_KEY", os.Getenv("AWS_ACCESS_KEY_ID"))
+	}
+	if cfg.SecretKey == "" {
+		cfg.SecretKey = envOr("GONGKAI_S3_SECRET_KEY", os.Getenv("AWS_SECRET_ACCESS_KEY"))
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	s, err := blob.OpenS3(ctx, cfg, dir)
+	if err != nil {
+		return nil, fmt.Errorf("--blob: %w", err)
+	}
+	return s, nil
 }

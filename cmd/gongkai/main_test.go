@@ -1,19 +1,25 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"gongkai/internal/captcha"
-	"gongkai/internal/store"
+	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"gongkai/internal/blob/blobtest"
+	"gongkai/internal/captcha"
+	"gongkai/internal/store"
 )
 
 var bin string
@@ -348,4 +354,74 @@ func TestCaptchaAnswer(t *testing.T) {
 	if out, code := run(t, "", "captcha", "answer", "request", tok); code == 0 || !strings.Contains(out, "GONGKAI_CAPTCHA_KEY") {
 		t.Errorf("without the key: %d %q", code, out)
 	}
+}
+
+// TestServeBlobS3: `serve --blob s3://…` keeps attachments in an
+// S3-compatible server (a real one, versitygw): the demo's images are
+// stored as objects and served from there; a wrong secret stops the server
+// at start with a message naming the flag.
+func TestServeBlobS3(t *testing.T) {
+	s3 := blobtest.Start(t)
+	bucket, dir := s3.Bucket(t)
+
+	bad := strings.Replace(s3.URL(bucket), ":"+s3.SecretKey+"@", ":wrong-secret@", 1)
+	if out, code := run(t, "", "serve", "--data", t.TempDir(), "--addr", freeAddr(t), "--blob", bad); code == 0 || !strings.Contains(out, "--blob") {
+		t.Fatalf("serve with a wrong secret: %d %s", code, out)
+	}
+
+	data, addr := t.TempDir(), freeAddr(t)
+	// The secret from the environment, as a deployer keeps it out of the
+	// command line.
+	url := "s3://" + s3.AccessKey + "@" + s3.Endpoint + "/" + bucket + "?tls=0"
+	cmd := exec.Command(bin, "serve", "--demo", "--data", data, "--addr", addr, "--log", "warn", "--blob", url)
+	cmd.Env = append(os.Environ(), "GONGKAI_S3_SECRET_KEY="+s3.SecretKey)
+	cmd.Stderr = t.Output()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	base := "http://" + addr
+	start := time.Now()
+	for {
+		r, err := http.Get(base + "/healthz")
+		if err == nil {
+			r.Body.Close()
+			break
+		}
+		if time.Since(start) > 3*time.Minute { // a guard, not a timing assertion
+			t.Fatal("server did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	r, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	m := regexp.MustCompile(`src="(/site-images/emblem\?v=([0-9a-f]{32}))"`).FindSubmatch(home)
+	if m == nil {
+		t.Fatalf("home page links no emblem: %d", r.StatusCode)
+	}
+	key := string(m[2])
+	stored, err := os.ReadFile(filepath.Join(dir, key[:2], key[2:4], key))
+	if err != nil {
+		t.Fatalf("the emblem is not an object in the bucket: %v", err)
+	}
+	r, err = http.Get(base + string(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != 200 || r.Header.Get("Content-Type") != "image/png" || !bytes.Equal(got, stored) {
+		t.Errorf("emblem: %d %s, %d bytes (object %d)", r.StatusCode, r.Header.Get("Content-Type"), len(got), len(stored))
+	}
+	// Nothing is kept locally but the (empty) directory of uploads in progress.
+	filepath.WalkDir(filepath.Join(data, "attachments"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			t.Errorf("local attachment file %s", p)
+		}
+		return nil
+	})
 }

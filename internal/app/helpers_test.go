@@ -53,13 +53,19 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 // as in newEnv).
 func newEnvWith(t *testing.T, d store.Dialect, opts web.Options) *env {
 	t.Helper()
-	db := storetest.Open(t, d)
-	cat := &catalog.Service{DB: db, Today: func() calendar.Date { return testDay }}
-	au := auth.NewService(db)
 	blobs, err := blob.OpenFS(filepath.Join(t.TempDir(), "attachments"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newEnvBlobs(t, d, opts, blobs)
+}
+
+// newEnvBlobs is newEnvWith over the given attachment store.
+func newEnvBlobs(t *testing.T, d store.Dialect, opts web.Options, blobs *blob.Store) *env {
+	t.Helper()
+	db := storetest.Open(t, d)
+	cat := &catalog.Service{DB: db, Today: func() calendar.Date { return testDay }}
+	au := auth.NewService(db)
 	site, err := demo.LoadWith(context.Background(), cat, au, blobs, "127.0.0.1", testDay)
 	if err != nil {
 		t.Fatalf("load demo: %v", err)

@@ -1,5 +1,6 @@
 // Package blob stores attachments (the files published with an item or sent
-// with a request) on the local file system.
+// with a request) on the local file system (OpenFS, the default) or in an
+// S3-compatible object store (OpenS3).
 //
 // Files are accepted by their content, never by their name: PDF, the common
 // image formats, Word, Excel and PowerPoint (binary and OOXML, including the
@@ -66,16 +67,38 @@ const (
 	filePerm = 0o640
 )
 
-// Store keeps files under one directory. Every access goes through an
-// os.Root, so no key or name can reach outside it. A Store is safe for
-// concurrent use.
+// Store keeps files under one directory, or in one bucket of an
+// S3-compatible object store. Every local access goes through an os.Root, so
+// no key or name can reach outside it. Uploads are checked on a local
+// temporary file in both cases, so the content rules are the same whatever
+// the back end. A Store is safe for concurrent use.
 type Store struct {
+	// root is the local directory: the files themselves, or (with s3) only
+	// the uploads in progress and downloads being read.
 	root *os.Root
+	s3   *s3Client
+}
+
+// File is a stored file opened for reading: *os.File for the local
+// directory, a reader of ranged GETs for object storage. Stat gives the
+// size and modification time that http.ServeContent and the text
+// extractor need.
+type File interface {
+	io.Reader
+	io.ReaderAt
+	io.Seeker
+	io.Closer
+	Stat() (fs.FileInfo, error)
 }
 
 // OpenFS opens (creating if needed) a store in dir and removes uploads left
 // unfinished for more than a day.
 func OpenFS(dir string) (*Store, error) {
+	return openLocal(dir)
+}
+
+// openLocal opens dir as the local root with its temporary directory.
+func openLocal(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return nil, fmt.Errorf("blob: create %s: %w", dir, err)
 	}
@@ -95,6 +118,9 @@ func OpenFS(dir string) (*Store, error) {
 // Close releases the store's directory handle. Files already opened with
 // Open stay readable.
 func (s *Store) Close() error {
+	if s.s3 != nil {
+		s.s3.http.CloseIdleConnections()
+	}
 	return s.root.Close()
 }
 
@@ -183,16 +209,25 @@ func (s *Store) Put(ctx context.Context, r io.Reader, originalName string, limit
 		}
 	}
 
+	if err := ctx.Err(); err != nil {
+		return Blob{}, fmt.Errorf("blob: put %q: %w", originalName, err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	key := newKey()
+	if s.s3 != nil {
+		// The object store gets only accepted content; the temporary file
+		// is removed by the deferred cleanup either way.
+		if err := s.s3.put(ctx, keyPath(key), f, n, sum, k.mime); err != nil {
+			return Blob{}, fmt.Errorf("blob: put %q: %w", originalName, err)
+		}
+		return Blob{Key: key, Size: n, SHA256: sum, MIME: k.mime, Ext: ext}, nil
+	}
 	if err := f.Sync(); err != nil {
 		return Blob{}, fmt.Errorf("blob: put: sync: %w", err)
 	}
 	if err := f.Close(); err != nil {
 		return Blob{}, fmt.Errorf("blob: put: close: %w", err)
 	}
-	if err := ctx.Err(); err != nil {
-		return Blob{}, fmt.Errorf("blob: put %q: %w", originalName, err)
-	}
-	key := newKey()
 	final := keyPath(key)
 	if err := s.root.MkdirAll(path.Dir(final), dirPerm); err != nil {
 		return Blob{}, fmt.Errorf("blob: put: %w", err)
@@ -206,7 +241,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, originalName string, limit
 	return Blob{
 		Key:    key,
 		Size:   n,
-		SHA256: hex.EncodeToString(h.Sum(nil)),
+		SHA256: sum,
 		MIME:   k.mime,
 		Ext:    ext,
 	}, nil
@@ -214,9 +249,16 @@ func (s *Store) Put(ctx context.Context, r io.Reader, originalName string, limit
 
 // Open opens the file stored under key for reading. The caller closes it.
 // A key that is not 32 lower-case hex digits is reported as ErrNotFound.
-func (s *Store) Open(key string) (*os.File, error) {
+func (s *Store) Open(key string) (File, error) {
 	if !validKey(key) {
 		return nil, fmt.Errorf("blob: open %q: %w", key, ErrNotFound)
+	}
+	if s.s3 != nil {
+		f, err := s.s3.open(s, keyPath(key))
+		if err != nil {
+			return nil, fmt.Errorf("blob: open %s: %w", key, err)
+		}
+		return f, nil
 	}
 	f, err := s.root.Open(keyPath(key))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -242,6 +284,12 @@ func (s *Store) Open(key string) (*os.File, error) {
 func (s *Store) Delete(key string) error {
 	if !validKey(key) {
 		return fmt.Errorf("blob: delete %q: %w", key, ErrNotFound)
+	}
+	if s.s3 != nil {
+		if err := s.s3.remove(keyPath(key)); err != nil {
+			return fmt.Errorf("blob: delete %s: %w", key, err)
+		}
+		return nil
 	}
 	err := s.root.Remove(keyPath(key))
 	if errors.Is(err, fs.ErrNotExist) {

@@ -27,6 +27,10 @@ import (
 	"gongkai/internal/errs"
 )
 
+// opener opens an empty store for a test and returns it with the local
+// directory where its files (and uploads in progress) can be seen.
+type opener func(t *testing.T) (*Store, string)
+
 // mustOpen opens a store in a fresh directory and returns it with the
 // directory.
 func mustOpen(t *testing.T) (*Store, string) {
@@ -210,8 +214,10 @@ func sampleOLE2(streams ...string) []byte {
 	return sampleCFB(entries)
 }
 
-func TestPutAccepts(t *testing.T) {
-	s, _ := mustOpen(t)
+func TestPutAccepts(t *testing.T) { testPutAccepts(t, mustOpen) }
+
+func testPutAccepts(t *testing.T, open opener) {
+	s, _ := open(t)
 	tests := []struct {
 		name     string
 		content  []byte
@@ -262,7 +268,9 @@ func TestPutAccepts(t *testing.T) {
 	}
 }
 
-func TestPutRefuses(t *testing.T) {
+func TestPutRefuses(t *testing.T) { testPutRefuses(t, mustOpen) }
+
+func testPutRefuses(t *testing.T, open opener) {
 	html := []byte("<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>")
 	exe := append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"), make([]byte, 64)...)
 	svg := []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>`)
@@ -313,7 +321,7 @@ func TestPutRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, dir := mustOpen(t)
+			s, dir := open(t)
 			_, err := s.Put(context.Background(), bytes.NewReader(tt.content), names[tt.name], 1<<20)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Put(%s) error = %v, want %v", names[tt.name], err, tt.want)
@@ -328,8 +336,10 @@ func TestPutRefuses(t *testing.T) {
 	}
 }
 
-func TestPutMessages(t *testing.T) {
-	s, _ := mustOpen(t)
+func TestPutMessages(t *testing.T) { testPutMessages(t, mustOpen) }
+
+func testPutMessages(t *testing.T, open opener) {
+	s, _ := open(t)
 	_, err := s.Put(context.Background(), bytes.NewReader(samplePDF()), "a.docx", 1<<20)
 	if got, want := errs.MessageOf(err), "文件扩展名 .docx 与文件内容（PDF）不符"; got != want {
 		t.Errorf("mismatch message = %q, want %q", got, want)
@@ -340,8 +350,10 @@ func TestPutMessages(t *testing.T) {
 	}
 }
 
-func TestPutSizeLimit(t *testing.T) {
-	s, dir := mustOpen(t)
+func TestPutSizeLimit(t *testing.T) { testPutSizeLimit(t, mustOpen) }
+
+func testPutSizeLimit(t *testing.T, open opener) {
+	s, dir := open(t)
 	pdf := append(samplePDF(), bytes.Repeat([]byte("%"), 1000)...)
 	limit := int64(len(pdf))
 
@@ -382,8 +394,10 @@ func (infinitePDF) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func TestPutFailureLeavesNothing(t *testing.T) {
-	s, dir := mustOpen(t)
+func TestPutFailureLeavesNothing(t *testing.T) { testPutFailureLeavesNothing(t, mustOpen) }
+
+func testPutFailureLeavesNothing(t *testing.T, open opener) {
+	s, dir := open(t)
 	boom := errors.New("connection reset")
 	r := io.MultiReader(bytes.NewReader(samplePDF()), iotest.ErrReader(boom))
 	if _, err := s.Put(context.Background(), r, "a.pdf", 1<<20); !errors.Is(err, boom) {
@@ -399,8 +413,10 @@ func TestPutFailureLeavesNothing(t *testing.T) {
 	}
 }
 
-func TestOpenRejectsBadKeys(t *testing.T) {
-	s, dir := mustOpen(t)
+func TestOpenRejectsBadKeys(t *testing.T) { testOpenRejectsBadKeys(t, mustOpen) }
+
+func testOpenRejectsBadKeys(t *testing.T, open opener) {
+	s, dir := open(t)
 	// A file that a traversal could reach if keys were used as paths.
 	secret := filepath.Join(filepath.Dir(dir), "secret-"+filepath.Base(dir))
 	if err := os.WriteFile(secret, []byte("secret"), 0o600); err != nil {
@@ -469,8 +485,10 @@ func TestOpenDoesNotFollowSymlinkOut(t *testing.T) {
 	}
 }
 
-func TestDelete(t *testing.T) {
-	s, dir := mustOpen(t)
+func TestDelete(t *testing.T) { testDelete(t, mustOpen) }
+
+func testDelete(t *testing.T, open opener) {
+	s, dir := open(t)
 	b, err := s.Put(context.Background(), bytes.NewReader(samplePDF()), "a.pdf", 1<<20)
 	if err != nil {
 		t.Fatal(err)
@@ -492,8 +510,10 @@ func TestDelete(t *testing.T) {
 	}
 }
 
-func TestConcurrentPut(t *testing.T) {
-	s, _ := mustOpen(t)
+func TestConcurrentPut(t *testing.T) { testConcurrentPut(t, mustOpen) }
+
+func testConcurrentPut(t *testing.T, open opener) {
+	s, _ := open(t)
 	const n = 32
 	var (
 		mu   sync.Mutex

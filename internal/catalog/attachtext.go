@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"gongkai/internal/blob"
 	"gongkai/internal/errs"
 	"gongkai/internal/events"
 	"gongkai/internal/extract"
@@ -39,7 +39,7 @@ const (
 
 // Blobs opens stored files by key (blob.Store).
 type Blobs interface {
-	Open(key string) (*os.File, error)
+	Open(key string) (blob.File, error)
 }
 
 // ExtractText fills a.Text and a.TextStatus from the stored file before the
