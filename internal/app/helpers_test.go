@@ -38,6 +38,8 @@ type env struct {
 	srv  *App
 	ts   *httptest.Server
 	site *catalog.Site
+	// blobDir is the directory of the blob store (attachments, images).
+	blobDir string
 }
 
 // testDay is the day the demo site is loaded for and the self-inspection and
@@ -56,7 +58,8 @@ func newEnvWith(t *testing.T, d store.Dialect, opts web.Options) *env {
 	db := storetest.Open(t, d)
 	cat := &catalog.Service{DB: db, Today: func() calendar.Date { return testDay }}
 	au := auth.NewService(db)
-	blobs, err := blob.OpenFS(filepath.Join(t.TempDir(), "attachments"))
+	blobDir := filepath.Join(t.TempDir(), "attachments")
+	blobs, err := blob.OpenFS(blobDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +88,7 @@ func newEnvWith(t *testing.T, d store.Dialect, opts web.Options) *env {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &env{t: t, db: db, cat: cat, au: au, srv: srv, ts: ts, site: site}
+	return &env{t: t, db: db, cat: cat, au: au, srv: srv, ts: ts, site: site, blobDir: blobDir}
 }
 
 // eachEnv runs fn against the demo site on every database engine.

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"gongkai/internal/blob"
 	"gongkai/internal/errs"
 	"gongkai/internal/lists"
 	"gongkai/internal/web"
@@ -26,6 +27,7 @@ var openapi []byte
 type Feature struct {
 	*web.Server
 	Lists *lists.Service
+	Blobs *blob.Store // uploaded images of the kinds that declare Images
 }
 
 // Mount registers the templates, API description and routes.
@@ -60,11 +62,13 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /lists/{kind}/editions/{id}", s.list)
 	kit.Public("GET /lists/{kind}/diff", s.diffPage)
 	kit.Public("GET /lists/{kind}/feed.xml", s.feed)
+	kit.Public("GET /lists/{kind}/images/{key}", s.image)
 
 	kit.Staff("GET /admin/lists", s.adminIndex)
 	kit.Staff("GET /admin/lists/{kind}", s.adminKind)
 	kit.Staff("POST /admin/lists/{kind}/import", s.adminImport)
 	kit.Staff("GET /admin/lists/{kind}/editions/{id}", s.adminEdition)
+	kit.Staff("GET /admin/lists/{kind}/images/{key}", s.adminImage)
 	kit.Staff("POST /admin/lists/{kind}/editions/{id}/publish", s.adminPublish)
 	kit.Staff("POST /admin/lists/{kind}/editions/{id}/delete", s.adminDelete)
 	kit.Staff("POST /admin/lists/{kind}/drafts", s.adminNewDraft)
