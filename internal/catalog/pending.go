@@ -21,7 +21,7 @@ import (
 
 // PendingUpload is a held file.
 type PendingUpload struct {
-	ID   int64
+	ID int64
 	Attachment
 }
 
