@@ -166,7 +166,13 @@ func init() {
 		var out []web.ColumnPage
 		for _, k := range lists.Kinds() {
 			if k.Column != "" {
-				out = append(out, web.ColumnPage{Column: k.Column, Name: k.Name, Path: "/lists/" + k.Code, Desc: "现行版本，可筛选、检索、导出，可查看历次版本及其变化"})
+				name := k.Name
+				if k.Inline {
+					// The column shows the rows itself and bears the
+					// kind's name: the navigation says what else is here.
+					name += "（全部字段和历次版本）"
+				}
+				out = append(out, web.ColumnPage{Column: k.Column, Name: name, Path: "/lists/" + k.Code, Desc: "现行版本，可筛选、检索、导出，可查看历次版本及其变化"})
 			}
 		}
 		return out
