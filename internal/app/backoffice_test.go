@@ -278,7 +278,9 @@ func TestAttachmentsBeforeFirstSave(t *testing.T) {
 		if r.status != http.StatusUnprocessableEntity {
 			t.Fatalf("invalid draft with file: %d", r.status)
 		}
-		mustContain(t, r.body, "请填写信息名称", "所选附件未保存")
+		// The file chosen is held for the corrected form (issue 15).
+		mustContain(t, r.body, "请填写信息名称", "清单.pdf", `name="pending"`, "已暂存")
+		heldID := regexp.MustCompile(`name="pending" value="(\d+)"`).FindStringSubmatch(r.body)
 		// A file the store refuses (not an accepted type) refuses the draft too.
 		r = editor.postMultipart("/admin/items", form, map[string][]byte{"run.exe": []byte("MZ\x90\x00binary")})
 		if r.status != http.StatusUnprocessableEntity {
@@ -300,6 +302,19 @@ func TestAttachmentsBeforeFirstSave(t *testing.T) {
 		if n := e.count(t, `SELECT COUNT(*) FROM item_events WHERE item_id = $1 AND action = 'attach'`, m[1]); n != 2 {
 			t.Errorf("ledger attach events: %d", n)
 		}
+		// The corrected form of the refused draft saves the held file.
+		if heldID == nil {
+			t.Fatal("no held file after the refused draft")
+		}
+		fixed := cloneForm(form)
+		fixed.Set("title", "改正后的草稿")
+		fixed.Set("pending", heldID[1])
+		r = editor.postMultipart("/admin/items", fixed, nil)
+		m = itemIDRE.FindStringSubmatch(r.location)
+		if m == nil {
+			t.Fatalf("corrected draft: %d %s", r.status, clipBody(r.body))
+		}
+		mustContain(t, editor.get("/admin/items/"+m[1]).body, "清单.pdf")
 	})
 }
 

@@ -297,6 +297,26 @@ func (s *Feature) storeFiles(r *http.Request, hdrs []*multipart.FileHeader) ([]*
 	return out, nil
 }
 
+// keepFiles holds the files of a save refused for its content (invalid,
+// or a conflict to merge) as pending uploads, so the form shown again
+// keeps them (issue 15); after any other error, or if they cannot be held,
+// they are deleted and it reports false.
+func (s *Feature) keepFiles(r *http.Request, p *formPage, files []*catalog.Attachment, cause error) bool {
+	if len(files) == 0 {
+		return true
+	}
+	if c := errs.CodeOf(cause); c == errs.Invalid || c == errs.Conflict {
+		held, err := s.Catalog.HoldUploads(r.Context(), p.User, p.Site.ID, files)
+		if err == nil {
+			p.Pending = append(p.Pending, held...)
+			return true
+		}
+		s.LogErr(r, err)
+	}
+	s.dropFiles(files)
+	return false
+}
+
 func (s *Feature) dropFiles(files []*catalog.Attachment) {
 	for _, a := range files {
 		if err := s.Blobs.Delete(a.BlobKey); err != nil {
@@ -331,8 +351,7 @@ func (s *Feature) createItem(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.dropFiles(files)
-		if len(files) > 0 {
+		if !s.keepFiles(r, p, files, err) && len(files) > 0 {
 			if e, ok := err.(*errs.Error); ok && e.Code == errs.Invalid {
 				e.Message += "（所选附件未保存，请改正后重新选择）"
 			}
@@ -418,7 +437,7 @@ func (s *Feature) updateItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.Catalog.Update(ctx, p.User, p.Site.ID, it.ID, in); err != nil {
-		s.dropFiles(files)
+		s.keepFiles(r, p, files, err)
 		if t != nil && errs.CodeOf(err) == errs.Conflict && in.Version != it.Version {
 			s.mergeForm(w, r, p, t, in, it)
 			return
