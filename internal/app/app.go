@@ -235,7 +235,7 @@ func (a *App) features() []web.Feature {
 		&selfcheck.Feature{Catalog: a.Catalog, Calendar: a.Calendar, Deadlines: a.Deadlines, Compliance: a.Compliance},
 		&websearch.Feature{Catalog: a.Catalog, Search: a.Search},
 		&webrequest.Feature{Catalog: a.Catalog, Requests: a.Requests, Search: a.Search, Blobs: a.Blobs},
-		&weblists.Feature{Lists: a.Lists},
+		&weblists.Feature{Lists: a.Lists, Blobs: a.Blobs},
 		&webconsult.Feature{Consult: a.Consult, Deadlines: a.Deadlines},
 		&webinteract.Feature{Catalog: a.Catalog, Messages: a.Messages, Search: a.Search},
 		a.liveWeb(),

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html"
 	"mime/multipart"
@@ -10,6 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"gongkai/internal/catalog"
 )
 
 // Issue 15, the back office's workflow points: restoring a withdrawn
@@ -274,7 +278,9 @@ func TestAttachmentsBeforeFirstSave(t *testing.T) {
 		if r.status != http.StatusUnprocessableEntity {
 			t.Fatalf("invalid draft with file: %d", r.status)
 		}
-		mustContain(t, r.body, "请填写信息名称", "所选附件未保存")
+		// The file chosen is held for the corrected form (issue 15).
+		mustContain(t, r.body, "请填写信息名称", "清单.pdf", `name="pending"`, "已暂存")
+		heldID := regexp.MustCompile(`name="pending" value="(\d+)"`).FindStringSubmatch(r.body)
 		// A file the store refuses (not an accepted type) refuses the draft too.
 		r = editor.postMultipart("/admin/items", form, map[string][]byte{"run.exe": []byte("MZ\x90\x00binary")})
 		if r.status != http.StatusUnprocessableEntity {
@@ -296,6 +302,19 @@ func TestAttachmentsBeforeFirstSave(t *testing.T) {
 		if n := e.count(t, `SELECT COUNT(*) FROM item_events WHERE item_id = $1 AND action = 'attach'`, m[1]); n != 2 {
 			t.Errorf("ledger attach events: %d", n)
 		}
+		// The corrected form of the refused draft saves the held file.
+		if heldID == nil {
+			t.Fatal("no held file after the refused draft")
+		}
+		fixed := cloneForm(form)
+		fixed.Set("title", "改正后的草稿")
+		fixed.Set("pending", heldID[1])
+		r = editor.postMultipart("/admin/items", fixed, nil)
+		m = itemIDRE.FindStringSubmatch(r.location)
+		if m == nil {
+			t.Fatalf("corrected draft: %d %s", r.status, clipBody(r.body))
+		}
+		mustContain(t, editor.get("/admin/items/"+m[1]).body, "清单.pdf")
 	})
 }
 
@@ -427,6 +446,111 @@ func TestConflictShowsTheOtherChange(t *testing.T) {
 		e.db.R.QueryRow(`SELECT title, summary, body FROM items WHERE id = $1`, id).Scan(&title, &summary, &body)
 		if title != "合并测试（办公室改）" || summary != "编辑改的摘要" || !strings.Contains(body, "办公室加的段落") || strings.Contains(body, "编辑加的段落") {
 			t.Errorf("merged item: %q %q %q", title, summary, body)
+		}
+	})
+}
+
+// TestFindStepKeepsFiles: without script, the pickers' 查找 submits the
+// whole form; the files chosen so far are held as pending uploads, shown
+// ticked, and saved with the draft; an unticked one is not; another
+// editor cannot take them (issue 15).
+func TestFindStepKeepsFiles(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		editor := e.browser().login("fzk")
+		pid, _, title := e.publishedOf(t, "fzk", "policy")
+		q := []rune(title)
+		part := string(q[len(q)/3 : len(q)/3+4])
+		pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+		tree := e.mustTree(t)
+		var col string
+		for _, c := range tree.ByID {
+			if c.Holds("interpretation") {
+				col = itoa(c.ID)
+				break
+			}
+		}
+		form := url.Values{"doc_type": {"interpretation"}, "column_id": {col}, "title": {"查找后保留附件"}, "disclosure": {"proactive"}, "form": {"文字解读"},
+			"summary": {"摘要保留"}, "body": {"<p>正文保留</p>"}, "op": {"find_interprets"}, "interprets_q": {part}}
+		before, atts := e.countItems(t), e.count(t, `SELECT COUNT(*) FROM attachments`)
+		r := editor.postMultipart("/admin/items", form, map[string][]byte{"解读图表.pdf": pdf, "背景材料.pdf": pdf})
+		if r.status != 200 {
+			t.Fatalf("find step: %d %s", r.status, clipBody(r.body))
+		}
+		if e.countItems(t) != before || e.count(t, `SELECT COUNT(*) FROM attachments`) != atts {
+			t.Fatal("the find step saved something")
+		}
+		// Everything typed is there, the hits too, and both files, held.
+		mustContain(t, r.body, `value="查找后保留附件"`, ">摘要保留</textarea>", "正文保留", html.EscapeString(title), "解读图表.pdf", "背景材料.pdf", "已暂存")
+		mustNotContain(t, r.body, "请重新选择附件")
+		held := regexp.MustCompile(`name="pending" value="(\d+)" checked> ([^（]+)（`).FindAllStringSubmatch(r.body, -1)
+		if len(held) != 2 {
+			t.Fatalf("held files: %v", held)
+		}
+		// Another editor cannot claim them.
+		other := e.browser().login("office")
+		theirs := cloneForm(form)
+		theirs.Del("op")
+		theirs.Set("title", "别人的草稿")
+		theirs.Set("interprets", pid)
+		theirs.Set("department_id", itoa(int64(e.count(t, `SELECT id FROM departments WHERE abbr = 'fzk' AND site_id = $1`, e.site.ID))))
+		theirs["pending"] = []string{held[0][1], held[1][1]}
+		if r := other.postMultipart("/admin/items", theirs, nil); r.status != http.StatusSeeOther {
+			t.Fatalf("other's save: %d %s", r.status, regexp.MustCompile(`field-error[^<]*<`).FindAllString(r.body, -1))
+		} else if m := itemIDRE.FindStringSubmatch(r.location); m == nil || e.count(t, `SELECT COUNT(*) FROM attachments WHERE item_id = $1`, m[1]) != 0 {
+			t.Fatal("another editor took the held files")
+		}
+		// A second 查找 keeps them too; then the save takes the ticked one.
+		again := cloneForm(form)
+		again["pending"] = []string{held[0][1], held[1][1]}
+		r = editor.postMultipart("/admin/items", again, nil)
+		mustContain(t, r.body, "解读图表.pdf", "背景材料.pdf")
+		save := cloneForm(form)
+		save.Del("op")
+		save.Set("interprets", pid)
+		save["pending"] = []string{held[0][1]} // the second unticked
+		r = editor.postMultipart("/admin/items", save, map[string][]byte{"新选.pdf": pdf})
+		m := itemIDRE.FindStringSubmatch(r.location)
+		if m == nil {
+			t.Fatalf("save: %d %s", r.status, clipBody(r.body))
+		}
+		var names []string
+		rows, err := e.db.R.Query(`SELECT name FROM attachments WHERE item_id = $1 ORDER BY sort, id`, m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var n string
+			rows.Scan(&n)
+			names = append(names, n)
+		}
+		rows.Close()
+		if strings.Join(names, ",") != held[0][2]+",新选.pdf" {
+			t.Errorf("saved attachments: %v (held %s)", names, held[0][2])
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM pending_uploads WHERE id = $1`, held[0][1]); n != 0 {
+			t.Errorf("the saved file is still held")
+		}
+		// The unticked one is purged with its file once stale.
+		var key string
+		if err := e.db.R.QueryRow(`SELECT blob_key FROM pending_uploads WHERE id = $1`, held[1][1]).Scan(&key); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.cat.PurgePendingUploads(context.Background(), e.srv.Blobs, time.Now().Add(catalog.PendingUploadTTL+time.Hour)); err != nil || n < 1 {
+			t.Fatalf("purge: %d %v", n, err)
+		}
+		if f, err := e.srv.Blobs.Open(key); err == nil {
+			f.Close()
+			t.Error("the stale held file is still stored")
+		}
+		var attached string
+		if err := e.db.R.QueryRow(`SELECT blob_key FROM attachments WHERE item_id = $1 AND name = $2`, m[1], held[0][2]).Scan(&attached); err != nil {
+			t.Fatal(err)
+		}
+		if f, err := e.srv.Blobs.Open(attached); err != nil {
+			t.Error("the saved file was deleted")
+		} else {
+			f.Close()
 		}
 	})
 }

@@ -38,6 +38,8 @@ type env struct {
 	srv  *App
 	ts   *httptest.Server
 	site *catalog.Site
+	// blobDir is the directory of the blob store (attachments, images).
+	blobDir string
 }
 
 // testDay is the day the demo site is loaded for and the self-inspection and
@@ -53,11 +55,14 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 // as in newEnv).
 func newEnvWith(t *testing.T, d store.Dialect, opts web.Options) *env {
 	t.Helper()
-	blobs, err := blob.OpenFS(filepath.Join(t.TempDir(), "attachments"))
+	blobDir := filepath.Join(t.TempDir(), "attachments")
+	blobs, err := blob.OpenFS(blobDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newEnvBlobs(t, d, opts, blobs)
+	e := newEnvBlobs(t, d, opts, blobs)
+	e.blobDir = blobDir
+	return e
 }
 
 // newEnvBlobs is newEnvWith over the given attachment store.

@@ -72,6 +72,11 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 			if _, err := a.Catalog.PruneIdempotencyKeys(ctx, time.Now()); err != nil {
 				a.Log.Error("prune idempotency keys", "err", err)
 			}
+			if a.Blobs != nil {
+				if _, err := a.Catalog.PurgePendingUploads(ctx, a.Blobs, time.Now()); err != nil {
+					a.Log.Error("purge pending uploads", "err", err)
+				}
+			}
 			if _, err := a.Web.Captcha.Prune(ctx, time.Now()); err != nil {
 				a.Log.Error("prune captcha uses", "err", err)
 			}

@@ -352,6 +352,10 @@ func setOrDelete(dst, src map[string]string, k string) {
 	}
 }
 
+// TitleFinder finds published documents of the types by title or 文号,
+// as item ids, newest first, at most limit.
+type TitleFinder func(ctx context.Context, siteID int64, types []string, q string, limit int) ([]int64, error)
+
 // LookupWindow is how many of the newest published documents of each type
 // the pickers' title search reads: successors and interpreted documents
 // are recent ones, and the search must not scan the whole catalogue. An
@@ -361,7 +365,11 @@ const LookupWindow = 5000
 // LookupItems finds published documents of the types whose title or
 // document number contains q (among the newest LookupWindow of each type)
 // or whose index number is q, newest first.
-func (s *Service) LookupItems(ctx context.Context, siteID int64, types []string, q string, limit int) ([]*Item, error) {
+//
+// titles, when not nil, finds the title and 文号 matches instead of the
+// window scan: the site search's index (search.Service.FindTitles), item
+// ids newest first.
+func (s *Service) LookupItems(ctx context.Context, siteID int64, types []string, q string, limit int, titles TitleFinder) ([]*Item, error) {
 	q = strings.TrimSpace(q)
 	if q == "" || len(types) == 0 {
 		return nil, nil
@@ -392,6 +400,30 @@ func (s *Service) LookupItems(ctx context.Context, siteID int64, types []string,
 	}
 	if err := scan(`SELECT `+listCols+itemFrom+` WHERE i.site_id = $1 AND i.index_no = $2 AND i.status = 'published'`, siteID, q); err != nil {
 		return nil, err
+	}
+	if titles != nil {
+		// The site search's title index (issue 15): no scan of titles.
+		ids, err := titles(ctx, siteID, types, q, limit)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if len(out) >= limit {
+				break
+			}
+			it, err := s.Item(ctx, siteID, id)
+			if errs.CodeOf(err) == errs.NotFound {
+				continue // withdrawn since it was indexed
+			}
+			if err != nil {
+				return nil, err
+			}
+			if it.Public() && slices.Contains(types, it.DocType) && !seen[it.ID] {
+				seen[it.ID] = true
+				out = append(out, it)
+			}
+		}
+		return out, nil
 	}
 	for _, t := range types {
 		if len(out) >= limit {

@@ -17,11 +17,12 @@ import (
 	"gongkai/internal/lists"
 )
 
-// Column slugs of the demo site's 财政预决算 and 政府采购 columns; 办公室
-// (bgs) keeps the bureau's finance in the demo departments.
+// Column slugs of the demo site's 财政预决算, 政府采购 and 公共资源配置
+// columns; 办公室 (bgs) keeps the bureau's finance in the demo departments.
 const (
 	ColumnBudget      = "czyjs"
 	ColumnProcurement = "zfcg"
+	ColumnResources   = "ggzypz"
 	owner             = "bgs"
 )
 
@@ -199,7 +200,7 @@ var Transactions = &lists.Kind{
 	Code: "resource_transactions", Name: "公共资源交易",
 	Intro:  "本栏公开本单位在公共资源交易平台进行的招标投标、政府采购和国有资产交易项目的交易公告、中标候选人公示和交易结果。",
 	Basis:  "国务院办公厅《关于推进公共资源配置领域政府信息公开的意见》（国办发〔2017〕97号）；《招标公告和公示信息发布管理办法》",
-	Column: ColumnProcurement, Owner: owner, UpdateDays: 365,
+	Column: ColumnResources, Owner: owner, UpdateDays: 365,
 	Fields: []catalog.Field{
 		{Name: "code", Label: "交易编号", Kind: catalog.Text, Required: true, Max: 60},
 		{Name: "project_name", Label: "项目名称", Kind: catalog.Text, Required: true, Max: 200},

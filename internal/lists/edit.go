@@ -216,3 +216,41 @@ func (s *Service) LastWith(ctx context.Context, siteID int64, k *Kind, key strin
 	r, err := s.Row(ctx, id, key)
 	return e, r, err
 }
+
+// ImageUsed reports whether an image field of some row of the kind holds
+// key: in a published edition, or (staff) in any edition of the site. The
+// image route serves only such files, so a blob key typed into an
+// imported file cannot expose another record's attachment.
+func (s *Service) ImageUsed(ctx context.Context, siteID int64, k *Kind, key string, drafts bool) (bool, error) {
+	if len(k.Images) == 0 || !imagePattern.RE.MatchString(key) {
+		return false, nil
+	}
+	q := `SELECT r.fields FROM list_rows r JOIN list_editions e ON e.id = r.edition_id JOIN list_kinds k ON k.id = e.kind_id
+		WHERE k.site_id = $1 AND k.code = $2 AND r.fields LIKE $3`
+	args := []any{siteID, k.Code, "%" + key + "%"}
+	if !drafts {
+		q += ` AND e.status = $4`
+		args = append(args, Published)
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return false, errs.Wrap(err, "image rows")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var js string
+		var vals map[string]string
+		if err := rows.Scan(&js); err != nil {
+			return false, errs.Wrap(err, "image row")
+		}
+		if json.Unmarshal([]byte(js), &vals) != nil {
+			continue
+		}
+		for f := range k.Images {
+			if vals[f] == key {
+				return true, nil
+			}
+		}
+	}
+	return false, errs.Wrap(rows.Err(), "image rows")
+}

@@ -86,6 +86,12 @@ type Kind struct {
 	// steps: the row page draws them as an accessible flowchart (SVG with
 	// a text alternative), never an uploaded picture.
 	Flow string
+	// Images are the fields holding an uploaded image (a blob key, never
+	// an address), each with the field of its text alternative, required
+	// when there is an image (GB/T 37668-2019 非文本内容). The back office's
+	// row form uploads them; the pages show them from
+	// /lists/{kind}/images/{key} (issue 15: leaders' photos).
+	Images map[string]string
 	// UpdateDays is the period within which the list must be republished
 	// or confirmed; the self-inspection reports lists older than that.
 	UpdateDays int
@@ -305,6 +311,12 @@ func (k *Kind) Validate(raw map[string]string) (map[string]string, map[string]st
 			out[f.Name] = c
 		}
 	}
+	for img, alt := range k.Images {
+		if out[img] != "" && strings.TrimSpace(out[alt]) == "" && bad[alt] == "" {
+			f, _ := k.Field(alt)
+			bad[alt] = "有图片时请填写" + f.Label
+		}
+	}
 	if k.Check != nil && len(bad) == 0 {
 		for n, m := range k.Check(out) {
 			bad[n] = m
@@ -410,11 +422,21 @@ func (k *Kind) Public(rows []Row, today calendar.Date) []Row {
 	return out
 }
 
+// ImageAlt is the text-alternative field of an image field ("" when
+// name is not one).
+func (k *Kind) ImageAlt(name string) string { return k.Images[name] }
+
+// ImagePath is the public path of an image field's uploaded file.
+func (k *Kind) ImagePath(key string) string { return "/lists/" + k.Code + "/images/" + key }
+
 // Display is a row's value as the public sees it.
 func (k *Kind) Display(vals map[string]string, name string) string {
 	f, ok := k.Field(name)
 	if !ok {
 		return ""
+	}
+	if _, ok := k.Images[name]; ok && vals[name] != "" {
+		return k.ImagePath(vals[name])
 	}
 	switch f.Kind {
 	case catalog.Person:

@@ -30,7 +30,7 @@ var Leaders = &Kind{
 		{Name: "duties", Label: "工作分工", Kind: catalog.TextArea, Required: true, Max: 2000},
 		{Name: "resume", Label: "简历", Kind: catalog.TextArea, Max: 5000},
 		{Name: "since", Label: "任职时间", Kind: catalog.Date},
-		{Name: "photo", Label: "照片地址", Kind: catalog.URL, Max: 500, Help: "本站附件的地址（如 /attachments/12）或 https:// 网址"},
+		{Name: "photo", Label: "照片", Kind: catalog.Text, Max: 32, Help: "PNG、JPEG、GIF 或 WebP 图片，不超过 1 MB；用文件导入时，照片列保留导出文件中的原值"},
 		{Name: "photo_alt", Label: "照片说明", Kind: catalog.Text, Max: 100, Help: "照片的文字说明（供读屏软件朗读），有照片时必填"},
 	},
 	Key: []string{"seq"}, Title: "name", Body: "post",
@@ -40,13 +40,8 @@ var Leaders = &Kind{
 		{"工作分工", []string{"duties"}},
 		{"简历", []string{"resume", "photo", "photo_alt"}},
 	},
-	Patterns: map[string]Pattern{"seq": seqPattern},
-	Check: func(v map[string]string) map[string]string {
-		if v["photo"] != "" && v["photo_alt"] == "" {
-			return map[string]string{"photo_alt": "有照片时请填写照片说明"}
-		}
-		return nil
-	},
+	Images:   map[string]string{"photo": "photo_alt"},
+	Patterns: map[string]Pattern{"seq": seqPattern, "photo": imagePattern},
 }
 
 // Units is the 机构设置 list: internal departments (内设机构) and affiliated
@@ -78,6 +73,10 @@ var Units = &Kind{
 }
 
 var seqPattern = Pattern{RE: regexp.MustCompile(`^[0-9]{1,4}$`), Message: "请填写 1 至 4 位数字"}
+
+// imagePattern is an uploaded image's blob key (internal/blob: 32 hex
+// digits): a photo is uploaded in the row form, never typed as an address.
+var imagePattern = Pattern{RE: regexp.MustCompile(`^[0-9a-f]{32}$`), Message: "照片须在后台逐条编辑时上传，不能填写网址"}
 
 func init() { Register(Leaders); Register(Units) }
 

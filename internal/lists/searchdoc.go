@@ -74,7 +74,7 @@ func (k *Kind) document(siteID int64, e *Edition, r Row) *search.Document {
 	var body, extra []string
 	for _, f := range k.Fields {
 		v := k.Display(r.Values, f.Name)
-		if v == "" || f.Name == k.Title {
+		if _, img := k.Images[f.Name]; v == "" || f.Name == k.Title || img {
 			continue
 		}
 		switch f.Kind {

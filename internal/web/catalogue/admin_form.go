@@ -101,7 +101,18 @@ func lookupTypes(t *catalog.DocType, picker string) []string {
 // lookup searches the published documents of the given types by title,
 // document number or index number, newest first.
 func (s *Feature) lookup(ctx context.Context, siteID int64, types []string, q string, limit int) ([]*catalog.Item, error) {
-	return s.Catalog.LookupItems(ctx, siteID, types, q, limit)
+	var titles catalog.TitleFinder
+	if s.Searcher != nil {
+		titles = func(ctx context.Context, siteID int64, types []string, q string, limit int) ([]int64, error) {
+			cs, err := s.Searcher.FindTitles(ctx, siteID, types, q, limit)
+			ids := make([]int64, 0, len(cs))
+			for _, c := range cs {
+				ids = append(ids, c.Ref)
+			}
+			return ids, err
+		}
+	}
+	return s.Catalog.LookupItems(ctx, siteID, types, q, limit, titles)
 }
 
 // findOp runs the form's search-and-pick step without script: the form
@@ -119,7 +130,30 @@ func (s *Feature) findOp(w http.ResponseWriter, r *http.Request, p *formPage, in
 	}
 	p.Base = r.PostFormValue("base")
 	p.SuccessorQuery, p.InterpretQuery = r.PostFormValue("successor_q"), r.PostFormValue("interprets_q")
-	var err error
+	// The files chosen so far are kept as pending uploads (issue 15: the
+	// step without script must not lose them).
+	held, err := s.pendingOf(r, p)
+	if err != nil {
+		s.itemFormError(w, r, p, *in, it, err)
+		return true
+	}
+	files, err := s.storeFiles(r, formFiles(r))
+	if err == nil && len(held)+len(files) > catalog.MaxAttachments {
+		s.dropFiles(files)
+		err = &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("每条信息最多 %d 个附件", catalog.MaxAttachments), Fields: map[string]string{"files": "附件过多"}}
+	}
+	if err != nil {
+		p.Pending = held
+		s.itemFormError(w, r, p, *in, it, err)
+		return true
+	}
+	now, err := s.Catalog.HoldUploads(r.Context(), p.User, p.Site.ID, files)
+	if err != nil {
+		s.dropFiles(files)
+		s.AdminError(w, r, err)
+		return true
+	}
+	p.Pending = append(held, now...)
 	if op == "find_successor" {
 		p.SuccessorHits, err = s.lookup(r.Context(), p.Site.ID, lookupTypes(t, "successor"), p.SuccessorQuery, pickerLimit)
 	} else {
@@ -131,6 +165,29 @@ func (s *Feature) findOp(w http.ResponseWriter, r *http.Request, p *formPage, in
 	}
 	s.renderItemForm(w, r, p, t, in, it, http.StatusOK)
 	return true
+}
+
+// pendingOf reads the held files the form still ticks (pending=<id>),
+// the user's own only.
+func (s *Feature) pendingOf(r *http.Request, p *formPage) ([]catalog.PendingUpload, error) {
+	var ids []int64
+	for _, v := range r.PostForm["pending"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			ids = append(ids, id)
+		}
+	}
+	return s.Catalog.PendingUploads(r.Context(), p.User, p.Site.ID, ids)
+}
+
+// withPending adds the held files to the ones chosen now, as attachments
+// to save.
+func withPending(held []catalog.PendingUpload, files []*catalog.Attachment) []*catalog.Attachment {
+	out := make([]*catalog.Attachment, 0, len(held)+len(files))
+	for i := range held {
+		a := held[i].Attachment
+		out = append(out, &a)
+	}
+	return append(out, files...)
 }
 
 // lookupItems answers the pickers' search while typing (progressive
@@ -240,6 +297,26 @@ func (s *Feature) storeFiles(r *http.Request, hdrs []*multipart.FileHeader) ([]*
 	return out, nil
 }
 
+// keepFiles holds the files of a save refused for its content (invalid,
+// or a conflict to merge) as pending uploads, so the form shown again
+// keeps them (issue 15); after any other error, or if they cannot be held,
+// they are deleted and it reports false.
+func (s *Feature) keepFiles(r *http.Request, p *formPage, files []*catalog.Attachment, cause error) bool {
+	if len(files) == 0 {
+		return true
+	}
+	if c := errs.CodeOf(cause); c == errs.Invalid || c == errs.Conflict {
+		held, err := s.Catalog.HoldUploads(r.Context(), p.User, p.Site.ID, files)
+		if err == nil {
+			p.Pending = append(p.Pending, held...)
+			return true
+		}
+		s.LogErr(r, err)
+	}
+	s.dropFiles(files)
+	return false
+}
+
 func (s *Feature) dropFiles(files []*catalog.Attachment) {
 	for _, a := range files {
 		if err := s.Blobs.Delete(a.BlobKey); err != nil {
@@ -256,15 +333,25 @@ func (s *Feature) createItem(w http.ResponseWriter, r *http.Request) {
 	}
 	// Files chosen while drafting are saved with the draft, in its
 	// transaction (issue 15): the form works before the first save.
+	held, err := s.pendingOf(r, p)
+	if err != nil {
+		s.itemFormError(w, r, p, in, nil, err)
+		return
+	}
+	p.Pending = held // shown again if the save is refused
 	files, err := s.storeFiles(r, formFiles(r))
 	if err != nil {
 		s.itemFormError(w, r, p, in, nil, err)
 		return
 	}
-	it, err := s.Catalog.CreateWithFiles(r.Context(), p.User, p.Site.ID, in, files)
+	it, err := s.Catalog.CreateWithFiles(r.Context(), p.User, p.Site.ID, in, withPending(held, files))
+	if err == nil {
+		if err := s.Catalog.ReleaseUploads(r.Context(), p.User, p.Site.ID, held); err != nil {
+			s.LogErr(r, err) // the purge keeps attached files
+		}
+	}
 	if err != nil {
-		s.dropFiles(files)
-		if len(files) > 0 {
+		if !s.keepFiles(r, p, files, err) && len(files) > 0 {
 			if e, ok := err.(*errs.Error); ok && e.Code == errs.Invalid {
 				e.Message += "（所选附件未保存，请改正后重新选择）"
 			}
@@ -338,19 +425,39 @@ func (s *Feature) updateItem(w http.ResponseWriter, r *http.Request) {
 			catalog.TakeField(&in, &cur, name)
 		}
 	}
+	held, err := s.pendingOf(r, p)
+	if err != nil {
+		s.itemFormError(w, r, p, in, it, err)
+		return
+	}
+	p.Pending = held // shown again if the save is refused
 	files, err := s.storeFiles(r, formFiles(r))
 	if err != nil {
 		s.itemFormError(w, r, p, in, it, err)
 		return
 	}
 	if _, err := s.Catalog.Update(ctx, p.User, p.Site.ID, it.ID, in); err != nil {
-		s.dropFiles(files)
+		s.keepFiles(r, p, files, err)
 		if t != nil && errs.CodeOf(err) == errs.Conflict && in.Version != it.Version {
 			s.mergeForm(w, r, p, t, in, it)
 			return
 		}
 		s.itemFormError(w, r, p, in, it, err)
 		return
+	}
+	// Held files go first (chosen first); each one attached is released.
+	for i := range held {
+		a := held[i].Attachment
+		if err := s.Catalog.Attach(ctx, p.User, p.Site.ID, it.ID, &a); err != nil {
+			s.dropFiles(files)
+			ip := &itemAdminPage{AdminPage: s.AdminPage(r, "信息详情")}
+			ip.Error = "已保存，但附件“" + a.Name + "”未能上传：" + errs.MessageOf(err)
+			s.showItemWith(w, r, ip, web.StatusOf(err))
+			return
+		}
+		if err := s.Catalog.ReleaseUploads(ctx, p.User, p.Site.ID, held[i:i+1]); err != nil {
+			s.LogErr(r, err)
+		}
 	}
 	for _, a := range files {
 		if err := s.Catalog.Attach(ctx, p.User, p.Site.ID, it.ID, a); err != nil {

@@ -185,6 +185,9 @@ type formPage struct {
 	InterpretHits  []*catalog.Item
 	// Uploads offers attachments in the form (saved with the draft).
 	Uploads bool
+	// Pending are the files chosen before a 查找 step, held for the save
+	// (catalog.HoldUploads), each kept while its box stays ticked.
+	Pending []catalog.PendingUpload
 }
 
 // itemAdminPage is an item in the back office: its ledger, revisions,

@@ -1,6 +1,7 @@
 package lists
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,6 +18,9 @@ type formField struct {
 	catalog.Field
 	Value string
 	Long  bool
+	// Image: an uploaded image (a file input); Src previews the current one.
+	Image bool
+	Src   string
 }
 
 type rowFormPage struct {
@@ -43,7 +47,14 @@ func (s *Feature) rowForm(r *http.Request, k *lists.Kind, e *lists.Edition, oldK
 		p.Fail(fail)
 	}
 	for _, f := range k.Fields {
-		p.Fields = append(p.Fields, formField{Field: f, Value: vals[f.Name], Long: f.Kind == catalog.TextArea})
+		ff := formField{Field: f, Value: vals[f.Name], Long: f.Kind == catalog.TextArea}
+		if _, ok := k.Images[f.Name]; ok {
+			ff.Image = true
+			if ff.Value != "" {
+				ff.Src = "/admin/lists/" + k.Code + "/images/" + ff.Value
+			}
+		}
+		p.Fields = append(p.Fields, ff)
 	}
 	if len(k.Complete) > 0 && oldKey != "" {
 		p.Missing, p.Score = k.Missing(vals)
@@ -118,8 +129,17 @@ func (s *Feature) adminRowSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// The form is multipart when the kind has images (a photo to upload).
+	if err := r.ParseMultipartForm(2 * maxListImage); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		s.Render(w, r, http.StatusUnprocessableEntity, "admin/list_row_form", s.rowForm(r, k, e, r.PathValue("key"), map[string]string{},
+			&errs.Error{Code: errs.Invalid, Message: "上传失败：图片不能超过 1 MB"}))
+		return
+	}
 	raw := map[string]string{}
 	for _, f := range k.Fields {
+		if _, img := k.Images[f.Name]; img {
+			continue // set by uploadImages
+		}
 		v := r.PostFormValue(f.Name)
 		if f.Kind == catalog.Bool {
 			if v != "" {
@@ -131,8 +151,38 @@ func (s *Feature) adminRowSave(w http.ResponseWriter, r *http.Request) {
 		raw[f.Name] = v
 	}
 	oldKey := r.PathValue("key")
-	_, err := s.Lists.PutRow(r.Context(), web.SiteOf(r).Site.ID, k, web.StaffOf(r).User, e.ID, oldKey, raw)
+	prev := map[string]string{}
+	if oldKey != "" && len(k.Images) > 0 {
+		row, err := s.Lists.Row(r.Context(), e.ID, oldKey)
+		if err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+		prev = row.Values
+	}
+	added, err := s.uploadImages(r, k, prev, raw)
+	if err == nil {
+		_, err = s.Lists.PutRow(r.Context(), web.SiteOf(r).Site.ID, k, web.StaffOf(r).User, e.ID, oldKey, raw)
+	}
 	if err != nil {
+		// Nothing half-saved: the files this refused form stored go.
+		for _, key := range added {
+			if derr := s.Blobs.Delete(key); derr != nil {
+				s.LogErr(r, derr)
+			}
+		}
+		if len(added) > 0 {
+			for name := range k.Images {
+				raw[name] = prev[name]
+			}
+			if fe, ok := err.(*errs.Error); ok && fe.Fields != nil {
+				for name := range k.Images {
+					if fe.Fields[name] == "" {
+						fe.Fields[name] = "照片未保存：请改正其他问题后重新选择照片"
+					}
+				}
+			}
+		}
 		if errs.CodeOf(err) == errs.Internal {
 			s.AdminError(w, r, err)
 			return

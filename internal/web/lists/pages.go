@@ -18,7 +18,9 @@ type cell struct {
 	Label, Value string
 	// Href makes the value a link (a link field's catalogue item).
 	Href string
-	Long bool
+	// Img is an uploaded image's path, shown with Alt as its text.
+	Img, Alt string
+	Long     bool
 	// Lines are a long text's lines, shown with line breaks (责任事项 are
 	// written one phase a line).
 	Lines []string
@@ -282,6 +284,9 @@ func (s *Feature) row(w http.ResponseWriter, r *http.Request) {
 					v = "否"
 				}
 				c := cell{Label: f.Label, Value: v, Long: f.Kind == catalog.TextArea, Lines: lines(v)}
+				if alt, ok := k.Images[n]; ok && row.Values[n] != "" {
+					c.Img, c.Alt = v, row.Values[alt]
+				}
 				if f.Kind == catalog.Link && row.Values[n] != "" {
 					c.Href, c.Value = v, "查看关联信息（编号 "+row.Values[n]+"）"
 				}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"gongkai/internal/blob"
 	"gongkai/internal/errs"
 	"gongkai/internal/lists"
 	"gongkai/internal/web"
@@ -26,6 +27,7 @@ var openapi []byte
 type Feature struct {
 	*web.Server
 	Lists *lists.Service
+	Blobs *blob.Store // uploaded images of the kinds that declare Images
 }
 
 // Mount registers the templates, API description and routes.
@@ -60,11 +62,13 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /lists/{kind}/editions/{id}", s.list)
 	kit.Public("GET /lists/{kind}/diff", s.diffPage)
 	kit.Public("GET /lists/{kind}/feed.xml", s.feed)
+	kit.Public("GET /lists/{kind}/images/{key}", s.image)
 
 	kit.Staff("GET /admin/lists", s.adminIndex)
 	kit.Staff("GET /admin/lists/{kind}", s.adminKind)
 	kit.Staff("POST /admin/lists/{kind}/import", s.adminImport)
 	kit.Staff("GET /admin/lists/{kind}/editions/{id}", s.adminEdition)
+	kit.Staff("GET /admin/lists/{kind}/images/{key}", s.adminImage)
 	kit.Staff("POST /admin/lists/{kind}/editions/{id}/publish", s.adminPublish)
 	kit.Staff("POST /admin/lists/{kind}/editions/{id}/delete", s.adminDelete)
 	kit.Staff("POST /admin/lists/{kind}/drafts", s.adminNewDraft)
@@ -162,7 +166,13 @@ func init() {
 		var out []web.ColumnPage
 		for _, k := range lists.Kinds() {
 			if k.Column != "" {
-				out = append(out, web.ColumnPage{Column: k.Column, Name: k.Name, Path: "/lists/" + k.Code, Desc: "现行版本，可筛选、检索、导出，可查看历次版本及其变化"})
+				name := k.Name
+				if k.Inline {
+					// The column shows the rows itself and bears the
+					// kind's name: the navigation says what else is here.
+					name += "（全部字段和历次版本）"
+				}
+				out = append(out, web.ColumnPage{Column: k.Column, Name: name, Path: "/lists/" + k.Code, Desc: "现行版本，可筛选、检索、导出，可查看历次版本及其变化"})
 			}
 		}
 		return out
