@@ -43,7 +43,7 @@ func (s *Service) PublicRows(ctx context.Context, k *Kind, editionID int64, q Qu
 	facets := k.Facets()
 	var cols []string
 	for _, f := range facets {
-		x, err := s.publicField(k, f.Name)
+		x, err := s.facetExpr(k, f.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +107,7 @@ func (s *Service) PublicRows(ctx context.Context, k *Kind, editionID int64, q Qu
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		x, err := s.publicField(k, n)
+		x, err := s.facetExpr(k, n)
 		if err != nil {
 			return nil, err
 		}
@@ -162,6 +162,19 @@ func (s *Service) publicField(k *Kind, name string) (string, error) {
 			return "", err
 		}
 		x = "CASE WHEN " + w + " <> '' THEN '' ELSE " + x + " END"
+	}
+	return x, nil
+}
+
+// facetExpr is the SQL expression of a row's value for a facet, as
+// facetValue computes it: a date's year.
+func (s *Service) facetExpr(k *Kind, name string) (string, error) {
+	x, err := s.publicField(k, name)
+	if err != nil {
+		return "", err
+	}
+	if f, _ := k.Field(name); f.Kind == catalog.Date {
+		x = "substr(" + x + ", 1, 4)"
 	}
 	return x, nil
 }
