@@ -265,7 +265,7 @@ func TestExecutionValidation(t *testing.T) {
 				t.Errorf("%s: %d %s", tc.want, r.status, clipBody(r.body))
 			}
 		}
-		for _, k := range []*lists.Kind{execution.Tasks, execution.Progress, execution.Proposals} {
+		for _, k := range []*lists.Kind{execution.Tasks, execution.Progress, execution.Proposals, execution.CoOpinions} {
 			if cur, _ := e.srv.Lists.Current(context.Background(), e.site.ID, k); cur != nil {
 				t.Errorf("%s: a refused file left an edition", k.Code)
 			}
@@ -284,7 +284,7 @@ func TestExecutionMaxLength(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
-		for _, k := range []*lists.Kind{execution.Tasks, execution.Progress, execution.Proposals} {
+		for _, k := range []*lists.Kind{execution.Tasks, execution.Progress, execution.Proposals, execution.CoOpinions} {
 			row := map[string]string{}
 			for _, f := range k.Fields {
 				switch f.Kind {
@@ -310,6 +310,7 @@ func TestExecutionMaxLength(t *testing.T) {
 				row["percent"] = "100"
 			case execution.Proposals:
 				row["publish_mode"], row["withhold_reason"], row["published_on"] = "full", "", "2026-07-01"
+				row["satisfaction"] = "dissatisfied" // the second reply's fields are filled
 			}
 			c.publishRows(t, k, []map[string]string{row}, true)
 			cur, _ := e.srv.Lists.Current(context.Background(), e.site.ID, k)
