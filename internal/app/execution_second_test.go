@@ -36,7 +36,7 @@ func TestProposalSecondReplyAndCoOpinions(t *testing.T) {
 			execProposal("S1", "2026-06-01", with(map[string]string{"satisfaction": "dissatisfied", "feedback_on": "2026-10-31", "feedback": "未解决"})),
 			// Answered again in time, and published with the full text.
 			execProposal("S2", "2026-06-01", with(map[string]string{"satisfaction": "dissatisfied", "feedback_on": "2026-10-10",
-				"second_replied_on": "2026-11-05", "second_reply_text": "再次答复全文S2", "second_satisfaction": "basic"})),
+				"second_replied_on": "2026-11-05", "second_reply_text": "再次答复全文S2", "second_satisfaction": "basic", "interpretation": "12"})),
 			// Withheld: the second reply's text is not public either.
 			execProposal("S3", "2026-06-01", map[string]string{"replied_on": "2026-09-01", "result_class": "C", "publish_mode": "withheld", "withhold_reason": "涉及商业秘密",
 				"satisfaction": "dissatisfied", "feedback_on": "2026-10-10", "second_replied_on": "2026-11-02", "second_reply_text": "不公开的再次答复S3"}),
@@ -105,7 +105,7 @@ func TestProposalSecondReplyAndCoOpinions(t *testing.T) {
 		pub := b.get("/execution/proposals?year=2026")
 		mustContain(t, pub.body, `再次答复：办理中（期限 <time datetime="2026-11-30">`, `再次答复：<time datetime="2026-11-05">`, "协办：市财政局 <time", "协办：市民政局 办理中")
 		row := b.get("/lists/proposal_replies/rows/S2")
-		mustContain(t, row.body, "再次答复全文S2", "2026-11-05", "收到反馈日期")
+		mustContain(t, row.body, "再次答复全文S2", "2026-11-05", "收到反馈日期", "解读材料", "查看关联信息（编号 12）")
 		mustNotContain(t, b.get("/lists/proposal_replies/rows/S3").body, "不公开的再次答复S3")
 		co := b.get("/lists/proposal_co_opinions")
 		mustContain(t, co.body, "市财政局", "2026-06-20")

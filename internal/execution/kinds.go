@@ -176,6 +176,9 @@ var Proposals = &lists.Kind{
 		{Name: "satisfaction", Label: "满意度", Kind: catalog.Select, Options: Satisfactions, Facet: true},
 		{Name: "feedback", Label: "代表委员反馈意见", Kind: catalog.TextArea, Max: 2000},
 		{Name: "published_on", Label: "复文公开日期", Kind: catalog.Date},
+		// 解读 (RECORDS §7.2, §7.5 interpretation: replies on important
+		// policies or major reforms come with interpretation material [R82][R84]).
+		{Name: "interpretation", Label: "解读材料", Kind: catalog.Link, Help: "本站信息编号（涉及重要政策、重大改革的复文，请同步发布解读材料）"},
 		// 再次答复 (RECORDS §7.5 second_reply, §7.3: a dissatisfied deputy's
 		// item is re-handled and answered again within one month [R10a]).
 		{Name: "feedback_on", Label: "收到反馈日期", Kind: catalog.Date, Help: "收到代表委员征询意见表的日期；不满意的，自该日起1个月内再次答复"},
@@ -188,7 +191,7 @@ var Proposals = &lists.Kind{
 	Sections: []lists.Section{
 		{Title: "建议提案", Fields: []string{"number", "year", "kind", "session", "title", "proposer"}},
 		{Title: "办理", Fields: []string{"lead_unit", "co_units", "assigned_on", "difficult", "reply_due", "replied_on"}},
-		{Title: "复文", Fields: []string{"reply_no", "result_class", "reply_summary", "reply_text", "publish_mode", "withhold_reason", "published_on"}},
+		{Title: "复文", Fields: []string{"reply_no", "result_class", "reply_summary", "reply_text", "publish_mode", "withhold_reason", "published_on", "interpretation"}},
 		{Title: "代表委员意见", Fields: []string{"proposer_consent", "satisfaction", "feedback", "feedback_on"}},
 		{Title: "再次答复", Fields: []string{"second_replied_on", "second_reply_text", "second_satisfaction"}},
 	},
