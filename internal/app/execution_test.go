@@ -211,8 +211,13 @@ func TestExecutionDemo(t *testing.T) {
 			t.Errorf("demo replies %+v", ro)
 		}
 		b := e.browser()
+		// The demo's second reply and co-handlers (opinion texts not public).
+		mustContain(t, b.get("/lists/proposal_replies/rows/14-5-0115").body, "再次答复", "2025-07-18", "首批入库律师不少于30名")
+		co := b.get("/lists/proposal_co_opinions").body
+		mustContain(t, co, "市财政局", "市自然资源和规划局", "市商务局")
+		mustNotContain(t, co, "（演示）市财政局将在年度预算中")
 		for _, path := range []string{"/execution?year=2025", "/execution/tasks/2025-07", "/execution/proposals?year=2025", "/lists/execution_tasks", "/lists/execution_progress",
-			"/lists/proposal_replies", "/lists/proposal_replies/feed.xml", "/lists/execution_tasks/feed.xml"} {
+			"/lists/proposal_replies", "/lists/proposal_replies/feed.xml", "/lists/execution_tasks/feed.xml", "/lists/proposal_co_opinions", "/lists/proposal_replies/rows/14-5-0115"} {
 			if r := b.get(path); r.status != 200 {
 				t.Errorf("GET %s: %d", path, r.status)
 			}
