@@ -138,3 +138,72 @@ func TestExecutionOverviewExports(t *testing.T) {
 		}
 	})
 }
+
+// An office draft of the progress list opened before a department posts
+// progress (谁落实、谁公开: the post is published at once) keeps the post
+// when it is published: the draft is brought up to the current edition
+// (lists rebase). A change the draft makes to a row changed meanwhile is
+// refused naming the row, and nothing is published. Over HTTP, both
+// databases.
+func TestExecutionOfficeDraftKeepsDepartmentPost(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := newAPIClient(t, e)
+		c.publishRows(t, execution.Tasks, []map[string]string{execTask("D1", "2026-06-01", "2026-12-31", map[string]string{"depts": "fzk"})}, true)
+		c.publishRows(t, execution.Progress, []map[string]string{execProgress("D1", "2026-07-01"), execProgress("D1", "2026-08-01")}, true)
+		office := e.browser().login("office")
+		fzk := e.browser().login("fzk")
+		r := office.post("/admin/lists/execution_progress/drafts", nil)
+		if r.status != 303 {
+			t.Fatalf("new draft: %d", r.status)
+		}
+		draft := r.location
+		// A second draft, opened at the same time, for the conflict below.
+		r = office.post("/admin/lists/execution_progress/drafts", nil)
+		other := r.location
+
+		post := url.Values{"reported_on": {"2026-11-20"}, "summary": {"完成中期评估"}, "progress": {"法制科填报的中期评估情况"}, "percent": {"60"},
+			"results": {"评估得分 92 分"}, "next_steps": {"12 月完成总结"}}
+		if r := fzk.post("/admin/execution/tasks/D1/progress", post); r.status != 303 {
+			t.Fatalf("department post: %d %s", r.status, clipBody(r.body))
+		}
+		mustContain(t, office.get(draft).body, "本草稿创建后", "不会丢失")
+
+		// The office corrects the July entry in its draft and publishes it.
+		fix := url.Values{"task_no": {"D1"}, "reported_on": {"2026-07-01"}, "summary": {"办公室订正的七月进展"}, "unit": {"法制科"}, "progress": {"推进中"}, "percent": {"50"}}
+		if r := office.post(draft+"/rows/"+url.PathEscape("D1/2026-07-01"), fix); r.status != 303 {
+			t.Fatalf("edit row: %d %s", r.status, clipBody(r.body))
+		}
+		if r := office.post(draft+"/publish", url.Values{"note": {"订正七月进展"}}); r.status != 303 {
+			t.Fatalf("publish: %d %s", r.status, clipBody(r.body))
+		}
+		pub := e.browser().get("/execution/tasks/D1")
+		mustContain(t, pub.body, "法制科填报的中期评估情况", "评估得分 92 分", "12 月完成总结", "办公室订正的七月进展", "D1 在 2026-08-01 的进展")
+		var d1 execution.Task
+		c.do(t, "GET", "/api/v1/execution/tasks/D1", "", nil, "").decode(t, &d1)
+		if len(d1.Timeline) != 3 || d1.Timeline[2].Progress != "法制科填报的中期评估情况" || d1.Timeline[2].Unit != "法制科" {
+			t.Errorf("timeline after the office's publication: %+v", d1.Timeline)
+		}
+		var rebased string
+		e.db.R.QueryRow(`SELECT after_json FROM audit_log WHERE action = 'list.publish' ORDER BY id DESC LIMIT 1`).Scan(&rebased)
+		if !strings.Contains(rebased, `"rebased":1`) {
+			t.Errorf("publish audit: %s", rebased)
+		}
+
+		// The other draft changes the July entry differently: refused, the
+		// current edition stays.
+		cur, _ := e.srv.Lists.Current(t.Context(), e.site.ID, execution.Progress)
+		fix.Set("summary", "另一份草稿的七月进展")
+		if r := office.post(other+"/rows/"+url.PathEscape("D1/2026-07-01"), fix); r.status != 303 {
+			t.Fatalf("edit row in the other draft: %d", r.status)
+		}
+		r = office.post(other+"/publish", url.Values{"note": {"另一份"}})
+		if r.status != 409 {
+			t.Fatalf("conflicting publication: %d", r.status)
+		}
+		mustContain(t, r.body, "D1/2026-07-01", "与草稿中的修改冲突")
+		if now, _ := e.srv.Lists.Current(t.Context(), e.site.ID, execution.Progress); now.ID != cur.ID || now.Rows != 3 {
+			t.Errorf("after the refused publication: %+v (was %+v)", now, cur)
+		}
+	})
+}

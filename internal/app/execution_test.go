@@ -211,8 +211,13 @@ func TestExecutionDemo(t *testing.T) {
 			t.Errorf("demo replies %+v", ro)
 		}
 		b := e.browser()
+		// The demo's second reply and co-handlers (opinion texts not public).
+		mustContain(t, b.get("/lists/proposal_replies/rows/14-5-0115").body, "再次答复", "2025-07-18", "首批入库律师不少于30名")
+		co := b.get("/lists/proposal_co_opinions").body
+		mustContain(t, co, "市财政局", "市自然资源和规划局", "市商务局")
+		mustNotContain(t, co, "（演示）市财政局将在年度预算中")
 		for _, path := range []string{"/execution?year=2025", "/execution/tasks/2025-07", "/execution/proposals?year=2025", "/lists/execution_tasks", "/lists/execution_progress",
-			"/lists/proposal_replies", "/lists/proposal_replies/feed.xml", "/lists/execution_tasks/feed.xml"} {
+			"/lists/proposal_replies", "/lists/proposal_replies/feed.xml", "/lists/execution_tasks/feed.xml", "/lists/proposal_co_opinions", "/lists/proposal_replies/rows/14-5-0115"} {
 			if r := b.get(path); r.status != 200 {
 				t.Errorf("GET %s: %d", path, r.status)
 			}
@@ -265,7 +270,7 @@ func TestExecutionValidation(t *testing.T) {
 				t.Errorf("%s: %d %s", tc.want, r.status, clipBody(r.body))
 			}
 		}
-		for _, k := range []*lists.Kind{execution.Tasks, execution.Progress, execution.Proposals} {
+		for _, k := range []*lists.Kind{execution.Tasks, execution.Progress, execution.Proposals, execution.CoOpinions} {
 			if cur, _ := e.srv.Lists.Current(context.Background(), e.site.ID, k); cur != nil {
 				t.Errorf("%s: a refused file left an edition", k.Code)
 			}
@@ -284,7 +289,7 @@ func TestExecutionMaxLength(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := newAPIClient(t, e)
-		for _, k := range []*lists.Kind{execution.Tasks, execution.Progress, execution.Proposals} {
+		for _, k := range []*lists.Kind{execution.Tasks, execution.Progress, execution.Proposals, execution.CoOpinions} {
 			row := map[string]string{}
 			for _, f := range k.Fields {
 				switch f.Kind {
@@ -310,6 +315,7 @@ func TestExecutionMaxLength(t *testing.T) {
 				row["percent"] = "100"
 			case execution.Proposals:
 				row["publish_mode"], row["withhold_reason"], row["published_on"] = "full", "", "2026-07-01"
+				row["satisfaction"] = "dissatisfied" // the second reply's fields are filled
 			}
 			c.publishRows(t, k, []map[string]string{row}, true)
 			cur, _ := e.srv.Lists.Current(context.Background(), e.site.ID, k)

@@ -18,6 +18,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+	"gongkai/internal/finance"
 	"gongkai/internal/lists"
 	"gongkai/internal/lists/enforce"
 )
@@ -816,5 +818,115 @@ func TestListsPublicRowsInDatabase(t *testing.T) {
 				t.Errorf("%s %v: nothing matched (the case tests nothing)", sc.k.Code, sc.facets)
 			}
 		}
+	})
+}
+
+// TestListsYearFacetInDatabase: a date field's facet has one option per
+// year (not per day), counted in the database as in memory, and a year
+// filter in the database (substr of the canonical date) keeps the rows
+// and counts the in-memory match keeps, alone and with another facet; a
+// value that is no year is refused naming the field.
+func TestListsYearFacetInDatabase(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		if err := e.srv.LoadEnforceDemo(ctx, e.site.ID, testDay); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.srv.LoadFinanceDemo(ctx, e.site.ID); err != nil {
+			t.Fatal(err)
+		}
+		ls := e.srv.Lists
+		for _, sc := range []struct {
+			k           *lists.Kind
+			date, other string
+		}{
+			{enforce.Decisions, "decided_on", "category"},
+			{finance.Notices, "notice_date", "notice_type"},
+			{finance.Transactions, "published_on", "stage"},
+		} {
+			cur, err := ls.Current(ctx, e.site.ID, sc.k)
+			if err != nil || cur == nil {
+				t.Fatal(sc.k.Code, cur, err)
+			}
+			all, err := ls.Rows(ctx, cur.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = sc.k.Public(all, testDay)
+			years := sc.k.FacetCounts(all, lists.Query{})[sc.date]
+			if len(years) == 0 {
+				t.Fatalf("%s: no year in the %s facet", sc.k.Code, sc.date)
+			}
+			sum := 0
+			for _, y := range years {
+				if len(y.Value) != 4 || y.Label != y.Value+"年" {
+					t.Errorf("%s: facet option %+v is not a year", sc.k.Code, y)
+				}
+				sum += y.Count
+			}
+			if sum != len(all) {
+				t.Errorf("%s: the years count %d rows, the edition has %d", sc.k.Code, sum, len(all))
+			}
+			other := sc.k.FacetCounts(all, lists.Query{})[sc.other]
+			if len(other) == 0 {
+				t.Fatalf("%s: no value of %s", sc.k.Code, sc.other)
+			}
+			var cases []map[string]string
+			for _, y := range years {
+				cases = append(cases, map[string]string{sc.date: y.Value}, map[string]string{sc.date: y.Value + "年", sc.other: other[0].Value})
+			}
+			cases = append(cases, map[string]string{sc.date: "1999"})
+			for _, facets := range cases {
+				q, err := sc.k.Normalize(lists.Query{Facets: facets})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := sc.k.Match(all, q)
+				wantFacets := sc.k.FacetCounts(all, q)
+				var got []lists.Row
+				for off := 0; ; off += 5 {
+					page, err := ls.PublicRows(ctx, sc.k, cur.ID, q, testDay, off, 0, 5)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if page.All != len(all) || page.Total != len(want) {
+						t.Fatalf("%s %v: all %d total %d, want %d %d", sc.k.Code, facets, page.All, page.Total, len(all), len(want))
+					}
+					if off == 0 && fmt.Sprint(page.Facets) != fmt.Sprint(wantFacets) {
+						t.Errorf("%s %v: facets\n%v\nwant\n%v", sc.k.Code, facets, page.Facets, wantFacets)
+					}
+					got = append(got, page.Rows...)
+					if len(page.Rows) < 5 {
+						break
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%s %v: %d rows differ from the in-memory match (%d)", sc.k.Code, facets, len(got), len(want))
+				}
+				for _, r := range got {
+					if !strings.HasPrefix(r.Values[sc.date], q.Facets[sc.date]) {
+						t.Errorf("%s %v: row %s dated %s", sc.k.Code, facets, r.Key, r.Values[sc.date])
+					}
+				}
+			}
+			// The first year alone matches what it counts.
+			q, _ := sc.k.Normalize(lists.Query{Facets: map[string]string{sc.date: years[0].Value}})
+			if n := len(sc.k.Match(all, q)); n != years[0].Count {
+				t.Errorf("%s: year %s counts %d, matches %d", sc.k.Code, years[0].Value, years[0].Count, n)
+			}
+			if _, err := sc.k.Normalize(lists.Query{Facets: map[string]string{sc.date: "2024-05-01"}}); errs.FieldsOf(err)[sc.date] == "" {
+				t.Errorf("%s: a full date as the year filter: %v", sc.k.Code, err)
+			}
+		}
+		// Over HTTP: the page offers years, and a year narrows the list.
+		b := e.browser()
+		r := b.get("/lists/procurement_notices")
+		mustContain(t, r.body, `<select id="l-notice_date" name="notice_date"><option`, `年（`)
+		if strings.Count(r.body, "<option") > 60 {
+			t.Errorf("the notices page has %d options", strings.Count(r.body, "<option"))
+		}
+		r = b.get("/lists/procurement_notices?notice_date=20x")
+		mustContain(t, r.body, `aria-describedby="e-notice_date"`, "应为四位年份，如 2025")
 	})
 }

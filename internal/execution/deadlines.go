@@ -29,6 +29,22 @@ func RulePublish() *deadline.Rule {
 		Basis: "国办发〔2014〕46号；安徽省做法：答复后20个工作日内公开（RECORDS §7.3，可设置）", Unit: deadline.Workdays, Days: Config.PublishWorkdays}
 }
 
+// RuleSecondReply is the second reply after a dissatisfied evaluation
+// (RECORDS §7.3 [R10a]: re-handle and reply again within one month).
+func RuleSecondReply() *deadline.Rule {
+	return &deadline.Rule{Code: "proposal.second_reply", Title: fmt.Sprintf("代表委员对答复不满意的，%d 个月内再次答复", Config.SecondReplyMonths),
+		Basis: "《山东省人民代表大会代表建议、批评和意见办理工作条例》：代表对办理结果不满意的，承办单位应当重新办理，并在一个月内再次答复（RECORDS §7.3）",
+		Unit:  deadline.CalendarMonths, Days: Config.SecondReplyMonths}
+}
+
+// RuleCoOpinion is a co-handler's opinion to the lead unit (RECORDS §7.3
+// [R10a]: within one month of receipt).
+func RuleCoOpinion() *deadline.Rule {
+	return &deadline.Rule{Code: "proposal.co_opinion", Title: fmt.Sprintf("协办单位自收到之日起 %d 个月内向主办单位提出协办意见", Config.CoOpinionMonths),
+		Basis: "《山东省人民代表大会代表建议、批评和意见办理工作条例》：协办单位应当在一个月内将协办意见告知主办单位（RECORDS §7.3）",
+		Unit:  deadline.CalendarMonths, Days: Config.CoOpinionMonths}
+}
+
 // DeadlineSource is the replies' deadline source.
 func (s *Service) DeadlineSource() deadline.Source { return source{s} }
 
@@ -62,6 +78,34 @@ func (src source) Deadlines(ctx context.Context, siteID int64, cal *calendar.Cal
 			Explanation: calendar.Explanation{Start: assigned, End: due, N: n, Basis: reply.Basis, Version: cal.Version(), Summary: sum + "。"}}
 		d.Finish()
 		out = append(out, d)
+		if r.SecondDue != "" {
+			fb := calendar.Day(r.Values["feedback_on"])
+			sr := RuleSecondReply()
+			raw := AddMonths(fb, Config.SecondReplyMonths)
+			sum := fmt.Sprintf("自 %s 收到不满意的反馈之日起 %d 个月，至 %s", fb, Config.SecondReplyMonths, raw)
+			if due := calendar.Day(r.SecondDue); due != raw {
+				sum += fmt.Sprintf("；%s 为休息日，顺延至 %s", raw, due)
+			}
+			x := &deadline.Deadline{Rule: sr, Start: fb, Due: calendar.Day(r.SecondDue), Done: calendar.Day(r.SecondOn), Version: cal.Version(), Current: true,
+				Note: name + "的再次答复", Link: link, Department: r.LeadUnit,
+				Explanation: calendar.Explanation{Start: fb, End: calendar.Day(r.SecondDue), N: Config.SecondReplyMonths, Basis: sr.Basis, Version: cal.Version(), Summary: sum + "。"}}
+			x.Finish()
+			out = append(out, x)
+		}
+		cr := RuleCoOpinion()
+		for _, o := range r.Co {
+			rec := calendar.Day(o.ReceivedOn)
+			raw := AddMonths(rec, Config.CoOpinionMonths)
+			sum := fmt.Sprintf("自 %s 收到之日起 %d 个月，至 %s", rec, Config.CoOpinionMonths, raw)
+			if due := calendar.Day(o.Due); due != raw {
+				sum += fmt.Sprintf("；%s 为休息日，顺延至 %s", raw, due)
+			}
+			x := &deadline.Deadline{Rule: cr, Start: rec, Due: calendar.Day(o.Due), Done: calendar.Day(o.SentOn), Version: cal.Version(), Current: true,
+				Note: name + "的协办意见（" + o.Unit + "）", Link: "/admin/lists/" + CoOpinions.Code, Department: r.LeadUnit,
+				Explanation: calendar.Explanation{Start: rec, End: calendar.Day(o.Due), N: Config.CoOpinionMonths, Basis: cr.Basis, Version: cal.Version(), Summary: sum + "。"}}
+			x.Finish()
+			out = append(out, x)
+		}
 		if r.PublishDue == "" {
 			continue
 		}

@@ -156,6 +156,14 @@ func demoProposalRows() []map[string]string {
 			v["co_units"] = "市财政局、市自然资源和规划局"
 			v["feedback"] = "对答复基本满意，希望尽快列入规划。"
 		}
+		if p.no == "14-5-0115" {
+			// Dissatisfied, then answered again within the month (RECORDS §7.3).
+			v["satisfaction"], v["feedback_on"] = "dissatisfied", "2025-06-27"
+			v["feedback"] = "希望明确人才库建设的时间表。"
+			v["co_units"] = "市商务局"
+			v["second_replied_on"], v["second_satisfaction"] = "2025-07-18", "satisfied"
+			v["second_reply_text"] = "九三学社临沂市委员会：\n\n根据您的反馈意见，我局会同市商务局重新研究，明确于2025年底前建成涉外法律服务人才库，首批入库律师不少于30名。\n\n临沂市司法局\n2025-07-18"
+		}
 		out = append(out, v)
 	}
 	return out
@@ -174,6 +182,11 @@ func LoadDemo(ctx context.Context, s *lists.Service, siteID int64, actor *auth.U
 		{Tasks, tasks, "2025-03-01", "2025年市政府工作报告分解我局任务。"},
 		{Progress, progress, "2025-12-31", "2025年重要部署执行进展。"},
 		{Proposals, demoProposalRows(), "2025-07-31", "2025年建议提案办理复文。"},
+		{CoOpinions, []map[string]string{
+			{"number": "19-5-0156", "co_unit": "市财政局", "received_on": "2025-03-12", "sent_on": "2025-04-08", "opinion": "（演示）市财政局将在年度预算中统筹安排综合体建设资金。"},
+			{"number": "19-5-0156", "co_unit": "市自然资源和规划局", "received_on": "2025-03-12", "sent_on": "2025-04-10", "opinion": "（演示）建议在城市更新片区中选址。"},
+			{"number": "14-5-0115", "co_unit": "市商务局", "received_on": "2025-03-14", "sent_on": "2025-04-11", "opinion": "（演示）可依托市外经贸企业名录筛选涉外法律服务需求。"},
+		}, "2025-07-31", "2025年建议提案协办意见。"},
 	}
 	for _, st := range steps {
 		var rows []lists.Row

@@ -176,14 +176,24 @@ var Proposals = &lists.Kind{
 		{Name: "satisfaction", Label: "满意度", Kind: catalog.Select, Options: Satisfactions, Facet: true},
 		{Name: "feedback", Label: "代表委员反馈意见", Kind: catalog.TextArea, Max: 2000},
 		{Name: "published_on", Label: "复文公开日期", Kind: catalog.Date},
+		// 解读 (RECORDS §7.2, §7.5 interpretation: replies on important
+		// policies or major reforms come with interpretation material [R82][R84]).
+		{Name: "interpretation", Label: "解读材料", Kind: catalog.Link, Help: "本站信息编号（涉及重要政策、重大改革的复文，请同步发布解读材料）"},
+		// 再次答复 (RECORDS §7.5 second_reply, §7.3: a dissatisfied deputy's
+		// item is re-handled and answered again within one month [R10a]).
+		{Name: "feedback_on", Label: "收到反馈日期", Kind: catalog.Date, Help: "收到代表委员征询意见表的日期；不满意的，自该日起1个月内再次答复"},
+		{Name: "second_replied_on", Label: "再次答复日期", Kind: catalog.Date},
+		{Name: "second_reply_text", Label: "再次答复内容", Kind: catalog.TextArea, Max: 50000},
+		{Name: "second_satisfaction", Label: "再次答复满意度", Kind: catalog.Select, Options: Satisfactions},
 	},
 	Key: []string{"number"}, Title: "title", Body: "lead_unit",
 	ListCols: []string{"kind", "session", "proposer", "result_class", "replied_on"},
 	Sections: []lists.Section{
 		{Title: "建议提案", Fields: []string{"number", "year", "kind", "session", "title", "proposer"}},
 		{Title: "办理", Fields: []string{"lead_unit", "co_units", "assigned_on", "difficult", "reply_due", "replied_on"}},
-		{Title: "复文", Fields: []string{"reply_no", "result_class", "reply_summary", "reply_text", "publish_mode", "withhold_reason", "published_on"}},
-		{Title: "代表委员意见", Fields: []string{"proposer_consent", "satisfaction", "feedback"}},
+		{Title: "复文", Fields: []string{"reply_no", "result_class", "reply_summary", "reply_text", "publish_mode", "withhold_reason", "published_on", "interpretation"}},
+		{Title: "代表委员意见", Fields: []string{"proposer_consent", "satisfaction", "feedback", "feedback_on"}},
+		{Title: "再次答复", Fields: []string{"second_replied_on", "second_reply_text", "second_satisfaction"}},
 	},
 	Patterns: map[string]lists.Pattern{"number": noRE, "year": yearRE},
 	Check:    checkProposal,
@@ -191,8 +201,38 @@ var Proposals = &lists.Kind{
 	Redact:   redactProposal,
 }
 
+// CoOpinions are the co-handling units' opinions on the items (主办/协办:
+// RECORDS §7.5 lead_unit, co_units; §7.3: a co-handler sends its opinion
+// to the lead unit within one month of receipt [R10a]), recorded by the
+// lead unit as they arrive. The opinion is a working document between the
+// units, a process record that 条例第十六条 lets withhold: the public sees
+// which units co-handled an item and when they answered, not the text
+// (redactCoOpinion); the reply letter is what is published.
+var CoOpinions = &lists.Kind{
+	Code: "proposal_co_opinions", Name: "建议提案协办意见",
+	Intro:  "本栏公开本机关主办的建议提案的协办单位及其向主办单位提出协办意见的时间。协办意见由主办单位在答复中统筹吸收，意见原文属于办理过程中的工作文书，不予公开。",
+	Basis:  "《山东省人民代表大会代表建议、批评和意见办理工作条例》：协办单位应当自收到建议之日起一个月内将协办意见告知主办单位",
+	Column: columnProposals, Owner: owner, UpdateDays: 365,
+	Fields: []catalog.Field{
+		{Name: "number", Label: "建议提案编号", Kind: catalog.Text, Required: true, Max: 40, Facet: true},
+		{Name: "co_unit", Label: "协办单位", Kind: catalog.Text, Required: true, Max: 100, Facet: true},
+		{Name: "received_on", Label: "协办单位收到日期", Kind: catalog.Date, Required: true},
+		{Name: "sent_on", Label: "送主办单位日期", Kind: catalog.Date},
+		{Name: "opinion", Label: "协办意见", Kind: catalog.TextArea, Max: 20000, Help: "不对外公开"},
+	},
+	Key: []string{"number", "co_unit"}, Title: "co_unit", Body: "co_unit",
+	ListCols: []string{"number", "received_on", "sent_on"},
+	Sections: []lists.Section{
+		{Title: "协办", Fields: []string{"number", "co_unit", "received_on", "sent_on"}},
+	},
+	Patterns: map[string]lists.Pattern{"number": noRE},
+	Check:    checkCoOpinion,
+	Redact:   redactCoOpinion,
+}
+
 func init() {
 	lists.Register(Tasks)
 	lists.Register(Progress)
 	lists.Register(Proposals)
+	lists.Register(CoOpinions)
 }

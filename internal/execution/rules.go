@@ -25,6 +25,12 @@ type Settings struct {
 	// PublishWorkdays is the period for publishing a reply after replying:
 	// Anhui's 20 working days (RECORDS §7.3 [R82], a provincial rule).
 	PublishWorkdays int
+	// SecondReplyMonths is the period for answering again after a
+	// dissatisfied evaluation: one month (Shandong 条例, RECORDS §7.3 [R10a]).
+	SecondReplyMonths int
+	// CoOpinionMonths is the period for a co-handler's opinion to the lead
+	// unit: one month from receipt (Shandong 条例, RECORDS §7.3 [R10a]).
+	CoOpinionMonths int
 	// Scheme is the result classification (RECORDS §7.4: the letters vary
 	// by place): "abc" (Zhejiang), "abcd" (Henan) or "jyb" (甲乙丙, Qinyang).
 	Scheme string
@@ -32,7 +38,7 @@ type Settings struct {
 
 // Config is the running site's settings (cmd/gongkai sets it before any
 // request; tests keep the defaults).
-var Config = Settings{UpdateMonths: 3, ReplyMonths: 3, DifficultMonths: 6, PublishWorkdays: 20, Scheme: "abc"}
+var Config = Settings{UpdateMonths: 3, ReplyMonths: 3, DifficultMonths: 6, PublishWorkdays: 20, SecondReplyMonths: 1, CoOpinionMonths: 1, Scheme: "abc"}
 
 // Schemes are the classification schemes of RECORDS §7.4.
 var Schemes = map[string][]catalog.Option{
@@ -190,7 +196,39 @@ func checkProposal(v map[string]string) map[string]string {
 	if d := v["reply_due"]; d != "" && d < v["assigned_on"] {
 		bad["reply_due"] = "答复期限不能早于交办日期"
 	}
+	// 再次答复: only after a dissatisfied evaluation of the reply (RECORDS §7.3).
+	if f := v["feedback_on"]; f != "" {
+		if v["satisfaction"] == "" {
+			bad["satisfaction"] = "填写了收到反馈日期的，请选择满意度"
+		}
+		if r := v["replied_on"]; r != "" && f < r {
+			bad["feedback_on"] = "收到反馈日期不能早于答复日期"
+		}
+	}
+	if v["second_replied_on"] != "" || v["second_reply_text"] != "" || v["second_satisfaction"] != "" {
+		switch {
+		case v["satisfaction"] != "dissatisfied":
+			bad["second_replied_on"] = "代表委员对答复不满意的，才需再次答复"
+		case v["feedback_on"] == "":
+			bad["feedback_on"] = "再次答复的，请填写收到反馈日期"
+		case v["second_replied_on"] == "":
+			bad["second_replied_on"] = "请填写再次答复日期"
+		case v["second_replied_on"] < v["feedback_on"]:
+			bad["second_replied_on"] = "再次答复日期不能早于收到反馈日期"
+		}
+	}
 	return bad
+}
+
+// SecondReplyDue is the last day to answer again an item whose reply the
+// deputy found unsatisfactory (feedback received on feedback): one
+// calendar month (RECORDS §7.3 [R10a]), moved off a day off by cal.
+func SecondReplyDue(cal *calendar.Calendar, feedback calendar.Date) calendar.Date {
+	d := AddMonths(feedback, Config.SecondReplyMonths)
+	if cal != nil {
+		d = cal.AddDays(d, 0)
+	}
+	return d
 }
 
 func deriveProposal(v map[string]string) {
@@ -218,8 +256,11 @@ func redactProposal(v map[string]string) map[string]string {
 	case "withheld":
 		delete(v, "reply_text")
 		delete(v, "reply_summary")
+		delete(v, "second_reply_text")
 	case "summary":
+		// The second reply is a full text: published with full-text replies.
 		delete(v, "reply_text")
+		delete(v, "second_reply_text")
 	}
 	return v
 }
@@ -256,4 +297,37 @@ func atoi(s string) int {
 		return 0
 	}
 	return n
+}
+
+func checkCoOpinion(v map[string]string) map[string]string {
+	bad := map[string]string{}
+	if d := v["sent_on"]; d != "" {
+		if d < v["received_on"] {
+			bad["sent_on"] = "送主办单位日期不能早于收到日期"
+		}
+		if strings.TrimSpace(v["opinion"]) == "" {
+			bad["opinion"] = "已送主办单位的，请填写协办意见"
+		}
+	} else if v["opinion"] != "" {
+		bad["sent_on"] = "填写了协办意见的，请填写送主办单位日期"
+	}
+	return bad
+}
+
+// redactCoOpinion: the public sees the units and dates, not the opinion
+// (CoOpinions).
+func redactCoOpinion(v map[string]string) map[string]string {
+	delete(v, "opinion")
+	return v
+}
+
+// CoOpinionDue is the last day for a co-handler's opinion on an item it
+// received on received: one calendar month (RECORDS §7.3 [R10a]), moved
+// off a day off by cal.
+func CoOpinionDue(cal *calendar.Calendar, received calendar.Date) calendar.Date {
+	d := AddMonths(received, Config.CoOpinionMonths)
+	if cal != nil {
+		d = cal.AddDays(d, 0)
+	}
+	return d
 }

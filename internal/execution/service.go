@@ -88,12 +88,15 @@ type TaskOverview struct {
 	Tasks  []*Task `json:"tasks"`
 }
 
-func (s *Service) rows(ctx context.Context, siteID int64, k *lists.Kind, public bool, today calendar.Date) ([]lists.Row, error) {
+// rows are the current edition's rows of k that w selects (all when w is
+// empty), filtered in the database: one year's tasks or replies, or the
+// progress entries of a set of tasks, not the whole ledger.
+func (s *Service) rows(ctx context.Context, siteID int64, k *lists.Kind, w lists.Where, public bool, today calendar.Date) ([]lists.Row, error) {
 	cur, err := s.Lists.Current(ctx, siteID, k)
 	if err != nil || cur == nil {
 		return nil, err
 	}
-	rows, err := s.Lists.Rows(ctx, cur.ID)
+	rows, err := s.Lists.RowsWhere(ctx, cur.ID, w)
 	if err != nil {
 		return nil, err
 	}
@@ -103,14 +106,30 @@ func (s *Service) rows(ctx context.Context, siteID int64, k *lists.Kind, public 
 	return rows, nil
 }
 
+// yearWhere selects the rows of year (0: every row) by their 年度 field.
+func yearWhere(year int) lists.Where {
+	if year == 0 {
+		return lists.Where{}
+	}
+	return lists.Where{Eq: map[string]string{"year": strconv.Itoa(year)}}
+}
+
 // Tasks returns the tasks of year (0: all) with their timelines and
 // states on today. public masks and redacts as the list pages do.
 func (s *Service) Tasks(ctx context.Context, siteID int64, year int, today calendar.Date, public bool) ([]*Task, error) {
-	trs, err := s.rows(ctx, siteID, Tasks, public, today)
+	trs, err := s.rows(ctx, siteID, Tasks, yearWhere(year), public, today)
 	if err != nil {
 		return nil, err
 	}
-	prs, err := s.rows(ctx, siteID, Progress, public, today)
+	var pw lists.Where
+	if year != 0 {
+		nos := make([]string, 0, len(trs))
+		for _, r := range trs {
+			nos = append(nos, r.Key)
+		}
+		pw.In = map[string][]string{"task_no": nos}
+	}
+	prs, err := s.rows(ctx, siteID, Progress, pw, public, today)
 	if err != nil {
 		return nil, err
 	}
@@ -120,10 +139,6 @@ func (s *Service) Tasks(ctx context.Context, siteID int64, year int, today calen
 	}
 	var out []*Task
 	for _, r := range trs {
-		v := r.Values
-		if year != 0 && v["year"] != strconv.Itoa(year) {
-			continue
-		}
 		t := buildTask(r, byTask[r.Key], today)
 		out = append(out, t)
 	}
@@ -206,35 +221,72 @@ func (s *Service) Overview(ctx context.Context, siteID int64, year int, today ca
 
 // Reply is a suggestion or proposal with its deadlines.
 type Reply struct {
-	Number      string            `json:"number"`
-	Title       string            `json:"title"`
-	Kind        string            `json:"kind"`
-	LeadUnit    string            `json:"lead_unit"`
-	AssignedOn  string            `json:"assigned_on"`
-	Due         string            `json:"reply_due"`
-	RepliedOn   string            `json:"replied_on,omitempty"`
-	OnTime      bool              `json:"on_time"`
-	Class       string            `json:"result_class,omitempty"`
-	Mode        string            `json:"publish_mode,omitempty"`
-	PublishedOn string            `json:"published_on,omitempty"`
-	PublishDue  string            `json:"publish_due,omitempty"`
-	URL         string            `json:"url"`
-	Values      map[string]string `json:"-"`
+	Number      string `json:"number"`
+	Title       string `json:"title"`
+	Kind        string `json:"kind"`
+	LeadUnit    string `json:"lead_unit"`
+	AssignedOn  string `json:"assigned_on"`
+	Due         string `json:"reply_due"`
+	RepliedOn   string `json:"replied_on,omitempty"`
+	OnTime      bool   `json:"on_time"`
+	Class       string `json:"result_class,omitempty"`
+	Mode        string `json:"publish_mode,omitempty"`
+	PublishedOn string `json:"published_on,omitempty"`
+	PublishDue  string `json:"publish_due,omitempty"`
+	// SecondDue is the due date of the second reply owed after a
+	// dissatisfied evaluation (RECORDS §7.3), SecondOn its date.
+	SecondDue string `json:"second_reply_due,omitempty"`
+	SecondOn  string `json:"second_replied_on,omitempty"`
+	// Co are the co-handling units' opinions (CoOpinions), by unit.
+	Co     []CoOpinion       `json:"co_opinions"`
+	URL    string            `json:"url"`
+	Values map[string]string `json:"-"`
+}
+
+// CoOpinion is a co-handler's opinion to the lead unit: when it received
+// the item, its due date (one month, RECORDS §7.3) and when it sent it.
+type CoOpinion struct {
+	Unit       string `json:"co_unit"`
+	ReceivedOn string `json:"received_on"`
+	Due        string `json:"due"`
+	SentOn     string `json:"sent_on,omitempty"`
+	Late       bool   `json:"late"`
 }
 
 // Replies returns year's items (0: all) with their deadlines: the reply
 // due moved off a day off by cal, and the publication due.
 func (s *Service) Replies(ctx context.Context, siteID int64, year int, cal *calendar.Calendar, today calendar.Date, public bool) ([]*Reply, error) {
-	rs, err := s.rows(ctx, siteID, Proposals, public, today)
+	rs, err := s.rows(ctx, siteID, Proposals, yearWhere(year), public, today)
 	if err != nil {
 		return nil, err
+	}
+	nums := make([]string, 0, len(rs))
+	for _, r := range rs {
+		nums = append(nums, r.Key)
+	}
+	var cw lists.Where
+	if year != 0 {
+		cw.In = map[string][]string{"number": nums}
+	}
+	cos, err := s.rows(ctx, siteID, CoOpinions, cw, public, today)
+	if err != nil {
+		return nil, err
+	}
+	byNo := map[string][]CoOpinion{}
+	for _, c := range cos {
+		v := c.Values
+		due := CoOpinionDue(cal, calendar.Day(v["received_on"]))
+		o := CoOpinion{Unit: v["co_unit"], ReceivedOn: v["received_on"], Due: due.String(), SentOn: v["sent_on"]}
+		if sent := calendar.Day(o.SentOn); sent.IsZero() {
+			o.Late = due.Before(today)
+		} else {
+			o.Late = sent.After(due)
+		}
+		byNo[v["number"]] = append(byNo[v["number"]], o)
 	}
 	var out []*Reply
 	for _, r := range rs {
 		v := r.Values
-		if year != 0 && v["year"] != strconv.Itoa(year) {
-			continue
-		}
 		due := calendar.Day(v["reply_due"])
 		if due.IsZero() {
 			due = ReplyDue(nil, calendar.Day(v["assigned_on"]), v["difficult"] == "1")
@@ -242,7 +294,13 @@ func (s *Service) Replies(ctx context.Context, siteID int64, year int, cal *cale
 		due = cal.AddDays(due, 0)
 		p := &Reply{Number: r.Key, Title: r.Title, Kind: v["kind"], LeadUnit: v["lead_unit"], AssignedOn: v["assigned_on"], Due: due.String(),
 			RepliedOn: v["replied_on"], Class: v["result_class"], Mode: v["publish_mode"], PublishedOn: v["published_on"],
-			URL: lists.RowURL(Proposals.Code, r.Key), Values: v}
+			URL: lists.RowURL(Proposals.Code, r.Key), Values: v, Co: byNo[r.Key]}
+		if p.Co == nil {
+			p.Co = []CoOpinion{}
+		}
+		if f := calendar.Day(v["feedback_on"]); v["satisfaction"] == "dissatisfied" && !f.IsZero() {
+			p.SecondDue, p.SecondOn = SecondReplyDue(cal, f).String(), v["second_replied_on"]
+		}
 		if p.RepliedOn != "" {
 			p.OnTime = !calendar.Day(p.RepliedOn).After(due)
 			if p.Mode != "withheld" {

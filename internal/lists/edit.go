@@ -40,8 +40,12 @@ func (s *Service) NewDraft(ctx context.Context, siteID int64, k *Kind, actor *au
 		if cur != nil {
 			rows, from = cur.Rows, cur.Label()
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO list_editions (site_id, kind_id, status, file_name, row_count, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, siteID, kindID, Draft, "在线编辑，基于"+from, rows, actor.Label(), store.Now()).Scan(&id); err != nil {
+		var base int64
+		if cur != nil {
+			base = cur.ID
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO list_editions (site_id, kind_id, status, file_name, row_count, base_id, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, siteID, kindID, Draft, "在线编辑，基于"+from, rows, base, actor.Label(), store.Now()).Scan(&id); err != nil {
 			return errs.Wrap(err, "create draft")
 		}
 		if cur != nil {

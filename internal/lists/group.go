@@ -3,7 +3,9 @@ package lists
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gongkai/internal/errs"
@@ -17,11 +19,13 @@ type Group struct {
 	Count  int
 }
 
-// Where narrows the rows grouped: fields equal to a value (Eq) or whose
-// value starts with a prefix (Prefix: a year "2025-" of a date).
+// Where narrows the rows grouped or read: fields equal to a value (Eq),
+// whose value starts with a prefix (Prefix: a year "2025-" of a date) or is
+// one of a set (In; an empty set selects nothing).
 type Where struct {
 	Eq     map[string]string
 	Prefix map[string]string
+	In     map[string][]string
 }
 
 var fieldNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
@@ -61,7 +65,58 @@ func (s *Service) where(editionID int64, w Where) (string, []any, error) {
 		}
 		q += ` ESCAPE '\'`
 	}
+	for n, vs := range w.In {
+		if len(vs) == 0 {
+			q += " AND 1 = 0"
+			continue
+		}
+		x, err := jsonField(s.DB.Dialect, n)
+		if err != nil {
+			return "", nil, err
+		}
+		var ps []string
+		for _, v := range vs {
+			args = append(args, v)
+			ps = append(ps, fmt.Sprintf("$%d", len(args)))
+		}
+		q += fmt.Sprintf(" AND %s IN (%s)", x, strings.Join(ps, ", "))
+	}
 	return q, args, nil
+}
+
+// maxIn caps the values of one RowsWhere query's In set (SQLite allows
+// 32,766 parameters); a larger set is read in parts.
+const maxIn = 500
+
+// RowsWhere returns the rows of an edition that w selects, in the database,
+// ordered by seq (the rows of one year, or of a set of tasks, without
+// reading the whole edition).
+func (s *Service) RowsWhere(ctx context.Context, editionID int64, w Where) ([]Row, error) {
+	for n, vs := range w.In {
+		if len(vs) > maxIn {
+			var out []Row
+			for i := 0; i < len(vs); i += maxIn {
+				part := Where{Eq: w.Eq, Prefix: w.Prefix, In: maps.Clone(w.In)}
+				part.In[n] = vs[i:min(i+maxIn, len(vs))]
+				rs, err := s.RowsWhere(ctx, editionID, part)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, rs...)
+			}
+			slices.SortFunc(out, func(a, b Row) int { return a.Seq - b.Seq })
+			return out, nil
+		}
+	}
+	from, args, err := s.where(editionID, w)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, seq, row_key, title, fields`+from+` ORDER BY seq`, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "list rows")
+	}
+	return scanRows(rows)
 }
 
 // GroupCount counts an edition's rows by the values of the fields by, in

@@ -1,6 +1,7 @@
 package lists
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 
@@ -39,6 +40,16 @@ func (k *Kind) Normalize(q Query) (Query, error) {
 			v.Add(name, "不是可筛选的字段")
 			continue
 		}
+		if f.Kind == catalog.Date {
+			// A date facet filters by year (facetValue).
+			y := strings.TrimSuffix(strings.TrimSpace(val), "年")
+			if !yearRE.MatchString(y) {
+				v.Add(name, "应为四位年份，如 2025")
+				continue
+			}
+			out.Facets[name] = y
+			continue
+		}
 		c, msg := f.Normalize(fromCell(f, val))
 		if msg != "" {
 			v.Add(name, msg)
@@ -60,11 +71,7 @@ func (k *Kind) matches(r Row, q Query, skip string) bool {
 			continue
 		}
 		f, _ := k.Field(name)
-		got := r.Values[name]
-		if f.Kind == catalog.Bool && got == "" {
-			got = "0"
-		}
-		if got != want {
+		if facetValue(f, r.Values[name]) != want {
 			return false
 		}
 	}
@@ -113,11 +120,7 @@ func (k *Kind) FacetCounts(rows []Row, q Query) map[string][]FacetValue {
 			if !k.matches(r, q, f.Name) {
 				continue
 			}
-			v := r.Values[f.Name]
-			if f.Kind == catalog.Bool && v == "" {
-				v = "0"
-			}
-			if v != "" {
+			if v := facetValue(f, r.Values[f.Name]); v != "" {
 				n[v]++
 			}
 		}
@@ -126,8 +129,25 @@ func (k *Kind) FacetCounts(rows []Row, q Query) map[string][]FacetValue {
 	return out
 }
 
+// yearRE is a facet year of a date field.
+var yearRE = regexp.MustCompile(`^[12][0-9]{3}$`)
+
+// facetValue is the value a row has for facet f: a date's year (a date
+// facet has one option per year, not one per day: a ledger of 25,000
+// notices spans thousands of days), a yes/no's empty "0", else the
+// canonical value. PublicRows computes the same in SQL (facetExpr).
+func facetValue(f catalog.Field, v string) string {
+	switch {
+	case f.Kind == catalog.Bool && v == "":
+		return "0"
+	case f.Kind == catalog.Date && len(v) >= 4:
+		return v[:4]
+	}
+	return v
+}
+
 // facetValues are a facet's counted values: a choice's in its options'
-// order, others by count then value.
+// order, a date's years latest first, others by count then value.
 func facetValues(f catalog.Field, n map[string]int) []FacetValue {
 	{
 		var vals []FacetValue
@@ -138,6 +158,11 @@ func facetValues(f catalog.Field, n map[string]int) []FacetValue {
 					vals = append(vals, FacetValue{o.Value, o.Label, n[o.Value]})
 				}
 			}
+		case catalog.Date:
+			for v, c := range n {
+				vals = append(vals, FacetValue{v, v + "年", c})
+			}
+			sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
 		default:
 			for v, c := range n {
 				vals = append(vals, FacetValue{v, toCell(f, v), c})

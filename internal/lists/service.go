@@ -56,7 +56,9 @@ type Edition struct {
 	Added       int    `json:"added"`
 	Removed     int    `json:"removed"`
 	Changed     int    `json:"changed"`
-	// BaseID is the edition current when this one was published (0: the first).
+	// BaseID is the edition current when this one was published (0: the
+	// first); of a draft, the edition current when it was made (0: none),
+	// which publication brings it up to (rebase).
 	BaseID      int64  `json:"base_id"`
 	CreatedBy   string `json:"created_by"`
 	CreatedAt   string `json:"created_at"`
@@ -357,9 +359,16 @@ func (s *Service) Import(ctx context.Context, siteID int64, k *Kind, actor *auth
 			return err
 		}
 		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO list_editions (site_id, kind_id, status, effective_on, note, file_name, row_count, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			siteID, kindID, Draft, in.EffectiveOn, in.Note, name, len(p.rows), actor.Label(), store.Now()).Scan(&id); err != nil {
+		// A file replaces the list whole: its draft's base is the edition
+		// current now, so that a row published online meanwhile (AppendRow)
+		// is kept when the draft is published (rebase).
+		var base int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM list_editions WHERE kind_id = $1 AND status = 'published'`, kindID).Scan(&base); err != nil {
+			return errs.Wrap(err, "current edition")
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO list_editions (site_id, kind_id, status, effective_on, note, file_name, row_count, base_id, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			siteID, kindID, Draft, in.EffectiveOn, in.Note, name, len(p.rows), base, actor.Label(), store.Now()).Scan(&id); err != nil {
 			return errs.Wrap(err, "create edition")
 		}
 		if err := insertRows(ctx, tx, id, p.rows); err != nil {
@@ -484,6 +493,12 @@ func (s *Service) publishTx(ctx context.Context, tx *sql.Tx, siteID int64, k *Ki
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return errs.Wrap(err, "current edition")
 	}
+	carried := 0
+	if e.BaseID != 0 && baseID != 0 && e.BaseID != baseID {
+		if carried, err = s.rebase(ctx, tx, k, id, e.BaseID, baseID); err != nil {
+			return err
+		}
+	}
 	var d Diff
 	if baseID != 0 {
 		from, err := readRows(ctx, tx, baseID)
@@ -503,7 +518,8 @@ func (s *Service) publishTx(ctx context.Context, tx *sql.Tx, siteID int64, k *Ki
 		return errs.Wrap(err, "publish edition")
 	}
 	if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "list.publish", Target: fmt.Sprintf("list_edition:%d", id),
-		After: map[string]any{"kind": k.Code, "number": number + 1, "effective_on": effectiveOn, "note": note, "added": len(d.Added), "removed": len(d.Removed), "changed": len(d.Changed)}}); err != nil {
+		After: map[string]any{"kind": k.Code, "number": number + 1, "effective_on": effectiveOn, "note": note, "added": len(d.Added), "removed": len(d.Removed), "changed": len(d.Changed),
+			"rebased": carried}}); err != nil {
 		return err
 	}
 	_, err = events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventPublished, SubjectID: id,

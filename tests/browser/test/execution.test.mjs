@@ -32,6 +32,8 @@ const pages = [
   { name: 'progress list', path: '/lists/execution_progress' },
   { name: 'reply list', path: '/lists/proposal_replies' },
   { name: 'withheld reply', path: '/lists/proposal_replies/rows/19-5-0170' },
+  { name: 'second reply', path: '/lists/proposal_replies/rows/14-5-0115' },
+  { name: 'co-handler opinions', path: '/lists/proposal_co_opinions' },
 ];
 
 describe('axe-core: WCAG 2.1 A and AA on the execution and proposal pages', () => {

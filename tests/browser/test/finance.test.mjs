@@ -31,6 +31,8 @@ function pages() {
     { name: '2025 budget', path: `/finance/reports/${budget?.id}` },
     { name: 'procurement intentions', path: '/lists/procurement_intentions' },
     { name: 'procurement notices filtered', path: '/lists/procurement_notices?notice_type=result' },
+    { name: 'procurement notices of a year', path: '/lists/procurement_notices?notice_date=2025' },
+    { name: 'procurement notices, bad year', path: '/lists/procurement_notices?notice_date=20x' },
     { name: 'public-resource transactions', path: '/lists/resource_transactions' },
   ];
 }
