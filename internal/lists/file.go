@@ -437,55 +437,129 @@ func unguard(v string) string {
 func (k *Kind) table(rows []Row) [][]string {
 	out := [][]string{k.Headers()}
 	for i, r := range rows {
-		line := []string{strconv.Itoa(i + 1)}
-		for _, f := range k.Fields {
-			line = append(line, toCell(f, r.Values[f.Name]))
-		}
-		out = append(out, line)
+		out = append(out, k.line(i+1, r))
 	}
 	return out
 }
 
+// line is one row of an export: its number in the file (序号), then each
+// field's cell.
+func (k *Kind) line(n int, r Row) []string {
+	line := make([]string, 0, len(k.Fields)+1)
+	line = append(line, strconv.Itoa(n))
+	for _, f := range k.Fields {
+		line = append(line, toCell(f, r.Values[f.Name]))
+	}
+	return line
+}
+
 // WriteFile writes rows (none: the template) in format to w.
 func (k *Kind) WriteFile(w io.Writer, format string, rows []Row) error {
-	t := k.table(rows)
+	fw, err := k.NewFileWriter(w, format)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := fw.Row(r); err != nil {
+			fw.abort()
+			return err
+		}
+	}
+	return fw.Close()
+}
+
+// FileWriter writes an export (or the template) row by row, so that a
+// ledger of tens of thousands of rows is never held whole: a CSV goes out
+// as it is written; an XLSX is built by excelize's StreamWriter (which
+// keeps the sheet in a temporary file past 16 MB) and written to w on
+// Close, the zip needing the whole sheet.
+type FileWriter struct {
+	k      *Kind
+	format string
+	n      int
+	csv    *csv.Writer
+	xlsx   *excelize.File
+	sw     *excelize.StreamWriter
+	w      io.Writer
+	// text and head are the XLSX cell styles.
+	text, head int
+	cells      []any
+}
+
+// NewFileWriter starts a file of the kind in format on w, header first.
+func (k *Kind) NewFileWriter(w io.Writer, format string) (*FileWriter, error) {
+	fw := &FileWriter{k: k, format: format, w: w}
 	switch format {
 	case CSV:
 		// With a BOM, Excel opens the UTF-8 file with its Chinese intact.
 		if _, err := w.Write([]byte("\xEF\xBB\xBF")); err != nil {
-			return err
+			return nil, err
 		}
-		cw := csv.NewWriter(w)
-		cw.UseCRLF = true
-		for _, line := range t[1:] {
-			for j := range line {
-				line[j] = guard(line[j])
-			}
+		fw.csv = csv.NewWriter(w)
+		fw.csv.UseCRLF = true
+		if err := fw.csv.Write(k.Headers()); err != nil {
+			return nil, err
 		}
-		if err := cw.WriteAll(t); err != nil {
-			return err
-		}
-		return cw.Error()
+		return fw, nil
 	case XLSX:
-		return k.writeXLSX(w, t)
+		if err := fw.startXLSX(); err != nil {
+			fw.abort()
+			return nil, err
+		}
+		return fw, nil
 	}
-	return errs.E(errs.Invalid, "format 应为 csv 或 xlsx")
+	return nil, errs.E(errs.Invalid, "format 应为 csv 或 xlsx")
 }
 
-func (k *Kind) writeXLSX(w io.Writer, t [][]string) error {
+// Row writes the next row (numbered in the file from 1).
+func (fw *FileWriter) Row(r Row) error {
+	fw.n++
+	line := fw.k.line(fw.n, r)
+	if fw.csv != nil {
+		for j := range line {
+			line[j] = guard(line[j])
+		}
+		return fw.csv.Write(line)
+	}
+	return fw.xlsxRow(fw.n+1, line, fw.text)
+}
+
+// Close finishes the file: the CSV's last bytes, or the whole XLSX.
+func (fw *FileWriter) Close() error {
+	if fw.csv != nil {
+		fw.csv.Flush()
+		return fw.csv.Error()
+	}
+	defer fw.abort()
+	if err := fw.sw.Flush(); err != nil {
+		return err
+	}
+	return fw.xlsx.Write(fw.w)
+}
+
+// abort releases an unfinished XLSX (its temporary files).
+func (fw *FileWriter) abort() {
+	if fw.xlsx != nil {
+		fw.xlsx.Close()
+	}
+}
+
+func (fw *FileWriter) startXLSX() error {
+	k := fw.k
 	f := excelize.NewFile()
-	defer f.Close()
+	fw.xlsx = f
 	sheet := k.Name
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
 	// Every cell is text ("@"), so codes with leading zeros and dates stay
 	// as written when the file is edited and saved again.
-	text, err := f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	var err error
+	fw.text, err = f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	if err != nil {
 		return err
 	}
-	head, err := f.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
+	fw.head, err = f.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
 	if err != nil {
 		return err
 	}
@@ -493,6 +567,7 @@ func (k *Kind) writeXLSX(w io.Writer, t [][]string) error {
 	if err != nil {
 		return err
 	}
+	fw.sw = sw
 	if err := sw.SetColWidth(1, 1, 6); err != nil {
 		return err
 	}
@@ -508,24 +583,17 @@ func (k *Kind) writeXLSX(w io.Writer, t [][]string) error {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	for i, line := range t {
-		cells := make([]any, len(line))
-		for j, v := range line {
-			st := text
-			if i == 0 {
-				st = head
-			}
-			cells[j] = excelize.Cell{StyleID: st, Value: v}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := sw.SetRow(cell, cells); err != nil {
-			return err
-		}
+	return fw.xlsxRow(1, k.Headers(), fw.head)
+}
+
+// xlsxRow writes line as sheet row n in style st.
+func (fw *FileWriter) xlsxRow(n int, line []string, st int) error {
+	fw.cells = fw.cells[:0]
+	for _, v := range line {
+		fw.cells = append(fw.cells, excelize.Cell{StyleID: st, Value: v})
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.Write(w)
+	cell, _ := excelize.CoordinatesToCellName(1, n)
+	return fw.sw.SetRow(cell, fw.cells)
 }
 
 // ReadTable reads a spreadsheet file's cells (CSV in UTF-8 or GBK, or the

@@ -42,6 +42,11 @@ func jsonField(d store.Dialect, name string) (string, error) {
 	return "COALESCE(json_extract(fields, '$." + name + "'), '')", nil
 }
 
+// JSONField is jsonField for other packages' queries over list_rows (the
+// enforcement ledger's aggregate): the SQL expression of a row's canonical
+// value of field, ” when absent.
+func JSONField(d store.Dialect, name string) (string, error) { return jsonField(d, name) }
+
 func (s *Service) where(editionID int64, w Where) (string, []any, error) {
 	q := ` FROM list_rows WHERE edition_id = $1`
 	args := []any{editionID}

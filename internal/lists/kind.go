@@ -404,20 +404,14 @@ func (k *Kind) publicValues(vals map[string]string) map[string]string {
 // Every public surface — pages, API, exports, diffs, feeds, search — reads
 // rows through it (RECORDS §2.5: names and ID numbers of natural persons).
 func (k *Kind) Public(rows []Row, today calendar.Date) []Row {
-	cut := today.String()
-	plain := !k.HasPersons() && k.Redact == nil
-	if k.Until == "" && plain {
+	if k.Until == "" && !k.HasPersons() && k.Redact == nil {
 		return rows
 	}
 	out := make([]Row, 0, len(rows))
 	for _, r := range rows {
-		if u := r.Values[k.Until]; k.Until != "" && u != "" && u < cut {
-			continue
+		if r, ok := k.PublicRow(r, today); ok {
+			out = append(out, r)
 		}
-		if !plain {
-			r.Values = k.publicValues(r.Values)
-		}
-		out = append(out, r)
 	}
 	return out
 }
@@ -428,6 +422,18 @@ func (k *Kind) ImageAlt(name string) string { return k.Images[name] }
 
 // ImagePath is the public path of an image field's uploaded file.
 func (k *Kind) ImagePath(key string) string { return "/lists/" + k.Code + "/images/" + key }
+
+// PublicRow is one row as Public gives it: false when its publicity period
+// has passed on today (a copy of the values when they differ).
+func (k *Kind) PublicRow(r Row, today calendar.Date) (Row, bool) {
+	if u := r.Values[k.Until]; k.Until != "" && u != "" && u < today.String() {
+		return r, false
+	}
+	if k.HasPersons() || k.Redact != nil {
+		r.Values = k.publicValues(r.Values)
+	}
+	return r, true
+}
 
 // Display is a row's value as the public sees it.
 func (k *Kind) Display(vals map[string]string, name string) string {

@@ -268,6 +268,31 @@ func (s *Service) Rows(ctx context.Context, editionID int64) ([]Row, error) {
 	return readRows(ctx, s.DB.R, editionID)
 }
 
+// EachRow calls fn with each row of an edition in order, read with a
+// cursor (an export of a ledger of tens of thousands of rows never holds
+// them all); fn's error stops the reading and is returned.
+func (s *Service) EachRow(ctx context.Context, editionID int64, fn func(Row) error) error {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, seq, row_key, title, fields FROM list_rows WHERE edition_id = $1 ORDER BY seq`, editionID)
+	if err != nil {
+		return errs.Wrap(err, "list rows")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Row
+		var js string
+		if err := rows.Scan(&r.ID, &r.Seq, &r.Key, &r.Title, &js); err != nil {
+			return errs.Wrap(err, "scan row")
+		}
+		if err := json.Unmarshal([]byte(js), &r.Values); err != nil {
+			return errs.Wrap(err, "row values")
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return errs.Wrap(rows.Err(), "list rows")
+}
+
 // rowQuerier is the database or a transaction.
 type rowQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -501,15 +526,9 @@ func (s *Service) publishTx(ctx context.Context, tx *sql.Tx, siteID int64, k *Ki
 	}
 	var d Diff
 	if baseID != 0 {
-		from, err := readRows(ctx, tx, baseID)
-		if err != nil {
+		if d, err = diffEditions(ctx, tx, k, baseID, id, false, calendar.Date{}); err != nil {
 			return err
 		}
-		to, err := readRows(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		d = k.diff(from, to)
 	}
 	now := store.Now()
 	if _, err := tx.ExecContext(ctx, `UPDATE list_editions SET status = 'published', number = $1, effective_on = $2, note = $3, added = $4, removed = $5, changed = $6,

@@ -190,7 +190,7 @@ func postgresSchema(t *testing.T, db *store.DB) schema {
 		var tn, name, col string
 		var u, desc bool
 		scan(&tn, &name, &u, &col, &desc)
-		if strings.HasPrefix(col, "(") {
+		if strings.ContainsAny(col, "( ") { // an expression, parenthesised or a call (COALESCE(…))
 			col = exprColumn
 		}
 		if desc {

@@ -3,7 +3,9 @@ package enforce
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"sync"
 
 	"gongkai/internal/catalog"
 	"gongkai/internal/lists"
@@ -60,12 +62,86 @@ func (f *Figures) CategoryCount(code string) int {
 // the period ends publicity, not the record, RECORDS §0.3), grouped in the
 // database (lists.Service.GroupCount: GROUP BY 执法类别, 结论类别, 处罚种类
 // and 撤回; GROUP BY 执法机关); the 罚没金额 are added up exactly here.
+//
+// The figures of a published edition never change (published editions
+// are never changed, RECORDS §1.6 (a), and the figures do not depend on
+// the day), so they are kept per site for its current edition and year:
+// a new edition of the decisions, once published, is the site's current
+// edition and its figures are computed afresh (the cache is keyed by the
+// edition, so no event can be missed, in this process or another).
 func (s *Service) YearFigures(ctx context.Context, siteID int64, year int) (*Figures, error) {
-	f := &Figures{Year: year}
 	cur, err := s.Lists.Current(ctx, siteID, Decisions)
 	if err != nil {
 		return nil, err
 	}
+	if cur == nil {
+		return s.yearFigures(ctx, nil, year)
+	}
+	if f := s.figures.get(siteID, cur.ID, year); f != nil {
+		return f, nil
+	}
+	f, err := s.yearFigures(ctx, cur, year)
+	if err != nil {
+		return nil, err
+	}
+	s.figures.put(siteID, cur.ID, year, f)
+	return f.clone(), nil
+}
+
+// figuresCache holds, per site, the figures of its current edition of the
+// decisions by year.
+type figuresCache struct {
+	mu     sync.Mutex
+	bySite map[int64]*siteFigures
+}
+
+type siteFigures struct {
+	edition int64
+	years   map[int]*Figures
+}
+
+// maxFigureYears bounds the years kept per site (?year= takes 2000–2100).
+const maxFigureYears = 20
+
+func (c *figuresCache) get(siteID, editionID int64, year int) *Figures {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if sf := c.bySite[siteID]; sf != nil && sf.edition == editionID && sf.years[year] != nil {
+		return sf.years[year].clone()
+	}
+	return nil
+}
+
+// put keeps f as the site's figures of year for editionID, dropping those
+// of any other edition (a request that read the previous current edition
+// may put after the new one's: the next get misses and puts again).
+func (c *figuresCache) put(siteID, editionID int64, year int, f *Figures) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bySite == nil {
+		c.bySite = map[int64]*siteFigures{}
+	}
+	sf := c.bySite[siteID]
+	if sf == nil || sf.edition != editionID || len(sf.years) >= maxFigureYears {
+		sf = &siteFigures{edition: editionID, years: map[int]*Figures{}}
+		c.bySite[siteID] = sf
+	}
+	sf.years[year] = f
+}
+
+// clone copies the figures, so a caller cannot change the kept ones.
+func (f *Figures) clone() *Figures {
+	g := *f
+	g.ByCategory = slices.Clone(f.ByCategory)
+	g.ByBody = slices.Clone(f.ByBody)
+	g.PenaltiesByKind = slices.Clone(f.PenaltiesByKind)
+	return &g
+}
+
+// yearFigures computes the figures of the year from cur (nil: none
+// published).
+func (s *Service) yearFigures(ctx context.Context, cur *lists.Edition, year int) (*Figures, error) {
+	f := &Figures{Year: year}
 	byCat, byPen := map[string]int{}, map[string]int{}
 	var cents int64
 	if cur != nil {

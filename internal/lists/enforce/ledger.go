@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"gongkai/internal/calendar"
+	"gongkai/internal/errs"
 	"gongkai/internal/lists"
 	"gongkai/internal/store"
 )
@@ -13,6 +14,9 @@ import (
 // publication ledger, the yearly figures and the certificate lookup.
 type Service struct {
 	Lists *lists.Service
+
+	// figures keeps the yearly figures of each site's current edition.
+	figures figuresCache
 }
 
 // Entry is one decision in the publication ledger.
@@ -59,55 +63,150 @@ func dayOf(instant string) calendar.Date {
 	return calendar.DateOf(t.In(calendar.Beijing))
 }
 
+// ledgerFields are the fields of a decision the ledger reads; migration
+// 0036's index list_rows_ledger holds them (with the key and the title), so
+// Ledger reads the index, never the rows' JSON.
+var ledgerFields = []string{"decided_on", "changed_on", "first_published_on", "category", "body"}
+
 // Ledger returns every decision the site has recorded (in any edition,
 // draft or published), ordered by decision date, with its publication and
-// withdrawal dates and their deadlines on the calendar.
+// withdrawal dates and their deadlines on the calendar: LedgerOf the
+// site's row history, read edition by edition from the covering index of
+// migration 0036 (key, title and the five fields the ledger needs), not
+// every version's whole JSON (a ledger of ten years is tens of thousands
+// of decisions in several cumulative editions).
+// TestEnforceLedgerAsHistory checks that it equals LedgerOf(History).
 func (s *Service) Ledger(ctx context.Context, siteID int64, cal *calendar.Calendar) ([]*Entry, error) {
-	hist, err := s.Lists.History(ctx, siteID, Decisions)
+	db := s.Lists.DB
+	cols := ""
+	for _, n := range ledgerFields {
+		x, err := lists.JSONField(db.Dialect, n)
+		if err != nil {
+			return nil, err
+		}
+		cols += ", " + x
+	}
+	// The editions in History's order: published ones by number, then drafts.
+	eds, err := db.R.QueryContext(ctx, `SELECT e.id, e.status, e.number, e.published_at FROM list_editions e JOIN list_kinds lk ON lk.id = e.kind_id
+		WHERE lk.site_id = $1 AND lk.code = $2 ORDER BY CASE WHEN e.status = 'published' THEN 0 ELSE 1 END, e.number, e.id`, siteID, Decisions.Code)
 	if err != nil {
-		return nil, err
+		return nil, errs.Wrap(err, "decision editions")
 	}
-	by := map[string]*Entry{}
+	var versions []lists.Version
+	for eds.Next() {
+		var v lists.Version
+		if err := eds.Scan(&v.EditionID, &v.Status, &v.Number, &v.PublishedAt); err != nil {
+			eds.Close()
+			return nil, errs.Wrap(err, "scan decision edition")
+		}
+		versions = append(versions, v)
+	}
+	eds.Close()
+	if err := eds.Err(); err != nil {
+		return nil, errs.Wrap(err, "decision editions")
+	}
+	b := newLedger(cal)
+	for _, ed := range versions {
+		rows, err := db.R.QueryContext(ctx, `SELECT row_key, title`+cols+` FROM list_rows WHERE edition_id = $1`, ed.EditionID)
+		if err != nil {
+			return nil, errs.Wrap(err, "decision ledger")
+		}
+		vals := make([]string, len(ledgerFields))
+		for rows.Next() {
+			v := ed
+			var title string
+			dest := []any{&v.Key, &title}
+			for i := range vals {
+				dest = append(dest, &vals[i])
+			}
+			if err := rows.Scan(dest...); err != nil {
+				rows.Close()
+				return nil, errs.Wrap(err, "scan decision ledger")
+			}
+			v.Values = make(map[string]string, len(vals)+1)
+			for i, n := range ledgerFields {
+				if vals[i] != "" {
+					v.Values[n] = vals[i]
+				}
+			}
+			v.Values[Decisions.Title] = title
+			b.add(v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, errs.Wrap(err, "decision ledger")
+		}
+	}
+	return b.entries(), nil
+}
+
+// LedgerOf is the publication ledger of a row history (lists.History of
+// the decisions, in its order): the definition that Ledger reads from the
+// index.
+func LedgerOf(hist []lists.Version, cal *calendar.Calendar) []*Entry {
+	b := newLedger(cal)
 	for _, v := range hist {
-		e := by[v.Key]
-		decided := calendar.Day(v.Values["decided_on"])
-		if decided.IsZero() {
-			continue
-		}
-		if e == nil {
-			e = &Entry{Key: v.Key}
-			by[v.Key] = e
-		}
-		// The latest version read states the decision (published ones come
-		// first, so a draft's correction of an unpublished row counts too).
-		e.Title, e.Category, e.Body, e.DecidedOn = v.Values["decision_title"], v.Values["category"], v.Values["body"], decided
-		e.Due = PublishDue(cal, e.Category, decided)
-		if c := calendar.Day(v.Values["changed_on"]); !c.IsZero() {
-			e.ChangedOn, e.WithdrawDue = c, WithdrawDue(cal, c)
-		}
-		if v.Status != lists.Published {
-			continue
-		}
-		on := dayOf(v.PublishedAt)
-		if first := calendar.Day(v.Values["first_published_on"]); !first.IsZero() && first.Before(on) {
-			on = first
-		}
-		if e.PublishedOn.IsZero() || on.Before(e.PublishedOn) {
-			e.PublishedOn = on
-		}
-		if v.Values["changed_on"] != "" && e.WithdrawnOn.IsZero() {
-			e.WithdrawnOn = dayOf(v.PublishedAt)
-		}
+		b.add(v)
 	}
-	out := make([]*Entry, 0, len(by))
-	for _, e := range by {
+	return b.entries()
+}
+
+// ledger builds the entries from versions given in History's order.
+type ledger struct {
+	cal *calendar.Calendar
+	by  map[string]*Entry
+}
+
+func newLedger(cal *calendar.Calendar) *ledger { return &ledger{cal: cal, by: map[string]*Entry{}} }
+
+func (l *ledger) add(v lists.Version) {
+	cal := l.cal
+	e := l.by[v.Key]
+	decided := calendar.Day(v.Values["decided_on"])
+	if decided.IsZero() {
+		return
+	}
+	if e == nil {
+		e = &Entry{Key: v.Key}
+		l.by[v.Key] = e
+	}
+	// The latest version read states the decision (published ones come
+	// first, so a draft's correction of an unpublished row counts too).
+	e.Title, e.Category, e.Body, e.DecidedOn = v.Values["decision_title"], v.Values["category"], v.Values["body"], decided
+	e.Due = PublishDue(cal, e.Category, decided)
+	if c := calendar.Day(v.Values["changed_on"]); !c.IsZero() {
+		e.ChangedOn, e.WithdrawDue = c, WithdrawDue(cal, c)
+	}
+	if v.Status != lists.Published {
+		return
+	}
+	on := dayOf(v.PublishedAt)
+	if first := calendar.Day(v.Values["first_published_on"]); !first.IsZero() && first.Before(on) {
+		on = first
+	}
+	if e.PublishedOn.IsZero() || on.Before(e.PublishedOn) {
+		e.PublishedOn = on
+	}
+	if v.Values["changed_on"] != "" && e.WithdrawnOn.IsZero() {
+		e.WithdrawnOn = dayOf(v.PublishedAt)
+	}
+}
+
+func (l *ledger) entries() []*Entry {
+	out := make([]*Entry, 0, len(l.by))
+	for _, e := range l.by {
 		out = append(out, e)
 	}
+	sortLedger(out)
+	return out
+}
+
+// sortLedger orders entries by decision date, then key.
+func sortLedger(out []*Entry) {
 	sort.Slice(out, func(i, j int) bool {
 		if c := out[i].DecidedOn.Compare(out[j].DecidedOn); c != 0 {
 			return c < 0
 		}
 		return out[i].Key < out[j].Key
 	})
-	return out, nil
 }

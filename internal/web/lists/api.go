@@ -1,7 +1,7 @@
 package lists
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"io"
 	"mime"
@@ -303,20 +303,64 @@ func readFormat(r *http.Request) (string, error) {
 
 // sendFile writes a generated file as a download.
 func (s *Feature) sendFile(w http.ResponseWriter, r *http.Request, k *lists.Kind, format, name string, rows []lists.Row) {
-	var buf bytes.Buffer
-	if err := k.WriteFile(&buf, format, rows); err != nil {
-		s.APIError(w, r, errs.Wrap(err, "write list file"))
-		return
-	}
+	s.streamFile(w, r, k, format, name, func(fw *lists.FileWriter) error {
+		for _, x := range rows {
+			if err := fw.Row(x); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// streamFile answers with a file of the kind whose rows fill writes. The
+// response starts with the first byte written (a CSV's as the rows come,
+// an XLSX's once whole), so an error before it is still a JSON error; one
+// after it aborts the response, which a client then sees cut short rather
+// than as a complete file.
+func (s *Feature) streamFile(w http.ResponseWriter, r *http.Request, k *lists.Kind, format, name string, fill func(*lists.FileWriter) error) {
 	ct := "text/csv; charset=utf-8"
 	if format == lists.XLSX {
 		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + format}))
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes())
+	out := &lazyResponse{w: w, start: func() {
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + format}))
+		w.WriteHeader(http.StatusOK)
+	}}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	fw, err := k.NewFileWriter(bw, format)
+	if err == nil {
+		if err = fill(fw); err != nil {
+			fw.Close()
+		} else {
+			err = fw.Close()
+		}
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		if out.started {
+			panic(http.ErrAbortHandler)
+		}
+		s.APIError(w, r, errs.Wrap(err, "write list file"))
+	}
+}
+
+// lazyResponse sends the status and headers with the first write.
+type lazyResponse struct {
+	w       http.ResponseWriter
+	start   func()
+	started bool
+}
+
+func (l *lazyResponse) Write(p []byte) (int, error) {
+	if !l.started {
+		l.started = true
+		l.start()
+	}
+	return l.w.Write(p)
 }
 
 // fileRequest reads what the export and the template share: the caller
@@ -347,12 +391,15 @@ func (s *Feature) apiExport(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
-	rows, err := s.Lists.Rows(r.Context(), ed.ID)
-	if err != nil {
-		s.APIError(w, r, err)
-		return
-	}
-	s.sendFile(w, r, k, format, fmt.Sprintf("%s（第%d版）", k.Name, ed.Number), k.Public(rows, s.Today()))
+	today := s.Today()
+	s.streamFile(w, r, k, format, fmt.Sprintf("%s（第%d版）", k.Name, ed.Number), func(fw *lists.FileWriter) error {
+		return s.Lists.EachRow(r.Context(), ed.ID, func(x lists.Row) error {
+			if x, ok := k.PublicRow(x, today); ok {
+				return fw.Row(x)
+			}
+			return nil
+		})
+	})
 }
 
 func (s *Feature) apiTemplate(w http.ResponseWriter, r *http.Request) {
@@ -525,18 +572,10 @@ func (s *Feature) diffOf(r *http.Request, k *lists.Kind) (*lists.Edition, *lists
 	if err != nil {
 		return nil, nil, lists.Diff{}, err
 	}
-	a, err := s.Lists.Rows(r.Context(), from.ID)
-	if err != nil {
-		return nil, nil, lists.Diff{}, err
-	}
-	b, err := s.Lists.Rows(r.Context(), to.ID)
-	if err != nil {
-		return nil, nil, lists.Diff{}, err
-	}
 	// Both sides as the public sees them (persons masked, rows past their
 	// publicity period left out): a diff discloses nothing a page does not.
-	today := s.Today()
-	return from, to, k.Diff(k.Public(a, today), k.Public(b, today)), nil
+	d, err := s.Lists.DiffEditions(r.Context(), k, from.ID, to.ID, true, s.Today())
+	return from, to, d, err
 }
 
 func (s *Feature) apiDiff(w http.ResponseWriter, r *http.Request) {
