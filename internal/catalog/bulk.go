@@ -129,3 +129,29 @@ func (s *Service) InterpretLinksAround(ctx context.Context, siteID int64, ids []
 	return s.queryLinks(ctx, `SELECT l.from_id, l.to_id FROM item_links l JOIN items i ON i.id = l.from_id
 		WHERE i.site_id = $1 AND l.kind = 'interprets' AND (l.from_id IN (`+in+`) OR l.to_id IN (`+in+`)) ORDER BY l.from_id, l.to_id`, args...)
 }
+
+// StatusCounts counts a site's items per status (of one department when
+// departmentID is not 0) in one GROUP BY over the (site, status) index —
+// the workbench's counts, which List's COUNT(*) with its department join
+// made read every published row (issue 17: 3 s at 100,000 items).
+func (s *Service) StatusCounts(ctx context.Context, siteID, departmentID int64) (map[string]int, error) {
+	q, args := `SELECT status, COUNT(*) FROM items WHERE site_id = $1 GROUP BY status`, []any{siteID}
+	if departmentID != 0 {
+		q, args = `SELECT status, COUNT(*) FROM items WHERE site_id = $1 AND department_id = $2 GROUP BY status`, []any{siteID, departmentID}
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "status counts")
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, errs.Wrap(err, "status counts")
+		}
+		out[st] = n
+	}
+	return out, errs.Wrap(rows.Err(), "status counts")
+}

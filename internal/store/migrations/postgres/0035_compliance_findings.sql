@@ -29,3 +29,5 @@ CREATE TABLE compliance_findings (
 );
 CREATE INDEX compliance_findings_dept ON compliance_findings(site_id, department, seq);
 CREATE INDEX compliance_findings_link ON compliance_findings(site_id, link);
+-- The workbench's counts per status of a department's items (catalog.StatusCounts).
+CREATE INDEX items_site_dept_status ON items(site_id, department_id, status);
