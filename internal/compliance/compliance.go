@@ -166,7 +166,8 @@ func (r *Report) ForDepartment(dept string) []Finding {
 // Run checks a site as of today and returns the report (not stored).
 // The pages read the stored run instead (Ensure, Findings).
 func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*Report, error) {
-	start := time.Now()
+	// RanAt is when the run began reading: its findings are as of then.
+	start, ranAt := time.Now(), store.Now()
 	f, err := s.Deadlines.LoadFacts(ctx, siteID, today)
 	if err != nil {
 		return nil, err
@@ -194,7 +195,7 @@ func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*
 	for _, d := range depts {
 		env.Departments[d.ID] = d.Name
 	}
-	rep := &Report{SiteID: siteID, Site: f.Site.Name, RanAt: store.Now(), Today: today.String()}
+	rep := &Report{SiteID: siteID, Site: f.Site.Name, RanAt: ranAt, Today: today.String()}
 	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}, validityCheck{}, sectionsCheck{}}
 	regMu.Lock()
 	checks = append(checks, registry...)

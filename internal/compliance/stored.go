@@ -169,8 +169,8 @@ func (s *Service) Ensure(ctx context.Context, siteID int64, today calendar.Date,
 }
 
 // Refresh starts a refresh of the site's stored run in the background
-// unless one runs (on this node; another node's holds the lock and this
-// one then ends at once) and returns a channel closed when it ends.
+// unless one runs on this node (on PostgreSQL it waits for another node's
+// run of the site) and returns a channel closed when it ends.
 func (s *Service) Refresh(siteID int64, today calendar.Date, gen int64) <-chan struct{} {
 	f := s.flight(siteID)
 	f.mu.Lock()
@@ -233,7 +233,9 @@ func (s *Service) fly(siteID int64, j job, f *flight, done chan struct{}) {
 
 // refresh runs the inspection and stores it as the latest (and in the
 // history for a recorded run), holding the cross-node lock on PostgreSQL:
-// a refresh skips when another node holds it, a recorded run waits.
+// one run of a site at a time on the platform; one that waited for
+// another node's still runs (that run may have begun before the change
+// this one follows).
 func (s *Service) refresh(ctx context.Context, siteID int64, j job) error {
 	if s.DB.Dialect == store.Postgres {
 		conn, err := s.DB.W.Conn(ctx)
@@ -241,17 +243,8 @@ func (s *Service) refresh(ctx context.Context, siteID int64, j job) error {
 			return errs.Wrap(err, "refresh lock")
 		}
 		defer conn.Close()
-		got := true
-		if j.record {
-			_, err = conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, $2)`, refreshLock, int32(siteID))
-		} else {
-			err = conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, refreshLock, int32(siteID)).Scan(&got)
-		}
-		if err != nil {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, $2)`, refreshLock, int32(siteID)); err != nil {
 			return errs.Wrap(err, "refresh lock")
-		}
-		if !got {
-			return nil // another node refreshes this site now
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, $2)`, refreshLock, int32(siteID))
 	}
