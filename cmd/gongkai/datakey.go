@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongkai/internal/secure"
 )
@@ -66,3 +67,11 @@ func envInt(key string, def int) int {
 // keyHint is the log line when no key is configured.
 var keyHint = strings.Join([]string{"no data key: disclosure requests (依申请公开) are refused;",
 	"set GONGKAI_DATA_KEY (openssl rand -base64 32) or GONGKAI_DATA_KEY_FILE"}, " ")
+
+// envDuration reads a duration (5m, 90s) from the environment.
+func envDuration(key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
+		return d
+	}
+	return def
+}

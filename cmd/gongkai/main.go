@@ -26,6 +26,7 @@ import (
 	"gongkai/internal/blob"
 	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
+	"gongkai/internal/compliance"
 	"gongkai/internal/demo"
 	"gongkai/internal/errs"
 	"gongkai/internal/execution"
@@ -178,6 +179,7 @@ func runServe(args []string) error {
 	financeKeep := fs.Int("finance-keep-years", envInt("GONGKAI_FINANCE_KEEP_YEARS", finance.KeepYears), "years a published budget or final accounts stays on the public pages; 0 keeps every year (RECORDS §8.2: UNVERIFIED)")
 	retention := fs.Int("request-retention-years", envInt("GONGKAI_REQUEST_RETENTION_YEARS", 0), "erase applicants' personal data this many years after a disclosure request closed (0: keep)")
 	blobURL := fs.String("blob", os.Getenv("GONGKAI_BLOB"), "where attachments are kept: empty for DATA/attachments, or s3://[ACCESS:SECRET@]host[:port]/bucket[/prefix][?region=R&tls=0] for an S3-compatible object store (keys from GONGKAI_S3_ACCESS_KEY/GONGKAI_S3_SECRET_KEY or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when not in the URL)")
+	inspectAge := fs.Duration("inspection-max-age", envDuration("GONGKAI_INSPECTION_MAX_AGE", compliance.DefaultMaxAge), "age after which a back-office page starts a background re-run of the stored self-inspection (changes on this node start one at once)")
 	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing applicants' personal data (or GONGKAI_DATA_KEY_FILE; --demo generates data/data-key)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -246,6 +248,10 @@ func runServe(args []string) error {
 		return err
 	}
 	srv.UseMail(mc)
+	if *inspectAge < time.Second {
+		return fmt.Errorf("inspection-max-age: %s is under a second", *inspectAge)
+	}
+	srv.Compliance.MaxAge = *inspectAge
 	key, err := loadDataKey(*dataKey, c.data, *loadDemo)
 	if err != nil {
 		return fmt.Errorf("data key: %w", err)

@@ -115,7 +115,7 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 		cat.Today = opts.Today
 	}
 	a.Deadlines = &deadline.Service{DB: cat.DB, Catalog: cat, Calendar: a.Calendar, Today: opts.Today}
-	a.Compliance = &compliance.Service{DB: cat.DB, Catalog: cat, Deadlines: a.Deadlines}
+	a.Compliance = &compliance.Service{DB: cat.DB, Catalog: cat, Deadlines: a.Deadlines, Log: log}
 	if cat.Bus == nil {
 		cat.Bus = events.NewBus(cat.DB, log)
 	}

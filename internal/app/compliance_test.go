@@ -24,7 +24,15 @@ func TestComplianceDashboard(t *testing.T) {
 			t.Fatalf("run: %d", r.status)
 		}
 		r = office.get("/admin/compliance")
-		mustContain(t, r.body, "<svg", "自查问题数趋势", "最新一次 4 项问题")
+		mustContain(t, r.body, "<svg", "自查问题数趋势", "最新一次 4 项问题", "自查时间")
+		if n := e.count(t, `SELECT COUNT(*) FROM audit_log WHERE action = 'compliance.run'`); n != 1 {
+			t.Errorf("立即自查 audited %d times, want 1", n)
+		}
+		// The page lists the stored run's findings, filtered per department
+		// for the office too.
+		r = office.get("/admin/compliance?department=" + url.QueryEscape("法制科"))
+		mustContain(t, r.body, "问题清单：法制科（共 1 项）", "解读发布过晚")
+		mustNotContain(t, r.body, "至今没有已发布的解读")
 		// A department's editor sees the department's part (issue 15), not
 		// the others' nor the office's tools.
 		fzk := e.browser().login("fzk")

@@ -135,7 +135,10 @@ func (a *App) scheduled(ctx context.Context, swept *calendar.Date) bool {
 }
 
 // dailyChecks runs the self-inspection of every site whose last run is a
-// day old, and keeps the report for the trend.
+// day old, and keeps the report for the trend and as the stored run the
+// back office shows. It goes through the compliance single flight; on
+// PostgreSQL the run's lock and a second look at the last run under it
+// make several nodes run it once.
 func (a *App) dailyChecks(ctx context.Context) {
 	sites, err := a.Catalog.Sites(ctx)
 	if err != nil {
@@ -147,15 +150,11 @@ func (a *App) dailyChecks(ctx context.Context) {
 		if err != nil || time.Since(last) < 24*time.Hour {
 			continue
 		}
-		rep, err := a.Compliance.Run(ctx, site.ID, a.Web.Today())
-		if err == nil {
-			err = a.Compliance.Save(ctx, rep)
+		select {
+		case <-a.Compliance.Record(site.ID, a.Web.Today(), a.Web.Writes(site.ID), 24*time.Hour):
+		case <-ctx.Done():
+			return
 		}
-		if err != nil {
-			a.Log.Error("daily checks", "site", site.Slug, "err", err)
-			continue
-		}
-		a.Log.Info("daily checks", "site", site.Slug, "findings", len(rep.Findings), "vetoes", rep.Vetoes())
 	}
 }
 

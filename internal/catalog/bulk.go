@@ -9,8 +9,33 @@ import (
 
 // AllItems returns every item of a site that is not withdrawn, oldest
 // first: the input of the deadline rules and the self-inspection.
+//
+// The items come without their bodies (issue 17: at 100,000 items the
+// bodies were most of the self-inspection's memory); EachPublishedBody
+// streams them.
 func (s *Service) AllItems(ctx context.Context, siteID int64) ([]*Item, error) {
-	return s.queryItems(ctx, "all items", `SELECT `+itemCols+itemFrom+` WHERE i.site_id = $1 AND i.status <> $2 ORDER BY i.id`, siteID, StatusWithdrawn)
+	return s.queryItems(ctx, "all items", `SELECT `+listCols+itemFrom+` WHERE i.site_id = $1 AND i.status <> $2 ORDER BY i.id`, siteID, StatusWithdrawn)
+}
+
+// EachPublishedBody calls fn with the id and body of each published item
+// of a site, in id order, one row at a time (no body is kept).
+func (s *Service) EachPublishedBody(ctx context.Context, siteID int64, fn func(id int64, body string) error) error {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, body FROM items WHERE site_id = $1 AND status = $2 ORDER BY id`, siteID, StatusPublished)
+	if err != nil {
+		return errs.Wrap(err, "item bodies")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
+			return errs.Wrap(err, "item bodies")
+		}
+		if err := fn(id, body); err != nil {
+			return err
+		}
+	}
+	return errs.Wrap(rows.Err(), "item bodies")
 }
 
 // queryItems runs a query of itemCols and scans its items.
@@ -103,4 +128,30 @@ func (s *Service) InterpretLinksAround(ctx context.Context, siteID int64, ids []
 	in := placeholders(2, len(ids))
 	return s.queryLinks(ctx, `SELECT l.from_id, l.to_id FROM item_links l JOIN items i ON i.id = l.from_id
 		WHERE i.site_id = $1 AND l.kind = 'interprets' AND (l.from_id IN (`+in+`) OR l.to_id IN (`+in+`)) ORDER BY l.from_id, l.to_id`, args...)
+}
+
+// StatusCounts counts a site's items per status (of one department when
+// departmentID is not 0) in one GROUP BY over the (site, status) index —
+// the workbench's counts, which List's COUNT(*) with its department join
+// made read every published row (issue 17: 3 s at 100,000 items).
+func (s *Service) StatusCounts(ctx context.Context, siteID, departmentID int64) (map[string]int, error) {
+	q, args := `SELECT status, COUNT(*) FROM items WHERE site_id = $1 GROUP BY status`, []any{siteID}
+	if departmentID != 0 {
+		q, args = `SELECT status, COUNT(*) FROM items WHERE site_id = $1 AND department_id = $2 GROUP BY status`, []any{siteID, departmentID}
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "status counts")
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, errs.Wrap(err, "status counts")
+		}
+		out[st] = n
+	}
+	return out, errs.Wrap(rows.Err(), "status counts")
 }

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,6 +72,8 @@ type Report struct {
 	// documents that have a published interpretation.
 	InterpretationCoverage float64 `json:"interpretation_coverage"`
 	PolicyDocuments        int     `json:"policy_documents"`
+
+	took time.Duration
 }
 
 // Vetoes counts veto-level findings.
@@ -103,6 +106,9 @@ type Env struct {
 	// Departments names the site's departments by id (a column's
 	// responsible department).
 	Departments map[int64]string
+	// Bodies streams the bodies of the site's published items in id order
+	// (the facts' items come without them); nil: the facts' own bodies.
+	Bodies func(ctx context.Context, fn func(id int64, body string) error) error
 }
 
 // Check is one kind of check; modules register theirs with Register.
@@ -133,44 +139,16 @@ type Service struct {
 	// freshness, …), run after the registered ones.
 	Checks []Check
 
+	// MaxAge is how old stored findings may be before a page view starts
+	// a refresh (DefaultMaxAge when zero); WaitBelow as DefaultWaitBelow
+	// (negative: never wait).
+	MaxAge    time.Duration
+	WaitBelow time.Duration
+	// Log receives the errors of background refreshes (none when nil).
+	Log *slog.Logger
+
 	recentMu sync.Mutex
-	recent   map[int64]recentReport
-}
-
-// RecentFor is how long Recent reuses a report at most (changes made on
-// other nodes are seen within it).
-const RecentFor = 5 * time.Minute
-
-type recentReport struct {
-	today string
-	gen   int64
-	at    time.Time
-	rep   *Report
-}
-
-// Recent returns the site's self-inspection as of today for a summary (the
-// workbench): the report an earlier call computed while gen — the
-// caller's count of changes to the site — is unchanged and the report is
-// younger than RecentFor, else a new run (not recorded in the history).
-// The self-inspection page itself always runs the check.
-func (s *Service) Recent(ctx context.Context, siteID int64, today calendar.Date, gen int64) (*Report, error) {
-	s.recentMu.Lock()
-	r, ok := s.recent[siteID]
-	s.recentMu.Unlock()
-	if ok && r.today == today.String() && r.gen == gen && time.Since(r.at) < RecentFor {
-		return r.rep, nil
-	}
-	rep, err := s.Run(ctx, siteID, today)
-	if err != nil {
-		return nil, err
-	}
-	s.recentMu.Lock()
-	if s.recent == nil {
-		s.recent = map[int64]recentReport{}
-	}
-	s.recent[siteID] = recentReport{today: today.String(), gen: gen, at: time.Now(), rep: rep}
-	s.recentMu.Unlock()
-	return rep, nil
+	flights  map[int64]*flight
 }
 
 // ForDepartment returns the findings about a department's work (dept is
@@ -186,7 +164,10 @@ func (r *Report) ForDepartment(dept string) []Finding {
 }
 
 // Run checks a site as of today and returns the report (not stored).
+// The pages read the stored run instead (Ensure, Findings).
 func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*Report, error) {
+	// RanAt is when the run began reading: its findings are as of then.
+	start, ranAt := time.Now(), store.Now()
 	f, err := s.Deadlines.LoadFacts(ctx, siteID, today)
 	if err != nil {
 		return nil, err
@@ -207,11 +188,14 @@ func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*
 	if err != nil {
 		return nil, err
 	}
-	env := &Env{Facts: f, Deadlines: ds, Tree: tree, Calendar: cal, Today: today, Departments: map[int64]string{}}
+	env := &Env{Facts: f, Deadlines: ds, Tree: tree, Calendar: cal, Today: today, Departments: map[int64]string{},
+		Bodies: func(ctx context.Context, fn func(int64, string) error) error {
+			return s.Catalog.EachPublishedBody(ctx, siteID, fn)
+		}}
 	for _, d := range depts {
 		env.Departments[d.ID] = d.Name
 	}
-	rep := &Report{SiteID: siteID, Site: f.Site.Name, RanAt: store.Now(), Today: today.String()}
+	rep := &Report{SiteID: siteID, Site: f.Site.Name, RanAt: ranAt, Today: today.String()}
 	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}, validityCheck{}, sectionsCheck{}}
 	regMu.Lock()
 	checks = append(checks, registry...)
@@ -232,11 +216,16 @@ func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*
 		}
 		return a.Rule.Code < b.Rule.Code
 	})
+	rep.took = time.Since(start)
 	return rep, nil
 }
 
-// Save stores a report as a run for the history and trend.
+// Save stores a report as a run for the history and trend, and as the
+// site's latest run that the pages show (StoreLatest).
 func (s *Service) Save(ctx context.Context, rep *Report) error {
+	if err := s.StoreLatest(ctx, rep); err != nil {
+		return err
+	}
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return errs.Wrap(err, "report")
@@ -485,27 +474,49 @@ var (
 
 func (contentCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 	var out []Finding
-	for _, it := range env.Facts.Items {
-		if it.Status != catalog.StatusPublished {
-			continue
-		}
-		for _, l := range sanitize.Links(it.Body) {
-			if l.Tag == "img" && !l.HasAlt {
-				out = append(out, Finding{Rule: ruleAlt, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
-					Message: fmt.Sprintf("“%s”正文中的图片 %s 没有替代文本（alt）", it.Title, l.URL)})
+	// The facts' items have no bodies: they are streamed, one at a time,
+	// in the same (id) order.
+	each := env.Bodies
+	if each == nil {
+		each = func(ctx context.Context, fn func(int64, string) error) error {
+			for _, it := range env.Facts.Items {
+				if it.Status == catalog.StatusPublished {
+					if err := fn(it.ID, it.Body); err != nil {
+						return err
+					}
+				}
 			}
-			bad, withdrawn := env.internalLink(l.URL)
-			switch {
-			case withdrawn:
-				out = append(out, Finding{Rule: ruleWithdrawn, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
-					Message: fmt.Sprintf("“%s”正文链接到已撤回的信息 %s", it.Title, l.URL)})
-			case bad:
-				out = append(out, Finding{Rule: ruleBroken, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
-					Message: fmt.Sprintf("“%s”正文中的链接 %s 无法访问", it.Title, l.URL)})
-			}
+			return nil
 		}
 	}
-	return out, nil
+	err := each(ctx, func(id int64, body string) error {
+		it := env.Facts.ByID[id]
+		if it == nil || it.Status != catalog.StatusPublished {
+			return nil
+		}
+		out = contentFindings(env, it, body, out)
+		return nil
+	})
+	return out, err
+}
+
+func contentFindings(env *Env, it *catalog.Item, body string, out []Finding) []Finding {
+	for _, l := range sanitize.Links(body) {
+		if l.Tag == "img" && !l.HasAlt {
+			out = append(out, Finding{Rule: ruleAlt, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+				Message: fmt.Sprintf("“%s”正文中的图片 %s 没有替代文本（alt）", it.Title, l.URL)})
+		}
+		bad, withdrawn := env.internalLink(l.URL)
+		switch {
+		case withdrawn:
+			out = append(out, Finding{Rule: ruleWithdrawn, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+				Message: fmt.Sprintf("“%s”正文链接到已撤回的信息 %s", it.Title, l.URL)})
+		case bad:
+			out = append(out, Finding{Rule: ruleBroken, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+				Message: fmt.Sprintf("“%s”正文中的链接 %s 无法访问", it.Title, l.URL)})
+		}
+	}
+	return out
 }
 
 // internalLink checks a link to this site's own pages; links elsewhere are

@@ -46,7 +46,7 @@ func newFixtureOn(t *testing.T, db *store.DB, today calendar.Date) *fixture {
 		t.Fatal(err)
 	}
 	dl := &deadline.Service{DB: db, Catalog: cat, Calendar: &calver.Versions{DB: db}}
-	return &fixture{db: db, cat: cat, au: au, site: site, svc: &Service{DB: db, Catalog: cat, Deadlines: dl}}
+	return &fixture{db: db, cat: cat, au: au, site: site, svc: &Service{DB: db, Catalog: cat, Deadlines: dl, WaitBelow: time.Hour}}
 }
 
 func codes(rep *Report) []string {

@@ -20,15 +20,14 @@ func (s *Feature) dashboard(w http.ResponseWriter, r *http.Request) {
 	if u.Role == auth.Editor || (u.Role == auth.Reviewer && u.DepartmentID != 0) {
 		f.DepartmentID = u.DepartmentID
 	}
+	counts, err := s.Catalog.StatusCounts(r.Context(), p.Site.ID, f.DepartmentID)
+	if err != nil {
+		s.AdminError(w, r, err)
+		return
+	}
 	p.Counts = map[string]int{}
 	for _, st := range statusOrder {
-		f.Status = st
-		res, err := s.Catalog.List(r.Context(), f, true)
-		if err != nil {
-			s.AdminError(w, r, err)
-			return
-		}
-		p.Counts[st] = res.Total
+		p.Counts[st] = counts[st]
 	}
 	// What waits for this user: an editor's department's drafts and
 	// returned items, a reviewer's submitted ones, and for the office the
@@ -75,21 +74,40 @@ func (s *Feature) dashboard(w http.ResponseWriter, r *http.Request) {
 	// The self-inspection's findings that are this person's (issue 15):
 	// their department's, or the whole site's for the office.
 	if s.Compliance != nil {
-		rep, err := s.Compliance.Recent(r.Context(), p.Site.ID, s.Today(), s.Writes(p.Site.ID))
+		ctx := r.Context()
+		st, refreshing, err := s.Compliance.Ensure(ctx, p.Site.ID, s.Today(), s.Writes(p.Site.ID))
 		if err != nil {
 			s.AdminError(w, r, err)
 			return
 		}
-		all := rep.Findings
-		if !u.CanPublish() {
-			all = rep.ForDepartment(u.Department)
-		}
-		p.RanAt, p.FindingsTotal, p.Levels = rep.RanAt, len(all), compliance.LevelLabels
-		p.Findings = all[:min(len(all), dashboardFindings)]
-		p.Due = map[string]compliance.Finding{}
-		for _, x := range all {
-			if old, ok := p.Due[x.Link]; x.Link != "" && (!ok || (x.Due != "" && (old.Due == "" || x.Due < old.Due))) {
-				p.Due[x.Link] = x
+		p.FindingsRefreshing, p.Levels = refreshing, compliance.LevelLabels
+		if st != nil {
+			f := compliance.FindingFilter{SiteID: p.Site.ID, Limit: dashboardFindings}
+			if !u.CanPublish() {
+				f.ByDepartment, f.Department = true, u.Department
+			}
+			if p.Findings, p.FindingsTotal, err = s.Compliance.Findings(ctx, f); err != nil {
+				s.AdminError(w, r, err)
+				return
+			}
+			p.RanAt = st.RanAt
+			// The earliest-due finding of each listed item (its 期限 column).
+			p.Due = map[string]compliance.Finding{}
+			f = compliance.FindingFilter{SiteID: p.Site.ID, ByDepartment: f.ByDepartment, Department: f.Department}
+			for _, it := range p.Items {
+				f.Links = append(f.Links, "/admin/items/"+strconv.FormatInt(it.ID, 10))
+			}
+			if len(f.Links) > 0 {
+				due, _, err := s.Compliance.Findings(ctx, f)
+				if err != nil {
+					s.AdminError(w, r, err)
+					return
+				}
+				for _, x := range due {
+					if old, ok := p.Due[x.Link]; !ok || (x.Due != "" && (old.Due == "" || x.Due < old.Due)) {
+						p.Due[x.Link] = x
+					}
+				}
 			}
 		}
 	}

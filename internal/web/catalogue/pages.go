@@ -131,8 +131,10 @@ type dashboardPage struct {
 	// FindingsTotal counts them all, RanAt says when the check ran.
 	Findings      []compliance.Finding
 	FindingsTotal int
-	RanAt         string
-	Levels        map[compliance.Level]string
+	// FindingsRefreshing: a newer self-inspection runs in the background.
+	FindingsRefreshing bool
+	RanAt              string
+	Levels             map[compliance.Level]string
 	// CalendarWarning: a holiday notice the calendar lacks (the office
 	// and administrators see it).
 	CalendarWarning string

@@ -1,13 +1,16 @@
 package selfcheck
 
 import (
+	"database/sql"
 	"fmt"
 	"html/template"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
+	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calver"
 	"gongkai/internal/compliance"
@@ -20,14 +23,24 @@ import (
 // compliancePage is the self-inspection dashboard's data.
 type compliancePage struct {
 	web.AdminPage
-	Report  *compliance.Report
-	Depts   []deptCount
-	History []compliance.Point
-	Chart   template.HTML
-	Rules   []deadline.Rule
-	Levels  map[compliance.Level]string
-	// Department: the page shows only this department's findings.
+	// Report is the stored run's summary (nil before the first run).
+	Report   *compliance.Stored
+	Findings []compliance.Finding
+	// Total is the number of findings shown over all pages (the
+	// department's, when filtered).
+	Total      int
+	Pager      *web.Pager
+	Refreshing bool
+	Depts      []deptCount
+	History    []compliance.Point
+	Chart      template.HTML
+	Rules      []deadline.Rule
+	Levels     map[compliance.Level]string
+	// Department: the page shows only this department's findings (an
+	// editor's own; the office's filter).
 	Department string
+	// Own: the department is the viewer's own (an editor or reviewer).
+	Own bool
 }
 
 type deptCount struct {
@@ -35,8 +48,12 @@ type deptCount struct {
 	Count int
 }
 
-// compliance shows the self-inspection (自查) of the site as of today, per
-// department and overall, with the trend of earlier runs.
+// findingsPerPage is how many findings a page of the self-inspection lists.
+const findingsPerPage = 100
+
+// compliance shows the site's last self-inspection (stored, refreshed in
+// the background when out of date), per department and overall, with the
+// trend of earlier runs.
 func (s *Feature) complianceDashboard(w http.ResponseWriter, r *http.Request) {
 	p := &compliancePage{AdminPage: s.AdminPage(r, "政务公开自查"), Rules: deadline.AllRules(), Levels: compliance.LevelLabels}
 	// A department's editors and reviewers see their department's part
@@ -46,47 +63,90 @@ func (s *Feature) complianceDashboard(w http.ResponseWriter, r *http.Request) {
 		s.AdminError(w, r, errs.E(errs.Forbidden, "您没有所属科室：自查结果由政务公开办公室和系统管理员查看"))
 		return
 	}
-	rep, err := s.Compliance.Run(r.Context(), p.Site.ID, s.Today())
-	if err == nil && !own {
-		p.History, err = s.Compliance.History(r.Context(), p.Site.ID, 60)
-	}
+	ctx := r.Context()
+	st, refreshing, err := s.Compliance.Ensure(ctx, p.Site.ID, s.Today(), s.Writes(p.Site.ID))
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
-	if own {
-		mine := *rep
-		mine.Findings = rep.ForDepartment(p.User.Department)
-		rep = &mine
+	p.Report, p.Refreshing, p.Own = st, refreshing, own
+	f := compliance.FindingFilter{SiteID: p.Site.ID, Limit: findingsPerPage}
+	switch {
+	case own:
 		p.Department = p.User.Department
-	}
-	p.Report = rep
-	for name, n := range rep.ByDepartment() {
-		if name == "" {
-			name = "全站"
+	case r.URL.Query().Has("department"):
+		p.Department = r.URL.Query().Get("department")
+		if p.Department == "" {
+			p.Department = "全站"
 		}
-		p.Depts = append(p.Depts, deptCount{name, n})
+	}
+	if p.Department != "" {
+		f.ByDepartment, f.Department = true, p.Department
+		if !own && p.Department == "全站" {
+			f.Department = ""
+		}
+	}
+	page := web.PageNumber(r, 100000)
+	f.Offset = (page - 1) * findingsPerPage
+	if st != nil {
+		if p.Findings, p.Total, err = s.Compliance.Findings(ctx, f); err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
+		if !own {
+			counts, err := s.Compliance.CountByDepartment(ctx, p.Site.ID)
+			if err != nil {
+				s.AdminError(w, r, err)
+				return
+			}
+			for _, c := range counts {
+				name := c.Department
+				if name == "" {
+					name = "全站"
+				}
+				p.Depts = append(p.Depts, deptCount{name, c.Count})
+			}
+		}
+	}
+	p.Pager = web.NewPager(page, p.Total, findingsPerPage)
+	if !own {
+		if p.History, err = s.Compliance.History(ctx, p.Site.ID, 60); err != nil {
+			s.AdminError(w, r, err)
+			return
+		}
 	}
 	p.Chart = trendSVG(p.History)
 	s.Render(w, r, http.StatusOK, "admin/compliance", p)
 }
 
-// runCompliance runs and records a check now (the server also does daily).
+// runCompliance runs and records a check now (the server also does daily),
+// through the single flight of the stored runs, and audits the request. A
+// run that takes longer than the page waits goes on in the background.
 func (s *Feature) runCompliance(w http.ResponseWriter, r *http.Request) {
 	p := s.AdminPage(r, "政务公开自查")
 	if !p.User.CanPublish() {
 		s.AdminError(w, r, errs.E(errs.Forbidden, "只有政务公开办公室和系统管理员可以运行自查"))
 		return
 	}
-	rep, err := s.Compliance.Run(r.Context(), p.Site.ID, s.Today())
-	if err == nil {
-		err = s.Compliance.Save(r.Context(), rep)
-	}
+	err := s.Catalog.DB.Tx(r.Context(), func(tx *sql.Tx) error {
+		return auth.Audit(r.Context(), tx, s.Catalog.DB.Dialect, auth.Entry{SiteID: p.Site.ID, Actor: p.User, Action: "compliance.run", Target: "site:" + strconv.FormatInt(p.Site.ID, 10)})
+	})
 	if err != nil {
 		s.AdminError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/compliance?done=checked", http.StatusSeeOther)
+	// The request's own change count: the run starts after this POST, so
+	// it is current as of it (Writes counts the POST when it ends).
+	done := s.Compliance.Record(p.Site.ID, s.Today(), s.Writes(p.Site.ID)+1, 0)
+	wait := time.NewTimer(s.Compliance.RecordWait(r.Context(), p.Site.ID))
+	defer wait.Stop()
+	select {
+	case <-done:
+		http.Redirect(w, r, "/admin/compliance?done=checked", http.StatusSeeOther)
+	case <-wait.C:
+		http.Redirect(w, r, "/admin/compliance?done=checking", http.StatusSeeOther)
+	case <-r.Context().Done():
+	}
 }
 
 // recompute drops pinned due dates so they follow the calendar in force.

@@ -37,7 +37,7 @@ func (s *Feature) Mount(kit *web.Server) error {
 	if err := kit.OpenAPI(openapi); err != nil {
 		return err
 	}
-	kit.Flashes(map[string]string{"checked": "自查已完成并记入历史。", "imported": "节假日安排已导入；此前计算的期限保持原版本。",
+	kit.Flashes(map[string]string{"checked": "自查已完成并记入历史。", "checking": "自查已开始，完成后记入历史；请稍后刷新本页查看结果。", "imported": "节假日安排已导入；此前计算的期限保持原版本。",
 		"recomputed": "期限已按现行节假日安排重新计算。"})
 	kit.Staff("GET /admin/compliance", s.complianceDashboard)
 	kit.Staff("POST /admin/compliance/run", s.runCompliance)

@@ -1,0 +1,415 @@
+package compliance
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/errs"
+	"gongkai/internal/store"
+)
+
+// The last self-inspection of each site is stored (compliance_latest and
+// compliance_findings, migration 0035): the back office's pages read it,
+// paged and per department, instead of running the inspection per request
+// (issue 17). The daily run, `gongkai check` and the office's 立即自查 write
+// it with the history (Save); a page that finds it out of date starts a
+// refresh in the background (Ensure), one at a time per site, and on
+// PostgreSQL one at a time across nodes (an advisory lock).
+
+// Stored is the summary of a site's last stored run.
+type Stored struct {
+	SiteID   int64
+	RanAt    string
+	Today    string
+	Findings int
+	Vetoes   int
+	// InterpretationCoverage and PolicyDocuments as in Report.
+	InterpretationCoverage float64
+	PolicyDocuments        int
+	// Took is how long the run took.
+	Took time.Duration
+}
+
+// DefaultMaxAge is how old stored findings may be before a page view
+// starts a refresh (changes made on other nodes are seen within it).
+const DefaultMaxAge = 5 * time.Minute
+
+// DefaultWaitBelow: a page waits for a refresh when the site's last run
+// took less than this (a small site always shows current findings); a
+// slower site's page shows the stored findings and says a refresh runs.
+const DefaultWaitBelow = 2 * time.Second
+
+// refreshLock is the PostgreSQL advisory lock class of refreshes (the
+// second key is the site): one refresh of a site at a time across nodes.
+const refreshLock = 7263003
+
+// flight is one site's refresh state on this node.
+type flight struct {
+	mu sync.Mutex
+	// done is closed when the running refresh ends; nil when none runs.
+	done chan struct{}
+	// next is a run asked for while one ran (a recorded run, Record):
+	// it starts when the running one ends.
+	next    chan struct{}
+	nextJob job
+	// gen is the change count the stored findings were computed after
+	// (-1: not computed on this node).
+	gen  int64
+	took time.Duration
+}
+
+// job is one refresh to run.
+type job struct {
+	today calendar.Date
+	gen   int64
+	// record: also record the run in the history (Save).
+	record bool
+	// ifOlder: a recorded run only when the last recorded one is at least
+	// this old (the daily run, checked under the lock).
+	ifOlder time.Duration
+}
+
+func (s *Service) flight(siteID int64) *flight {
+	s.recentMu.Lock()
+	defer s.recentMu.Unlock()
+	if s.flights == nil {
+		s.flights = map[int64]*flight{}
+	}
+	f := s.flights[siteID]
+	if f == nil {
+		f = &flight{gen: -1}
+		s.flights[siteID] = f
+	}
+	return f
+}
+
+func (s *Service) maxAge() time.Duration {
+	if s.MaxAge > 0 {
+		return s.MaxAge
+	}
+	return DefaultMaxAge
+}
+
+func (s *Service) waitBelow() time.Duration {
+	if s.WaitBelow != 0 {
+		return s.WaitBelow
+	}
+	return DefaultWaitBelow
+}
+
+// Latest returns the site's last stored run (nil when none is stored).
+func (s *Service) Latest(ctx context.Context, siteID int64) (*Stored, error) {
+	st := &Stored{SiteID: siteID}
+	var took int64
+	err := s.DB.R.QueryRowContext(ctx, `SELECT ran_at, today, findings, vetoes, coverage, policy_documents, took_ms FROM compliance_latest WHERE site_id = $1`, siteID).
+		Scan(&st.RanAt, &st.Today, &st.Findings, &st.Vetoes, &st.InterpretationCoverage, &st.PolicyDocuments, &took)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, errs.Wrap(err, "latest self-inspection")
+	}
+	st.Took = time.Duration(took) * time.Millisecond
+	return st, nil
+}
+
+// Ensure returns the site's stored run for a page and whether a refresh
+// is running. The stored run is out of date when it is of another day,
+// older than MaxAge, or older than gen — the caller's count of changes to
+// the site on this node; then a refresh starts in the background, and the
+// call waits for it when the site's last run took less than WaitBelow (or
+// when nothing is stored yet, up to WaitBelow).
+func (s *Service) Ensure(ctx context.Context, siteID int64, today calendar.Date, gen int64) (*Stored, bool, error) {
+	st, err := s.Latest(ctx, siteID)
+	if err != nil {
+		return nil, false, err
+	}
+	f := s.flight(siteID)
+	f.mu.Lock()
+	fresh := st != nil && st.Today == today.String() && time.Since(store.ParseTime(st.RanAt)) < s.maxAge() && (f.gen == -1 || f.gen >= gen)
+	if st != nil && f.gen == -1 {
+		// Computed before this node counted anything (another node, an
+		// earlier process, `gongkai check`): current as of now unless old.
+		f.gen = gen
+	}
+	if fresh {
+		running := f.done != nil
+		f.mu.Unlock()
+		return st, running, nil
+	}
+	done := s.startLocked(siteID, today, gen, f)
+	took := f.took
+	if took == 0 && st != nil {
+		took = st.Took
+	}
+	f.mu.Unlock()
+	var wait <-chan time.Time
+	switch {
+	case st == nil:
+		t := time.NewTimer(s.waitBelow())
+		defer t.Stop()
+		wait = t.C
+	case took >= s.waitBelow():
+		return st, true, nil
+	}
+	select {
+	case <-done:
+	case <-wait:
+		return st, true, nil
+	case <-ctx.Done():
+		return st, true, nil
+	}
+	st, err = s.Latest(ctx, siteID)
+	return st, false, err
+}
+
+// Refresh starts a refresh of the site's stored run in the background
+// unless one runs on this node (on PostgreSQL it waits for another node's
+// run of the site) and returns a channel closed when it ends.
+func (s *Service) Refresh(siteID int64, today calendar.Date, gen int64) <-chan struct{} {
+	f := s.flight(siteID)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return s.startLocked(siteID, today, gen, f)
+}
+
+// Record runs the inspection and records it in the history and as the
+// stored run (the office's 立即自查, the daily run), through the same
+// single flight as refreshes: when one runs, this run follows it. A run
+// with ifOlder > 0 is skipped when the last recorded run is younger (the
+// daily run of several nodes). The channel is closed when the run ends.
+func (s *Service) Record(siteID int64, today calendar.Date, gen int64, ifOlder time.Duration) <-chan struct{} {
+	f := s.flight(siteID)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	j := job{today: today, gen: gen, record: true, ifOlder: ifOlder}
+	if f.done == nil {
+		return s.launchLocked(siteID, j, f)
+	}
+	if f.next == nil {
+		f.next = make(chan struct{})
+	}
+	f.nextJob = j
+	return f.next
+}
+
+func (s *Service) startLocked(siteID int64, today calendar.Date, gen int64, f *flight) <-chan struct{} {
+	if f.done != nil {
+		return f.done
+	}
+	return s.launchLocked(siteID, job{today: today, gen: gen}, f)
+}
+
+func (s *Service) launchLocked(siteID int64, j job, f *flight) chan struct{} {
+	done := make(chan struct{})
+	f.done = done
+	go s.fly(siteID, j, f, done)
+	return done
+}
+
+func (s *Service) fly(siteID int64, j job, f *flight, done chan struct{}) {
+	start := time.Now()
+	err := s.refresh(context.Background(), siteID, j)
+	f.mu.Lock()
+	if err == nil {
+		f.gen, f.took = j.gen, time.Since(start)
+	}
+	f.done = nil
+	if f.next != nil {
+		f.done, f.next = f.next, nil
+		go s.fly(siteID, f.nextJob, f, f.done)
+	}
+	f.mu.Unlock()
+	close(done)
+	if err != nil && s.Log != nil {
+		s.Log.Error("self-inspection refresh", "site", siteID, "err", err)
+	}
+}
+
+// refresh runs the inspection and stores it as the latest (and in the
+// history for a recorded run), holding the cross-node lock on PostgreSQL:
+// one run of a site at a time on the platform; one that waited for
+// another node's still runs (that run may have begun before the change
+// this one follows).
+func (s *Service) refresh(ctx context.Context, siteID int64, j job) error {
+	if s.DB.Dialect == store.Postgres {
+		conn, err := s.DB.W.Conn(ctx)
+		if err != nil {
+			return errs.Wrap(err, "refresh lock")
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, $2)`, refreshLock, int32(siteID)); err != nil {
+			return errs.Wrap(err, "refresh lock")
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, $2)`, refreshLock, int32(siteID))
+	}
+	if j.record && j.ifOlder > 0 {
+		last, err := s.LastRun(ctx, siteID)
+		if err != nil {
+			return err
+		}
+		if time.Since(last) < j.ifOlder {
+			return nil
+		}
+	}
+	rep, err := s.Run(ctx, siteID, j.today)
+	if err != nil {
+		return err
+	}
+	if j.record {
+		if err := s.Save(ctx, rep); err != nil {
+			return err
+		}
+		if s.Log != nil {
+			s.Log.Info("self-inspection", "site", siteID, "findings", len(rep.Findings), "vetoes", rep.Vetoes(), "took", rep.took)
+		}
+		return nil
+	}
+	return s.StoreLatest(ctx, rep)
+}
+
+// StoreLatest replaces the site's stored run with rep, in one transaction.
+func (s *Service) StoreLatest(ctx context.Context, rep *Report) error {
+	took := rep.took.Milliseconds()
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM compliance_findings WHERE site_id = $1`, rep.SiteID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM compliance_latest WHERE site_id = $1`, rep.SiteID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO compliance_latest (site_id, ran_at, today, findings, vetoes, coverage, policy_documents, took_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			rep.SiteID, rep.RanAt, rep.Today, len(rep.Findings), rep.Vetoes(), rep.InterpretationCoverage, rep.PolicyDocuments, took); err != nil {
+			return err
+		}
+		// Multi-row inserts: a few hundred statements for 100,000 findings.
+		const per = 100
+		for i := 0; i < len(rep.Findings); i += per {
+			batch := rep.Findings[i:min(i+per, len(rep.Findings))]
+			var b strings.Builder
+			b.WriteString(`INSERT INTO compliance_findings (site_id, seq, level, rule_code, rule_title, rule_basis, message, department, link, due, provisional) VALUES `)
+			args := make([]any, 0, len(batch)*11)
+			for j, f := range batch {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				n := len(args)
+				fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
+				prov := 0
+				if f.Provisional {
+					prov = 1
+				}
+				args = append(args, rep.SiteID, i+j, string(f.Level), f.Rule.Code, f.Rule.Title, f.Rule.Basis, f.Message, f.Department, f.Link, f.Due, prov)
+			}
+			if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return errs.Wrap(err, "store self-inspection")
+}
+
+// FindingFilter selects stored findings.
+type FindingFilter struct {
+	SiteID int64
+	// Department: only this department's findings ("" for site-wide ones)
+	// when ByDepartment is set.
+	Department   string
+	ByDepartment bool
+	// Links: only findings about these records (none: every finding).
+	Links         []string
+	Limit, Offset int
+}
+
+// Findings returns stored findings in the run's order and how many match.
+func (s *Service) Findings(ctx context.Context, f FindingFilter) ([]Finding, int, error) {
+	where := []string{"site_id = $1"}
+	args := []any{f.SiteID}
+	if f.ByDepartment {
+		args = append(args, f.Department)
+		where = append(where, fmt.Sprintf("department = $%d", len(args)))
+	}
+	if len(f.Links) > 0 {
+		var ph []string
+		for _, l := range f.Links {
+			args = append(args, l)
+			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		}
+		where = append(where, "link IN ("+strings.Join(ph, ", ")+")")
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM compliance_findings WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, errs.Wrap(err, "count findings")
+	}
+	q := `SELECT level, rule_code, rule_title, rule_basis, message, department, link, due, provisional FROM compliance_findings WHERE ` + cond + ` ORDER BY seq`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, errs.Wrap(err, "findings")
+	}
+	defer rows.Close()
+	var out []Finding
+	for rows.Next() {
+		var x Finding
+		var prov int
+		if err := rows.Scan(&x.Level, &x.Rule.Code, &x.Rule.Title, &x.Rule.Basis, &x.Message, &x.Department, &x.Link, &x.Due, &prov); err != nil {
+			return nil, 0, errs.Wrap(err, "findings")
+		}
+		x.Provisional = prov != 0
+		out = append(out, x)
+	}
+	return out, total, errs.Wrap(rows.Err(), "findings")
+}
+
+// DepartmentCount is the number of stored findings of a department.
+type DepartmentCount struct {
+	Department string
+	Count      int
+}
+
+// CountByDepartment counts the stored findings per department ("" for
+// site-wide ones), most first.
+func (s *Service) CountByDepartment(ctx context.Context, siteID int64) ([]DepartmentCount, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT department, COUNT(*) FROM compliance_findings WHERE site_id = $1 GROUP BY department ORDER BY COUNT(*) DESC, department`, siteID)
+	if err != nil {
+		return nil, errs.Wrap(err, "findings by department")
+	}
+	defer rows.Close()
+	var out []DepartmentCount
+	for rows.Next() {
+		var d DepartmentCount
+		if err := rows.Scan(&d.Department, &d.Count); err != nil {
+			return nil, errs.Wrap(err, "findings by department")
+		}
+		out = append(out, d)
+	}
+	return out, errs.Wrap(rows.Err(), "findings by department")
+}
+
+// RecordWait is how long the office's 立即自查 waits for its run before
+// saying it goes on in the background: until it ends when the site's last
+// run took less than WaitBelow (at most a minute), else WaitBelow.
+func (s *Service) RecordWait(ctx context.Context, siteID int64) time.Duration {
+	f := s.flight(siteID)
+	f.mu.Lock()
+	took := f.took
+	f.mu.Unlock()
+	if took == 0 {
+		if st, err := s.Latest(ctx, siteID); err == nil && st != nil {
+			took = st.Took
+		}
+	}
+	if took < s.waitBelow() {
+		return time.Minute
+	}
+	return max(s.waitBelow(), 0)
+}
