@@ -59,7 +59,7 @@ func TestComplianceDashboard(t *testing.T) {
 			"column_id": c.columnIDs(t)["zcwj"], "doc_type": "policy", "department": "法制科", "title": "临沂市司法局关于迟迟未公开的通知",
 			"doc_no": "临司发〔2026〕21号", "written_on": "2026-11-10", "validity": "in_force", "body": "<p>正文。</p>", "disclosure": "proactive"})})
 		r = fzk.get("/admin")
-		mustContain(t, r.body, "临沂市司法局关于迟迟未公开的通知</a>", "2026-11-17 <strong>已逾期</strong>")
+		mustContain(t, r.body, "临沂市司法局关于迟迟未公开的通知</a>", `<span class="date">2026-11-17</span> <strong>已逾期</strong>`)
 	})
 }
 
