@@ -2,7 +2,9 @@ package enforce
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"sync"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/errs"
@@ -17,6 +19,51 @@ type Service struct {
 
 	// figures keeps the yearly figures of each site's current edition.
 	figures figuresCache
+	// ledgers keeps each site's ledger as its published editions give it
+	// (Ledger).
+	ledgers ledgerCache
+}
+
+// ledgerCache holds, per site, the ledger built from the published
+// editions of the decisions. Published editions never change (RECORDS
+// §1.6 (a)), so the part is valid while the site's published editions and
+// the calendar are the same (key); drafts are read on every call.
+type ledgerCache struct {
+	mu sync.Mutex
+	by map[int64]cachedLedger
+}
+
+type cachedLedger struct {
+	key     string
+	entries map[string]*Entry
+}
+
+func (c *ledgerCache) get(siteID int64, key string) map[string]*Entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l, ok := c.by[siteID]; ok && l.key == key {
+		return l.entries
+	}
+	return nil
+}
+
+func (c *ledgerCache) put(siteID int64, key string, entries map[string]*Entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.by == nil {
+		c.by = map[int64]cachedLedger{}
+	}
+	c.by[siteID] = cachedLedger{key: key, entries: entries}
+}
+
+// copyEntries is a deep copy of a ledger's entries (add changes them).
+func copyEntries(in map[string]*Entry) map[string]*Entry {
+	out := make(map[string]*Entry, len(in))
+	for k, e := range in {
+		c := *e
+		out[k] = &c
+	}
+	return out
 }
 
 // Entry is one decision in the publication ledger.
@@ -105,39 +152,70 @@ func (s *Service) Ledger(ctx context.Context, siteID int64, cal *calendar.Calend
 	if err := eds.Err(); err != nil {
 		return nil, errs.Wrap(err, "decision editions")
 	}
-	b := newLedger(cal)
+	// The published editions come first: their part of the ledger is kept
+	// between calls (ledgerCache); only the drafts after them are read
+	// again.
+	published, key := 0, cal.Version()
 	for _, ed := range versions {
-		rows, err := db.R.QueryContext(ctx, `SELECT row_key, title`+cols+` FROM list_rows WHERE edition_id = $1`, ed.EditionID)
-		if err != nil {
-			return nil, errs.Wrap(err, "decision ledger")
+		if ed.Status == lists.Published {
+			published++
+			key += fmt.Sprintf("/%d", ed.EditionID)
 		}
-		vals := make([]string, len(ledgerFields))
-		for rows.Next() {
-			v := ed
-			var title string
-			dest := []any{&v.Key, &title}
-			for i := range vals {
-				dest = append(dest, &vals[i])
+	}
+	b := newLedger(cal)
+	drafts := versions[published:]
+	if cached := s.ledgers.get(siteID, key); cached != nil {
+		b.by = copyEntries(cached)
+	} else {
+		for _, ed := range versions[:published] {
+			if err := s.ledgerEdition(ctx, b, ed, cols); err != nil {
+				return nil, err
 			}
-			if err := rows.Scan(dest...); err != nil {
-				rows.Close()
-				return nil, errs.Wrap(err, "scan decision ledger")
-			}
-			v.Values = make(map[string]string, len(vals)+1)
-			for i, n := range ledgerFields {
-				if vals[i] != "" {
-					v.Values[n] = vals[i]
-				}
-			}
-			v.Values[Decisions.Title] = title
-			b.add(v)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, errs.Wrap(err, "decision ledger")
+		s.ledgers.put(siteID, key, copyEntries(b.by))
+	}
+	for _, ed := range drafts {
+		if err := s.ledgerEdition(ctx, b, ed, cols); err != nil {
+			return nil, err
 		}
 	}
 	return b.entries(), nil
+}
+
+// ledgerEdition adds one edition's decisions to b, reading the fields
+// from the covering index (cols).
+func (s *Service) ledgerEdition(ctx context.Context, b *ledger, ed lists.Version, cols string) error {
+	db := s.Lists.DB
+	rows, err := db.R.QueryContext(ctx, `SELECT row_key, title`+cols+` FROM list_rows WHERE edition_id = $1`, ed.EditionID)
+	if err != nil {
+		return errs.Wrap(err, "decision ledger")
+	}
+	vals := make([]string, len(ledgerFields))
+	for rows.Next() {
+		v := ed
+		var title string
+		dest := []any{&v.Key, &title}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return errs.Wrap(err, "scan decision ledger")
+		}
+		v.Values = make(map[string]string, len(vals)+1)
+		for i, n := range ledgerFields {
+			if vals[i] != "" {
+				v.Values[n] = vals[i]
+			}
+		}
+		v.Values[Decisions.Title] = title
+		b.add(v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return errs.Wrap(err, "decision ledger")
+	}
+	return nil
 }
 
 // LedgerOf is the publication ledger of a row history (lists.History of
