@@ -43,6 +43,7 @@ STAGE_START=
 SUMMARY=()
 PG_DIR=
 PG_ENV=
+S3_BUILD_PID=
 
 stage() {
 	STAGE=$1
@@ -77,6 +78,8 @@ cleanup() {
 	if [ -n "$STAGE" ]; then
 		if [ "$rc" -ge 128 ]; then record "$STAGE" "INTERRUPTED"; else record "$STAGE" "FAILED"; fi
 	fi
+	# A background build of the S3 server still running: stop it.
+	if [ -n "${S3_BUILD_PID:-}" ]; then kill "$S3_BUILD_PID" 2>/dev/null || true; fi
 	# An interrupt can land between pg.sh printing and PG_DIR being set.
 	if [ -z "$PG_DIR" ] && [ -n "$PG_ENV" ]; then
 		PG_DIR=$(sed -n "s/^export GONGKAI_TEST_POSTGRES_DIR='\(.*\)'$/\1/p" <<<"$PG_ENV")
@@ -180,18 +183,32 @@ start_postgres() {
 }
 
 # The S3-compatible server (versitygw, a Go module at a pinned version) that
-# the object-storage tests start: built once into the user cache directory,
-# so a fresh machine pays for it here and not inside a test's time. A build
-# that fails fails the run; GONGKAI_SKIP_S3=1 (never set by CI) skips both
-# this and the tests.
+# the object-storage tests start: built once into the user cache directory.
+# On a machine without it the build (module downloads included) runs in the
+# background beside the tests; the tests that need it wait for it on the
+# build's lock (internal/blob/blobtest), and a build that fails fails them.
+# GONGKAI_SKIP_S3=1 (never set by CI) skips both this and the tests.
 s3_server() {
 	if [ "${GONGKAI_SKIP_S3:-}" = 1 ]; then
 		echo "GONGKAI_SKIP_S3=1: no S3 server, the object-storage tests skip" >&2
 		return 0
 	fi
-	GONGKAI_VERSITYGW=$(go run ./internal/blob/blobtest/versitygw)
-	export GONGKAI_VERSITYGW
-	echo "S3 server: $GONGKAI_VERSITYGW" >&2
+	local log
+	log=$(mktemp)
+	go run ./internal/blob/blobtest/versitygw >"$log" 2>&1 &
+	S3_BUILD_PID=$!
+	S3_BUILD_LOG=$log
+	echo "S3 server: building or finding it in the background (pid $S3_BUILD_PID)" >&2
+}
+
+# s3_server_done reports the background build's outcome after the tests.
+s3_server_done() {
+	[ -n "${S3_BUILD_PID:-}" ] || return 0
+	local rc=0
+	wait "$S3_BUILD_PID" || rc=$?
+	echo "S3 server: $(cat "$S3_BUILD_LOG")" >&2
+	rm -f "$S3_BUILD_LOG"
+	[ "$rc" -eq 0 ] || die "building the S3 server (versitygw) failed"
 }
 
 go_tests() {
@@ -212,7 +229,7 @@ go_tests() {
 	# runs already cover. So: every other package under -race; internal/app
 	# plainly; then, under -race again, the internal/app tests that start
 	# goroutines of their own (concurrent publication, logins, streams,
-	# several nodes …: the files that say `go func` or use a WaitGroup).
+	# several nodes …: app_race_tests).
 	local pkgs race_re
 	pkgs=$(go list ./... | grep -vx 'gongkai/internal/app')
 	echo "go test -race -count=1 -timeout 25m $* <every package but internal/app>" >&2
@@ -229,11 +246,12 @@ go_tests() {
 # app_race_tests prints a -run pattern naming the top-level tests of the
 # internal/app test files that start goroutines themselves.
 app_race_tests() {
-	local f names=
-	while IFS= read -r f; do
-		names+=$(sed -n 's/^func \(Test[A-Za-z0-9_]*\)(t \*testing\.T).*/\1|/p' "$f" | tr -d "\n")
-	done < <(grep -lE 'go func|sync\.WaitGroup' internal/app/*_test.go)
-	names=${names%|}
+	# Per test, not per file: a test is chosen when its own body starts
+	# goroutines or calls a helper of the test files that does
+	# (scripts/race-tests.awk).
+	local helpers names
+	helpers=$(awk -v mode=helpers -f "$here/race-tests.awk" internal/app/*_test.go | paste -sd'|')
+	names=$(awk -v mode=tests -v helpers="$helpers" -f "$here/race-tests.awk" internal/app/*_test.go | paste -sd'|')
 	[ -z "$names" ] || printf '^(%s)$' "$names"
 }
 
@@ -364,4 +382,5 @@ run_stage vet vet
 run_stage postgres start_postgres
 run_stage "s3 server" s3_server
 run_stage "go test" go_tests "$@"
+s3_server_done
 run_stage "fuzz+browser" fuzz_beside_browser "$@"
