@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"gongkai/internal/errs"
+	"gongkai/internal/store"
 )
 
 // AllItems returns every item of a site that is not withdrawn, oldest
@@ -139,19 +140,6 @@ func (s *Service) StatusCounts(ctx context.Context, siteID, departmentID int64) 
 	if departmentID != 0 {
 		q, args = `SELECT status, COUNT(*) FROM items WHERE site_id = $1 AND department_id = $2 GROUP BY status`, []any{siteID, departmentID}
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, errs.Wrap(err, "status counts")
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, errs.Wrap(err, "status counts")
-		}
-		out[st] = n
-	}
-	return out, errs.Wrap(rows.Err(), "status counts")
+	out, err := store.Counts(ctx, s.DB.R, q, args...)
+	return out, errs.Wrap(err, "status counts")
 }

@@ -286,3 +286,23 @@ func Int64s(ctx context.Context, db *sql.DB, query string, args ...any) ([]int64
 	}
 	return out, rows.Err()
 }
+
+// Counts runs a query of (label, count) rows, such as a GROUP BY status,
+// and returns the counts by label.
+func Counts(ctx context.Context, db *sql.DB, query string, args ...any) (map[string]int, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var label string
+		var n int
+		if err := rows.Scan(&label, &n); err != nil {
+			return nil, err
+		}
+		out[label] = n
+	}
+	return out, rows.Err()
+}

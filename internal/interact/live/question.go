@@ -351,21 +351,8 @@ func (s *Service) Seq(ctx context.Context, interviewID int64) (seq int64, status
 
 // Counts are an interview's questions by status.
 func (s *Service) Counts(ctx context.Context, interviewID int64) (map[string]int, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT status, COUNT(*) FROM live_questions WHERE interview_id = $1 GROUP BY status`, interviewID)
-	if err != nil {
-		return nil, errs.Wrap(err, "count questions")
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, errs.Wrap(err, "count questions")
-		}
-		out[st] = n
-	}
-	return out, errs.Wrap(rows.Err(), "count questions")
+	out, err := store.Counts(ctx, s.DB.R, `SELECT status, COUNT(*) FROM live_questions WHERE interview_id = $1 GROUP BY status`, interviewID)
+	return out, errs.Wrap(err, "count questions")
 }
 
 func formatInt(n int64) string { return strconv.FormatInt(n, 10) }
