@@ -340,6 +340,10 @@ fuzz_beside_browser() {
 # Chromium (/usr/bin/chromium). Nothing may download a browser build at run
 # time, hence the *_SKIP_*DOWNLOAD variables. PostgreSQL is still running
 # and GONGKAI_TEST_POSTGRES is exported while these tests run.
+# npm test runs two spec files at a time (--test-concurrency=2, longest
+# first): each starts its own server on a free port in its own temporary
+# directory, and one spec keeps about one core busy (its server, Chromium's
+# renderer, axe), so two use the machine's two cores.
 browser_tests() {
 	local dir=$root/tests/browser
 	if [ ! -d "$dir" ]; then
