@@ -65,7 +65,7 @@ func (d inlineData) V(r lists.Row, name string) string { return d.Kind.Display(r
 var inlineTmpl = template.Must(template.New("inline").Parse(`<section class="inline-list" aria-labelledby="il-{{.Kind.Code}}">
 <h2 id="il-{{.Kind.Code}}">{{or .Kind.InlineTitle .Kind.Name}}</h2>
 <p class="meta-note">更新日期：<time datetime="{{.Edition.EffectiveOn}}">{{.Edition.EffectiveOn}}</time>（第 {{.Edition.Number}} 版）　<a href="/lists/{{.Kind.Code}}">查看全部字段、历史版本和下载</a></p>
-{{$d := .}}{{if eq .Kind.Code "leaders"}}<ul class="leaders">{{range .Rows}}{{$r := .}}<li class="leader">
+{{$d := .}}{{if eq .Kind.Code "leaders"}}<ul class="leaders">{{range .Rows}}{{$r := .}}<li class="leader{{if $d.V . "photo"}} with-photo{{end}}">
 {{with $d.V . "photo"}}<img src="{{.}}" alt="{{$d.V $r "photo_alt"}}" width="120" height="160" loading="lazy">{{end}}
 <h3><a href="/lists/{{$d.Kind.Code}}/rows/{{.Key}}">{{$d.V . "name"}}</a></h3>
 <p class="leader-post">{{$d.V . "post"}}</p>
