@@ -168,6 +168,11 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	// anything else (columns, settings, the other capabilities' records)
 	// drops the site's pages.
 	if err := cat.Bus.SubscribeLocal(context.Background(), "web.render-cache", func(ctx context.Context, e events.Event) error {
+		// Read replicas first: a page rendered after the drop reads from
+		// a replica only once it has replayed this change (store/replica.go).
+		if err := cat.DB.MarkChange(ctx); err != nil {
+			log.Warn("render cache: primary WAL position", "err", err)
+		}
 		switch e.Kind {
 		case events.ItemPublished, events.ItemRevised, events.ItemWithdrawn, events.ItemFiles:
 			var p struct {

@@ -152,6 +152,7 @@ func (s *Server) CachedFile(w http.ResponseWriter, r *http.Request, ctype string
 		p.serve(w, r, s)
 		return
 	}
+	gen := s.cache.gen.Load()
 	body, err := fill()
 	if err != nil {
 		s.ErrorPage(w, r, err)
@@ -164,7 +165,7 @@ func (s *Server) CachedFile(w http.ResponseWriter, r *http.Request, ctype string
 	sum := sha256.Sum256(z.Bytes())
 	p := &cachedPage{head: z.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
 		modified: time.Now().UTC().Truncate(time.Second), status: http.StatusOK, ctype: ctype, gzipped: true}
-	s.cache.put(siteID, key, p)
+	s.cache.put(siteID, key, p, gen)
 	p.serve(w, r, s)
 }
 
@@ -175,6 +176,9 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &
 type renderCache struct {
 	// hits and misses count lookups (/metrics).
 	hits, misses atomic.Uint64
+	// gen counts invalidations: a page filled while one happened may
+	// hold what was there before the change, and is served but not kept.
+	gen atomic.Uint64
 
 	mu       sync.RWMutex
 	pages    map[string]*cachedPage
@@ -201,9 +205,13 @@ func (c *renderCache) get(key string) *cachedPage {
 
 func (p *cachedPage) size() int { return len(p.head) + len(p.tail) }
 
-func (c *renderCache) put(siteID int64, key string, p *cachedPage) {
+func (c *renderCache) put(siteID int64, key string, p *cachedPage, gen uint64) {
 	p.siteID = siteID
 	c.mu.Lock()
+	if c.gen.Load() != gen {
+		c.mu.Unlock()
+		return
+	}
 	if old := c.pages[key]; old != nil {
 		c.bytes -= old.size()
 	}
@@ -228,6 +236,7 @@ func (c *renderCache) put(siteID int64, key string, p *cachedPage) {
 // one site of a shared platform (集约化) leaves the others' pages cached.
 func (c *renderCache) clearSite(siteID int64) {
 	c.mu.Lock()
+	c.gen.Add(1)
 	if siteID == 0 {
 		c.pages = map[string]*cachedPage{}
 		c.bytes = 0
@@ -250,6 +259,7 @@ func (c *renderCache) clearSite(siteID int64) {
 // 17: a publish no longer costs every page of the site).
 func (c *renderCache) clearItem(siteID, itemID, columnID int64, also []int64) {
 	c.mu.Lock()
+	c.gen.Add(1)
 	for k, p := range c.pages {
 		if p.siteID != siteID {
 			continue

@@ -340,6 +340,10 @@ func (s *Server) withSite(next http.Handler) http.Handler {
 			// Counted after the change, so whatever was computed during
 			// it is not taken as current (Writes).
 			defer s.writeCounter(st.Site.ID).Add(1)
+			if db := s.Catalog.DB; db.HasReplicas() {
+				s.wrote(w)
+				defer s.markWrite(r, db)
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
