@@ -137,10 +137,12 @@ func (db *DB) UseReplicas(ctx context.Context, dsns []string) error {
 	for _, d := range dsns {
 		u, err := url.Parse(d)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			rs.close()
 			return fmt.Errorf("--db-replica %q: not a postgres:// URL", redact(d))
 		}
 		c, err := drv.OpenConnector(d)
 		if err != nil {
+			rs.close()
 			return fmt.Errorf("--db-replica %s: %w", u.Host, err)
 		}
 		probe := sql.OpenDB(c)
@@ -154,14 +156,18 @@ func (db *DB) UseReplicas(ctx context.Context, dsns []string) error {
 	rs.pool = pool
 	// Changes made before this node started are not announced to it: the
 	// replica must first reach where the primary is now.
-	if err := rs.markChange(ctx); err != nil {
+	fail := func(err error) error {
+		rs.close()
 		pool.Close()
-		return fmt.Errorf("read the primary's WAL position: %w", err)
+		return err
+	}
+	if err := rs.markChange(ctx); err != nil {
+		return fail(fmt.Errorf("read the primary's WAL position: %w", err))
 	}
 	for _, r := range rs.list {
 		rs.probeOne(ctx, r)
 		if r.up && !r.inRecovery {
-			return fmt.Errorf("--db-replica %s is not a standby (pg_is_in_recovery() is false)", r.name)
+			return fail(fmt.Errorf("--db-replica %s is not a standby (pg_is_in_recovery() is false)", r.name))
 		}
 	}
 	old := db.W
