@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"gongkai/internal/auth"
 	"gongkai/internal/blob"
 	"gongkai/internal/calendar"
@@ -44,6 +46,19 @@ func TestReadReplica(t *testing.T) {
 	if err := db.UseReplicas(ctx, []string{rep.DSN(t, dsn)}); err != nil {
 		t.Fatal(err)
 	}
+	// The change events' LISTEN needs the primary's pgx connection
+	// (events.listenOnce) from the routing pool too.
+	conn, err := db.W.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Raw(func(dc any) error {
+		if _, ok := dc.(interface{ Conn() *pgx.Conn }); !ok {
+			t.Errorf("the routing pool's connection %T hands out no pgx connection for LISTEN", dc)
+		}
+		return nil
+	})
+	conn.Close()
 	cat := &catalog.Service{DB: db, Today: func() calendar.Date { return testDay }}
 	au := auth.NewService(db)
 	blobs, err := blob.OpenFS(filepath.Join(t.TempDir(), "attachments"))

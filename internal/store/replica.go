@@ -34,6 +34,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -384,6 +385,9 @@ var (
 	_ driver.Pinger              = (*stdlib.Conn)(nil)
 	_ interface{ Close() error } = (*stdlib.Conn)(nil)
 )
+
+// Conn is the primary's pgx connection (LISTEN, in internal/events).
+func (c *routeConn) Conn() *pgx.Conn { return c.primary.(*stdlib.Conn).Conn() }
 
 func (c *routeConn) Prepare(query string) (driver.Stmt, error) { return c.primary.Prepare(query) }
 
