@@ -5,8 +5,11 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -143,6 +146,33 @@ func TestReadReplica(t *testing.T) {
 	staff.get(itemPath)
 	if n := metric("gongkai_db_replica_queries_total") - before; n != 0 {
 		t.Errorf("staff pages made %g reads on the replica", n)
+	}
+	// A visitor who has just posted (here the display settings) reads
+	// from the primary for a while, on any node (the gk_wrote cookie).
+	poster := e.browser()
+	poster.post("/a11y", url.Values{"next": {itemPath}})
+	u, _ := url.Parse(ts.URL)
+	if !slices.ContainsFunc(poster.c.Jar.Cookies(u), func(c *http.Cookie) bool { return c.Name == "gk_wrote" }) {
+		t.Error("a post with replicas configured set no gk_wrote cookie")
+	}
+	// Once the replica has replayed the post (another visitor reads
+	// from it again), the poster still reads from the primary.
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		if _, n := render(itemPath); n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the replica never served again after a post")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	srv.Web.DropPages()
+	before = metric("gongkai_db_replica_queries_total")
+	if r := poster.get(itemPath); r.status != 200 {
+		t.Fatalf("GET %s after a post: %d", itemPath, r.status)
+	}
+	if n := metric("gongkai_db_replica_queries_total") - before; n != 0 {
+		t.Errorf("a visitor who had just posted made %g reads on the replica", n)
 	}
 
 	// Replay paused: the replica does not see the change; the page shows
