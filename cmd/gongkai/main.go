@@ -175,8 +175,10 @@ func runServe(args []string) error {
 		}
 		return nil
 	})
-	if v := os.Getenv("GONGKAI_DB_REPLICA"); v != "" {
-		replicas = append(replicas, strings.Split(v, ",")...)
+	for _, d := range strings.Split(os.Getenv("GONGKAI_DB_REPLICA"), ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			replicas = append(replicas, d)
+		}
 	}
 	metrics := fs.Bool("metrics", os.Getenv("GONGKAI_METRICS") == "1", "serve Prometheus metrics at /metrics (block it at the reverse proxy)")
 	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this repository checkout (development; e.g. .)")
