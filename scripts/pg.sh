@@ -182,6 +182,9 @@ cmd_start() {
 		synchronous_commit = off
 		full_page_writes = off
 		logging_collector = off
+		# A standby (pg.sh replica) starts streaming where its copy
+		# ended: keep that WAL even if a checkpoint runs meanwhile.
+		wal_keep_size = '128MB'
 	EOF
 	cat >"$data/pg_hba.conf" <<-EOF
 		# TYPE  DATABASE  USER  ADDRESS       METHOD
