@@ -9,6 +9,13 @@
 #                              GONGKAI_TEST_POSTGRES_DIR (the temp dir to stop).
 #   scripts/pg.sh stop [DIR]   stop that server and remove DIR
 #                              (default: $GONGKAI_TEST_POSTGRES_DIR).
+#   scripts/pg.sh replica DIR  start a hot standby of the server of DIR (a
+#                              dir from `start`): pg_basebackup -R into a
+#                              fresh temp dir, streaming replication. Prints
+#                              GONGKAI_TEST_POSTGRES_REPLICA (its base DSN)
+#                              and GONGKAI_TEST_POSTGRES_REPLICA_DIR (stop it
+#                              with `pg.sh stop` like any other). The port
+#                              is random, or from PG_PORT_RANGE=LO-HI.
 #
 # Uses Debian's postgresql (15); installs it with apt-get when initdb is
 # missing. PostgreSQL refuses to run as root, so as root the cluster belongs
@@ -87,6 +94,11 @@ ensure_postgres_user() {
 }
 
 random_port() {
+	if [[ ${PG_PORT_RANGE:-} =~ ^([0-9]+)-([0-9]+)$ ]]; then
+		local lo=${BASH_REMATCH[1]} hi=${BASH_REMATCH[2]}
+		echo $((lo + (RANDOM * 32768 + RANDOM) % (hi - lo + 1)))
+		return
+	fi
 	# RANDOM is 15 bits; combine two for an even spread over 20000-60000.
 	echo $((20000 + (RANDOM * 32768 + RANDOM) % 40001))
 }
@@ -170,11 +182,16 @@ cmd_start() {
 		synchronous_commit = off
 		full_page_writes = off
 		logging_collector = off
+		# A standby (pg.sh replica) starts streaming where its copy
+		# ended: keep that WAL even if a checkpoint runs meanwhile.
+		wal_keep_size = '128MB'
 	EOF
 	cat >"$data/pg_hba.conf" <<-EOF
 		# TYPE  DATABASE  USER  ADDRESS       METHOD
 		local   all       all                 trust
 		host    all       all   127.0.0.1/32  trust
+		local   replication all               trust
+		host    replication all 127.0.0.1/32  trust
 	EOF
 
 	# A port that looks free may still be taken before the server binds it
@@ -227,6 +244,68 @@ cmd_start() {
 	printf "export GONGKAI_TEST_POSTGRES='postgres://%s@127.0.0.1:%s/%s?sslmode=disable'\n" \
 		"$DB_ROLE" "$port" "$DB_NAME"
 	printf "export GONGKAI_TEST_POSTGRES_DIR='%s'\n" "$tmp"
+}
+
+# cmd_replica starts a hot standby of the test server of temp dir $1.
+cmd_replica() {
+	local primary=${1%/} bindir tmp data sock logf port pport attempt started=
+	[ -f "$primary/$MARKER" ] || die "$primary was not made by pg.sh start"
+	pport=$(sed -n 4p "$primary/data/postmaster.pid" 2>/dev/null) || true
+	[[ $pport =~ ^[0-9]+$ ]] || die "no running server in $primary"
+	bindir=$(find_bindir) || die "initdb not found"
+	tmp=$(mktemp -d /tmp/gongkai-pg.XXXXXXXX)
+	START_TMP=$tmp
+	trap 'start_failed' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM HUP
+	: >"$tmp/$MARKER"
+	data=$tmp/data
+	sock=$tmp/sock
+	logf=$tmp/server.log
+	mkdir -m 0700 "$sock"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R postgres: "$tmp"
+	fi
+	cd "$tmp"
+	# -R writes standby.signal and primary_conninfo; the WAL of the copy
+	# streams along (-X stream), so the standby starts consistent.
+	as_owner "$bindir/pg_basebackup" -h 127.0.0.1 -p "$pport" -U "$DB_ROLE" -D "$data" \
+		-R -X stream --checkpoint=fast --no-sync >"$tmp/basebackup.log" 2>&1 || {
+		cat "$tmp/basebackup.log" >&2
+		die "pg_basebackup failed"
+	}
+	cat >>"$data/postgresql.conf" <<-EOF
+
+		# gongkai test standby (scripts/pg.sh replica)
+		unix_socket_directories = '$sock'
+		hot_standby = on
+	EOF
+	for attempt in 1 2 3 4 5 6 7 8 9 10; do
+		port=$(random_port)
+		port_in_use "$port" && continue
+		: >"$logf"
+		if [ "$(id -u)" -eq 0 ]; then chown postgres: "$logf"; fi
+		if as_owner "$bindir/pg_ctl" start --pgdata="$data" --log="$logf" \
+			--wait --timeout="$READY_TIMEOUT" --options="-p $port" >/dev/null 2>"$tmp/pg_ctl.err"; then
+			started=1
+			break
+		fi
+		if grep -qiE 'could not bind|address already in use|could not create any TCP/IP sockets' "$logf"; then
+			as_owner "$bindir/pg_ctl" stop --pgdata="$data" -m immediate >/dev/null 2>&1 || true
+			continue
+		fi
+		cat "$tmp/pg_ctl.err" "$logf" >&2 || true
+		die "standby failed to start (server log above)"
+	done
+	[ -n "$started" ] || die "found no free port for the standby after 10 attempts"
+	until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U "$DB_ROLE" -d postgres; do
+		sleep 0.1
+	done
+	trap - EXIT INT TERM HUP
+	log "standby of 127.0.0.1:$pport ready on 127.0.0.1:$port, data dir $tmp"
+	printf "export GONGKAI_TEST_POSTGRES_REPLICA='postgres://%s@127.0.0.1:%s/%s?sslmode=disable'\n" \
+		"$DB_ROLE" "$port" "$DB_NAME"
+	printf "export GONGKAI_TEST_POSTGRES_REPLICA_DIR='%s'\n" "$tmp"
 }
 
 start_failed() {
@@ -310,11 +389,15 @@ start)
 	[ $# -eq 1 ] || die "usage: pg.sh start"
 	cmd_start
 	;;
+replica)
+	[ $# -eq 2 ] || die "usage: pg.sh replica DIR"
+	cmd_replica "$2"
+	;;
 stop)
 	[ $# -le 2 ] || die "usage: pg.sh stop [DIR]"
 	cmd_stop "${2:-}"
 	;;
 *)
-	die "usage: pg.sh start | pg.sh stop [DIR]"
+	die "usage: pg.sh start | pg.sh stop [DIR] | pg.sh replica DIR"
 	;;
 esac

@@ -166,6 +166,20 @@ func runServe(args []string) error {
 	trustedProxies := fs.String("trusted-proxies", os.Getenv("GONGKAI_TRUSTED_PROXIES"), "comma-separated CIDR prefixes or addresses of the reverse proxies whose X-Forwarded-For is believed (e.g. 10.0.0.0/8,::1)")
 	trustProxy := fs.Bool("trust-proxy", os.Getenv("GONGKAI_TRUST_PROXY") == "1", "deprecated: same as --trusted-proxies 127.0.0.0/8,::1 (a proxy on this machine)")
 	maxUpload := fs.Int64("max-upload-mb", 50, "largest attachment in MB")
+	var replicas []string
+	fs.Func("db-replica", "a PostgreSQL hot standby of --db that public pages may read from (postgres://…; repeat the flag or separate with commas)", func(v string) error {
+		for _, d := range strings.Split(v, ",") {
+			if d = strings.TrimSpace(d); d != "" {
+				replicas = append(replicas, d)
+			}
+		}
+		return nil
+	})
+	for _, d := range strings.Split(os.Getenv("GONGKAI_DB_REPLICA"), ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			replicas = append(replicas, d)
+		}
+	}
 	metrics := fs.Bool("metrics", os.Getenv("GONGKAI_METRICS") == "1", "serve Prometheus metrics at /metrics (block it at the reverse proxy)")
 	devTemplates := fs.String("dev-templates", "", "reload templates and static files from this repository checkout (development; e.g. .)")
 	logLevel := fs.String("log", envOr("GONGKAI_LOG", "info"), "log level: debug, info, warn, error")
@@ -208,11 +222,17 @@ func runServe(args []string) error {
 		return err
 	}
 	defer blobs.Close()
+	if len(replicas) > 0 && !strings.HasPrefix(c.dsn(), "postgres") {
+		return errors.New("--db-replica: read replicas need PostgreSQL; give the primary with --db postgres://…")
+	}
 	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if err := db.UseReplicas(ctx, replicas); err != nil {
+		return err
+	}
 	cat := &catalog.Service{DB: db}
 	au := auth.NewService(db)
 	var demoSite *catalog.Site

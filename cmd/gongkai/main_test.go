@@ -425,3 +425,12 @@ func TestServeBlobS3(t *testing.T) {
 		return nil
 	})
 }
+
+// TestServeReplicaNeedsPostgres: --db-replica over SQLite is refused with a
+// message saying why, before anything starts.
+func TestServeReplicaNeedsPostgres(t *testing.T) {
+	out, code := run(t, "", "serve", "--data", t.TempDir(), "--addr", freeAddr(t), "--db-replica", "postgres://postgres@127.0.0.1:1/x")
+	if code == 0 || !strings.Contains(out, "--db-replica") || !strings.Contains(out, "PostgreSQL") {
+		t.Fatalf("serve --db-replica on SQLite: %d %s", code, out)
+	}
+}

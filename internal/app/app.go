@@ -168,15 +168,22 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	// anything else (columns, settings, the other capabilities' records)
 	// drops the site's pages.
 	if err := cat.Bus.SubscribeLocal(context.Background(), "web.render-cache", func(ctx context.Context, e events.Event) error {
+		// Read replicas first: a page rendered after the drop reads from
+		// a replica only once it has replayed this change (store/replica.go).
+		if err := cat.DB.MarkChange(ctx); err != nil {
+			log.Warn("render cache: primary WAL position", "err", err)
+		}
 		switch e.Kind {
 		case events.ItemPublished, events.ItemRevised, events.ItemWithdrawn, events.ItemFiles:
 			var p struct {
-				ColumnID int64 `json:"column_id"`
+				ColumnID int64  `json:"column_id"`
+				On       string `json:"published_on"`
+				WasOn    string `json:"was_published_on"`
 			}
 			if e.SubjectID != 0 && json.Unmarshal(e.Payload, &p) == nil {
 				also, err := cat.Referrers(ctx, e.SubjectID)
 				if err == nil {
-					kit.InvalidateItem(e.SiteID, e.SubjectID, p.ColumnID, also)
+					kit.InvalidateItem(e.SiteID, e.SubjectID, p.ColumnID, also, orderChange(ctx, cat, e, p.On, p.WasOn, log))
 					return nil
 				}
 				log.Warn("render cache: referrers", "item", e.SubjectID, "err", err)
@@ -189,6 +196,30 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 	}
 	a.handler = kit.Handler()
 	return a, nil
+}
+
+// orderChange is where an item change is in the sitemap's order (on, the
+// publication day the event carries; read from the item for events
+// without), so the render cache drops only the sitemap files it alters;
+// nil (every file) when that cannot be read.
+func orderChange(ctx context.Context, cat *catalog.Service, e events.Event, on, wasOn string, log *slog.Logger) *web.OrderChange {
+	if on == "" {
+		var err error
+		if on, err = cat.PublishedOn(ctx, e.SubjectID); err != nil {
+			log.Warn("render cache: publication day", "item", e.SubjectID, "err", err)
+			return nil
+		}
+	}
+	oc := &web.OrderChange{At: web.OrderKey{On: on, ID: e.SubjectID}}
+	switch e.Kind {
+	case events.ItemPublished, events.ItemWithdrawn:
+		oc.Shift = true
+	case events.ItemRevised:
+		if wasOn != "" && wasOn != on {
+			oc.From = &web.OrderKey{On: wasOn, ID: e.SubjectID}
+		}
+	}
+	return oc
 }
 
 // SetDataKey sets the 32-byte key that seals applicants' personal data

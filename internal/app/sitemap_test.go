@@ -8,8 +8,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"gongkai/internal/store/storetest"
+	"gongkai/internal/web"
 )
 
 // TestSitemapIndex: /sitemap.xml is a sitemap index whose files list every
@@ -102,4 +108,164 @@ func TestSitemapIndex(t *testing.T) {
 			t.Errorf("the new item is not last in the file: %v", items[len(items)-3:])
 		}
 	})
+}
+
+// TestSitemapInvalidatesOneFile: a change of one item drops only the
+// sitemap files it alters (issue 17): a revision the file that lists the
+// item, a new item the last file, a withdrawal the files from the item's
+// on (their items move up one place); the pages file and the other items
+// files stay cached, and what was dropped is right when made again.
+func TestSitemapInvalidatesOneFile(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			const per = 4
+			e := newEnvWith(t, d, web.Options{SitemapFileURLs: per})
+			ctx := context.Background()
+			b := e.browser()
+			var idx struct {
+				Locs []string `xml:"sitemap>loc"`
+			}
+			if err := xml.Unmarshal([]byte(b.get("/sitemap.xml").body), &idx); err != nil {
+				t.Fatal(err)
+			}
+			files := len(idx.Locs) - 1
+			if files < 4 {
+				t.Fatalf("the demo site makes %d items files of %d, want at least 4", files, per)
+			}
+			fileOf := map[int64]int{}
+			lists := map[int]string{}
+			fetch := func(k int) string {
+				t.Helper()
+				r := b.get(fmt.Sprintf("/sitemaps/items-%d.xml", k))
+				if r.status != 200 {
+					t.Fatalf("items-%d: %d", k, r.status)
+				}
+				return r.body
+			}
+			for k := 1; k <= files; k++ {
+				body := fetch(k)
+				lists[k] = body
+				for _, m := range regexp.MustCompile(`/items/(\d+)<`).FindAllStringSubmatch(body, -1) {
+					id, _ := strconv.ParseInt(m[1], 10, 64)
+					fileOf[id] = k
+				}
+			}
+			b.get("/sitemaps/pages.xml")
+			cached := func() map[string]bool {
+				out := map[string]bool{}
+				for _, key := range e.srv.Web.CachedKeys() {
+					if i := strings.Index(key, "/sitemaps/"); i >= 0 {
+						out[key[i+len("/sitemaps/"):]] = true
+					}
+				}
+				return out
+			}
+			allCached := func() {
+				t.Helper()
+				for k := 1; k <= files; k++ {
+					fetch(k)
+				}
+				b.get("/sitemaps/pages.xml")
+				if c := cached(); len(c) != files+1 {
+					t.Fatalf("cached sitemap files: %v", c)
+				}
+			}
+			allCached()
+			// An item of the second file: revised, withdrawn.
+			var target int64
+			for id, k := range fileOf {
+				if k == 2 {
+					target = id
+					break
+				}
+			}
+			office, err := e.au.UserByName(ctx, "office")
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, err := e.cat.Item(ctx, e.site.ID, target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := e.cat.InputOf(ctx, full)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in.Title, in.ChangeNote = full.Title+"（网站地图测试）", "更正标题"
+			if _, err := e.cat.Update(ctx, office, e.site.ID, target, in); err != nil {
+				t.Fatal(err)
+			}
+			c := cached()
+			want := map[string]bool{"pages.xml": true}
+			for k := 1; k <= files; k++ {
+				want[fmt.Sprintf("items-%d.xml", k)] = k != 2
+			}
+			for name, keep := range want {
+				if c[name] != keep {
+					t.Errorf("after a revision of an item of items-2.xml: %s cached = %v, want %v", name, c[name], keep)
+				}
+			}
+			if got := fetch(2); got != lists[2] {
+				t.Errorf("items-2.xml changed by a title revision:\n%s\nwas\n%s", got, lists[2])
+			}
+
+			// A new item, published today: the end of the order, the
+			// last file.
+			allCached()
+			in.Title, in.ChangeNote, in.IndexNo, in.PublishedOn = "网站地图测试新发布", "", "", ""
+			draft, err := e.cat.Create(ctx, office, e.site.ID, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.cat.Submit(ctx, office, e.site.ID, draft.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.cat.Publish(ctx, office, e.site.ID, draft.ID, time.Time{}); err != nil {
+				t.Fatal(err)
+			}
+			c = cached()
+			// A full last file stays as it was: the item opens a new one.
+			lastFull := strings.Count(lists[files], "<url>") == per
+			if c[fmt.Sprintf("items-%d.xml", files)] == !lastFull {
+				t.Errorf("after a new item, the last file (full: %v) cached = %v", lastFull, !lastFull)
+			}
+			for k := 1; k < files; k++ {
+				if !c[fmt.Sprintf("items-%d.xml", k)] {
+					t.Errorf("items-%d.xml dropped by a new item at the end", k)
+				}
+			}
+			if !c["pages.xml"] {
+				t.Error("pages.xml dropped by a new item")
+			}
+			var all strings.Builder
+			for k := 1; ; k++ {
+				r := b.get(fmt.Sprintf("/sitemaps/items-%d.xml", k))
+				if r.status != 200 {
+					break
+				}
+				all.WriteString(r.body)
+			}
+			mustContain(t, all.String(), "/items/"+itoa(draft.ID)+"<")
+
+			// The revised item withdrawn: files 2 … last change, the
+			// first stays.
+			for k := 1; k <= files; k++ {
+				fetch(k)
+			}
+			if _, err := e.cat.Withdraw(ctx, office, e.site.ID, target, "网站地图测试撤回"); err != nil {
+				t.Fatal(err)
+			}
+			c = cached()
+			if !c["items-1.xml"] || !c["pages.xml"] {
+				t.Errorf("a withdrawal from items-2.xml dropped files before it: %v", c)
+			}
+			for k := 2; k <= files; k++ {
+				if c[fmt.Sprintf("items-%d.xml", k)] {
+					t.Errorf("items-%d.xml still cached after a withdrawal from items-2.xml", k)
+				}
+			}
+			mustNotContain(t, fetch(2), "/items/"+itoa(target)+"<")
+		})
+	}
 }

@@ -778,7 +778,7 @@ func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, actor *auth.User, si
 		if err != nil {
 			return err
 		}
-		return s.emitItem(ctx, tx, events.ItemRevised, now)
+		return s.emitItemFrom(ctx, tx, events.ItemRevised, now, old.PublishedOn)
 	}()
 	return wasLive, err
 }

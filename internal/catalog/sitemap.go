@@ -39,3 +39,11 @@ func (s *Service) PublishedRange(ctx context.Context, siteID int64, offset, limi
 	}
 	return out, errs.Wrap(rows.Err(), "published range")
 }
+
+// PublishedOn is an item's publication day (kept when it is withdrawn):
+// its place in the sitemap's order with its id.
+func (s *Service) PublishedOn(ctx context.Context, id int64) (string, error) {
+	var on string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT published_on FROM items WHERE id = $1`, id).Scan(&on)
+	return on, errs.Wrap(err, "published on")
+}

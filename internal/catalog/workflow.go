@@ -176,8 +176,21 @@ func (s *Service) transitionTx(ctx context.Context, tx *sql.Tx, actor *auth.User
 
 // emitItem appends a change event about it (last in its transaction).
 func (s *Service) emitItem(ctx context.Context, tx *sql.Tx, kind string, it *Item) error {
-	_, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: it.SiteID, Kind: kind, SubjectID: it.ID,
-		Payload: events.Payload(map[string]any{"column_id": it.ColumnID, "doc_type": it.DocType, "status": it.Status, "index_no": it.IndexNo})})
+	return s.emitItemFrom(ctx, tx, kind, it, "")
+}
+
+// emitItemFrom is emitItem for a revision that changed the publication
+// date from wasOn: the item moved in the sitemap's order, and the render
+// cache drops the sitemap files between its old and new place.
+func (s *Service) emitItemFrom(ctx context.Context, tx *sql.Tx, kind string, it *Item, wasOn string) error {
+	p := map[string]any{"column_id": it.ColumnID, "doc_type": it.DocType, "status": it.Status, "index_no": it.IndexNo}
+	if it.PublishedOn != "" {
+		p["published_on"] = it.PublishedOn // its place in the sitemap's order
+	}
+	if wasOn != "" && wasOn != it.PublishedOn {
+		p["was_published_on"] = wasOn
+	}
+	_, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: it.SiteID, Kind: kind, SubjectID: it.ID, Payload: events.Payload(p)})
 	return err
 }
 

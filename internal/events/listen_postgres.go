@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/pgx/v5"
 
 	"gongkai/internal/store"
 )
@@ -50,7 +50,9 @@ func (b *Bus) listenOnce(ctx context.Context) error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
+		// A pgx connection, or the read-replica routing pool's, which
+		// hands out its primary's (store/replica.go).
+		sc, ok := dc.(interface{ Conn() *pgx.Conn })
 		if !ok {
 			return fmt.Errorf("not a pgx connection: %T", dc)
 		}

@@ -37,6 +37,11 @@ type DB struct {
 	Dialect Dialect
 	// Path is the SQLite file ("" for PostgreSQL); backups need it.
 	Path string
+	// dsn is the PostgreSQL primary's (UseReplicas opens more of it).
+	dsn string
+	// replicas route marked reads to hot standbys (replica.go); nil
+	// without.
+	replicas *replicas
 }
 
 // Open opens dsn: a postgres:// URL, or a path to an SQLite file.
@@ -93,11 +98,14 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("connect postgres: %w", err)
 	}
-	return &DB{R: p, W: p, Dialect: Postgres}, nil
+	return &DB{R: p, W: p, Dialect: Postgres, dsn: dsn}, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.replicas != nil {
+		db.replicas.close()
+	}
 	err := db.W.Close()
 	if db.R != db.W {
 		err = errors.Join(err, db.R.Close())
@@ -107,6 +115,7 @@ func (db *DB) Close() error {
 
 // Tx runs fn in a write transaction, committing when fn returns nil.
 func (db *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	PrimaryOnly(ctx) // what this request reads afterwards must see the write
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

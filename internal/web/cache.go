@@ -40,6 +40,66 @@ type cachedPage struct {
 	// kept gzip-compressed and sent so to clients that accept it.
 	ctype   string
 	gzipped bool
+	// span: a cached file listing published items (a sitemap file,
+	// CachedItemFile), dropped by an item change only where it lists it.
+	span *ItemSpan
+}
+
+// OrderKey is an item's place in the sitemap's order: publication day,
+// then id.
+type OrderKey struct {
+	On string
+	ID int64
+}
+
+func (k OrderKey) less(o OrderKey) bool { return k.On < o.On || (k.On == o.On && k.ID < o.ID) }
+
+// ItemSpan says which published items a cached file lists, in OrderKey
+// order (the sitemap's items files hold consecutive ranges of it).
+type ItemSpan struct {
+	// None: the file lists no items (the sitemap's pages file).
+	None bool
+	// Count: the file depends only on how many items are published (the
+	// sitemap index: one entry per file).
+	Count bool
+	// First and Last are the first and last item listed; Final marks
+	// the last file, which a new item at the end joins.
+	First, Last OrderKey
+	Final       bool
+}
+
+// OrderChange is where an item change is in the sitemap's order.
+type OrderChange struct {
+	// At is the item's place now.
+	At OrderKey
+	// Shift: the item was published or withdrawn, so every item after
+	// it moves one place (and the number of items changes).
+	Shift bool
+	// From is its place before, when a revision moved it (a new
+	// publication day): the items between the two places move.
+	From *OrderKey
+}
+
+// touches reports whether an item change alters the file of span.
+func (sp *ItemSpan) touches(oc *OrderChange) bool {
+	switch {
+	case oc == nil:
+		return true
+	case sp.None:
+		return false
+	case sp.Count:
+		return oc.Shift
+	case oc.Shift:
+		return sp.Final || !sp.Last.less(oc.At)
+	case oc.From != nil:
+		lo, hi := oc.At, *oc.From
+		if hi.less(lo) {
+			lo, hi = hi, lo
+		}
+		return !sp.Last.less(lo) && !hi.less(sp.First)
+	default:
+		return !oc.At.less(sp.First) && !sp.Last.less(oc.At)
+	}
 }
 
 func newCachedPage(body []byte, status int, itemID, baseClicks int64) *cachedPage {
@@ -144,6 +204,17 @@ func (p *cachedPage) serveFile(w http.ResponseWriter, r *http.Request) {
 // file is kept gzip-compressed (a 50,000-URL sitemap is some 4 MB as text,
 // a tenth of that compressed), so large files do not crowd out pages.
 func (s *Server) CachedFile(w http.ResponseWriter, r *http.Request, ctype string, fill func() ([]byte, error)) {
+	s.CachedItemFile(w, r, ctype, func() ([]byte, *ItemSpan, error) {
+		b, err := fill()
+		return b, nil, err
+	})
+}
+
+// CachedItemFile is CachedFile for a file that lists published items (a
+// sitemap file): fill also says which (span; nil: any), so a change of one
+// item drops only the files it alters (issue 17: a publish invalidates only
+// the sitemap file that holds the item).
+func (s *Server) CachedItemFile(w http.ResponseWriter, r *http.Request, ctype string, fill func() ([]byte, *ItemSpan, error)) {
 	siteID := SiteOf(r).Site.ID
 	// The file's absolute URLs name the host it was asked under (one of
 	// the site's declared hosts, BaseURL): part of the key.
@@ -152,7 +223,8 @@ func (s *Server) CachedFile(w http.ResponseWriter, r *http.Request, ctype string
 		p.serve(w, r, s)
 		return
 	}
-	body, err := fill()
+	gen := s.cache.gen.Load()
+	body, span, err := fill()
 	if err != nil {
 		s.ErrorPage(w, r, err)
 		return
@@ -163,8 +235,8 @@ func (s *Server) CachedFile(w http.ResponseWriter, r *http.Request, ctype string
 	zw.Close()
 	sum := sha256.Sum256(z.Bytes())
 	p := &cachedPage{head: z.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
-		modified: time.Now().UTC().Truncate(time.Second), status: http.StatusOK, ctype: ctype, gzipped: true}
-	s.cache.put(siteID, key, p)
+		modified: time.Now().UTC().Truncate(time.Second), status: http.StatusOK, ctype: ctype, gzipped: true, span: span}
+	s.cache.put(siteID, key, p, gen)
 	p.serve(w, r, s)
 }
 
@@ -175,6 +247,9 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &
 type renderCache struct {
 	// hits and misses count lookups (/metrics).
 	hits, misses atomic.Uint64
+	// gen counts invalidations: a page filled while one happened may
+	// hold what was there before the change, and is served but not kept.
+	gen atomic.Uint64
 
 	mu       sync.RWMutex
 	pages    map[string]*cachedPage
@@ -201,9 +276,13 @@ func (c *renderCache) get(key string) *cachedPage {
 
 func (p *cachedPage) size() int { return len(p.head) + len(p.tail) }
 
-func (c *renderCache) put(siteID int64, key string, p *cachedPage) {
+func (c *renderCache) put(siteID int64, key string, p *cachedPage, gen uint64) {
 	p.siteID = siteID
 	c.mu.Lock()
+	if c.gen.Load() != gen {
+		c.mu.Unlock()
+		return
+	}
 	if old := c.pages[key]; old != nil {
 		c.bytes -= old.size()
 	}
@@ -228,6 +307,7 @@ func (c *renderCache) put(siteID int64, key string, p *cachedPage) {
 // one site of a shared platform (集约化) leaves the others' pages cached.
 func (c *renderCache) clearSite(siteID int64) {
 	c.mu.Lock()
+	c.gen.Add(1)
 	if siteID == 0 {
 		c.pages = map[string]*cachedPage{}
 		c.bytes = 0
@@ -247,11 +327,20 @@ func (c *renderCache) clearSite(siteID int64) {
 // sitemap, lists …), the item's own pages, the item pages that show it or
 // stand in its column, and those of also (the items that point to it or
 // that it points to: catalog.Service.Referrers). The site's other item pages stay cached (issue
-// 17: a publish no longer costs every page of the site).
-func (c *renderCache) clearItem(siteID, itemID, columnID int64, also []int64) {
+// 17: a publish no longer costs every page of the site), and so do the
+// files listing items (sitemap files) that oc does not touch.
+func (c *renderCache) clearItem(siteID, itemID, columnID int64, also []int64, oc *OrderChange) {
 	c.mu.Lock()
+	c.gen.Add(1)
 	for k, p := range c.pages {
 		if p.siteID != siteID {
+			continue
+		}
+		if p.span != nil {
+			if p.span.touches(oc) {
+				delete(c.pages, k)
+				c.bytes -= p.size()
+			}
 			continue
 		}
 		if p.itemID == 0 || p.itemID == itemID || (columnID != 0 && p.column == columnID) || slices.Contains(p.refs, itemID) || slices.Contains(also, p.itemID) {

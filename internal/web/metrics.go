@@ -163,6 +163,37 @@ func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range pools {
 		fmt.Fprintf(w, "gongkai_db_waits_total{pool=%q} %d\n", p.name, p.db.Stats().WaitCount)
 	}
+	if reps, fallbacks := db.ReplicaStats(); reps != nil {
+		fmt.Fprintln(w, "# HELP gongkai_db_replica_up Whether a read replica answers and is a standby.")
+		fmt.Fprintln(w, "# TYPE gongkai_db_replica_up gauge")
+		for _, st := range reps {
+			up := 0
+			if st.Up {
+				up = 1
+			}
+			fmt.Fprintf(w, "gongkai_db_replica_up{replica=%q} %d\n", st.Name, up)
+		}
+		fmt.Fprintln(w, "# HELP gongkai_db_replica_queries_total Reads served by a read replica.")
+		fmt.Fprintln(w, "# TYPE gongkai_db_replica_queries_total counter")
+		for _, st := range reps {
+			fmt.Fprintf(w, "gongkai_db_replica_queries_total{replica=%q} %d\n", st.Name, st.Queries)
+		}
+		fmt.Fprintln(w, "# HELP gongkai_db_replica_lag_bytes WAL the replica had not replayed at its last probe.")
+		fmt.Fprintln(w, "# TYPE gongkai_db_replica_lag_bytes gauge")
+		for _, st := range reps {
+			fmt.Fprintf(w, "gongkai_db_replica_lag_bytes{replica=%q} %d\n", st.Name, st.LagBytes)
+		}
+		fmt.Fprintln(w, "# HELP gongkai_db_replica_lag_seconds How long the replica has been behind the primary (0 when caught up).")
+		fmt.Fprintln(w, "# TYPE gongkai_db_replica_lag_seconds gauge")
+		for _, st := range reps {
+			fmt.Fprintf(w, "gongkai_db_replica_lag_seconds{replica=%q} %g\n", st.Name, st.LagSeconds)
+		}
+		fmt.Fprintln(w, "# HELP gongkai_db_replica_fallbacks_total Reads that could have gone to a replica but went to the primary, by reason.")
+		fmt.Fprintln(w, "# TYPE gongkai_db_replica_fallbacks_total counter")
+		for _, reason := range []string{"down", "failed", "stale"} {
+			fmt.Fprintf(w, "gongkai_db_replica_fallbacks_total{reason=%q} %d\n", reason, fallbacks[reason])
+		}
+	}
 	if lag, err := outboxLag(r.Context(), s); err == nil {
 		fmt.Fprintln(w, "# HELP gongkai_outbox_lag_events Change events the slowest durable subscriber has not processed yet.")
 		fmt.Fprintln(w, "# TYPE gongkai_outbox_lag_events gauge")

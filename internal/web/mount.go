@@ -59,6 +59,9 @@ func (s *Server) Admin(pattern string, h http.HandlerFunc) {
 func (s *Server) API(pattern string, h http.HandlerFunc) { s.handle(SurfaceAPI, pattern, s.withAPI(h)) }
 
 func (s *Server) handle(sf Surface, pattern string, h http.Handler) {
+	if sf == SurfacePublic || sf == SurfaceAPI {
+		h = s.replicaRead(h)
+	}
 	s.mux.Handle(pattern, h)
 	s.routes = append(s.routes, Route{Surface: sf, Pattern: pattern})
 }

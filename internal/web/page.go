@@ -155,6 +155,7 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 		p.serve(w, r, s)
 		return
 	}
+	gen := s.cache.gen.Load()
 	tmpl, data, err := fill()
 	if err != nil {
 		if errs.CodeOf(err) != errs.NotFound {
@@ -196,7 +197,7 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 			p.refs = d.CacheRefs()
 		}
 	}
-	s.cache.put(siteID, key, p)
+	s.cache.put(siteID, key, p, gen)
 	p.serve(w, r, s)
 }
 

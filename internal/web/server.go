@@ -56,6 +56,9 @@ type Options struct {
 	// Metrics serves /metrics (Prometheus text format, metrics.go); off
 	// by default.
 	Metrics bool
+	// SitemapFileURLs is the most items one sitemap file lists; zero:
+	// 50,000, the protocol's limit (tests use small files).
+	SitemapFileURLs int
 }
 
 // Today is the site's current date (Options.Today, else the calendar's).
@@ -151,10 +154,11 @@ func (s *Server) Invalidate(siteID int64) {
 // InvalidateItem drops the cached pages a change of one item (published,
 // revised, withdrawn, its files) can alter — the site's pages other than
 // item pages, the item's, and the item pages that show it or share its
-// column, and the pages of the items in also (renderCache.clearItem) — and
-// the site's cached state.
-func (s *Server) InvalidateItem(siteID, itemID, columnID int64, also []int64) {
-	s.cache.clearItem(siteID, itemID, columnID, also)
+// column, and the pages of the items in also (renderCache.clearItem), and
+// the sitemap files oc touches (every one for a nil oc) — and the site's
+// cached state.
+func (s *Server) InvalidateItem(siteID, itemID, columnID int64, also []int64, oc *OrderChange) {
+	s.cache.clearItem(siteID, itemID, columnID, also, oc)
 	s.sites.invalidate(siteID)
 }
 
@@ -340,6 +344,10 @@ func (s *Server) withSite(next http.Handler) http.Handler {
 			// Counted after the change, so whatever was computed during
 			// it is not taken as current (Writes).
 			defer s.writeCounter(st.Site.ID).Add(1)
+			if db := s.Catalog.DB; db.HasReplicas() {
+				s.wrote(w)
+				defer s.markWrite(r, db)
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -10,9 +10,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gongkai/internal/secure"
@@ -106,4 +109,103 @@ func postgresSchema(tb testing.TB) string {
 func Main(m *testing.M) {
 	secure.PasswordParams = secure.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	os.Exit(m.Run())
+}
+
+// Replica is a PostgreSQL hot standby of the test server, started for one
+// test by `scripts/pg.sh replica` (streaming replication from a
+// pg_basebackup -R copy) and stopped when the test ends.
+type Replica struct {
+	// Base is the standby's DSN of the test database.
+	Base string
+	dir  string
+	root string
+}
+
+// StartReplica starts a standby of the server of GONGKAI_TEST_POSTGRES_DIR
+// (which `make test` and scripts/pg.sh set); without one the test is
+// skipped, or fails under GONGKAI_REQUIRE_POSTGRES=1.
+func StartReplica(tb testing.TB) *Replica {
+	tb.Helper()
+	dir := os.Getenv("GONGKAI_TEST_POSTGRES_DIR")
+	if dir == "" || os.Getenv("GONGKAI_TEST_POSTGRES") == "" {
+		if os.Getenv("GONGKAI_REQUIRE_POSTGRES") == "1" || os.Getenv("CI") != "" {
+			tb.Fatal("GONGKAI_TEST_POSTGRES_DIR is not set: run the tests with `make test`, which starts PostgreSQL")
+		}
+		tb.Skip("PostgreSQL not available (a replica needs GONGKAI_TEST_POSTGRES_DIR)")
+	}
+	root, err := repoRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out, err := exec.Command("bash", filepath.Join(root, "scripts", "pg.sh"), "replica", dir).Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			tb.Fatalf("pg.sh replica: %v\n%s", err, ee.Stderr)
+		}
+		tb.Fatalf("pg.sh replica: %v", err)
+	}
+	r := &Replica{root: root}
+	for _, line := range strings.Split(string(out), "\n") {
+		k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		if !ok {
+			continue
+		}
+		v = strings.Trim(v, "'")
+		switch k {
+		case "GONGKAI_TEST_POSTGRES_REPLICA":
+			r.Base = v
+		case "GONGKAI_TEST_POSTGRES_REPLICA_DIR":
+			r.dir = v
+		}
+	}
+	if r.Base == "" || r.dir == "" {
+		tb.Fatalf("pg.sh replica printed no DSN:\n%s", out)
+	}
+	tb.Cleanup(r.Stop)
+	return r
+}
+
+// DSN is the standby's address of the primary's dsn (same database,
+// user and search_path: the schema of storetest.DSN).
+func (r *Replica) DSN(tb testing.TB, primary string) string {
+	tb.Helper()
+	p, err := url.Parse(primary)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b, err := url.Parse(r.Base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p.Host = b.Host
+	return p.String()
+}
+
+// Stop stops the standby (the site must go on without it); the test's
+// clean-up calls it again harmlessly.
+func (r *Replica) Stop() {
+	if r.dir == "" {
+		return
+	}
+	exec.Command("bash", filepath.Join(r.root, "scripts", "pg.sh"), "stop", r.dir).Run()
+	r.dir = ""
+}
+
+// repoRoot is the directory holding go.mod, above the test's directory.
+func repoRoot() (string, error) {
+	d, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		up := filepath.Dir(d)
+		if up == d {
+			return "", errors.New("go.mod not found above the test directory")
+		}
+		d = up
+	}
 }

@@ -48,30 +48,40 @@ func encodeXML(v any) ([]byte, error) {
 // items, so every item is listed however large the site. Each file is made
 // once per public change (web.CachedFile).
 func (s *Feature) sitemapXML(w http.ResponseWriter, r *http.Request) {
-	s.CachedFile(w, r, xmlType, func() ([]byte, error) {
+	s.CachedItemFile(w, r, xmlType, func() ([]byte, *web.ItemSpan, error) {
 		st := web.SiteOf(r)
 		base := s.BaseURL(r)
 		n, err := s.Catalog.CountPublished(r.Context(), st.Site.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		per := s.perFile()
 		idx := sitemapIndex{Sitemaps: []sitemapURL{{Loc: base + "/sitemaps/pages.xml"}}}
-		for i := 1; i <= (n+SitemapFileURLs-1)/SitemapFileURLs; i++ {
+		for i := 1; i <= (n+per-1)/per; i++ {
 			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemaps/items-%d.xml", base, i)})
 		}
-		return encodeXML(idx)
+		b, err := encodeXML(idx)
+		return b, &web.ItemSpan{Count: true}, err
 	})
+}
+
+// perFile is the most items a sitemap file lists.
+func (s *Feature) perFile() int {
+	if n := s.Opts.SitemapFileURLs; n > 0 {
+		return n
+	}
+	return SitemapFileURLs
 }
 
 // sitemapFile serves /sitemaps/pages.xml and /sitemaps/items-N.xml.
 func (s *Feature) sitemapFile(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
-	var fill func() ([]byte, error)
+	var fill func() ([]byte, *web.ItemSpan, error)
 	st := web.SiteOf(r)
 	base := s.BaseURL(r)
 	switch {
 	case name == "pages.xml":
-		fill = func() ([]byte, error) {
+		fill = func() ([]byte, *web.ItemSpan, error) {
 			set := urlset{URLs: []sitemapURL{{Loc: base + "/"}, {Loc: base + "/xxgk/guide"}, {Loc: base + "/xxgk/catalogue"}}}
 			for _, c := range st.Tree.All() {
 				if !c.Hidden && c.Kind != catalog.KindLink {
@@ -80,12 +90,16 @@ func (s *Feature) sitemapFile(w http.ResponseWriter, r *http.Request) {
 			}
 			paths, err := s.SitemapPaths(r.Context(), st.Site.ID)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for _, p := range paths {
 				set.URLs = append(set.URLs, sitemapURL{Loc: base + p})
 			}
-			return encodeXML(set)
+			// Columns and the features' pages, no items: an item
+			// change leaves it (a column or list change drops the
+			// site's pages).
+			b, err := encodeXML(set)
+			return b, &web.ItemSpan{None: true}, err
 		}
 	case strings.HasPrefix(name, "items-") && strings.HasSuffix(name, ".xml"):
 		k, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, "items-"), ".xml"))
@@ -93,25 +107,31 @@ func (s *Feature) sitemapFile(w http.ResponseWriter, r *http.Request) {
 			s.ErrorPage(w, r, errs.E(errs.NotFound, "网站地图文件不存在"))
 			return
 		}
-		fill = func() ([]byte, error) {
-			items, err := s.Catalog.PublishedRange(r.Context(), st.Site.ID, (k-1)*SitemapFileURLs, SitemapFileURLs)
+		fill = func() ([]byte, *web.ItemSpan, error) {
+			per := s.perFile()
+			items, err := s.Catalog.PublishedRange(r.Context(), st.Site.ID, (k-1)*per, per)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if len(items) == 0 {
-				return nil, errs.E(errs.NotFound, "网站地图文件不存在")
+				return nil, nil, errs.E(errs.NotFound, "网站地图文件不存在")
 			}
 			set := urlset{URLs: make([]sitemapURL, 0, len(items))}
 			for _, it := range items {
 				set.URLs = append(set.URLs, sitemapURL{Loc: base + "/items/" + strconv.FormatInt(it.ID, 10), LastMod: it.PublishedOn})
 			}
-			return encodeXML(set)
+			b, err := encodeXML(set)
+			first, last := items[0], items[len(items)-1]
+			// The last file is the one not full: a new item at the
+			// end joins it. (A full last file stays; the new item
+			// opens the next, which the index then lists.)
+			return b, &web.ItemSpan{First: web.OrderKey{On: first.PublishedOn, ID: first.ID}, Last: web.OrderKey{On: last.PublishedOn, ID: last.ID}, Final: len(items) < per}, err
 		}
 	default:
 		s.ErrorPage(w, r, errs.E(errs.NotFound, "网站地图文件不存在"))
 		return
 	}
-	s.CachedFile(w, r, xmlType, fill)
+	s.CachedItemFile(w, r, xmlType, fill)
 }
 
 func (s *Feature) robots(w http.ResponseWriter, r *http.Request) {
