@@ -93,6 +93,8 @@ func main() {
 		err = run(os.Args[2:])
 	case "table":
 		err = table(os.Args[2:], os.Stdout)
+	case "plain":
+		err = plain(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -216,7 +218,9 @@ func run(args []string) error {
 		}
 	}
 	onePage := func(path string) func(int) req {
-		return func(k int) req { return req{path: path, prefs: variant(k), limit: len(prefsVariants)} }
+		// Variant 0 (no cookie) may be cached already (the discovery
+		// requests above): start at 1.
+		return func(k int) req { return req{path: path, prefs: variant(k + 1), limit: len(prefsVariants) - 1} }
 	}
 	colPath := "/columns/" + *column
 	rows := []struct {
@@ -621,6 +625,52 @@ func query(k int) string {
 		return a
 	}
 	return a + " " + b
+}
+
+// --- plain -----------------------------------------------------------------
+
+// plain serves one file's bytes with a fixed set of response headers from
+// plain net/http, nothing else: the ceiling of a Go server on this machine
+// for a page the app serves from its render cache (scripts/bench.sh runs it
+// beside nginx and the app).
+func plain(args []string) error {
+	fs := flag.NewFlagSet("plain", flag.ContinueOnError)
+	file := fs.String("file", "", "body to serve")
+	headers := fs.String("headers", "", "response headers to send, one `Name: value` a line (curl -D output)")
+	addr := fs.String("addr", "127.0.0.1:19520", "listen address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	body, err := os.ReadFile(*file)
+	if err != nil {
+		return err
+	}
+	hdr := http.Header{}
+	if *headers != "" {
+		b, err := os.ReadFile(*headers)
+		if err != nil {
+			return err
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			k, v, ok := strings.Cut(strings.TrimSpace(l), ":")
+			switch strings.ToLower(k) {
+			case "", "date", "content-length", "connection", "transfer-encoding":
+				continue
+			}
+			if ok {
+				hdr.Add(k, strings.TrimSpace(v))
+			}
+		}
+	}
+	size := strconv.Itoa(len(body))
+	return http.ListenAndServe(*addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for k, v := range hdr {
+			h[k] = v
+		}
+		h["Content-Length"] = []string{size}
+		w.Write(body)
+	}))
 }
 
 // --- table ------------------------------------------------------------------
