@@ -114,6 +114,7 @@ type runner struct {
 	token   string
 	hc      *http.Client
 	peak    atomic.Int64 // KB, reset per row
+	allPeak atomic.Int64 // KB, the whole run
 	ipSeq   atomic.Uint32
 }
 
@@ -279,7 +280,8 @@ func run(args []string) error {
 	}))
 	r.max = old
 
-	res.PeakRSS = float64(procKB(r.pid, "VmHWM")) / 1024
+	// VmHWM, or the sampled peak when the server is gone.
+	res.PeakRSS = float64(max(procKB(r.pid, "VmHWM"), r.allPeak.Load())) / 1024
 	res.Rows = append(res.Rows, Row{Name: "server memory (peak VmHWM)", Kind: "memory", RSS: res.PeakRSS})
 	res.Load += " → " + loadavg()
 	b, _ := json.MarshalIndent(res, "", "  ")
@@ -413,10 +415,12 @@ func (r *runner) sample(stop chan struct{}) {
 			return
 		case <-t.C:
 			kb := procKB(r.pid, "VmRSS")
-			for {
-				p := r.peak.Load()
-				if kb <= p || r.peak.CompareAndSwap(p, kb) {
-					break
+			for _, peak := range []*atomic.Int64{&r.peak, &r.allPeak} {
+				for {
+					p := peak.Load()
+					if kb <= p || peak.CompareAndSwap(p, kb) {
+						break
+					}
 				}
 			}
 		}
