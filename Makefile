@@ -5,7 +5,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 # Extra arguments for go test, e.g. make test ARGS='-run Foo ./internal/store/...'
 ARGS ?=
 
-.PHONY: test run build bench fmt
+.PHONY: test run build bench scale fmt
 
 # gofmt, go vet, a throwaway PostgreSQL, go test -race, browser tests.
 test:
@@ -25,6 +25,10 @@ bench:
 	else \
 		echo "no benchmarks yet (scripts/bench.sh does not exist)"; \
 	fi
+
+# The speed-and-scale table of issue 17 (scripts/scale.sh; ARGS='--1m').
+scale:
+	bash scripts/scale.sh $(ARGS)
 
 # Rewrites Go files in place; test.sh fails on any file this would change.
 fmt:

@@ -35,7 +35,8 @@ type BulkItem struct {
 	// Successor, when set, is the document that replaced this one
 	// (替代文件; sets Item.SuccessorID): an item earlier in the load or a stored one.
 	Successor *Item
-	// Attachments are attachment rows (the files themselves are not written).
+	// Attachments are attachment rows (the files themselves are not written;
+	// an empty TextStatus is TextPending, for the start-up backfill).
 	Attachments []Attachment
 }
 
@@ -382,7 +383,10 @@ func (b *bulkLoader) load(tx *sql.Tx, batch []*BulkItem, st *BulkStats) error {
 			if a.CreatedAt == "" {
 				a.CreatedAt = it.CreatedAt
 			}
-			atts = append(atts, []any{it.ID, a.BlobKey, a.Name, a.Size, a.MIME, a.SHA256, i, a.CreatedAt})
+			if a.TextStatus == "" {
+				a.TextStatus = TextPending // the start-up backfill extracts it
+			}
+			atts = append(atts, []any{it.ID, a.BlobKey, a.Name, a.Size, a.MIME, a.SHA256, i, a.CreatedAt, a.TextStatus})
 		}
 		action := "create"
 		if wentLive(it) {
@@ -408,7 +412,7 @@ func (b *bulkLoader) load(tx *sql.Tx, batch []*BulkItem, st *BulkStats) error {
 		{"items", bulkCols, items},
 		{"item_facets", "item_id, name, value, num", facets},
 		{"item_links", "from_id, to_id, kind", links},
-		{"attachments", "item_id, blob_key, name, size, mime, sha256, sort, created_at", atts},
+		{"attachments", "item_id, blob_key, name, size, mime, sha256, sort, created_at, text_status", atts},
 		{"item_events", "item_id, action, actor_id, actor_name, comment, created_at", events},
 		{"item_revisions", "item_id, revision, snapshot, change_note, actor_name, created_at", revs},
 	} {

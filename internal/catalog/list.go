@@ -313,10 +313,16 @@ func (s *Service) Related(ctx context.Context, it *Item, publicOnly bool) ([]*It
 	// Driven from item_links (its primary key leads with from_id, and
 	// item_links_to serves to_id): the OR inside a join condition made the
 	// planner walk every item of the site (issue 17: 0.5 s at 100,000).
-	q := `SELECT ` + listCols + itemFrom + ` WHERE i.id IN (
-			SELECT to_id FROM item_links WHERE from_id = $1 AND kind = 'interprets'
-			UNION SELECT from_id FROM item_links WHERE to_id = $1 AND kind = 'interprets')
-		AND i.site_id = $2`
+	// So did `i.id IN (…)`: SQLite preferred items_site_pub (site, status,
+	// and the ORDER BY for free) and tested every published item against
+	// the list (9 ms CPU, 28 ms at 100,000). CROSS JOIN fixes SQLite's join
+	// order, the links first, then items by primary key (0.04 ms);
+	// PostgreSQL plans it freely.
+	q := `SELECT ` + listCols + ` FROM (
+			SELECT to_id AS rid FROM item_links WHERE from_id = $1 AND kind = 'interprets'
+			UNION SELECT from_id FROM item_links WHERE to_id = $1 AND kind = 'interprets') r
+		CROSS JOIN items i LEFT JOIN departments d ON d.id = i.department_id
+		WHERE i.id = r.rid AND i.site_id = $2`
 	args := []any{it.ID, it.SiteID}
 	if publicOnly {
 		q += ` AND i.status = $3`

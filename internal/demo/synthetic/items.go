@@ -207,7 +207,12 @@ func (g *gen) attachments(topic string) []catalog.Attachment {
 		}
 		h := hex.EncodeToString(sum[:])
 		out = append(out, catalog.Attachment{BlobKey: "synthetic/" + h[:16], Name: fmt.Sprintf("附件%d：%s%s.%s", i+1, topic,
-			g.pick([]string{"工作台账", "申请表", "统计表", "实施细则", "名单", "流程图"}), k.ext), Size: int64(20_000 + g.r.IntN(3_000_000)), MIME: k.mime, SHA256: h})
+			g.pick([]string{"工作台账", "申请表", "统计表", "实施细则", "名单", "流程图"}), k.ext), Size: int64(20_000 + g.r.IntN(3_000_000)), MIME: k.mime, SHA256: h,
+			// There is no file behind a synthetic attachment, so nothing
+			// to extract: left pending, the first start's backfill would
+			// open every missing file, one write transaction each, while
+			// the site is being measured (issue 17).
+			TextStatus: catalog.TextDone})
 	}
 	return out
 }

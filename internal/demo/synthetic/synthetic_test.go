@@ -113,6 +113,11 @@ func TestSyntheticSiteConsistent(t *testing.T) {
 		if got := count(t, db, `SELECT COUNT(*) FROM attachments`); got < n/20 {
 			t.Errorf("only %d attachment rows", got)
 		}
+		// No file stands behind them: none waits for the start-up text
+		// backfill (which would open every missing file).
+		if got := count(t, db, `SELECT COUNT(*) FROM attachments WHERE text_status = 'pending'`); got != 0 {
+			t.Errorf("%d synthetic attachments pending text extraction", got)
+		}
 		// A repealed or amended document names its successor (the
 		// self-inspection's validity.no_successor).
 		if got := count(t, db, `SELECT COUNT(*) FROM items WHERE successor_id IS NOT NULL AND validity NOT IN ('repealed', 'amended')`); got != 0 {
