@@ -302,6 +302,11 @@ func TestEnforceDeadlinesAndFigures(t *testing.T) {
 		if n, err := e.srv.Lists.SweepPublicity(ctx, e.site.ID, "2027-09-29", "2027-09-30"); n != 1 || err != nil {
 			t.Errorf("sweep on the day after the end: %d %v", n, err)
 		}
+		// A later start (no previous day in memory) does not sweep the
+		// same ended rows again: the last sweep's day is stored.
+		if n, err := e.srv.Lists.SweepPublicity(ctx, e.site.ID, "", "2027-10-08"); n != 0 || err != nil {
+			t.Errorf("sweep at a later start: %d %v (the rows that ended on 2027-09-29 were swept already)", n, err)
+		}
 
 		// Yearly figures: every 2026 decision of the current edition, the
 		// withdrawn one included; drafts are not counted.

@@ -3,7 +3,9 @@ package lists
 import (
 	"context"
 	"database/sql"
+	"errors"
 
+	"gongkai/internal/errs"
 	"gongkai/internal/events"
 )
 
@@ -15,13 +17,23 @@ const EventPublicityEnded = "list.publicity_ended"
 
 // SweepPublicity appends EventPublicityEnded for each kind on the site
 // whose current edition has a row whose publicity ended between since
-// (exclusive; the previous sweep's day) and today (exclusive), so the
-// search index forgets it. It returns the number of kinds swept.
+// (inclusive: the previous sweep's day, when such a row was still public)
+// and today (exclusive), so the search index forgets it. since "" (a
+// start) means the day of the kind's last stored sweep, so a restart does
+// not re-index rows that ended long ago; the day is stored with the event.
+// It returns the number of kinds swept.
 func (s *Service) SweepPublicity(ctx context.Context, siteID int64, since, today string) (int, error) {
 	n := 0
 	for _, k := range Kinds() {
 		if k.Until == "" {
 			continue
+		}
+		from, err := s.lastSweep(ctx, siteID, k.Code)
+		if err != nil {
+			return n, err
+		}
+		if since > from {
+			from = since
 		}
 		cur, err := s.Current(ctx, siteID, k)
 		if err != nil {
@@ -36,25 +48,41 @@ func (s *Service) SweepPublicity(ctx context.Context, siteID int64, since, today
 		}
 		ended := false
 		for _, r := range rows {
-			if u := r.Values[k.Until]; u != "" && u < today && (since == "" || u >= since) {
+			if u := r.Values[k.Until]; u != "" && u < today && (from == "" || u >= from) {
 				ended = true
 				break
 			}
 		}
-		if !ended {
-			continue
-		}
 		if err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			_, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventPublicityEnded, SubjectID: cur.ID,
-				Payload: events.Payload(map[string]any{"kind": k.Code, "day": today})})
+			if ended {
+				if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventPublicityEnded, SubjectID: cur.ID,
+					Payload: events.Payload(map[string]any{"kind": k.Code, "day": today})}); err != nil {
+					return err
+				}
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO list_publicity_sweeps (site_id, kind, day) VALUES ($1, $2, $3)
+				ON CONFLICT (site_id, kind) DO UPDATE SET day = excluded.day WHERE list_publicity_sweeps.day < excluded.day`, siteID, k.Code, today)
 			return err
 		}); err != nil {
 			return n, err
 		}
-		n++
+		if ended {
+			n++
+		}
 	}
 	if n > 0 {
 		s.committed(ctx)
 	}
 	return n, nil
+}
+
+// lastSweep is the day of the kind's last stored sweep on the site ("" when
+// none).
+func (s *Service) lastSweep(ctx context.Context, siteID int64, kind string) (string, error) {
+	var day string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT day FROM list_publicity_sweeps WHERE site_id = $1 AND kind = $2`, siteID, kind).Scan(&day)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return day, errs.Wrap(err, "last publicity sweep")
 }
