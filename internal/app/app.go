@@ -35,6 +35,7 @@ import (
 	"gongkai/internal/request"
 	"gongkai/internal/search"
 	"gongkai/internal/secure"
+	"gongkai/internal/store"
 	"gongkai/internal/web"
 	webannual "gongkai/internal/web/annual"
 	"gongkai/internal/web/catalogue"
@@ -190,6 +191,15 @@ func New(cat *catalog.Service, au *auth.Service, blobs *blob.Store, log *slog.Lo
 			}
 		}
 		kit.Invalidate(e.SiteID)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	// The stored self-inspection follows every node's changes too (issue
+	// 17): a change event makes the next back-office page refresh a run
+	// that began before it, not only after --inspection-max-age.
+	if err := cat.Bus.SubscribeLocal(context.Background(), "compliance.changes", func(ctx context.Context, e events.Event) error {
+		a.Compliance.Changed(e.SiteID, store.ParseTime(e.CreatedAt))
 		return nil
 	}); err != nil {
 		return nil, err

@@ -143,3 +143,69 @@ func (s *Service) StatusCounts(ctx context.Context, siteID, departmentID int64) 
 	out, err := store.Counts(ctx, s.DB.R, q, args...)
 	return out, errs.Wrap(err, "status counts")
 }
+
+// ItemsAfter returns up to limit of the site's items (withdrawn ones left
+// out) with an id above after, in id order, with their bodies when
+// bodies is set: a site-wide pass a page at a time over the primary key,
+// so a pass holds one page in memory (the self-inspection, issue 17).
+func (s *Service) ItemsAfter(ctx context.Context, siteID, after int64, limit int, bodies bool) ([]*Item, error) {
+	cols := listCols
+	if bodies {
+		cols = itemCols
+	}
+	// "+i.site_id": walk the primary key (SQLite would otherwise pick the
+	// (site, department, status) index and sort the whole site).
+	return s.queryItems(ctx, "items", `SELECT `+cols+itemFrom+` WHERE +i.site_id = $1 AND i.status <> $2 AND i.id > $3 ORDER BY i.id LIMIT $4`,
+		siteID, StatusWithdrawn, after, limit)
+}
+
+// Interpretations returns the site's items (withdrawn ones left out)
+// that explain another item, with only their ID, Status and PublishedOn
+// set: what the interpretation duties of the documents read (when an
+// interpretation was published), without reading the rest of the site.
+func (s *Service) Interpretations(ctx context.Context, siteID int64) ([]*Item, error) {
+	// "+i.site_id": look the few ids up by primary key.
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT i.id, i.status, i.published_on FROM items i WHERE +i.site_id = $1 AND i.status <> $2
+		AND i.id IN (SELECT l.from_id FROM item_links l WHERE l.kind = 'interprets') ORDER BY i.id`, siteID, StatusWithdrawn)
+	if err != nil {
+		return nil, errs.Wrap(err, "interpretations")
+	}
+	defer rows.Close()
+	var out []*Item
+	for rows.Next() {
+		it := &Item{SiteID: siteID}
+		if err := rows.Scan(&it.ID, &it.Status, &it.PublishedOn); err != nil {
+			return nil, errs.Wrap(err, "interpretations")
+		}
+		out = append(out, it)
+	}
+	return out, errs.Wrap(rows.Err(), "interpretations")
+}
+
+// StatusesByID returns the status of each of the site's items among ids
+// (absent: no such item on the site). For a page of ids: one query.
+func (s *Service) StatusesByID(ctx context.Context, siteID int64, ids []int64) (map[int64]string, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{siteID}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, status FROM items WHERE site_id = $1 AND id IN (`+placeholders(2, len(ids))+`)`, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "item statuses")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var st string
+		if err := rows.Scan(&id, &st); err != nil {
+			return nil, errs.Wrap(err, "item statuses")
+		}
+		out[id] = st
+	}
+	return out, errs.Wrap(rows.Err(), "item statuses")
+}

@@ -98,17 +98,16 @@ func (r *Report) ByDepartment() map[string]int {
 
 // Env is what a check reads.
 type Env struct {
-	Facts     *deadline.Facts
-	Deadlines []*deadline.Deadline
-	Tree      *catalog.Tree
-	Calendar  *calendar.Calendar
-	Today     calendar.Date
+	// Facts are the site and its interpretation links (deadline.Scan):
+	// the items themselves are read a page at a time by the run and are
+	// not among them.
+	Facts    *deadline.Facts
+	Tree     *catalog.Tree
+	Calendar *calendar.Calendar
+	Today    calendar.Date
 	// Departments names the site's departments by id (a column's
 	// responsible department).
 	Departments map[int64]string
-	// Bodies streams the bodies of the site's published items in id order
-	// (the facts' items come without them); nil: the facts' own bodies.
-	Bodies func(ctx context.Context, fn func(id int64, body string) error) error
 }
 
 // Check is one kind of check; modules register theirs with Register.
@@ -163,16 +162,21 @@ func (r *Report) ForDepartment(dept string) []Finding {
 	return out
 }
 
+// pageSize is how many items a run reads at a time (with their bodies).
+var pageSize = 128
+
 // Run checks a site as of today and returns the report (not stored).
 // The pages read the stored run instead (Ensure, Findings).
+//
+// The catalogue's own checks (deadlines, interpretations, columns,
+// content, validity, sections) are one pass over the site's items a page
+// at a time in id order (issue 17): a run holds one page of items with
+// their bodies, the findings and a date per column, not the site. The
+// findings and their order are those of checking every item at once.
 func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*Report, error) {
 	// RanAt is when the run began reading: its findings are as of then.
 	start, ranAt := time.Now(), store.Now()
-	f, err := s.Deadlines.LoadFacts(ctx, siteID, today)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := s.Deadlines.Evaluate(ctx, f)
+	sc, err := s.Deadlines.NewScan(ctx, siteID, today)
 	if err != nil {
 		return nil, err
 	}
@@ -180,25 +184,47 @@ func (s *Service) Run(ctx context.Context, siteID int64, today calendar.Date) (*
 	if err != nil {
 		return nil, err
 	}
-	cal, err := s.Deadlines.Calendar.Current(ctx)
-	if err != nil {
-		return nil, err
-	}
 	depts, err := s.Catalog.Departments(ctx, siteID)
 	if err != nil {
 		return nil, err
 	}
-	env := &Env{Facts: f, Deadlines: ds, Tree: tree, Calendar: cal, Today: today, Departments: map[int64]string{},
-		Bodies: func(ctx context.Context, fn func(int64, string) error) error {
-			return s.Catalog.EachPublishedBody(ctx, siteID, fn)
-		}}
+	env := &Env{Facts: sc.Facts, Tree: tree, Calendar: sc.Calendar(), Today: today, Departments: map[int64]string{}}
 	for _, d := range depts {
 		env.Departments[d.ID] = d.Name
 	}
-	rep := &Report{SiteID: siteID, Site: f.Site.Name, RanAt: ranAt, Today: today.String()}
-	checks := []Check{deadlineCheck{}, interpretationCheck{rep: rep}, columnCheck{}, contentCheck{}, validityCheck{}, sectionsCheck{}}
+	rep := &Report{SiteID: siteID, Site: sc.Facts.Site.Name, RanAt: ranAt, Today: today.String()}
+	p := &pass{env: env, last: map[int64]calendar.Date{}, has: map[int64]bool{}}
+	var after int64
+	for {
+		items, err := s.Catalog.ItemsAfter(ctx, siteID, after, pageSize, true)
+		if err != nil {
+			return nil, err
+		}
+		if len(items) == 0 {
+			break
+		}
+		ds, err := sc.Items(ctx, items)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.page(ctx, s, siteID, items, ds); err != nil {
+			return nil, err
+		}
+		after = items[len(items)-1].ID
+		if len(items) < pageSize {
+			break
+		}
+	}
+	rest, err := sc.Rest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.deadlines(ctx, s, siteID, nil, rest); err != nil {
+		return nil, err
+	}
+	rep.Findings = p.findings(rep)
 	regMu.Lock()
-	checks = append(checks, registry...)
+	checks := append([]Check(nil), registry...)
 	regMu.Unlock()
 	checks = append(checks, s.Checks...)
 	for _, c := range checks {
@@ -273,107 +299,180 @@ func (s *Service) LastRun(ctx context.Context, siteID int64) (time.Time, error) 
 	return store.ParseTime(ran), nil
 }
 
+// pass is one run's walk over the site's items: each page adds its
+// findings to the check they belong to; findings puts the checks in their
+// order (deadlines, interpretations, columns, content, validity,
+// sections), as separate checks over every item would.
+type pass struct {
+	env *Env
+	// dl are the deadline findings with their due dates, in the order of
+	// the deadlines before their sort by due date (findings sorts them).
+	dl                                       []dueFinding
+	interp, col, content, validity, sections []Finding
+	// total and covered count the policy documents for the coverage.
+	total, covered int
+	// last is each column's latest 发布日期 on or before the inspection
+	// day; has marks columns with a published item.
+	last map[int64]calendar.Date
+	has  map[int64]bool
+}
+
+type dueFinding struct {
+	due calendar.Date
+	f   Finding
+}
+
+// page checks a page of items (in id order, with bodies) and their
+// deadlines.
+func (p *pass) page(ctx context.Context, s *Service, siteID int64, items []*catalog.Item, ds []*deadline.Deadline) error {
+	if err := p.deadlines(ctx, s, siteID, items, ds); err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it.Status != catalog.StatusPublished {
+			continue
+		}
+		p.interpretation(it)
+		p.column(it)
+		p.validityOf(it)
+		p.sectionsOf(it)
+	}
+	return p.contentOf(ctx, s, siteID, items)
+}
+
+// findings returns the pass's findings in the checks' order and sets the
+// report's interpretation coverage.
+func (p *pass) findings(rep *Report) []Finding {
+	rep.PolicyDocuments = p.total
+	if p.total > 0 {
+		rep.InterpretationCoverage = float64(p.covered) / float64(p.total)
+	} else {
+		rep.InterpretationCoverage = 1
+	}
+	sort.SliceStable(p.dl, func(i, j int) bool { return p.dl[i].due.Before(p.dl[j].due) })
+	var out []Finding
+	for _, d := range p.dl {
+		out = append(out, d.f)
+	}
+	out = append(out, p.interp...)
+	out = append(out, p.columns()...)
+	out = append(out, p.content...)
+	out = append(out, p.validity...)
+	return append(out, p.sections...)
+}
+
 func itemLink(id int64) string { return "/admin/items/" + strconv.FormatInt(id, 10) }
 
 func columnLink(id int64) string { return "/admin/columns/" + strconv.FormatInt(id, 10) }
 
 // --- deadlines ---
 
-type deadlineCheck struct{}
-
-func (deadlineCheck) Name() string { return "deadlines" }
-
 // soonDays is how many working days ahead a due date counts as "due soon".
 const soonDays = 3
 
-func (deadlineCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
-	var out []Finding
-	soon := env.Calendar.AddWorkdays(env.Today, soonDays)
-	for _, d := range env.Deadlines {
-		it := env.Facts.ByID[d.ItemID]
-		rule := Rule{Code: "deadline." + d.Rule.Code, Title: d.Rule.Title, Basis: d.Rule.Basis}
-		f := Finding{Rule: rule, Due: d.Due.String(), Provisional: d.Explanation.Provisional}
-		name := d.Note
-		if it != nil {
-			name = "“" + it.Title + "”"
-			f.Link, f.Department = itemLink(it.ID), it.Department
-		} else if d.Link != "" {
-			f.Link, f.Department = d.Link, d.Department
-		}
-		switch {
-		case d.Rule.Minimum && !d.Met:
-			f.Level = Fault
-			f.Message = fmt.Sprintf("%s征求意见期自 %s 至 %s，不足 %d 日", name, d.Start, d.Done, d.Rule.Days)
-		case d.Rule.Minimum:
-			continue
-		case d.Overdue(env.Today):
-			f.Level = Fault
-			f.Message = fmt.Sprintf("%s已逾期：应于 %s 前完成（%s），至今未完成", name, d.Due, d.Rule.Title)
-			if d.Rule.Code == "interpretation.publish" {
-				f.Message = fmt.Sprintf("政策文件%s于 %s 公开，应于 %s 前发布政策解读，至今没有已发布的解读", name, d.Start, d.Due)
-			}
-		case d.Late():
-			f.Level = Fault
-			f.Message = fmt.Sprintf("%s未按期完成：应于 %s 前，实际 %s（%s）", name, d.Due, d.Done, d.Rule.Title)
-			if d.Rule.Code == "interpretation.publish" {
-				f.Message = fmt.Sprintf("政策文件%s的解读发布过晚：文件 %s 公开，解读应于 %s 前发布，实际 %s 发布", name, d.Start, d.Due, d.Done)
-			}
-		case d.Open && !d.Due.After(soon):
-			f.Level = Soon
-			f.Message = fmt.Sprintf("%s将于 %s 到期（%s）", name, d.Due, d.Rule.Title)
-		default:
-			continue
-		}
-		out = append(out, f)
+// deadlines adds the findings of ds, the deadlines of items (or, without
+// items, the site-wide ones: the annual reports' in Facts.ByID, the
+// Sources' with their own link).
+func (p *pass) deadlines(ctx context.Context, s *Service, siteID int64, items []*catalog.Item, ds []*deadline.Deadline) error {
+	env := p.env
+	byID := make(map[int64]*catalog.Item, len(items))
+	for _, it := range items {
+		byID[it.ID] = it
 	}
-	return out, nil
+	var unknown []int64
+	for _, d := range ds {
+		if d.ItemID != 0 && byID[d.ItemID] == nil && env.Facts.ByID[d.ItemID] == nil {
+			unknown = append(unknown, d.ItemID)
+		}
+	}
+	if len(unknown) > 0 {
+		// A Source's deadline about an item of another page.
+		more, err := s.Catalog.ItemsByID(ctx, siteID, unknown)
+		if err != nil {
+			return err
+		}
+		for _, it := range more {
+			byID[it.ID] = it
+		}
+	}
+	soon := env.Calendar.AddWorkdays(env.Today, soonDays)
+	for _, d := range ds {
+		it := byID[d.ItemID]
+		if it == nil {
+			it = env.Facts.ByID[d.ItemID]
+		}
+		if f, ok := deadlineFinding(env, d, it, soon); ok {
+			p.dl = append(p.dl, dueFinding{due: d.Due, f: f})
+		}
+	}
+	return nil
+}
+
+// deadlineFinding is the finding of a deadline about it (nil: a Source's
+// record), if the deadline is missed, was met late or falls due by soon.
+func deadlineFinding(env *Env, d *deadline.Deadline, it *catalog.Item, soon calendar.Date) (Finding, bool) {
+	rule := Rule{Code: "deadline." + d.Rule.Code, Title: d.Rule.Title, Basis: d.Rule.Basis}
+	f := Finding{Rule: rule, Due: d.Due.String(), Provisional: d.Explanation.Provisional}
+	name := d.Note
+	if it != nil {
+		name = "“" + it.Title + "”"
+		f.Link, f.Department = itemLink(it.ID), it.Department
+	} else if d.Link != "" {
+		f.Link, f.Department = d.Link, d.Department
+	}
+	switch {
+	case d.Rule.Minimum && !d.Met:
+		f.Level = Fault
+		f.Message = fmt.Sprintf("%s征求意见期自 %s 至 %s，不足 %d 日", name, d.Start, d.Done, d.Rule.Days)
+	case d.Rule.Minimum:
+		return f, false
+	case d.Overdue(env.Today):
+		f.Level = Fault
+		f.Message = fmt.Sprintf("%s已逾期：应于 %s 前完成（%s），至今未完成", name, d.Due, d.Rule.Title)
+		if d.Rule.Code == "interpretation.publish" {
+			f.Message = fmt.Sprintf("政策文件%s于 %s 公开，应于 %s 前发布政策解读，至今没有已发布的解读", name, d.Start, d.Due)
+		}
+	case d.Late():
+		f.Level = Fault
+		f.Message = fmt.Sprintf("%s未按期完成：应于 %s 前，实际 %s（%s）", name, d.Due, d.Done, d.Rule.Title)
+		if d.Rule.Code == "interpretation.publish" {
+			f.Message = fmt.Sprintf("政策文件%s的解读发布过晚：文件 %s 公开，解读应于 %s 前发布，实际 %s 发布", name, d.Start, d.Due, d.Done)
+		}
+	case d.Open && !d.Due.After(soon):
+		f.Level = Soon
+		f.Message = fmt.Sprintf("%s将于 %s 到期（%s）", name, d.Due, d.Rule.Title)
+	default:
+		return f, false
+	}
+	return f, true
 }
 
 // --- interpretations ---
 
-type interpretationCheck struct{ rep *Report }
-
-func (interpretationCheck) Name() string { return "interpretations" }
-
 var ruleUnlinked = Rule{Code: "interpretation.unlinked", Title: "政策解读应与所解读的政策文件相互关联", Basis: "重点任务第8项（解读与政策文件相互关联）"}
 
-func (c interpretationCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
-	var out []Finding
-	total, covered := 0, 0
-	for _, it := range env.Facts.Items {
-		if it.Status != catalog.StatusPublished {
-			continue
-		}
-		switch {
-		// Coverage counts the in-force documents of the types interpretations
-		// are declared to explain (catalog.DocType.InterpretTargets).
-		case catalog.Interpretable(it.DocType) && it.Disclosure == "proactive" && (it.Validity == "in_force" || it.Validity == ""):
-			total++
-			for _, id := range env.Facts.InterpretedBy[it.ID] {
-				if in := env.Facts.ByID[id]; in != nil && in.Status == catalog.StatusPublished {
-					covered++
-					break
-				}
+// interpretation counts a published item into the coverage, or reports
+// an interpretation that explains nothing.
+func (p *pass) interpretation(it *catalog.Item) {
+	facts := p.env.Facts
+	switch {
+	// Coverage counts the in-force documents of the types interpretations
+	// are declared to explain (catalog.DocType.InterpretTargets).
+	case catalog.Interpretable(it.DocType) && it.Disclosure == "proactive" && (it.Validity == "in_force" || it.Validity == ""):
+		p.total++
+		for _, id := range facts.InterpretedBy[it.ID] {
+			if in := facts.ByID[id]; in != nil && in.Status == catalog.StatusPublished {
+				p.covered++
+				break
 			}
-		case it.Type() != nil && it.Type().Interprets && len(env.Facts.Interprets[it.ID]) == 0:
-			out = append(out, Finding{Rule: ruleUnlinked, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
-				Message: fmt.Sprintf("政策解读“%s”没有关联所解读的政策文件", it.Title)})
 		}
+	case it.Type() != nil && it.Type().Interprets && len(facts.Interprets[it.ID]) == 0:
+		p.interp = append(p.interp, Finding{Rule: ruleUnlinked, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+			Message: fmt.Sprintf("政策解读“%s”没有关联所解读的政策文件", it.Title)})
 	}
-	c.rep.PolicyDocuments = total
-	if total > 0 {
-		c.rep.InterpretationCoverage = float64(covered) / float64(total)
-	} else {
-		c.rep.InterpretationCoverage = 1
-	}
-	return out, nil
 }
 
 // --- columns ---
-
-type columnCheck struct{}
-
-func (columnCheck) Name() string { return "columns" }
 
 var (
 	ruleStale  = Rule{Code: "column.stale", Title: "栏目应按更新周期更新", Basis: "国办秘函〔2019〕19号 栏目不更新：动态、要闻类 2 周，通知公告、政策文件类 6 个月"}
@@ -383,20 +482,20 @@ var (
 	ruleVetoCo = Rule{Code: "site.columns_stale", Title: "不更新或空白栏目达到否决线", Basis: "国办秘函〔2019〕19号 单项否决：应更新未更新栏目 ≥ 5 个，或空白栏目 ≥ 5 个"}
 )
 
-func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
-	// last is each column's latest 发布日期 on or before the inspection day.
-	// A later date (imported, or typed before the domain bounded it) is no
-	// update: it must not hide a stale column (issue 16 #10).
-	last := map[int64]calendar.Date{}
-	has := map[int64]bool{}
-	for _, it := range env.Facts.Items {
-		if it.Status == catalog.StatusPublished {
-			has[it.ColumnID] = true
-			if d := calendar.Day(it.PublishedOn); d.After(last[it.ColumnID]) && !d.After(env.Today) {
-				last[it.ColumnID] = d
-			}
-		}
+// column notes a published item's column and date. A 发布日期 after the
+// inspection day (imported, or typed before the domain bounded it) is no
+// update: it must not hide a stale column (issue 16 #10).
+func (p *pass) column(it *catalog.Item) {
+	p.has[it.ColumnID] = true
+	if d := calendar.Day(it.PublishedOn); d.After(p.last[it.ColumnID]) && !d.After(p.env.Today) {
+		p.last[it.ColumnID] = d
 	}
+}
+
+// columns are the findings about the columns and the home page, from the
+// dates the pass noted.
+func (p *pass) columns() []Finding {
+	env, last, has := p.env, p.last, p.has
 	var out []Finding
 	stale, empty := 0, 0
 	var emptyDuty []*catalog.Column
@@ -449,7 +548,7 @@ func (columnCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
 		}
 		out = append(out, Finding{Rule: ruleHome, Level: Veto, Link: "/admin/settings", Message: msg})
 	}
-	return out, nil
+	return out
 }
 
 func subtree(c *catalog.Column) []int64 {
@@ -462,84 +561,96 @@ func subtree(c *catalog.Column) []int64 {
 
 // --- content ---
 
-type contentCheck struct{}
-
-func (contentCheck) Name() string { return "content" }
-
 var (
 	ruleBroken    = Rule{Code: "content.broken_link", Title: "页面中不得有无法访问的链接", Basis: "国办秘函〔2019〕19号 扣分项：链接不可用"}
 	ruleWithdrawn = Rule{Code: "content.withdrawn_link", Title: "不得链接已撤回的信息", Basis: "国办秘函〔2019〕19号 扣分项：链接不可用"}
 	ruleAlt       = Rule{Code: "content.img_alt", Title: "图片应有替代文本", Basis: "GB/T 37668-2019 非文本内容应提供替代文本"}
 )
 
-func (contentCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
-	var out []Finding
-	// The facts' items have no bodies: they are streamed, one at a time,
-	// in the same (id) order.
-	each := env.Bodies
-	if each == nil {
-		each = func(ctx context.Context, fn func(int64, string) error) error {
-			for _, it := range env.Facts.Items {
-				if it.Status == catalog.StatusPublished {
-					if err := fn(it.ID, it.Body); err != nil {
-						return err
-					}
-				}
+// contentOf checks the bodies of a page's published items: images
+// without alternative text, links to this site's missing or withdrawn
+// pages. The items linked to are looked up once per page.
+func (p *pass) contentOf(ctx context.Context, s *Service, siteID int64, items []*catalog.Item) error {
+	links := make([][]sanitize.Link, len(items))
+	var ids []int64
+	for i, it := range items {
+		if it.Status != catalog.StatusPublished {
+			continue
+		}
+		links[i] = sanitize.Links(it.Body)
+		for _, l := range links[i] {
+			if id, ok := linkedItem(l.URL); ok {
+				ids = append(ids, id)
 			}
-			return nil
 		}
 	}
-	err := each(ctx, func(id int64, body string) error {
-		it := env.Facts.ByID[id]
-		if it == nil || it.Status != catalog.StatusPublished {
-			return nil
-		}
-		out = contentFindings(env, it, body, out)
-		return nil
-	})
-	return out, err
-}
-
-func contentFindings(env *Env, it *catalog.Item, body string, out []Finding) []Finding {
-	for _, l := range sanitize.Links(body) {
-		if l.Tag == "img" && !l.HasAlt {
-			out = append(out, Finding{Rule: ruleAlt, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
-				Message: fmt.Sprintf("“%s”正文中的图片 %s 没有替代文本（alt）", it.Title, l.URL)})
-		}
-		bad, withdrawn := env.internalLink(l.URL)
-		switch {
-		case withdrawn:
-			out = append(out, Finding{Rule: ruleWithdrawn, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
-				Message: fmt.Sprintf("“%s”正文链接到已撤回的信息 %s", it.Title, l.URL)})
-		case bad:
-			out = append(out, Finding{Rule: ruleBroken, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
-				Message: fmt.Sprintf("“%s”正文中的链接 %s 无法访问", it.Title, l.URL)})
+	status, err := s.Catalog.StatusesByID(ctx, siteID, ids)
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
+		for _, l := range links[i] {
+			if l.Tag == "img" && !l.HasAlt {
+				p.content = append(p.content, Finding{Rule: ruleAlt, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+					Message: fmt.Sprintf("“%s”正文中的图片 %s 没有替代文本（alt）", it.Title, l.URL)})
+			}
+			bad, withdrawn := p.env.internalLink(l.URL, status)
+			switch {
+			case withdrawn:
+				p.content = append(p.content, Finding{Rule: ruleWithdrawn, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+					Message: fmt.Sprintf("“%s”正文链接到已撤回的信息 %s", it.Title, l.URL)})
+			case bad:
+				p.content = append(p.content, Finding{Rule: ruleBroken, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+					Message: fmt.Sprintf("“%s”正文中的链接 %s 无法访问", it.Title, l.URL)})
+			}
 		}
 	}
-	return out
+	return nil
 }
 
-// internalLink checks a link to this site's own pages; links elsewhere are
-// not followed here.
-func (env *Env) internalLink(u string) (broken, withdrawn bool) {
+// linkPath is a link's path without query and fragment when it is one of
+// this site's own pages ("/…", not "//host…").
+func linkPath(u string) (string, bool) {
 	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
-		return false, false
+		return "", false
 	}
 	path, _, _ := strings.Cut(u, "?")
 	path, _, _ = strings.Cut(path, "#")
+	return path, true
+}
+
+// linkedItem is the id of the item a link to /items/ID points at.
+func linkedItem(u string) (int64, bool) {
+	path, ok := linkPath(u)
+	if !ok || !strings.HasPrefix(path, "/items/") {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(strings.SplitN(strings.TrimPrefix(path, "/items/"), "/", 2)[0], 10, 64)
+	return id, err == nil
+}
+
+// internalLink checks a link to this site's own pages (status: the
+// statuses of the items linked to, catalog.StatusesByID); links elsewhere
+// are not followed here.
+func (env *Env) internalLink(u string, status map[int64]string) (broken, withdrawn bool) {
+	path, ok := linkPath(u)
+	if !ok {
+		return false, false
+	}
 	switch {
 	case strings.HasPrefix(path, "/items/"):
-		rest := strings.TrimPrefix(path, "/items/")
-		id, err := strconv.ParseInt(strings.SplitN(rest, "/", 2)[0], 10, 64)
-		if err != nil {
+		id, ok := linkedItem(u)
+		if !ok {
 			return true, false
 		}
-		it := env.Facts.ByID[id]
-		if it == nil {
-			// Withdrawn items are not among the facts; tell them apart from missing ones.
-			return !env.withdrawn(id), env.withdrawn(id)
+		st, ok := status[id]
+		switch {
+		case !ok:
+			return true, false
+		case st == catalog.StatusWithdrawn:
+			return false, true
 		}
-		return it.Status != catalog.StatusPublished, false
+		return st != catalog.StatusPublished, false
 	case strings.HasPrefix(path, "/columns/"):
 		slug := strings.SplitN(strings.TrimPrefix(path, "/columns/"), "/", 2)[0]
 		c := env.Tree.BySlug[slug]
@@ -548,14 +659,7 @@ func (env *Env) internalLink(u string) (broken, withdrawn bool) {
 	return false, false
 }
 
-func (env *Env) withdrawn(id int64) bool { return env.Facts.Withdrawn[id] }
-
-// validityCheck looks at documents' 有效性 (issue 15): a document whose
-// 有效期至 falls within ExpiringDays is to be reviewed (延续, 修订 or 废止)
-// in time; an amended one names the document that amended it.
-type validityCheck struct{}
-
-func (validityCheck) Name() string { return "validity" }
+// --- validity ---
 
 // ExpiringDays is how far ahead a lapsing document is flagged.
 const ExpiringDays = 90
@@ -565,54 +669,47 @@ var (
 	ruleAmended  = Rule{Code: "validity.no_successor", Title: "已修订的文件应关联修订后的文件", Basis: "国办发〔2017〕47号（已修订、废止的文件在页面上标注，并注明替代文件）"}
 )
 
-func (validityCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
-	var out []Finding
-	for _, it := range env.Facts.Items {
-		t := it.Type()
-		if it.Status != catalog.StatusPublished || t == nil {
-			continue
-		}
-		switch {
-		case it.Validity == "in_force" && t.ValidUntil != "":
-			until := calendar.Day(it.Value(t.ValidUntil))
-			if days := until.Sub(env.Today); !until.IsZero() && days >= 0 && days <= ExpiringDays {
-				out = append(out, Finding{Rule: ruleExpiring, Level: Soon, Link: itemLink(it.ID), Department: it.Department, Due: until.String(),
-					Message: fmt.Sprintf("“%s”有效期至 %s，还有 %d 天，请评估是否延续、修订或废止", it.Title, until, days)})
-			}
-		case it.Validity == "amended" && it.SuccessorID == 0:
-			out = append(out, Finding{Rule: ruleAmended, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
-				Message: fmt.Sprintf("“%s”标注为已修订，但没有关联修订后的文件（替代文件）", it.Title)})
-		}
+// validityOf looks at a published document's 有效性 (issue 15): one whose
+// 有效期至 falls within ExpiringDays is to be reviewed (延续, 修订 or 废止)
+// in time; an amended one names the document that amended it.
+func (p *pass) validityOf(it *catalog.Item) {
+	t := it.Type()
+	if t == nil {
+		return
 	}
-	return out, nil
+	switch {
+	case it.Validity == "in_force" && t.ValidUntil != "":
+		until := calendar.Day(it.Value(t.ValidUntil))
+		if days := until.Sub(p.env.Today); !until.IsZero() && days >= 0 && days <= ExpiringDays {
+			p.validity = append(p.validity, Finding{Rule: ruleExpiring, Level: Soon, Link: itemLink(it.ID), Department: it.Department, Due: until.String(),
+				Message: fmt.Sprintf("“%s”有效期至 %s，还有 %d 天，请评估是否延续、修订或废止", it.Title, until, days)})
+		}
+	case it.Validity == "amended" && it.SuccessorID == 0:
+		p.validity = append(p.validity, Finding{Rule: ruleAmended, Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+			Message: fmt.Sprintf("“%s”标注为已修订，但没有关联修订后的文件（替代文件）", it.Title)})
+	}
 }
 
-// sectionsCheck reports published items that leave a section their type
+// --- sections ---
+
+// sectionsOf reports a published item that leaves a section its type
 // expects empty (DocType.Expected: an interpretation without its 背景,
 // 依据, 目的 or 举措, seed task 8).
-type sectionsCheck struct{}
-
-func (sectionsCheck) Name() string { return "sections" }
-
-func (sectionsCheck) Run(ctx context.Context, env *Env) ([]Finding, error) {
-	var out []Finding
-	for _, it := range env.Facts.Items {
-		t := it.Type()
-		if it.Status != catalog.StatusPublished || t == nil || len(t.Expected) == 0 {
-			continue
-		}
-		var missing []string
-		for _, name := range t.Expected {
-			if strings.TrimSpace(it.Value(name)) == "" {
-				f, _ := t.Field(name)
-				missing = append(missing, f.Label)
-			}
-		}
-		if len(missing) > 0 {
-			out = append(out, Finding{Rule: Rule{Code: "content.sections." + t.Code, Title: t.Name + "内容应完整", Basis: t.ExpectedRule},
-				Level: Fault, Link: itemLink(it.ID), Department: it.Department,
-				Message: fmt.Sprintf("“%s”缺少%s", it.Title, strings.Join(missing, "、"))})
+func (p *pass) sectionsOf(it *catalog.Item) {
+	t := it.Type()
+	if t == nil || len(t.Expected) == 0 {
+		return
+	}
+	var missing []string
+	for _, name := range t.Expected {
+		if strings.TrimSpace(it.Value(name)) == "" {
+			f, _ := t.Field(name)
+			missing = append(missing, f.Label)
 		}
 	}
-	return out, nil
+	if len(missing) > 0 {
+		p.sections = append(p.sections, Finding{Rule: Rule{Code: "content.sections." + t.Code, Title: t.Name + "内容应完整", Basis: t.ExpectedRule},
+			Level: Fault, Link: itemLink(it.ID), Department: it.Department,
+			Message: fmt.Sprintf("“%s”缺少%s", it.Title, strings.Join(missing, "、"))})
+	}
 }

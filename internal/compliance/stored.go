@@ -61,6 +61,11 @@ type flight struct {
 	// (-1: not computed on this node).
 	gen  int64
 	took time.Duration
+	// changed is the time of the latest change event of the site seen on
+	// this node (Changed), from any node; covered is the latest of them a
+	// run on this node began after. A stored run is out of date while
+	// changed is after covered and not before the run's start.
+	changed, covered time.Time
 }
 
 // job is one refresh to run.
@@ -72,6 +77,8 @@ type job struct {
 	// ifOlder: a recorded run only when the last recorded one is at least
 	// this old (the daily run, checked under the lock).
 	ifOlder time.Duration
+	// changed is the flight's changed when the run began.
+	changed time.Time
 }
 
 func (s *Service) flight(siteID int64) *flight {
@@ -131,7 +138,8 @@ func (s *Service) Ensure(ctx context.Context, siteID int64, today calendar.Date,
 	}
 	f := s.flight(siteID)
 	f.mu.Lock()
-	fresh := st != nil && st.Today == today.String() && time.Since(store.ParseTime(st.RanAt)) < s.maxAge() && (f.gen == -1 || f.gen >= gen)
+	fresh := st != nil && st.Today == today.String() && time.Since(store.ParseTime(st.RanAt)) < s.maxAge() && (f.gen == -1 || f.gen >= gen) &&
+		!f.changedSince(st)
 	if st != nil && f.gen == -1 {
 		// Computed before this node counted anything (another node, an
 		// earlier process, `gongkai check`): current as of now unless old.
@@ -198,6 +206,29 @@ func (s *Service) Record(siteID int64, today calendar.Date, gen int64, ifOlder t
 	return f.next
 }
 
+// Changed notes a change of the site made at `at` (a change event's
+// time, delivered to this node whichever node made the change): the next
+// page's Ensure refreshes a stored run that began before it, so changes
+// on other nodes reach the stored findings without waiting for MaxAge.
+// A run another node began after the change is current: it is not run
+// again.
+func (s *Service) Changed(siteID int64, at time.Time) {
+	f := s.flight(siteID)
+	f.mu.Lock()
+	if at.After(f.changed) {
+		f.changed = at
+	}
+	f.mu.Unlock()
+}
+
+// changedSince reports whether a change noted by Changed is newer than
+// both the stored run st and this node's last run. Stored times are whole
+// seconds: a run that began in the second of the change may not have
+// seen it, so it counts as older.
+func (f *flight) changedSince(st *Stored) bool {
+	return f.changed.After(f.covered) && !f.changed.Before(store.ParseTime(st.RanAt))
+}
+
 func (s *Service) startLocked(siteID int64, today calendar.Date, gen int64, f *flight) <-chan struct{} {
 	if f.done != nil {
 		return f.done
@@ -206,6 +237,7 @@ func (s *Service) startLocked(siteID int64, today calendar.Date, gen int64, f *f
 }
 
 func (s *Service) launchLocked(siteID int64, j job, f *flight) chan struct{} {
+	j.changed = f.changed
 	done := make(chan struct{})
 	f.done = done
 	go s.fly(siteID, j, f, done)
@@ -218,11 +250,16 @@ func (s *Service) fly(siteID int64, j job, f *flight, done chan struct{}) {
 	f.mu.Lock()
 	if err == nil {
 		f.gen, f.took = j.gen, time.Since(start)
+		if j.changed.After(f.covered) {
+			f.covered = j.changed
+		}
 	}
 	f.done = nil
 	if f.next != nil {
 		f.done, f.next = f.next, nil
-		go s.fly(siteID, f.nextJob, f, f.done)
+		next := f.nextJob
+		next.changed = f.changed
+		go s.fly(siteID, next, f, f.done)
 	}
 	f.mu.Unlock()
 	close(done)

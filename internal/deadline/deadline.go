@@ -289,60 +289,84 @@ func (s *Service) Evaluate(ctx context.Context, f *Facts) ([]*Deadline, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []*Deadline
-	var newPins []*Deadline
-	compute := func(d *Deadline, key int64) error {
-		r := d.Rule
-		if p, ok := pins[pinKey(key, r.Code)]; ok && p.start == d.Start.String() {
-			if c, err := s.Calendar.Get(ctx, p.version); err == nil {
-				// The pinned date stands while the start and the site's
-				// period are unchanged; only the calendar may have moved on.
-				if e := explain(c, r, d.Start, r.days(f.Site.Settings)); e.End.String() == p.due {
-					d.Due, d.Version, d.Explanation = e.End, p.version, e
-					d.Current = p.version == cur.Version()
-					return nil
-				}
+	ev := &evaluator{s: s, cur: cur, pins: pins}
+	out := ev.items(ctx, f, f.Items)
+	if f.Around == 0 {
+		out = append(out, annualReportDues(f, firstYear(f.Today, f.Items), f.Items)...)
+		ds, err := s.sourceDeadlines(ctx, f, cur)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ds...)
+	} else if it := f.ByID[f.Around]; it != nil {
+		// An annual report's own page shows its year's duty.
+		if spec := fixedSpec(it.Type()); spec != nil {
+			if y, err := strconv.Atoi(it.Value(spec.Start)); err == nil {
+				out = append(out, annualReportDue(f, y, f.Items))
 			}
 		}
-		d.Explanation = explain(cur, r, d.Start, r.days(f.Site.Settings))
-		d.Due, d.Version, d.Current = d.Explanation.End, cur.Version(), true
-		d.ItemID = key
-		newPins = append(newPins, d)
-		return nil
 	}
-	for _, it := range f.Items {
+	if err := s.savePins(ctx, ev.newPins); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+	return out, nil
+}
+
+// sourceDeadlines are the Sources' deadlines of the site.
+func (s *Service) sourceDeadlines(ctx context.Context, f *Facts, cur *calendar.Calendar) ([]*Deadline, error) {
+	var out []*Deadline
+	for _, src := range s.Sources {
+		ds, err := src.Deadlines(ctx, f.Site.ID, cur, f.Today)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ds...)
+	}
+	return out, nil
+}
+
+// evaluator computes items' deadlines against the pinned due dates read
+// for them, collecting the new pins to save.
+type evaluator struct {
+	s       *Service
+	cur     *calendar.Calendar
+	pins    map[string]pin
+	newPins []*Deadline
+}
+
+// items returns the deadlines of items in their order (each item's in
+// its type's order), Met and Open set, unsorted.
+func (ev *evaluator) items(ctx context.Context, f *Facts, items []*catalog.Item) []*Deadline {
+	var out []*Deadline
+	for _, it := range items {
 		for _, d := range itemDeadlines(f, it) {
 			if d.Rule.Unit != FixedDate {
-				if err := compute(d, d.ItemID); err != nil {
-					return nil, err
-				}
+				ev.compute(ctx, f.Site, d)
 			}
 			finish(d)
 			out = append(out, d)
 		}
 	}
-	if f.Around == 0 {
-		out = append(out, annualReportDues(f)...)
-		for _, src := range s.Sources {
-			ds, err := src.Deadlines(ctx, f.Site.ID, cur, f.Today)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, ds...)
-		}
-	} else if it := f.ByID[f.Around]; it != nil {
-		// An annual report's own page shows its year's duty.
-		if spec := fixedSpec(it.Type()); spec != nil {
-			if y, err := strconv.Atoi(it.Value(spec.Start)); err == nil {
-				out = append(out, annualReportDue(f, y))
+	return out
+}
+
+func (ev *evaluator) compute(ctx context.Context, site *catalog.Site, d *Deadline) {
+	r := d.Rule
+	if p, ok := ev.pins[pinKey(d.ItemID, r.Code)]; ok && p.start == d.Start.String() {
+		if c, err := ev.s.Calendar.Get(ctx, p.version); err == nil {
+			// The pinned date stands while the start and the site's
+			// period are unchanged; only the calendar may have moved on.
+			if e := explain(c, r, d.Start, r.days(site.Settings)); e.End.String() == p.due {
+				d.Due, d.Version, d.Explanation = e.End, p.version, e
+				d.Current = p.version == ev.cur.Version()
+				return
 			}
 		}
 	}
-	if err := s.savePins(ctx, newPins); err != nil {
-		return nil, err
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
-	return out, nil
+	d.Explanation = explain(ev.cur, r, d.Start, r.days(site.Settings))
+	d.Due, d.Version, d.Current = d.Explanation.End, ev.cur.Version(), true
+	ev.newPins = append(ev.newPins, d)
 }
 
 func explain(c *calendar.Calendar, r *Rule, start calendar.Date, n int) calendar.Explanation {
@@ -449,37 +473,47 @@ func itemDeadlines(f *Facts, it *catalog.Item) []*Deadline {
 }
 
 // annualReportDues are the duties to publish each year's report by 31
-// January of the next (条例第四十九条), for every year from the first in which
-// the site published anything (not before 2008, when the 条例 took effect)
-// to last year: a missing report of an earlier year is still a lapse
-// (issue 15). Each is open while no published annual report of its year
-// exists.
-func annualReportDues(f *Facts) []*Deadline {
-	first := f.Today.Year - 1
-	for _, it := range f.Items {
-		if it.Status != catalog.StatusPublished {
-			continue
-		}
-		if p := calendar.Day(it.PublishedOn); !p.IsZero() && p.Year < first {
-			first = p.Year
-		}
-	}
-	first = max(first, 2008)
+// January of the next (条例第四十九条), for every year from first (the
+// first in which the site published anything, firstYear) to last year: a
+// missing report of an earlier year is still a lapse (issue 15). Each is
+// open while no published annual report of its year is among reports.
+func annualReportDues(f *Facts, first int, reports []*catalog.Item) []*Deadline {
 	var out []*Deadline
 	for year := first; year < f.Today.Year; year++ {
-		out = append(out, annualReportDue(f, year))
+		out = append(out, annualReportDue(f, year, reports))
 	}
 	return out
 }
 
-// annualReportDue is the duty to publish year's report.
-func annualReportDue(f *Facts, year int) *Deadline {
+// firstYear is the year the annual-report duties start from: the first in
+// which one of items was published, at most last year, not before 2008
+// (when the 条例 took effect).
+func firstYear(today calendar.Date, items []*catalog.Item) int {
+	first := today.Year - 1
+	for _, it := range items {
+		first = minPublishedYear(first, it)
+	}
+	return max(first, 2008)
+}
+
+func minPublishedYear(first int, it *catalog.Item) int {
+	if it.Status == catalog.StatusPublished {
+		if p := calendar.Day(it.PublishedOn); !p.IsZero() && p.Year < first {
+			return p.Year
+		}
+	}
+	return first
+}
+
+// annualReportDue is the duty to publish year's report, done by the
+// published annual reports of that year among items.
+func annualReportDue(f *Facts, year int, items []*catalog.Item) *Deadline {
 	due := calendar.Date{Year: year + 1, Month: 1, Day: 31}
 	d := &Deadline{Rule: RuleByCode("annual_report.publish"), Start: calendar.Date{Year: year, Month: 12, Day: 31}, Due: due, Current: true,
 		Note: fmt.Sprintf("%d 年度报告", year)}
 	d.Explanation = calendar.Explanation{Start: d.Start, End: due, Basis: d.Rule.Basis,
 		Summary: fmt.Sprintf("%d 年度政府信息公开工作年度报告应于 %s 前公布（固定日期，不顺延）。", year, due)}
-	for _, it := range f.Items {
+	for _, it := range items {
 		spec := fixedSpec(it.Type())
 		if spec != nil && it.Status == catalog.StatusPublished && it.Value(spec.Start) == strconv.Itoa(year) {
 			d.ItemID = it.ID
