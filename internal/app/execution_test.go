@@ -30,6 +30,14 @@ func execProposal(no, assigned string, extra map[string]string) map[string]strin
 	for k, x := range extra {
 		v[k] = x
 	}
+	// What the rules require of a published or planned reply, unless the
+	// test gives it: the secrecy review (条例第十七条) and the plan's date.
+	if _, ok := extra["secrecy_result"]; !ok && v["publish_mode"] != "" && v["publish_mode"] != "withheld" {
+		v["secrecy_reviewer"], v["secrecy_reviewed_on"], v["secrecy_result"] = "保密员", v["replied_on"], "pass"
+	}
+	if _, ok := extra["plan_due"]; !ok && v["replied_on"] != "" && execution.Planned(v["result_class"]) {
+		v["plan_due"] = "2027-06-30"
+	}
 	return v
 }
 
@@ -316,6 +324,9 @@ func TestExecutionMaxLength(t *testing.T) {
 			case execution.Proposals:
 				row["publish_mode"], row["withhold_reason"], row["published_on"] = "full", "", "2026-07-01"
 				row["satisfaction"] = "dissatisfied" // the second reply's fields are filled
+				row["result_class"] = "B"           // planned: the plan's fields are filled
+				row["secrecy_result"] = "pass"
+				row["reassigned"] = ""
 			}
 			c.publishRows(t, k, []map[string]string{row}, true)
 			cur, _ := e.srv.Lists.Current(context.Background(), e.site.ID, k)

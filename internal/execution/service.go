@@ -237,6 +237,22 @@ type Reply struct {
 	// dissatisfied evaluation (RECORDS §7.3), SecondOn its date.
 	SecondDue string `json:"second_reply_due,omitempty"`
 	SecondOn  string `json:"second_replied_on,omitempty"`
+	// PlanDue is the promised date of a planned item's work, due date of
+	// the reply once it is carried out (RECORDS §7.3, §7.4), PlanOn that
+	// reply's date.
+	PlanDue string `json:"plan_due,omitempty"`
+	PlanOn  string `json:"plan_replied_on,omitempty"`
+	// MisassignedOn is the day a wrong assignment was reported,
+	// MisassignedDue the last day to do so (RECORDS §7.3).
+	MisassignedOn  string `json:"misassigned_on,omitempty"`
+	MisassignedDue string `json:"misassigned_due,omitempty"`
+	// Reassigned: the assigning body gave the item to another unit; no
+	// reply is owed here and the item is not counted as received.
+	Reassigned bool `json:"reassigned"`
+	// Met: the unit met the deputy or member face to face (见面率).
+	Met bool `json:"met"`
+	// Reviewed: the secrecy review allows publication (条例第十七条).
+	Reviewed bool `json:"secrecy_reviewed"`
 	// Co are the co-handling units' opinions (CoOpinions), by unit.
 	Co     []CoOpinion       `json:"co_opinions"`
 	URL    string            `json:"url"`
@@ -301,6 +317,16 @@ func (s *Service) Replies(ctx context.Context, siteID int64, year int, cal *cale
 		if f := calendar.Day(v["feedback_on"]); v["satisfaction"] == "dissatisfied" && !f.IsZero() {
 			p.SecondDue, p.SecondOn = SecondReplyDue(cal, f).String(), v["second_replied_on"]
 		}
+		if Planned(p.Class) && p.RepliedOn != "" {
+			p.PlanDue, p.PlanOn = v["plan_due"], v["plan_replied_on"]
+			if d := calendar.Day(p.PlanDue); !d.IsZero() {
+				p.PlanDue = cal.AddDays(d, 0).String()
+			}
+		}
+		if m := v["misassigned_on"]; m != "" {
+			p.MisassignedOn, p.MisassignedDue = m, MisassignedDue(cal, calendar.Day(p.AssignedOn)).String()
+		}
+		p.Met, p.Reviewed, p.Reassigned = v["met"] == "1", Reviewed(v), v["reassigned"] == "1" && p.MisassignedOn != ""
 		if p.RepliedOn != "" {
 			p.OnTime = !calendar.Day(p.RepliedOn).After(due)
 			if p.Mode != "withheld" {
@@ -329,6 +355,21 @@ type ReplyOverview struct {
 	Published     int     `json:"published"`
 	Withheld      int     `json:"withheld"`
 	Scheme        string  `json:"scheme"`
+	// Met is the replied items whose unit met the deputy or member face to
+	// face, MeetRate its share of the replied (见面率, RECORDS §7.5).
+	Met      int    `json:"met"`
+	MeetRate string `json:"meet_rate"`
+	// SecondOwed items were found unsatisfactory and owe a second reply
+	// (再次答复), SecondReplied got it (RECORDS §7.3, §7.5).
+	SecondOwed    int `json:"second_owed"`
+	SecondReplied int `json:"second_replied"`
+	// Planned replies put the matter in the plan; PlanReplied of them got
+	// the further reply once carried out (RECORDS §7.3).
+	Planned     int `json:"planned"`
+	PlanReplied int `json:"plan_replied"`
+	// Misassigned items were reported as wrongly assigned (交办不当); those
+	// the assigning body gave to another unit are not in Received.
+	Misassigned int `json:"misassigned"`
 }
 
 func rate(n, of int) string {
@@ -349,10 +390,17 @@ func (s *Service) ReplyOverview(ctx context.Context, siteID int64, year int, cal
 
 // OverviewOf computes year's 总体情况 from its replies (Replies, public).
 func OverviewOf(year int, rs []*Reply, today calendar.Date) *ReplyOverview {
-	o := &ReplyOverview{Year: year, Received: len(rs), Scheme: Config.Scheme}
+	o := &ReplyOverview{Year: year, Scheme: Config.Scheme}
 	kinds, classes, sats := map[string]int{}, map[string]int{}, map[string]int{}
 	answered := 0
 	for _, r := range rs {
+		if r.MisassignedOn != "" {
+			o.Misassigned++
+		}
+		if r.Reassigned {
+			continue
+		}
+		o.Received++
 		kinds[r.Kind]++
 		if r.RepliedOn == "" {
 			if calendar.Day(r.Due).Before(today) {
@@ -363,6 +411,21 @@ func OverviewOf(year int, rs []*Reply, today calendar.Date) *ReplyOverview {
 		o.Replied++
 		if r.OnTime {
 			o.OnTime++
+		}
+		if r.Met {
+			o.Met++
+		}
+		if r.SecondDue != "" {
+			o.SecondOwed++
+			if r.SecondOn != "" {
+				o.SecondReplied++
+			}
+		}
+		if r.PlanDue != "" {
+			o.Planned++
+			if r.PlanOn != "" {
+				o.PlanReplied++
+			}
 		}
 		classes[r.Class]++
 		if sv := r.Values["satisfaction"]; sv != "" {
@@ -386,6 +449,7 @@ func OverviewOf(year int, rs []*Reply, today calendar.Date) *ReplyOverview {
 	}
 	o.ReplyRate = rate(o.Replied, o.Received)
 	o.OnTimeRate = rate(o.OnTime, o.Replied)
+	o.MeetRate = rate(o.Met, o.Replied)
 	o.SatisfiedRate = rate(sats["satisfied"]+sats["basic"], answered)
 	return o
 }
