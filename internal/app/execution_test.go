@@ -324,7 +324,7 @@ func TestExecutionMaxLength(t *testing.T) {
 			case execution.Proposals:
 				row["publish_mode"], row["withhold_reason"], row["published_on"] = "full", "", "2026-07-01"
 				row["satisfaction"] = "dissatisfied" // the second reply's fields are filled
-				row["result_class"] = "B"           // planned: the plan's fields are filled
+				row["result_class"] = "B"            // planned: the plan's fields are filled
 				row["secrecy_result"] = "pass"
 				row["reassigned"] = ""
 			}

@@ -38,7 +38,9 @@ type NewCoOpinion struct {
 	Opinion    string `json:"opinion"`
 }
 
-func notFound(no string) error { return errs.E(errs.NotFound, "没有编号为“%s”的建议提案", no) }
+func notFound(no string) error {
+	return errs.E(errs.NotFound, "没有编号为“%s”的建议提案", no)
+}
 
 // ItemOf reads item no with its co-handlers' opinions (staff view).
 func (s *Service) ItemOf(ctx context.Context, siteID int64, no string) (*Item, error) {

@@ -63,7 +63,9 @@ var Config = Settings{UpdateMonths: 3, ReplyMonths: 3, DifficultMonths: 6, Publi
 var PlannedClasses = map[string][]string{"abc": {"B"}, "abcd": {"B", "C"}, "jyb": {"B"}}
 
 // Planned says whether class is a planned class of the configured scheme.
-func Planned(class string) bool { return class != "" && slices.Contains(PlannedClasses[Config.Scheme], class) }
+func Planned(class string) bool {
+	return class != "" && slices.Contains(PlannedClasses[Config.Scheme], class)
+}
 
 // Reviewed says whether a reply passed the secrecy review before
 // publication (条例第十七条; RECORDS §7.5 note (b)): reviewer, date and a

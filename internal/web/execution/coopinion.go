@@ -5,8 +5,8 @@ import (
 	"net/url"
 	"unicode/utf8"
 
-	"gongkai/internal/execution"
 	"gongkai/internal/calendar"
+	"gongkai/internal/execution"
 	"gongkai/internal/web"
 )
 
@@ -74,7 +74,9 @@ func (s *Feature) coOpinionForm(w http.ResponseWriter, r *http.Request, form map
 	s.Render(w, r, status, "admin/execution_co_opinion", p)
 }
 
-func (s *Feature) adminCoOpinion(w http.ResponseWriter, r *http.Request) { s.coOpinionForm(w, r, nil, nil) }
+func (s *Feature) adminCoOpinion(w http.ResponseWriter, r *http.Request) {
+	s.coOpinionForm(w, r, nil, nil)
+}
 
 func (s *Feature) adminPostCoOpinion(w http.ResponseWriter, r *http.Request) {
 	f := map[string]string{}
