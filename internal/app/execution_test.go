@@ -218,9 +218,17 @@ func TestExecutionDemo(t *testing.T) {
 		if ro.Received < 15 || ro.Replied != ro.Received || ro.OnTime != 13 {
 			t.Errorf("demo replies %+v", ro)
 		}
+		// Each of the new fields for the year: 见面率, the second reply, the
+		// planned items' further replies, a wrong assignment reported in time.
+		if ro.Met == 0 || ro.Met == ro.Replied || ro.SecondOwed != 1 || ro.SecondReplied != 1 || ro.Planned != 5 || ro.PlanReplied != 4 || ro.Misassigned != 1 {
+			t.Errorf("demo follow-ups %+v", ro)
+		}
 		b := e.browser()
 		// The demo's second reply and co-handlers (opinion texts not public).
-		mustContain(t, b.get("/lists/proposal_replies/rows/14-5-0115").body, "再次答复", "2025-07-18", "首批入库律师不少于30名")
+		mustContain(t, b.get("/lists/proposal_replies/rows/14-5-0115").body, "再次答复", "2025-07-18", "首批入库律师不少于30名", "保密审查", "（演示）办公室保密员")
+		mustContain(t, b.get("/lists/proposal_replies/rows/19-5-0047").body, "计划完成时间", "落实情况答复", "已落实完毕")
+		mustContain(t, b.get("/lists/proposal_replies/rows/19-5-0201").body, "交办不当理由", "2025-03-13")
+		mustContain(t, b.get("/execution/proposals?year=2025").body, "见面率", "落实后已再次答复 4 件", "交办不当，已改交其他单位办理")
 		co := b.get("/lists/proposal_co_opinions").body
 		mustContain(t, co, "市财政局", "市自然资源和规划局", "市商务局")
 		mustNotContain(t, co, "（演示）市财政局将在年度预算中")
