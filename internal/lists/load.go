@@ -67,7 +67,7 @@ func (s *Service) LoadEdition(ctx context.Context, siteID int64, k *Kind, by, no
 				return errs.Wrap(err, "insert rows")
 			}
 		}
-		return nil
+		return s.storeFacets(ctx, tx, k, id)
 	})
 	return id, err
 }
@@ -158,6 +158,9 @@ func (s *Service) putPublishedRow(ctx context.Context, siteID int64, k *Kind, ac
 		} else if _, err := tx.ExecContext(ctx, `INSERT INTO list_rows (edition_id, seq, row_key, title, fields)
 			SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM list_rows WHERE edition_id = $1`, id, key, vals[k.Title], string(js)); err != nil {
 			return errs.Wrap(err, "insert row")
+		}
+		if err := s.storeFacets(ctx, tx, k, id); err != nil {
+			return err
 		}
 		var auditBefore any
 		if before != nil {
