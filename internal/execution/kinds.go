@@ -239,10 +239,11 @@ var Proposals = &lists.Kind{
 // CoOpinions are the co-handling units' opinions on the items (主办/协办:
 // RECORDS §7.5 lead_unit, co_units; §7.3: a co-handler sends its opinion
 // to the lead unit within one month of receipt [R10a]), recorded by the
-// lead unit as they arrive. The opinion is a working document between the
-// units, a process record that 条例第十六条 lets withhold: the public sees
-// which units co-handled an item and when they answered, not the text
-// (redactCoOpinion); the reply letter is what is published.
+// co-handling unit itself (FileCoOpinion). The opinion is a working
+// document between the units, process information that 条例第十六条第二款
+// lets withhold (optional: Settings.PublishCoOpinionText): by default the
+// public sees which units co-handled an item and when they answered, not
+// the text (redactCoOpinion); the reply letter is what is published.
 var CoOpinions = &lists.Kind{
 	Code: "proposal_co_opinions", Name: "建议提案协办意见",
 	Intro:  "本栏公开本机关主办的建议提案的协办单位及其向主办单位提出协办意见的时间。协办意见由主办单位在答复中统筹吸收，意见原文属于办理过程中的工作文书，不予公开。",
