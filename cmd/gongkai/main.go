@@ -272,7 +272,8 @@ func runServe(args []string) error {
 		}
 	}
 	execution.Config.UpdateMonths, execution.Config.ReplyMonths, execution.Config.DifficultMonths, execution.Config.PublishWorkdays = *taskUpdate, *replyMonths, *difficultMonths, *publishWorkdays
-	execution.Config.MisassignedDays, execution.Config.PublishCoOpinionText = *misassignedDays, *coOpinionText
+	execution.Config.MisassignedDays = *misassignedDays
+	execution.PublishCoOpinions(*coOpinionText)
 	if err := execution.UseScheme(*scheme); err != nil {
 		return err
 	}

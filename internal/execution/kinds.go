@@ -246,7 +246,7 @@ var Proposals = &lists.Kind{
 // the text (redactCoOpinion); the reply letter is what is published.
 var CoOpinions = &lists.Kind{
 	Code: "proposal_co_opinions", Name: "建议提案协办意见",
-	Intro:  "本栏公开本机关主办的建议提案的协办单位及其向主办单位提出协办意见的时间。协办意见由主办单位在答复中统筹吸收，意见原文属于办理过程中的工作文书，不予公开。",
+	Intro:  coOpinionIntro[false],
 	Basis:  "《山东省人民代表大会代表建议、批评和意见办理工作条例》：协办单位应当自收到建议之日起一个月内将协办意见告知主办单位",
 	Column: columnProposals, Owner: owner, UpdateDays: 365,
 	Fields: []catalog.Field{

@@ -443,6 +443,18 @@ func redactCoOpinion(v map[string]string) map[string]string {
 	return v
 }
 
+// PublishCoOpinions sets Settings.PublishCoOpinionText (at start-up,
+// before serving) and the co-opinion list's introduction with it.
+func PublishCoOpinions(on bool) {
+	Config.PublishCoOpinionText = on
+	CoOpinions.Intro = coOpinionIntro[on]
+}
+
+var coOpinionIntro = map[bool]string{
+	false: "本栏公开本机关主办的建议提案的协办单位及其向主办单位提出协办意见的时间。协办意见由主办单位在答复中统筹吸收，意见原文属于办理过程中的工作文书，不予公开。",
+	true:  "本栏公开本机关主办的建议提案的协办单位、其向主办单位提出协办意见的时间和协办意见。协办意见由主办单位在答复中统筹吸收。",
+}
+
 // MisassignedDue is the last day to report a wrong assignment of an item
 // assigned on assigned (MisassignedDays calendar days), moved off a day
 // off by cal (民法典第二百零三条).

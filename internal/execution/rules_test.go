@@ -1,6 +1,7 @@
 package execution
 
 import (
+	"strings"
 	"testing"
 
 	"gongkai/internal/calendar"
@@ -73,10 +74,10 @@ func TestCoOpinionTextSetting(t *testing.T) {
 	if got := redactCoOpinion(row()); got["opinion"] != "" || got["co_unit"] != "市财政局" {
 		t.Errorf("withheld by default: %v", got)
 	}
-	defer func(old bool) { Config.PublishCoOpinionText = old }(Config.PublishCoOpinionText)
-	Config.PublishCoOpinionText = true
-	if got := redactCoOpinion(row()); got["opinion"] != "原文" {
-		t.Errorf("published when set: %v", got)
+	defer PublishCoOpinions(Config.PublishCoOpinionText)
+	PublishCoOpinions(true)
+	if got := redactCoOpinion(row()); got["opinion"] != "原文" || strings.Contains(CoOpinions.Intro, "不予公开") {
+		t.Errorf("published when set: %v (%s)", got, CoOpinions.Intro)
 	}
 }
 
