@@ -188,6 +188,8 @@ func runServe(args []string) error {
 	replyMonths := fs.Int("proposal-reply-months", envInt("GONGKAI_PROPOSAL_REPLY_MONTHS", execution.Config.ReplyMonths), "reply period of suggestions and proposals in months from assignment (代表法第五十一条; CPPCC rules UNVERIFIED, RECORDS §7.1)")
 	difficultMonths := fs.Int("proposal-difficult-months", envInt("GONGKAI_PROPOSAL_DIFFICULT_MONTHS", execution.Config.DifficultMonths), "reply period in months of broad or difficult suggestions and proposals (代表法第五十一条)")
 	publishWorkdays := fs.Int("proposal-publish-workdays", envInt("GONGKAI_PROPOSAL_PUBLISH_WORKDAYS", execution.Config.PublishWorkdays), "working days after the reply within which a reply letter is published (Anhui practice, RECORDS §7.3)")
+	misassignedDays := fs.Int("proposal-misassigned-days", envInt("GONGKAI_PROPOSAL_MISASSIGNED_DAYS", execution.Config.MisassignedDays), "days from receipt within which a wrongly assigned suggestion is reported to the assigning body (Shandong 条例, RECORDS §7.3)")
+	coOpinionText := fs.Bool("proposal-publish-co-opinions", os.Getenv("GONGKAI_PROPOSAL_PUBLISH_CO_OPINIONS") == "1", "publish the co-handlers' opinion texts (process information that 条例第十六条第二款 lets withhold; off by default)")
 	scheme := fs.String("proposal-scheme", envOr("GONGKAI_PROPOSAL_SCHEME", execution.Config.Scheme), "result classification of replies: abc, abcd or jyb (甲乙丙) (RECORDS §7.4: varies by place)")
 	intentionLead := fs.Int("intention-lead-days", envInt("GONGKAI_INTENTION_LEAD_DAYS", finance.IntentionLeadDays), "days before the procurement begins by which a 采购意向 is published (财库〔2020〕10号, RECORDS §8.6; the notice's date is UNVERIFIED)")
 	financeKeep := fs.Int("finance-keep-years", envInt("GONGKAI_FINANCE_KEEP_YEARS", finance.KeepYears), "years a published budget or final accounts stays on the public pages; 0 keeps every year (RECORDS §8.2: UNVERIFIED)")
@@ -284,12 +286,14 @@ func runServe(args []string) error {
 	for _, v := range []struct {
 		name   string
 		n, max int
-	}{{"task-update-months", *taskUpdate, 12}, {"proposal-reply-months", *replyMonths, 12}, {"proposal-difficult-months", *difficultMonths, 24}, {"proposal-publish-workdays", *publishWorkdays, 250}} {
+	}{{"task-update-months", *taskUpdate, 12}, {"proposal-reply-months", *replyMonths, 12}, {"proposal-difficult-months", *difficultMonths, 24}, {"proposal-publish-workdays", *publishWorkdays, 250}, {"proposal-misassigned-days", *misassignedDays, 60}} {
 		if v.n < 1 || v.n > v.max {
 			return fmt.Errorf("%s: %d is not between 1 and %d", v.name, v.n, v.max)
 		}
 	}
 	execution.Config.UpdateMonths, execution.Config.ReplyMonths, execution.Config.DifficultMonths, execution.Config.PublishWorkdays = *taskUpdate, *replyMonths, *difficultMonths, *publishWorkdays
+	execution.Config.MisassignedDays = *misassignedDays
+	execution.PublishCoOpinions(*coOpinionText)
 	if err := execution.UseScheme(*scheme); err != nil {
 		return err
 	}

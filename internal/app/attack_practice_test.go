@@ -71,6 +71,19 @@ func (a *attacker) attackPractice() {
 		m[f] = pl
 		send("POST", path, "POST /api/v1/execution/tasks/{no}/progress", m, where, pl)
 	}
+	// 协办意见: the office records an outside co-handler's opinion on a demo item.
+	for r, i := range a.pick(attackSample) {
+		f := []string{"opinion", "co_unit", "received_on", "sent_on"}[r%4]
+		path := "/api/v1/execution/proposals/19-5-0156/co-opinions"
+		where := fmt.Sprintf("POST %s %s=payload#%d", path, f, i)
+		pl := a.mark(a.payloads[i], where)
+		m := map[string]any{"co_unit": "市财政局", "received_on": "2025-03-12", "sent_on": "2025-04-08", "opinion": "攻击测试协办意见"}
+		m[f] = pl
+		if res := send("POST", path, "POST /api/v1/execution/proposals/{number}/co-opinions", m, where, pl); res.status == http.StatusOK {
+			a.scan("after "+where+": GET /lists/proposal_co_opinions", a.anon.get("/lists/proposal_co_opinions"))
+			a.scan("after "+where+": GET /admin/execution/proposals/19-5-0156/co-opinions", a.admin.get("/admin/execution/proposals/19-5-0156/co-opinions"))
+		}
+	}
 	for r, i := range a.pick(attackSample) {
 		f := []string{"note", "status", "rating"}[r%3]
 		where := fmt.Sprintf("POST %s/review %s=payload#%d", sub, f, i)

@@ -30,6 +30,14 @@ func execProposal(no, assigned string, extra map[string]string) map[string]strin
 	for k, x := range extra {
 		v[k] = x
 	}
+	// What the rules require of a published or planned reply, unless the
+	// test gives it: the secrecy review (条例第十七条) and the plan's date.
+	if _, ok := extra["secrecy_result"]; !ok && v["publish_mode"] != "" && v["publish_mode"] != "withheld" {
+		v["secrecy_reviewer"], v["secrecy_reviewed_on"], v["secrecy_result"] = "保密员", v["replied_on"], "pass"
+	}
+	if _, ok := extra["plan_due"]; !ok && v["replied_on"] != "" && execution.Planned(v["result_class"]) {
+		v["plan_due"] = "2027-06-30"
+	}
 	return v
 }
 
@@ -210,9 +218,17 @@ func TestExecutionDemo(t *testing.T) {
 		if ro.Received < 15 || ro.Replied != ro.Received || ro.OnTime != 13 {
 			t.Errorf("demo replies %+v", ro)
 		}
+		// Each of the new fields for the year: 见面率, the second reply, the
+		// planned items' further replies, a wrong assignment reported in time.
+		if ro.Met == 0 || ro.Met == ro.Replied || ro.SecondOwed != 1 || ro.SecondReplied != 1 || ro.Planned != 5 || ro.PlanReplied != 4 || ro.Misassigned != 1 {
+			t.Errorf("demo follow-ups %+v", ro)
+		}
 		b := e.browser()
 		// The demo's second reply and co-handlers (opinion texts not public).
-		mustContain(t, b.get("/lists/proposal_replies/rows/14-5-0115").body, "再次答复", "2025-07-18", "首批入库律师不少于30名")
+		mustContain(t, b.get("/lists/proposal_replies/rows/14-5-0115").body, "再次答复", "2025-07-18", "首批入库律师不少于30名", "保密审查", "（演示）办公室保密员")
+		mustContain(t, b.get("/lists/proposal_replies/rows/19-5-0047").body, "计划完成时间", "落实情况答复", "已落实完毕")
+		mustContain(t, b.get("/lists/proposal_replies/rows/19-5-0201").body, "交办不当理由", "2025-03-13")
+		mustContain(t, b.get("/execution/proposals?year=2025").body, "见面率", "落实后已再次答复 4 件", "交办不当，已改交其他单位办理")
 		co := b.get("/lists/proposal_co_opinions").body
 		mustContain(t, co, "市财政局", "市自然资源和规划局", "市商务局")
 		mustNotContain(t, co, "（演示）市财政局将在年度预算中")
@@ -316,6 +332,9 @@ func TestExecutionMaxLength(t *testing.T) {
 			case execution.Proposals:
 				row["publish_mode"], row["withhold_reason"], row["published_on"] = "full", "", "2026-07-01"
 				row["satisfaction"] = "dissatisfied" // the second reply's fields are filled
+				row["result_class"] = "B"            // planned: the plan's fields are filled
+				row["secrecy_result"] = "pass"
+				row["reassigned"] = ""
 			}
 			c.publishRows(t, k, []map[string]string{row}, true)
 			cur, _ := e.srv.Lists.Current(context.Background(), e.site.ID, k)

@@ -45,6 +45,25 @@ func RuleCoOpinion() *deadline.Rule {
 		Unit:  deadline.CalendarMonths, Days: Config.CoOpinionMonths}
 }
 
+// RulePlanReply is the further reply on a planned item once its work is
+// carried out (RECORDS §7.3 [R10a]), due on the date the first reply
+// promised (Shandong 条例第十八条: a planned reply gives its time frame,
+// RECORDS §7.4).
+func RulePlanReply() *deadline.Rule {
+	return &deadline.Rule{Code: "proposal.plan_reply", Title: "列入计划的建议提案，落实后再次答复代表委员",
+		Basis: "《山东省人民代表大会代表建议、批评和意见办理工作条例》第十八条：列入工作计划的，应当说明计划和时限；正在办理或列入计划的事项，落实后应当再次答复（RECORDS §7.3、§7.4）",
+		Unit:  deadline.CalendarDays}
+}
+
+// RuleMisassigned is the report of a wrong assignment to the assigning
+// body (RECORDS §7.3 [R10a]: within 5 days of receipt, no self-transfer;
+// Settings.MisassignedDays).
+func RuleMisassigned() *deadline.Rule {
+	return &deadline.Rule{Code: "proposal.misassigned", Title: fmt.Sprintf("认为交办不当的，自收到之日起 %d 日内向交办机关提出", Config.MisassignedDays),
+		Basis: "《山东省人民代表大会代表建议、批评和意见办理工作条例》：承办单位认为交办不当的，应当在收到之日起五日内向交办机关说明，不得自行转办（RECORDS §7.3）",
+		Unit:  deadline.CalendarDays, Days: Config.MisassignedDays}
+}
+
 // DeadlineSource is the replies' deadline source.
 func (s *Service) DeadlineSource() deadline.Source { return source{s} }
 
@@ -73,6 +92,11 @@ func (src source) Deadlines(ctx context.Context, siteID int64, cal *calendar.Cal
 		case due != raw:
 			sum += fmt.Sprintf("；%s 为休息日，顺延至 %s", raw, due)
 		}
+		if r.Reassigned {
+			// Given to another unit: only the report's own deadline.
+			src.misassigned(&out, r, name, link, cal)
+			continue
+		}
 		d := &deadline.Deadline{Rule: reply, Start: assigned, Due: due, Done: calendar.Day(r.RepliedOn), Version: cal.Version(), Current: true,
 			Note: name, Link: link, Department: r.LeadUnit,
 			Explanation: calendar.Explanation{Start: assigned, End: due, N: n, Basis: reply.Basis, Version: cal.Version(), Summary: sum + "。"}}
@@ -92,6 +116,20 @@ func (src source) Deadlines(ctx context.Context, siteID int64, cal *calendar.Cal
 			x.Finish()
 			out = append(out, x)
 		}
+		if r.PlanDue != "" {
+			pr, due := RulePlanReply(), calendar.Day(r.PlanDue)
+			raw := calendar.Day(r.Values["plan_due"])
+			sum := fmt.Sprintf("复文承诺于 %s 前落实，落实后再次答复", raw)
+			if due != raw {
+				sum += fmt.Sprintf("；%s 为休息日，顺延至 %s", raw, due)
+			}
+			x := &deadline.Deadline{Rule: pr, Start: calendar.Day(r.RepliedOn), Due: due, Done: calendar.Day(r.PlanOn), Version: cal.Version(), Current: true,
+				Note: name + "的落实后答复", Link: link, Department: r.LeadUnit,
+				Explanation: calendar.Explanation{Start: calendar.Day(r.RepliedOn), End: due, Basis: pr.Basis, Version: cal.Version(), Summary: sum + "。"}}
+			x.Finish()
+			out = append(out, x)
+		}
+		src.misassigned(&out, r, name, link, cal)
 		cr := RuleCoOpinion()
 		for _, o := range r.Co {
 			rec := calendar.Day(o.ReceivedOn)
@@ -118,4 +156,18 @@ func (src source) Deadlines(ctx context.Context, siteID int64, cal *calendar.Cal
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// misassigned adds the deadline of r's report of a wrong assignment, if any.
+func (source) misassigned(out *[]*deadline.Deadline, r *Reply, name, link string, cal *calendar.Calendar) {
+	if r.MisassignedOn == "" {
+		return
+	}
+	mr, assigned := RuleMisassigned(), calendar.Day(r.AssignedOn)
+	e := cal.ExplainAddDays(assigned, Config.MisassignedDays)
+	e.Basis = mr.Basis
+	x := &deadline.Deadline{Rule: mr, Start: assigned, Due: e.End, Done: calendar.Day(r.MisassignedOn), Version: cal.Version(), Current: true,
+		Note: name + "的交办不当说明", Link: link, Department: r.LeadUnit, Explanation: e}
+	x.Finish()
+	*out = append(*out, x)
 }

@@ -152,6 +152,25 @@ func demoProposalRows() []map[string]string {
 			v["withhold_reason"] = "复文涉及第三方商业秘密，经保密审查和征求代表意见，不予公开。"
 			v["proposer_consent"] = "disagree"
 		}
+		// 保密审查 before publication (条例第十七条), done with the draft (46号:
+		// 办理复文与公开同步审查); the withheld one was refused.
+		v["secrecy_reviewer"], v["secrecy_reviewed_on"], v["secrecy_result"] = "（演示）办公室保密员", p.replied, "pass"
+		if p.mode == "withheld" {
+			v["secrecy_result"] = "refuse"
+		}
+		// 见面率: most units met the deputy or member (RECORDS §7.5).
+		if p.no[len(p.no)-1] != '7' {
+			v["met"] = "1"
+		}
+		if Planned(p.class) {
+			// A planned reply gives its time frame; most were carried out
+			// and answered again within the year (RECORDS §7.3).
+			v["plan_due"] = "2025-12-31"
+			if p.no != "19-5-0190" {
+				v["plan_replied_on"] = "2025-12-" + map[bool]string{true: "19", false: "26"}[p.kind == "npc"]
+				v["plan_reply_text"] = fmt.Sprintf("%s：\n\n我局在《%s》的答复中列入计划的事项已落实完毕，现将落实情况答复如下：……\n\n临沂市司法局", p.proposer, p.title)
+			}
+		}
 		if p.no == "19-5-0156" {
 			v["co_units"] = "市财政局、市自然资源和规划局"
 			v["feedback"] = "对答复基本满意，希望尽快列入规划。"
@@ -166,6 +185,11 @@ func demoProposalRows() []map[string]string {
 		}
 		out = append(out, v)
 	}
+	// 交办不当 (RECORDS §7.3): one item reported to the assigning body within
+	// 5 days as outside the bureau's duties, and re-assigned.
+	out = append(out, map[string]string{"number": "19-5-0201", "year": "2025", "kind": "npc", "session": demoNPC, "title": "关于优化城区公交线路的建议",
+		"proposer": "马超", "lead_unit": "办公室", "assigned_on": "2025-03-10", "misassigned_on": "2025-03-13", "reassigned": "1",
+		"misassigned_reason": "建议内容属于交通运输部门职责，已于收到之日起5日内向市人大常委会代表工作机构说明，经同意改由市交通运输局办理。"})
 	return out
 }
 

@@ -144,6 +144,16 @@ var Satisfactions = []catalog.Option{
 	{Value: "dissatisfied", Label: "不满意"},
 }
 
+// SecrecyResults are the conclusions of the secrecy review before
+// publication (条例第十七条: review under the State Secrets Law before
+// disclosure; 第十四、十五条 and RECORDS §7.2: partial disclosure when only
+// parts touch secrets).
+var SecrecyResults = []catalog.Option{
+	{Value: "pass", Label: "同意公开"},
+	{Value: "partial", Label: "删除不宜公开的内容后公开"},
+	{Value: "refuse", Label: "不得公开"},
+}
+
 // Proposals are the suggestions and proposals with their replies (RECORDS
 // §7.5). Proposers' names are published (they appear in reply titles);
 // their contact details are no field at all (RECORDS §7.2). reply_due is
@@ -185,6 +195,28 @@ var Proposals = &lists.Kind{
 		{Name: "second_replied_on", Label: "再次答复日期", Kind: catalog.Date},
 		{Name: "second_reply_text", Label: "再次答复内容", Kind: catalog.TextArea, Max: 50000},
 		{Name: "second_satisfaction", Label: "再次答复满意度", Kind: catalog.Select, Options: Satisfactions},
+		// 列入计划: a reply that puts the matter in the work plan gives the
+		// plan and its time frame (Shandong 条例第十八条, RECORDS §7.4), and
+		// the unit replies again once the work is carried out (RECORDS §7.3
+		// "Items in progress or planned: reply again after they are carried
+		// out" [R10a]); the promised date is that reply's deadline.
+		{Name: "plan_due", Label: "计划完成时间", Kind: catalog.Date, Help: "答复为列入计划（正在解决）的，填写答复中承诺的完成时间；落实后应再次答复"},
+		{Name: "plan_replied_on", Label: "落实后答复日期", Kind: catalog.Date},
+		{Name: "plan_reply_text", Label: "落实情况答复", Kind: catalog.TextArea, Max: 50000},
+		// 交办不当 (RECORDS §7.3 [R10a]: a wrongly assigned item is reported
+		// to the assigning body within 5 days of receipt, no self-transfer;
+		// Shandong 条例, a provincial rule: Settings.MisassignedDays).
+		{Name: "misassigned_on", Label: "提出交办不当日期", Kind: catalog.Date, Help: "认为不属于本机关职责的，应自收到之日起5日内向交办机关说明，不得自行转办"},
+		{Name: "misassigned_reason", Label: "交办不当理由", Kind: catalog.TextArea, Max: 2000},
+		{Name: "reassigned", Label: "交办机关已改交其他单位办理", Kind: catalog.Bool, Help: "交办机关同意并改交其他单位的，选“是”：本机关不再承担答复期限，不计入承办件数"},
+		// 见面率 (RECORDS §7.5 总体情况 [R85][R86]): whether the unit met the
+		// deputy or member face to face while handling the item.
+		{Name: "met", Label: "与代表委员见面沟通", Kind: catalog.Bool, Help: "办理过程中与代表委员当面沟通的，选“是”（计入见面率）"},
+		// 保密审查 before publication (条例第十七条, REFERENCE §1.2; RECORDS
+		// §7.5 platform note (b); 国办发〔2014〕46号: 办理复文与公开同步审查).
+		{Name: "secrecy_reviewer", Label: "保密审查人", Kind: catalog.Text, Max: 50},
+		{Name: "secrecy_reviewed_on", Label: "保密审查日期", Kind: catalog.Date},
+		{Name: "secrecy_result", Label: "保密审查结论", Kind: catalog.Select, Options: SecrecyResults},
 	},
 	Key: []string{"number"}, Title: "title", Body: "lead_unit",
 	ListCols: []string{"kind", "session", "proposer", "result_class", "replied_on"},
@@ -194,6 +226,9 @@ var Proposals = &lists.Kind{
 		{Title: "复文", Fields: []string{"reply_no", "result_class", "reply_summary", "reply_text", "publish_mode", "withhold_reason", "published_on", "interpretation"}},
 		{Title: "代表委员意见", Fields: []string{"proposer_consent", "satisfaction", "feedback", "feedback_on"}},
 		{Title: "再次答复", Fields: []string{"second_replied_on", "second_reply_text", "second_satisfaction"}},
+		{Title: "列入计划事项的落实", Fields: []string{"plan_due", "plan_replied_on", "plan_reply_text"}},
+		{Title: "交办和沟通", Fields: []string{"misassigned_on", "misassigned_reason", "reassigned", "met"}},
+		{Title: "保密审查", Fields: []string{"secrecy_reviewer", "secrecy_reviewed_on", "secrecy_result"}},
 	},
 	Patterns: map[string]lists.Pattern{"number": noRE, "year": yearRE},
 	Check:    checkProposal,
@@ -204,13 +239,14 @@ var Proposals = &lists.Kind{
 // CoOpinions are the co-handling units' opinions on the items (主办/协办:
 // RECORDS §7.5 lead_unit, co_units; §7.3: a co-handler sends its opinion
 // to the lead unit within one month of receipt [R10a]), recorded by the
-// lead unit as they arrive. The opinion is a working document between the
-// units, a process record that 条例第十六条 lets withhold: the public sees
-// which units co-handled an item and when they answered, not the text
-// (redactCoOpinion); the reply letter is what is published.
+// co-handling unit itself (FileCoOpinion). The opinion is a working
+// document between the units, process information that 条例第十六条第二款
+// lets withhold (optional: Settings.PublishCoOpinionText): by default the
+// public sees which units co-handled an item and when they answered, not
+// the text (redactCoOpinion); the reply letter is what is published.
 var CoOpinions = &lists.Kind{
 	Code: "proposal_co_opinions", Name: "建议提案协办意见",
-	Intro:  "本栏公开本机关主办的建议提案的协办单位及其向主办单位提出协办意见的时间。协办意见由主办单位在答复中统筹吸收，意见原文属于办理过程中的工作文书，不予公开。",
+	Intro:  coOpinionIntro[false],
 	Basis:  "《山东省人民代表大会代表建议、批评和意见办理工作条例》：协办单位应当自收到建议之日起一个月内将协办意见告知主办单位",
 	Column: columnProposals, Owner: owner, UpdateDays: 365,
 	Fields: []catalog.Field{

@@ -2,6 +2,7 @@ package execution
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +32,20 @@ type Settings struct {
 	// CoOpinionMonths is the period for a co-handler's opinion to the lead
 	// unit: one month from receipt (Shandong 条例, RECORDS §7.3 [R10a]).
 	CoOpinionMonths int
+	// MisassignedDays is the period within which a wrongly assigned item
+	// (交办不当) is reported to the assigning body: 5 days of receipt, in
+	// calendar days (日, RECORDS §0.1), between sessions (Shandong 条例,
+	// RECORDS §7.3 [R10a], a provincial rule: a setting).
+	MisassignedDays int
+	// PublishCoOpinionText publishes the co-handlers' opinion texts. An
+	// opinion is a consultation letter between units, process information
+	// (过程性信息) that 条例第十六条第二款 lets an agency withhold unless a
+	// law, regulation or rule requires disclosure (REFERENCE §1.2: "may
+	// withhold", optional); the Shandong 条例第二十七条 requires the
+	// suggestions, replies and the deputies' feedback public, not the
+	// co-handlers' opinions (RECORDS §7.1). Withholding is therefore a
+	// choice of the site, off by default.
+	PublishCoOpinionText bool
 	// Scheme is the result classification (RECORDS §7.4: the letters vary
 	// by place): "abc" (Zhejiang), "abcd" (Henan) or "jyb" (甲乙丙, Qinyang).
 	Scheme string
@@ -38,7 +53,27 @@ type Settings struct {
 
 // Config is the running site's settings (cmd/gongkai sets it before any
 // request; tests keep the defaults).
-var Config = Settings{UpdateMonths: 3, ReplyMonths: 3, DifficultMonths: 6, PublishWorkdays: 20, SecondReplyMonths: 1, CoOpinionMonths: 1, Scheme: "abc"}
+var Config = Settings{UpdateMonths: 3, ReplyMonths: 3, DifficultMonths: 6, PublishWorkdays: 20, SecondReplyMonths: 1, CoOpinionMonths: 1, MisassignedDays: 5, Scheme: "abc"}
+
+// PlannedClasses are, per scheme, the result classes whose reply puts the
+// matter in the work plan or under way (RECORDS §7.4: abc's B 部分解决或已
+// 列入计划解决; abcd's B 正在解决 and C 已列入规划计划; 甲乙丙's 乙 正在解决以及
+// 列入计划): such a reply gives its time frame and is followed by a further
+// reply once the work is carried out (RECORDS §7.3 [R10a]).
+var PlannedClasses = map[string][]string{"abc": {"B"}, "abcd": {"B", "C"}, "jyb": {"B"}}
+
+// Planned says whether class is a planned class of the configured scheme.
+func Planned(class string) bool {
+	return class != "" && slices.Contains(PlannedClasses[Config.Scheme], class)
+}
+
+// Reviewed says whether a reply passed the secrecy review before
+// publication (条例第十七条; RECORDS §7.5 note (b)): reviewer, date and a
+// conclusion that allows publication.
+func Reviewed(v map[string]string) bool {
+	return strings.TrimSpace(v["secrecy_reviewer"]) != "" && v["secrecy_reviewed_on"] != "" &&
+		(v["secrecy_result"] == "pass" || v["secrecy_result"] == "partial")
+}
 
 // Schemes are the classification schemes of RECORDS §7.4.
 var Schemes = map[string][]catalog.Option{
@@ -196,6 +231,9 @@ func checkProposal(v map[string]string) map[string]string {
 	if d := v["reply_due"]; d != "" && d < v["assigned_on"] {
 		bad["reply_due"] = "答复期限不能早于交办日期"
 	}
+	checkPlan(v, bad)
+	checkMisassigned(v, bad)
+	checkSecrecy(v, bad)
 	// 再次答复: only after a dissatisfied evaluation of the reply (RECORDS §7.3).
 	if f := v["feedback_on"]; f != "" {
 		if v["satisfaction"] == "" {
@@ -218,6 +256,81 @@ func checkProposal(v map[string]string) map[string]string {
 		}
 	}
 	return bad
+}
+
+// checkPlan: a planned reply gives its time frame; the reply after the
+// work is carried out comes after the first reply (RECORDS §7.3, §7.4).
+func checkPlan(v, bad map[string]string) {
+	planned := v["replied_on"] != "" && Planned(v["result_class"])
+	if planned && v["plan_due"] == "" {
+		bad["plan_due"] = "答复为列入计划（正在解决）的，请填写答复中承诺的计划完成时间"
+	}
+	if !planned && (v["plan_due"] != "" || v["plan_replied_on"] != "" || v["plan_reply_text"] != "") {
+		bad["plan_due"] = "只有答复为列入计划（正在解决）的建议提案，才填写计划完成时间和落实后答复"
+		return
+	}
+	if p := v["plan_due"]; p != "" && p < v["replied_on"] {
+		bad["plan_due"] = "计划完成时间不能早于答复日期"
+	}
+	switch on := v["plan_replied_on"]; {
+	case on == "" && v["plan_reply_text"] != "":
+		bad["plan_replied_on"] = "填写了落实情况答复的，请填写落实后答复日期"
+	case on != "" && on < v["replied_on"]:
+		bad["plan_replied_on"] = "落实后答复日期不能早于首次答复日期"
+	case on != "" && strings.TrimSpace(v["plan_reply_text"]) == "":
+		bad["plan_reply_text"] = "请填写落实情况答复"
+	}
+}
+
+// checkMisassigned: a report of a wrong assignment has its reason and
+// comes after the assignment. Whether it came within MisassignedDays
+// (RECORDS §7.3 [R10a]) needs the calendar (a period ending on a day off
+// runs to the next working day, 民法典第二百零三条), which a row check does
+// not have: the deadline engine judges it (RuleMisassigned), and the
+// self-inspection reports a late one — the date is a fact to record, not
+// refuse.
+func checkMisassigned(v, bad map[string]string) {
+	on := v["misassigned_on"]
+	if on == "" {
+		if v["misassigned_reason"] != "" || v["reassigned"] == "1" {
+			bad["misassigned_on"] = "填写了交办不当理由或改交办的，请填写提出交办不当日期"
+		}
+		return
+	}
+	if v["reassigned"] == "1" && v["replied_on"] != "" {
+		bad["reassigned"] = "已改交其他单位办理的，本机关不再答复；已答复的请选“否”"
+	}
+	if strings.TrimSpace(v["misassigned_reason"]) == "" {
+		bad["misassigned_reason"] = "请说明交办不当的理由"
+	}
+	a := calendar.Day(v["assigned_on"])
+	switch d := calendar.Day(on); {
+	case a.IsZero():
+	case d.Before(a):
+		bad["misassigned_on"] = "提出交办不当日期不能早于交办日期"
+	}
+}
+
+// checkSecrecy: a reply is published only after the secrecy review
+// (条例第十七条; RECORDS §7.5 note (b)); one the review refuses is withheld.
+func checkSecrecy(v, bad map[string]string) {
+	any := v["secrecy_reviewer"] != "" || v["secrecy_reviewed_on"] != "" || v["secrecy_result"] != ""
+	if any {
+		for _, n := range []string{"secrecy_reviewer", "secrecy_reviewed_on", "secrecy_result"} {
+			if strings.TrimSpace(v[n]) == "" {
+				bad[n] = "保密审查应记录审查人、审查日期和审查结论"
+			}
+		}
+	}
+	if v["publish_mode"] != "withheld" && v["published_on"] != "" && !Reviewed(v) {
+		bad["published_on"] = "复文公开前应当进行保密审查，请填写保密审查人、审查日期和审查结论（同意公开或删除不宜公开的内容后公开）"
+	}
+	if v["secrecy_result"] == "refuse" && v["publish_mode"] != "" && v["publish_mode"] != "withheld" {
+		bad["publish_mode"] = "保密审查结论为不得公开的，公开方式应为不公开"
+	}
+	if r, p := v["secrecy_reviewed_on"], v["published_on"]; r != "" && p != "" && r > p {
+		bad["secrecy_reviewed_on"] = "保密审查日期不能晚于公开日期"
+	}
 }
 
 // SecondReplyDue is the last day to answer again an item whose reply the
@@ -251,16 +364,23 @@ func months(v map[string]string) int {
 // redactProposal: a withheld reply shows neither text nor summary, a
 // summary-only reply no full text (国办发〔2014〕46号; RECORDS §7.2); the
 // reason for withholding stays public.
+// A reply without a passed secrecy review shows no text at all (条例第十七条).
 func redactProposal(v map[string]string) map[string]string {
-	switch v["publish_mode"] {
+	mode := v["publish_mode"]
+	if !Reviewed(v) {
+		mode = "withheld"
+	}
+	switch mode {
 	case "withheld":
 		delete(v, "reply_text")
 		delete(v, "reply_summary")
 		delete(v, "second_reply_text")
+		delete(v, "plan_reply_text")
 	case "summary":
-		// The second reply is a full text: published with full-text replies.
+		// The further replies are full texts: published with full-text replies.
 		delete(v, "reply_text")
 		delete(v, "second_reply_text")
+		delete(v, "plan_reply_text")
 	}
 	return v
 }
@@ -317,8 +437,33 @@ func checkCoOpinion(v map[string]string) map[string]string {
 // redactCoOpinion: the public sees the units and dates, not the opinion
 // (CoOpinions).
 func redactCoOpinion(v map[string]string) map[string]string {
-	delete(v, "opinion")
+	if !Config.PublishCoOpinionText {
+		delete(v, "opinion")
+	}
 	return v
+}
+
+// PublishCoOpinions sets Settings.PublishCoOpinionText (at start-up,
+// before serving) and the co-opinion list's introduction with it.
+func PublishCoOpinions(on bool) {
+	Config.PublishCoOpinionText = on
+	CoOpinions.Intro = coOpinionIntro[on]
+}
+
+var coOpinionIntro = map[bool]string{
+	false: "本栏公开本机关主办的建议提案的协办单位及其向主办单位提出协办意见的时间。协办意见由主办单位在答复中统筹吸收，意见原文属于办理过程中的工作文书，不予公开。",
+	true:  "本栏公开本机关主办的建议提案的协办单位、其向主办单位提出协办意见的时间和协办意见。协办意见由主办单位在答复中统筹吸收。",
+}
+
+// MisassignedDue is the last day to report a wrong assignment of an item
+// assigned on assigned (MisassignedDays calendar days), moved off a day
+// off by cal (民法典第二百零三条).
+func MisassignedDue(cal *calendar.Calendar, assigned calendar.Date) calendar.Date {
+	d := assigned.AddDays(Config.MisassignedDays)
+	if cal != nil {
+		d = cal.AddDays(d, 0)
+	}
+	return d
 }
 
 // CoOpinionDue is the last day for a co-handler's opinion on an item it

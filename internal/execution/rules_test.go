@@ -1,6 +1,7 @@
 package execution
 
 import (
+	"strings"
 	"testing"
 
 	"gongkai/internal/calendar"
@@ -63,5 +64,37 @@ func TestStale(t *testing.T) {
 	tk.state(today)
 	if tk.Stale || tk.State != Done {
 		t.Errorf("done: %+v", tk)
+	}
+}
+
+// The co-handler's opinion text is withheld unless the site publishes it
+// (条例第十六条第二款 lets withhold process information; a setting).
+func TestCoOpinionTextSetting(t *testing.T) {
+	row := func() map[string]string { return map[string]string{"co_unit": "市财政局", "opinion": "原文"} }
+	if got := redactCoOpinion(row()); got["opinion"] != "" || got["co_unit"] != "市财政局" {
+		t.Errorf("withheld by default: %v", got)
+	}
+	defer PublishCoOpinions(Config.PublishCoOpinionText)
+	PublishCoOpinions(true)
+	if got := redactCoOpinion(row()); got["opinion"] != "原文" || strings.Contains(CoOpinions.Intro, "不予公开") {
+		t.Errorf("published when set: %v (%s)", got, CoOpinions.Intro)
+	}
+}
+
+// Planned classes follow the scheme (RECORDS §7.4).
+func TestPlannedClasses(t *testing.T) {
+	defer func(old string) { UseScheme(old) }(Config.Scheme)
+	for _, c := range []struct {
+		scheme string
+		class  map[string]bool
+	}{{"abc", map[string]bool{"A": false, "B": true, "C": false}}, {"abcd", map[string]bool{"A": false, "B": true, "C": true, "D": false}}, {"jyb", map[string]bool{"B": true, "C": false}}} {
+		if err := UseScheme(c.scheme); err != nil {
+			t.Fatal(err)
+		}
+		for cl, want := range c.class {
+			if Planned(cl) != want {
+				t.Errorf("%s %s: planned %v", c.scheme, cl, !want)
+			}
+		}
 	}
 }

@@ -6,10 +6,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"weak"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/compliance"
 	"gongkai/internal/lists"
+	"gongkai/internal/store"
 )
 
 // Service computes the task states, the reply deadlines and the yearly
@@ -88,15 +91,14 @@ type TaskOverview struct {
 	Tasks  []*Task `json:"tasks"`
 }
 
-// rows are the current edition's rows of k that w selects (all when w is
-// empty), filtered in the database: one year's tasks or replies, or the
-// progress entries of a set of tasks, not the whole ledger.
-func (s *Service) rows(ctx context.Context, siteID int64, k *lists.Kind, w lists.Where, public bool, today calendar.Date) ([]lists.Row, error) {
-	cur, err := s.Lists.Current(ctx, siteID, k)
-	if err != nil || cur == nil {
-		return nil, err
+// rows are the rows of edition id (0: none yet) of k that w selects (all
+// when w is empty), filtered in the database: one year's tasks or replies,
+// or the progress entries of a set of tasks, not the whole ledger.
+func (s *Service) rows(ctx context.Context, id int64, k *lists.Kind, w lists.Where, public bool, today calendar.Date) ([]lists.Row, error) {
+	if id == 0 {
+		return nil, nil
 	}
-	rows, err := s.Lists.RowsWhere(ctx, cur.ID, w)
+	rows, err := s.Lists.RowsWhere(ctx, id, w)
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +106,66 @@ func (s *Service) rows(ctx context.Context, siteID int64, k *lists.Kind, w lists
 		rows = k.Public(rows, today)
 	}
 	return rows, nil
+}
+
+// editions are the ids of the current published editions of a and b (0
+// when none).
+func (s *Service) editions(ctx context.Context, siteID int64, a, b *lists.Kind) ([2]int64, error) {
+	var out [2]int64
+	for i, k := range []*lists.Kind{a, b} {
+		cur, err := s.Lists.Current(ctx, siteID, k)
+		if err != nil {
+			return out, err
+		}
+		if cur != nil {
+			out[i] = cur.ID
+		}
+	}
+	return out, nil
+}
+
+// The tasks and replies computed from published editions, which never
+// change, for a year on a day (and calendar): the staff ledger, the public
+// overviews and the self-inspection read the same ones, and a new edition
+// or day is a new key. Keyed by database (weak: a closed one's entries
+// never match a new one at the same address), edition ids, year, day,
+// calendar version and public; at most memoKeep entries, then it starts
+// over. The results are shared: callers must not modify them.
+var (
+	memoMu sync.Mutex
+	memo   = map[memoKey]any{}
+)
+
+type memoKey struct {
+	db     weak.Pointer[store.DB]
+	what   string
+	eds    [2]int64
+	year   int
+	today  calendar.Date
+	cal    string
+	public bool
+}
+
+const memoKeep = 64
+
+func memoized[T any](key memoKey, compute func() (T, error)) (T, error) {
+	memoMu.Lock()
+	v, ok := memo[key]
+	memoMu.Unlock()
+	if ok {
+		return v.(T), nil
+	}
+	out, err := compute()
+	if err != nil {
+		return out, err
+	}
+	memoMu.Lock()
+	if len(memo) >= memoKeep {
+		clear(memo)
+	}
+	memo[key] = out
+	memoMu.Unlock()
+	return out, nil
 }
 
 // yearWhere selects the rows of year (0: every row) by their 年度 field.
@@ -117,7 +179,16 @@ func yearWhere(year int) lists.Where {
 // Tasks returns the tasks of year (0: all) with their timelines and
 // states on today. public masks and redacts as the list pages do.
 func (s *Service) Tasks(ctx context.Context, siteID int64, year int, today calendar.Date, public bool) ([]*Task, error) {
-	trs, err := s.rows(ctx, siteID, Tasks, yearWhere(year), public, today)
+	eds, err := s.editions(ctx, siteID, Tasks, Progress)
+	if err != nil {
+		return nil, err
+	}
+	key := memoKey{db: weak.Make(s.Lists.DB), what: "tasks", eds: eds, year: year, today: today, public: public}
+	return memoized(key, func() ([]*Task, error) { return s.tasks(ctx, eds, year, today, public) })
+}
+
+func (s *Service) tasks(ctx context.Context, eds [2]int64, year int, today calendar.Date, public bool) ([]*Task, error) {
+	trs, err := s.rows(ctx, eds[0], Tasks, yearWhere(year), public, today)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +200,7 @@ func (s *Service) Tasks(ctx context.Context, siteID int64, year int, today calen
 		}
 		pw.In = map[string][]string{"task_no": nos}
 	}
-	prs, err := s.rows(ctx, siteID, Progress, pw, public, today)
+	prs, err := s.rows(ctx, eds[1], Progress, pw, public, today)
 	if err != nil {
 		return nil, err
 	}
@@ -237,6 +308,22 @@ type Reply struct {
 	// dissatisfied evaluation (RECORDS §7.3), SecondOn its date.
 	SecondDue string `json:"second_reply_due,omitempty"`
 	SecondOn  string `json:"second_replied_on,omitempty"`
+	// PlanDue is the promised date of a planned item's work, due date of
+	// the reply once it is carried out (RECORDS §7.3, §7.4), PlanOn that
+	// reply's date.
+	PlanDue string `json:"plan_due,omitempty"`
+	PlanOn  string `json:"plan_replied_on,omitempty"`
+	// MisassignedOn is the day a wrong assignment was reported,
+	// MisassignedDue the last day to do so (RECORDS §7.3).
+	MisassignedOn  string `json:"misassigned_on,omitempty"`
+	MisassignedDue string `json:"misassigned_due,omitempty"`
+	// Reassigned: the assigning body gave the item to another unit; no
+	// reply is owed here and the item is not counted as received.
+	Reassigned bool `json:"reassigned"`
+	// Met: the unit met the deputy or member face to face (见面率).
+	Met bool `json:"met"`
+	// Reviewed: the secrecy review allows publication (条例第十七条).
+	Reviewed bool `json:"secrecy_reviewed"`
 	// Co are the co-handling units' opinions (CoOpinions), by unit.
 	Co     []CoOpinion       `json:"co_opinions"`
 	URL    string            `json:"url"`
@@ -256,7 +343,16 @@ type CoOpinion struct {
 // Replies returns year's items (0: all) with their deadlines: the reply
 // due moved off a day off by cal, and the publication due.
 func (s *Service) Replies(ctx context.Context, siteID int64, year int, cal *calendar.Calendar, today calendar.Date, public bool) ([]*Reply, error) {
-	rs, err := s.rows(ctx, siteID, Proposals, yearWhere(year), public, today)
+	eds, err := s.editions(ctx, siteID, Proposals, CoOpinions)
+	if err != nil {
+		return nil, err
+	}
+	key := memoKey{db: weak.Make(s.Lists.DB), what: "replies", eds: eds, year: year, today: today, cal: cal.Version(), public: public}
+	return memoized(key, func() ([]*Reply, error) { return s.replies(ctx, eds, year, cal, today, public) })
+}
+
+func (s *Service) replies(ctx context.Context, eds [2]int64, year int, cal *calendar.Calendar, today calendar.Date, public bool) ([]*Reply, error) {
+	rs, err := s.rows(ctx, eds[0], Proposals, yearWhere(year), public, today)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +364,7 @@ func (s *Service) Replies(ctx context.Context, siteID int64, year int, cal *cale
 	if year != 0 {
 		cw.In = map[string][]string{"number": nums}
 	}
-	cos, err := s.rows(ctx, siteID, CoOpinions, cw, public, today)
+	cos, err := s.rows(ctx, eds[1], CoOpinions, cw, public, today)
 	if err != nil {
 		return nil, err
 	}
@@ -301,6 +397,16 @@ func (s *Service) Replies(ctx context.Context, siteID int64, year int, cal *cale
 		if f := calendar.Day(v["feedback_on"]); v["satisfaction"] == "dissatisfied" && !f.IsZero() {
 			p.SecondDue, p.SecondOn = SecondReplyDue(cal, f).String(), v["second_replied_on"]
 		}
+		if Planned(p.Class) && p.RepliedOn != "" {
+			p.PlanDue, p.PlanOn = v["plan_due"], v["plan_replied_on"]
+			if d := calendar.Day(p.PlanDue); !d.IsZero() {
+				p.PlanDue = cal.AddDays(d, 0).String()
+			}
+		}
+		if m := v["misassigned_on"]; m != "" {
+			p.MisassignedOn, p.MisassignedDue = m, MisassignedDue(cal, calendar.Day(p.AssignedOn)).String()
+		}
+		p.Met, p.Reviewed, p.Reassigned = v["met"] == "1", Reviewed(v), v["reassigned"] == "1" && p.MisassignedOn != ""
 		if p.RepliedOn != "" {
 			p.OnTime = !calendar.Day(p.RepliedOn).After(due)
 			if p.Mode != "withheld" {
@@ -329,6 +435,21 @@ type ReplyOverview struct {
 	Published     int     `json:"published"`
 	Withheld      int     `json:"withheld"`
 	Scheme        string  `json:"scheme"`
+	// Met is the replied items whose unit met the deputy or member face to
+	// face, MeetRate its share of the replied (见面率, RECORDS §7.5).
+	Met      int    `json:"met"`
+	MeetRate string `json:"meet_rate"`
+	// SecondOwed items were found unsatisfactory and owe a second reply
+	// (再次答复), SecondReplied got it (RECORDS §7.3, §7.5).
+	SecondOwed    int `json:"second_owed"`
+	SecondReplied int `json:"second_replied"`
+	// Planned replies put the matter in the plan; PlanReplied of them got
+	// the further reply once carried out (RECORDS §7.3).
+	Planned     int `json:"planned"`
+	PlanReplied int `json:"plan_replied"`
+	// Misassigned items were reported as wrongly assigned (交办不当); those
+	// the assigning body gave to another unit are not in Received.
+	Misassigned int `json:"misassigned"`
 }
 
 func rate(n, of int) string {
@@ -349,10 +470,17 @@ func (s *Service) ReplyOverview(ctx context.Context, siteID int64, year int, cal
 
 // OverviewOf computes year's 总体情况 from its replies (Replies, public).
 func OverviewOf(year int, rs []*Reply, today calendar.Date) *ReplyOverview {
-	o := &ReplyOverview{Year: year, Received: len(rs), Scheme: Config.Scheme}
+	o := &ReplyOverview{Year: year, Scheme: Config.Scheme}
 	kinds, classes, sats := map[string]int{}, map[string]int{}, map[string]int{}
 	answered := 0
 	for _, r := range rs {
+		if r.MisassignedOn != "" {
+			o.Misassigned++
+		}
+		if r.Reassigned {
+			continue
+		}
+		o.Received++
 		kinds[r.Kind]++
 		if r.RepliedOn == "" {
 			if calendar.Day(r.Due).Before(today) {
@@ -363,6 +491,21 @@ func OverviewOf(year int, rs []*Reply, today calendar.Date) *ReplyOverview {
 		o.Replied++
 		if r.OnTime {
 			o.OnTime++
+		}
+		if r.Met {
+			o.Met++
+		}
+		if r.SecondDue != "" {
+			o.SecondOwed++
+			if r.SecondOn != "" {
+				o.SecondReplied++
+			}
+		}
+		if r.PlanDue != "" {
+			o.Planned++
+			if r.PlanOn != "" {
+				o.PlanReplied++
+			}
 		}
 		classes[r.Class]++
 		if sv := r.Values["satisfaction"]; sv != "" {
@@ -386,6 +529,7 @@ func OverviewOf(year int, rs []*Reply, today calendar.Date) *ReplyOverview {
 	}
 	o.ReplyRate = rate(o.Replied, o.Received)
 	o.OnTimeRate = rate(o.OnTime, o.Replied)
+	o.MeetRate = rate(o.Met, o.Replied)
 	o.SatisfiedRate = rate(sats["satisfied"]+sats["basic"], answered)
 	return o
 }

@@ -3,6 +3,8 @@ package execution
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"time"
 
 	"gongkai/internal/calendar"
@@ -13,7 +15,9 @@ import (
 // The synthetic site's execution tasks, progress entries and proposal
 // replies (gongkai seed --synthetic N): N/100 tasks over the six years
 // before the build's, each with a progress entry per quarter until done,
-// and N/50 suggestions and proposals, most answered and published. A busy
+// and N/50 suggestions and proposals, most answered and published, with
+// their secrecy reviews, further and second replies and co-handlers'
+// opinions (addSynthFollowUps). A busy
 // city bureau has 10–30 tasks and 50–150 items a year; these are ~100×.
 
 func init() { synthetic.Register("execution", generate) }
@@ -65,10 +69,71 @@ func generate(ctx context.Context, s *synthetic.Site) error {
 	if _, err := ls.LoadEdition(ctx, s.Site.ID, Progress, "synthetic", "合成数据", progress); err != nil {
 		return err
 	}
-	nProps := max(s.N/50, 16)
+	props, cos := synthProposals(r, max(s.N/50, 16), last)
+	if _, err := ls.LoadEdition(ctx, s.Site.ID, Proposals, "synthetic", "合成数据", props); err != nil {
+		return err
+	}
+	_, err := ls.LoadEdition(ctx, s.Site.ID, CoOpinions, "synthetic", "合成数据", cos)
+	return err
+}
+
+// synthCo are the co-handling units of the synthetic items: other
+// municipal bodies, and two of the bureau's own sections.
+var synthCo = []string{"市财政局", "市人力资源和社会保障局", "市民政局", "市教育局", "法制科", "公共法律服务管理科"}
+
+// addSynthFollowUps gives a synthetic replied item what follows its reply,
+// in shares like the published yearly reports (RECORDS §7.5 [R85][R86]):
+// the secrecy review before publication (every published reply); 见面率
+// about 90%; a planned (B) reply's further reply once carried out for
+// about 80% of them; about 4% found unsatisfactory, most answered again; a
+// third with one or two co-handlers, each opinion within the month; about
+// 1% reported as wrongly assigned within the 5 days.
+func addSynthFollowUps(r interface{ IntN(int) int }, v map[string]string, replied calendar.Date, co []string, cos *[]map[string]string) {
+	assigned := calendar.Day(v["assigned_on"])
+	v["secrecy_reviewer"], v["secrecy_reviewed_on"], v["secrecy_result"] = "保密员"+fmt.Sprint(1+r.IntN(3)), replied.String(), "pass"
+	if r.IntN(10) < 9 {
+		v["met"] = "1"
+	}
+	if Planned(v["result_class"]) {
+		due := calendar.Date{Year: replied.Year, Month: 12, Day: 31}
+		v["plan_due"] = due.String()
+		if r.IntN(10) < 8 {
+			on := due.AddDays(-r.IntN(40))
+			v["plan_replied_on"], v["plan_reply_text"] = on.String(), "列入计划的事项已落实，现将落实情况答复如下：……"
+		}
+	}
+	if r.IntN(100) < 4 {
+		fb := replied.AddDays(10 + r.IntN(20))
+		v["satisfaction"], v["feedback_on"], v["feedback"] = "dissatisfied", fb.String(), "希望进一步明确落实时间。"
+		if r.IntN(10) < 9 {
+			v["second_replied_on"], v["second_reply_text"], v["second_satisfaction"] = fb.AddDays(5+r.IntN(20)).String(), "根据您的反馈意见，经重新研究，现再次答复如下：……", "basic"
+		}
+	}
+	if r.IntN(100) < 1 {
+		v["misassigned_on"], v["misassigned_reason"] = assigned.AddDays(1+r.IntN(4)).String(), "部分内容属于其他部门职责，已向交办机关说明，由本机关办理其余部分。"
+	}
+	if r.IntN(3) == 0 {
+		n := 1 + r.IntN(2)
+		first := r.IntN(len(co))
+		var units []string
+		for j := 0; j < n; j++ {
+			u := co[(first+j)%len(co)]
+			units = append(units, u)
+			rec := assigned.AddDays(1 + r.IntN(3))
+			*cos = append(*cos, map[string]string{"number": v["number"], "co_unit": u, "received_on": rec.String(),
+				"sent_on": rec.AddDays(10 + r.IntN(25)).String(), "opinion": u + "的协办意见：……"})
+		}
+		v["co_units"] = strings.Join(units, "、")
+	}
+}
+
+func calendarMonth(n int) time.Month { return time.Month(n) }
+
+// synthProposals are n synthetic suggestions and proposals over the six
+// years up to last, with their co-handlers' opinions.
+func synthProposals(r *rand.Rand, nProps, last int) (props, cos []map[string]string) {
 	kinds := []string{"npc", "cppcc", "npc", "cppcc", "motion"}
 	classes := []string{"A", "A", "B", "B", "C"}
-	var props []map[string]string
 	for i := 0; i < nProps; i++ {
 		year := last - i%6
 		kind := kinds[r.IntN(len(kinds))]
@@ -80,10 +145,8 @@ func generate(ctx context.Context, s *synthetic.Site) error {
 			"replied_on": replied.String(), "reply_no": fmt.Sprintf("复〔%d〕%d号", year, i/6+1), "result_class": classes[r.IntN(len(classes))],
 			"publish_mode": "full", "reply_text": "您提出的建议收悉，现答复如下：……", "reply_summary": "已采纳并部署落实。",
 			"published_on": replied.AddDays(7).String(), "proposer_consent": "agree", "satisfaction": []string{"satisfied", "basic", "satisfied"}[r.IntN(3)]}
+		addSynthFollowUps(r, v, replied, synthCo, &cos)
 		props = append(props, v)
 	}
-	_, err := ls.LoadEdition(ctx, s.Site.ID, Proposals, "synthetic", "合成数据", props)
-	return err
+	return props, cos
 }
-
-func calendarMonth(n int) time.Month { return time.Month(n) }

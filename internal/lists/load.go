@@ -67,7 +67,7 @@ func (s *Service) LoadEdition(ctx context.Context, siteID int64, k *Kind, by, no
 				return errs.Wrap(err, "insert rows")
 			}
 		}
-		return nil
+		return s.storeFacets(ctx, tx, k, id)
 	})
 	return id, err
 }
@@ -79,6 +79,18 @@ func (s *Service) LoadEdition(ctx context.Context, siteID int64, k *Kind, by, no
 // entry names the caller's action; the change event follows it, as in
 // Publish. A row with the same key already published is refused.
 func (s *Service) AppendRow(ctx context.Context, siteID int64, k *Kind, actor *auth.User, action, note string, vals map[string]string) (*Edition, error) {
+	return s.putPublishedRow(ctx, siteID, k, actor, action, note, vals, false)
+}
+
+// PutPublishedRow is AppendRow that replaces a published row with the same
+// key (in its place, audited with the row before) instead of refusing it:
+// a co-handler's opinion filed after its receipt was recorded
+// (internal/execution).
+func (s *Service) PutPublishedRow(ctx context.Context, siteID int64, k *Kind, actor *auth.User, action, note string, vals map[string]string) (*Edition, error) {
+	return s.putPublishedRow(ctx, siteID, k, actor, action, note, vals, true)
+}
+
+func (s *Service) putPublishedRow(ctx context.Context, siteID int64, k *Kind, actor *auth.User, action, note string, vals map[string]string, replace bool) (*Edition, error) {
 	key := k.keyOf(vals)
 	var ed *Edition
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -97,37 +109,65 @@ func (s *Service) AppendRow(ctx context.Context, siteID int64, k *Kind, actor *a
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return errs.Wrap(err, "current edition")
 		}
+		var before map[string]string
+		oldSeq := 0
 		if baseID != 0 {
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM list_rows WHERE edition_id = $1 AND row_key = $2`, baseID, key).Scan(&n); err != nil {
+			var js string
+			err := tx.QueryRowContext(ctx, `SELECT seq, fields FROM list_rows WHERE edition_id = $1 AND row_key = $2`, baseID, key).Scan(&oldSeq, &js)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
 				return errs.Wrap(err, "key check")
+			default:
+				n = 1
+				if err := json.Unmarshal([]byte(js), &before); err != nil {
+					return errs.Wrap(err, "decode row")
+				}
 			}
-			if n > 0 {
+			if n > 0 && !replace {
 				f, _ := k.Field(k.Key[len(k.Key)-1])
 				return &errs.Error{Code: errs.Conflict, Message: fmt.Sprintf("“%s”已经发布过（%s相同），请改用其他%s", key, f.Label, f.Label),
 					Fields: map[string]string{f.Name: f.Label + "与已发布的相同"}}
 			}
 		}
 		now := store.Now()
+		added, changed, count := 1, 0, rows+1
+		if before != nil {
+			added, changed, count = 0, 1, rows
+		}
 		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO list_editions (site_id, kind_id, number, status, effective_on, note, file_name, row_count, added, base_id,
-			created_by, created_at, published_by, published_at) VALUES ($1, $2, $3, 'published', $4, $5, $6, $7, 1, $8, $9, $10, $9, $10) RETURNING id`,
-			siteID, kindID, number+1, s.today().String(), note, "在线填报", rows+1, baseID, actor.Label(), now).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO list_editions (site_id, kind_id, number, status, effective_on, note, file_name, row_count, added, changed, base_id,
+			created_by, created_at, published_by, published_at) VALUES ($1, $2, $3, 'published', $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12) RETURNING id`,
+			siteID, kindID, number+1, s.today().String(), note, "在线填报", count, added, changed, baseID, actor.Label(), now).Scan(&id); err != nil {
 			return errs.Wrap(err, "create edition")
 		}
 		if baseID != 0 {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO list_rows (edition_id, seq, row_key, title, fields)
-				SELECT $1, seq, row_key, title, fields FROM list_rows WHERE edition_id = $2`, id, baseID); err != nil {
+				SELECT $1, seq, row_key, title, fields FROM list_rows WHERE edition_id = $2 AND row_key <> $3`, id, baseID, key); err != nil {
 				return errs.Wrap(err, "copy rows")
 			}
 		}
 		js, _ := json.Marshal(vals)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO list_rows (edition_id, seq, row_key, title, fields)
+		if before != nil {
+			// In the replaced row's place.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO list_rows (edition_id, seq, row_key, title, fields) VALUES ($1, $2, $3, $4, $5)`,
+				id, oldSeq, key, vals[k.Title], string(js)); err != nil {
+				return errs.Wrap(err, "insert row")
+			}
+		} else if _, err := tx.ExecContext(ctx, `INSERT INTO list_rows (edition_id, seq, row_key, title, fields)
 			SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM list_rows WHERE edition_id = $1`, id, key, vals[k.Title], string(js)); err != nil {
 			return errs.Wrap(err, "insert row")
 		}
+		if err := s.storeFacets(ctx, tx, k, id); err != nil {
+			return err
+		}
+		var auditBefore any
+		if before != nil {
+			auditBefore = before
+		}
 		if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: action, Target: fmt.Sprintf("list_edition:%d/%s", id, key),
-			After: vals}); err != nil {
+			Before: auditBefore, After: vals}); err != nil {
 			return err
 		}
 		if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventPublished, SubjectID: id,

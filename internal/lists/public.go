@@ -2,6 +2,8 @@ package lists
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -150,7 +152,10 @@ const comboKeep = 32
 
 // facetCombos counts the edition's public rows by every combination of
 // the facets' values (cols), GROUP BY in the database, once per published
-// edition (and day, for kinds with Until).
+// edition (and day, for kinds with Until): from memory, else from the
+// counts stored with the edition when it was published (storeFacets), else
+// counted now — and stored, for an edition published before the counts
+// were kept.
 func (s *Service) facetCombos(ctx context.Context, k *Kind, editionID int64, today calendar.Date, cols []string, base string, args []any) ([]combo, error) {
 	key := comboKey{db: weak.Make(s.DB), edition: editionID, kind: k.Code}
 	if k.Until != "" {
@@ -162,16 +167,56 @@ func (s *Service) facetCombos(ctx context.Context, k *Kind, editionID int64, tod
 	if ok {
 		return c, nil
 	}
-	var status string
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT status FROM list_editions WHERE id = $1`, editionID).Scan(&status); err != nil {
+	var status, stored string
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT status, facet_counts FROM list_editions WHERE id = $1`, editionID).Scan(&status, &stored); err != nil {
 		return nil, errs.Wrap(err, "edition status")
 	}
+	sig := strings.Join(cols, ", ")
+	kept := k.Until == "" && status == "published"
+	if kept {
+		if c, ok = decodeCombos(stored, sig); ok {
+			remember(key, c)
+			return c, nil
+		}
+	}
+	c, err := countCombos(ctx, s.DB.R, cols, base, args)
+	if err != nil {
+		return nil, err
+	}
+	if kept {
+		// Best effort: a failed write only means counting again next start.
+		if js, err := encodeCombos(sig, c); err == nil {
+			s.DB.W.ExecContext(ctx, `UPDATE list_editions SET facet_counts = $1 WHERE id = $2 AND status = 'published'`, js, editionID)
+		}
+	}
+	if status == "published" {
+		remember(key, c)
+	}
+	return c, nil
+}
+
+func remember(key comboKey, c []combo) {
+	comboMu.Lock()
+	if len(comboCache) >= comboKeep {
+		clear(comboCache)
+	}
+	comboCache[key] = c
+	comboMu.Unlock()
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// countCombos is the GROUP BY of the facets' values.
+func countCombos(ctx context.Context, q querier, cols []string, base string, args []any) ([]combo, error) {
 	sel := strings.Join(cols, ", ")
-	rs, err := s.DB.R.QueryContext(ctx, `SELECT `+sel+`, COUNT(*)`+base+` GROUP BY `+sel, args...)
+	rs, err := q.QueryContext(ctx, `SELECT `+sel+`, COUNT(*)`+base+` GROUP BY `+sel, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "facet counts")
 	}
 	defer rs.Close()
+	var c []combo
 	for rs.Next() {
 		x := combo{vals: make([]string, len(cols))}
 		dest := make([]any, 0, len(cols)+1)
@@ -186,15 +231,75 @@ func (s *Service) facetCombos(ctx context.Context, k *Kind, editionID int64, tod
 	if err := rs.Err(); err != nil {
 		return nil, errs.Wrap(err, "facet counts")
 	}
-	if status == "published" {
-		comboMu.Lock()
-		if len(comboCache) >= comboKeep {
-			clear(comboCache)
-		}
-		comboCache[key] = c
-		comboMu.Unlock()
-	}
 	return c, nil
+}
+
+// storedCombos is the stored form of an edition's facet counts: the
+// facets' SQL (a kind whose facets changed since does not match) and each
+// combination's values followed by its count.
+type storedCombos struct {
+	Sig    string     `json:"sig"`
+	Combos [][]string `json:"combos"`
+	Counts []int      `json:"counts"`
+}
+
+func encodeCombos(sig string, c []combo) (string, error) {
+	st := storedCombos{Sig: sig, Combos: make([][]string, 0, len(c)), Counts: make([]int, 0, len(c))}
+	for _, x := range c {
+		st.Combos = append(st.Combos, x.vals)
+		st.Counts = append(st.Counts, x.n)
+	}
+	js, err := json.Marshal(st)
+	return string(js), err
+}
+
+func decodeCombos(stored, sig string) ([]combo, bool) {
+	if stored == "" {
+		return nil, false
+	}
+	var st storedCombos
+	if json.Unmarshal([]byte(stored), &st) != nil || st.Sig != sig || len(st.Combos) != len(st.Counts) {
+		return nil, false
+	}
+	c := make([]combo, len(st.Combos))
+	for i := range st.Combos {
+		c[i] = combo{vals: st.Combos[i], n: st.Counts[i]}
+	}
+	return c, true
+}
+
+// storeFacets counts and stores, in tx, the facet combinations of an
+// edition being published (the kinds whose counts do not depend on the
+// day and are counted in the database: PublicRows).
+func (s *Service) storeFacets(ctx context.Context, tx *sql.Tx, k *Kind, editionID int64) error {
+	if k.Until != "" || (k.Redact != nil && k.RedactWhen == "") {
+		return nil
+	}
+	var cols []string
+	for _, f := range k.Facets() {
+		x, err := s.facetExpr(k, f.Name)
+		if err != nil {
+			return err
+		}
+		cols = append(cols, x)
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	base, args, err := s.publicWhere(k, editionID, calendar.Date{})
+	if err != nil {
+		return err
+	}
+	c, err := countCombos(ctx, tx, cols, base, args)
+	if err != nil {
+		return err
+	}
+	js, err := encodeCombos(strings.Join(cols, ", "), c)
+	if err != nil {
+		return errs.Wrap(err, "facet counts json")
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE list_editions SET facet_counts = $1 WHERE id = $2`, js, editionID)
+	return errs.Wrap(err, "store facet counts")
 }
 
 // publicWhere is the FROM and WHERE of an edition's public rows (the Until
@@ -316,4 +421,12 @@ func (k *Kind) labelMatch(w string) bool {
 		}
 	}
 	return false
+}
+
+// ForgetFacetCounts empties the in-memory facet counts, as a restart does
+// (tests: the counts stored with the edition are read back).
+func ForgetFacetCounts() {
+	comboMu.Lock()
+	clear(comboCache)
+	comboMu.Unlock()
 }

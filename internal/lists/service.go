@@ -536,6 +536,9 @@ func (s *Service) publishTx(ctx context.Context, tx *sql.Tx, siteID int64, k *Ki
 		number+1, effectiveOn, note, len(d.Added), len(d.Removed), len(d.Changed), baseID, actor.Label(), now, id); err != nil {
 		return errs.Wrap(err, "publish edition")
 	}
+	if err := s.storeFacets(ctx, tx, k, id); err != nil {
+		return err
+	}
 	if err := auth.Audit(ctx, tx, s.DB.Dialect, auth.Entry{SiteID: siteID, Actor: actor, Action: "list.publish", Target: fmt.Sprintf("list_edition:%d", id),
 		After: map[string]any{"kind": k.Code, "number": number + 1, "effective_on": effectiveOn, "note": note, "added": len(d.Added), "removed": len(d.Removed), "changed": len(d.Changed),
 			"rebased": carried}}); err != nil {

@@ -56,10 +56,13 @@ func (s *Feature) Mount(kit *web.Server) error {
 	kit.Public("GET /execution.csv", s.tasksExport("csv"))
 	kit.Public("GET /execution.xlsx", s.tasksExport("xlsx"))
 	kit.Staff("GET /admin/execution", s.adminLedger)
-	kit.Flashes(map[string]string{"execution_progress": "进展已填报并公开。"})
+	kit.Flashes(map[string]string{"execution_progress": "进展已填报并公开。", "proposal_co_opinion": "协办意见已填报。"})
 	kit.Staff("GET /admin/execution/tasks/{no}", s.adminTask)
 	kit.Staff("POST /admin/execution/tasks/{no}/progress", s.adminPostProgress)
 	kit.API("POST /api/v1/execution/tasks/{no}/progress", s.apiPostProgress)
+	kit.Staff("GET /admin/execution/proposals/{number}/co-opinions", s.adminCoOpinion)
+	kit.Staff("POST /admin/execution/proposals/{number}/co-opinions", s.adminPostCoOpinion)
+	kit.API("POST /api/v1/execution/proposals/{number}/co-opinions", s.apiPostCoOpinion)
 	kit.API("GET /api/v1/execution/tasks", s.apiTasks)
 	kit.API("GET /api/v1/execution/tasks/{no}", s.apiTask)
 	kit.API("GET /api/v1/execution/proposals/overview", s.apiProposals)
@@ -75,6 +78,7 @@ func Schemas() []web.Schema {
 		{Type: reflect.TypeOf(execution.Milestone{}), Schema: "#/components/schemas/ExecutionMilestone"},
 		{Type: reflect.TypeOf(execution.Count{}), Schema: "#/components/schemas/ExecutionCount"},
 		{Type: reflect.TypeOf(execution.ReplyOverview{}), Schema: "#/components/schemas/ProposalOverview"},
+		{Type: reflect.TypeOf(execution.NewCoOpinion{}), Schema: "#/components/schemas/ProposalCoOpinion"},
 	}
 }
 
