@@ -607,13 +607,23 @@ func (x *Index) Put(ctx context.Context, docs ...*search.Document) error {
 		if err := x.Text.Lock(ctx, tx); err != nil {
 			return err
 		}
-		next := map[int64]int64{} // day base -> next free id, within this transaction
 		sites := map[int64]bool{}
-		for i, d := range docs {
-			if err := x.put(ctx, tx, d, prepared[i], next); err != nil {
-				return fmt.Errorf("search: put %s %d: %w", d.Kind, d.Ref, err)
-			}
+		for _, d := range docs {
 			sites[d.SiteID] = true
+		}
+		if distinctKeys(docs) {
+			if err := x.putBatch(ctx, tx, docs, prepared); err != nil {
+				return fmt.Errorf("search: put: %w", err)
+			}
+		} else {
+			// The same record twice in one call: one at a time, so the
+			// later one replaces the earlier as it would in two calls.
+			next := map[int64]int64{} // day base -> next free id, within this transaction
+			for i, d := range docs {
+				if err := x.put(ctx, tx, d, prepared[i], next); err != nil {
+					return fmt.Errorf("search: put %s %d: %w", d.Kind, d.Ref, err)
+				}
+			}
 		}
 		for site := range sites {
 			if err := bump(ctx, tx, site); err != nil {
@@ -622,6 +632,218 @@ func (x *Index) Put(ctx context.Context, docs ...*search.Document) error {
 		}
 		return nil
 	})
+}
+
+// BatchText is a Text that writes and removes many full-text rows in one
+// statement (PostgreSQL: a round trip per row was most of a rebuild's
+// time). Put uses it when the engine's Text implements it.
+type BatchText interface {
+	IndexAll(ctx context.Context, tx *sql.Tx, docs []*search.Document, prepared []any) error
+	UnindexAll(ctx context.Context, tx *sql.Tx, ids []int64) error
+}
+
+type docKey struct {
+	site int64
+	kind string
+	ref  int64
+}
+
+func distinctKeys(docs []*search.Document) bool {
+	seen := make(map[docKey]bool, len(docs))
+	for _, d := range docs {
+		k := docKey{d.SiteID, d.Kind, d.Ref}
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+	}
+	return true
+}
+
+// putChunk bounds the rows of one multi-row statement (17 parameters a row:
+// far below SQLite's 32,766 and PostgreSQL's 65,535 parameters).
+const putChunk = 100
+
+// putBatch is Put for documents of distinct records, in a few statements
+// whatever their number: the existing rows looked up together, removed
+// together, the largest id of every day read in one query, the rows
+// inserted 100 at a time (a replaced document keeps its id while its day is
+// unchanged, as in put).
+func (x *Index) putBatch(ctx context.Context, tx *sql.Tx, docs []*search.Document, prepared []any) error {
+	type old struct {
+		id  int64
+		day string
+	}
+	olds := map[docKey]old{}
+	groups := map[docKey][]int64{} // (site, kind) -> refs
+	for _, d := range docs {
+		k := docKey{site: d.SiteID, kind: d.Kind}
+		groups[k] = append(groups[k], d.Ref)
+	}
+	for g, refs := range groups {
+		for chunk := range slices.Chunk(refs, 500) {
+			var q Query
+			q.WriteString("SELECT ref, id, published_on FROM search_docs WHERE site_id = " + q.Arg(g.site) + " AND kind = " + q.Arg(g.kind) + " AND ref IN (")
+			for i, r := range chunk {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString(q.Arg(r))
+			}
+			q.WriteString(")")
+			rows, err := tx.QueryContext(ctx, q.String(), q.Args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var ref int64
+				var o old
+				if err := rows.Scan(&ref, &o.id, &o.day); err != nil {
+					rows.Close()
+					return err
+				}
+				olds[docKey{g.site, g.kind, ref}] = o
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	// Every old row goes (full text first); a kept id is inserted again.
+	var gone []int64
+	days := map[int64]bool{} // day bases needing a new id
+	for _, d := range docs {
+		o, ok := olds[docKey{d.SiteID, d.Kind, d.Ref}]
+		base := search.OrderBase(d.PublishedOn)
+		if ok {
+			gone = append(gone, o.id)
+		}
+		if !ok || search.OrderBase(o.day) != base {
+			days[base] = true
+		}
+	}
+	bt, batched := x.Text.(BatchText)
+	if len(gone) > 0 {
+		if batched {
+			if err := bt.UnindexAll(ctx, tx, gone); err != nil {
+				return err
+			}
+		} else {
+			for _, id := range gone {
+				if err := x.Text.Unindex(ctx, tx, id); err != nil {
+					return err
+				}
+			}
+		}
+		for chunk := range slices.Chunk(gone, 500) {
+			var q Query
+			q.WriteString("DELETE FROM search_docs WHERE id IN (")
+			for i, id := range chunk {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString(q.Arg(id))
+			}
+			q.WriteString(")")
+			if _, err := tx.ExecContext(ctx, q.String(), q.Args...); err != nil {
+				return err
+			}
+		}
+	}
+	next, err := nextIDs(ctx, tx, days)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		base := search.OrderBase(d.PublishedOn)
+		if o, ok := olds[docKey{d.SiteID, d.Kind, d.Ref}]; ok && search.OrderBase(o.day) == base {
+			d.ID = o.id
+			continue
+		}
+		id := next[base]
+		if id >= base+1<<search.OrderBits {
+			return fmt.Errorf("more than %d documents on %s", 1<<search.OrderBits, d.PublishedOn)
+		}
+		next[base] = id + 1
+		d.ID = id
+	}
+	for chunk := range slices.Chunk(docs, putChunk) {
+		var q Query
+		q.WriteString(`INSERT INTO search_docs (id, site_id, kind, ref, published_on, year, column_id, validity, publisher, topic, doc_no, doc_no_key, index_no, url, title, extra, body) VALUES `)
+		for i, d := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(")
+			for j, v := range []any{d.ID, d.SiteID, d.Kind, d.Ref, d.PublishedOn, d.Year(), d.ColumnID, d.Validity, d.Publisher, d.Topic, d.DocNo, search.DocNoKey(d.DocNo), d.IndexNo, d.URL, d.Title, d.Extra, d.Body} {
+				if j > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString(q.Arg(v))
+			}
+			q.WriteString(")")
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), q.Args...); err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+	}
+	if batched {
+		if err := bt.IndexAll(ctx, tx, docs, prepared); err != nil {
+			return fmt.Errorf("full text: %w", err)
+		}
+		return nil
+	}
+	for i, d := range docs {
+		if err := x.Text.Index(ctx, tx, d, prepared[i]); err != nil {
+			return fmt.Errorf("full text %s %d: %w", d.Kind, d.Ref, err)
+		}
+	}
+	return nil
+}
+
+// nextIDs reads the next free id of each day base in one query per 500
+// days: the largest id in the day's range plus one, or the base.
+func nextIDs(ctx context.Context, tx *sql.Tx, days map[int64]bool) (map[int64]int64, error) {
+	next := make(map[int64]int64, len(days))
+	bases := make([]int64, 0, len(days))
+	for b := range days {
+		bases = append(bases, b)
+		next[b] = b
+	}
+	slices.Sort(bases)
+	for chunk := range slices.Chunk(bases, 500) {
+		var q Query
+		span := q.Arg(int64(1) << search.OrderBits)
+		q.WriteString("SELECT v.column1, (SELECT MAX(id) FROM search_docs WHERE id >= v.column1 AND id < v.column1 + " + span + ") FROM (VALUES ")
+		for i, b := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(CAST(" + q.Arg(b) + " AS BIGINT))")
+		}
+		q.WriteString(") AS v")
+		rows, err := tx.QueryContext(ctx, q.String(), q.Args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var b int64
+			var top sql.NullInt64
+			if err := rows.Scan(&b, &top); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if top.Valid {
+				next[b] = top.Int64 + 1
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return next, nil
 }
 
 func (x *Index) put(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any, next map[int64]int64) error {
