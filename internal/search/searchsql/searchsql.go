@@ -270,14 +270,14 @@ type row struct {
 	year int
 }
 
-// scan runs the match newest first and returns up to limit rows, skipping
-// none. For a windowed engine it walks growing id windows down from the
-// site's newest id.
-func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly bool, limit int) ([]row, error) {
+// scan runs the match newest first over ids in [lo, hi) (idRange of the
+// filters, or narrower) and returns up to limit rows, skipping none. For a
+// windowed engine it walks growing id windows down from the site's newest
+// id.
+func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly bool, limit int, lo, hi int64) ([]row, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	lo, hi := idRange(&m.Filters)
 	if lo >= hi {
 		return nil, nil
 	}
@@ -494,7 +494,8 @@ func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, er
 	if m.Facets {
 		n = max(n, CountBound)
 	}
-	rows, err := x.scan(ctx, m, c, false, n+1)
+	lo, hi := idRange(&m.Filters)
+	rows, err := x.scan(ctx, m, c, false, n+1, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -520,8 +521,19 @@ func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, er
 		byID[r.ID] = len(res.Candidates)
 		res.Candidates = append(res.Candidates, r.Candidate)
 	}
+	// Title matches are matches: when the scan above saw every match (none,
+	// or fewer than it asked for), the title scan looks only between the
+	// oldest and newest of them, and not at all when there were none (a
+	// query that finds nothing, as the fallbacks' first tries do, costs one
+	// scan instead of two).
+	if !more {
+		if len(rows) == 0 {
+			return res, nil
+		}
+		lo, hi = max(lo, rows[len(rows)-1].ID), min(hi, rows[0].ID+1)
+	}
 	if len(c.must) > 0 && offset == 0 {
-		titles, err := x.scan(ctx, m, c, true, capn)
+		titles, err := x.scan(ctx, m, c, true, capn, lo, hi)
 		if err != nil {
 			return nil, err
 		}
