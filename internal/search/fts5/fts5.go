@@ -20,7 +20,10 @@ type Index struct {
 	*searchsql.Index
 }
 
-var _ search.Backend = (*Index)(nil)
+var (
+	_ search.Backend          = (*Index)(nil)
+	_ searchsql.CandidateText = text{}
+)
 
 // New returns the FTS5 back end over db (an SQLite database migrated to 0012).
 func New(db *store.DB) *Index {
@@ -44,16 +47,30 @@ func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared 
 	if _, err := tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, extra, body) VALUES ($1, $2, $3, $4)`, d.ID, t[0], t[1], t[2]); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts_title (rowid, title) VALUES ($1, $2)`, d.ID, t[0])
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_fts_title (rowid, title) VALUES ($1, $2)`, d.ID, t[0]); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts_docs (id, site_id, kind, ref, url, title, doc_no, doc_no_key, index_no, publisher, column_id, topic, validity, published_on, year)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		d.ID, d.SiteID, d.Kind, d.Ref, d.URL, d.Title, d.DocNo, search.DocNoKey(d.DocNo), d.IndexNo, d.Publisher, d.ColumnID, d.Topic, d.Validity, d.PublishedOn, d.Year())
 	return err
 }
+
+// CandidateTable: matches read their candidates from search_fts_docs
+// (migration 0041), about 200 bytes a row, not from search_docs, whose rows
+// carry the whole text: at 100,000 documents the 800 rows a common word
+// reads cost a quarter of the time from the narrow table.
+func (text) CandidateTable() string { return "search_fts_docs" }
 
 // Unindex deletes by rowid (contentless_delete=1).
 func (text) Unindex(ctx context.Context, tx *sql.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = $1`, id); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM search_fts_title WHERE rowid = $1`, id)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts_title WHERE rowid = $1`, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_fts_docs WHERE id = $1`, id)
 	return err
 }
 

@@ -348,7 +348,11 @@ func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titl
 	if order == "" {
 		order = "d.id"
 	}
-	q.WriteString("SELECT " + candCols + " FROM search_docs d" + join + " WHERE d.site_id = " + q.Arg(m.SiteID))
+	table := "search_docs"
+	if ct, ok := x.Text.(CandidateText); ok && join != "" {
+		table = ct.CandidateTable()
+	}
+	q.WriteString("SELECT " + candCols + " FROM " + table + " d" + join + " WHERE d.site_id = " + q.Arg(m.SiteID))
 	if cond != "" {
 		q.WriteString(" AND " + cond)
 	}
@@ -652,6 +656,14 @@ func (x *Index) Put(ctx context.Context, docs ...*search.Document) error {
 type BatchText interface {
 	IndexAll(ctx context.Context, tx *sql.Tx, docs []*search.Document, prepared []any) error
 	UnindexAll(ctx context.Context, tx *sql.Tx, ids []int64) error
+}
+
+// CandidateText is a Text whose engine keeps a narrow copy of the candidate
+// columns (SQLite: search_fts_docs, migration 0041), which a full-text
+// match joins instead of search_docs: the columns of candCols, doc_no_key and
+// index_no, by id.
+type CandidateText interface {
+	CandidateTable() string
 }
 
 type docKey struct {
