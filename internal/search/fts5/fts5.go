@@ -168,14 +168,50 @@ func (text) IndexBytes(ctx context.Context, db *store.DB) (int64, error) {
 	return n.Int64, nil
 }
 
+// mergeStep is the pages of work one merge step does: a step is one short
+// write transaction, so other writers (a publication) wait for one step,
+// not for the whole merge.
+const mergeStep = 2000
+
 // Optimize merges the FTS5 segments into one (after a rebuild: the index is
 // written with automerge 8, which makes loading faster and queries over many
-// segments slower). It holds the writer while it runs (21 s at 100k items).
+// segments slower — 33 segments after a rebuild of 100,000 documents, each
+// sought for every token of every query). It merges incrementally ('merge'
+// with a negative page count, which merges whatever the segments' levels) in
+// steps of mergeStep pages until a step changes nothing, instead of one
+// 'optimize' that holds the writer for the whole 20 s.
 func (x *Index) Optimize(ctx context.Context) error {
 	for _, t := range []string{"search_fts", "search_fts_title"} {
-		if _, err := x.DB.W.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
-			return fmt.Errorf("search: optimize %s: %w", t, err)
+		for {
+			done, err := x.mergeOnce(ctx, t)
+			if err != nil {
+				return fmt.Errorf("search: merge %s: %w", t, err)
+			}
+			if done {
+				break
+			}
 		}
 	}
 	return nil
+}
+
+// mergeOnce runs one merge step of table t and reports whether there was
+// nothing left to merge (the FTS5 documentation: fewer than 2 changes).
+func (x *Index) mergeOnce(ctx context.Context, t string) (bool, error) {
+	conn, err := x.DB.W.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	var before, after int64
+	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+		return false, err
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('merge', $1)`, -mergeStep); err != nil {
+		return false, err
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+		return false, err
+	}
+	return after-before < 2, nil
 }
