@@ -406,8 +406,7 @@ func cpuTime() time.Duration {
 
 // serverCPU is the CPU time used by the PostgreSQL server whose data
 // directory is dir: the postmaster and its children (the backends), from
-// /proc; 0 without dir. Backends that exited during a run are not counted,
-// so the figure is a lower bound (the bench keeps its connections open).
+// /proc (with the children it reaped); 0 without dir.
 func serverCPU(dir string) time.Duration {
 	if dir == "" {
 		return 0
@@ -439,9 +438,16 @@ func serverCPU(dir string) time.Duration {
 		if pid != pm && f[1] != pm {
 			continue
 		}
-		u, _ := strconv.ParseInt(f[11], 10, 64)
-		k, _ := strconv.ParseInt(f[12], 10, 64)
-		ticks += u + k
+		for _, n := range f[11:13] { // utime, stime
+			v, _ := strconv.ParseInt(n, 10, 64)
+			ticks += v
+		}
+		if pid == pm { // and the backends that exited, reaped by the postmaster
+			for _, n := range f[13:15] { // cutime, cstime
+				v, _ := strconv.ParseInt(n, 10, 64)
+				ticks += v
+			}
+		}
 	}
 	return time.Duration(ticks) * (time.Second / 100) // USER_HZ is 100 on Linux
 }
