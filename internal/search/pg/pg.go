@@ -68,8 +68,16 @@ func (text) Windowed() bool { return true }
 // primary key's id range, so only the rows that have every lexeme are
 // rechecked (positions, weights); the planner would otherwise walk the id
 // range and detoast every row's tsvector.
+//
+// The plan is made for each query's own values (plan_cache_mode): the
+// driver prepares statements, and after five executions PostgreSQL may
+// switch to a generic plan made without the tsquery and the id range, which
+// walks the range by primary key and detoasts every row's tsvector — 1.6–1.8
+// s a window for a phrase that matches nothing, at 100,000 documents
+// (docs/BENCHMARKS.md "Site search", 2026-12-03), against a few ms with the
+// GIN index.
 func (text) PlanWindow(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `SET LOCAL enable_indexscan = off`)
+	_, err := tx.ExecContext(ctx, `SET LOCAL enable_indexscan = off; SET LOCAL plan_cache_mode = force_custom_plan`)
 	return err
 }
 
