@@ -747,6 +747,12 @@ func (x *Index) putBatch(ctx context.Context, tx *sql.Tx, docs []*search.Documen
 			days[base] = true
 		}
 	}
+	// The next free id of each day is read before the old rows go: a kept
+	// id may be the largest of its day, and a new document must not get it.
+	next, err := nextIDs(ctx, tx, days)
+	if err != nil {
+		return err
+	}
 	bt, batched := x.Text.(BatchText)
 	if len(gone) > 0 {
 		if batched {
@@ -774,10 +780,6 @@ func (x *Index) putBatch(ctx context.Context, tx *sql.Tx, docs []*search.Documen
 				return err
 			}
 		}
-	}
-	next, err := nextIDs(ctx, tx, days)
-	if err != nil {
-		return err
 	}
 	for _, d := range docs {
 		base := search.OrderBase(d.PublishedOn)

@@ -159,11 +159,13 @@ func testPutMany(t *testing.T, b search.Backend) {
 		}
 		ids[d.ID] = true
 	}
-	// Refs 1-100 replaced on their day, 101-150 moved to a later day, 251-400 new.
+	// Refs 151-250 (the newest of each day, so a kept ID is the largest of
+	// its day) replaced on their day, 101-150 moved to a later day, 251-400
+	// new on the same days.
 	var second []*search.Document
-	for i := range 150 {
+	for i := 100; i < 250; i++ {
 		d := day(i % 7)
-		if i >= 100 {
+		if i < 150 {
 			d = "2030-01-01"
 		}
 		second = append(second, doc(1, "policy", int64(i+1), d, fmt.Sprintf("第%d号通知 公证办理", i+1), "新正文"))
@@ -172,13 +174,13 @@ func testPutMany(t *testing.T, b search.Backend) {
 		second = append(second, doc(1, "policy", int64(i+1), day(i%7), fmt.Sprintf("第%d号通知 人民调解", i+1), "正文"))
 	}
 	put(t, b, second...)
-	for i, d := range second {
-		switch {
-		case i < 100 && d.ID != first[i].ID:
+	for _, d := range second {
+		switch i := int(d.Ref) - 1; {
+		case i >= 150 && i < 250 && d.ID != first[i].ID:
 			t.Errorf("ref %d replaced on its day: ID %d, want %d kept", d.Ref, d.ID, first[i].ID)
-		case i >= 100 && i < 150 && d.ID < search.OrderBase("2030-01-01"):
+		case i < 150 && d.ID < search.OrderBase("2030-01-01"):
 			t.Errorf("ref %d moved to 2030: ID %d below that day", d.Ref, d.ID)
-		case i >= 150 && ids[d.ID]:
+		case i >= 250 && ids[d.ID]:
 			t.Errorf("new ref %d got the ID %d of another document", d.Ref, d.ID)
 		}
 		ids[d.ID] = true
@@ -190,7 +192,7 @@ func testPutMany(t *testing.T, b search.Backend) {
 		t.Errorf("replaced documents found %d times, want 150", r.Total)
 	}
 	if r := match(t, b, &search.Match{Must: []search.Clause{word("法律援助")}, Cap: 500, Facets: true}); r.Total != 100 {
-		t.Errorf("documents not replaced found %d times, want 100 (refs 151-250)", r.Total)
+		t.Errorf("documents not replaced found %d times, want 100 (refs 1-100)", r.Total)
 	}
 	if got, _ := b.Doc(ctx, 1, "policy", 120); got == nil || got.PublishedOn != "2030-01-01" || got.Body != "新正文" {
 		t.Errorf("moved document reads %+v", got)
