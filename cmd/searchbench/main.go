@@ -21,11 +21,14 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -56,6 +59,8 @@ func main() {
 	bound := flag.Int("bound", searchsql.CountBound, "matches counted and faceted at most (searchsql.CountBound)")
 	service := flag.Bool("service", false, "also run the mix through search.Service (the site search: words, synonyms, ranking, bodies, snippets), as /search and /api/v1/search do")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the query runs to this file")
+	pgdir := flag.String("pgdir", "", "PostgreSQL data directory (scripts/pg.sh's): also report the CPU time of the server's processes")
+	engineRuns := flag.Bool("engine", true, "run the engine mix (Match + Docs); -engine=false with -service measures only the Service")
 	flag.Parse()
 	searchsql.CountBound = *bound
 	if *dsn == "" {
@@ -105,9 +110,13 @@ func main() {
 	fmt.Printf("index: %d documents, %.0f MB\n", n, float64(bytes)/1e6)
 
 	run := func(name string, qs []string, fn func(ctx context.Context, q string) error) {
-		c0 := cpuTime()
+		c0, s0 := cpuTime(), serverCPU(*pgdir)
 		lat, count, errs := drive(ctx, *clients, *dur, qs, fn)
-		fmt.Printf("%-22s %s  QPS %.0f  CPU/query %.1f ms  errors %d  RSS %s  load %s\n", name, percentiles(lat), float64(count)/dur.Seconds(), ms(cpuTime()-c0)/float64(max(count, 1)), errs, rss(), loadavg())
+		server := ""
+		if *pgdir != "" {
+			server = fmt.Sprintf("  server CPU/query %.1f ms", ms(serverCPU(*pgdir)-s0)/float64(max(count, 1)))
+		}
+		fmt.Printf("%-22s %s  QPS %.0f  CPU/query %.1f ms%s  errors %d  RSS %s  load %s\n", name, percentiles(lat), float64(count)/dur.Seconds(), ms(cpuTime()-c0)/float64(max(count, 1)), server, errs, rss(), loadavg())
 	}
 	engine := func(ctx context.Context, q string) error {
 		m := &search.Match{SiteID: *site, Must: clauses(q), Cap: *capn, Facets: true}
@@ -150,9 +159,28 @@ func main() {
 		if _, err := db.W.ExecContext(ctx, `INSERT INTO sites (id, slug, name, org_code, created_at) VALUES ($1, 'bench', '基准站点', '0', $2) ON CONFLICT (id) DO NOTHING`, *site, store.Now()); err != nil {
 			log.Fatal(err)
 		}
-		svc := search.NewService(db, b, nil, nil)
+		counted := &countingBackend{Backend: b}
+		svc := search.NewService(db, counted, nil, nil)
 		if *nocache {
 			svc.CacheSize = -1
+		}
+		// Per query, one client, warm: what each costs and how many
+		// Match calls it makes (the fallbacks and corrections add some).
+		for _, q := range append(slices.Clone(typical), worst...) {
+			if _, err := svc.Search(ctx, &search.Request{SiteID: *site, Q: q}); err != nil {
+				log.Fatalf("%s: %v", q, err)
+			}
+			const n = 5
+			counted.matches.Store(0)
+			c0, s0, t0 := cpuTime(), serverCPU(*pgdir), time.Now()
+			var r *search.Result
+			for range n {
+				if r, err = svc.Search(ctx, &search.Request{SiteID: *site, Q: q}); err != nil {
+					log.Fatalf("%s: %v", q, err)
+				}
+			}
+			fmt.Printf("  service %-24s total %5d partial %-5v corrected %-5v Match calls %d  %6.1f ms  CPU %5.1f ms  server CPU %5.1f ms\n", q, r.Total, r.Partial, r.Corrected,
+				counted.matches.Load()/n, ms(time.Since(t0))/n, ms(cpuTime()-c0)/n, ms(serverCPU(*pgdir)-s0)/n)
 		}
 		full := func(ctx context.Context, q string) error {
 			_, err := svc.Search(ctx, &search.Request{SiteID: *site, Q: q})
@@ -162,9 +190,11 @@ func main() {
 		run("service worst-case", worst, full)
 		run("service mixed", append(slices.Clone(typical), worst...), full)
 	}
-	run(b.Name()+" typical", typical, engine)
-	run(b.Name()+" worst-case", worst, engine)
-	run(b.Name()+" mixed", append(slices.Clone(typical), worst...), engine)
+	if *engineRuns {
+		run(b.Name()+" typical", typical, engine)
+		run(b.Name()+" worst-case", worst, engine)
+		run(b.Name()+" mixed", append(slices.Clone(typical), worst...), engine)
+	}
 
 	switch *baseline {
 	case "like":
@@ -372,4 +402,63 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// serverCPU is the CPU time used by the PostgreSQL server whose data
+// directory is dir: the postmaster and its children (the backends), from
+// /proc (with the children it reaped); 0 without dir.
+func serverCPU(dir string) time.Duration {
+	if dir == "" {
+		return 0
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	pm := strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
+	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var ticks int64
+	for _, p := range procs {
+		st, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ... utime(14) stime(15): fields after the
+		// command's closing parenthesis.
+		s := string(st)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) < 13 {
+			continue
+		}
+		pid := strings.Fields(s)[0]
+		if pid != pm && f[1] != pm {
+			continue
+		}
+		for _, n := range f[11:13] { // utime, stime
+			v, _ := strconv.ParseInt(n, 10, 64)
+			ticks += v
+		}
+		if pid == pm { // and the backends that exited, reaped by the postmaster
+			for _, n := range f[13:15] { // cutime, cstime
+				v, _ := strconv.ParseInt(n, 10, 64)
+				ticks += v
+			}
+		}
+	}
+	return time.Duration(ticks) * (time.Second / 100) // USER_HZ is 100 on Linux
+}
+
+// countingBackend counts the Match calls the Service makes.
+type countingBackend struct {
+	search.Backend
+	matches atomic.Int64
+}
+
+func (c *countingBackend) Match(ctx context.Context, m *search.Match) (*search.Matches, error) {
+	c.matches.Add(1)
+	return c.Backend.Match(ctx, m)
 }

@@ -208,5 +208,12 @@ func (s *Service) ReindexAll(ctx context.Context, siteIDs []int64, progress func
 			return n, err
 		}
 	}
+	// A rebuild leaves the engine's index fragmented (FTS5: dozens of
+	// segments, each sought by every query); the back end compacts it.
+	if o, ok := s.Backend.(interface{ Optimize(context.Context) error }); ok {
+		if err := o.Optimize(ctx); err != nil {
+			return n, err
+		}
+	}
 	return n, events.Advance(ctx, s.DB, Subscriber, last)
 }

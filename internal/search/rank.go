@@ -181,7 +181,9 @@ func (p *plan) rank(cands []Candidate, today time.Time, docKey string) []scored 
 	for i := range cands {
 		out[i] = scored{c: cands[i], score: p.score(&cands[i], today, docKey)}
 	}
-	slices.SortStableFunc(out, byScore)
+	// byScore is a total order (ids are unique), so an unstable sort gives
+	// the same order and moves these large values far less.
+	slices.SortFunc(out, byScore)
 	return out
 }
 

@@ -174,10 +174,19 @@ func Snippet(body string, terms []string) []Segment {
 	if len(ms) > 0 {
 		// The window starting a little before the match that has the most
 		// distinct terms within snippetRunes after it.
+		// at[k] is the rune offset of match k (the matches are in text
+		// order), so a window's length is a subtraction, not a count.
+		at := make([]int, len(ms))
+		for k, prev, n := 0, 0, 0; k < len(ms); k++ {
+			n += utf8.RuneCountInString(text[prev:ms[k].from])
+			prev = ms[k].from
+			at[k] = n
+		}
 		best, bestN := 0, -1
+		seen := map[string]bool{}
 		for i := range ms {
-			seen := map[string]bool{}
-			for j := i; j < len(ms) && utf8.RuneCountInString(text[ms[i].from:ms[j].from]) < snippetRunes-20; j++ {
+			clear(seen)
+			for j := i; j < len(ms) && at[j]-at[i] < snippetRunes-20; j++ {
 				seen[text[ms[j].from:ms[j].to]] = true
 			}
 			if len(seen) > bestN {

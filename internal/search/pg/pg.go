@@ -25,7 +25,10 @@ type Index struct {
 	*searchsql.Index
 }
 
-var _ search.Backend = (*Index)(nil)
+var (
+	_ search.Backend      = (*Index)(nil)
+	_ searchsql.BatchText = text{}
+)
 
 // New returns the PostgreSQL back end over db (migrated to 0012).
 func New(db *store.DB) *Index {
@@ -65,8 +68,16 @@ func (text) Windowed() bool { return true }
 // primary key's id range, so only the rows that have every lexeme are
 // rechecked (positions, weights); the planner would otherwise walk the id
 // range and detoast every row's tsvector.
+//
+// The plan is made for each query's own values (plan_cache_mode): the
+// driver prepares statements, and after five executions PostgreSQL may
+// switch to a generic plan made without the tsquery and the id range, which
+// walks the range by primary key and detoasts every row's tsvector — 1.6–1.8
+// s a window for a phrase that matches nothing, at 100,000 documents
+// (docs/BENCHMARKS.md "Site search", 2026-12-03), against a few ms with the
+// GIN index.
 func (text) PlanWindow(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `SET LOCAL enable_indexscan = off`)
+	_, err := tx.ExecContext(ctx, `SET LOCAL enable_indexscan = off; SET LOCAL plan_cache_mode = force_custom_plan`)
 	return err
 }
 
@@ -231,4 +242,27 @@ func (x *Index) Optimize(ctx context.Context) error {
 		return fmt.Errorf("search: analyze: %w", err)
 	}
 	return nil
+}
+
+// IndexAll writes the full-text rows of a Put in one statement (arrays
+// unnested; the literals cast to tsvector by the server).
+func (text) IndexAll(ctx context.Context, tx *sql.Tx, docs []*search.Document, prepared []any) error {
+	ids := make([]int64, len(docs))
+	sites := make([]int64, len(docs))
+	tsv := make([]string, len(docs))
+	titles := make([]string, len(docs))
+	for i, d := range docs {
+		v := prepared[i].([2]string)
+		ids[i], sites[i], tsv[i], titles[i] = d.ID, d.SiteID, v[0], v[1]
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (id, site_id, tsv, title_tsv)
+		SELECT id, site_id, tsv::tsvector, title_tsv::tsvector FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS u(id, site_id, tsv, title_tsv)
+		ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, tsv = excluded.tsv, title_tsv = excluded.title_tsv`, ids, sites, tsv, titles)
+	return err
+}
+
+// UnindexAll removes the full-text rows of ids.
+func (text) UnindexAll(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE id = ANY($1)`, ids)
+	return err
 }

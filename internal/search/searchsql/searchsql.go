@@ -270,14 +270,14 @@ type row struct {
 	year int
 }
 
-// scan runs the match newest first and returns up to limit rows, skipping
-// none. For a windowed engine it walks growing id windows down from the
-// site's newest id.
-func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly bool, limit int) ([]row, error) {
+// scan runs the match newest first over ids in [lo, hi) (idRange of the
+// filters, or narrower) and returns up to limit rows, skipping none. For a
+// windowed engine it walks growing id windows down from the site's newest
+// id.
+func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly bool, limit int, lo, hi int64) ([]row, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	lo, hi := idRange(&m.Filters)
 	if lo >= hi {
 		return nil, nil
 	}
@@ -348,7 +348,11 @@ func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titl
 	if order == "" {
 		order = "d.id"
 	}
-	q.WriteString("SELECT " + candCols + " FROM search_docs d" + join + " WHERE d.site_id = " + q.Arg(m.SiteID))
+	table := "search_docs"
+	if ct, ok := x.Text.(CandidateText); ok && join != "" {
+		table = ct.CandidateTable()
+	}
+	q.WriteString("SELECT " + candCols + " FROM " + table + " d" + join + " WHERE d.site_id = " + q.Arg(m.SiteID))
 	if cond != "" {
 		q.WriteString(" AND " + cond)
 	}
@@ -494,7 +498,8 @@ func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, er
 	if m.Facets {
 		n = max(n, CountBound)
 	}
-	rows, err := x.scan(ctx, m, c, false, n+1)
+	lo, hi := idRange(&m.Filters)
+	rows, err := x.scan(ctx, m, c, false, n+1, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -520,8 +525,19 @@ func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, er
 		byID[r.ID] = len(res.Candidates)
 		res.Candidates = append(res.Candidates, r.Candidate)
 	}
+	// Title matches are matches: when the scan above saw every match (none,
+	// or fewer than it asked for), the title scan looks only between the
+	// oldest and newest of them, and not at all when there were none (a
+	// query that finds nothing, as the fallbacks' first tries do, costs one
+	// scan instead of two).
+	if !more {
+		if len(rows) == 0 {
+			return res, nil
+		}
+		lo, hi = max(lo, rows[len(rows)-1].ID), min(hi, rows[0].ID+1)
+	}
 	if len(c.must) > 0 && offset == 0 {
-		titles, err := x.scan(ctx, m, c, true, capn)
+		titles, err := x.scan(ctx, m, c, true, capn, lo, hi)
 		if err != nil {
 			return nil, err
 		}
@@ -607,13 +623,23 @@ func (x *Index) Put(ctx context.Context, docs ...*search.Document) error {
 		if err := x.Text.Lock(ctx, tx); err != nil {
 			return err
 		}
-		next := map[int64]int64{} // day base -> next free id, within this transaction
 		sites := map[int64]bool{}
-		for i, d := range docs {
-			if err := x.put(ctx, tx, d, prepared[i], next); err != nil {
-				return fmt.Errorf("search: put %s %d: %w", d.Kind, d.Ref, err)
-			}
+		for _, d := range docs {
 			sites[d.SiteID] = true
+		}
+		if distinctKeys(docs) {
+			if err := x.putBatch(ctx, tx, docs, prepared); err != nil {
+				return fmt.Errorf("search: put: %w", err)
+			}
+		} else {
+			// The same record twice in one call: one at a time, so the
+			// later one replaces the earlier as it would in two calls.
+			next := map[int64]int64{} // day base -> next free id, within this transaction
+			for i, d := range docs {
+				if err := x.put(ctx, tx, d, prepared[i], next); err != nil {
+					return fmt.Errorf("search: put %s %d: %w", d.Kind, d.Ref, err)
+				}
+			}
 		}
 		for site := range sites {
 			if err := bump(ctx, tx, site); err != nil {
@@ -622,6 +648,228 @@ func (x *Index) Put(ctx context.Context, docs ...*search.Document) error {
 		}
 		return nil
 	})
+}
+
+// BatchText is a Text that writes and removes many full-text rows in one
+// statement (PostgreSQL: a round trip per row was most of a rebuild's
+// time). Put uses it when the engine's Text implements it.
+type BatchText interface {
+	IndexAll(ctx context.Context, tx *sql.Tx, docs []*search.Document, prepared []any) error
+	UnindexAll(ctx context.Context, tx *sql.Tx, ids []int64) error
+}
+
+// CandidateText is a Text whose engine keeps a narrow copy of the candidate
+// columns (SQLite: search_fts_docs, migration 0041), which a full-text
+// match joins instead of search_docs: the columns of candCols, doc_no_key and
+// index_no, by id.
+type CandidateText interface {
+	CandidateTable() string
+}
+
+type docKey struct {
+	site int64
+	kind string
+	ref  int64
+}
+
+func distinctKeys(docs []*search.Document) bool {
+	seen := make(map[docKey]bool, len(docs))
+	for _, d := range docs {
+		k := docKey{d.SiteID, d.Kind, d.Ref}
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+	}
+	return true
+}
+
+// putChunk bounds the rows of one multi-row statement (17 parameters a row:
+// far below SQLite's 32,766 and PostgreSQL's 65,535 parameters).
+const putChunk = 100
+
+// putBatch is Put for documents of distinct records, in a few statements
+// whatever their number: the existing rows looked up together, removed
+// together, the largest id of every day read in one query, the rows
+// inserted 100 at a time (a replaced document keeps its id while its day is
+// unchanged, as in put).
+func (x *Index) putBatch(ctx context.Context, tx *sql.Tx, docs []*search.Document, prepared []any) error {
+	type old struct {
+		id  int64
+		day string
+	}
+	olds := map[docKey]old{}
+	groups := map[docKey][]int64{} // (site, kind) -> refs
+	for _, d := range docs {
+		k := docKey{site: d.SiteID, kind: d.Kind}
+		groups[k] = append(groups[k], d.Ref)
+	}
+	for g, refs := range groups {
+		for chunk := range slices.Chunk(refs, 500) {
+			var q Query
+			q.WriteString("SELECT ref, id, published_on FROM search_docs WHERE site_id = " + q.Arg(g.site) + " AND kind = " + q.Arg(g.kind) + " AND ref IN (")
+			for i, r := range chunk {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString(q.Arg(r))
+			}
+			q.WriteString(")")
+			rows, err := tx.QueryContext(ctx, q.String(), q.Args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var ref int64
+				var o old
+				if err := rows.Scan(&ref, &o.id, &o.day); err != nil {
+					rows.Close()
+					return err
+				}
+				olds[docKey{g.site, g.kind, ref}] = o
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	// Every old row goes (full text first); a kept id is inserted again.
+	var gone []int64
+	days := map[int64]bool{} // day bases needing a new id
+	for _, d := range docs {
+		o, ok := olds[docKey{d.SiteID, d.Kind, d.Ref}]
+		base := search.OrderBase(d.PublishedOn)
+		if ok {
+			gone = append(gone, o.id)
+		}
+		if !ok || search.OrderBase(o.day) != base {
+			days[base] = true
+		}
+	}
+	// The next free id of each day is read before the old rows go: a kept
+	// id may be the largest of its day, and a new document must not get it.
+	next, err := nextIDs(ctx, tx, days)
+	if err != nil {
+		return err
+	}
+	bt, batched := x.Text.(BatchText)
+	if len(gone) > 0 {
+		if batched {
+			if err := bt.UnindexAll(ctx, tx, gone); err != nil {
+				return err
+			}
+		} else {
+			for _, id := range gone {
+				if err := x.Text.Unindex(ctx, tx, id); err != nil {
+					return err
+				}
+			}
+		}
+		for chunk := range slices.Chunk(gone, 500) {
+			var q Query
+			q.WriteString("DELETE FROM search_docs WHERE id IN (")
+			for i, id := range chunk {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString(q.Arg(id))
+			}
+			q.WriteString(")")
+			if _, err := tx.ExecContext(ctx, q.String(), q.Args...); err != nil {
+				return err
+			}
+		}
+	}
+	for _, d := range docs {
+		base := search.OrderBase(d.PublishedOn)
+		if o, ok := olds[docKey{d.SiteID, d.Kind, d.Ref}]; ok && search.OrderBase(o.day) == base {
+			d.ID = o.id
+			continue
+		}
+		id := next[base]
+		if id >= base+1<<search.OrderBits {
+			return fmt.Errorf("more than %d documents on %s", 1<<search.OrderBits, d.PublishedOn)
+		}
+		next[base] = id + 1
+		d.ID = id
+	}
+	for chunk := range slices.Chunk(docs, putChunk) {
+		var q Query
+		q.WriteString(`INSERT INTO search_docs (id, site_id, kind, ref, published_on, year, column_id, validity, publisher, topic, doc_no, doc_no_key, index_no, url, title, extra, body) VALUES `)
+		for i, d := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(")
+			for j, v := range []any{d.ID, d.SiteID, d.Kind, d.Ref, d.PublishedOn, d.Year(), d.ColumnID, d.Validity, d.Publisher, d.Topic, d.DocNo, search.DocNoKey(d.DocNo), d.IndexNo, d.URL, d.Title, d.Extra, d.Body} {
+				if j > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString(q.Arg(v))
+			}
+			q.WriteString(")")
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), q.Args...); err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+	}
+	if batched {
+		if err := bt.IndexAll(ctx, tx, docs, prepared); err != nil {
+			return fmt.Errorf("full text: %w", err)
+		}
+		return nil
+	}
+	for i, d := range docs {
+		if err := x.Text.Index(ctx, tx, d, prepared[i]); err != nil {
+			return fmt.Errorf("full text %s %d: %w", d.Kind, d.Ref, err)
+		}
+	}
+	return nil
+}
+
+// nextIDs reads the next free id of each day base in one query per 500
+// days: the largest id in the day's range plus one, or the base.
+func nextIDs(ctx context.Context, tx *sql.Tx, days map[int64]bool) (map[int64]int64, error) {
+	next := make(map[int64]int64, len(days))
+	bases := make([]int64, 0, len(days))
+	for b := range days {
+		bases = append(bases, b)
+		next[b] = b
+	}
+	slices.Sort(bases)
+	for chunk := range slices.Chunk(bases, 500) {
+		var q Query
+		span := q.Arg(int64(1) << search.OrderBits)
+		q.WriteString("SELECT v.column1, (SELECT MAX(id) FROM search_docs WHERE id >= v.column1 AND id < v.column1 + " + span + ") FROM (VALUES ")
+		for i, b := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(CAST(" + q.Arg(b) + " AS BIGINT))")
+		}
+		q.WriteString(") AS v")
+		rows, err := tx.QueryContext(ctx, q.String(), q.Args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var b int64
+			var top sql.NullInt64
+			if err := rows.Scan(&b, &top); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if top.Valid {
+				next[b] = top.Int64 + 1
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return next, nil
 }
 
 func (x *Index) put(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any, next map[int64]int64) error {

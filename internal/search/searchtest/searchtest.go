@@ -21,6 +21,7 @@ func Run(t *testing.T, open func(t *testing.T) search.Backend) {
 		fn   func(t *testing.T, b search.Backend)
 	}{
 		{"PutAssignsIDs", testPutIDs},
+		{"PutMany", testPutMany},
 		{"Delete", testDelete},
 		{"SiteIsolation", testSites},
 		{"Phrase", testPhrase},
@@ -138,6 +139,71 @@ func testPutIDs(t *testing.T, b search.Backend) {
 	if bad.ID < 0 || bad.ID >= 1<<search.OrderBits {
 		t.Errorf("undated doc ID %d outside day 0", bad.ID)
 	}
+}
+
+// testPutMany: one Put of many documents (a rebuild's batch) mixing new
+// records, records replaced on their day and records moved to another day,
+// over more rows than one statement holds; then one Put naming a record
+// twice, where the later document wins.
+func testPutMany(t *testing.T, b search.Backend) {
+	var first []*search.Document
+	for i := range 250 {
+		first = append(first, doc(1, "policy", int64(i+1), day(i%7), fmt.Sprintf("第%d号通知 法律援助", i+1), "正文"))
+	}
+	put(t, b, first...)
+	ids := map[int64]bool{}
+	for _, d := range first {
+		base := search.OrderBase(d.PublishedOn)
+		if d.ID < base || d.ID >= base+1<<search.OrderBits || ids[d.ID] {
+			t.Fatalf("ref %d (%s): ID %d outside its day or repeated", d.Ref, d.PublishedOn, d.ID)
+		}
+		ids[d.ID] = true
+	}
+	// Refs 151-250 (the newest of each day, so a kept ID is the largest of
+	// its day) replaced on their day, 101-150 moved to a later day, 251-400
+	// new on the same days.
+	var second []*search.Document
+	for i := 100; i < 250; i++ {
+		d := day(i % 7)
+		if i < 150 {
+			d = "2030-01-01"
+		}
+		second = append(second, doc(1, "policy", int64(i+1), d, fmt.Sprintf("第%d号通知 公证办理", i+1), "新正文"))
+	}
+	for i := 250; i < 400; i++ {
+		second = append(second, doc(1, "policy", int64(i+1), day(i%7), fmt.Sprintf("第%d号通知 人民调解", i+1), "正文"))
+	}
+	put(t, b, second...)
+	for _, d := range second {
+		switch i := int(d.Ref) - 1; {
+		case i >= 150 && i < 250 && d.ID != first[i].ID:
+			t.Errorf("ref %d replaced on its day: ID %d, want %d kept", d.Ref, d.ID, first[i].ID)
+		case i < 150 && d.ID < search.OrderBase("2030-01-01"):
+			t.Errorf("ref %d moved to 2030: ID %d below that day", d.Ref, d.ID)
+		case i >= 250 && ids[d.ID]:
+			t.Errorf("new ref %d got the ID %d of another document", d.Ref, d.ID)
+		}
+		ids[d.ID] = true
+	}
+	if n, _, err := b.Size(ctx); err != nil || n != 400 {
+		t.Errorf("Size = %d, %v; want 400 documents", n, err)
+	}
+	if r := match(t, b, &search.Match{Must: []search.Clause{word("公证办理")}, Cap: 500, Facets: true}); r.Total != 150 {
+		t.Errorf("replaced documents found %d times, want 150", r.Total)
+	}
+	if r := match(t, b, &search.Match{Must: []search.Clause{word("法律援助")}, Cap: 500, Facets: true}); r.Total != 100 {
+		t.Errorf("documents not replaced found %d times, want 100 (refs 1-100)", r.Total)
+	}
+	if got, _ := b.Doc(ctx, 1, "policy", 120); got == nil || got.PublishedOn != "2030-01-01" || got.Body != "新正文" {
+		t.Errorf("moved document reads %+v", got)
+	}
+	// The same record twice in one Put: the later one is what is kept.
+	a, a2 := doc(1, "notice", 9, "2024-02-02", "行政复议旧标题", ""), doc(1, "notice", 9, "2024-02-03", "行政复议新标题", "")
+	put(t, b, a, a2)
+	if got, _ := b.Doc(ctx, 1, "notice", 9); got == nil || got.Title != "行政复议新标题" || got.ID != a2.ID {
+		t.Errorf("record put twice reads %+v, want the later document with ID %d", got, a2.ID)
+	}
+	wantRefs(t, "record put twice found once", match(t, b, &search.Match{Must: []search.Clause{word("行政复议")}}), 9)
 }
 
 func testDelete(t *testing.T, b search.Backend) {
