@@ -290,6 +290,25 @@ func TestSeedSynthetic(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "300 条信息") || !strings.Contains(out, "\r信息 [") || !strings.Contains(out, "300/300 100.0%") {
 		t.Fatalf("seed: %d %q", code, out)
 	}
+	// The search index is built, and its subscription is past every event
+	// of the build, so the first serve has nothing left to index.
+	db, err := store.Open(context.Background(), filepath.Join(data, "gongkai.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs int
+	var cursor, last int64
+	if err := db.R.QueryRow(`SELECT COUNT(*) FROM search_docs`).Scan(&docs); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.R.QueryRow(`SELECT COALESCE((SELECT last_id FROM event_cursors WHERE subscriber = 'search'), 0), COALESCE((SELECT MAX(id) FROM change_events), 0)`).Scan(&cursor, &last); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// More documents than items: the answered messages, list rows … too.
+	if docs <= 300 || cursor != last || !strings.Contains(out, "检索索引已重建") {
+		t.Errorf("after seed: %d search documents, search cursor %d of %d events; output %q", docs, cursor, last, out)
+	}
 	if out, code := run(t, "", "seed", "--synthetic", "10", "--data", data); code == 0 || !strings.Contains(out, "已有站点") {
 		t.Errorf("second seed: %d %s", code, out)
 	}

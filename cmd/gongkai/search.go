@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"gongkai/internal/app"
+	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
 	"gongkai/internal/demo/synthetic"
+	"gongkai/internal/web"
 )
 
 // runSearch: `gongkai search reindex [--site ID]` rebuilds the site search
@@ -52,9 +54,24 @@ func runSearch(args []string) error {
 	if len(ids) == 0 {
 		return errors.New("数据库中还没有站点")
 	}
-	svc := app.NewSearch(cat, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	return reindex(ctx, cat, ids, *siteID == 0, *quiet)
+}
+
+// reindex rebuilds the search index of the sites ids (all of the database's
+// when all: the subscription then moves past the events the rebuild
+// covered), with a progress bar unless quiet, and prints a summary.
+func reindex(ctx context.Context, cat *catalog.Service, ids []int64, all, quiet bool) error {
+	// The application as serve builds it, for its search service with every
+	// capability's source registered (messages, lists, consultations …),
+	// not only the catalogue's: moving the subscription past their events
+	// would otherwise leave those records out of the index.
+	a, err := app.New(cat, auth.NewService(cat.DB), nil, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), web.Options{})
+	if err != nil {
+		return err
+	}
+	svc := a.Search
 	var bar func(string, int, int)
-	if !*quiet {
+	if !quiet {
 		bar = synthetic.NewBar(os.Stderr)
 	}
 	start := time.Now()
@@ -64,7 +81,7 @@ func runSearch(args []string) error {
 		}
 	}
 	var n int
-	if *siteID == 0 {
+	if all {
 		n, err = svc.ReindexAll(ctx, ids, progress)
 	} else {
 		n, err = svc.Reindex(ctx, ids[0], func(done, total int) { progress(ids[0], done, total) })
