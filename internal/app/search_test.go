@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,6 +58,18 @@ func TestSearchResultsPage(t *testing.T) {
 		// Sorting by date and a kind tab keep the words.
 		if r := b.get("/search?q=" + url.QueryEscape("政务公开") + "&sort=date"); r.status != 200 || !strings.Contains(r.body, "按日期</strong>") {
 			t.Errorf("sort by date: %d", r.status)
+		}
+		// The year facet reads newest first, whatever each year's count.
+		ym := regexp.MustCompile(`(?s)<ul aria-labelledby="facet-year">(.*?)</ul>`).FindStringSubmatch(b.get("/search?q=" + url.QueryEscape("政务公开")).body)
+		if ym == nil {
+			t.Fatal("no year facet")
+		}
+		var years []string
+		for _, y := range regexp.MustCompile(`>(\d{4})年（`).FindAllStringSubmatch(ym[1], -1) {
+			years = append(years, y[1])
+		}
+		if len(years) < 2 || !slices.IsSortedFunc(years, func(a, b string) int { return strings.Compare(b, a) }) {
+			t.Errorf("year facet not newest first: %v", years)
 		}
 		// An item page still has the header box; the old search route is gone
 		// from the catalogue (the golden file holds one GET /search).

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
@@ -257,10 +259,13 @@ func facetValueOf(tree *catalog.Tree, name, value string) (label, param string) 
 func (s *Feature) facet(p *resultsPage, name string, counts []srch.FacetCount) facetGroup {
 	g := facetGroup{Name: name, Label: facetLabels[name]}
 	cur := p.Form.get(name)
-	for i, fc := range counts {
-		if i >= 12 {
-			break
-		}
+	counts = counts[:min(len(counts), 12)] // the most frequent values
+	if name == srch.FacetYear {
+		// Years read in order, newest first, as on the column pages.
+		counts = slices.Clone(counts)
+		slices.SortFunc(counts, func(a, b srch.FacetCount) int { return strings.Compare(b.Value, a.Value) })
+	}
+	for _, fc := range counts {
 		label, param := facetValueOf(p.Tree, name, fc.Value)
 		if param == "" {
 			continue
