@@ -1,7 +1,8 @@
 // Browser tests of 重要部署执行公开 and 建议提案办理 (issue 13, seed task 6):
 // axe-core's WCAG 2.1 A/AA rules in every display mode on the year's task
 // overview (filtered and with a bad filter), a task's timeline, the
-// proposals' 总体情况 with the replies, and the three list kinds' pages.
+// proposals' 总体情况 with the replies, and the three list kinds' pages;
+// the back office's progress form and its 协办意见 form, used as staff would.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, staffSession } from '../lib/app.mjs';
@@ -79,5 +80,36 @@ describe('谁落实、谁公开: a department posts progress on its own task', (
     await page.goto(app.base + '/admin/execution/tasks/2025-03');
     assert.match(await page.textContent('body'), /由公共法律服务管理科填报/);
     assert.equal(await page.locator('#f-summary').count(), 0);
+  });
+});
+
+describe('协办意见: the office records a co-handler\'s opinion', () => {
+  it('the form passes axe, files 市财政局\'s opinion and lists it; the public sees only the unit and date', async () => {
+    const office = await staffSession(app.base, 'office');
+    const ctx = await newContext(browser, app.base, MODES[0].prefs); contexts.push(ctx);
+    await ctx.addCookies(office.cookie.split('; ').map((c) => {
+      const i = c.indexOf('=');
+      return { name: c.slice(0, i), value: c.slice(i + 1), url: app.base };
+    }));
+    const page = await ctx.newPage();
+    await page.goto(app.base + '/admin/execution/proposals/19-5-0156/co-opinions');
+    const axe = await axeCheck(page);
+    assert.deepEqual(axe, [], JSON.stringify(axe, null, 1));
+    // Sent to the lead unit without its text: the field's error, in place.
+    await page.selectOption('#f-co_unit', '市财政局');
+    await page.fill('#f-received_on', '2025-03-12');
+    await page.fill('#f-sent_on', '2025-04-09');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/co-opinions"] button')]);
+    assert.equal(await page.getAttribute('#f-opinion', 'aria-invalid'), 'true');
+    assert.deepEqual(await axeCheck(page), []);
+    await page.fill('#f-opinion', '浏览器测试：财政资金已列入年度预算');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/co-opinions"] button')]);
+    const body = await page.textContent('body');
+    assert.match(body, /协办意见已填报/);
+    assert.match(body, /浏览器测试：财政资金已列入年度预算/);
+    await screenshot(page, 'execution-admin-co-opinion');
+    const pub = await (await fetch(app.base + '/lists/proposal_co_opinions')).text();
+    assert.match(pub, /市财政局/);
+    assert.doesNotMatch(pub, /浏览器测试：财政资金/);
   });
 });
