@@ -69,7 +69,9 @@ func runCheck(args []string) error {
 		*save = false
 	}
 	ctx := context.Background()
-	db, err := c.open(ctx)
+	// One pass over the site reads each page once: a small page cache per
+	// connection keeps the run's memory to its findings (issue 17).
+	db, err := c.openWith(ctx, store.Options{CacheKiB: 2000})
 	if err != nil {
 		return err
 	}

@@ -142,10 +142,15 @@ func (c *common) dsn() string {
 
 // open opens and migrates the database.
 func (c *common) open(ctx context.Context) (*store.DB, error) {
+	return c.openWith(ctx, store.Options{})
+}
+
+// openWith is open with store options.
+func (c *common) openWith(ctx context.Context, o store.Options) (*store.DB, error) {
 	if err := os.MkdirAll(c.data, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	db, err := store.Open(ctx, c.dsn())
+	db, err := store.OpenWith(ctx, c.dsn(), o)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -282,5 +283,29 @@ func TestTimeFormatSortsAsTime(t *testing.T) {
 	}
 	if !store.ParseTime("").IsZero() {
 		t.Error(`ParseTime("") is not zero`)
+	}
+}
+
+// TestOpenWithCache: OpenWith's CacheKiB reaches every SQLite connection
+// (gongkai check's one pass opens with a small cache), and Open keeps the
+// server's 16,000 KiB.
+func TestOpenWithCache(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, c := range []struct {
+		o    store.Options
+		want int
+	}{{store.Options{}, -16000}, {store.Options{CacheKiB: 2000}, -2000}} {
+		db, err := store.OpenWith(ctx, filepath.Join(dir, "c.db"), c.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pool := range []*sql.DB{db.R, db.W} {
+			var got int
+			if err := pool.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&got); err != nil || got != c.want {
+				t.Errorf("%+v: cache_size %d, %v; want %d", c.o, got, err, c.want)
+			}
+		}
+		db.Close()
 	}
 }
