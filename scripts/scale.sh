@@ -23,7 +23,7 @@
 # under nice -n 19 (PostgreSQL ones on a server of scripts/pg.sh, stopped
 # at the end). Other settings: OUT (results directory, default
 # /tmp/gongkai-scale), PORT (19510), DURATION (seconds per row, 8),
-# CLIENTS (8).
+# CLIENTS (8), ONLY (comma-separated row names: measure just those rows).
 #
 # Every request misses the render cache (cmd/scalebench explains how). The
 # JSON of each run stays in OUT; `scalebench table OUT/*.json` reprints the
@@ -84,6 +84,7 @@ pg_seed() {
 measure() {
 	local args=(run -bin "$GK" -label "$1" -out "$OUT/$2.json" -data "$3" -port "$PORT" -d "${DURATION}s" -c "$CLIENTS")
 	[ -z "${4:-}" ] || args+=(-db "$4")
+	[ -z "${ONLY:-}" ] || args+=(-only "$ONLY")
 	log "measuring $1"
 	"$OUT/scalebench" "${args[@]}"
 }

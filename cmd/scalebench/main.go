@@ -131,6 +131,7 @@ func run(args []string) error {
 	maxReq := fs.Int("max", 5000, "requests per row at most")
 	column := fs.String("column", "zcwj", "column of the column-page rows")
 	publishes := fs.Int("publish", 200, "API create + publish requests at most")
+	only := fs.String("only", "", "comma-separated row names to measure (default: every row), e.g. \"column page 1,admin dashboard\"")
 	idleWait := fs.Duration("idle", 40*time.Minute, "wait at most this long after start for the server to idle (under 0.1 core for 3 s)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -258,12 +259,27 @@ func run(args []string) error {
 		}},
 		{"admin dashboard", "latency", func(int) req { return req{path: "/admin", staff: true} }},
 	}
+	want := func(name string) bool {
+		if *only == "" {
+			return true
+		}
+		for n := range strings.SplitSeq(*only, ",") {
+			if strings.TrimSpace(n) == name {
+				return true
+			}
+		}
+		return false
+	}
 	for _, row := range rows {
-		res.Rows = append(res.Rows, r.measure(row.name, row.kind, row.gen))
+		if want(row.name) {
+			res.Rows = append(res.Rows, r.measure(row.name, row.kind, row.gen))
+		}
 	}
 
 	// gongkai check beside the idle server, as the daily job would run.
-	res.Rows = append(res.Rows, runCheck(*bin, dbArgs))
+	if want("gongkai check") {
+		res.Rows = append(res.Rows, runCheck(*bin, dbArgs))
+	}
 
 	// Create + publish last: each publish invalidates cached pages.
 	body := func(k int) string {
@@ -273,12 +289,14 @@ func run(args []string) error {
 			"body": "<p>各县区司法局：</p><p>现就规模基准测试有关事项通知如下。</p>", "disclosure": "proactive", "publish": true})
 		return string(b)
 	}
-	old := r.max
-	r.max = *publishes
-	res.Rows = append(res.Rows, r.measure("API create + publish", "latency", func(k int) req {
-		return req{method: "POST", path: "/api/v1/items", body: body(k), api: true}
-	}))
-	r.max = old
+	if want("API create + publish") {
+		old := r.max
+		r.max = *publishes
+		res.Rows = append(res.Rows, r.measure("API create + publish", "latency", func(k int) req {
+			return req{method: "POST", path: "/api/v1/items", body: body(k), api: true}
+		}))
+		r.max = old
+	}
 
 	// VmHWM, or the sampled peak when the server is gone.
 	res.PeakRSS = float64(max(procKB(r.pid, "VmHWM"), r.allPeak.Load())) / 1024
