@@ -12,31 +12,10 @@ import (
 // first: the input of the deadline rules and the self-inspection.
 //
 // The items come without their bodies (issue 17: at 100,000 items the
-// bodies were most of the self-inspection's memory); EachPublishedBody
-// streams them.
+// bodies were most of the self-inspection's memory); ItemsAfter with
+// bodies pages through them.
 func (s *Service) AllItems(ctx context.Context, siteID int64) ([]*Item, error) {
 	return s.queryItems(ctx, "all items", `SELECT `+listCols+itemFrom+` WHERE i.site_id = $1 AND i.status <> $2 ORDER BY i.id`, siteID, StatusWithdrawn)
-}
-
-// EachPublishedBody calls fn with the id and body of each published item
-// of a site, in id order, one row at a time (no body is kept).
-func (s *Service) EachPublishedBody(ctx context.Context, siteID int64, fn func(id int64, body string) error) error {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, body FROM items WHERE site_id = $1 AND status = $2 ORDER BY id`, siteID, StatusPublished)
-	if err != nil {
-		return errs.Wrap(err, "item bodies")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var body string
-		if err := rows.Scan(&id, &body); err != nil {
-			return errs.Wrap(err, "item bodies")
-		}
-		if err := fn(id, body); err != nil {
-			return err
-		}
-	}
-	return errs.Wrap(rows.Err(), "item bodies")
 }
 
 // queryItems runs a query of itemCols and scans its items.
