@@ -134,7 +134,7 @@ reap_stale() {
 }
 
 cmd_start() {
-	local bindir tmp data sock logf port attempt pid version locale started=
+	local bindir tmp data sock logf port pid version locale
 
 	bindir=$(find_bindir) || {
 		apt_install postgresql
@@ -194,8 +194,30 @@ cmd_start() {
 		host    replication all 127.0.0.1/32  trust
 	EOF
 
-	# A port that looks free may still be taken before the server binds it
-	# (other test runs start servers too), so retry on a bind failure.
+	launch "$bindir" "$data" "$logf" "$tmp" PostgreSQL
+	port=$LAUNCHED_PORT
+
+	"$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$DB_ROLE" -d postgres \
+		-c "CREATE DATABASE $DB_NAME OWNER $DB_ROLE" >&2 ||
+		die "could not create database $DB_NAME"
+
+	pid=$(postmaster_pid "$data") || die "server is not running after start"
+	version=$("$bindir/postgres" --version)
+	trap - EXIT INT TERM HUP
+
+	log "$version ready on 127.0.0.1:$port (pid $pid), data dir $tmp"
+	log "stop it with: scripts/pg.sh stop $tmp"
+	printf "export GONGKAI_TEST_POSTGRES='postgres://%s@127.0.0.1:%s/%s?sslmode=disable'\n" \
+		"$DB_ROLE" "$port" "$DB_NAME"
+	printf "export GONGKAI_TEST_POSTGRES_DIR='%s'\n" "$tmp"
+}
+
+# launch BINDIR DATA LOG TMP WHAT starts the server of DATA on a free port
+# and waits until it accepts TCP connections; LAUNCHED_PORT is its port.
+# A port that looks free may still be taken before the server binds it
+# (other test runs start servers too), so a bind failure is retried.
+launch() {
+	local bindir=$1 data=$2 logf=$3 tmp=$4 what=$5 attempt port started= waited=0
 	for attempt in 1 2 3 4 5 6 7 8 9 10; do
 		port=$(random_port)
 		port_in_use "$port" && continue
@@ -215,40 +237,26 @@ cmd_start() {
 		cat "$tmp/pg_ctl.err" >&2 || true
 		log "server log ($logf):"
 		cat "$logf" >&2 || true
-		die "PostgreSQL failed to start or was not ready within ${READY_TIMEOUT}s (server log above)"
+		die "$what failed to start or was not ready within ${READY_TIMEOUT}s (server log above)"
 	done
-	[ -n "$started" ] || die "found no free port in 20000-60000 after 10 attempts"
+	[ -n "$started" ] || die "found no free port for $what after 10 attempts"
 
 	# pg_ctl --wait trusts postmaster.pid; make sure TCP really answers.
-	local waited=0
 	until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U "$DB_ROLE" -d postgres; do
 		if [ "$waited" -ge $((READY_TIMEOUT * 10)) ]; then
 			log "server log ($logf):"
 			cat "$logf" >&2 || true
-			die "PostgreSQL on 127.0.0.1:$port did not accept connections within ${READY_TIMEOUT}s"
+			die "$what on 127.0.0.1:$port did not accept connections within ${READY_TIMEOUT}s"
 		fi
 		sleep 0.1
 		waited=$((waited + 1))
 	done
-
-	"$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$DB_ROLE" -d postgres \
-		-c "CREATE DATABASE $DB_NAME OWNER $DB_ROLE" >&2 ||
-		die "could not create database $DB_NAME"
-
-	pid=$(postmaster_pid "$data") || die "server is not running after start"
-	version=$("$bindir/postgres" --version)
-	trap - EXIT INT TERM HUP
-
-	log "$version ready on 127.0.0.1:$port (pid $pid), data dir $tmp"
-	log "stop it with: scripts/pg.sh stop $tmp"
-	printf "export GONGKAI_TEST_POSTGRES='postgres://%s@127.0.0.1:%s/%s?sslmode=disable'\n" \
-		"$DB_ROLE" "$port" "$DB_NAME"
-	printf "export GONGKAI_TEST_POSTGRES_DIR='%s'\n" "$tmp"
+	LAUNCHED_PORT=$port
 }
 
 # cmd_replica starts a hot standby of the test server of temp dir $1.
 cmd_replica() {
-	local primary=${1%/} bindir tmp data sock logf port pport attempt started=
+	local primary=${1%/} bindir tmp data sock logf port pport
 	[ -f "$primary/$MARKER" ] || die "$primary was not made by pg.sh start"
 	pport=$(sed -n 4p "$primary/data/postmaster.pid" 2>/dev/null) || true
 	[[ $pport =~ ^[0-9]+$ ]] || die "no running server in $primary"
@@ -280,27 +288,8 @@ cmd_replica() {
 		unix_socket_directories = '$sock'
 		hot_standby = on
 	EOF
-	for attempt in 1 2 3 4 5 6 7 8 9 10; do
-		port=$(random_port)
-		port_in_use "$port" && continue
-		: >"$logf"
-		if [ "$(id -u)" -eq 0 ]; then chown postgres: "$logf"; fi
-		if as_owner "$bindir/pg_ctl" start --pgdata="$data" --log="$logf" \
-			--wait --timeout="$READY_TIMEOUT" --options="-p $port" >/dev/null 2>"$tmp/pg_ctl.err"; then
-			started=1
-			break
-		fi
-		if grep -qiE 'could not bind|address already in use|could not create any TCP/IP sockets' "$logf"; then
-			as_owner "$bindir/pg_ctl" stop --pgdata="$data" -m immediate >/dev/null 2>&1 || true
-			continue
-		fi
-		cat "$tmp/pg_ctl.err" "$logf" >&2 || true
-		die "standby failed to start (server log above)"
-	done
-	[ -n "$started" ] || die "found no free port for the standby after 10 attempts"
-	until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U "$DB_ROLE" -d postgres; do
-		sleep 0.1
-	done
+	launch "$bindir" "$data" "$logf" "$tmp" "the standby"
+	port=$LAUNCHED_PORT
 	trap - EXIT INT TERM HUP
 	log "standby of 127.0.0.1:$pport ready on 127.0.0.1:$port, data dir $tmp"
 	printf "export GONGKAI_TEST_POSTGRES_REPLICA='postgres://%s@127.0.0.1:%s/%s?sslmode=disable'\n" \
