@@ -164,24 +164,60 @@ func TestCountsFollowWrites(t *testing.T) {
 	})
 }
 
-// A page past the middle is read from the other end and turned round: it
-// must hold what OFFSET gave, for every page size and offset.
-func TestListDeepPagesReversed(t *testing.T) {
+// A page past the middle is read from the other end and turned round, and
+// a page after the first finds its rows by id first: each must hold what
+// the whole list holds at its place, for every page size, offset and
+// filter (the publisher filter names the department).
+func TestListDeepPages(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		dates := []string{"2021-03-03", "2021-01-01", "2021-05-05", "2021-02-02"}
 		for i := range 23 {
-			f.published(f.dated(fmt.Sprintf("条目%02d", i), dates[i%4], f.fzk))
+			in := f.dated(fmt.Sprintf("条目%02d", i), dates[i%4], []*catalog.Department{f.fzk, f.pfk}[i%2])
+			if i%3 == 0 {
+				in.Publisher = "临沂市人民政府"
+			}
+			f.published(in)
 		}
-		for _, limit := range []int{1, 5, 7, 20, 23, 30} {
-			for offset := 0; offset <= 26; offset++ {
-				flt := catalog.Filter{SiteID: f.site.ID, Offset: offset, Limit: limit}
-				got, err := f.cat.List(f.ctx, flt, true)
-				f.must(err)
-				want, err := f.cat.List(f.ctx, flt, false) // never reversed
-				f.must(err)
-				if got.Total != 23 || !slices.Equal(ids(got.Items), ids(want.Items)) || got.NextCursor != want.NextCursor {
-					t.Fatalf("limit %d offset %d: total %d, %v cursor %q, want %v cursor %q", limit, offset, got.Total,
-						ids(got.Items), got.NextCursor, ids(want.Items), want.NextCursor)
+		for _, flt := range []catalog.Filter{
+			{},
+			{ColumnIDs: []int64{f.col["ybxx"].ID}},
+			{Publisher: "普法科"}, // the department's name
+			{Publisher: "临沂市人民政府"},
+			{Query: "条目1"},
+			{Year: 2021, DepartmentID: f.fzk.ID},
+		} {
+			flt.SiteID = f.site.ID
+			whole := flt
+			whole.Limit = 100
+			all, err := f.cat.List(f.ctx, whole, true)
+			f.must(err)
+			if len(all.Items) == 0 {
+				t.Fatalf("%+v: nothing listed", flt)
+			}
+			for _, limit := range []int{1, 5, 7, 20, 23, 30} {
+				for offset := 0; offset <= len(all.Items)+3; offset++ {
+					flt.Offset, flt.Limit = offset, limit
+					for _, withTotal := range []bool{true, false} {
+						got, err := f.cat.List(f.ctx, flt, withTotal)
+						f.must(err)
+						want := all.Items[min(offset, len(all.Items)):min(offset+limit, len(all.Items))]
+						more := offset+limit < len(all.Items)
+						if !slices.Equal(ids(got.Items), ids(want)) || (got.NextCursor != "") != more {
+							t.Fatalf("%+v total %v: %v cursor %q, want %v (more: %v)", flt, withTotal, ids(got.Items), got.NextCursor, ids(want), more)
+						}
+						if withTotal && got.Total != len(all.Items) {
+							t.Fatalf("%+v: total %d, want %d", flt, got.Total, len(all.Items))
+						}
+						if more {
+							next := flt
+							next.Offset, next.Cursor, next.Limit = 0, got.NextCursor, 1
+							after, err := f.cat.List(f.ctx, next, false)
+							f.must(err)
+							if len(after.Items) != 1 || after.Items[0].ID != all.Items[offset+limit].ID {
+								t.Fatalf("%+v: the cursor continues at %v, want %d", flt, ids(after.Items), all.Items[offset+limit].ID)
+							}
+						}
+					}
 				}
 			}
 		}

@@ -274,8 +274,22 @@ func (s *Service) List(ctx context.Context, f Filter, withTotal bool) (*Page, er
 		order = oldest
 	}
 	args = append(args, limit, offset)
-	q := `SELECT ` + listCols + itemFrom + join + ` WHERE ` + where +
-		fmt.Sprintf(` ORDER BY %s LIMIT $%d OFFSET $%d`, order, len(args)-1, len(args))
+	page1 := fmt.Sprintf(` ORDER BY %s LIMIT $%d OFFSET $%d`, order, len(args)-1, len(args))
+	q := `SELECT ` + listCols + itemFrom + join + ` WHERE ` + where + page1
+	if offset > 0 && f.Sort == "" {
+		// The rows skipped are found by their ids alone, in the index
+		// that orders them, and only the page's rows are read: OFFSET
+		// drops each skipped row after reading it (and its department),
+		// a table read per row (page 330 of a column's 659 at 100k:
+		// 365 ms cold, 42 ms warm → 13 and 0.4 ms). Only the publisher
+		// filter names the department (where).
+		from := ` FROM items i`
+		if f.Publisher != "" {
+			from = itemFrom
+		}
+		q = `SELECT ` + listCols + ` FROM (SELECT i.id` + from + ` WHERE ` + where + page1 + `) k
+			CROSS JOIN items i LEFT JOIN departments d ON d.id = i.department_id WHERE i.id = k.id ORDER BY ` + order
+	}
 	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "list items")
