@@ -163,6 +163,18 @@ func (f *Filter) where() (string, []any, error) {
 	return strings.Join(w, " AND "), args, nil
 }
 
+// from is the FROM of a query that tests the filter's conditions (where)
+// and reads no column of the rows: items alone, unless the publisher filter
+// names the department. The LEFT JOIN made SQLite read every matching row
+// for its department_id where the index alone answers (a column's year
+// counted in 105 ms cold instead of 1).
+func (f *Filter) from() string {
+	if f.Publisher != "" {
+		return itemFrom
+	}
+	return ` FROM items i`
+}
+
 // The default order of listings, newest first, and its reverse.
 const (
 	newest = `i.published_on DESC, i.id DESC`
@@ -281,13 +293,8 @@ func (s *Service) List(ctx context.Context, f Filter, withTotal bool) (*Page, er
 		// that orders them, and only the page's rows are read: OFFSET
 		// drops each skipped row after reading it (and its department),
 		// a table read per row (page 330 of a column's 659 at 100k:
-		// 365 ms cold, 42 ms warm → 13 and 0.4 ms). Only the publisher
-		// filter names the department (where).
-		from := ` FROM items i`
-		if f.Publisher != "" {
-			from = itemFrom
-		}
-		q = `SELECT ` + listCols + ` FROM (SELECT i.id` + from + ` WHERE ` + where + page1 + `) k
+		// 365 ms cold, 42 ms warm → 13 and 0.4 ms).
+		q = `SELECT ` + listCols + ` FROM (SELECT i.id` + f.from() + ` WHERE ` + where + page1 + `) k
 			CROSS JOIN items i LEFT JOIN departments d ON d.id = i.department_id WHERE i.id = k.id ORDER BY ` + order
 	}
 	rows, err := s.DB.R.QueryContext(ctx, q, args...)
