@@ -65,8 +65,12 @@ type Row struct {
 	Max    float64        `json:"max_ms"`
 	RPS    float64        `json:"rps"`
 	RSS    float64        `json:"rss_mb"` // peak server VmRSS sampled during the row
-	Secs   float64        `json:"seconds,omitempty"`
-	Note   string         `json:"note,omitempty"`
+	// CPU is the server's CPU time (user + system, /proc/PID/stat) over the
+	// row's concurrent part divided by its requests: on a busy machine the
+	// wall figures measure the queue, this what a request costs.
+	CPU  float64 `json:"cpu_ms_per_req,omitempty"`
+	Secs float64 `json:"seconds,omitempty"`
+	Note string  `json:"note,omitempty"`
 }
 
 // Result is one run: one site on one engine.
@@ -376,7 +380,7 @@ func (r *runner) measure(name, kind string, gen func(int) req) Row {
 	)
 	next.Store(1)
 	deadline := time.Now().Add(r.dur)
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), procCPU(r.pid)
 	for range r.clients {
 		wg.Add(1)
 		go func() {
@@ -403,16 +407,17 @@ func (r *runner) measure(name, kind string, gen func(int) req) Row {
 		}()
 	}
 	wg.Wait()
-	el := time.Since(t0)
+	el, cpu := time.Since(t0), procCPU(r.pid)-cpu0
 	slices.Sort(lat)
 	row.N = len(lat)
 	if row.N > 0 {
 		row.P50, row.P95, row.Max = pct(lat, 0.50), pct(lat, 0.95), lat[len(lat)-1]
 		row.RPS = float64(row.N) / el.Seconds()
+		row.CPU = ms(cpu) / float64(row.N)
 	}
 	row.RSS = float64(r.peak.Load()) / 1024
-	logp("  %-22s n=%-5d err=%-3d first=%7.1f p50=%7.1f p95=%7.1f max=%7.1f ms  %7.1f req/s  RSS %.0f MB %v",
-		name, row.N, row.Errors, row.First, row.P50, row.P95, row.Max, row.RPS, row.RSS, row.Status)
+	logp("  %-22s n=%-5d err=%-3d first=%7.1f p50=%7.1f p95=%7.1f max=%7.1f ms  %7.1f req/s  CPU %.1f ms/req  RSS %.0f MB %v",
+		name, row.N, row.Errors, row.First, row.P50, row.P95, row.Max, row.RPS, row.CPU, row.RSS, row.Status)
 	return row
 }
 
@@ -443,6 +448,23 @@ func (r *runner) sample(stop chan struct{}) {
 			}
 		}
 	}
+}
+
+// procCPU is the process's CPU time so far, user and system
+// (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s).
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) is in parentheses and may hold spaces.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * 10 * time.Millisecond
 }
 
 func procKB(pid int, field string) int64 {
@@ -799,7 +821,7 @@ func table(files []string, w io.Writer) error {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Cells: p50 / p95 in ms (n requests; first request alone in brackets), req/s for the random item pages, wall time and max RSS for `gongkai check`, VmHWM for the server. The ratio column divides each run's p50 (req/s for the rate row, RSS for memory) by the first run's.")
+	fmt.Fprintln(w, "Cells: p50 / p95 in ms (n requests; first request alone in brackets; the server's CPU time per request when measured), req/s for the random item pages, wall time and max RSS for `gongkai check`, VmHWM for the server. The ratio column divides each run's p50 (req/s for the rate row, RSS for memory) by the first run's.")
 	for _, r := range rs {
 		fmt.Fprintf(w, "- %s: %s, started in %.1f s, idle RSS %.0f MB, load average %s, %s\n", r.Label, r.Engine, r.StartSecs, r.IdleRSS, r.Load, r.Date)
 		for _, row := range r.Rows {
@@ -829,7 +851,11 @@ func cell(row Row) string {
 	case "memory":
 		return fmt.Sprintf("%.0f MB", row.RSS)
 	}
-	return fmt.Sprintf("%s / %s (n %d; %s)", num(row.P50), num(row.P95), row.N, num(row.First))
+	c := fmt.Sprintf("%s / %s (n %d; %s)", num(row.P50), num(row.P95), row.N, num(row.First))
+	if row.CPU > 0 {
+		c += fmt.Sprintf(", CPU %s ms/req", num(row.CPU))
+	}
+	return c
 }
 
 func num(v float64) string {
