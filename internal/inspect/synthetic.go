@@ -32,6 +32,13 @@ var syntheticTargetTypes = []struct {
 // republished every year, n/150 inspectors, and each year one plan an
 // item, drawn (public-figure method, so the build stays deterministic)
 // with every drawn target's result.
+// syntheticSizes is the size of the targets registry and of the inspectors'
+// list of a synthetic site of n items: n/30 and n/150, at most what one
+// edition of each list holds (so a site of 1,000,000 items can be built).
+func syntheticSizes(n int) (targets, inspectors int) {
+	return min(max(n/30, 40), lists.InspectTargets.RowLimit()), min(max(n/150, 12), lists.Inspectors.RowLimit())
+}
+
 func syntheticInspect(ctx context.Context, s *synthetic.Site) error {
 	ls := lists.SyntheticService(s)
 	office, err := lists.SyntheticOffice(ctx, s)
@@ -52,7 +59,7 @@ func syntheticInspect(ctx context.Context, s *synthetic.Site) error {
 	if _, err := on(calendar.Day("2016-01-10")).Lists.LoadRows(ctx, siteID, lists.InspectItems, office, demoItems, "2016-01-10", "随机抽查事项清单。"); err != nil {
 		return err
 	}
-	nTargets, nInspectors := max(s.N/30, 40), max(s.N/150, 12)
+	nTargets, nInspectors := syntheticSizes(s.N)
 	var inspectors []map[string]string
 	for i := 0; i < nInspectors; i++ {
 		st := "active"

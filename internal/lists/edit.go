@@ -135,8 +135,8 @@ func (s *Service) PutRow(ctx context.Context, siteID int64, k *Kind, actor *auth
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM list_rows WHERE edition_id = $1`, draftID).Scan(&n, &max); err != nil {
 				return errs.Wrap(err, "row count")
 			}
-			if n >= k.maxRows() {
-				return errs.E(errs.Invalid, "清单最多 %d 项", k.maxRows())
+			if n >= k.RowLimit() {
+				return errs.E(errs.Invalid, "清单最多 %d 项", k.RowLimit())
 			}
 			row.Seq = max + 1
 			if _, err := tx.ExecContext(ctx, `INSERT INTO list_rows (edition_id, seq, row_key, title, fields) VALUES ($1, $2, $3, $4, $5)`,

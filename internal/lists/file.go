@@ -219,7 +219,7 @@ func (k *Kind) unchangedPublic(raw map[string]string, prior map[string]Row) (map
 // refused when it masks nothing there (the round trip stays exact without
 // ever publishing the full value).
 func (k *Kind) parseFileWith(data []byte, name string, prior map[string]Row) (*parsed, error) {
-	table, format, err := readTable(data, name, k.maxRows())
+	table, format, err := readTable(data, name, k.RowLimit())
 	if err != nil {
 		return nil, err
 	}
@@ -352,8 +352,8 @@ func (k *Kind) parseTable(table [][]string, format string, prior map[string]Row)
 		keyRow[key] = line
 		p.rows = append(p.rows, Row{Seq: len(p.rows) + 1, Key: key, Title: vals[k.Title], Values: vals})
 	}
-	if len(p.rows) > k.maxRows() {
-		return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", k.maxRows())
+	if len(p.rows) > k.RowLimit() {
+		return nil, errs.E(errs.Invalid, "文件超过 %d 行，请分批整理", k.RowLimit())
 	}
 	if len(cells) > 0 {
 		return nil, cellsErr(cells)

@@ -462,8 +462,8 @@ func ItemPath(id string) string { return "/items/" + id }
 
 func cleanText(s string) bool { return catalog.CleanText(s) }
 
-// maxRows is the most rows an edition of the kind holds.
-func (k *Kind) maxRows() int {
+// RowLimit is the most rows an edition of the kind holds.
+func (k *Kind) RowLimit() int {
 	if k.MaxRows > 0 {
 		return k.MaxRows
 	}

@@ -119,8 +119,8 @@ func (s *Service) rebase(ctx context.Context, tx *sql.Tx, k *Kind, id, base, cur
 		}
 	}
 	if n := len(add) + len(put) + len(del); n > 0 {
-		if len(draftRows)+len(add)-len(del) > k.maxRows() {
-			return 0, errs.E(errs.Invalid, "清单最多 %d 项", k.maxRows())
+		if len(draftRows)+len(add)-len(del) > k.RowLimit() {
+			return 0, errs.E(errs.Invalid, "清单最多 %d 项", k.RowLimit())
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE list_editions SET row_count = (SELECT COUNT(*) FROM list_rows WHERE edition_id = $1) WHERE id = $1`, id); err != nil {
 			return 0, errs.Wrap(err, "row count")

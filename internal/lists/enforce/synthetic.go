@@ -17,8 +17,9 @@ func init() { synthetic.Register("enforce", syntheticEnforce) }
 
 // syntheticDecisions is the number of decisions of a synthetic site of n
 // items: n/4 over 2016–2025 (25,000 at 100,000 items, some 2,500 a year —
-// ten times a busy city bureau's licences, penalties and inspections).
-func syntheticDecisions(n int) int { return max(n/4, 40) }
+// ten times a busy city bureau's licences, penalties and inspections), at
+// most what one edition of the ledger holds (200,000 from 800,000 items).
+func syntheticDecisions(n int) int { return min(max(n/4, 40), Decisions.RowLimit()) }
 
 // syntheticGuides is the number of service guides (the demo's ten, then
 // copies under other codes): a county-level government's whole catalogue.
