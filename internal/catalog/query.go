@@ -31,11 +31,11 @@ import (
 
 // gramDense bounds the entries a piece's first count reads; a query with
 // a piece held by fewer items is matched from the candidates.
-const gramDense = 2000
+var gramDense = 2000
 
 // gramCommon bounds the second count, for a query of three characters or
 // more whose pieces are all held by more than gramDense items.
-const gramCommon = 20000
+var gramCommon = 20000
 
 // gramProbes bounds the pieces counted per query (any subset of them still
 // gives a superset of the matches): first, last and evenly between.
