@@ -65,8 +65,12 @@ type Row struct {
 	Max    float64        `json:"max_ms"`
 	RPS    float64        `json:"rps"`
 	RSS    float64        `json:"rss_mb"` // peak server VmRSS sampled during the row
-	Secs   float64        `json:"seconds,omitempty"`
-	Note   string         `json:"note,omitempty"`
+	// CPU is the server process's CPU time (user + system) per request
+	// over the concurrent part, in ms: on a busy machine the figure wall
+	// time is not. PostgreSQL's own processes are not in it.
+	CPU  float64 `json:"cpu_ms,omitempty"`
+	Secs float64 `json:"seconds,omitempty"`
+	Note string  `json:"note,omitempty"`
 }
 
 // Result is one run: one site on one engine.
@@ -376,7 +380,7 @@ func (r *runner) measure(name, kind string, gen func(int) req) Row {
 	)
 	next.Store(1)
 	deadline := time.Now().Add(r.dur)
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), procTicks(r.pid)
 	for range r.clients {
 		wg.Add(1)
 		go func() {
@@ -403,16 +407,17 @@ func (r *runner) measure(name, kind string, gen func(int) req) Row {
 		}()
 	}
 	wg.Wait()
-	el := time.Since(t0)
+	el, cpu := time.Since(t0), procTicks(r.pid)-cpu0
 	slices.Sort(lat)
 	row.N = len(lat)
 	if row.N > 0 {
 		row.P50, row.P95, row.Max = pct(lat, 0.50), pct(lat, 0.95), lat[len(lat)-1]
 		row.RPS = float64(row.N) / el.Seconds()
+		row.CPU = float64(cpu) * 1000 / clockTicks / float64(row.N)
 	}
 	row.RSS = float64(r.peak.Load()) / 1024
-	logp("  %-22s n=%-5d err=%-3d first=%7.1f p50=%7.1f p95=%7.1f max=%7.1f ms  %7.1f req/s  RSS %.0f MB %v",
-		name, row.N, row.Errors, row.First, row.P50, row.P95, row.Max, row.RPS, row.RSS, row.Status)
+	logp("  %-22s n=%-5d err=%-3d first=%7.1f p50=%7.1f p95=%7.1f max=%7.1f ms  %7.1f req/s  CPU %.2f ms/req  RSS %.0f MB %v",
+		name, row.N, row.Errors, row.First, row.P50, row.P95, row.Max, row.RPS, row.CPU, row.RSS, row.Status)
 	return row
 }
 
@@ -443,6 +448,25 @@ func (r *runner) sample(stop chan struct{}) {
 			}
 		}
 	}
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat's times (100 on Linux).
+const clockTicks = 100
+
+// procTicks is a process's user + system CPU time in clock ticks.
+func procTicks(pid int) int64 {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 {
+		s = s[i+1:]
+	}
+	f := strings.Fields(s) // f[0] is field 3 (state): utime, stime are 14, 15
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	k, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + k
 }
 
 func procKB(pid int, field string) int64 {
@@ -493,20 +517,7 @@ func (r *runner) waitReady(limit time.Duration) error {
 
 // waitIdle waits until the server uses under 0.1 core over 3 seconds.
 func (r *runner) waitIdle(limit time.Duration) {
-	ticks := func() int64 {
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", r.pid))
-		s := string(b)
-		if i := strings.LastIndexByte(s, ')'); i >= 0 {
-			s = s[i+1:]
-		}
-		f := strings.Fields(s) // f[0] is field 3 (state): utime, stime are 14, 15
-		if len(f) < 13 {
-			return 0
-		}
-		u, _ := strconv.ParseInt(f[11], 10, 64)
-		k, _ := strconv.ParseInt(f[12], 10, 64)
-		return u + k
-	}
+	ticks := func() int64 { return procTicks(r.pid) }
 	t0 := time.Now()
 	for time.Since(t0) < limit {
 		a := ticks()

@@ -50,3 +50,5 @@ FOR EACH ROW EXECUTE FUNCTION item_grams_sync();
 INSERT INTO item_grams (gram, item_id)
   SELECT substr(lower(i.title), p.n::int, 2), i.id FROM items i JOIN gram_positions p ON p.n <= length(i.title)
   UNION SELECT substr(lower(i.doc_no), p.n::int, 2), i.id FROM items i JOIN gram_positions p ON p.n <= length(i.doc_no);
+-- Statistics for the planner at once, not at autovacuum's next visit.
+ANALYZE item_grams;
