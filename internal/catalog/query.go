@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -97,7 +98,8 @@ func (s *Service) planQuery(ctx context.Context, q string) (*queryPlan, error) {
 		grams = probe
 	}
 	count := func(limit int) (*queryPlan, error) {
-		best, at := limit+1, -1
+		ns := make([]int, len(grams))
+		at := -1
 		for k, g := range grams {
 			n, err := s.gramCount(ctx, limit, `g.gram = $1`, g)
 			if err != nil {
@@ -106,18 +108,26 @@ func (s *Service) planQuery(ctx context.Context, q string) (*queryPlan, error) {
 			if n == 0 {
 				return &queryPlan{none: true}, nil
 			}
-			if n < best {
-				best, at = n, k
+			if ns[k] = n; n <= limit && (at < 0 || n < ns[at]) {
+				at = k
 			}
 		}
 		if at < 0 {
 			return &queryPlan{scan: true}, nil
 		}
 		p := &queryPlan{gram: grams[at]}
-		for k, g := range grams {
-			if k != at && len(p.other) < gramChecks {
-				p.other = append(p.other, g)
+		// The other pieces a candidate must hold, rarest first; not those
+		// beyond the bound (PostgreSQL hashes a piece's every entry for the
+		// test, and the LIKE catches what they would have left out).
+		var others []int
+		for k := range grams {
+			if k != at && ns[k] <= limit {
+				others = append(others, k)
 			}
+		}
+		slices.SortStableFunc(others, func(a, b int) int { return ns[a] - ns[b] })
+		for _, k := range others[:min(len(others), gramChecks)] {
+			p.other = append(p.other, grams[k])
 		}
 		return p, nil
 	}
