@@ -36,11 +36,16 @@ var gramDense = 2000
 
 // gramCommon bounds the second count, for a query of three characters or
 // more whose pieces are all held by more than gramDense items.
-var gramCommon = 20000
+var gramCommon = 10000
 
 // gramProbes bounds the pieces counted per query (any subset of them still
 // gives a superset of the matches): first, last and evenly between.
 const gramProbes = 16
+
+// gramRecounts bounds the pieces counted again up to gramCommon (spread
+// over the query like the probes): the second count reads up to
+// gramCommon entries each, for queries that are mostly dense.
+const gramRecounts = 4
 
 // gramChecks bounds the other pieces a candidate must also hold.
 const gramChecks = 6
@@ -134,6 +139,13 @@ func (s *Service) planQuery(ctx context.Context, q string) (*queryPlan, error) {
 	p, err := count(gramDense)
 	if err != nil || !p.scan || len(rs) <= 2 {
 		return p, err
+	}
+	if len(grams) > gramRecounts {
+		re := make([]string, gramRecounts)
+		for k := range re {
+			re[k] = grams[k*(len(grams)-1)/(gramRecounts-1)]
+		}
+		grams = re
 	}
 	if p, err = count(gramCommon); err != nil || p.scan || p.none {
 		return p, err

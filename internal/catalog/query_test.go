@@ -83,7 +83,7 @@ func TestListQuery(t *testing.T) {
 		bounds := []struct {
 			name          string
 			dense, common int
-		}{{"candidates", 2000, 20000}, {"scan", 0, 0}, {"counted candidates", 1, 100}, {"dense candidates", 1, 2}}
+		}{{"candidates", 2000, 10000}, {"scan", 0, 0}, {"counted candidates", 1, 100}, {"dense candidates", 1, 2}}
 		for _, b := range bounds {
 			t.Run(b.name, func(t *testing.T) {
 				defer catalog.SetGramThresholds(b.dense, b.common)()
