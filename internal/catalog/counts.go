@@ -30,10 +30,11 @@ func (f *Filter) countable() bool {
 }
 
 // count returns how many items match the filter whose condition is where.
-func (s *Service) count(ctx context.Context, f Filter, where string, args []any) (int, error) {
+// from is where's FROM (Filter.where).
+func (s *Service) count(ctx context.Context, f Filter, from, where string, args []any) (int, error) {
 	var n int
 	if !f.countable() {
-		err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+f.from()+` WHERE `+where, args...).Scan(&n)
+		err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*)`+from+` WHERE `+where, args...).Scan(&n)
 		return n, errs.Wrap(err, "count items")
 	}
 	q, args := `SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE site_id = $1`, []any{f.SiteID}

@@ -186,7 +186,7 @@ func FuzzFilterWhere(f *testing.F) {
 		if col != 0 {
 			flt.ColumnIDs = []int64{col, col + 1}
 		}
-		where, args, err := flt.where()
+		_, where, args, err := flt.where()
 		if err != nil {
 			if errs.CodeOf(err) != errs.Invalid {
 				t.Fatalf("where: %v, want an invalid error", err)
