@@ -158,6 +158,7 @@ func Vector(d *search.Document) string {
 	lex := map[string]*entry{}
 	grams := map[string]bool{}
 	var gramOrder []string
+	var buf []byte
 	size := 0
 	pos := 0
 	add := func(text, weight string) {
@@ -189,8 +190,9 @@ func Vector(d *search.Document) string {
 		}
 		for i := range toks {
 			for n := 2; n <= 3 && i+n <= len(toks); n++ {
-				g := gram(toks[i : i+n])
-				if !grams[g] {
+				buf = appendGram(buf[:0], toks[i:i+n])
+				if !grams[string(buf)] { // no allocation to look up
+					g := string(buf)
 					grams[g] = true
 					gramOrder = append(gramOrder, g)
 				}
@@ -201,13 +203,20 @@ func Vector(d *search.Document) string {
 	add(d.Extra, "B")
 	add(d.Body, "")
 	var b strings.Builder
+	b.Grow(size * 2)
 	for i, t := range order {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(quote(t))
-		b.WriteByte(':')
-		b.WriteString(strings.Join(lex[t].pos, ","))
+		writeQuoted(&b, t)
+		for j, p := range lex[t].pos {
+			if j == 0 {
+				b.WriteByte(':')
+			} else {
+				b.WriteByte(',')
+			}
+			b.WriteString(p)
+		}
 	}
 	full := true
 	for _, g := range gramOrder {
@@ -217,7 +226,7 @@ func Vector(d *search.Document) string {
 		}
 		size += align(len(g))
 		b.WriteByte(' ')
-		b.WriteString(quote(g))
+		writeQuoted(&b, g)
 	}
 	if !full {
 		b.WriteString(" " + quote(partial))
@@ -231,33 +240,37 @@ func align(n int) int { return n + n%2 }
 // a token's prefix never matches an n-gram) and a chain of overlapping Han
 // bigrams as the characters it covers (法律 律援 援助 → ~法律援助), any
 // other tokens joined by spaces (which no token holds either).
-func gram(toks []string) string {
-	chain := true
+func gram(toks []string) string { return string(appendGram(nil, toks)) }
+
+func appendGram(b []byte, toks []string) []byte {
+	b = append(b, '~')
 	for i, t := range toks {
 		r0, w := utf8.DecodeRuneInString(t)
 		r1, w1 := utf8.DecodeRuneInString(t[w:])
 		if w == len(t) || w+w1 != len(t) || !isHan(r0) || !isHan(r1) {
-			chain = false
-			break
+			return appendJoined(b[:1], toks)
 		}
 		if i > 0 {
 			_, pw := utf8.DecodeRuneInString(toks[i-1])
 			if toks[i-1][pw:] != t[:w] {
-				chain = false
-				break
+				return appendJoined(b[:1], toks)
 			}
+			b = append(b, t[w:]...)
+		} else {
+			b = append(b, t...)
 		}
 	}
-	if !chain {
-		return "~" + strings.Join(toks, " ")
+	return b
+}
+
+func appendJoined(b []byte, toks []string) []byte {
+	for i, t := range toks {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, t...)
 	}
-	var b strings.Builder
-	b.WriteString("~" + toks[0])
-	for _, t := range toks[1:] {
-		_, w := utf8.DecodeRuneInString(t)
-		b.WriteString(t[w:])
-	}
-	return b.String()
+	return b
 }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
@@ -267,6 +280,17 @@ func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 func quote(t string) string {
 	t = strings.ReplaceAll(t, `\`, `\\`)
 	return "'" + strings.ReplaceAll(t, "'", "''") + "'"
+}
+
+// writeQuoted writes quote(t) to b.
+func writeQuoted(b *strings.Builder, t string) {
+	if strings.ContainsAny(t, `'\`) {
+		b.WriteString(quote(t))
+		return
+	}
+	b.WriteByte('\'')
+	b.WriteString(t)
+	b.WriteByte('\'')
 }
 
 // positional writes a phrase matched by positions; title restricts it to
