@@ -60,6 +60,7 @@ func main() {
 	service := flag.Bool("service", false, "also run the mix through search.Service (the site search: words, synonyms, ranking, bodies, snippets), as /search and /api/v1/search do")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the query runs to this file")
 	pgdir := flag.String("pgdir", "", "PostgreSQL data directory (scripts/pg.sh's): also report the CPU time of the server's processes")
+	pgdb := flag.String("pgdb", "", "with -pgdir: count only the backends of this database (a shared server; backends that exit are not counted)")
 	engineRuns := flag.Bool("engine", true, "run the engine mix (Match + Docs); -engine=false with -service measures only the Service")
 	flag.Parse()
 	searchsql.CountBound = *bound
@@ -110,11 +111,11 @@ func main() {
 	fmt.Printf("index: %d documents, %.0f MB\n", n, float64(bytes)/1e6)
 
 	run := func(name string, qs []string, fn func(ctx context.Context, q string) error) {
-		c0, s0 := cpuTime(), serverCPU(*pgdir)
+		c0, s0 := cpuTime(), serverCPU(*pgdir, *pgdb)
 		lat, count, errs := drive(ctx, *clients, *dur, qs, fn)
 		server := ""
 		if *pgdir != "" {
-			server = fmt.Sprintf("  server CPU/query %.1f ms", ms(serverCPU(*pgdir)-s0)/float64(max(count, 1)))
+			server = fmt.Sprintf("  server CPU/query %.1f ms", ms(serverCPU(*pgdir, *pgdb)-s0)/float64(max(count, 1)))
 		}
 		fmt.Printf("%-22s %s  QPS %.0f  CPU/query %.1f ms%s  errors %d  RSS %s  load %s\n", name, percentiles(lat), float64(count)/dur.Seconds(), ms(cpuTime()-c0)/float64(max(count, 1)), server, errs, rss(), loadavg())
 	}
@@ -172,7 +173,7 @@ func main() {
 			}
 			const n = 5
 			counted.matches.Store(0)
-			c0, s0, t0 := cpuTime(), serverCPU(*pgdir), time.Now()
+			c0, s0, t0 := cpuTime(), serverCPU(*pgdir, *pgdb), time.Now()
 			var r *search.Result
 			for range n {
 				if r, err = svc.Search(ctx, &search.Request{SiteID: *site, Q: q}); err != nil {
@@ -180,7 +181,7 @@ func main() {
 				}
 			}
 			fmt.Printf("  service %-24s total %5d partial %-5v corrected %-5v Match calls %d  %6.1f ms  CPU %5.1f ms  server CPU %5.1f ms\n", q, r.Total, r.Partial, r.Corrected,
-				counted.matches.Load()/n, ms(time.Since(t0))/n, ms(cpuTime()-c0)/n, ms(serverCPU(*pgdir)-s0)/n)
+				counted.matches.Load()/n, ms(time.Since(t0))/n, ms(cpuTime()-c0)/n, ms(serverCPU(*pgdir, *pgdb)-s0)/n)
 		}
 		full := func(ctx context.Context, q string) error {
 			_, err := svc.Search(ctx, &search.Request{SiteID: *site, Q: q})
@@ -407,7 +408,7 @@ func cpuTime() time.Duration {
 // serverCPU is the CPU time used by the PostgreSQL server whose data
 // directory is dir: the postmaster and its children (the backends), from
 // /proc (with the children it reaped); 0 without dir.
-func serverCPU(dir string) time.Duration {
+func serverCPU(dir, db string) time.Duration {
 	if dir == "" {
 		return 0
 	}
@@ -437,6 +438,13 @@ func serverCPU(dir string) time.Duration {
 		pid := strings.Fields(s)[0]
 		if pid != pm && f[1] != pm {
 			continue
+		}
+		if db != "" {
+			// A backend's title: "postgres: user database host(port) state".
+			cmd, _ := os.ReadFile(filepath.Join(filepath.Dir(p), "cmdline"))
+			if fs := strings.Fields(string(cmd)); pid == pm || len(fs) < 3 || fs[2] != db {
+				continue
+			}
 		}
 		for _, n := range f[11:13] { // utime, stime
 			v, _ := strconv.ParseInt(n, 10, 64)

@@ -92,11 +92,13 @@ func (text) EstimateDocs(ctx context.Context, db *store.DB) int64 {
 }
 
 // PostgreSQL's tsvector limits: positions 1..16383 (larger ones would be
-// clamped), at most 256 positions per lexeme, lexemes at most 1 MB in all.
+// clamped), at most 256 positions per lexeme, a lexeme at most 2,046 bytes,
+// lexemes and positions at most 1 MB in all (maxLexemeText leaves a margin).
 const (
 	maxPos        = 16383
 	maxPositions  = 256
 	maxLexemeText = 900 << 10
+	maxLexeme     = 2046
 )
 
 // Vector is a document's tsvector literal. Fields are one position apart so a
@@ -118,17 +120,22 @@ func Vector(d *search.Document) string {
 			}
 			e := lex[t]
 			if e == nil {
-				if size+len(t) > maxLexemeText {
+				// What the server counts against its 1 MB: the lexeme
+				// (aligned to two bytes), its number of positions and two
+				// bytes a position. A lexeme longer than it accepts (a
+				// run of over 2,046 bytes of letters) is left out.
+				if len(t) > maxLexeme || size+len(t)+len(t)%2+4 > maxLexemeText {
 					continue
 				}
-				size += len(t)
+				size += len(t) + len(t)%2 + 2
 				e = &entry{}
 				lex[t] = e
 				order = append(order, t)
 			}
 			p := strconv.Itoa(pos) + weight
-			if n := len(e.pos); n < maxPositions && (n == 0 || e.pos[n-1] != p) {
+			if n := len(e.pos); n < maxPositions && (n == 0 || e.pos[n-1] != p) && (n == 0 || size+2 <= maxLexemeText) {
 				e.pos = append(e.pos, p)
+				size += 2
 			}
 		}
 		if pos < maxPos {

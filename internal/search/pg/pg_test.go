@@ -2,6 +2,7 @@ package pg_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"gongkai/internal/search"
@@ -30,5 +31,28 @@ func TestOptimize(t *testing.T) {
 	r, err := b.Match(ctx, &search.Match{SiteID: 1, Must: []search.Clause{{*search.PhraseOf("法律援助", search.TitleOnly)}}, Cap: 10})
 	if err != nil || len(r.Candidates) != 1 {
 		t.Fatalf("after Optimize: %+v, %v", r, err)
+	}
+}
+
+// TestVectorLimits: a body of many distinct tokens (the server counts
+// positions against its 1 MB, not only the lexemes) and a run of letters
+// longer than a lexeme may be are indexed, not refused.
+func TestVectorLimits(t *testing.T) {
+	ctx := context.Background()
+	b := pg.New(storetest.Open(t, store.Postgres))
+	var body strings.Builder
+	body.WriteString("社区矫正工作。" + strings.Repeat("a", 3000) + "。")
+	for x := uint32(1); body.Len() < 400000; {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		body.WriteRune(rune(0x4e00 + x%20000))
+	}
+	if err := b.Put(ctx, &search.Document{SiteID: 1, Kind: "policy", Ref: 1, Title: "通知", Body: body.String(), PublishedOn: "2021-01-01"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.Match(ctx, &search.Match{SiteID: 1, Must: []search.Clause{{*search.PhraseOf("社区矫正", search.Anywhere)}}, Cap: 10})
+	if err != nil || len(r.Candidates) != 1 {
+		t.Errorf("社区矫正: %+v, %v", r, err)
 	}
 }
