@@ -385,7 +385,14 @@ func (s *Service) Findings(ctx context.Context, f FindingFilter) ([]Finding, int
 	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM compliance_findings WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, errs.Wrap(err, "count findings")
 	}
-	q := `SELECT level, rule_code, rule_title, rule_basis, message, department, link, due, provisional FROM compliance_findings WHERE ` + cond + ` ORDER BY seq`
+	order := "seq"
+	if len(f.Links) > 0 {
+		// A few records' findings: through the (site, link) index, then
+		// sorted ("seq + 0"); ordered by seq, SQLite walked every finding
+		// of the site in the primary key (issue 17, the workbench's 期限).
+		order = "seq + 0"
+	}
+	q := `SELECT level, rule_code, rule_title, rule_basis, message, department, link, due, provisional FROM compliance_findings WHERE ` + cond + ` ORDER BY ` + order
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
