@@ -64,7 +64,8 @@ type Row struct {
 	P95    float64        `json:"p95_ms"`
 	Max    float64        `json:"max_ms"`
 	RPS    float64        `json:"rps"`
-	RSS    float64        `json:"rss_mb"` // peak server VmRSS sampled during the row
+	RSS    float64        `json:"rss_mb"`                       // peak server VmRSS sampled during the row
+	CPUms  float64        `json:"cpu_ms_per_request,omitempty"` // server CPU (user + system) during the row / N
 	Secs   float64        `json:"seconds,omitempty"`
 	Note   string         `json:"note,omitempty"`
 }
@@ -376,7 +377,7 @@ func (r *runner) measure(name, kind string, gen func(int) req) Row {
 	)
 	next.Store(1)
 	deadline := time.Now().Add(r.dur)
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), r.ticks()
 	for range r.clients {
 		wg.Add(1)
 		go func() {
@@ -403,16 +404,19 @@ func (r *runner) measure(name, kind string, gen func(int) req) Row {
 		}()
 	}
 	wg.Wait()
-	el := time.Since(t0)
+	el, cpu := time.Since(t0), r.ticks()-cpu0
 	slices.Sort(lat)
 	row.N = len(lat)
 	if row.N > 0 {
+		// The server's CPU time per request: steadier than wall time on a
+		// busy machine (background jobs of the server count too).
+		row.CPUms = float64(cpu) * 10 / float64(row.N)
 		row.P50, row.P95, row.Max = pct(lat, 0.50), pct(lat, 0.95), lat[len(lat)-1]
 		row.RPS = float64(row.N) / el.Seconds()
 	}
 	row.RSS = float64(r.peak.Load()) / 1024
-	logp("  %-22s n=%-5d err=%-3d first=%7.1f p50=%7.1f p95=%7.1f max=%7.1f ms  %7.1f req/s  RSS %.0f MB %v",
-		name, row.N, row.Errors, row.First, row.P50, row.P95, row.Max, row.RPS, row.RSS, row.Status)
+	logp("  %-22s n=%-5d err=%-3d first=%7.1f p50=%7.1f p95=%7.1f max=%7.1f ms  %7.1f req/s  CPU %.1f ms/req  RSS %.0f MB %v",
+		name, row.N, row.Errors, row.First, row.P50, row.P95, row.Max, row.RPS, row.CPUms, row.RSS, row.Status)
 	return row
 }
 
@@ -491,22 +495,26 @@ func (r *runner) waitReady(limit time.Duration) error {
 	return errors.New("server not ready")
 }
 
+// ticks is the server's CPU time so far (user + system) in clock ticks
+// (USER_HZ, 100 a second on Linux).
+func (r *runner) ticks() int64 {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", r.pid))
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 {
+		s = s[i+1:]
+	}
+	f := strings.Fields(s) // f[0] is field 3 (state): utime, stime are 14, 15
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	k, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + k
+}
+
 // waitIdle waits until the server uses under 0.1 core over 3 seconds.
 func (r *runner) waitIdle(limit time.Duration) {
-	ticks := func() int64 {
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", r.pid))
-		s := string(b)
-		if i := strings.LastIndexByte(s, ')'); i >= 0 {
-			s = s[i+1:]
-		}
-		f := strings.Fields(s) // f[0] is field 3 (state): utime, stime are 14, 15
-		if len(f) < 13 {
-			return 0
-		}
-		u, _ := strconv.ParseInt(f[11], 10, 64)
-		k, _ := strconv.ParseInt(f[12], 10, 64)
-		return u + k
-	}
+	ticks := r.ticks
 	t0 := time.Now()
 	for time.Since(t0) < limit {
 		a := ticks()
