@@ -299,8 +299,21 @@ func TestEnforceDeadlinesAndFigures(t *testing.T) {
 		if n, err := e.srv.Lists.SweepPublicity(ctx, e.site.ID, "2026-12-01", "2026-12-02"); n != 0 || err != nil {
 			t.Errorf("sweep before any end: %d %v", n, err)
 		}
+		indexed := func() int {
+			var n int
+			if err := e.srv.Catalog.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_docs WHERE site_id = $1 AND kind = 'enforcement_decisions'`, e.site.ID).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := indexed()
 		if n, err := e.srv.Lists.SweepPublicity(ctx, e.site.ID, "2027-09-29", "2027-09-30"); n != 1 || err != nil {
 			t.Errorf("sweep on the day after the end: %d %v", n, err)
+		}
+		// The event names the three rows: the search drops their documents
+		// and keeps the rest (no rebuild of every list row).
+		if after := indexed(); after != before-3 {
+			t.Errorf("search documents of decisions: %d after the sweep, %d before (want 3 fewer)", after, before)
 		}
 		// A later start (no previous day in memory) does not sweep the
 		// same ended rows again: the last sweep's day is stored.

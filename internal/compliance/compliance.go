@@ -143,6 +143,9 @@ type Service struct {
 	// (negative: never wait).
 	MaxAge    time.Duration
 	WaitBelow time.Duration
+	// WaitItems: with no run known, a page waits for the first only on a
+	// site of fewer items (DefaultWaitItems when zero).
+	WaitItems int
 	// Log receives the errors of background refreshes (none when nil).
 	Log *slog.Logger
 

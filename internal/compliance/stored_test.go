@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"gongkai/internal/catalog"
 	"gongkai/internal/store"
@@ -130,6 +131,32 @@ func TestChangeRefreshes(t *testing.T) {
 		<-f.svc.Record(f.site.ID, fixtureDay, 1, 24*3600e9)
 		if h, _ := f.svc.History(ctx, f.site.ID, 10); len(h) != 1 {
 			t.Errorf("daily run twice: %d runs", len(h))
+		}
+	})
+}
+
+// TestLargeSiteFirstLookDoesNotWait: with nothing stored and no run
+// known, a page on a site of WaitItems items or more does not wait for the
+// first run (issue 17: every view of a first serve on PostgreSQL at
+// 100,000 items waited WaitBelow): it answers at once, refreshing.
+func TestLargeSiteFirstLookDoesNotWait(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		f.svc.WaitItems = 1
+		t0 := time.Now()
+		st, refreshing, err := f.svc.Ensure(ctx, f.site.ID, fixtureDay, 0)
+		if err != nil || st != nil || !refreshing {
+			t.Fatalf("first look: %+v %v %v", st, refreshing, err)
+		}
+		if d := time.Since(t0); d > 30*time.Second {
+			t.Errorf("first look took %v", d)
+		}
+		<-f.svc.Refresh(f.site.ID, fixtureDay, 0) // the run it started
+		// Once a run is known to be quick, a look after a change waits for it.
+		st, refreshing, err = f.svc.Ensure(ctx, f.site.ID, fixtureDay, 1)
+		if err != nil || st == nil || refreshing {
+			t.Fatalf("after the first run: %+v %v %v", st, refreshing, err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package lists
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/url"
 	"strings"
@@ -31,7 +32,21 @@ func (s *Service) SearchSource() *search.Source {
 	return &search.Source{
 		Kinds: ks,
 		Changed: func(e events.Event) ([]search.Ref, bool) {
-			if e.Kind == EventPublished || e.Kind == EventPublicityEnded {
+			if e.Kind == EventPublicityEnded {
+				// The rows that left public view: their documents go
+				// (Load yields none for a single row). An event without
+				// rows (written before they were named) rebuilds.
+				var p publicityEnded
+				if json.Unmarshal(e.Payload, &p) == nil && p.Kind != "" && len(p.Rows) > 0 {
+					refs := make([]search.Ref, len(p.Rows))
+					for i, id := range p.Rows {
+						refs[i] = search.Ref{Kind: p.Kind, ID: id}
+					}
+					return refs, true
+				}
+				return nil, true
+			}
+			if e.Kind == EventPublished {
 				return nil, true
 			}
 			return nil, false

@@ -15,6 +15,15 @@ import (
 // cache key includes it).
 const EventPublicityEnded = "list.publicity_ended"
 
+// publicityEnded is EventPublicityEnded's payload: the kind, the sweep's
+// day and the ids of the rows (of the current edition) whose publicity
+// ended. Events written before Rows existed have none.
+type publicityEnded struct {
+	Kind string  `json:"kind"`
+	Day  string  `json:"day"`
+	Rows []int64 `json:"rows,omitempty"`
+}
+
 // SweepPublicity appends EventPublicityEnded for each kind on the site
 // whose current edition has a row whose publicity ended between since
 // (inclusive: the previous sweep's day, when such a row was still public)
@@ -46,17 +55,19 @@ func (s *Service) SweepPublicity(ctx context.Context, siteID int64, since, today
 		if err != nil {
 			return n, err
 		}
-		ended := false
+		var ended []int64
 		for _, r := range rows {
 			if u := r.Values[k.Until]; u != "" && u < today && (from == "" || u >= from) {
-				ended = true
-				break
+				ended = append(ended, r.ID)
 			}
 		}
 		if err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			if ended {
+			if len(ended) > 0 {
+				// The event names the rows, so the search drops their
+				// documents only (issue 17: re-indexing every list row on
+				// it made a publication wait minutes behind the search).
 				if _, err := events.Append(ctx, tx, s.DB.Dialect, events.Event{SiteID: siteID, Kind: EventPublicityEnded, SubjectID: cur.ID,
-					Payload: events.Payload(map[string]any{"kind": k.Code, "day": today})}); err != nil {
+					Payload: events.Payload(publicityEnded{Kind: k.Code, Day: today, Rows: ended})}); err != nil {
 					return err
 				}
 			}
@@ -66,7 +77,7 @@ func (s *Service) SweepPublicity(ctx context.Context, siteID int64, since, today
 		}); err != nil {
 			return n, err
 		}
-		if ended {
+		if len(ended) > 0 {
 			n++
 		}
 	}

@@ -64,24 +64,47 @@ func (s *Service) apply(ctx context.Context, src *Source, siteID int64, r Ref) e
 	if err != nil {
 		return fmt.Errorf("search: load %s %d: %w", r.Kind, r.ID, err)
 	}
-	if d == nil {
-		// The kind may have changed too (an item's document type): remove
-		// the record under every kind of its source.
-		for _, k := range src.Kinds {
-			if err := s.Backend.Delete(ctx, siteID, k.Code, r.ID); err != nil {
-				return err
-			}
+	// The kind may have changed too (an item's document type): remove the
+	// record under every other kind of its source (every kind when it is
+	// not public).
+	var others []string
+	for _, k := range src.Kinds {
+		if d == nil || k.Code != d.Kind {
+			others = append(others, k.Code)
 		}
+	}
+	if err := s.deleteUnder(ctx, siteID, others, r.ID); err != nil {
+		return err
+	}
+	if d == nil {
 		return nil
 	}
-	for _, k := range src.Kinds {
-		if k.Code != d.Kind {
-			if err := s.Backend.Delete(ctx, siteID, k.Code, r.ID); err != nil {
-				return err
-			}
+	return s.Backend.Put(ctx, d)
+}
+
+// RefDeleter is a Backend that removes a record under several kinds at
+// once (one transaction, none written when there is nothing to remove).
+type RefDeleter interface {
+	DeleteRef(ctx context.Context, siteID int64, kinds []string, ref int64) error
+}
+
+// deleteUnder removes the record ref under each of kinds: one call when
+// the back end is a RefDeleter (issue 17: a publication removed its item
+// under each of the catalogue's other kinds in a write transaction of its
+// own, some twenty, queued behind every other writer), else one per kind.
+func (s *Service) deleteUnder(ctx context.Context, siteID int64, kinds []string, ref int64) error {
+	if len(kinds) == 0 {
+		return nil
+	}
+	if rd, ok := s.Backend.(RefDeleter); ok {
+		return rd.DeleteRef(ctx, siteID, kinds, ref)
+	}
+	for _, k := range kinds {
+		if err := s.Backend.Delete(ctx, siteID, k, ref); err != nil {
+			return err
 		}
 	}
-	return s.Backend.Put(ctx, d)
+	return nil
 }
 
 // reindexBatch is how many documents one Put writes during a rebuild.

@@ -934,6 +934,35 @@ func (x *Index) Delete(ctx context.Context, siteID int64, kind string, ref int64
 	return x.deleteWhere(ctx, `site_id = $1 AND kind = $2 AND ref = $3`, siteID, kind, ref)
 }
 
+// DeleteRef implements search.RefDeleter: the record ref under any of
+// kinds, in one transaction that writes nothing (no generation bump) when
+// none is indexed.
+func (x *Index) DeleteRef(ctx context.Context, siteID int64, kinds []string, ref int64) error {
+	if len(kinds) == 0 {
+		return nil
+	}
+	var q Query
+	q.WriteString("site_id = " + q.Arg(siteID) + " AND ref = " + q.Arg(ref) + " AND kind IN (")
+	for i, k := range kinds {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(q.Arg(k))
+	}
+	q.WriteString(")")
+	// Most calls find nothing (a publication's other kinds): look before
+	// taking the writer. The search's writes of one record come from its
+	// subscriber, one event at a time.
+	var n int
+	if err := x.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_docs WHERE `+q.String(), q.Args...).Scan(&n); err != nil {
+		return fmt.Errorf("search: delete: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	return x.deleteWhere(ctx, q.String(), q.Args...)
+}
+
 // DeleteKind implements search.Backend.
 func (x *Index) DeleteKind(ctx context.Context, siteID int64, kind string) error {
 	if kind == "" {
@@ -963,6 +992,9 @@ func (x *Index) deleteWhere(ctx context.Context, where string, args ...any) erro
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		if len(ids) == 0 {
+			return nil // nothing indexed: no change, no generation bump
 		}
 		for _, id := range ids {
 			if err := x.Text.Unindex(ctx, tx, id); err != nil {

@@ -23,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T) search.Backend) {
 		{"PutAssignsIDs", testPutIDs},
 		{"PutMany", testPutMany},
 		{"Delete", testDelete},
+		{"DeleteRef", testDeleteRef},
 		{"SiteIsolation", testSites},
 		{"Phrase", testPhrase},
 		{"TitleOnly", testTitleOnly},
@@ -234,6 +235,37 @@ func testDelete(t *testing.T, b search.Backend) {
 	wantRefs(t, "other site kept", match(t, b, &search.Match{SiteID: 2, Must: q.Must}), 1)
 	if n, _, _ := b.Size(ctx); n != 1 {
 		t.Errorf("Size = %d, want 1", n)
+	}
+}
+
+// testDeleteRef: a RefDeleter removes a record under the kinds it is
+// given and no other, on its site only; a missing record is no error.
+func testDeleteRef(t *testing.T, b search.Backend) {
+	rd, ok := b.(search.RefDeleter)
+	if !ok {
+		t.Skip("not a RefDeleter")
+	}
+	put(t, b,
+		doc(1, "policy", 1, "2021-01-01", "法律援助一", ""),
+		doc(1, "notice", 1, "2021-01-02", "法律援助二", ""),
+		doc(1, "news", 1, "2021-01-03", "法律援助三", ""),
+		doc(1, "policy", 2, "2021-01-04", "法律援助四", ""),
+		doc(2, "notice", 1, "2021-01-05", "法律援助五", ""))
+	if err := rd.DeleteRef(ctx, 1, []string{"policy", "notice", "plan"}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := rd.DeleteRef(ctx, 1, []string{"policy", "notice"}, 99); err != nil {
+		t.Errorf("deleting a missing record: %v", err)
+	}
+	for _, c := range []struct {
+		site int64
+		kind string
+		ref  int64
+		want bool
+	}{{1, "policy", 1, false}, {1, "notice", 1, false}, {1, "news", 1, true}, {1, "policy", 2, true}, {2, "notice", 1, true}} {
+		if d, err := b.Doc(ctx, c.site, c.kind, c.ref); err != nil || (d != nil) != c.want {
+			t.Errorf("site %d %s %d: doc %v %v, want kept %v", c.site, c.kind, c.ref, d, err, c.want)
+		}
 	}
 }
 
