@@ -26,6 +26,8 @@ type state struct {
 	vocabs map[int64]*siteVocab
 	gen    map[int64]uint64 // per site, bumped by every index change
 	cache  *resultCache
+	// related keeps Related's answers per record (relatedCache).
+	related relatedCache
 }
 
 func (s *Service) st() *state {

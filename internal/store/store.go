@@ -78,13 +78,13 @@ func openSQLite(ctx context.Context, path string, cacheKiB int) (*DB, error) {
 	}
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + abs + "?" + q.Encode()
-	w, err := sql.Open("sqlite", dsn)
+	w, err := sql.Open(cachingDriverName, dsn)
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", dsn)
+	r, err := sql.Open(cachingDriverName, dsn)
 	if err != nil {
 		w.Close()
 		return nil, err
