@@ -52,10 +52,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Options tune OpenWith for one process's use of the database.
 type Options struct {
-	// CacheKiB is SQLite's page cache per connection (0: 16,000 KiB, what a
-	// server's concurrent page renders want). A one-pass batch job such as
-	// `gongkai check` reads each page once and needs little: at 100,000
-	// items 2,000 KiB keeps its peak under 100 MB (issue 17).
+	// CacheKiB is SQLite's page cache per connection (0: 16,000 KiB). A
+	// one-pass batch job such as `gongkai check` reads each page once and
+	// needs little: at 100,000 items 2,000 KiB keeps its peak under 100 MB
+	// (issue 17). `serve` opens with 2,000 KiB too: its nine connections'
+	// caches were most of its memory, and the operating system's file cache
+	// serves the rest of the reads about as fast (docs/BENCHMARKS.md).
 	CacheKiB int
 }
 
