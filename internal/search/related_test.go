@@ -18,11 +18,11 @@ func TestRelated(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s, site := service(t, db,
-			&search.Document{Kind: "policy", Title: "临沂市法律援助实施办法", Topic: "司法", PublishedOn: "2022-03-01"},     // 1: the record
-			&search.Document{Kind: "policy", Title: "临沂市法律援助条例", Topic: "司法", PublishedOn: "2020-01-01"},       // 2: 临沂市 法律援助, same topic and kind
-			&search.Document{Kind: "news", Title: "法律援助进社区", PublishedOn: "2025-01-01"},                     // 3: 法律援助
+			&search.Document{Kind: "policy", Title: "临沂市法律援助实施办法", Topic: "司法", PublishedOn: "2022-03-01"},        // 1: the record
+			&search.Document{Kind: "policy", Title: "临沂市法律援助条例", Topic: "司法", PublishedOn: "2020-01-01"},          // 2: 临沂市 法律援助, same topic and kind
+			&search.Document{Kind: "news", Title: "法律援助进社区", PublishedOn: "2025-01-01"},                           // 3: 法律援助
 			&search.Document{Kind: "policy", Title: "临沂市法律援助办法", Validity: "repealed", PublishedOn: "2015-01-01"}, // 4: repealed
-			&search.Document{Kind: "guide", Title: "公证办理指南", PublishedOn: "2021-05-01"},                      // 5: nothing shared
+			&search.Document{Kind: "guide", Title: "公证办理指南", PublishedOn: "2021-05-01"},                           // 5: nothing shared
 		)
 		related := func() []int64 {
 			t.Helper()
