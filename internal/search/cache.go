@@ -58,8 +58,8 @@ func (c *resultCache) put(key string, r *Result) {
 }
 
 // relatedMax bounds the records whose related records a node keeps (six
-// hits each, about 2 KB).
-const relatedMax = 4096
+// hits each, some 6 KB with their strings).
+const relatedMax = 1024
 
 // relatedKey names one Related answer: the record, how many, and the
 // site's index generation it was computed at (a change makes it

@@ -34,7 +34,7 @@ func (s *Service) st() *state {
 	s.once.Do(func() {
 		n := s.CacheSize
 		if n == 0 {
-			n = 1024
+			n = 512
 		}
 		s.state = &state{vocabs: map[int64]*siteVocab{}, gen: map[int64]uint64{}, cache: newResultCache(n)}
 	})

@@ -105,8 +105,11 @@ type Index struct {
 	cache map[string]cached
 }
 
-// DefaultCacheSize is the number of answers kept per node.
-const DefaultCacheSize = 1024
+// DefaultCacheSize is the number of answers kept per node. An answer holds
+// up to 300 candidates and the facets (some 100 KB); the Service keeps the
+// final results of its searches besides (search.Service.CacheSize), so this
+// cache serves what those miss: another page or sort of the same words.
+const DefaultCacheSize = 64
 
 type cached struct {
 	gen int64
