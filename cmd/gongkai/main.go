@@ -169,7 +169,7 @@ func (c *common) openWith(ctx context.Context, o store.Options) (*store.DB, erro
 // start-up jobs' garbage instead of growing to twice the live heap.
 const (
 	serveCacheKiB      = 2000
-	serveMemoryLimitMB = 100
+	serveMemoryLimitMB = 80
 )
 
 func runServe(args []string) error {
