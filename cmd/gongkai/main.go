@@ -165,9 +165,11 @@ func (c *common) openWith(ctx context.Context, o store.Options) (*store.DB, erro
 // The server's memory (issue 17: under 150 MB at 100,000 items under load).
 // SQLite keeps a page cache per connection (8 readers and the writer);
 // beyond the hot index pages the operating system's file cache serves the
-// reads as well. No soft limit of the Go heap by default: at 80 MB the
-// start-up jobs at 100,000 items (whose live heap passes it) took 355 s of
-// continuous collection instead of 36 s (docs/BENCHMARKS.md).
+// reads as well. No soft limit of the Go heap by default: with 80 MB the
+// pages stayed under 150 MB, but a first serve of a fresh 100,000-item copy
+// waited 355 s for its start-up jobs (306 s without the limit), and whether
+// the collector's share of that is acceptable is not measured yet
+// (docs/BENCHMARKS.md).
 const (
 	serveCacheKiB      = 2000
 	serveMemoryLimitMB = 0
