@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -161,6 +162,19 @@ func (c *common) openWith(ctx context.Context, o store.Options) (*store.DB, erro
 	return db, nil
 }
 
+// The server's memory (issue 17: under 150 MB at 100,000 items under load).
+// SQLite keeps a page cache per connection (8 readers and the writer);
+// beyond the hot index pages the operating system's file cache serves the
+// reads as well. No soft limit of the Go heap by default: with 80 MB the
+// pages stayed under 150 MB, but a first serve of a fresh 100,000-item copy
+// waited 355 s for its start-up jobs (306 s without the limit), and whether
+// the collector's share of that is acceptable is not measured yet
+// (docs/BENCHMARKS.md).
+const (
+	serveCacheKiB      = 2000
+	serveMemoryLimitMB = 0
+)
+
 func runServe(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var c common
@@ -201,6 +215,8 @@ func runServe(args []string) error {
 	retention := fs.Int("request-retention-years", envInt("GONGKAI_REQUEST_RETENTION_YEARS", 0), "erase applicants' personal data this many years after a disclosure request closed (0: keep)")
 	blobURL := fs.String("blob", os.Getenv("GONGKAI_BLOB"), "where attachments are kept: empty for DATA/attachments, or s3://[ACCESS:SECRET@]host[:port]/bucket[/prefix][?region=R&tls=0] for an S3-compatible object store (keys from GONGKAI_S3_ACCESS_KEY/GONGKAI_S3_SECRET_KEY or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when not in the URL)")
 	inspectAge := fs.Duration("inspection-max-age", envDuration("GONGKAI_INSPECTION_MAX_AGE", compliance.DefaultMaxAge), "age after which a back-office page starts a background re-run of the stored self-inspection (changes on this node start one at once)")
+	cacheKiB := fs.Int("sqlite-cache-kib", envInt("GONGKAI_SQLITE_CACHE_KIB", serveCacheKiB), "SQLite's page cache per connection in KiB (9 connections; the operating system caches the file besides)")
+	memLimit := fs.Int("memory-limit-mb", envInt("GONGKAI_MEMORY_LIMIT_MB", serveMemoryLimitMB), "soft limit of the Go heap in MB, at which garbage is collected sooner (0: none; GOMEMLIMIT, when set, wins)")
 	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing applicants' personal data (or GONGKAI_DATA_KEY_FILE; --demo generates data/data-key)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -232,7 +248,13 @@ func runServe(args []string) error {
 	if len(replicas) > 0 && !strings.HasPrefix(c.dsn(), "postgres") {
 		return errors.New("--db-replica: read replicas need PostgreSQL; give the primary with --db postgres://…")
 	}
-	db, err := c.open(ctx)
+	if *cacheKiB < 0 || *memLimit < 0 {
+		return errors.New("--sqlite-cache-kib and --memory-limit-mb must not be negative")
+	}
+	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
+	}
+	db, err := c.openWith(ctx, store.Options{CacheKiB: *cacheKiB})
 	if err != nil {
 		return err
 	}

@@ -56,3 +56,40 @@ func (c *resultCache) put(key string, r *Result) {
 		delete(c.byKey, e.Value.(*cached).key)
 	}
 }
+
+// relatedMax bounds the records whose related records a node keeps (six
+// hits each, some 6 KB with their strings).
+const relatedMax = 1024
+
+// relatedKey names one Related answer: the record, how many, and the
+// site's index generation it was computed at (a change makes it
+// unreachable).
+type relatedKey struct {
+	site int64
+	ref  Ref
+	n    int
+	gen  uint64
+}
+
+// relatedCache is a bounded map of Related answers; when full it starts
+// over (simple, and the entries of older generations go with it).
+type relatedCache struct {
+	mu sync.Mutex
+	m  map[relatedKey][]Hit
+}
+
+func (c *relatedCache) get(k relatedKey) ([]Hit, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h, ok := c.m[k]
+	return h, ok
+}
+
+func (c *relatedCache) put(k relatedKey, h []Hit) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= relatedMax {
+		c.m = map[relatedKey][]Hit{}
+	}
+	c.m[k] = h
+}

@@ -26,13 +26,15 @@ type state struct {
 	vocabs map[int64]*siteVocab
 	gen    map[int64]uint64 // per site, bumped by every index change
 	cache  *resultCache
+	// related keeps Related's answers per record (relatedCache).
+	related relatedCache
 }
 
 func (s *Service) st() *state {
 	s.once.Do(func() {
 		n := s.CacheSize
 		if n == 0 {
-			n = 1024
+			n = 512
 		}
 		s.state = &state{vocabs: map[int64]*siteVocab{}, gen: map[int64]uint64{}, cache: newResultCache(n)}
 	})

@@ -13,7 +13,29 @@ const relatedWords = 6
 // every item page): those whose titles share the most of its title's words,
 // the same topic and kind counting a little, newest first among equals.
 // A record not in the index has no related records.
+//
+// The answer is kept per record until the site's index changes (every
+// change event bumps the generation, on every node), so a page rendered
+// again (another display preference, after a change elsewhere on the page)
+// does not search again; the back end is asked not to keep its 200
+// candidates (Match.NoCache).
 func (s *Service) Related(ctx context.Context, siteID int64, ref Ref, n int) ([]Hit, error) {
+	if s.CacheSize < 0 {
+		return s.related(ctx, siteID, ref, n)
+	}
+	key := relatedKey{siteID, ref, n, s.generation(siteID)}
+	if hits, ok := s.st().related.get(key); ok {
+		return slices.Clone(hits), nil
+	}
+	hits, err := s.related(ctx, siteID, ref, n)
+	if err != nil {
+		return nil, err
+	}
+	s.st().related.put(key, slices.Clone(hits))
+	return hits, nil
+}
+
+func (s *Service) related(ctx context.Context, siteID int64, ref Ref, n int) ([]Hit, error) {
 	d, err := s.Backend.Doc(ctx, siteID, ref.Kind, ref.ID)
 	if err != nil || d == nil {
 		return nil, err
@@ -40,20 +62,35 @@ func (s *Service) Related(ctx context.Context, siteID int64, ref Ref, n int) ([]
 			c = append(c, *p)
 		}
 	}
-	ms, err := s.Backend.Match(ctx, &Match{SiteID: siteID, Must: []Clause{c}, Cap: 200})
+	// Each word's phrase and weight, once (not once per candidate).
+	type wordPhrase struct {
+		tokens []string
+		weight float64
+	}
+	var wps []wordPhrase
+	for _, w := range words {
+		if p := PhraseOf(w, Anywhere); p != nil {
+			wps = append(wps, wordPhrase{p.Tokens, float64(utf8.RuneCountInString(w))})
+		}
+	}
+	ms, err := s.Backend.Match(ctx, &Match{SiteID: siteID, Must: []Clause{c}, Cap: 200, NoCache: true})
 	if err != nil {
 		return nil, err
 	}
-	var out []scored
-	for _, cand := range ms.Candidates {
+	// The n best by byScore, a total order (ids are unique): kept sorted
+	// as they come, which is what sorting every candidate would give.
+	top := make([]scored, 0, n+1)
+	var toks []string
+	for i := range ms.Candidates {
+		cand := &ms.Candidates[i]
 		if cand.Kind == d.Kind && cand.Ref == d.Ref {
 			continue
 		}
-		toks := Tokens(cand.Title)
+		toks = appendTokens(toks[:0], cand.Title)
 		sc := 0.0
-		for _, w := range words {
-			if p := PhraseOf(w, Anywhere); p != nil && containsPhrase(toks, p.Tokens) {
-				sc += float64(utf8.RuneCountInString(w))
+		for _, wp := range wps {
+			if containsPhrase(toks, wp.tokens) {
+				sc += wp.weight
 			}
 		}
 		if sc == 0 {
@@ -68,11 +105,18 @@ func (s *Service) Related(ctx context.Context, siteID int64, ref Ref, n int) ([]
 		if cand.Validity == "repealed" || cand.Validity == "expired" {
 			sc *= validityCut
 		}
-		out = append(out, scored{cand, sc})
+		r := scored{*cand, sc}
+		if len(top) == n && (n == 0 || byScore(r, top[n-1]) >= 0) {
+			continue
+		}
+		j, _ := slices.BinarySearchFunc(top, r, byScore)
+		top = slices.Insert(top, j, r)
+		if len(top) > n {
+			top = top[:n]
+		}
 	}
-	slices.SortStableFunc(out, byScore)
 	hits := make([]Hit, 0, n)
-	for _, r := range out[:min(len(out), n)] {
+	for _, r := range top {
 		hits = append(hits, Hit{Candidate: r.c, KindLabel: s.KindLabel(r.c.Kind), Title: []Segment{{Text: r.c.Title}}, Score: r.score})
 	}
 	return hits, nil

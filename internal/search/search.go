@@ -127,6 +127,10 @@ type Match struct {
 	Offset int
 	// Facets asks for facet counts and the total.
 	Facets bool
+	// NoCache asks the back end not to keep the answer: a caller that keeps
+	// what it derives from it (Related, once per record) would only fill
+	// the back end's cache with answers asked once.
+	NoCache bool `json:"-"`
 }
 
 // Candidate is a matching document without its body.

@@ -126,7 +126,7 @@ type Service struct {
 	// Segmentation is how free text becomes words: SegmentWords (the
 	// default) or SegmentRuns.
 	Segmentation string
-	// CacheSize is how many results the node keeps (0: 1,024; negative:
+	// CacheSize is how many results the node keeps (0: 512; negative:
 	// none, for benchmarks).
 	CacheSize int
 

@@ -93,10 +93,16 @@ type Run struct {
 // Runs splits normalised text into runs, dropping separators.
 func Runs(s string) []Run {
 	var out []Run
+	eachRun(s, func(r Run) { out = append(out, r) })
+	return out
+}
+
+// eachRun calls f with each run of s in order (Runs without the slice).
+func eachRun(s string, f func(Run)) {
 	start, han := -1, false
 	flush := func(end int) {
 		if start >= 0 {
-			out = append(out, Run{Text: s[start:end], Han: han})
+			f(Run{Text: s[start:end], Han: han})
 			start = -1
 		}
 	}
@@ -121,7 +127,6 @@ func Runs(s string) []Run {
 		}
 	}
 	flush(len(s))
-	return out
 }
 
 // RunTokens returns the tokens of one run: bigrams of a Han run (the
@@ -130,29 +135,37 @@ func RunTokens(r Run) []string {
 	if !r.Han {
 		return []string{r.Text}
 	}
-	n := utf8.RuneCountInString(r.Text)
-	if n == 1 {
-		return []string{r.Text}
+	return appendRunTokens(make([]string, 0, utf8.RuneCountInString(r.Text)-1), r)
+}
+
+// appendRunTokens appends the tokens of one run to dst.
+func appendRunTokens(dst []string, r Run) []string {
+	if !r.Han {
+		return append(dst, r.Text)
 	}
-	out := make([]string, 0, n-1)
-	prev := 0
 	_, w := utf8.DecodeRuneInString(r.Text)
-	mid := w
+	if w == len(r.Text) {
+		return append(dst, r.Text)
+	}
+	prev, mid := 0, w
 	for mid < len(r.Text) {
 		_, w2 := utf8.DecodeRuneInString(r.Text[mid:])
-		out = append(out, r.Text[prev:mid+w2])
+		dst = append(dst, r.Text[prev:mid+w2])
 		prev, mid = mid, mid+w2
 	}
-	return out
+	return dst
 }
 
 // Tokens returns the tokens of text, in order (normalising it first).
 func Tokens(text string) []string {
-	var out []string
-	for _, r := range Runs(Normalize(text)) {
-		out = append(out, RunTokens(r)...)
-	}
-	return out
+	return appendTokens(nil, text)
+}
+
+// appendTokens appends the tokens of text to dst (Tokens into a buffer
+// the caller reuses).
+func appendTokens(dst []string, text string) []string {
+	eachRun(Normalize(text), func(r Run) { dst = appendRunTokens(dst, r) })
+	return dst
 }
 
 // TokenText is text as its tokens separated by spaces: the form back ends

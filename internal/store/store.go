@@ -52,10 +52,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Options tune OpenWith for one process's use of the database.
 type Options struct {
-	// CacheKiB is SQLite's page cache per connection (0: 16,000 KiB, what a
-	// server's concurrent page renders want). A one-pass batch job such as
-	// `gongkai check` reads each page once and needs little: at 100,000
-	// items 2,000 KiB keeps its peak under 100 MB (issue 17).
+	// CacheKiB is SQLite's page cache per connection (0: 16,000 KiB). A
+	// one-pass batch job such as `gongkai check` reads each page once and
+	// needs little: at 100,000 items 2,000 KiB keeps its peak under 100 MB
+	// (issue 17). `serve` opens with 2,000 KiB too: its nine connections'
+	// caches were most of its memory, and the operating system's file cache
+	// serves the rest of the reads about as fast (docs/BENCHMARKS.md).
 	CacheKiB int
 }
 
@@ -78,13 +80,13 @@ func openSQLite(ctx context.Context, path string, cacheKiB int) (*DB, error) {
 	}
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + abs + "?" + q.Encode()
-	w, err := sql.Open("sqlite", dsn)
+	w, err := sql.Open(cachingDriverName, dsn)
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", dsn)
+	r, err := sql.Open(cachingDriverName, dsn)
 	if err != nil {
 		w.Close()
 		return nil, err

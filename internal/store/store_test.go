@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -307,5 +308,103 @@ func TestOpenWithCache(t *testing.T) {
 			}
 		}
 		db.Close()
+	}
+}
+
+// TestStatementCache: SQLite connections keep their prepared statements
+// (stmtcache.go) without changing what queries return: the same text with
+// other arguments, the same text again while its first rows are still being
+// read (in one transaction, on one connection), a failing query, more texts
+// than the cache holds, and a change of the schema under a kept statement.
+func TestStatementCache(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.W.ExecContext(ctx, `CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 5; i++ {
+		if _, err := db.W.ExecContext(ctx, `INSERT INTO t (id, v) VALUES ($1, $2)`, i, fmt.Sprint("v", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one := func(q *sql.DB, id int) string {
+		t.Helper()
+		var v string
+		if err := q.QueryRowContext(ctx, `SELECT v FROM t WHERE id = $1`, id).Scan(&v); err != nil {
+			t.Fatalf("id %d: %v", id, err)
+		}
+		return v
+	}
+	for i := 1; i <= 5; i++ {
+		for _, q := range []*sql.DB{db.R, db.W} {
+			if got := one(q, i); got != fmt.Sprint("v", i) {
+				t.Errorf("id %d: %q", i, got)
+			}
+		}
+	}
+	// Nested: the same text while its rows are open, on one connection.
+	err = db.Tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM t WHERE id >= $1 ORDER BY id`, 1)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var id int
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			var c int
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM t WHERE id >= $1 ORDER BY id`, id).Scan(&c); err != nil || c != id {
+				return fmt.Errorf("inner %d: %d, %v", id, c, err)
+			}
+			n++
+		}
+		if n != 5 {
+			return fmt.Errorf("outer read %d rows", n)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A failing query, then the cache still answers.
+	if err := db.R.QueryRowContext(ctx, `SELECT nothing FROM t`).Scan(new(string)); err == nil {
+		t.Error("a query of a missing column succeeded")
+	}
+	// More texts than a connection keeps.
+	for i := 0; i < 300; i++ {
+		var n int
+		if err := db.R.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) + %d FROM t`, i)).Scan(&n); err != nil || n != 5+i {
+			t.Fatalf("query %d: %d, %v", i, n, err)
+		}
+	}
+	// A new column under a kept statement: SQLite prepares it again.
+	star := func() []string {
+		t.Helper()
+		rows, err := db.R.QueryContext(ctx, `SELECT * FROM t WHERE id = $1`, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		return cols
+	}
+	if cols := star(); len(cols) != 2 {
+		t.Errorf("columns: %v", cols)
+	}
+	if _, err := db.W.ExecContext(ctx, `ALTER TABLE t ADD COLUMN w TEXT DEFAULT 'x'`); err != nil {
+		t.Fatal(err)
+	}
+	if cols := star(); len(cols) != 3 {
+		t.Errorf("columns after ALTER TABLE: %v", cols)
+	}
+	if got := one(db.R, 3); got != "v3" {
+		t.Errorf("after ALTER TABLE: %q", got)
 	}
 }

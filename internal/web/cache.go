@@ -258,8 +258,13 @@ type renderCache struct {
 	maxBytes int
 }
 
+// renderCacheBytes is the render cache's byte budget (about 1,100 item
+// pages). It is most of the server's live heap: issue 17 keeps the whole
+// process under 150 MB, so it is 16 MB rather than 32.
+const renderCacheBytes = 16 << 20
+
 func newRenderCache(max int) *renderCache {
-	return &renderCache{pages: map[string]*cachedPage{}, max: max, maxBytes: 32 << 20}
+	return &renderCache{pages: map[string]*cachedPage{}, max: max, maxBytes: renderCacheBytes}
 }
 
 func (c *renderCache) get(key string) *cachedPage {

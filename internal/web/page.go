@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
@@ -132,6 +133,9 @@ func PathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// renderPool holds the buffers pages are rendered into.
+var renderPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // Cached serves a public page from the render cache, rendering it with fill
 // on a miss. fill returns the template and the page data.
 func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmpl string, data Cacheable, err error)) {
@@ -180,8 +184,16 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 	if base.Status != 0 {
 		status = base.Status
 	}
-	var buf bytes.Buffer
-	if err := s.tmpl.render(&buf, tmpl, data); err != nil {
+	// Rendered into a pooled buffer and kept as an exact copy: the cache
+	// holds what its byte budget counts, not a doubled buffer's capacity.
+	buf := renderPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	err = s.tmpl.render(buf, tmpl, data)
+	body := bytes.Clone(buf.Bytes())
+	if buf.Cap() <= 1<<20 {
+		renderPool.Put(buf)
+	}
+	if err != nil {
 		s.Log.Error("render", "template", tmpl, "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
@@ -190,7 +202,7 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 	if it := base.Counted; it != nil && status == http.StatusOK {
 		itemID, clicks = it.ID, it.Clicks+s.Clicks.Pending(it.ID)
 	}
-	p := newCachedPage(buf.Bytes(), status, itemID, clicks)
+	p := newCachedPage(body, status, itemID, clicks)
 	if itemID != 0 {
 		p.column = base.Counted.ColumnID
 		if d, ok := data.(interface{ CacheRefs() []int64 }); ok {

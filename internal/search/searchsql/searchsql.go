@@ -105,8 +105,11 @@ type Index struct {
 	cache map[string]cached
 }
 
-// DefaultCacheSize is the number of answers kept per node.
-const DefaultCacheSize = 1024
+// DefaultCacheSize is the number of answers kept per node. An answer holds
+// up to 300 candidates and the facets (some 100 KB); the Service keeps the
+// final results of its searches besides (search.Service.CacheSize), so this
+// cache serves what those miss: another page or sort of the same words.
+const DefaultCacheSize = 64
 
 type cached struct {
 	gen int64
@@ -157,6 +160,18 @@ type compiled struct {
 	must [][]Phrase
 	not  []Phrase
 	none bool // can never match
+}
+
+// titleOnly reports whether every phrase of must is matched in the title.
+func (c compiled) titleOnly() bool {
+	for _, ps := range c.must {
+		for _, p := range ps {
+			if !p.Title {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func compile(m *search.Match) compiled {
@@ -425,7 +440,7 @@ func (x *Index) rows(ctx context.Context, q *Query) ([]row, error) {
 // title matches (title-first retrieval); with Facets, Total and facets over
 // at most CountBound most recent matches.
 func (x *Index) Match(ctx context.Context, m *search.Match) (*search.Matches, error) {
-	if x.CacheSize < 0 {
+	if x.CacheSize < 0 || m.NoCache {
 		return x.match(ctx, m)
 	}
 	var gen int64
@@ -536,6 +551,16 @@ func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, er
 		}
 		lo, hi = max(lo, rows[len(rows)-1].ID), min(hi, rows[0].ID+1)
 	}
+	if len(c.must) > 0 && offset == 0 && c.titleOnly() {
+		// Every phrase is in the title already: the scan above was the
+		// title scan (the same matches, newest first, and the Cap most
+		// recent of them are those of the page).
+		for i := range res.Candidates {
+			res.Candidates[i].InTitle = true
+		}
+		slices.SortFunc(res.Candidates, byIDDesc)
+		return res, nil
+	}
 	if len(c.must) > 0 && offset == 0 {
 		titles, err := x.scan(ctx, m, c, true, capn, lo, hi)
 		if err != nil {
@@ -549,17 +574,20 @@ func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, er
 			r.InTitle = true
 			res.Candidates = append(res.Candidates, r.Candidate)
 		}
-		slices.SortFunc(res.Candidates, func(a, b search.Candidate) int {
-			switch {
-			case a.ID > b.ID:
-				return -1
-			case a.ID < b.ID:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(res.Candidates, byIDDesc)
 	}
 	return res, nil
+}
+
+// byIDDesc orders candidates newest first.
+func byIDDesc(a, b search.Candidate) int {
+	switch {
+	case a.ID > b.ID:
+		return -1
+	case a.ID < b.ID:
+		return 1
+	}
+	return 0
 }
 
 func facets(rows []row) map[string][]search.FacetCount {
