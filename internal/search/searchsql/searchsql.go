@@ -308,6 +308,23 @@ func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly
 	}
 	lo, hi = max(lo, minID.Int64), min(hi, maxID.Int64+1)
 	var out []row
+	if titleOnly || c.titleOnly() {
+		// A title phrase is first tested row by row on the newest
+		// probeRows(limit) titles (small vectors, read backwards along the
+		// primary key): a common one (the related records' OR of an item's
+		// title words) finds its limit there, where a window's GIN bitmap
+		// holds every match of the whole table (15,934 of 48,256 rows in
+		// one window at 100,000 items: 27 ms, several windows a page).
+		rs, lowest, covered, err := x.probe(ctx, m, c, titleOnly, lo, hi, limit)
+		if err != nil {
+			return nil, err
+		}
+		out = rs
+		if covered || len(out) >= limit {
+			return out[:min(len(out), limit)], nil
+		}
+		hi = lowest
+	}
 	// The first window is sized to hold about 1.25 × limit documents at
 	// the site's average density (the engine's estimate of the row count
 	// over the days between its oldest and newest ids); titles match more
@@ -380,6 +397,54 @@ func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titl
 	filters(&q, &m.Filters)
 	q.WriteString(" ORDER BY " + order + " DESC LIMIT " + q.Arg(limit))
 	return x.rows(ctx, &q)
+}
+
+// probeRows is how many of the newest rows probe tests for a limit.
+func probeRows(limit int) int { return min(4*limit, 4000) }
+
+// probe tests the newest probeRows(limit) rows of a site in [lo, hi) one
+// by one and returns the matching ones with the filters (up to limit,
+// newest first), the lowest id it tested, and whether it tested every row
+// of the range.
+func (x *Index) probe(ctx context.Context, m *search.Match, c compiled, titleOnly bool, lo, hi int64, limit int) (_ []row, lowest int64, covered bool, _ error) {
+	var q Query
+	_, cond, _ := x.Text.Compile(&q, c.must, c.not, titleOnly)
+	n := probeRows(limit)
+	q.WriteString("SELECT f.id, (" + cond + ") FROM search_fts f WHERE f.site_id = " + q.Arg(m.SiteID) +
+		" AND f.id >= " + q.Arg(lo) + " AND f.id < " + q.Arg(hi) + " ORDER BY f.id DESC LIMIT " + q.Arg(n))
+	rows, err := x.DB.R.QueryContext(ctx, q.String(), q.Args...)
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("search: probe: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	tested := 0
+	lowest = hi
+	for rows.Next() {
+		var id int64
+		var ok bool
+		if err := rows.Scan(&id, &ok); err != nil {
+			return nil, 0, false, fmt.Errorf("search: probe: %w", err)
+		}
+		tested++
+		lowest = id
+		if ok {
+			ids = append(ids, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, false, fmt.Errorf("search: probe: %w", err)
+	}
+	covered = tested < n
+	if len(ids) == 0 {
+		return nil, lowest, covered, nil
+	}
+	var r Query
+	r.WriteString("SELECT " + candCols + " FROM search_docs d WHERE d.id = ANY(" + r.Arg(ids) + ") AND d.site_id = " + r.Arg(m.SiteID))
+	filters(&r, &m.Filters)
+	r.WriteString(" ORDER BY d.id DESC LIMIT " + r.Arg(limit))
+	out, err := x.rows(ctx, &r)
+	return out, lowest, covered, err
 }
 
 // windowIDs returns the ids in [lo, hi) of a site that match, in no order.
