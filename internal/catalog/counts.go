@@ -25,8 +25,9 @@ func (f *Filter) countable() bool {
 	for _, v := range f.Facets {
 		plain = plain && v == ""
 	}
-	// A viewer adds conditions only for a listing of another status (where).
-	return plain && (f.Viewer == nil || f.Status == "")
+	// A viewer adds conditions only for a listing of another status, and
+	// none when it may see everything (where).
+	return plain && (f.Viewer == nil || f.Status == "" || f.viewerSeesAll())
 }
 
 // count returns how many items match the filter whose condition is where.

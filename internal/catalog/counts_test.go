@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
 )
 
@@ -54,16 +55,20 @@ func (f *fixture) countsRight(t *testing.T, step string) {
 		t.Fatalf("after %s: stored counts\n%v\nwant\n%v", step, got, want)
 	}
 	for _, cols := range [][]int64{nil, {f.col["zcwj"].ID}, {f.col["zcwj"].ID, f.col["tzgg"].ID, f.col["ybxx"].ID}} {
-		for _, status := range []string{"", "*", catalog.StatusDraft, catalog.StatusWithdrawn} {
-			flt := catalog.Filter{SiteID: f.site.ID, ColumnIDs: cols, Status: status, Limit: 1}
-			page, err := f.cat.List(f.ctx, flt, true)
-			f.must(err)
-			// A text query that every title matches takes the COUNT(*) path.
-			flt.Query = "条"
-			scanned, err := f.cat.List(f.ctx, flt, true)
-			f.must(err)
-			if page.Total != scanned.Total {
-				t.Errorf("after %s: columns %v status %q: total %d, COUNT(*) %d", step, cols, status, page.Total, scanned.Total)
+		// The office sees every item (the stored counts answer), an editor
+		// its department's and the published ones (COUNT(*)).
+		for _, viewer := range []*auth.User{nil, f.office, f.fzkEditor, f.pfkEditor} {
+			for _, status := range []string{"", "*", catalog.StatusDraft, catalog.StatusWithdrawn} {
+				flt := catalog.Filter{SiteID: f.site.ID, ColumnIDs: cols, Status: status, Viewer: viewer, Limit: 1}
+				page, err := f.cat.List(f.ctx, flt, true)
+				f.must(err)
+				// A text query that every title matches takes the COUNT(*) path.
+				flt.Query = "条"
+				scanned, err := f.cat.List(f.ctx, flt, true)
+				f.must(err)
+				if page.Total != scanned.Total {
+					t.Errorf("after %s: columns %v status %q viewer %v: total %d, COUNT(*) %d", step, cols, status, viewer, page.Total, scanned.Total)
+				}
 			}
 		}
 		years, err := f.cat.Years(f.ctx, f.site.ID, cols)
