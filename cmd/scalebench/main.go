@@ -515,25 +515,11 @@ func (r *runner) waitReady(limit time.Duration) error {
 
 // waitIdle waits until the server uses under 0.1 core over 3 seconds.
 func (r *runner) waitIdle(limit time.Duration) {
-	ticks := func() int64 {
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", r.pid))
-		s := string(b)
-		if i := strings.LastIndexByte(s, ')'); i >= 0 {
-			s = s[i+1:]
-		}
-		f := strings.Fields(s) // f[0] is field 3 (state): utime, stime are 14, 15
-		if len(f) < 13 {
-			return 0
-		}
-		u, _ := strconv.ParseInt(f[11], 10, 64)
-		k, _ := strconv.ParseInt(f[12], 10, 64)
-		return u + k
-	}
 	t0 := time.Now()
 	for time.Since(t0) < limit {
-		a := ticks()
+		a := procCPU(r.pid)
 		time.Sleep(3 * time.Second)
-		if used := float64(ticks()-a) / 100 / 3; used < 0.1 { // USER_HZ is 100 on Linux
+		if used := (procCPU(r.pid) - a).Seconds() / 3; used < 0.1 {
 			if w := time.Since(t0); w > 4*time.Second {
 				logp("waited %.0f s for the server's start-up jobs", w.Seconds())
 			}
