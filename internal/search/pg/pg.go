@@ -26,8 +26,9 @@ type Index struct {
 }
 
 var (
-	_ search.Backend      = (*Index)(nil)
-	_ searchsql.BatchText = text{}
+	_ search.Backend       = (*Index)(nil)
+	_ searchsql.BatchText  = text{}
+	_ searchsql.TokenStats = text{}
 )
 
 // New returns the PostgreSQL back end over db (migrated to 0012).
@@ -89,6 +90,48 @@ func (text) EstimateDocs(ctx context.Context, db *store.DB) int64 {
 		return 0
 	}
 	return int64(n)
+}
+
+// TokenFreqs reads ANALYZE's most common lexemes of search_fts.tsv (or
+// title_tsv) with the fraction of rows having each, and the planner's row
+// count. The frequencies list ends with their minimum, maximum and the null
+// fraction, which show as rows without a lexeme; every lexeme not listed is
+// in at most the minimum's fraction of the rows.
+func (text) TokenFreqs(ctx context.Context, db *store.DB, title bool) (map[string]float64, float64, int64, error) {
+	col := "tsv"
+	if title {
+		col = "title_tsv"
+	}
+	rows, err := db.R.QueryContext(ctx, `SELECT u.e, u.f, (SELECT reltuples FROM pg_class WHERE oid = 'search_fts'::regclass)
+		FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) WITH ORDINALITY AS u(e, f, i)
+		WHERE s.schemaname = current_schema() AND s.tablename = 'search_fts' AND s.attname = $1 ORDER BY u.i`, col)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer rows.Close()
+	freqs := map[string]float64{}
+	floor := -1.0
+	var docs float64
+	for rows.Next() {
+		var e sql.NullString
+		var f sql.NullFloat64
+		if err := rows.Scan(&e, &f, &docs); err != nil {
+			return nil, 0, 0, err
+		}
+		switch {
+		case e.Valid && f.Valid:
+			freqs[e.String] = f.Float64
+		case !e.Valid && f.Valid && floor < 0:
+			floor = f.Float64
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, 0, err
+	}
+	if len(freqs) == 0 || floor < 0 || docs <= 0 {
+		return nil, 1, 0, nil
+	}
+	return freqs, floor, int64(docs), nil
 }
 
 // PostgreSQL's tsvector limits: positions 1..16383 (larger ones would be

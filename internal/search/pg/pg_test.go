@@ -7,6 +7,7 @@ import (
 
 	"gongkai/internal/search"
 	"gongkai/internal/search/pg"
+	"gongkai/internal/search/searchsql"
 	"gongkai/internal/search/searchtest"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
@@ -54,5 +55,27 @@ func TestVectorLimits(t *testing.T) {
 	r, err := b.Match(ctx, &search.Match{SiteID: 1, Must: []search.Clause{{*search.PhraseOf("社区矫正", search.Anywhere)}}, Cap: 10})
 	if err != nil || len(r.Candidates) != 1 {
 		t.Errorf("社区矫正: %+v, %v", r, err)
+	}
+}
+
+// TestConformancePaths: the suite again with the windowed walk forced to
+// test rows one by one only, to read index windows only, and to switch
+// from the one to the other after a few rows (no statistics' shortcut):
+// the same answers every way.
+func TestConformancePaths(t *testing.T) {
+	for _, path := range []string{searchsql.PathDirect, searchsql.PathIndex, "switch"} {
+		t.Run(path, func(t *testing.T) {
+			if path == "switch" {
+				defer func(i, d float64) { searchsql.IndexRows, searchsql.DirectRows = i, d }(searchsql.IndexRows, searchsql.DirectRows)
+				searchsql.IndexRows, searchsql.DirectRows = 0, 40
+			}
+			searchtest.Run(t, func(t *testing.T) search.Backend {
+				b := pg.New(storetest.Open(t, store.Postgres))
+				if path != "switch" {
+					b.Path = path
+				}
+				return b
+			})
+		})
 	}
 }

@@ -100,9 +100,17 @@ type Index struct {
 	// generation in search_state, bumped in every changing transaction, is
 	// the one read with it, so every node sees every change at once.
 	CacheSize int
+	// Path forces how a windowed engine finds a phrase's matches (walk):
+	// "" chooses by the phrase's density, PathDirect tests rows one by one
+	// only, PathIndex reads the full-text index's windows only. For tests
+	// and benchmarks; both give the same answers.
+	Path string
 
 	mu    sync.Mutex
 	cache map[string]cached
+
+	statsMu sync.Mutex
+	stats   [2]*tokenStats // body (with titles), titles alone
 }
 
 // DefaultCacheSize is the number of answers kept per node. An answer holds
@@ -286,9 +294,8 @@ type row struct {
 }
 
 // scan runs the match newest first over ids in [lo, hi) (idRange of the
-// filters, or narrower) and returns up to limit rows, skipping none. For a
-// windowed engine it walks growing id windows down from the site's newest
-// id.
+// filters, or narrower) and returns up to limit rows, skipping none. A
+// windowed engine walks the id space down from hi (walk).
 func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly bool, limit int, lo, hi int64) ([]row, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -299,66 +306,7 @@ func (x *Index) scan(ctx context.Context, m *search.Match, c compiled, titleOnly
 	if !x.Text.Windowed() || len(c.must) == 0 {
 		return x.scanRange(ctx, m, c, titleOnly, lo, hi, limit)
 	}
-	var minID, maxID sql.NullInt64
-	if err := x.DB.R.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM search_docs WHERE site_id = $1`, m.SiteID).Scan(&minID, &maxID); err != nil {
-		return nil, fmt.Errorf("search: id range: %w", err)
-	}
-	if !maxID.Valid {
-		return nil, nil
-	}
-	lo, hi = max(lo, minID.Int64), min(hi, maxID.Int64+1)
-	var out []row
-	if titleOnly || c.titleOnly() {
-		// A title phrase is first tested row by row on the newest
-		// probeRows(limit) titles (small vectors, read backwards along the
-		// primary key): a common one (the related records' OR of an item's
-		// title words) finds its limit there, where a window's GIN bitmap
-		// holds every match of the whole table (15,934 of 48,256 rows in
-		// one window at 100,000 items: 27 ms, several windows a page).
-		rs, lowest, covered, err := x.probe(ctx, m, c, titleOnly, lo, hi, limit)
-		if err != nil {
-			return nil, err
-		}
-		out = rs
-		if covered || len(out) >= limit {
-			return out[:min(len(out), limit)], nil
-		}
-		hi = lowest
-	}
-	// The first window is sized to hold about 1.25 × limit documents at
-	// the site's average density (the engine's estimate of the row count
-	// over the days between its oldest and newest ids); titles match more
-	// rarely, so theirs starts eight times wider. Each next window is sized
-	// from the matches per day seen so far (at most 16 times wider, four
-	// times when nothing matched yet), so a common phrase needs one or two
-	// windows and a rare word a handful of index lookups.
-	days := (maxID.Int64-minID.Int64)>>search.OrderBits + 1
-	width := int64(128)
-	if n := x.Text.EstimateDocs(ctx, x.DB); n > 0 {
-		perDay := float64(n) / float64(days)
-		width = max(4, int64(1.25*float64(limit)/perDay)+1)
-	}
-	if titleOnly {
-		width *= 8
-	}
-	var seen int64 // days scanned
-	for top := hi; top > lo && len(out) < limit; {
-		bottom := max(lo, top-width<<search.OrderBits)
-		rs, err := x.scanRange(ctx, m, c, titleOnly, bottom, top, limit-len(out))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rs...)
-		seen += width
-		top = bottom
-		if len(out) == 0 {
-			width *= 4
-			continue
-		}
-		perDay := float64(len(out)) / float64(seen)
-		width = min(width*16, max(1, int64(1.25*float64(limit-len(out))/perDay)+1))
-	}
-	return out, nil
+	return x.walk(ctx, m, c, titleOnly, limit, lo, hi)
 }
 
 func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titleOnly bool, lo, hi int64, limit int) ([]row, error) {
@@ -397,54 +345,6 @@ func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titl
 	filters(&q, &m.Filters)
 	q.WriteString(" ORDER BY " + order + " DESC LIMIT " + q.Arg(limit))
 	return x.rows(ctx, &q)
-}
-
-// probeRows is how many of the newest rows probe tests for a limit.
-func probeRows(limit int) int { return min(4*limit, 4000) }
-
-// probe tests the newest probeRows(limit) rows of a site in [lo, hi) one
-// by one and returns the matching ones with the filters (up to limit,
-// newest first), the lowest id it tested, and whether it tested every row
-// of the range.
-func (x *Index) probe(ctx context.Context, m *search.Match, c compiled, titleOnly bool, lo, hi int64, limit int) (_ []row, lowest int64, covered bool, _ error) {
-	var q Query
-	_, cond, _ := x.Text.Compile(&q, c.must, c.not, titleOnly)
-	n := probeRows(limit)
-	q.WriteString("SELECT f.id, (" + cond + ") FROM search_fts f WHERE f.site_id = " + q.Arg(m.SiteID) +
-		" AND f.id >= " + q.Arg(lo) + " AND f.id < " + q.Arg(hi) + " ORDER BY f.id DESC LIMIT " + q.Arg(n))
-	rows, err := x.DB.R.QueryContext(ctx, q.String(), q.Args...)
-	if err != nil {
-		return nil, 0, false, fmt.Errorf("search: probe: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	tested := 0
-	lowest = hi
-	for rows.Next() {
-		var id int64
-		var ok bool
-		if err := rows.Scan(&id, &ok); err != nil {
-			return nil, 0, false, fmt.Errorf("search: probe: %w", err)
-		}
-		tested++
-		lowest = id
-		if ok {
-			ids = append(ids, id)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, false, fmt.Errorf("search: probe: %w", err)
-	}
-	covered = tested < n
-	if len(ids) == 0 {
-		return nil, lowest, covered, nil
-	}
-	var r Query
-	r.WriteString("SELECT " + candCols + " FROM search_docs d WHERE d.id = ANY(" + r.Arg(ids) + ") AND d.site_id = " + r.Arg(m.SiteID))
-	filters(&r, &m.Filters)
-	r.WriteString(" ORDER BY d.id DESC LIMIT " + r.Arg(limit))
-	out, err := x.rows(ctx, &r)
-	return out, lowest, covered, err
 }
 
 // windowIDs returns the ids in [lo, hi) of a site that match, in no order.
@@ -627,7 +527,7 @@ func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, er
 		return res, nil
 	}
 	if len(c.must) > 0 && offset == 0 {
-		titles, err := x.scan(ctx, m, c, true, capn, lo, hi)
+		titles, err := x.titleScan(ctx, m, c, rows, more, capn, lo, hi)
 		if err != nil {
 			return nil, err
 		}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) search.Backend) {
 		{"Adversarial", testAdversarial},
 		{"LargeFields", testLarge},
 		{"Bounded", testBounded},
+		{"Walk", testWalk},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}
@@ -700,3 +701,98 @@ func testBounded(t *testing.T, b search.Backend) {
 	r = match(t, b, &search.Match{Must: []search.Clause{word("工作")}, Cap: 5, Filters: search.Filters{Kinds: []string{"guide"}, To: day(30)}})
 	wantRefs(t, "filtered among many", r, 29, 26, 23, 20, 17)
 }
+
+// testWalk: 1,500 documents, one a day, where a common word is in almost
+// every body, a phrase only in the oldest five, another only in the oldest
+// hundred, and one phrase of common tokens in none; the candidates must be
+// those of the definition (the Cap newest matches and the title matches
+// among the Cap newest title matches) whatever way the engine finds them.
+func testWalk(t *testing.T, b search.Backend) {
+	const n = 1500
+	type fixture struct{ title, body string }
+	docs := make([]*search.Document, 0, n)
+	fx := map[int64]fixture{}
+	for i := int64(1); i <= n; i++ {
+		f := fixture{title: "通知", body: "工作安排。"}
+		if i%50 == 0 {
+			f.title = "工作通知"
+		}
+		if i <= 100 {
+			f.body = "旧档案。"
+		}
+		if i <= 5 {
+			f.body += "古老词语。"
+		}
+		fx[i] = f
+		docs = append(docs, doc(1, "notice", i, day(int(i)), f.title, f.body))
+	}
+	put(t, b, docs...)
+	if o, ok := b.(interface{ Optimize(context.Context) error }); ok {
+		if err := o.Optimize(ctx); err != nil {
+			t.Fatalf("optimize: %v", err)
+		}
+	}
+	for _, c := range []struct {
+		w     string
+		title bool
+		cap   int
+		to    int
+	}{
+		{w: "工作", cap: 3},
+		{w: "工作", cap: 300},
+		{w: "工作", cap: 300, to: 60},
+		{w: "工作", title: true, cap: 5},
+		{w: "工作通知", cap: 20},
+		{w: "古老词语", cap: 300},
+		{w: "旧档案", cap: 3},
+		{w: "旧档案", cap: 300, to: 1000},
+		{w: "通知工作", cap: 300},
+		{w: "安排工作", cap: 3},
+	} {
+		// The definition, from the fixture.
+		var any, title []int64
+		for i := int64(n); i >= 1; i-- {
+			if c.to > 0 && i > int64(c.to) {
+				continue
+			}
+			f := fx[i]
+			if strings.Contains(f.title, c.w) {
+				title = append(title, i)
+			}
+			if strings.Contains(f.title, c.w) || !c.title && strings.Contains(f.body, c.w) {
+				any = append(any, i)
+			}
+		}
+		want := slices.Clone(any[:min(len(any), c.cap)])
+		for _, i := range title[:min(len(title), c.cap)] {
+			if !slices.Contains(want, i) {
+				want = append(want, i)
+			}
+		}
+		slices.SortFunc(want, func(a, b int64) int { return int(b - a) })
+		cl := word(c.w)
+		if c.title {
+			cl = titleWord(c.w)
+		}
+		m := &search.Match{Must: []search.Clause{cl}, Cap: c.cap, Facets: true}
+		if c.to > 0 {
+			m.Filters.To = day(c.to)
+		}
+		what := fmt.Sprintf("%s (title %v, cap %d, to %d)", c.w, c.title, c.cap, c.to)
+		r := match(t, b, m)
+		if got := refs(r); !slices.Equal(got, want) {
+			t.Errorf("%s: %d refs %v, want %d %v", what, len(got), head(got), len(want), head(want))
+		}
+		for _, cand := range r.Candidates {
+			if cand.InTitle != slices.Contains(title[:min(len(title), c.cap)], cand.Ref) {
+				t.Errorf("%s: ref %d InTitle %v", what, cand.Ref, cand.InTitle)
+			}
+		}
+		if r.Exact && r.Total != len(any) || !r.Exact && (r.Total > len(any) || r.Total < min(len(any), c.cap)) {
+			t.Errorf("%s: Total %d Exact %v of %d matches", what, r.Total, r.Exact, len(any))
+		}
+	}
+}
+
+// head is the first refs of a list, for messages.
+func head(refs []int64) []int64 { return refs[:min(len(refs), 12)] }
