@@ -61,6 +61,9 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the query runs to this file")
 	pgdir := flag.String("pgdir", "", "PostgreSQL data directory (scripts/pg.sh's): also report the CPU time of the server's processes")
 	pgdb := flag.String("pgdb", "", "with -pgdir: count only the backends of this database (a shared server; backends that exit are not counted)")
+	path := flag.String("path", "", "PostgreSQL: force the walk's path (searchsql.PathDirect: rows tested one by one, searchsql.PathIndex: GIN windows; default: chosen by density)")
+	flag.Float64Var(&searchsql.DirectRows, "directrows", searchsql.DirectRows, "PostgreSQL: searchsql.DirectRows")
+	flag.Float64Var(&searchsql.IndexRows, "indexrows", searchsql.IndexRows, "PostgreSQL: searchsql.IndexRows")
 	engineRuns := flag.Bool("engine", true, "run the engine mix (Match + Docs); -engine=false with -service measures only the Service")
 	flag.Parse()
 	searchsql.CountBound = *bound
@@ -84,6 +87,7 @@ func main() {
 	if db.Dialect == store.Postgres {
 		x := pg.New(db)
 		x.CacheSize = cacheSize
+		x.Path = *path
 		b = x
 	} else {
 		x := fts5.New(db)

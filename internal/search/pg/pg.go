@@ -78,7 +78,7 @@ func (text) Windowed() bool { return true }
 // (docs/BENCHMARKS.md "Site search", 2026-12-03), against a few ms with the
 // GIN index.
 func (text) PlanWindow(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `SET LOCAL enable_indexscan = off; SET LOCAL plan_cache_mode = force_custom_plan`)
+	_, err := tx.ExecContext(ctx, `SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL plan_cache_mode = force_custom_plan`)
 	return err
 }
 
@@ -132,6 +132,26 @@ func (text) TokenFreqs(ctx context.Context, db *store.DB, title bool) (map[strin
 		return nil, 1, 0, nil
 	}
 	return freqs, floor, int64(docs), nil
+}
+
+// IDBounds reads the histogram of search_fts.id (ANALYZE: bounds of
+// equal parts by count).
+func (text) IDBounds(ctx context.Context, db *store.DB) ([]int64, error) {
+	rows, err := db.R.QueryContext(ctx, `SELECT u.b FROM pg_stats s, unnest(s.histogram_bounds::text::bigint[]) WITH ORDINALITY AS u(b, i)
+		WHERE s.schemaname = current_schema() AND s.tablename = 'search_fts' AND s.attname = 'id' ORDER BY u.i`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var b int64
+		if err := rows.Scan(&b); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }
 
 // PostgreSQL's tsvector limits: positions 1..16383 (larger ones would be
@@ -288,6 +308,12 @@ func (text) IndexBytes(ctx context.Context, db *store.DB) (int64, error) {
 // Optimize refreshes the planner's statistics after a rebuild (the window
 // sizes come from its row count).
 func (x *Index) Optimize(ctx context.Context) error {
+	// GIN's pending list (fastupdate) holds the rows written since the
+	// last vacuum, and every query reads all of it: after a rebuild some
+	// 20,000 titles at 100,000 items, 488 pages read by each title query.
+	if _, err := x.DB.W.ExecContext(ctx, `SELECT gin_clean_pending_list('search_fts_tsv'), gin_clean_pending_list('search_fts_title')`); err != nil {
+		return fmt.Errorf("search: pending list: %w", err)
+	}
 	if _, err := x.DB.W.ExecContext(ctx, `ANALYZE search_docs, search_fts`); err != nil {
 		return fmt.Errorf("search: analyze: %w", err)
 	}

@@ -316,7 +316,13 @@ func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titl
 		// Two steps: the window's matching ids from the full-text index
 		// alone, then their rows with the filters, newest first.
 		var err error
-		if ids, err = x.windowIDs(ctx, m.SiteID, c, titleOnly, lo, hi); err != nil || len(ids) == 0 {
+		// Without filters only the newest limit ids are needed.
+		n := 0
+		var f Query
+		if filters(&f, &m.Filters); f.Len() == 0 {
+			n = limit
+		}
+		if ids, err = x.windowIDs(ctx, m.SiteID, c, titleOnly, lo, hi, n); err != nil || len(ids) == 0 {
 			return nil, err
 		}
 		q.WriteString("SELECT " + candCols + " FROM search_docs d WHERE d.id = ANY(" + q.Arg(ids) + ") AND d.site_id = " + q.Arg(m.SiteID))
@@ -347,12 +353,16 @@ func (x *Index) scanRange(ctx context.Context, m *search.Match, c compiled, titl
 	return x.rows(ctx, &q)
 }
 
-// windowIDs returns the ids in [lo, hi) of a site that match, in no order.
-func (x *Index) windowIDs(ctx context.Context, siteID int64, c compiled, titleOnly bool, lo, hi int64) ([]int64, error) {
+// windowIDs returns the ids in [lo, hi) of a site that match, in no order,
+// or the newest limit of them when limit > 0.
+func (x *Index) windowIDs(ctx context.Context, siteID int64, c compiled, titleOnly bool, lo, hi int64, limit int) ([]int64, error) {
 	var q Query
 	_, cond, _ := x.Text.Compile(&q, c.must, c.not, titleOnly)
 	q.WriteString("SELECT f.id FROM search_fts f WHERE f.site_id = " + q.Arg(siteID) + " AND " + cond +
 		" AND f.id >= " + q.Arg(lo) + " AND f.id < " + q.Arg(hi))
+	if limit > 0 {
+		q.WriteString(" ORDER BY f.id DESC LIMIT " + q.Arg(limit))
+	}
 	tx, err := x.DB.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("search: window: %w", err)

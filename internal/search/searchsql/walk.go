@@ -3,9 +3,9 @@ package searchsql
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"math"
+	"os"
 	"time"
 
 	"gongkai/internal/search"
@@ -29,13 +29,18 @@ type TokenStats interface {
 	// bounds every other token's, and the number of documents. An empty map
 	// means no statistics.
 	TokenFreqs(ctx context.Context, db *store.DB, title bool) (freqs map[string]float64, floor float64, docs int64, err error)
+	// IDBounds returns ids that cut the documents into equal parts by
+	// count, ascending (PostgreSQL: the id column's histogram), so that a
+	// window of n rows below an id is found without reading them.
+	IDBounds(ctx context.Context, db *store.DB) ([]int64, error)
 }
 
 type tokenStats struct {
-	at    time.Time
-	freqs map[string]float64
-	floor float64
-	docs  int64
+	at     time.Time
+	freqs  map[string]float64
+	floor  float64
+	docs   int64
+	bounds []int64
 }
 
 // statsTTL is how long the token statistics are reused (they change only
@@ -63,7 +68,11 @@ func (x *Index) tokenStats(ctx context.Context, title bool) *tokenStats {
 		// starts row by row and moves to the index when few rows match.
 		freqs, floor, docs = nil, 1, 0
 	}
-	st = &tokenStats{at: time.Now(), freqs: freqs, floor: floor, docs: docs}
+	bounds, err := ts.IDBounds(ctx, x.DB)
+	if err != nil || len(bounds) < 2 || docs <= 0 {
+		bounds = nil
+	}
+	st = &tokenStats{at: time.Now(), freqs: freqs, floor: floor, docs: docs, bounds: bounds}
 	x.statsMu.Lock()
 	x.stats[i] = st
 	x.statsMu.Unlock()
@@ -115,23 +124,25 @@ var (
 
 // walk finds the newest limit matches in [lo, hi) of a windowed engine,
 // where the full-text index (PostgreSQL's GIN) returns matches in no order
-// and only for the whole table. Two ways, chosen as it goes:
+// and only for the whole table. Two ways:
 //
 //   - direct: read the rows newest first along the primary key and test
 //     each one's vector, stopping when enough are found. It costs what it
-//     reads (≈ 10 µs a body vector, 1 µs a title), so it suits a common
-//     phrase.
-//   - index: a window of ids [bottom, top), its matches from a BitmapAnd
+//     reads (a few µs a vector), so it suits a phrase common among the
+//     newest rows.
+//   - index: windows of ids [bottom, top), their matches from a BitmapAnd
 //     of the GIN index and the primary key's range. The GIN bitmap holds
 //     every document of the table with the phrase's tokens (tens of
-//     thousands for common ones: 20–40 ms), so it suits a rare phrase, in
-//     one wide window.
+//     thousands for common ones), so each window costs that much, and a
+//     rare phrase is best found in one window over the whole range.
 //
-// The statistics' share of documents with the tokens decides the start
-// (rare: index at once); then the density of the matches found decides
-// whether to go on row by row (enough within DirectRows) or to switch to
-// index windows sized, in rows, to hold what is still needed. A phrase
-// that matches nothing in the rows tested never walks further row by row.
+// A phrase whose tokens are together in at most IndexRows documents (the
+// statistics' share) goes to the index at once, in one window. Any other
+// starts row by row on the newest rows, goes on so while the density
+// found says what is still needed lies within DirectRows rows, and
+// otherwise continues in index windows sized by days, as many as the
+// density found asks for. A phrase that matches nothing among the rows
+// tested is never walked further row by row.
 func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly bool, limit int, lo, hi int64) ([]row, error) {
 	title := titleOnly || c.titleOnly()
 	st := x.tokenStats(ctx, title)
@@ -140,95 +151,125 @@ func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly
 	if title {
 		directMax *= 16
 	}
-	direct := true
-	switch {
-	case x.Path == PathIndex:
-		direct = false
-	case x.Path == PathDirect:
-	case st.docs > 0 && share*float64(st.docs) <= IndexRows:
-		direct = false
-	case float64(limit)/share > directMax:
+	rare := x.Path == "" && st.docs > 0 && share*float64(st.docs) <= IndexRows
+	direct := x.Path != PathIndex && !rare
+	if x.Path == "" && float64(limit)/share > directMax {
 		// Even if every document with the tokens matched, the rows to
 		// test would exceed directMax.
 		direct = false
 	}
+	debug := os.Getenv("GONGKAI_WALK_DEBUG") != ""
+	if debug {
+		fmt.Fprintf(os.Stderr, "walk title=%v limit=%d share=%.4f docs=%d direct=%v rare=%v\n", title, limit, share, st.docs, direct, rare)
+	}
 	var out []row
 	top := hi
-	tested := 0 // rows below hi tested or windowed so far
+	tested := 0
 	chunk := min(limit, int(directMax/4))
 	if title {
 		chunk = min(4*limit, int(directMax/4))
 	}
 	chunk = max(chunk, 1)
-	window := 0 // rows of the next index window; 0: the whole range
-	switch {
-	case direct:
-	case x.Path == PathIndex:
-		window = max(limit, 1) // small windows, to test their joins
-	case st.docs > 0 && share*float64(st.docs) > IndexRows:
-		window = rowsFor(limit, share/1.25)
-	}
-	for top > lo && len(out) < limit {
+	for direct && top > lo && len(out) < limit {
 		need := limit - len(out)
-		if direct {
-			ids, next, n, done, err := x.direct(ctx, m.SiteID, c, titleOnly, lo, top, chunk, need)
-			if err != nil {
-				return nil, err
-			}
-			rs, err := x.candidates(ctx, m, ids, need)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, rs...)
-			tested += n
-			if done {
-				break
-			}
-			top = next
-			need = limit - len(out)
-			if need <= 0 {
-				break
-			}
-			var rows float64 // rows still to test at the density seen
-			if len(out) == 0 {
-				rows = math.Inf(1)
-			} else {
-				rows = 1.25 * float64(need) * float64(tested) / float64(len(out))
-			}
-			switch {
-			case x.Path == PathDirect:
-				chunk = min(4*chunk, max(1, int(min(rows, 1e7))))
-			case rows > directMax:
-				direct = false
-				window = max(4*tested, int(min(rows, 1e9)))
-			default:
-				chunk = max(1, int(rows))
-			}
-			continue
+		t0 := time.Now()
+		ids, next, n, done, err := x.direct(ctx, m.SiteID, c, titleOnly, lo, top, chunk, need)
+		if err != nil {
+			return nil, err
 		}
-		bottom := lo
-		if window > 0 && (st.docs == 0 || float64(window) < 0.75*float64(st.docs)) {
-			b, ok, err := x.rowID(ctx, m.SiteID, lo, top, window)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				bottom = b
-			}
-		}
-		rs, err := x.scanRange(ctx, m, c, titleOnly, bottom, top, need)
+		rs, err := x.candidates(ctx, m, ids, need)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, rs...)
-		tested += window
-		top = bottom
+		tested += n
+		if debug {
+			fmt.Fprintf(os.Stderr, "  direct chunk=%d need=%d tested=%d ids=%d rows=%d done=%v %v\n", chunk, need, n, len(ids), len(rs), done, time.Since(t0))
+		}
+		if done {
+			return out, nil
+		}
+		top = next
 		need = limit - len(out)
-		if len(out) == 0 {
-			window *= 4
+		if need <= 0 {
+			break
+		}
+		rows := math.Inf(1) // rows still to test at the density seen
+		if len(out) > 0 {
+			rows = 1.25 * float64(need) * float64(tested) / float64(len(out))
+		}
+		switch {
+		case x.Path == PathDirect:
+			chunk = min(4*chunk, max(1, int(min(rows, 1e7))))
+		case rows > directMax:
+			direct = false
+		default:
+			chunk = max(1, int(rows))
+		}
+	}
+	if len(out) >= limit || top <= lo {
+		return out[:min(len(out), limit)], nil
+	}
+	if rare {
+		rs, err := x.scanRange(ctx, m, c, titleOnly, lo, top, limit-len(out))
+		if debug {
+			fmt.Fprintf(os.Stderr, "  index whole range need=%d rows=%d\n", limit-len(out), len(rs))
+		}
+		return append(out, rs...), err
+	}
+	// Index windows. The first is sized to hold about 1.25 × what is
+	// still needed at the site's average density (documents over the
+	// days between its oldest and newest ids, from the id bounds); titles
+	// match more rarely, so theirs starts eight times wider. Each next
+	// window is sized from the matches per day seen in the windows so far
+	// (at most 16 times wider, four times when nothing matched yet), so a
+	// common phrase needs one or two windows and a rare word a handful.
+	var minID, maxID int64
+	docs := st.docs
+	if len(st.bounds) >= 2 {
+		minID, maxID = st.bounds[0], st.bounds[len(st.bounds)-1]
+	} else {
+		var lo, hi sql.NullInt64
+		if err := x.DB.R.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM search_docs WHERE site_id = $1`, m.SiteID).Scan(&lo, &hi); err != nil {
+			return nil, fmt.Errorf("search: id range: %w", err)
+		}
+		if !hi.Valid {
+			return out, nil
+		}
+		minID, maxID = lo.Int64, hi.Int64
+		docs = x.Text.EstimateDocs(ctx, x.DB)
+	}
+	days := (maxID-minID)>>search.OrderBits + 1
+	width := int64(128)
+	if docs > 0 {
+		perDay := float64(docs) / float64(days)
+		width = max(4, int64(1.25*float64(limit-len(out))/perDay)+1)
+	}
+	if titleOnly {
+		width *= 8
+	}
+	var seen int64 // days of the windows
+	found := 0     // their matches
+	for len(out) < limit && top > lo {
+		t0 := time.Now()
+		bottom := max(lo, top-width<<search.OrderBits)
+		rs, err := x.scanRange(ctx, m, c, titleOnly, bottom, top, limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+		if debug {
+			fmt.Fprintf(os.Stderr, "  index days=%d [%d,%d) need=%d rows=%d %v\n", width, bottom, top, limit-len(out), len(rs), time.Since(t0))
+		}
+		out = append(out, rs...)
+		found += len(rs)
+		seen += width
+		top = bottom
+		if found == 0 {
+			width *= 4
 			continue
 		}
-		window = min(16*window, rowsFor(need, float64(len(out))/float64(max(tested, 1))/1.25))
+		perDay := float64(found) / float64(seen)
+		width = min(width*16, max(1, int64(1.25*float64(limit-len(out))/perDay)+1))
 	}
 	return out[:min(len(out), limit)], nil
 }
@@ -294,21 +335,6 @@ func (x *Index) candidates(ctx context.Context, m *search.Match, ids []int64, li
 	filters(&r, &m.Filters)
 	r.WriteString(" ORDER BY d.id DESC LIMIT " + r.Arg(limit))
 	return x.rows(ctx, &r)
-}
-
-// rowID is the id of the n-th row (n ≥ 1) of a site below hi and at or
-// above lo, newest first, along the primary key; ok false when there are
-// fewer rows.
-func (x *Index) rowID(ctx context.Context, siteID, lo, hi int64, n int) (int64, bool, error) {
-	var id int64
-	err := x.DB.R.QueryRowContext(ctx, `SELECT id FROM search_fts WHERE site_id = $1 AND id >= $2 AND id < $3 ORDER BY id DESC OFFSET $4 LIMIT 1`, siteID, lo, hi, n-1).Scan(&id)
-	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, false, nil
-		}
-		return 0, false, fmt.Errorf("search: window bound: %w", err)
-	}
-	return id, true, nil
 }
 
 // titleScan is the title scan of match: the capn newest title matches in
