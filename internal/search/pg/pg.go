@@ -134,26 +134,6 @@ func (text) TokenFreqs(ctx context.Context, db *store.DB, title bool) (map[strin
 	return freqs, floor, int64(docs), nil
 }
 
-// IDBounds reads the histogram of search_fts.id (ANALYZE: bounds of
-// equal parts by count).
-func (text) IDBounds(ctx context.Context, db *store.DB) ([]int64, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT u.b FROM pg_stats s, unnest(s.histogram_bounds::text::bigint[]) WITH ORDINALITY AS u(b, i)
-		WHERE s.schemaname = current_schema() AND s.tablename = 'search_fts' AND s.attname = 'id' ORDER BY u.i`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var b int64
-		if err := rows.Scan(&b); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
-}
-
 // PostgreSQL's tsvector limits: positions 1..16383 (larger ones would be
 // clamped), at most 256 positions per lexeme, a lexeme at most 2,046 bytes,
 // lexemes and positions at most 1 MB in all (maxLexemeText leaves a margin).

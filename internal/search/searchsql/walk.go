@@ -29,18 +29,13 @@ type TokenStats interface {
 	// bounds every other token's, and the number of documents. An empty map
 	// means no statistics.
 	TokenFreqs(ctx context.Context, db *store.DB, title bool) (freqs map[string]float64, floor float64, docs int64, err error)
-	// IDBounds returns ids that cut the documents into equal parts by
-	// count, ascending (PostgreSQL: the id column's histogram), so that a
-	// window of n rows below an id is found without reading them.
-	IDBounds(ctx context.Context, db *store.DB) ([]int64, error)
 }
 
 type tokenStats struct {
-	at     time.Time
-	freqs  map[string]float64
-	floor  float64
-	docs   int64
-	bounds []int64
+	at    time.Time
+	freqs map[string]float64
+	floor float64
+	docs  int64
 }
 
 // statsTTL is how long the token statistics are reused (they change only
@@ -68,11 +63,7 @@ func (x *Index) tokenStats(ctx context.Context, title bool) *tokenStats {
 		// starts row by row and moves to the index when few rows match.
 		freqs, floor, docs = nil, 1, 0
 	}
-	bounds, err := ts.IDBounds(ctx, x.DB)
-	if err != nil || len(bounds) < 2 || docs <= 0 {
-		bounds = nil
-	}
-	st = &tokenStats{at: time.Now(), freqs: freqs, floor: floor, docs: docs, bounds: bounds}
+	st = &tokenStats{at: time.Now(), freqs: freqs, floor: floor, docs: docs}
 	x.statsMu.Lock()
 	x.stats[i] = st
 	x.statsMu.Unlock()
@@ -117,7 +108,7 @@ var (
 	// over the whole range: its bitmap is small and so is its recheck.
 	IndexRows = 2000.0
 	// DirectRows bounds the rows walk tests one by one for what is still
-	// needed (bodies; titles, whose vectors are small, 16 times as many):
+	// needed (bodies; titles, whose vectors are small, four times as many):
 	// past it an index window (one bitmap over the whole table) is cheaper.
 	DirectRows = 3000.0
 )
@@ -149,7 +140,7 @@ func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly
 	share := st.share(c.must)
 	directMax := DirectRows
 	if title {
-		directMax *= 16
+		directMax *= 4
 	}
 	rare := x.Path == "" && st.docs > 0 && share*float64(st.docs) <= IndexRows
 	direct := x.Path != PathIndex && !rare
@@ -224,22 +215,19 @@ func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly
 	// window is sized from the matches per day seen in the windows so far
 	// (at most 16 times wider, four times when nothing matched yet), so a
 	// common phrase needs one or two windows and a rare word a handful.
-	var minID, maxID int64
+	var minID, maxID sql.NullInt64
+	if err := x.DB.R.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM search_docs WHERE site_id = $1`, m.SiteID).Scan(&minID, &maxID); err != nil {
+		return nil, fmt.Errorf("search: id range: %w", err)
+	}
+	if !maxID.Valid {
+		return out, nil
+	}
+	lo, top = max(lo, minID.Int64), min(top, maxID.Int64+1)
 	docs := st.docs
-	if len(st.bounds) >= 2 {
-		minID, maxID = st.bounds[0], st.bounds[len(st.bounds)-1]
-	} else {
-		var lo, hi sql.NullInt64
-		if err := x.DB.R.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM search_docs WHERE site_id = $1`, m.SiteID).Scan(&lo, &hi); err != nil {
-			return nil, fmt.Errorf("search: id range: %w", err)
-		}
-		if !hi.Valid {
-			return out, nil
-		}
-		minID, maxID = lo.Int64, hi.Int64
+	if docs <= 0 {
 		docs = x.Text.EstimateDocs(ctx, x.DB)
 	}
-	days := (maxID-minID)>>search.OrderBits + 1
+	days := (maxID.Int64-minID.Int64)>>search.OrderBits + 1
 	width := int64(128)
 	if docs > 0 {
 		perDay := float64(docs) / float64(days)
