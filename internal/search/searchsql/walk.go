@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"os"
 	"time"
 
 	"gongkai/internal/search"
@@ -149,10 +148,6 @@ func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly
 		// test would exceed directMax.
 		direct = false
 	}
-	debug := os.Getenv("GONGKAI_WALK_DEBUG") != ""
-	if debug {
-		fmt.Fprintf(os.Stderr, "walk title=%v limit=%d share=%.4f docs=%d direct=%v rare=%v\n", title, limit, share, st.docs, direct, rare)
-	}
 	var out []row
 	top := hi
 	tested := 0
@@ -163,7 +158,6 @@ func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly
 	chunk = max(chunk, 1)
 	for direct && top > lo && len(out) < limit {
 		need := limit - len(out)
-		t0 := time.Now()
 		ids, next, n, done, err := x.direct(ctx, m.SiteID, c, titleOnly, lo, top, chunk, need)
 		if err != nil {
 			return nil, err
@@ -174,9 +168,6 @@ func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly
 		}
 		out = append(out, rs...)
 		tested += n
-		if debug {
-			fmt.Fprintf(os.Stderr, "  direct chunk=%d need=%d tested=%d ids=%d rows=%d done=%v %v\n", chunk, need, n, len(ids), len(rs), done, time.Since(t0))
-		}
 		if done {
 			return out, nil
 		}
@@ -203,9 +194,6 @@ func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly
 	}
 	if rare {
 		rs, err := x.scanRange(ctx, m, c, titleOnly, lo, top, limit-len(out))
-		if debug {
-			fmt.Fprintf(os.Stderr, "  index whole range need=%d rows=%d\n", limit-len(out), len(rs))
-		}
 		return append(out, rs...), err
 	}
 	// Index windows. The first is sized to hold about 1.25 × what is
@@ -239,14 +227,10 @@ func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly
 	var seen int64 // days of the windows
 	found := 0     // their matches
 	for len(out) < limit && top > lo {
-		t0 := time.Now()
 		bottom := max(lo, top-width<<search.OrderBits)
 		rs, err := x.scanRange(ctx, m, c, titleOnly, bottom, top, limit-len(out))
 		if err != nil {
 			return nil, err
-		}
-		if debug {
-			fmt.Fprintf(os.Stderr, "  index days=%d [%d,%d) need=%d rows=%d %v\n", width, bottom, top, limit-len(out), len(rs), time.Since(t0))
 		}
 		out = append(out, rs...)
 		found += len(rs)
@@ -260,14 +244,6 @@ func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly
 		width = min(width*16, max(1, int64(1.25*float64(limit-len(out))/perDay)+1))
 	}
 	return out[:min(len(out), limit)], nil
-}
-
-// rowsFor is the rows that hold need matches at density d.
-func rowsFor(need int, d float64) int {
-	if d <= 0 {
-		return math.MaxInt32
-	}
-	return max(1, int(min(float64(need)/d, math.MaxInt32)))
 }
 
 // direct tests up to rows rows of a site in [lo, hi), newest first, and
