@@ -198,7 +198,7 @@ func (x *Index) walk(ctx context.Context, m *search.Match, c compiled, titleOnly
 	}
 	// Index windows. The first is sized to hold about 1.25 × what is
 	// still needed at the site's average density (documents over the
-	// days between its oldest and newest ids, from the id bounds); titles
+	// days between its oldest and newest ids); titles
 	// match more rarely, so theirs starts eight times wider. Each next
 	// window is sized from the matches per day seen in the windows so far
 	// (at most 16 times wider, four times when nothing matched yet), so a
