@@ -268,6 +268,27 @@ func (s *Service) Rows(ctx context.Context, editionID int64) ([]Row, error) {
 	return readRows(ctx, s.DB.R, editionID)
 }
 
+// RowKeys returns the row keys of an edition in order, and nothing else:
+// the sitemap lists every row's page, and decoding the fields of the
+// current editions' 78,602 rows (100k synthetic site) for their keys made
+// the sitemap file the server's largest allocation.
+func (s *Service) RowKeys(ctx context.Context, editionID int64) ([]string, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT row_key FROM list_rows WHERE edition_id = $1 ORDER BY seq`, editionID)
+	if err != nil {
+		return nil, errs.Wrap(err, "list row keys")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, errs.Wrap(err, "list row key")
+		}
+		out = append(out, k)
+	}
+	return out, errs.Wrap(rows.Err(), "list row keys")
+}
+
 // EachRow calls fn with each row of an edition in order, read with a
 // cursor (an export of a ledger of tens of thousands of rows never holds
 // them all); fn's error stops the reading and is returned.

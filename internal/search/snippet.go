@@ -206,7 +206,10 @@ func Snippet(body string, terms []string) []Segment {
 			in = append(in, span{m.from - start, m.to - start})
 		}
 	}
-	segs := segments(text[start:end], in)
+	// A copy of the window: the segments are kept with the answer (the
+	// Service's result cache), and slices of text would keep the whole
+	// scanned body (up to snippetScan bytes a hit) alive with them.
+	segs := segments(strings.Clone(text[start:end]), in)
 	if start > 0 {
 		segs = append([]Segment{{Text: "…"}}, segs...)
 	}

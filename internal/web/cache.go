@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -223,21 +224,64 @@ func (s *Server) CachedItemFile(w http.ResponseWriter, r *http.Request, ctype st
 		p.serve(w, r, s)
 		return
 	}
-	gen := s.cache.gen.Load()
-	body, span, err := fill()
+	p, err := s.cache.fillOnce(key, func() (*cachedPage, error) {
+		gen := s.cache.gen.Load()
+		body, span, err := fill()
+		if err != nil {
+			return nil, err
+		}
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestSpeed)
+		zw.Write(body)
+		zw.Close()
+		sum := sha256.Sum256(z.Bytes())
+		p := &cachedPage{head: z.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+			modified: time.Now().UTC().Truncate(time.Second), status: http.StatusOK, ctype: ctype, gzipped: true, span: span}
+		s.cache.put(siteID, key, p, gen)
+		return p, nil
+	})
 	if err != nil {
 		s.ErrorPage(w, r, err)
 		return
 	}
-	var z bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&z, gzip.BestSpeed)
-	zw.Write(body)
-	zw.Close()
-	sum := sha256.Sum256(z.Bytes())
-	p := &cachedPage{head: z.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
-		modified: time.Now().UTC().Truncate(time.Second), status: http.StatusOK, ctype: ctype, gzipped: true, span: span}
-	s.cache.put(siteID, key, p, gen)
 	p.serve(w, r, s)
+}
+
+// fillCall is one file being made; the requests for it meanwhile wait.
+type fillCall struct {
+	done chan struct{}
+	p    *cachedPage
+	err  error
+}
+
+// fillOnce makes a missing file once however many requests ask for it at
+// the same time: the sitemap's pages file at 100,000 items takes a second
+// or more to make, and eight clients arriving on a miss made it eight
+// times over, side by side (the server's memory peak of the sitemap row).
+func (c *renderCache) fillOnce(key string, fill func() (*cachedPage, error)) (*cachedPage, error) {
+	c.fmu.Lock()
+	if f := c.filling[key]; f != nil {
+		c.fmu.Unlock()
+		<-f.done
+		return f.p, f.err
+	}
+	f := &fillCall{done: make(chan struct{})}
+	if c.filling == nil {
+		c.filling = map[string]*fillCall{}
+	}
+	c.filling[key] = f
+	c.fmu.Unlock()
+	defer func() {
+		if f.p == nil && f.err == nil {
+			f.err = errors.New("file not made") // fill panicked: the waiters get an error page
+		}
+		c.fmu.Lock()
+		delete(c.filling, key)
+		c.fmu.Unlock()
+		close(f.done)
+	}()
+	f.p, f.err = fill()
+	return f.p, f.err
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
@@ -250,6 +294,10 @@ type renderCache struct {
 	// gen counts invalidations: a page filled while one happened may
 	// hold what was there before the change, and is served but not kept.
 	gen atomic.Uint64
+
+	// fmu guards filling, the files being made (fillOnce).
+	fmu     sync.Mutex
+	filling map[string]*fillCall
 
 	mu       sync.RWMutex
 	pages    map[string]*cachedPage

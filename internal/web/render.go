@@ -359,8 +359,20 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 // Render renders a page into a buffer and writes it; errors never leave
 // a half-written page.
 func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := s.tmpl.render(&buf, name, data); err != nil {
+	// A pooled buffer, and the click marks taken out in place: a fresh
+	// buffer grown by doubling and a copy without the marks allocated
+	// three times the page for every staff page (the self-inspection page
+	// at 100,000 items, some 550 KB a view, was the largest allocation of
+	// the back-office rows).
+	bp := bufPool.Get().(*[]byte)
+	buf := bytes.NewBuffer((*bp)[:0])
+	defer func() {
+		if b := buf.Bytes(); cap(b) <= maxPooledBuf {
+			*bp = b[:0]
+			bufPool.Put(bp)
+		}
+	}()
+	if err := s.tmpl.render(buf, name, data); err != nil {
 		s.Log.Error("render", "template", name, "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
@@ -368,7 +380,28 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(bytes.ReplaceAll(buf.Bytes(), []byte(clickMark), nil))
+	w.Write(stripMarks(buf.Bytes()))
+}
+
+// maxPooledBuf is the largest render buffer put back in bufPool: a rare
+// large page is not kept for the small ones.
+const maxPooledBuf = 1 << 20
+
+// stripMarks removes the click marks from b, in place.
+func stripMarks(b []byte) []byte {
+	i := bytes.Index(b, []byte(clickMark))
+	if i < 0 {
+		return b
+	}
+	out := b[:i]
+	for rest := b[i+len(clickMark):]; ; {
+		j := bytes.Index(rest, []byte(clickMark))
+		if j < 0 {
+			return append(out, rest...)
+		}
+		out = append(out, rest[:j]...)
+		rest = rest[j+len(clickMark):]
+	}
 }
 
 // ErrorPage renders an error for people, in Chinese.

@@ -148,12 +148,12 @@ func (s *Feature) sitemap(ctx context.Context, siteID int64) ([]string, error) {
 			continue
 		}
 		out = append(out, "/lists/"+k.Code)
-		rows, err := s.Lists.Rows(ctx, cur.ID)
+		keys, err := s.Lists.RowKeys(ctx, cur.ID)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
-			out = append(out, lists.RowURL(k.Code, r.Key))
+		for _, key := range keys {
+			out = append(out, lists.RowURL(k.Code, key))
 		}
 	}
 	return out, nil
