@@ -287,6 +287,14 @@ func (s *Service) ReindexAll(ctx context.Context, siteIDs []int64, progress func
 	if err != nil {
 		return 0, err
 	}
+	// The engine may write differently while the whole index is replaced
+	// (FTS5: no merges to purge deleted rows, which the final Optimize
+	// does once); Optimize restores its settings.
+	if b, ok := s.Backend.(interface{ BeginRebuild(context.Context) error }); ok {
+		if err := b.BeginRebuild(ctx); err != nil {
+			return 0, err
+		}
+	}
 	n := 0
 	for _, id := range siteIDs {
 		k, err := s.Reindex(ctx, id, func(done, total int) {
