@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"gongkai/internal/events"
 )
@@ -110,6 +112,16 @@ func (s *Service) deleteUnder(ctx context.Context, siteID int64, kinds []string,
 // reindexBatch is how many documents one Put writes during a rebuild.
 const reindexBatch = 500
 
+// Preparer is a Backend whose Put splits in two: Prepare computes what the
+// engine writes for a document (its token text or vectors: most of a
+// rebuild's client CPU), in any goroutine and without the database, and
+// PutPrepared is Put with those values. A rebuild prepares batches in
+// parallel workers while one writer writes the batch before.
+type Preparer interface {
+	Prepare(d *Document) any
+	PutPrepared(ctx context.Context, docs []*Document, prepared []any) error
+}
+
 // Reindex rebuilds a site's index from every source, reporting progress.
 // It is safe while serving: documents are replaced in place, and those no
 // source yields any more are removed at the end.
@@ -129,20 +141,65 @@ func (s *Service) Reindex(ctx context.Context, siteID int64, progress func(done,
 	return total, nil
 }
 
+// reindexJob is one batch of a rebuild: prepared by a worker, written by
+// the writer in the order read (ready is closed when prepared is set).
+type reindexJob struct {
+	docs     []*Document
+	prepared []any
+	ready    chan struct{}
+}
+
 func (s *Service) reindexSource(ctx context.Context, src *Source, siteID int64, progress func(done, total int)) (int, error) {
 	docs, total, err := src.All(ctx, siteID)
 	if err != nil {
 		return 0, err
 	}
-	// A pipeline of one batch: the next batch is read and built (queries,
-	// HTML to text) while the back end writes this one, so the source's
-	// work and the back end's overlap on two cores.
+	// A pipeline on every core: one reader (the source's queries, HTML to
+	// text), GOMAXPROCS workers preparing batches (tokens, vectors), one
+	// writer writing them in the order read; a few batches in flight.
 	pctx, stop := context.WithCancel(ctx)
 	defer stop()
-	batches := make(chan []*Document, 1)
+	prep, _ := s.Backend.(Preparer)
+	workers := runtime.GOMAXPROCS(0)
+	if prep == nil {
+		workers = 0
+	}
+	queue := make(chan *reindexJob, workers+1) // to the writer, in order
+	jobs := make(chan *reindexJob, workers)    // to the workers
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				j.prepared = make([]any, len(j.docs))
+				for i, d := range j.docs {
+					if pctx.Err() != nil {
+						break
+					}
+					j.prepared[i] = prep.Prepare(d)
+				}
+				close(j.ready)
+			}
+		})
+	}
 	var readErr error
 	go func() {
-		defer close(batches)
+		defer close(queue)
+		defer close(jobs)
+		send := func(batch []*Document) bool {
+			j := &reindexJob{docs: batch, ready: make(chan struct{})}
+			if prep == nil {
+				close(j.ready)
+			}
+			select {
+			case queue <- j:
+			case <-pctx.Done():
+				return false
+			}
+			if prep != nil {
+				jobs <- j // never blocks for long: workers drain jobs until it is closed
+			}
+			return true
+		}
 		batch := make([]*Document, 0, reindexBatch)
 		for d, err := range docs {
 			if err != nil {
@@ -152,38 +209,49 @@ func (s *Service) reindexSource(ctx context.Context, src *Source, siteID int64, 
 			d.SiteID = siteID
 			batch = append(batch, d)
 			if len(batch) == reindexBatch {
-				select {
-				case batches <- batch:
-				case <-pctx.Done():
+				if !send(batch) {
 					return
 				}
 				batch = make([]*Document, 0, reindexBatch)
 			}
 		}
 		if len(batch) > 0 {
-			select {
-			case batches <- batch:
-			case <-pctx.Done():
-			}
+			send(batch)
 		}
 	}()
+	end := func() {
+		stop()
+		for j := range queue { // let the reader and the workers end
+			<-j.ready
+		}
+		wg.Wait()
+	}
 	keep := map[Ref]bool{}
 	done := 0
-	for batch := range batches {
-		if err := s.Backend.Put(ctx, batch...); err != nil {
-			stop()
-			for range batches { // let the reader end
-			}
+	for j := range queue {
+		<-j.ready
+		var err error
+		switch {
+		case ctx.Err() != nil: // a cancelled worker may have left documents unprepared
+			err = ctx.Err()
+		case prep != nil:
+			err = prep.PutPrepared(ctx, j.docs, j.prepared)
+		default:
+			err = s.Backend.Put(ctx, j.docs...)
+		}
+		if err != nil {
+			end()
 			return done, err
 		}
-		for _, d := range batch {
+		for _, d := range j.docs {
 			keep[Ref{d.Kind, d.Ref}] = true
 		}
-		done += len(batch)
+		done += len(j.docs)
 		if progress != nil {
 			progress(done, total)
 		}
 	}
+	wg.Wait()
 	if readErr != nil {
 		return done, readErr
 	}
@@ -218,6 +286,14 @@ func (s *Service) ReindexAll(ctx context.Context, siteIDs []int64, progress func
 	last, err := events.Last(ctx, s.DB)
 	if err != nil {
 		return 0, err
+	}
+	// The engine may write differently while the whole index is replaced
+	// (FTS5: no merges to purge deleted rows, which the final Optimize
+	// does once); Optimize restores its settings.
+	if b, ok := s.Backend.(interface{ BeginRebuild(context.Context) error }); ok {
+		if err := b.BeginRebuild(ctx); err != nil {
+			return 0, err
+		}
 	}
 	n := 0
 	for _, id := range siteIDs {

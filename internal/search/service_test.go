@@ -2,9 +2,14 @@ package search_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
 	"testing"
 
 	"gongkai/internal/calendar"
+	"gongkai/internal/events"
 	"gongkai/internal/search"
 	"gongkai/internal/search/fts5"
 	"gongkai/internal/search/pg"
@@ -87,6 +92,96 @@ func TestServiceSearch(t *testing.T) {
 		}
 		if got := refs(find(search.Request{Q: "法律援助", Validity: "in_force"})); len(got) != 1 || got[0] != 2 {
 			t.Errorf("validity filter: %v", got)
+		}
+	})
+}
+
+// TestReindexPipeline: a rebuild of more documents than a batch (prepared in
+// workers, written in order) replaces every document in place, keeps the
+// ids of those whose day is unchanged, removes what the source no longer
+// yields, and ends with the source's error or the context's.
+func TestReindexPipeline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, site := service(t, db, &search.Document{Kind: "policy", Title: "旧文件", PublishedOn: "2020-01-01"})
+		const n = 1234
+		var fail error
+		s.Register(&search.Source{
+			Kinds:   []search.Kind{{Code: "policy", Label: "政策文件"}},
+			Changed: func(events.Event) ([]search.Ref, bool) { return nil, false },
+			All: func(ctx context.Context, siteID int64) (iter.Seq2[*search.Document, error], int, error) {
+				return func(yield func(*search.Document, error) bool) {
+					for i := range n {
+						if fail != nil && i == 700 {
+							yield(nil, fail)
+							return
+						}
+						// Days out of id order, as items' publication days are.
+						d := &search.Document{Kind: "policy", Ref: int64(i + 2), Title: "法律援助第" + strconv.Itoa(i) + "号通知",
+							Body: "全市法律援助工作。", PublishedOn: fmt.Sprintf("2021-%02d-%02d", 1+i*7%12, 1+i*13%28)}
+						if !yield(d, nil) {
+							return
+						}
+					}
+				}, n, nil
+			},
+		})
+		got, err := s.Reindex(ctx, site, nil)
+		if err != nil || got != n {
+			t.Fatalf("Reindex: %d, %v", got, err)
+		}
+		ids := map[int64]int64{}
+		count := 0
+		for ref, err := range s.Backend.Refs(ctx, site, "policy") {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref == 1 {
+				t.Error("the document the source no longer yields was kept")
+			}
+			d, err := s.Backend.Doc(ctx, site, "policy", ref)
+			if err != nil || d == nil {
+				t.Fatalf("doc %d: %v %v", ref, d, err)
+			}
+			ids[ref] = d.ID
+			count++
+		}
+		if count != n {
+			t.Errorf("%d documents indexed, want %d", count, n)
+		}
+		m, err := s.Backend.Match(ctx, &search.Match{SiteID: site, Must: []search.Clause{{*search.PhraseOf("法律援助", search.Anywhere)}}, Cap: 2000})
+		if err != nil || len(m.Candidates) != n {
+			t.Fatalf("match after rebuild: %v, %v", m != nil && len(m.Candidates) == n, err)
+		}
+		// Again: every document replaced, each keeping its id.
+		if got, err := s.Reindex(ctx, site, nil); err != nil || got != n {
+			t.Fatalf("second Reindex: %d, %v", got, err)
+		}
+		for ref, id := range ids {
+			if d, err := s.Backend.Doc(ctx, site, "policy", ref); err != nil || d == nil || d.ID != id {
+				t.Fatalf("doc %d after the second rebuild: %+v, %v (id was %d)", ref, d, err, id)
+			}
+		}
+		// A source's error ends the rebuild with it, nothing swept.
+		fail = errors.New("source failed")
+		if _, err := s.Reindex(ctx, site, nil); !errors.Is(err, fail) {
+			t.Errorf("Reindex with a failing source: %v", err)
+		}
+		fail = nil
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.Reindex(cctx, site, nil); !errors.Is(err, context.Canceled) {
+			t.Errorf("Reindex cancelled: %v", err)
+		}
+		count = 0
+		for _, err := range s.Backend.Refs(ctx, site, "policy") {
+			if err != nil {
+				t.Fatal(err)
+			}
+			count++
+		}
+		if count != n {
+			t.Errorf("%d documents after the failed rebuilds, want %d", count, n)
 		}
 	})
 }

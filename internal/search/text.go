@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -75,11 +76,24 @@ func fastRune(r rune) (rune, bool) {
 	return 0, false
 }
 
-// isHan reports whether r is a Chinese character (Han script).
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+// isHan reports whether r is a Chinese character (Han script). The common
+// ranges are answered without the table (a rebuild asks for every rune of
+// every document).
+func isHan(r rune) bool {
+	switch {
+	case r < 0x2e80: // below the CJK radicals: no Han
+		return false
+	case r >= 0x4e00 && r <= 0x9fff: // CJK unified ideographs
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
+}
 
 // isWordRune reports whether r belongs to a latin/digit token.
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
+	}
 	return (unicode.IsLetter(r) || unicode.IsDigit(r)) && !isHan(r)
 }
 
@@ -168,21 +182,69 @@ func appendTokens(dst []string, text string) []string {
 	return dst
 }
 
+// EachToken calls f with each token of text in order (Tokens without the
+// slice; the strings point into the normalised text).
+func EachToken(text string, f func(string)) {
+	eachRun(Normalize(text), func(r Run) {
+		if !r.Han {
+			f(r.Text)
+			return
+		}
+		_, w := utf8.DecodeRuneInString(r.Text)
+		if w == len(r.Text) {
+			f(r.Text)
+			return
+		}
+		prev, mid := 0, w
+		for mid < len(r.Text) {
+			_, w2 := utf8.DecodeRuneInString(r.Text[mid:])
+			f(r.Text[prev : mid+w2])
+			prev, mid = mid, mid+w2
+		}
+	})
+}
+
 // TokenText is text as its tokens separated by spaces: the form back ends
 // store (FTS5 with the unicode61 tokenizer, PostgreSQL's 'simple'
 // configuration) so that they split exactly where Tokens does.
 func TokenText(text string) string {
-	var b strings.Builder
-	b.Grow(len(text) * 2)
-	for _, r := range Runs(Normalize(text)) {
-		for _, t := range RunTokens(r) {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(t)
-		}
+	return string(AppendTokenText(nil, text))
+}
+
+// AppendTokenText appends TokenText(text) to dst: one pass over the
+// normalised text, each bigram written as it is found (no token slices).
+func AppendTokenText(dst []byte, text string) []byte {
+	n := len(dst)
+	if cap(dst)-n < len(text)*2 {
+		dst = slices.Grow(dst, len(text)*2)
 	}
-	return b.String()
+	eachRun(Normalize(text), func(r Run) {
+		if !r.Han {
+			if len(dst) > n {
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, r.Text...)
+			return
+		}
+		_, w := utf8.DecodeRuneInString(r.Text)
+		if w == len(r.Text) {
+			if len(dst) > n {
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, r.Text...)
+			return
+		}
+		prev, mid := 0, w
+		for mid < len(r.Text) {
+			_, w2 := utf8.DecodeRuneInString(r.Text[mid:])
+			if len(dst) > n {
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, r.Text[prev:mid+w2]...)
+			prev, mid = mid, mid+w2
+		}
+	})
+	return dst
 }
 
 // Prefix marks a query token matched as a prefix of indexed tokens.

@@ -182,6 +182,9 @@ const mergeStep = 2000
 // 'optimize' that holds the writer for the whole 20 s.
 func (x *Index) Optimize(ctx context.Context) error {
 	for _, t := range []string{"search_fts", "search_fts_title"} {
+		if err := x.setDeleteMerge(ctx, t, defaultDeleteMerge); err != nil {
+			return err
+		}
 		for {
 			done, err := x.mergeOnce(ctx, t)
 			if err != nil {
@@ -191,6 +194,35 @@ func (x *Index) Optimize(ctx context.Context) error {
 				break
 			}
 		}
+	}
+	return nil
+}
+
+// defaultDeleteMerge is FTS5's 'deletemerge' (a segment is merged once
+// this percentage of its rows are deleted).
+const defaultDeleteMerge = 10
+
+// BeginRebuild prepares the tables for a rebuild (search.Service.ReindexAll):
+// 'deletemerge' 0. A rebuild deletes every row of the large segment the
+// last Optimize left; once 10 % of a segment's rows are deleted, automerge
+// merges that whole segment (gigabytes at 100,000 documents) to purge them,
+// which the final Optimize does anyway. (Seen at 100,000: a tenth of the
+// way into the rebuild its CPU per document tripled; docs/BENCHMARKS.md,
+// 2026-12-04.) Optimize sets it back; a rebuild that stops before leaves
+// the deleted rows in their segments until the next Optimize (queries skip
+// them), nothing worse.
+func (x *Index) BeginRebuild(ctx context.Context) error {
+	for _, t := range []string{"search_fts", "search_fts_title"} {
+		if err := x.setDeleteMerge(ctx, t, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *Index) setDeleteMerge(ctx context.Context, t string, pct int) error {
+	if _, err := x.DB.W.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('deletemerge', $1)`, pct); err != nil {
+		return fmt.Errorf("search: %s deletemerge: %w", t, err)
 	}
 	return nil
 }

@@ -32,3 +32,40 @@ func TestOptimize(t *testing.T) {
 		t.Fatalf("after Optimize: %+v, %v", r, err)
 	}
 }
+
+// TestRebuildSettings: a rebuild's BeginRebuild turns deletemerge off, its
+// Optimize sets it back; hashsize is migration 0056's.
+func TestRebuildSettings(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite)
+	b := fts5.New(db)
+	setting := func(table, name string) int {
+		t.Helper()
+		var v int
+		if err := db.R.QueryRowContext(ctx, `SELECT v FROM `+table+`_config WHERE k = $1`, name).Scan(&v); err != nil {
+			t.Fatalf("%s %s: %v", table, name, err)
+		}
+		return v
+	}
+	for _, tb := range []string{"search_fts", "search_fts_title"} {
+		if got := setting(tb, "hashsize"); got != 32<<20 {
+			t.Errorf("%s hashsize %d", tb, got)
+		}
+	}
+	if err := b.BeginRebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range []string{"search_fts", "search_fts_title"} {
+		if got := setting(tb, "deletemerge"); got != 0 {
+			t.Errorf("%s deletemerge %d during a rebuild", tb, got)
+		}
+	}
+	if err := b.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range []string{"search_fts", "search_fts_title"} {
+		if got := setting(tb, "deletemerge"); got != 10 {
+			t.Errorf("%s deletemerge %d after Optimize", tb, got)
+		}
+	}
+}
