@@ -35,7 +35,7 @@ func New(db *store.DB) *Index {
 }
 
 // Put, Delete, DeleteRef and DeleteKind are searchsql's, then schedule
-// tidySmall: each writing transaction leaves a new small segment in both
+// TidySmall: each writing transaction leaves a new small segment in both
 // full-text tables.
 
 // Put implements search.Backend.
