@@ -258,17 +258,17 @@ func (x *Index) wrote(err error) {
 
 // TidySmall merges the small segments that writes leave in both full-text
 // tables, never the large one of a rebuild. Every token of a query is
-// sought in every segment: at 100,000 items, 13 one-transaction segments
-// beside the rebuild's (what a first serve's start-up jobs wrote) made
-// these seeks 29 % of the server's CPU under random item pages (their
-// related records read search_fts_title), and merging them (150 ms) took
-// the page from 4.4 to 3.3 ms of CPU (docs/BENCHMARKS.md, h-crawl). FTS5's
-// automerge (8, set for rebuilds) waits for eight segments on a level,
-// and works a little per write. 'merge' with a positive page count merges
-// only the levels that hold usermerge (here 2) segments or more, so the
-// rebuild's segment, alone on its level, is left alone: the cost is that
-// of the small segments. Best effort: an error (the database closed under
-// a timer) is dropped, the next write tries again.
+// sought in every segment: at 100,000 items, with 13 one-transaction
+// segments beside the rebuild's (what a first serve's start-up jobs wrote),
+// these seeks were 29 % of the server's CPU under random item pages (their
+// related records read search_fts_title), 17 % after merging them (150 ms).
+// The page's CPU as a whole did not move measurably (4.4 ms both, one
+// quieter A/B run; docs/BENCHMARKS.md, h-crawl). FTS5's automerge (8, set
+// for rebuilds) waits for eight segments on a level. 'merge' with a positive
+// page count merges only the levels that hold usermerge (here 2) segments or
+// more, so the rebuild's segment, alone on its level, is left alone: the
+// cost is that of the small segments. Best effort: an error (the database
+// closed under a timer) is dropped, the next write tries again.
 func (x *Index) TidySmall(ctx context.Context) error {
 	x.tidy.run.Lock() // a timer may fire while the last run still works
 	defer x.tidy.run.Unlock()
