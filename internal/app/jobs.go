@@ -36,6 +36,14 @@ func (a *App) Background(ctx context.Context, clickEvery time.Duration) {
 	// the search subscription past the events it covered.
 	go func() {
 		a.firstIndex(ctx)
+		// Small full-text segments left by writes before this start (an
+		// older build, a crash before the merge after them): merged now,
+		// as every write's are a moment after it (fts5.Index.TidySmall).
+		if t, ok := a.Search.Backend.(interface{ TidySmall(context.Context) error }); ok {
+			if err := t.TidySmall(ctx); err != nil {
+				a.Log.Warn("search: merge small segments", "err", err)
+			}
+		}
 		a.Catalog.Bus.Run(ctx)
 	}()
 	go a.backfillText(ctx)

@@ -2,6 +2,8 @@ package fts5_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 
 	"gongkai/internal/search"
@@ -67,5 +69,58 @@ func TestRebuildSettings(t *testing.T) {
 		if got := setting(tb, "deletemerge"); got != 10 {
 			t.Errorf("%s deletemerge %d after Optimize", tb, got)
 		}
+	}
+}
+
+// TestTidySmall: the one-transaction segments that writes leave are merged,
+// the rebuild's large segment is kept apart, and the answers do not change.
+func TestTidySmall(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite)
+	b := fts5.New(db)
+	segments := func() int {
+		var n int
+		if err := db.R.QueryRowContext(ctx, `SELECT COUNT(DISTINCT segid) FROM search_fts_title_idx`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	put := func(ref int64) {
+		if err := b.Put(ctx, &search.Document{SiteID: 1, Kind: "policy", Ref: ref, Title: fmt.Sprintf("法律援助条例第%d号", ref), PublishedOn: "2021-01-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 20 {
+		put(int64(i + 1))
+	}
+	if err := b.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		put(int64(100 + i))
+	}
+	match := func() []int64 {
+		r, err := b.Match(ctx, &search.Match{SiteID: 1, Must: []search.Clause{{*search.PhraseOf("法律援助", search.TitleOnly)}}, Cap: 100, NoCache: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, c := range r.Candidates {
+			ids = append(ids, c.Ref)
+		}
+		return ids
+	}
+	before, n := match(), segments()
+	if n < 10 {
+		t.Fatalf("%d segments before, want one per write", n)
+	}
+	if err := b.TidySmall(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := segments(); got > 3 {
+		t.Errorf("%d segments after TidySmall (from %d)", got, n)
+	}
+	if after := match(); !slices.Equal(before, after) || len(after) != 32 {
+		t.Errorf("matches changed: %v → %v", before, after)
 	}
 }
