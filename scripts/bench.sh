@@ -15,14 +15,16 @@
 # machine: wait up to this many seconds before each wrk run until other
 # processes use under a fifth of a core; default 0, no waiting), PORT_MIN and
 # PORT_SPAN (the loopback ports tried: PORT_MIN to PORT_MIN+PORT_SPAN-1,
-# default 20000 and 32768). Beside nginx, a plain net/http server
-# (cmd/scalebench plain) serves the same bytes and headers: the Go ceiling.
+# default 20000 and 32768), START_TIMEOUT (seconds a start may take before
+# the run fails, default 60; a loaded machine needs more). Beside nginx, a
+# plain net/http server (cmd/scalebench plain) serves the same bytes and
+# headers: the Go ceiling.
 #
 # Everything runs on this machine and talks to 127.0.0.1 only. Both servers
 # and the temporary directory are removed on any exit (trap).
 set -euo pipefail
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 
 DURATION=${DURATION:-15}
 ROUNDS=${ROUNDS:-3}
@@ -32,6 +34,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 WARMUP=${WARMUP:-3}
 IDLE_WAIT=${IDLE_WAIT:-10}
 WAIT_IDLE=${WAIT_IDLE:-0}
+START_TIMEOUT=${START_TIMEOUT:-60}
 STRICT=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -211,7 +214,7 @@ start_app() {
 	t0=$(now_ns)
 	"$BIN" serve --demo --data "$data" --addr "$HOST:$port" --log warn >>"$TMP/app.log" 2>&1 &
 	APP_PID=$!
-	if ! wait_ok "$port" /healthz "$APP_PID" 60; then
+	if ! wait_ok "$port" /healthz "$APP_PID" "$START_TIMEOUT"; then
 		log "gongkai log:"
 		tail -n 30 "$TMP/app.log" >&2
 		die "gongkai serve did not answer 200 on /healthz (port $port)"

@@ -44,6 +44,57 @@ type cachedPage struct {
 	// span: a cached file listing published items (a sitemap file,
 	// CachedItemFile), dropped by an item change only where it lists it.
 	span *ItemSpan
+	// hETag and hModified are the ETag and Last-Modified header values,
+	// made once (setHeaders), and clen the last Content-Length sent (it
+	// changes only when the click count gains a digit).
+	hETag, hModified []string
+	clen             atomic.Pointer[clenHeader]
+}
+
+// clenHeader is a Content-Length header value and the length it says.
+type clenHeader struct {
+	n int
+	v []string
+}
+
+// The cached pages' fixed header values, shared by every response like
+// the security headers (server.go).
+var (
+	hdrHTML       = []string{"text/html; charset=utf-8"}
+	hdrRevalidate = []string{"public, max-age=0, must-revalidate"}
+	hdrVaryCookie = []string{"Cookie"}
+	hdrVaryAE     = []string{"Accept-Encoding"}
+	hdrGzip       = []string{"gzip"}
+)
+
+// setHeaders makes the page's header values; call it once, when the page
+// is made.
+func (p *cachedPage) setHeaders() {
+	p.hETag = []string{p.etag}
+	p.hModified = []string{p.modified.Format(http.TimeFormat)}
+}
+
+// contentLength is the Content-Length header value for n bytes.
+func (p *cachedPage) contentLength(n int) []string {
+	if c := p.clen.Load(); c != nil && c.n == n {
+		return c.v
+	}
+	c := &clenHeader{n: n, v: []string{strconv.Itoa(n)}}
+	p.clen.Store(c)
+	return c.v
+}
+
+// notModified reports whether r's conditional headers match the page (an
+// If-None-Match, else an If-Modified-Since, parsed only when sent).
+func (p *cachedPage) notModified(r *http.Request) bool {
+	if v := r.Header["If-None-Match"]; len(v) > 0 && v[0] != "" {
+		return v[0] == p.etag || v[0] == "*"
+	}
+	if v := r.Header["If-Modified-Since"]; len(v) > 0 && v[0] != "" {
+		ims, err := http.ParseTime(v[0])
+		return err == nil && !p.modified.After(ims)
+	}
+	return false
 }
 
 // OrderKey is an item's place in the sitemap's order: publication day,
@@ -112,6 +163,7 @@ func newCachedPage(body []byte, status int, itemID, baseClicks int64) *cachedPag
 	} else {
 		p.head = body
 	}
+	p.setHeaders()
 	return p
 }
 
@@ -128,30 +180,26 @@ func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request, s *Server) {
 		p.serveFile(w, r)
 		return
 	}
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("ETag", p.etag)
-	h.Set("Last-Modified", p.modified.Format(http.TimeFormat))
-	h.Set("Cache-Control", "public, max-age=0, must-revalidate")
+	// Map entries under canonical keys, with values made once: no
+	// Header.Set (canonicalising, a new slice per call) on a cached hit.
+	h["Content-Type"] = hdrHTML
+	h["Etag"] = p.hETag // canonical form of ETag
+	h["Last-Modified"] = p.hModified
+	h["Cache-Control"] = hdrRevalidate
 	// The display-preferences cookie selects the variant (prefs.go).
-	h.Set("Vary", "Cookie")
-	if p.status == http.StatusOK {
-		if inm := r.Header.Get("If-None-Match"); inm != "" {
-			if inm == p.etag || inm == "*" {
-				w.WriteHeader(http.StatusNotModified)
-				return
-			}
-		} else if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !p.modified.After(ims) {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
+	h["Vary"] = hdrVaryCookie
+	if p.status == http.StatusOK && p.notModified(r) {
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
 	n := len(p.head)
+	var numBuf [20]byte
 	var num []byte
 	if p.tail != nil {
-		num = strconv.AppendInt(nil, clicks, 10)
+		num = strconv.AppendInt(numBuf[:0], clicks, 10)
 		n += len(num) + len(p.tail)
 	}
-	h.Set("Content-Length", strconv.Itoa(n))
+	h["Content-Length"] = p.contentLength(n)
 	w.WriteHeader(p.status)
 	if r.Method == http.MethodHead {
 		return
@@ -173,17 +221,17 @@ func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request, s *Server) {
 func (p *cachedPage) serveFile(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", p.ctype)
-	h.Set("ETag", p.etag)
-	h.Set("Last-Modified", p.modified.Format(http.TimeFormat))
-	h.Set("Cache-Control", "public, max-age=0, must-revalidate")
-	h.Set("Vary", "Accept-Encoding")
+	h["Etag"] = p.hETag // canonical form of ETag
+	h["Last-Modified"] = p.hModified
+	h["Cache-Control"] = hdrRevalidate
+	h["Vary"] = hdrVaryAE
 	if inm := r.Header.Get("If-None-Match"); inm != "" && (inm == p.etag || inm == "*") {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		h.Set("Content-Encoding", "gzip")
-		h.Set("Content-Length", strconv.Itoa(len(p.head)))
+		h["Content-Encoding"] = hdrGzip
+		h["Content-Length"] = p.contentLength(len(p.head))
 		w.WriteHeader(p.status)
 		if r.Method != http.MethodHead {
 			w.Write(p.head)
@@ -237,6 +285,7 @@ func (s *Server) CachedItemFile(w http.ResponseWriter, r *http.Request, ctype st
 		sum := sha256.Sum256(z.Bytes())
 		p := &cachedPage{head: z.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
 			modified: time.Now().UTC().Truncate(time.Second), status: http.StatusOK, ctype: ctype, gzipped: true, span: span}
+		p.setHeaders()
 		s.cache.put(siteID, key, p, gen)
 		return p, nil
 	})
@@ -318,6 +367,20 @@ func newRenderCache(max int) *renderCache {
 func (c *renderCache) get(key string) *cachedPage {
 	c.mu.RLock()
 	p := c.pages[key]
+	c.mu.RUnlock()
+	if p != nil {
+		c.hits.Add(1)
+	} else {
+		c.misses.Add(1)
+	}
+	return p
+}
+
+// getBytes is get for a key held in a byte slice (the map lookup makes no
+// string of it).
+func (c *renderCache) getBytes(key []byte) *cachedPage {
+	c.mu.RLock()
+	p := c.pages[string(key)]
 	c.mu.RUnlock()
 	if p != nil {
 		c.hits.Add(1)

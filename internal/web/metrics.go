@@ -38,20 +38,25 @@ type routeStats struct {
 	count   uint64
 }
 
-// routeKey carries a request's route pattern from the mux (innermost) to
-// the logging middleware (outermost), which counts the request.
-type routeKey struct{}
+// statusClasses are the status classes' labels, by status / 100.
+var statusClasses = [...]string{"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"}
 
-type routeHolder struct{ pattern string }
+func statusClass(status int) string {
+	if c := status / 100; c >= 0 && c < len(statusClasses) {
+		return statusClasses[c]
+	}
+	return strconv.Itoa(status/100) + "xx"
+}
 
-// notePattern records the pattern the mux matched (ServeMux sets
+// notePattern records the pattern the mux matched in the request's state,
+// for recoverAndLog, which counts the request (ServeMux sets
 // Request.Pattern on the request it is given, so only the handler that
 // hands the request to the mux sees it).
 func notePattern(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r)
-		if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
-			h.pattern = r.Pattern
+		if rs := stateOf(r); rs != nil {
+			rs.pattern = r.Pattern
 		}
 	})
 }
@@ -63,7 +68,7 @@ func (m *metrics) observe(pattern string, status int, d time.Duration) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	class := strconv.Itoa(status/100) + "xx"
+	class := statusClass(status)
 	secs := d.Seconds()
 	m.mu.Lock()
 	defer m.mu.Unlock()

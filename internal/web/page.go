@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
 	"gongkai/internal/store"
@@ -153,12 +154,26 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 	keySite := "site:" + strconv.FormatInt(siteID, 10)
 	// And by day: what a page says can follow the date (a consultation
 	// open or closed, a document not yet in force or lapsed), so a page
-	// rendered yesterday is not served today.
-	key := keySite + " " + s.Today().String() + " " + r.URL.Path + s.cacheQuery(r.URL.Query()) + variant
-	if p := s.cache.get(key); p != nil {
+	// rendered yesterday is not served today. The key is
+	// "site:ID YYYY-MM-DD PATH?QUERY VARIANT", built in a stack buffer and
+	// looked up without making a string: a cached hit allocates nothing
+	// for it.
+	var kb [192]byte
+	k := append(kb[:0], "site:"...)
+	k = strconv.AppendInt(k, siteID, 10)
+	k = append(k, ' ')
+	k = appendDate(k, s.Today())
+	k = append(k, ' ')
+	k = append(k, r.URL.Path...)
+	if r.URL.RawQuery != "" {
+		k = append(k, s.cacheQuery(r.URL.Query())...)
+	}
+	k = append(k, variant...)
+	if p := s.cache.getBytes(k); p != nil {
 		p.serve(w, r, s)
 		return
 	}
+	key := string(k)
 	gen := s.cache.gen.Load()
 	tmpl, data, err := fill()
 	if err != nil {
@@ -211,6 +226,16 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 	}
 	s.cache.put(siteID, key, p, gen)
 	p.serve(w, r, s)
+}
+
+// appendDate appends d as YYYY-MM-DD (calendar.Date.String) to b.
+func appendDate(b []byte, d calendar.Date) []byte {
+	if d.Year < 0 || d.Year > 9999 {
+		return append(b, d.String()...)
+	}
+	y, m := d.Year, int(d.Month)
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10%10), byte('0'+m%10), '-', byte('0'+d.Day/10%10), byte('0'+d.Day%10))
 }
 
 // CacheParams declares query parameters that public pages read. Others are

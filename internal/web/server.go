@@ -298,11 +298,39 @@ type ctxKey int
 const (
 	keySite ctxKey = iota
 	keySession
-	keyRequestID
+	keyRequest
 )
 
 // SiteOf returns the request's site (every route but /static and /healthz has one).
-func SiteOf(r *http.Request) *SiteState { st, _ := r.Context().Value(keySite).(*SiteState); return st }
+func SiteOf(r *http.Request) *SiteState {
+	ctx := r.Context()
+	if rs, _ := ctx.Value(keyRequest).(*reqState); rs != nil && rs.site != nil {
+		return rs.site
+	}
+	st, _ := ctx.Value(keySite).(*SiteState)
+	return st
+}
+
+// reqState is what the middleware keeps about one request, in one context
+// value and one allocation (issue 17: the cached item page's cost is the
+// handler chain, and each context value and request copy is an allocation):
+// the response's status writer, the request id, the route pattern the mux
+// matched and the request's site.
+type reqState struct {
+	sw statusWriter
+	// rid is the request id's random bits; id formats them (only a
+	// logged request needs the text).
+	rid     [8]byte
+	pattern string
+	site    *SiteState
+}
+
+func (rs *reqState) id() string { return hex.EncodeToString(rs.rid[:]) }
+
+func stateOf(r *http.Request) *reqState {
+	rs, _ := r.Context().Value(keyRequest).(*reqState)
+	return rs
+}
 
 // Handler returns the whole application with its middleware. Call it once,
 // after every feature is mounted.
@@ -335,7 +363,15 @@ func (s *Server) withSite(next http.Handler) http.Handler {
 			http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 			return
 		}
-		ctx := context.WithValue(r.Context(), keySite, st)
+		// The site goes into the request's state (recoverAndLog made it),
+		// not a context value of its own: no second request copy.
+		rs := stateOf(r)
+		ctx := r.Context()
+		if rs != nil {
+			rs.site = st
+		} else {
+			ctx = context.WithValue(ctx, keySite, st)
+		}
 		// Audit rows of this request carry the client address. Only state
 		// changes (POST) write audit rows, so reads skip the work (APIUser
 		// adds it for the token.used row of a bearer token).
@@ -349,7 +385,10 @@ func (s *Server) withSite(next http.Handler) http.Handler {
 				defer s.markWrite(r, db)
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -368,16 +407,29 @@ func (s *Server) writeCounter(siteID int64) *atomic.Int64 {
 	return c.(*atomic.Int64)
 }
 
+// The security headers' values, one slice each, shared by every response
+// (len == cap, so an Add on a response copies rather than writes into them):
+// set as map entries under their canonical keys, without Header.Set's
+// canonicalisation and its one-element slice per call.
+var (
+	hdrCSP             = []string{"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; media-src 'self' https:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"}
+	hdrNosniff         = []string{"nosniff"}
+	hdrReferrer        = []string{"strict-origin-when-cross-origin"}
+	hdrFrameOptions    = []string{"SAMEORIGIN"}
+	hdrPermissions     = []string{"camera=(), microphone=(), geolocation=(), interest-cohort=()"}
+	hdrTransportStrict = []string{"max-age=31536000"}
+)
+
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; media-src 'self' https:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "SAMEORIGIN")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h["Content-Security-Policy"] = hdrCSP
+		h["X-Content-Type-Options"] = hdrNosniff
+		h["Referrer-Policy"] = hdrReferrer
+		h["X-Frame-Options"] = hdrFrameOptions
+		h["Permissions-Policy"] = hdrPermissions
 		if s.Opts.Secure {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+			h["Strict-Transport-Security"] = hdrTransportStrict
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -410,17 +462,15 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		var b [8]byte
-		rand.Read(b[:])
-		id := hex.EncodeToString(b[:])
-		sw := &statusWriter{ResponseWriter: w}
-		route := &routeHolder{}
+		rs := &reqState{sw: statusWriter{ResponseWriter: w}}
+		rand.Read(rs.rid[:])
+		sw := &rs.sw
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.Log.Error("panic", "request_id", id, "panic", p, "stack", string(debug.Stack()))
+				s.Log.Error("panic", "request_id", rs.id(), "panic", p, "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					if isAPI(r) {
 						WriteJSON(sw, http.StatusInternalServerError, apiErrorBody{apiError{Code: errs.Internal, Message: "服务器内部错误"}})
@@ -436,12 +486,15 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 				level = slog.LevelInfo
 			}
 			took := time.Since(start)
-			s.metrics.observe(route.pattern, sw.status, took)
-			s.Log.Log(r.Context(), level, "request", "request_id", id, "method", r.Method, "path", r.URL.Path, "route", route.pattern, "status", sw.status,
-				"bytes", sw.bytes, "duration", took)
+			s.metrics.observe(rs.pattern, sw.status, took)
+			// Enabled first: a disabled level (GETs at the default
+			// level) neither boxes the arguments nor formats the id.
+			if ctx := r.Context(); s.Log.Enabled(ctx, level) {
+				s.Log.Log(ctx, level, "request", "request_id", rs.id(), "method", r.Method, "path", r.URL.Path, "route", rs.pattern, "status", sw.status,
+					"bytes", sw.bytes, "duration", took)
+			}
 		}()
-		ctx := context.WithValue(r.Context(), keyRequestID, id)
-		r = r.WithContext(context.WithValue(ctx, routeKey{}, route))
+		r = r.WithContext(context.WithValue(r.Context(), keyRequest, rs))
 		next.ServeHTTP(sw, r)
 	})
 }
@@ -473,7 +526,10 @@ func StatusOf(err error) int {
 // by the request itself are the user's, not the log's.
 func (s *Server) LogErr(r *http.Request, err error) {
 	if errs.CodeOf(err) == errs.Internal {
-		id, _ := r.Context().Value(keyRequestID).(string)
+		id := ""
+		if rs := stateOf(r); rs != nil {
+			id = rs.id()
+		}
 		s.Log.Error("internal error", "request_id", id, "path", r.URL.Path, "err", err)
 	}
 }
