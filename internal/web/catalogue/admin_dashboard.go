@@ -156,6 +156,9 @@ func (s *Feature) adminItems(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Items, p.Statuses, p.Types = res.Items, statusOrder, catalog.DocTypes()
 	p.Pager = web.NewPager(page, res.Total, f.Limit)
+	if web.RedirectPastEnd(w, r, p.Pager) {
+		return
+	}
 	s.Render(w, r, http.StatusOK, "admin/items", p)
 }
 

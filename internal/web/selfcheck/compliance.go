@@ -115,6 +115,9 @@ func (s *Feature) complianceDashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Pager = web.NewPager(page, p.Total, findingsPerPage)
+	if web.RedirectPastEnd(w, r, p.Pager) {
+		return
+	}
 	if !own {
 		if p.History, err = s.Compliance.History(ctx, p.Site.ID, 60); err != nil {
 			s.AdminError(w, r, err)
