@@ -513,9 +513,25 @@ func (s *Service) Findings(ctx context.Context, f FindingFilter) ([]Finding, int
 		where = append(where, "link IN ("+strings.Join(ph, ", ")+")")
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM compliance_findings WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, errs.Wrap(err, "count findings")
+	total := -1
+	if len(f.Links) == 0 {
+		// The site's or a department's total: from the run's counts per
+		// department, read once per stored run (CountByDepartment).
+		counts, err := s.CountByDepartment(ctx, f.SiteID)
+		if err != nil {
+			return nil, 0, err
+		}
+		total = 0
+		for _, c := range counts {
+			if !f.ByDepartment || c.Department == f.Department {
+				total += c.Count
+			}
+		}
+	}
+	if total < 0 {
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM compliance_findings WHERE `+cond, args...).Scan(&total); err != nil {
+			return nil, 0, errs.Wrap(err, "count findings")
+		}
 	}
 	order := "seq"
 	if len(f.Links) > 0 {
@@ -553,8 +569,28 @@ type DepartmentCount struct {
 }
 
 // CountByDepartment counts the stored findings per department ("" for
-// site-wide ones), most first.
+// site-wide ones), most first. The counts are kept on this node per
+// stored run (issue 17: the GROUP BY and the pages' COUNT(*) over every
+// finding ran per view of the dashboard and the self-inspection page): a
+// run is known by its summary row, read before and after the count.
 func (s *Service) CountByDepartment(ctx context.Context, siteID int64) ([]DepartmentCount, error) {
+	key := func() (string, error) {
+		st, err := s.Latest(ctx, siteID)
+		if err != nil || st == nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s/%s/%d/%d/%d", st.RanAt, st.Today, st.Findings, st.Vetoes, st.Took), nil
+	}
+	k, err := key()
+	if err != nil {
+		return nil, err
+	}
+	s.recentMu.Lock()
+	c, ok := s.deptCounts[siteID]
+	s.recentMu.Unlock()
+	if ok && k != "" && c.key == k {
+		return c.counts, nil
+	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT department, COUNT(*) FROM compliance_findings WHERE site_id = $1 GROUP BY department ORDER BY COUNT(*) DESC, department`, siteID)
 	if err != nil {
 		return nil, errs.Wrap(err, "findings by department")
@@ -568,7 +604,25 @@ func (s *Service) CountByDepartment(ctx context.Context, siteID int64) ([]Depart
 		}
 		out = append(out, d)
 	}
-	return out, errs.Wrap(rows.Err(), "findings by department")
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "findings by department")
+	}
+	// Kept only when no run replaced the stored one meanwhile.
+	if after, err := key(); err == nil && k != "" && after == k {
+		s.recentMu.Lock()
+		if s.deptCounts == nil {
+			s.deptCounts = map[int64]deptCounts{}
+		}
+		s.deptCounts[siteID] = deptCounts{key: k, counts: out}
+		s.recentMu.Unlock()
+	}
+	return out, nil
+}
+
+// deptCounts are a stored run's counts per department (CountByDepartment).
+type deptCounts struct {
+	key    string
+	counts []DepartmentCount
 }
 
 // RecordWait is how long the office's 立即自查 waits for its run before
