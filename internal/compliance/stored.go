@@ -528,7 +528,7 @@ func (s *Service) Findings(ctx context.Context, f FindingFilter) ([]Finding, int
 			}
 		}
 	}
-	if total < 0 {
+	if total < 0 && f.Limit > 0 {
 		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM compliance_findings WHERE `+cond, args...).Scan(&total); err != nil {
 			return nil, 0, errs.Wrap(err, "count findings")
 		}
@@ -558,6 +558,10 @@ func (s *Service) Findings(ctx context.Context, f FindingFilter) ([]Finding, int
 		}
 		x.Provisional = prov != 0
 		out = append(out, x)
+	}
+	if total < 0 {
+		// Every matching finding was read (no limit): no count needed.
+		total = len(out)
 	}
 	return out, total, errs.Wrap(rows.Err(), "findings")
 }
