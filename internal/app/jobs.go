@@ -144,7 +144,8 @@ func (a *App) scheduled(ctx context.Context, swept *calendar.Date) bool {
 
 // dailyChecks runs the self-inspection of every site whose last run is a
 // day old, and keeps the report for the trend and as the stored run the
-// back office shows. It goes through the compliance single flight; on
+// back office shows; then it refreshes a stored run that is out of date
+// (compliance.Tick). It goes through the compliance single flight; on
 // PostgreSQL the run's lock and a second look at the last run under it
 // make several nodes run it once.
 func (a *App) dailyChecks(ctx context.Context) {
@@ -155,13 +156,17 @@ func (a *App) dailyChecks(ctx context.Context) {
 	}
 	for _, site := range sites {
 		last, err := a.Compliance.LastRun(ctx, site.ID)
-		if err != nil || time.Since(last) < 24*time.Hour {
-			continue
+		if err == nil && time.Since(last) >= 24*time.Hour {
+			select {
+			case <-a.Compliance.Record(site.ID, a.Web.Today(), a.Web.Writes(site.ID), 24*time.Hour):
+			case <-ctx.Done():
+				return
+			}
 		}
-		select {
-		case <-a.Compliance.Record(site.ID, a.Web.Today(), a.Web.Writes(site.ID), 24*time.Hour):
-		case <-ctx.Done():
-			return
+		// The stored run a new day or the site's changes made out of date
+		// (pages start no refresh of a slow site: compliance.Tick).
+		if _, err := a.Compliance.Tick(ctx, site.ID, a.Web.Today(), a.Web.Writes(site.ID)); err != nil && !errors.Is(err, context.Canceled) {
+			a.Log.Error("self-inspection refresh", "site", site.Slug, "err", err)
 		}
 	}
 }

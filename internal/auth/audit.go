@@ -63,6 +63,56 @@ type AuditRecord struct {
 // hash covers the previous hash and the row, so editing or deleting a row
 // (which triggers also forbid) breaks VerifyAudit.
 func Audit(ctx context.Context, tx *sql.Tx, d store.Dialect, e Entry) error {
+	if b, ok := ctx.Value(auditBufferKey{}).(*AuditBuffer); ok && b.tx == tx {
+		// Held to the transaction's end (BufferAudit): what it records is
+		// fixed now, its place in the chain when it is written.
+		if e.IP == "" {
+			e.IP = ClientIP(ctx)
+		}
+		b.entries = append(b.entries, bufferedEntry{e: e, before: jsonText(e.Before), after: jsonText(e.After)})
+		return nil
+	}
+	return audit(ctx, tx, d, e, jsonText(e.Before), jsonText(e.After))
+}
+
+// AuditBuffer holds a transaction's audit entries until Flush writes them,
+// just before the commit (BufferAudit).
+type AuditBuffer struct {
+	tx      *sql.Tx
+	entries []bufferedEntry
+}
+
+type bufferedEntry struct {
+	e             Entry
+	before, after string
+}
+
+type auditBufferKey struct{}
+
+// BufferAudit makes Audit calls on tx through the returned context wait
+// in the buffer until Flush, which the transaction calls last (issue 17:
+// on PostgreSQL the chain's lock is held from the first entry to the
+// commit, so a create + publish that audited after its INSERT held every
+// other audited write of the platform through its submit and publish
+// steps). The entries keep their order; each is chained when written.
+func BufferAudit(ctx context.Context, tx *sql.Tx) (context.Context, *AuditBuffer) {
+	b := &AuditBuffer{tx: tx}
+	return context.WithValue(ctx, auditBufferKey{}, b), b
+}
+
+// Flush writes the buffered entries, in order, to the chain.
+func (b *AuditBuffer) Flush(ctx context.Context, d store.Dialect) error {
+	entries := b.entries
+	b.entries = nil
+	for _, x := range entries {
+		if err := audit(ctx, b.tx, d, x.e, x.before, x.after); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func audit(ctx context.Context, tx *sql.Tx, d store.Dialect, e Entry, before, after string) error {
 	if d == store.Postgres {
 		// Serialise writers of the chain; SQLite write transactions already are.
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, store.AuditLock); err != nil {
@@ -78,7 +128,7 @@ func Audit(ctx context.Context, tx *sql.Tx, d store.Dialect, e Entry) error {
 		return errs.Wrap(err, "audit chain")
 	}
 	r := AuditRecord{SiteID: e.SiteID, ActorName: "命令行/系统", Action: e.Action, Target: e.Target,
-		Before: jsonText(e.Before), After: jsonText(e.After), IP: e.IP, CreatedAt: store.Now(), PrevHash: prev}
+		Before: before, After: after, IP: e.IP, CreatedAt: store.Now(), PrevHash: prev}
 	var actorID any
 	if e.Actor != nil {
 		actorID = e.Actor.ID

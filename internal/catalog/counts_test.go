@@ -9,6 +9,7 @@ import (
 
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
 )
 
 // countsFromItems recomputes what item_counts, item_years and
@@ -226,5 +227,41 @@ func TestListDeepPages(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// Two opposite column moves at the same moment (one item from 一般信息 to
+// 通知公告, another back) take the count rows in one order (migration
+// 0055 on PostgreSQL): neither fails with a deadlock, and the counts stay
+// those of the items.
+func TestOppositeMovesDoNotDeadlock(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		in := f.dated("甲条目", "2020-05-01", f.fzk)
+		in.ColumnID = f.col["ybxx"].ID
+		a := f.published(in)
+		in = f.dated("乙条目", "2020-06-01", f.fzk)
+		in.ColumnID = f.col["tzgg"].ID
+		b := f.published(in)
+		cols := [2]int64{f.col["ybxx"].ID, f.col["tzgg"].ID}
+		move := func(id int64, round, side int) error {
+			in, err := f.cat.InputOf(f.ctx, f.item(id))
+			if err != nil {
+				return err
+			}
+			in.ColumnID, in.ChangeNote = cols[(round+side+1)%2], fmt.Sprintf("移动%d", round)
+			_, err = f.cat.Update(f.ctx, f.office, f.site.ID, id, in)
+			return err
+		}
+		for round := range 12 {
+			errc := make(chan error, 2)
+			go func() { errc <- move(a.ID, round, 0) }()
+			go func() { errc <- move(b.ID, round, 1) }()
+			for range 2 {
+				if err := <-errc; err != nil {
+					t.Fatalf("round %d: %v %v", round, err, errs.FieldsOf(err))
+				}
+			}
+		}
+		f.countsRight(t, "opposite moves")
 	})
 }

@@ -95,6 +95,10 @@ func (s *Service) CreateItemWith(ctx context.Context, actor *auth.User, siteID i
 	var id int64
 	published := false
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// The audit entries are written last, next to the event and the
+		// commit (auth.BufferAudit): the audit chain's lock is then held
+		// for those writes, not from the INSERT through the review steps.
+		ctx, audits := auth.BufferAudit(ctx, tx)
 		var err error
 		if id, err = s.createTx(ctx, tx, actor, siteID, in, c); err != nil {
 			return err
@@ -110,6 +114,10 @@ func (s *Service) CreateItemWith(ctx context.Context, actor *auth.User, siteID i
 			if published, err = s.transitionTx(ctx, tx, actor, siteID, id, s.publishStep(ctx, actor, ActPublish)); err != nil {
 				return err
 			}
+		}
+		// Before with's own writes (which audit at once), in the order made.
+		if err := audits.Flush(ctx, s.DB.Dialect); err != nil {
+			return err
 		}
 		if with != nil {
 			return with(tx, id)

@@ -338,10 +338,22 @@ func (s *Service) ProposalQueue(ctx context.Context, siteID, departmentID int64,
 	if len(ph) == 0 {
 		return nil, nil
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.item_id, i.title, COALESCE(d.name, ''), p.status, p.created_name, p.updated_at
+	q := `SELECT p.item_id, i.title, COALESCE(d.name, ''), p.status, p.created_name, p.updated_at
 		FROM item_proposals p JOIN items i ON i.id = p.item_id LEFT JOIN departments d ON d.id = i.department_id
-		WHERE p.site_id = $1 AND ($2 = 0 OR i.department_id = $2) AND p.status IN (`+strings.Join(ph, ", ")+`)
-		ORDER BY p.updated_at, p.id LIMIT $3`, args...)
+		WHERE p.site_id = $1 AND ($2 = 0 OR i.department_id = $2) AND p.status IN (` + strings.Join(ph, ", ") + `)
+		ORDER BY p.updated_at, p.id LIMIT $3`
+	if departmentID == 0 {
+		// The whole site's queue: its first rows from the queue's index
+		// alone, then their items (issue 17: PostgreSQL read the item of
+		// each of 430 open proposals at 100,000 items, 47 ms cold, to keep
+		// 20). Every proposal has its item (a foreign key).
+		q = `SELECT p.item_id, i.title, COALESCE(d.name, ''), p.status, p.created_name, p.updated_at
+		FROM (SELECT id, item_id, status, created_name, updated_at FROM item_proposals
+			WHERE site_id = $1 AND $2 = 0 AND status IN (` + strings.Join(ph, ", ") + `) ORDER BY updated_at, id LIMIT $3) p
+		JOIN items i ON i.id = p.item_id LEFT JOIN departments d ON d.id = i.department_id
+		ORDER BY p.updated_at, p.id`
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "proposal queue")
 	}

@@ -149,8 +149,9 @@ type Service struct {
 	// Log receives the errors of background refreshes (none when nil).
 	Log *slog.Logger
 
-	recentMu sync.Mutex
-	flights  map[int64]*flight
+	recentMu   sync.Mutex
+	flights    map[int64]*flight
+	deptCounts map[int64]deptCounts
 }
 
 // ForDepartment returns the findings about a department's work (dept is

@@ -34,11 +34,30 @@ type Stored struct {
 	PolicyDocuments        int
 	// Took is how long the run took.
 	Took time.Duration
+	// Stale (set by Ensure): the site changed since the run, or the run
+	// is of an earlier day, and a slow site's refresh waits for its
+	// cooldown; Next is when the background runs it at the earliest.
+	Stale bool
+	Next  time.Time
 }
 
 // DefaultMaxAge is how old stored findings may be before a page view
-// starts a refresh (changes made on other nodes are seen within it).
+// starts a refresh (changes made on other nodes are seen within it). On a
+// slow site (a run takes WaitBelow or more) pages start none: the
+// background (Tick) refreshes a run the site's changes made out of date at
+// most once per cooldown, max(MaxAge, CooldownRuns × the run's time), and
+// one of a new day at once (issue 17: at 100,000 items every dashboard
+// view after a change started a whole-site run of about 20 s of CPU).
 const DefaultMaxAge = 5 * time.Minute
+
+// CooldownRuns: a slow site's change-driven refreshes take at most one
+// run's time in this many (a tenth of a core at most).
+const CooldownRuns = 10
+
+// DefaultRefreshEvery: a slow site's stored run is refreshed after this
+// long even with no change event (changes that send none, such as the
+// working-day calendar, are seen within it).
+const DefaultRefreshEvery = time.Hour
 
 // DefaultWaitBelow: a page waits for a refresh when the site's last run
 // took less than this (a small site always shows current findings); a
@@ -174,11 +193,22 @@ func (s *Service) Ensure(ctx context.Context, siteID int64, today calendar.Date,
 		f.mu.Unlock()
 		return st, running, nil
 	}
-	done := s.startLocked(siteID, today, gen, f)
 	took := f.took
 	if took == 0 && st != nil {
 		took = st.Took
 	}
+	if st != nil && s.slow(took) {
+		// A slow site: the page shows the stored run, dated, and says when
+		// the background refreshes it (Tick); staff can run one now (Record).
+		running := f.done != nil
+		f.mu.Unlock()
+		st.Stale = s.outOfDate(st, today, gen, f)
+		if st.Stale {
+			st.Next = s.nextRun(st, today, took)
+		}
+		return st, running, nil
+	}
+	done := s.startLocked(siteID, today, gen, f)
 	f.mu.Unlock()
 	// A page never waits for a slow site's run (issue 17: on PostgreSQL
 	// at 100,000 items every view of a first serve waited WaitBelow while
@@ -203,6 +233,79 @@ func (s *Service) Ensure(ctx context.Context, siteID int64, today calendar.Date,
 	}
 	st, err = s.Latest(ctx, siteID)
 	return st, false, err
+}
+
+// slow reports whether a run that took took is a slow site's: pages do
+// not start its refreshes, the background does (Tick).
+func (s *Service) slow(took time.Duration) bool {
+	at := s.waitBelow()
+	if at <= 0 {
+		at = DefaultWaitBelow
+	}
+	return took >= at
+}
+
+// cooldown is the least time between the starts of a slow site's
+// change-driven refreshes.
+func (s *Service) cooldown(took time.Duration) time.Duration {
+	return max(s.maxAge(), CooldownRuns*took)
+}
+
+// outOfDate reports whether the stored run st misses a change of the site
+// (one counted on this node since it, or a change event after its start)
+// or is of an earlier day. f.mu is held.
+func (s *Service) outOfDate(st *Stored, today calendar.Date, gen int64, f *flight) bool {
+	return st.Today != today.String() || (f.gen != -1 && f.gen < gen) || f.changedSince(st)
+}
+
+// nextRun is when the background refreshes an out-of-date stored run of a
+// slow site at the earliest: at once for a new day, else a cooldown after
+// the run began (Tick looks every minute).
+func (s *Service) nextRun(st *Stored, today calendar.Date, took time.Duration) time.Time {
+	now := time.Now()
+	if st.Today != today.String() {
+		return now
+	}
+	if next := store.ParseTime(st.RanAt).Add(s.cooldown(took)); next.After(now) {
+		return next
+	}
+	return now
+}
+
+// Tick is the background's look at a site's stored run, every minute on
+// the node that holds the scheduled jobs' lease (so once per platform; on
+// PostgreSQL the run's advisory lock keeps any other run of the site
+// apart). It starts a refresh, unless one runs, when there is no stored
+// run, when it is of an earlier day, when it is DefaultRefreshEvery old,
+// or when a change made it out of date and its cooldown has passed; the
+// channel (nil when none started) is closed when the run ends.
+func (s *Service) Tick(ctx context.Context, siteID int64, today calendar.Date, gen int64) (<-chan struct{}, error) {
+	st, err := s.Latest(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	f := s.flight(siteID)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done != nil {
+		return nil, nil
+	}
+	if st != nil {
+		if f.gen == -1 {
+			f.gen = gen
+		}
+		took := f.took
+		if took == 0 {
+			took = st.Took
+		}
+		age := time.Since(store.ParseTime(st.RanAt))
+		switch {
+		case st.Today != today.String(), age >= DefaultRefreshEvery:
+		case !s.outOfDate(st, today, gen, f) || age < s.cooldown(took):
+			return nil, nil
+		}
+	}
+	return s.launchLocked(siteID, job{today: today, gen: gen}, f), nil
 }
 
 // Refresh starts a refresh of the site's stored run in the background
@@ -410,9 +513,25 @@ func (s *Service) Findings(ctx context.Context, f FindingFilter) ([]Finding, int
 		where = append(where, "link IN ("+strings.Join(ph, ", ")+")")
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM compliance_findings WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, errs.Wrap(err, "count findings")
+	total := -1
+	if len(f.Links) == 0 {
+		// The site's or a department's total: from the run's counts per
+		// department, read once per stored run (CountByDepartment).
+		counts, err := s.CountByDepartment(ctx, f.SiteID)
+		if err != nil {
+			return nil, 0, err
+		}
+		total = 0
+		for _, c := range counts {
+			if !f.ByDepartment || c.Department == f.Department {
+				total += c.Count
+			}
+		}
+	}
+	if total < 0 && f.Limit > 0 {
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM compliance_findings WHERE `+cond, args...).Scan(&total); err != nil {
+			return nil, 0, errs.Wrap(err, "count findings")
+		}
 	}
 	order := "seq"
 	if len(f.Links) > 0 {
@@ -440,6 +559,10 @@ func (s *Service) Findings(ctx context.Context, f FindingFilter) ([]Finding, int
 		x.Provisional = prov != 0
 		out = append(out, x)
 	}
+	if total < 0 {
+		// Every matching finding was read (no limit): no count needed.
+		total = len(out)
+	}
 	return out, total, errs.Wrap(rows.Err(), "findings")
 }
 
@@ -450,8 +573,28 @@ type DepartmentCount struct {
 }
 
 // CountByDepartment counts the stored findings per department ("" for
-// site-wide ones), most first.
+// site-wide ones), most first. The counts are kept on this node per
+// stored run (issue 17: the GROUP BY and the pages' COUNT(*) over every
+// finding ran per view of the dashboard and the self-inspection page): a
+// run is known by its summary row, read before and after the count.
 func (s *Service) CountByDepartment(ctx context.Context, siteID int64) ([]DepartmentCount, error) {
+	key := func() (string, error) {
+		st, err := s.Latest(ctx, siteID)
+		if err != nil || st == nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s/%s/%d/%d/%d", st.RanAt, st.Today, st.Findings, st.Vetoes, st.Took), nil
+	}
+	k, err := key()
+	if err != nil {
+		return nil, err
+	}
+	s.recentMu.Lock()
+	c, ok := s.deptCounts[siteID]
+	s.recentMu.Unlock()
+	if ok && k != "" && c.key == k {
+		return c.counts, nil
+	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT department, COUNT(*) FROM compliance_findings WHERE site_id = $1 GROUP BY department ORDER BY COUNT(*) DESC, department`, siteID)
 	if err != nil {
 		return nil, errs.Wrap(err, "findings by department")
@@ -465,7 +608,25 @@ func (s *Service) CountByDepartment(ctx context.Context, siteID int64) ([]Depart
 		}
 		out = append(out, d)
 	}
-	return out, errs.Wrap(rows.Err(), "findings by department")
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "findings by department")
+	}
+	// Kept only when no run replaced the stored one meanwhile.
+	if after, err := key(); err == nil && k != "" && after == k {
+		s.recentMu.Lock()
+		if s.deptCounts == nil {
+			s.deptCounts = map[int64]deptCounts{}
+		}
+		s.deptCounts[siteID] = deptCounts{key: k, counts: out}
+		s.recentMu.Unlock()
+	}
+	return out, nil
+}
+
+// deptCounts are a stored run's counts per department (CountByDepartment).
+type deptCounts struct {
+	key    string
+	counts []DepartmentCount
 }
 
 // RecordWait is how long the office's 立即自查 waits for its run before

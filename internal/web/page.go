@@ -115,6 +115,51 @@ func NewPager(page, total, per int) *Pager {
 	return &Pager{Page: page, Total: total, Pages: (total + per - 1) / per}
 }
 
+// PastEnd reports whether the pager's page is past its last one (a page
+// number from an old link, the list having shrunk since, or typed), and
+// if so the URL of r with the last page instead: the list shows its last
+// page rather than an empty table under "第 3 页 / 共 2 页".
+func (p *Pager) PastEnd(r *http.Request) (string, bool) {
+	if p.Page <= 1 || p.Page <= p.Pages {
+		return "", false
+	}
+	q := r.URL.Query()
+	if p.Pages <= 1 {
+		q.Del("page")
+	} else {
+		q.Set("page", strconv.Itoa(p.Pages))
+	}
+	if len(q) == 0 {
+		return r.URL.Path, true
+	}
+	return r.URL.Path + "?" + q.Encode(), true
+}
+
+// RedirectPastEnd redirects a request for a page past the pager's end to
+// its last page (PastEnd) and reports whether it did.
+func RedirectPastEnd(w http.ResponseWriter, r *http.Request, p *Pager) bool {
+	to, ok := p.PastEnd(r)
+	if ok {
+		http.Redirect(w, r, to, http.StatusFound)
+	}
+	return ok
+}
+
+// Redirect is an error a Cached page's fill returns to send the visitor
+// elsewhere (not cached: the target is).
+type Redirect struct{ To string }
+
+func (e *Redirect) Error() string { return "redirect to " + e.To }
+
+// PastEndError is the Redirect of a Cached page past its pager's end
+// (PastEnd); nil when the page is in range.
+func PastEndError(r *http.Request, p *Pager) error {
+	if to, ok := p.PastEnd(r); ok {
+		return &Redirect{To: to}
+	}
+	return nil
+}
+
 // PageNumber reads ?page=, between 1 and max (1 when absent or bad).
 func PageNumber(r *http.Request, max int) int {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
@@ -176,6 +221,10 @@ func (s *Server) Cached(w http.ResponseWriter, r *http.Request, fill func() (tmp
 	key := string(k)
 	gen := s.cache.gen.Load()
 	tmpl, data, err := fill()
+	if re, ok := err.(*Redirect); ok {
+		http.Redirect(w, r, re.To, http.StatusFound)
+		return
+	}
 	if err != nil {
 		if errs.CodeOf(err) != errs.NotFound {
 			s.ErrorPage(w, r, err)

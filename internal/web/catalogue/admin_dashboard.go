@@ -4,6 +4,7 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
 	"gongkai/internal/compliance"
+	"gongkai/internal/store"
 	"gongkai/internal/web"
 	"net/http"
 	"strconv"
@@ -91,6 +92,9 @@ func (s *Feature) dashboard(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			p.RanAt = st.RanAt
+			if st.Stale {
+				p.FindingsNext = store.FormatTime(st.Next)
+			}
 			// The earliest-due finding of each listed item (its 期限 column).
 			p.Due = map[string]compliance.Finding{}
 			f = compliance.FindingFilter{SiteID: p.Site.ID, ByDepartment: f.ByDepartment, Department: f.Department}
@@ -152,6 +156,9 @@ func (s *Feature) adminItems(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Items, p.Statuses, p.Types = res.Items, statusOrder, catalog.DocTypes()
 	p.Pager = web.NewPager(page, res.Total, f.Limit)
+	if web.RedirectPastEnd(w, r, p.Pager) {
+		return
+	}
 	s.Render(w, r, http.StatusOK, "admin/items", p)
 }
 

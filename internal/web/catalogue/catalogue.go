@@ -36,6 +36,9 @@ func (s *Feature) catalogue(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Items, p.Filters = res.Items, lf
 		p.Pager = web.NewPager(page, res.Total, f.Limit)
+		if err := web.PastEndError(r, p.Pager); err != nil {
+			return "", nil, err
+		}
 		return "public/catalogue", p, nil
 	})
 }

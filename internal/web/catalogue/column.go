@@ -122,8 +122,8 @@ func (s *Feature) column(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Items, p.Filters = res.Items, lf
 		p.Pager = web.NewPager(page, res.Total, f.Limit)
-		if page > 1 && page > p.Pager.Pages {
-			return "", nil, errs.E(errs.NotFound, "页码超出范围")
+		if err := web.PastEndError(r, p.Pager); err != nil {
+			return "", nil, err
 		}
 		return "public/column", p, nil
 	})

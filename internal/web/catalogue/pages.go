@@ -134,7 +134,10 @@ type dashboardPage struct {
 	// FindingsRefreshing: a newer self-inspection runs in the background.
 	FindingsRefreshing bool
 	RanAt              string
-	Levels             map[compliance.Level]string
+	// FindingsNext: the site changed since RanAt (or the day did) and a
+	// large site's next run starts in the background at about this time.
+	FindingsNext string
+	Levels       map[compliance.Level]string
 	// CalendarWarning: a holiday notice the calendar lacks (the office
 	// and administrators see it).
 	CalendarWarning string

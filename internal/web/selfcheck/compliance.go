@@ -31,11 +31,14 @@ type compliancePage struct {
 	Total      int
 	Pager      *web.Pager
 	Refreshing bool
-	Depts      []deptCount
-	History    []compliance.Point
-	Chart      template.HTML
-	Rules      []deadline.Rule
-	Levels     map[compliance.Level]string
+	// Next: the site changed since the stored run (or the day did); a
+	// large site's next run starts in the background at about this time.
+	Next    string
+	Depts   []deptCount
+	History []compliance.Point
+	Chart   template.HTML
+	Rules   []deadline.Rule
+	Levels  map[compliance.Level]string
 	// Department: the page shows only this department's findings (an
 	// editor's own; the office's filter).
 	Department string
@@ -70,6 +73,9 @@ func (s *Feature) complianceDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Report, p.Refreshing, p.Own = st, refreshing, own
+	if st != nil && st.Stale {
+		p.Next = store.FormatTime(st.Next)
+	}
 	f := compliance.FindingFilter{SiteID: p.Site.ID, Limit: findingsPerPage}
 	switch {
 	case own:
@@ -109,6 +115,9 @@ func (s *Feature) complianceDashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Pager = web.NewPager(page, p.Total, findingsPerPage)
+	if web.RedirectPastEnd(w, r, p.Pager) {
+		return
+	}
 	if !own {
 		if p.History, err = s.Compliance.History(ctx, p.Site.ID, 60); err != nil {
 			s.AdminError(w, r, err)
