@@ -269,3 +269,79 @@ func TestSitemapInvalidatesOneFile(t *testing.T) {
 		})
 	}
 }
+
+// TestSitemapPagesFiles: the pages are split into files of at most the
+// limit (at 100,000 items the lists' rows alone are some 78,000 URLs, over
+// the protocol's 50,000): pages.xml, then pages-2.xml …, each listed by
+// the index, together exactly the pages one file lists when the limit is
+// not reached (both databases).
+func TestSitemapPagesFiles(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			const per = 7
+			ctx := context.Background()
+			paths := func(e *env, file string) (string, []string) {
+				t.Helper()
+				r := e.browser().get(file)
+				var set struct {
+					Locs []string `xml:"url>loc"`
+				}
+				if r.status != 200 {
+					return strconv.Itoa(r.status), nil
+				}
+				if err := xml.Unmarshal([]byte(r.body), &set); err != nil {
+					t.Fatalf("%s: %v", file, err)
+				}
+				for i, l := range set.Locs {
+					set.Locs[i] = strings.TrimPrefix(l, e.ts.URL)
+				}
+				return "200", set.Locs
+			}
+			whole := newEnvWith(t, d, web.Options{})
+			split := newEnvWith(t, d, web.Options{SitemapPageURLs: per})
+			for _, e := range []*env{whole, split} {
+				if err := e.srv.LoadListsDemo(ctx, e.site.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, want := paths(whole, "/sitemaps/pages.xml")
+			if len(want) <= 3*per {
+				t.Fatalf("the demo lists %d pages, want more than %d", len(want), 3*per)
+			}
+			var idx struct {
+				Locs []string `xml:"sitemap>loc"`
+			}
+			if err := xml.Unmarshal([]byte(split.browser().get("/sitemap.xml").body), &idx); err != nil {
+				t.Fatal(err)
+			}
+			files := (len(want) + per - 1) / per
+			var got []string
+			for k := 1; k <= files; k++ {
+				name := "/sitemaps/pages.xml"
+				if k > 1 {
+					name = fmt.Sprintf("/sitemaps/pages-%d.xml", k)
+				}
+				if k > len(idx.Locs) || idx.Locs[k-1] != split.ts.URL+name {
+					t.Fatalf("index %v: want %s at %d", idx.Locs, name, k)
+				}
+				status, locs := paths(split, name)
+				if status != "200" || len(locs) == 0 || len(locs) > per {
+					t.Fatalf("%s: %s, %d URLs (limit %d)", name, status, len(locs), per)
+				}
+				got = append(got, locs...)
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("the pages files list %d pages, one file %d:\n%v\n%v", len(got), len(want), got, want)
+			}
+			if !strings.HasSuffix(idx.Locs[files], "/sitemaps/items-1.xml") {
+				t.Errorf("after the pages files the index lists %v", idx.Locs[files:])
+			}
+			for _, name := range []string{fmt.Sprintf("/sitemaps/pages-%d.xml", files+1), "/sitemaps/pages-1.xml", "/sitemaps/pages-0.xml", "/sitemaps/pages-02.xml"} {
+				if status, _ := paths(split, name); status != "404" {
+					t.Errorf("%s: %s", name, status)
+				}
+			}
+		})
+	}
+}

@@ -59,6 +59,9 @@ type Options struct {
 	// SitemapFileURLs is the most items one sitemap file lists; zero:
 	// 50,000, the protocol's limit (tests use small files).
 	SitemapFileURLs int
+	// SitemapPageURLs is the most pages (home, columns, the features'
+	// pages and list rows) one sitemap pages file lists; zero: 50,000.
+	SitemapPageURLs int
 }
 
 // Today is the site's current date (Options.Today, else the calendar's).

@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -74,10 +75,12 @@ func (w *urlsetWriter) bytes() []byte {
 	return w.b.Bytes()
 }
 
-// sitemapXML is the sitemap index: the pages file (home, guide, catalogue,
-// columns, the features' pages) and one file per SitemapFileURLs published
-// items, so every item is listed however large the site. Each file is made
-// once per public change (web.CachedFile).
+// sitemapXML is the sitemap index: the pages files (home, guide,
+// catalogue, columns, the features' pages: pages.xml, then pages-2.xml …
+// when they are more than one file holds) and one file per SitemapFileURLs
+// published items, so every item and page is listed however large the
+// site, no file over the protocol's 50,000 URLs. Each file is made once per
+// public change (web.CachedFile).
 func (s *Feature) sitemapXML(w http.ResponseWriter, r *http.Request) {
 	s.CachedItemFile(w, r, xmlType, func() ([]byte, *web.ItemSpan, error) {
 		st := web.SiteOf(r)
@@ -86,12 +89,22 @@ func (s *Feature) sitemapXML(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, nil, err
 		}
-		per := s.perFile()
+		pages, err := s.pagePaths(r.Context(), st)
+		if err != nil {
+			return nil, nil, err
+		}
 		idx := sitemapIndex{Sitemaps: []sitemapURL{{Loc: base + "/sitemaps/pages.xml"}}}
+		perPages := s.perPagesFile()
+		for k := 2; k <= (len(pages)+perPages-1)/perPages; k++ {
+			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemaps/pages-%d.xml", base, k)})
+		}
+		per := s.perFile()
 		for i := 1; i <= (n+per-1)/per; i++ {
 			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemaps/items-%d.xml", base, i)})
 		}
 		b, err := encodeXML(idx)
+		// It changes with the number of items, and with the pages (a
+		// column or list change, which drops every file of the site).
 		return b, &web.ItemSpan{Count: true}, err
 	})
 }
@@ -104,29 +117,78 @@ func (s *Feature) perFile() int {
 	return SitemapFileURLs
 }
 
+// perPagesFile is the most pages a sitemap pages file lists.
+func (s *Feature) perPagesFile() int {
+	if n := s.Opts.SitemapPageURLs; n > 0 {
+		return n
+	}
+	return SitemapFileURLs
+}
+
+// pagePaths are the site's pages in sitemap order: home, guide, catalogue,
+// the visible columns, then what the features register (their pages and
+// list rows; at 100,000 items some 78,000 paths, more than one file holds).
+func (s *Feature) pagePaths(ctx context.Context, st *web.SiteState) ([]string, error) {
+	paths, err := s.SitemapPaths(ctx, st.Site.ID)
+	if err != nil {
+		return nil, err
+	}
+	all := st.Tree.All()
+	out := make([]string, 0, 3+len(all)+len(paths))
+	out = append(out, "/", "/xxgk/guide", "/xxgk/catalogue")
+	for _, c := range all {
+		if !c.Hidden && c.Kind != catalog.KindLink {
+			out = append(out, "/columns/"+c.Slug)
+		}
+	}
+	return append(out, paths...), nil
+}
+
+// fileNumber is N of prefix-N.xml, written as Itoa writes it (no sign,
+// no leading zeros), from 1; ok false otherwise.
+func fileNumber(name, prefix string) (int, bool) {
+	digits, found := strings.CutPrefix(name, prefix)
+	if !found {
+		return 0, false
+	}
+	if digits, found = strings.CutSuffix(digits, ".xml"); !found {
+		return 0, false
+	}
+	k, err := strconv.Atoi(digits)
+	if err != nil || k < 1 || k > 1<<20 || strconv.Itoa(k) != digits {
+		return 0, false
+	}
+	return k, true
+}
+
 // sitemapFile serves /sitemaps/pages.xml and /sitemaps/items-N.xml.
 func (s *Feature) sitemapFile(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	var fill func() ([]byte, *web.ItemSpan, error)
 	st := web.SiteOf(r)
 	base := s.BaseURL(r)
+	notFound := errs.E(errs.NotFound, "网站地图文件不存在")
+	pagesFile := 0
+	if name == "pages.xml" {
+		pagesFile = 1
+	} else if k, ok := fileNumber(name, "pages-"); ok && k > 1 {
+		pagesFile = k
+	}
 	switch {
-	case name == "pages.xml":
+	case pagesFile > 0:
+		k := pagesFile
 		fill = func() ([]byte, *web.ItemSpan, error) {
-			paths, err := s.SitemapPaths(r.Context(), st.Site.ID)
+			paths, err := s.pagePaths(r.Context(), st)
 			if err != nil {
 				return nil, nil, err
 			}
-			all := st.Tree.All()
-			set := newURLSet(3 + len(all) + len(paths))
-			for _, p := range []string{"/", "/xxgk/guide", "/xxgk/catalogue"} {
-				set.add(base+p, "")
+			per := s.perPagesFile()
+			lo := (k - 1) * per
+			if lo >= len(paths) && k > 1 {
+				return nil, nil, notFound
 			}
-			for _, c := range all {
-				if !c.Hidden && c.Kind != catalog.KindLink {
-					set.add(base+"/columns/"+c.Slug, "")
-				}
-			}
+			paths = paths[lo:min(lo+per, len(paths))]
+			set := newURLSet(len(paths))
 			for _, p := range paths {
 				set.add(base+p, "")
 			}
@@ -135,10 +197,10 @@ func (s *Feature) sitemapFile(w http.ResponseWriter, r *http.Request) {
 			// site's pages).
 			return set.bytes(), &web.ItemSpan{None: true}, nil
 		}
-	case strings.HasPrefix(name, "items-") && strings.HasSuffix(name, ".xml"):
-		k, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, "items-"), ".xml"))
-		if err != nil || k < 1 || k > 1<<20 || strconv.Itoa(k) != strings.TrimSuffix(strings.TrimPrefix(name, "items-"), ".xml") {
-			s.ErrorPage(w, r, errs.E(errs.NotFound, "网站地图文件不存在"))
+	case strings.HasPrefix(name, "items-"):
+		k, ok := fileNumber(name, "items-")
+		if !ok {
+			s.ErrorPage(w, r, notFound)
 			return
 		}
 		fill = func() ([]byte, *web.ItemSpan, error) {
@@ -148,7 +210,7 @@ func (s *Feature) sitemapFile(w http.ResponseWriter, r *http.Request) {
 				return nil, nil, err
 			}
 			if len(items) == 0 {
-				return nil, nil, errs.E(errs.NotFound, "网站地图文件不存在")
+				return nil, nil, notFound
 			}
 			set := newURLSet(len(items))
 			for _, it := range items {
@@ -161,7 +223,7 @@ func (s *Feature) sitemapFile(w http.ResponseWriter, r *http.Request) {
 			return set.bytes(), &web.ItemSpan{First: web.OrderKey{On: first.PublishedOn, ID: first.ID}, Last: web.OrderKey{On: last.PublishedOn, ID: last.ID}, Final: len(items) < per}, nil
 		}
 	default:
-		s.ErrorPage(w, r, errs.E(errs.NotFound, "网站地图文件不存在"))
+		s.ErrorPage(w, r, notFound)
 		return
 	}
 	s.CachedItemFile(w, r, xmlType, fill)
