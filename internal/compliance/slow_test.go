@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"gongkai/internal/catalog"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
@@ -30,20 +29,7 @@ func TestSlowSiteRefreshesInTheBackground(t *testing.T) {
 		}
 		ranAt, before := st.RanAt, st.Findings
 		// A change (the stale statistics column gets an item).
-		office, _ := f.au.UserByName(ctx, "office")
-		tree, _ := f.cat.Tree(ctx, f.site.ID)
-		dept, _ := f.cat.DepartmentByRef(ctx, "zfk")
-		it, err := f.cat.Create(ctx, office, f.site.ID, catalog.Input{DocType: "statistics", ColumnID: tree.BySlug["tjsj"].ID, DepartmentID: dept.ID,
-			Title: "本季度全市司法行政业务数据", Disclosure: "proactive", Fields: map[string]string{"period": "本季度"}, PublishedOn: fixtureDay.AddDays(-1).String()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.cat.Submit(ctx, office, f.site.ID, it.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.cat.Publish(ctx, office, f.site.ID, it.ID, timeZero); err != nil {
-			t.Fatal(err)
-		}
+		f.publishStatistics(t, fixtureDay)
 		for range 3 {
 			st, refreshing, err = f.svc.Ensure(ctx, f.site.ID, fixtureDay, 1)
 			if err != nil || refreshing || !st.Stale || st.RanAt != ranAt || st.Findings != before {

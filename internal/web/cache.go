@@ -368,12 +368,7 @@ func (c *renderCache) get(key string) *cachedPage {
 	c.mu.RLock()
 	p := c.pages[key]
 	c.mu.RUnlock()
-	if p != nil {
-		c.hits.Add(1)
-	} else {
-		c.misses.Add(1)
-	}
-	return p
+	return c.counted(p)
 }
 
 // getBytes is get for a key held in a byte slice (the map lookup makes no
@@ -382,6 +377,11 @@ func (c *renderCache) getBytes(key []byte) *cachedPage {
 	c.mu.RLock()
 	p := c.pages[string(key)]
 	c.mu.RUnlock()
+	return c.counted(p)
+}
+
+// counted counts a lookup's hit or miss and returns its page.
+func (c *renderCache) counted(p *cachedPage) *cachedPage {
 	if p != nil {
 		c.hits.Add(1)
 	} else {
