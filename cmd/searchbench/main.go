@@ -17,6 +17,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -57,6 +58,7 @@ func main() {
 	site := flag.Int64("site", 1, "site id")
 	nocache := flag.Bool("nocache", false, "measure without the back end's answer cache")
 	bound := flag.Int("bound", searchsql.CountBound, "matches counted and faceted at most (searchsql.CountBound)")
+	dump := flag.String("dump", "", "with -service: write the Service's answers to the query sets (pages 1 and 2, by relevance and by date, in titles) to this file as JSON, to compare two builds")
 	service := flag.Bool("service", false, "also run the mix through search.Service (the site search: words, synonyms, ranking, bodies, snippets), as /search and /api/v1/search do")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the query runs to this file")
 	pgdir := flag.String("pgdir", "", "PostgreSQL data directory (scripts/pg.sh's): also report the CPU time of the server's processes")
@@ -168,6 +170,11 @@ func main() {
 		svc := search.NewService(db, counted, nil, nil)
 		if *nocache {
 			svc.CacheSize = -1
+		}
+		if *dump != "" {
+			if err := dumpAnswers(ctx, svc, *site, *dump); err != nil {
+				log.Fatal(err)
+			}
 		}
 		// Per query, one client, warm: what each costs and how many
 		// Match calls it makes (the fallbacks and corrections add some).
@@ -473,4 +480,36 @@ type countingBackend struct {
 func (c *countingBackend) Match(ctx context.Context, m *search.Match) (*search.Matches, error) {
 	c.matches.Add(1)
 	return c.Backend.Match(ctx, m)
+}
+
+// dumpAnswers writes the Service's answers to every query of the sets, in
+// a few variants, as JSON lines (Elapsed zeroed): two builds that must
+// answer the same write the same file.
+func dumpAnswers(ctx context.Context, svc *search.Service, site int64, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	for _, q := range append(slices.Clone(typical), worst...) {
+		for _, req := range []search.Request{
+			{SiteID: site, Q: q}, {SiteID: site, Q: q, Page: 2}, {SiteID: site, Q: q, Sort: "date"},
+			{SiteID: site, Q: q, InTitle: true}, {SiteID: site, Q: q, Limit: 50, Page: 3},
+		} {
+			r, err := svc.Search(ctx, &req)
+			if err != nil {
+				f.Close()
+				return fmt.Errorf("%s: %w", q, err)
+			}
+			r.Elapsed = 0
+			if err := enc.Encode(struct {
+				Req *search.Request
+				Res *search.Result
+			}{&req, r}); err != nil {
+				f.Close()
+				return err
+			}
+		}
+	}
+	return f.Close()
 }
