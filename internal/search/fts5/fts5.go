@@ -27,7 +27,6 @@ type Index struct {
 var (
 	_ search.Backend          = (*Index)(nil)
 	_ searchsql.CandidateText = text{}
-	_ searchsql.TitleIDText   = text{}
 )
 
 // New returns the FTS5 back end over db (an SQLite database migrated to 0012).
@@ -160,13 +159,6 @@ func (text) Compile(q *searchsql.Query, must [][]searchsql.Phrase, not []searchs
 	// The FTS table drives the join, newest rowid first, so LIMIT stops the
 	// scan early; search_docs is read by primary key per match.
 	return " JOIN search_fts f ON f.rowid = d.id", "search_fts MATCH " + q.Arg(expr), "f.rowid"
-}
-
-// TitleIDs implements searchsql.TitleIDText: the rowids of the title table
-// in [lo, hi) whose title matches must.
-func (t text) TitleIDs(q *searchsql.Query, must [][]searchsql.Phrase, lo, hi int64) string {
-	_, cond, _ := t.Compile(q, must, nil, true)
-	return "SELECT f.rowid FROM search_fts_title f WHERE " + cond + " AND f.rowid >= " + q.Arg(lo) + " AND f.rowid < " + q.Arg(hi)
 }
 
 // allTitle reports whether every phrase of must is restricted to the title.

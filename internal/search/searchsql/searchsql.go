@@ -538,13 +538,7 @@ func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, er
 		return res, nil
 	}
 	if len(c.must) > 0 && offset == 0 {
-		var titles []row
-		var err error
-		if tt, ok := x.Text.(TitleIDText); ok && !x.Text.Windowed() {
-			titles, err = x.titlesAmong(ctx, tt, m, c, rows, more, capn, lo)
-		} else {
-			titles, err = x.titleScan(ctx, m, c, rows, more, capn, lo, hi)
-		}
+		titles, err := x.titleScan(ctx, m, c, rows, more, capn, lo, hi)
 		if err != nil {
 			return nil, err
 		}
@@ -559,64 +553,6 @@ func (x *Index) match(ctx context.Context, m *search.Match) (*search.Matches, er
 		slices.SortFunc(res.Candidates, byIDDesc)
 	}
 	return res, nil
-}
-
-// TitleIDText is a Text that is not windowed and lists the ids of its title
-// matches in an id range from the full-text index alone (FTS5: the rowids
-// of search_fts_title, without the join to the candidate rows).
-type TitleIDText interface {
-	// TitleIDs writes a query yielding the ids in [lo, hi) whose title
-	// matches every clause of must (in any order, of any site).
-	TitleIDs(q *Query, must [][]Phrase, lo, hi int64) string
-}
-
-// titlesAmong is the title scan of a TitleIDText engine: the title matches
-// are matches, so those newer than the scan's oldest row are among rows
-// (which hold every match from there up, with the filters and the excluded
-// words applied): their ids come from the title index alone, not as a
-// second scan of the candidate rows. Only when they are fewer than capn and
-// the scan stopped early are older title matches scanned, below its oldest
-// row (the answer is the one of scan(…, true, capn, lo, hi)). Measured at
-// 100,000 items: the title scan's 300 joined rows were 12 % of a
-// first-seen query's CPU (docs/BENCHMARKS.md, h-sqlfts).
-func (x *Index) titlesAmong(ctx context.Context, tt TitleIDText, m *search.Match, c compiled, rows []row, more bool, capn int, lo int64) ([]row, error) {
-	var q Query
-	oldest := rows[len(rows)-1].ID
-	sqlText := tt.TitleIDs(&q, c.must, oldest, rows[0].ID+1)
-	rs, err := x.DB.R.QueryContext(ctx, sqlText, q.Args...)
-	if err != nil {
-		return nil, fmt.Errorf("search: titles: %w", err)
-	}
-	in := make(map[int64]bool, len(rows))
-	for rs.Next() {
-		var id int64
-		if err := rs.Scan(&id); err != nil {
-			rs.Close()
-			return nil, fmt.Errorf("search: titles: %w", err)
-		}
-		in[id] = true
-	}
-	rs.Close()
-	if err := rs.Err(); err != nil {
-		return nil, fmt.Errorf("search: titles: %w", err)
-	}
-	var out []row
-	for _, r := range rows {
-		if in[r.ID] {
-			out = append(out, r)
-			if len(out) == capn {
-				return out, nil
-			}
-		}
-	}
-	if !more {
-		return out, nil
-	}
-	rest, err := x.scan(ctx, m, c, true, capn-len(out), lo, oldest)
-	if err != nil {
-		return nil, err
-	}
-	return append(out, rest...), nil
 }
 
 // byIDDesc orders candidates newest first.
