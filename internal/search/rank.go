@@ -80,9 +80,11 @@ type scored struct {
 	score float64
 }
 
-// score computes the first-stage score of a candidate.
-func (p *plan) score(c *Candidate, today time.Time, docKey string) float64 {
-	title := Tokens(c.Title)
+// score computes the first-stage score of a candidate; buf holds the
+// title's tokens (a buffer the caller reuses from one candidate to the next).
+func (p *plan) score(c *Candidate, today time.Time, docKey string, buf *[]string) float64 {
+	title := appendTokens((*buf)[:0], c.Title)
+	*buf = title
 	s := 0.0
 	covered := 0
 	for _, w := range p.words {
@@ -177,14 +179,42 @@ func (p *plan) rank(cands []Candidate, today time.Time, docKey string) []scored 
 			p.titlePhrases = append(p.titlePhrases, ph.Tokens)
 		}
 	}
-	out := make([]scored, len(cands))
+	// The keys are sorted, not the candidates (160 bytes each): byScore's
+	// order on score and id, a total order (ids are unique), so an unstable
+	// sort gives the same order.
+	keys := make([]rankKey, len(cands))
+	var buf []string
 	for i := range cands {
-		out[i] = scored{c: cands[i], score: p.score(&cands[i], today, docKey)}
+		keys[i] = rankKey{score: p.score(&cands[i], today, docKey, &buf), id: cands[i].ID, i: i}
 	}
-	// byScore is a total order (ids are unique), so an unstable sort gives
-	// the same order and moves these large values far less.
-	slices.SortFunc(out, byScore)
+	slices.SortFunc(keys, byKey)
+	out := make([]scored, len(cands))
+	for j, k := range keys {
+		out[j] = scored{c: cands[k.i], score: k.score}
+	}
 	return out
+}
+
+// rankKey is what rank sorts: a candidate's score, id and index.
+type rankKey struct {
+	score float64
+	id    int64
+	i     int
+}
+
+// byKey is byScore on rank's keys.
+func byKey(a, b rankKey) int {
+	switch {
+	case a.score > b.score:
+		return -1
+	case a.score < b.score:
+		return 1
+	case a.id > b.id:
+		return -1
+	case a.id < b.id:
+		return 1
+	}
+	return 0
 }
 
 // byScore orders by score, then newest first.

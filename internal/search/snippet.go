@@ -3,6 +3,7 @@ package search
 import (
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -105,15 +106,30 @@ func segments(text string, ms []span) []Segment {
 type folded struct {
 	orig string
 	norm string
-	at   []int // at[i] is the original offset of norm's byte i; at[len(norm)] = len(orig)
+	at   []int32 // at[i] is the original offset of norm's byte i; at[len(norm)] = len(orig)
 }
 
 func fold(text string) folded {
 	f := folded{orig: text}
-	var b strings.Builder
-	b.Grow(len(text))
-	f.at = make([]int, 0, len(text)+1)
-	for i, r := range text {
+	b := make([]byte, 0, len(text))
+	f.at = make([]int32, 0, len(text)+1)
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf { // fastRune's ASCII case
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			f.at = append(f.at, int32(i))
+			i++
+			continue
+		}
+		if hanKept(text[i:]) {
+			b = append(b, text[i:i+3]...)
+			f.at = append(f.at, int32(i), int32(i), int32(i))
+			i += 3
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(text[i:])
 		var n string
 		if f, ok := fastRune(r); ok {
 			if f == r {
@@ -124,13 +140,14 @@ func fold(text string) folded {
 		} else {
 			n = Normalize(string(r))
 		}
-		b.WriteString(n)
+		b = append(b, n...)
 		for range len(n) {
-			f.at = append(f.at, i)
+			f.at = append(f.at, int32(i))
 		}
+		i += w
 	}
-	f.norm = b.String()
-	f.at = append(f.at, len(text))
+	f.norm = string(b)
+	f.at = append(f.at, int32(len(text)))
 	return f
 }
 
@@ -139,12 +156,12 @@ func fold(text string) folded {
 func (f folded) origSpans(ms []span) []span {
 	out := make([]span, 0, len(ms))
 	for _, m := range ms {
-		to := f.at[m.to]
-		if m.to > 0 && f.at[m.to-1] == to { // the match ends inside a rune's expansion
+		to := int(f.at[m.to])
+		if m.to > 0 && int(f.at[m.to-1]) == to { // the match ends inside a rune's expansion
 			_, w := utf8.DecodeRuneInString(f.orig[to:])
 			to += w
 		}
-		out = append(out, span{f.at[m.from], to})
+		out = append(out, span{int(f.at[m.from]), to})
 	}
 	return out
 }
@@ -167,7 +184,7 @@ func normalizeAll(terms []string) []string {
 // most distinct terms, with the terms marked; the beginning of the body
 // when no term occurs.
 func Snippet(body string, terms []string) []Segment {
-	text := strings.Join(strings.Fields(clipBytes(body, snippetScan)), " ")
+	text := collapseSpace(clipBytes(body, snippetScan))
 	f := fold(text)
 	ms := f.origSpans(matches(f.norm, normalizeAll(terms)))
 	start := 0
@@ -218,6 +235,65 @@ func Snippet(body string, terms []string) []Segment {
 	}
 	return segs
 }
+
+// collapseSpace is strings.Join(strings.Fields(s), " ") in one pass, and s
+// itself when it is already so (no copy). It looks at bytes: the spaces
+// outside ASCII (unicode.IsSpace) all start with C2, E1, E2 or E3, which are
+// never continuation bytes, so every other byte is part of a field (an
+// invalid byte too, as for strings.Fields).
+func collapseSpace(s string) string {
+	var b []byte
+	start := -1 // the current field's start, or -1 between fields
+	clean, prevSpace := true, true
+	for i := 0; i < len(s); {
+		c, w := s[i], 1
+		space := false
+		switch {
+		case c < utf8.RuneSelf:
+			space = asciiSpace[c]
+		case c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if space = unicode.IsSpace(r); space {
+				w = n
+			}
+		}
+		if !space {
+			if start < 0 {
+				start = i
+			}
+			prevSpace = false
+			i++
+			continue
+		}
+		if c != ' ' || prevSpace {
+			clean = false
+		}
+		if start >= 0 {
+			if b == nil {
+				b = make([]byte, 0, len(s))
+			} else {
+				b = append(b, ' ')
+			}
+			b = append(b, s[start:i]...)
+			start = -1
+		}
+		prevSpace = true
+		i += w
+	}
+	if clean && !prevSpace || s == "" {
+		return s
+	}
+	if start >= 0 {
+		if b != nil {
+			b = append(b, ' ')
+		}
+		b = append(b, s[start:]...)
+	}
+	return string(b)
+}
+
+// asciiSpace is unicode.IsSpace for ASCII.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // backRunes steps back n runes from byte offset i.
 func backRunes(s string, i, n int) int {

@@ -28,7 +28,27 @@ import (
 func Normalize(s string) string {
 	var b []byte
 	for i := 0; i < len(s); {
-		r, w := utf8.DecodeRuneInString(s[i:])
+		if c := s[i]; c < utf8.RuneSelf { // fastRune's ASCII case, by the byte
+			if 'A' <= c && c <= 'Z' {
+				if b == nil {
+					b = append(make([]byte, 0, len(s)), s[:i]...)
+				}
+				c += 'a' - 'A'
+			}
+			if b != nil {
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		if hanKept(s[i:]) {
+			if b != nil {
+				b = append(b, s[i:i+3]...)
+			}
+			i += 3
+			continue
+		}
+		r, w := decodeRune(s[i:])
 		f, ok := fastRune(r)
 		if !ok {
 			if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
@@ -45,7 +65,11 @@ func Normalize(s string) string {
 			b = append(make([]byte, 0, len(s)), s[:i]...)
 		}
 		if b != nil {
-			b = utf8.AppendRune(b, f)
+			if f == r {
+				b = append(b, s[i:i+w]...)
+			} else {
+				b = utf8.AppendRune(b, f)
+			}
 		}
 		i += w
 	}
@@ -53,6 +77,30 @@ func Normalize(s string) string {
 		return s
 	}
 	return string(b)
+}
+
+// hanKept reports whether s starts with a rune of U+4000–U+9FFF other
+// than U+4DC0–U+4DFF (the Yijing hexagrams): Han characters of the unified
+// block and extension A, which fastRune keeps as they are. Decided on the
+// bytes: lead E4–E9, two continuation bytes, and not E4 B7.
+func hanKept(s string) bool {
+	return len(s) >= 3 && s[0] >= 0xe4 && s[0] <= 0xe9 && s[1]&0xc0 == 0x80 && s[2]&0xc0 == 0x80 && (s[0] != 0xe4 || s[1] != 0xb7)
+}
+
+// decodeRune is utf8.DecodeRuneInString with the three-byte forms (the
+// Han characters and CJK punctuation that most text is made of) decoded
+// inline.
+func decodeRune(s string) (rune, int) {
+	if len(s) >= 3 {
+		c0, c1, c2 := s[0], s[1], s[2]
+		if c0&0xf0 == 0xe0 && c1&0xc0 == 0x80 && c2&0xc0 == 0x80 {
+			r := rune(c0&0x0f)<<12 | rune(c1&0x3f)<<6 | rune(c2&0x3f)
+			if r >= 0x800 && (r < 0xd800 || r > 0xdfff) { // not overlong, not a surrogate
+				return r, 3
+			}
+		}
+	}
+	return utf8.DecodeRuneInString(s)
 }
 
 // fastRune maps the runes whose NFKC lower-case form is one rune known

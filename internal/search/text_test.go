@@ -1,11 +1,13 @@
 package search
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -202,4 +204,39 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// decodeRune agrees with utf8.DecodeRuneInString on every three-byte
+// sequence with a three-byte lead, valid or not.
+func TestDecodeRune(t *testing.T) {
+	buf := []byte{0, 0, 0, 'x'}
+	for c0 := 0xe0; c0 <= 0xef; c0++ {
+		for c1 := 0; c1 < 256; c1++ {
+			for c2 := 0; c2 < 256; c2++ {
+				buf[0], buf[1], buf[2] = byte(c0), byte(c1), byte(c2)
+				s := string(buf)
+				r, w := decodeRune(s)
+				wr, ww := utf8.DecodeRuneInString(s)
+				if r != wr || w != ww {
+					t.Fatalf("% x: %U %d, want %U %d", buf[:3], r, w, wr, ww)
+				}
+			}
+		}
+	}
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " ").
+func TestCollapseSpace(t *testing.T) {
+	parts := []string{" ", "  ", "\t", "\n", "\u3000", "\u00a0", "\u0085", "a", "法律", "，", "\xff", "\xe4\xb8", "x y"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s := b.String()
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
 }
