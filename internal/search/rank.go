@@ -128,13 +128,39 @@ func (p *plan) adjust(c *Candidate, today time.Time) float64 {
 	case "amended":
 		f *= amendedCut
 	}
-	if d, err := time.Parse(time.DateOnly, c.PublishedOn); err == nil && !today.IsZero() {
+	if d, err := parseDay(c.PublishedOn); err == nil && !today.IsZero() {
 		years := today.Sub(d).Hours() / 24 / 365.25
 		if years > 0 {
 			f *= 1 / (1 + agePerYear*years)
 		}
 	}
 	return f
+}
+
+// parseDay is time.Parse(time.DateOnly, s), without the parser for the
+// days every month has (1–28): ranking reads the day of every candidate.
+func parseDay(s string) (time.Time, error) {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		y, ok1 := digits(s[0:4])
+		m, ok2 := digits(s[5:7])
+		d, ok3 := digits(s[8:10])
+		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && d >= 1 && d <= 28 {
+			return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), nil
+		}
+	}
+	return time.Parse(time.DateOnly, s)
+}
+
+// digits is the value of a string of ASCII digits.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 func wordTexts(ws []word) []string {

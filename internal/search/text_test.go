@@ -240,3 +240,15 @@ func TestCollapseSpace(t *testing.T) {
 		}
 	}
 }
+
+// parseDay is time.Parse(time.DateOnly, …).
+func TestParseDay(t *testing.T) {
+	for _, s := range []string{"2021-01-02", "2021-02-28", "2021-02-29", "2020-02-29", "2021-02-30", "2021-13-01", "2021-00-10", "2021-01-00",
+		"0000-01-01", "2021-1-02", "2021/01/02", "", "2021-01-02x", "２０２１-01-02", "2021-12-31", "abcd-01-02"} {
+		got, err := parseDay(s)
+		want, werr := time.Parse(time.DateOnly, s)
+		if (err == nil) != (werr == nil) || !got.Equal(want) {
+			t.Errorf("parseDay(%q) = %v, %v; time.Parse %v, %v", s, got, err, want, werr)
+		}
+	}
+}

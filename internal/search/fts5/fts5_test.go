@@ -124,3 +124,45 @@ func TestTidySmall(t *testing.T) {
 		t.Errorf("matches changed: %v → %v", before, after)
 	}
 }
+
+// TestPackedColumns: a match's text columns come back as written, whether
+// they are read packed in one value or, when a value holds a NUL itself,
+// one by one.
+func TestPackedColumns(t *testing.T) {
+	ctx := context.Background()
+	b := fts5.New(storetest.Open(t, store.SQLite))
+	docs := []*search.Document{
+		{SiteID: 1, Kind: "policy", Ref: 1, URL: "/a/1", Title: "法律援助条例", DocNo: "临司发〔2021〕1号", Publisher: "司法局", Topic: "legal", Validity: "valid", ColumnID: 7, PublishedOn: "2021-01-01"},
+		{SiteID: 1, Kind: "news", Ref: 2, URL: "/a/2", Title: "法律援助", PublishedOn: "2021-01-02"},
+	}
+	if err := b.Put(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+	match := func() []search.Candidate {
+		t.Helper()
+		r, err := b.Match(ctx, &search.Match{SiteID: 1, Must: []search.Clause{{*search.PhraseOf("法律援助", search.Anywhere)}}, Cap: 10, NoCache: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Candidates
+	}
+	check := func(got []search.Candidate, want []*search.Document) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Fatalf("%d candidates, want %d", len(got), len(want))
+		}
+		for i, c := range got {
+			d := want[len(want)-1-i] // newest first
+			if c.Kind != d.Kind || c.Ref != d.Ref || c.URL != d.URL || c.Title != d.Title || c.DocNo != d.DocNo || c.Publisher != d.Publisher ||
+				c.Topic != d.Topic || c.Validity != d.Validity || c.ColumnID != d.ColumnID || c.PublishedOn != d.PublishedOn {
+				t.Errorf("candidate %d: %+v, document %+v", i, c, d)
+			}
+		}
+	}
+	check(match(), docs)
+	docs = append(docs, &search.Document{SiteID: 1, Kind: "news", Ref: 3, URL: "/a/3", Title: "法律援助\x00指南", Publisher: "a\x00b", PublishedOn: "2021-01-03"})
+	if err := b.Put(ctx, docs[2]); err != nil {
+		t.Fatal(err)
+	}
+	check(match(), docs)
+}
