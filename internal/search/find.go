@@ -313,7 +313,7 @@ func (s *Service) run(ctx context.Context, req *Request, p *plan, res *Result) e
 			}
 			for i := range top {
 				if d := bodies[top[i].c.ID]; d != nil {
-					top[i].score += p.bodyScore(Normalize(clipBytes(d.Body, rankScan))+" "+Normalize(d.Extra)) * p.adjust(&top[i].c, s.today())
+					top[i].score += p.bodyScore(Normalize(clipBytes(d.Body, rankScan)), Normalize(d.Extra)) * p.adjust(&top[i].c, s.today())
 				}
 			}
 			slices.SortStableFunc(top, byScore)

@@ -172,18 +172,30 @@ func wordTexts(ws []word) []string {
 }
 
 // bodyScore is the BM25-like weight of the words in a body of normalised
-// text.
-func (p *plan) bodyScore(body string) float64 {
+// text: body and extra, as if joined by a space (each word is counted in
+// each; a word with a space in it, which could span the join, in the two
+// joined).
+func (p *plan) bodyScore(body, extra string) float64 {
 	if len(p.words) == 0 {
 		return 0
 	}
-	n := float64(utf8.RuneCountInString(body))
+	n := float64(utf8.RuneCountInString(body) + 1 + utf8.RuneCountInString(extra))
 	norm := 0.25 + 0.75*n/1500
+	joined := ""
+	count := func(t string) int {
+		if t == "" || strings.Contains(t, " ") {
+			if joined == "" {
+				joined = body + " " + extra
+			}
+			return strings.Count(joined, t)
+		}
+		return strings.Count(body, t) + strings.Count(extra, t)
+	}
 	s := 0.0
 	for _, w := range p.words {
-		tf := 0
-		for _, t := range append([]string{w.text}, w.alts...) {
-			tf += strings.Count(body, t)
+		tf := count(w.text)
+		for _, t := range w.alts {
+			tf += count(t)
 		}
 		s += float64(tf) * 2.2 / (float64(tf) + 1.2*norm)
 	}

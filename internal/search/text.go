@@ -27,56 +27,48 @@ import (
 // combining mark may compose with its neighbour).
 func Normalize(s string) string {
 	var b []byte
+	kept := 0 // s[kept:i] is as it stays, not yet copied into b
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf { // fastRune's ASCII case, by the byte
 			if 'A' <= c && c <= 'Z' {
 				if b == nil {
-					b = append(make([]byte, 0, len(s)), s[:i]...)
+					b = make([]byte, 0, len(s))
 				}
-				c += 'a' - 'A'
-			}
-			if b != nil {
-				b = append(b, c)
+				b = append(append(b, s[kept:i]...), c+'a'-'A')
+				kept = i + 1
 			}
 			i++
 			continue
 		}
 		if hanKept(s[i:]) {
-			if b != nil {
-				b = append(b, s[i:i+3]...)
-			}
 			i += 3
 			continue
 		}
 		r, w := decodeRune(s[i:])
 		f, ok := fastRune(r)
-		if !ok {
-			if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
-				return strings.ToLower(norm.NFKC.String(s))
-			}
-			if b == nil {
-				b = append(make([]byte, 0, len(s)+8), s[:i]...)
-			}
-			b = append(b, strings.ToLower(norm.NFKC.String(s[i:i+w]))...)
+		if ok && f == r {
 			i += w
 			continue
 		}
-		if b == nil && f != r {
-			b = append(make([]byte, 0, len(s)), s[:i]...)
+		if !ok && (unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)) {
+			return strings.ToLower(norm.NFKC.String(s))
 		}
-		if b != nil {
-			if f == r {
-				b = append(b, s[i:i+w]...)
-			} else {
-				b = utf8.AppendRune(b, f)
-			}
+		if b == nil {
+			b = make([]byte, 0, len(s)+8)
+		}
+		b = append(b, s[kept:i]...)
+		if ok {
+			b = utf8.AppendRune(b, f)
+		} else {
+			b = append(b, strings.ToLower(norm.NFKC.String(s[i:i+w]))...)
 		}
 		i += w
+		kept = i
 	}
 	if b == nil {
 		return s
 	}
-	return string(b)
+	return string(append(b, s[kept:]...))
 }
 
 // hanKept reports whether s starts with a rune of U+4000–U+9FFF other
