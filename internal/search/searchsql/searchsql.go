@@ -376,40 +376,45 @@ type PackedText interface {
 
 // packedCols are candCols' text columns, in the order packedRows splits
 // them.
-var packedCols = []string{"d.kind", "d.url", "d.title", "d.doc_no", "d.publisher", "d.topic", "d.validity", "d.published_on"}
+var packedCols = [...]string{"d.kind", "d.url", "d.title", "d.doc_no", "d.publisher", "d.topic", "d.validity", "d.published_on"}
 
 // packedRows is rows for a PackedText: rest is the query after its select
 // list. ok is false when a value held a NUL itself (the split finds more
 // pieces than columns), and the caller reads the columns one by one.
 func (x *Index) packedRows(ctx context.Context, pt PackedText, rest *Query, limit int) (out []row, ok bool, err error) {
-	q := "SELECT d.id, d.ref, d.column_id, d.year, " + pt.Pack(packedCols) + rest.String()
+	q := "SELECT d.id, d.ref, d.column_id, d.year, " + pt.Pack(packedCols[:]) + rest.String()
 	rows, err := x.DB.R.QueryContext(ctx, q, rest.Args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("search: match: %w", err)
 	}
 	defer rows.Close()
 	out = make([]row, 0, min(limit, 1024))
+	// The destinations are made once (Scan's pointers make them escape),
+	// not with each row.
+	var id, ref, columnID int64
+	var year int
+	var packed string
+	dest := []any{&id, &ref, &columnID, &year, &packed}
 	for rows.Next() {
-		var r row
-		var packed string
-		if err := rows.Scan(&r.ID, &r.Ref, &r.ColumnID, &r.year, &packed); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, false, fmt.Errorf("search: match: %w", err)
 		}
-		fields := [...]*string{&r.Kind, &r.URL, &r.Title, &r.DocNo, &r.Publisher, &r.Topic, &r.Validity, &r.PublishedOn}
-		for i, f := range fields {
-			if i == len(fields)-1 {
-				if strings.IndexByte(packed, 0) >= 0 {
-					return nil, false, nil
-				}
-				*f = packed
-				break
-			}
-			v, after, found := strings.Cut(packed, "\x00")
+		var f [len(packedCols)]string
+		rest := packed
+		for i := range len(f) - 1 {
+			v, after, found := strings.Cut(rest, "\x00")
 			if !found {
-				return nil, false, fmt.Errorf("search: match: %d packed columns, want %d", i+1, len(fields))
+				return nil, false, fmt.Errorf("search: match: %d packed columns, want %d", i+1, len(f))
 			}
-			*f, packed = v, after
+			f[i], rest = v, after
 		}
+		if strings.IndexByte(rest, 0) >= 0 {
+			return nil, false, nil
+		}
+		f[len(f)-1] = rest
+		r := row{year: year}
+		r.ID, r.Ref, r.ColumnID = id, ref, columnID
+		r.Kind, r.URL, r.Title, r.DocNo, r.Publisher, r.Topic, r.Validity, r.PublishedOn = f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
