@@ -167,9 +167,11 @@ func (c *common) openWith(ctx context.Context, o store.Options) (*store.DB, erro
 // beyond the hot index pages the operating system's file cache serves the
 // reads as well. No soft limit of the Go heap by default: with 80 MB the
 // pages stayed under 150 MB, but a first serve of a fresh 100,000-item copy
-// waited 355 s for its start-up jobs (306 s without the limit), and whether
-// the collector's share of that is acceptable is not measured yet
-// (docs/BENCHMARKS.md).
+// waited 355 s for its start-up jobs (306 s without the limit), and on a
+// 1,000-item site the search and staff pages cost 10–25 % more CPU (the
+// collector); 100 and 120 MB did not measurably lower the peak, since the
+// binary and SQLite's memory are beyond the limit's reach
+// (docs/BENCHMARKS.md, "Server memory, second pass").
 const (
 	serveCacheKiB      = 2000
 	serveMemoryLimitMB = 0
@@ -216,7 +218,7 @@ func runServe(args []string) error {
 	blobURL := fs.String("blob", os.Getenv("GONGKAI_BLOB"), "where attachments are kept: empty for DATA/attachments, or s3://[ACCESS:SECRET@]host[:port]/bucket[/prefix][?region=R&tls=0] for an S3-compatible object store (keys from GONGKAI_S3_ACCESS_KEY/GONGKAI_S3_SECRET_KEY or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when not in the URL)")
 	inspectAge := fs.Duration("inspection-max-age", envDuration("GONGKAI_INSPECTION_MAX_AGE", compliance.DefaultMaxAge), "age after which a back-office page starts a background re-run of the stored self-inspection (changes on this node start one at once); on a site whose run takes 2 s or more, the least time between change-driven background runs (at least 10 × a run)")
 	cacheKiB := fs.Int("sqlite-cache-kib", envInt("GONGKAI_SQLITE_CACHE_KIB", serveCacheKiB), "SQLite's page cache per connection in KiB (9 connections; the operating system caches the file besides)")
-	memLimit := fs.Int("memory-limit-mb", envInt("GONGKAI_MEMORY_LIMIT_MB", serveMemoryLimitMB), "soft limit of the Go heap in MB, at which garbage is collected sooner (0: none; GOMEMLIMIT, when set, wins)")
+	memLimit := fs.Int("memory-limit-mb", envInt("GONGKAI_MEMORY_LIMIT_MB", serveMemoryLimitMB), "soft limit of the Go heap in MB, at which garbage is collected sooner (0: none; GOMEMLIMIT, when set, wins; 80 keeps a 100,000-item SQLite site under 150 MB, at 10–25 % more CPU on search and staff pages of small sites)")
 	dataKey := fs.String("data-key", os.Getenv("GONGKAI_DATA_KEY"), "base64 32-byte key sealing applicants' personal data (or GONGKAI_DATA_KEY_FILE; --demo generates data/data-key)")
 	if err := fs.Parse(args); err != nil {
 		return err

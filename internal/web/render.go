@@ -28,17 +28,19 @@ import (
 //go:embed templates static
 var assets embed.FS
 
-// templates holds every page parsed with its layout, once at start-up. The
-// kit's source holds the layouts and the static files; each feature adds a
-// source with its own templates/public/*.html and templates/admin/*.html.
-// Page names ("public/item", "admin/items") are one namespace: a name
-// defined by two sources is an error at start-up.
+// templates holds every page with its layout. The kit's source holds the
+// layouts and the static files; each feature adds a source with its own
+// templates/public/*.html and templates/admin/*.html. Page names
+// ("public/item", "admin/items") are one namespace: a name defined by two
+// sources is an error at start-up. Every page is parsed at start-up, so a
+// broken one stops the server there, but kept parsed only once it is first
+// rendered (lazyPage).
 type templates struct {
 	dev     string // development: reload every source from below this directory on every render
 	sources []templateSource
 	mu      sync.Mutex
 	bases   map[string]*template.Template // the layouts, by surface
-	pages   map[string]*template.Template
+	pages   map[string]*lazyPage
 	// static maps a file name to its content-hashed URL.
 	static map[string]string
 	files  map[string][]byte
@@ -55,6 +57,34 @@ type templateSource struct {
 }
 
 func newTemplates(dev string) *templates { return &templates{dev: dev} }
+
+// lazyPage is one page, parsed with a clone of its surface's layout when it
+// is first rendered. html/template copies the layout's and partials' trees
+// into every clone (some 55 KB a page), and escapes each page's copy again
+// on its first execution: the 128 pages held 10–12 MB of the server's live
+// heap, most of it for staff and feature pages a site rarely or never shows
+// (issue 17's memory goal).
+type lazyPage struct {
+	base *template.Template
+	fsys fs.FS
+	name string // the page's file in fsys
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+func (p *lazyPage) parse() (*template.Template, error) {
+	c, err := p.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	return c.ParseFS(p.fsys, p.name)
+}
+
+func (p *lazyPage) get() (*template.Template, error) {
+	p.once.Do(func() { p.t, p.err = p.parse() })
+	return p.t, p.err
+}
 
 // Templates adds a feature's templates and its static files (static/*,
 // served under their content hash like the kit's).
@@ -108,7 +138,7 @@ func (t *templates) load() error {
 		bases[surface] = base
 	}
 	t.bases = bases
-	pages := map[string]*template.Template{}
+	pages := map[string]*lazyPage{}
 	for _, src := range t.sources {
 		if err := t.parseSource(pages, src); err != nil {
 			return err
@@ -167,7 +197,8 @@ func (t *templates) loadStatic(st *staticFiles, src templateSource) error {
 }
 
 // parseSource parses one source's pages, each with its surface's layout.
-func (t *templates) parseSource(pages map[string]*template.Template, src templateSource) error {
+// Each is parsed once to find its errors now, then dropped until rendered.
+func (t *templates) parseSource(pages map[string]*lazyPage, src templateSource) error {
 	fsys := t.fsysOf(src)
 	for _, surface := range []string{"public", "admin"} {
 		layout := "templates/" + surface + "/layout.html"
@@ -183,8 +214,8 @@ func (t *templates) parseSource(pages map[string]*template.Template, src templat
 			if _, dup := pages[key]; dup {
 				return fmt.Errorf("template %s is defined twice (again in %s)", key, src.dir)
 			}
-			p, err := template.Must(t.bases[surface].Clone()).ParseFS(fsys, name)
-			if err != nil {
+			p := &lazyPage{base: t.bases[surface], fsys: fsys, name: name}
+			if _, err := p.parse(); err != nil {
 				return fmt.Errorf("parse %s/%s: %w", src.dir, name, err)
 			}
 			pages[key] = p
@@ -202,9 +233,13 @@ func (t *templates) render(w *bytes.Buffer, name string, data any) error {
 			return err
 		}
 	}
-	p := t.pages[name]
-	if p == nil {
+	lp := t.pages[name]
+	if lp == nil {
 		return fmt.Errorf("no template %q", name)
+	}
+	p, err := lp.get()
+	if err != nil {
+		return err
 	}
 	return p.ExecuteTemplate(w, "layout", data)
 }

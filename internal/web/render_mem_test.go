@@ -1,9 +1,12 @@
 package web
 
 import (
+	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -59,5 +62,32 @@ func TestFillOnce(t *testing.T) {
 	p, err := c.fillOnce("k", func() (*cachedPage, error) { return &cachedPage{head: []byte("y")}, nil })
 	if err != nil || string(p.head) != "y" {
 		t.Fatalf("second fill: %v %v", p, err)
+	}
+}
+
+// Pages are parsed at start-up, so a broken one is an error there, but
+// kept parsed only from their first render on.
+func TestLazyPages(t *testing.T) {
+	e := newKit(t)
+	broken := fstest.MapFS{"templates/public/broken.html": {Data: []byte(`{{define "content"}}{{if}}{{end}}`)}}
+	if err := e.kit.Templates("internal/web/broken", broken); err == nil || !strings.Contains(err.Error(), "broken.html") {
+		t.Fatalf("broken template: %v", err)
+	}
+	p := e.kit.tmpl.pages["public/error"]
+	if p == nil {
+		names := make([]string, 0, len(e.kit.tmpl.pages))
+		for k := range e.kit.tmpl.pages {
+			names = append(names, k)
+		}
+		t.Fatalf("no public/error among %v", names)
+	}
+	if p.t != nil {
+		t.Fatal("public/error parsed before its first render")
+	}
+	if res, _ := e.do(t, "GET", "/no-such-page", nil); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("GET /no-such-page: %d", res.StatusCode)
+	}
+	if p.t == nil {
+		t.Error("public/error not kept after its render")
 	}
 }

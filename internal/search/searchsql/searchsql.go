@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"gongkai/internal/search"
 	"gongkai/internal/store"
@@ -107,8 +108,9 @@ type Index struct {
 	// and benchmarks; both give the same answers.
 	Path string
 
-	mu    sync.Mutex
-	cache map[string]cached
+	mu         sync.Mutex
+	cache      map[string]cached
+	cacheBytes int // the cached answers' size (answerSize)
 
 	statsMu sync.Mutex
 	stats   [2]*tokenStats // body (with titles), titles alone
@@ -120,9 +122,32 @@ type Index struct {
 // cache serves what those miss: another page or sort of the same words.
 const DefaultCacheSize = 64
 
+// cacheBytes bounds the cached answers' size besides their number: 64
+// answers of 300 candidates held 4–9 MB of the server's live heap (issue
+// 17's memory goal); an answer over a quarter of it is not kept.
+const cacheBytes = 2 << 20
+
 type cached struct {
-	gen int64
-	res *search.Matches
+	gen  int64
+	res  *search.Matches
+	size int
+}
+
+// answerSize is about the bytes an answer holds: its candidates, their
+// text and its facets.
+func answerSize(r *search.Matches) int {
+	n := len(r.Candidates) * int(unsafe.Sizeof(search.Candidate{}))
+	for i := range r.Candidates {
+		c := &r.Candidates[i]
+		n += len(c.Kind) + len(c.URL) + len(c.Title) + len(c.DocNo) + len(c.Publisher) + len(c.Topic) + len(c.Validity) + len(c.PublishedOn)
+	}
+	for k, v := range r.Facets {
+		n += len(k) + len(v)*int(unsafe.Sizeof(search.FacetCount{}))
+		for _, f := range v {
+			n += len(f.Value)
+		}
+	}
+	return n
 }
 
 // Name implements search.Backend.
@@ -512,11 +537,21 @@ func (x *Index) Match(ctx context.Context, m *search.Match) (*search.Matches, er
 	if size == 0 {
 		size = DefaultCacheSize
 	}
-	x.mu.Lock()
-	if x.cache == nil || len(x.cache) >= size {
-		x.cache = map[string]cached{} // simple and bounded: start over when full
+	sz := len(key) + answerSize(res)
+	if sz > cacheBytes/4 {
+		return res, nil
 	}
-	x.cache[key] = cached{gen: gen, res: clone(res)}
+	x.mu.Lock()
+	if old, ok := x.cache[key]; ok {
+		delete(x.cache, key)
+		x.cacheBytes -= old.size
+	}
+	if x.cache == nil || len(x.cache) >= size || x.cacheBytes+sz > cacheBytes {
+		x.cache = map[string]cached{} // simple and bounded: start over when full
+		x.cacheBytes = 0
+	}
+	x.cache[key] = cached{gen: gen, res: clone(res), size: sz}
+	x.cacheBytes += sz
 	x.mu.Unlock()
 	return res, nil
 }
