@@ -19,7 +19,7 @@ var productionPasswordParams = secure.PasswordParams
 // BenchmarkDemoLoad is the bulk of `gongkai serve --demo` on a fresh data
 // directory: migrating an empty SQLite file and loading the demo site, whose
 // six staff accounts each cost one argon2id hash. "production" hashes with
-// the binary's parameters (64 MiB, two passes), "cheap" with the tests'
+// the binary's parameters (19 MiB, two passes), "cheap" with the tests'
 // ones, so the difference is the hashing.
 func BenchmarkDemoLoad(b *testing.B) {
 	for _, c := range []struct {

@@ -377,7 +377,7 @@ func (s *Service) Authenticate(ctx context.Context, name, password string) (*Use
 		// Every hashing slot is taken: try again later (not a failed login).
 		return nil, err
 	}
-	// argon2id took 64 MiB; give it back to the system now rather than in
+	// argon2id took its memory (19 MiB, secure.PasswordParams); give it back to the system now rather than in
 	// minutes (logins are rare, an idle server should stay small).
 	go debug.FreeOSMemory()
 	if err != nil || !ok || disabled != 0 {

@@ -15,7 +15,7 @@ import (
 var defaultParams = PasswordParams
 
 func TestMain(m *testing.M) {
-	// Production parameters cost ~100 ms and 64 MiB per hash; tests use the
+	// Production parameters cost ~30–50 ms and 19 MiB per hash; tests use the
 	// smallest that argon2 allows.
 	PasswordParams = Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	os.Exit(m.Run())
@@ -56,7 +56,7 @@ func TestHashPassword(t *testing.T) {
 
 func TestHashPasswordDefaultParams(t *testing.T) {
 	if testing.Short() {
-		t.Skip("64 MiB hash")
+		t.Skip("19 MiB hash")
 	}
 	saved := PasswordParams
 	PasswordParams = defaultParams
@@ -65,7 +65,7 @@ func TestHashPasswordDefaultParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=65536,t=2,p=1$") || !phcRe.MatchString(h) {
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") || !phcRe.MatchString(h) {
 		t.Errorf("hash = %q", h)
 	}
 	if NeedsRehash(h) {
@@ -85,6 +85,14 @@ func TestCheckPasswordReferenceVector(t *testing.T) {
 	}
 	if ok, _ := CheckPassword(ref, "Password"); ok {
 		t.Error("reference vector accepts the wrong password")
+	}
+	// A hash made with the defaults before 2026-12 (64 MiB) still checks,
+	// and is replaced at the next login.
+	saved := PasswordParams
+	PasswordParams = defaultParams
+	defer func() { PasswordParams = saved }()
+	if !NeedsRehash(ref) {
+		t.Error("a 64 MiB hash does not need a rehash under the 19 MiB defaults")
 	}
 }
 
