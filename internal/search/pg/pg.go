@@ -78,8 +78,14 @@ func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared 
 // the phrase alone made GIN return, once per window, every document of
 // the table with the phrase's lexemes (54,451 TIDs for 法律援助 at 100,000
 // documents; docs/BENCHMARKS.md "PostgreSQL site search at 100,000 items:
-// what a first-seen query's server CPU is made of"). Migration 0057 added
-// them to the vectors written before.
+// what a first-seen query's server CPU is made of"). That pays only while
+// search_fts is in id order, since posting lists are in row order: at
+// 100,000 documents the newest 30 days' window of 法律援助 spent 4.5–8 ms in
+// GIN with the days on clustered rows, 45 ms without the days, and 72–78 ms
+// with the days on rows in a rebuild's order (docs/BENCHMARKS.md
+// "PostgreSQL site search: day lexemes in the vectors", 2026-12-04); hence
+// the CLUSTER in Optimize. Migration 0057 added them to the vectors written
+// before and clustered the table.
 const dayMark = "§"
 
 // dayOf is the calendar day of an ID.
@@ -129,10 +135,10 @@ func (text) Unindex(ctx context.Context, tx *sql.Tx, id int64) error {
 
 func (text) Windowed() bool { return true }
 
-// PlanWindow: a window's ids come from a BitmapAnd of the GIN index and the
-// primary key's id range, so only the rows that have every lexeme are
-// rechecked (positions, weights); the planner would otherwise walk the id
-// range and detoast every row's tsvector.
+// PlanWindow: a window's ids come from the GIN index (its days ANDed in,
+// WindowCond), so only the rows that have every lexeme are rechecked
+// (positions, weights); the planner would otherwise walk the id range and
+// detoast every row's tsvector.
 //
 // The plan is made for each query's own values (plan_cache_mode): the
 // driver prepares statements, and after five executions PostgreSQL may
