@@ -85,7 +85,7 @@ func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared 
 // with the days on rows in a rebuild's order (docs/BENCHMARKS.md
 // "PostgreSQL site search: day lexemes in the vectors", 2026-12-04); hence
 // the CLUSTER in Optimize. Migration 0057 added them to the vectors written
-// before and clustered the table.
+// before, rewriting the table in id order.
 const dayMark = "§"
 
 // dayOf is the calendar day of an ID.
