@@ -11,9 +11,11 @@ package pg
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongkai/internal/search"
 	"gongkai/internal/search/searchsql"
@@ -29,6 +31,7 @@ var (
 	_ search.Backend       = (*Index)(nil)
 	_ searchsql.BatchText  = text{}
 	_ searchsql.TokenStats = text{}
+	_ searchsql.WindowText = text{}
 )
 
 // New returns the PostgreSQL back end over db (migrated to 0012).
@@ -51,11 +54,78 @@ func (text) Prepare(d *search.Document) any {
 	return [2]string{Vector(d), Vector(&search.Document{Title: d.Title})}
 }
 
+// Index writes both vectors with the day lexemes of d's ID (known only
+// now: Prepare runs before the ID is assigned).
 func (text) Index(ctx context.Context, tx *sql.Tx, d *search.Document, prepared any) error {
 	v := prepared.([2]string)
+	days := string(appendDays(nil, d.ID))
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (id, site_id, tsv, title_tsv) VALUES ($1, $2, $3::text::tsvector, $4::text::tsvector)
-		ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, tsv = excluded.tsv, title_tsv = excluded.title_tsv`, d.ID, d.SiteID, v[0], v[1])
+		ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, tsv = excluded.tsv, title_tsv = excluded.title_tsv`, d.ID, d.SiteID, v[0]+days, v[1]+days)
 	return err
+}
+
+// Day lexemes. Every vector holds three lexemes naming the day of its
+// document's ID (id >> search.OrderBits, the publication day): §yYYYY,
+// §mYYYYMM and §dYYYYMMDD, without positions. The tokenizer never makes a
+// token with '§' (a punctuation mark, which splits runs), so no query, not
+// even a prefix, reaches them but the windows' condition (dayQuery), and
+// nothing reads vectors but queries (ranking and snippets work on
+// search_docs' text; TokenFreqs' lexemes are looked up by token).
+//
+// They let a window of days cost what the window holds: ANDed into the
+// query, GIN's scan is driven by the rarer of the days' entries and the
+// phrase's rarest lexeme and skips through the other posting trees, where
+// the phrase alone made GIN return, once per window, every document of
+// the table with the phrase's lexemes (54,451 TIDs for 法律援助 at 100,000
+// documents; docs/BENCHMARKS.md "PostgreSQL site search at 100,000 items:
+// what a first-seen query's server CPU is made of"). That pays only while
+// search_fts is in id order, since posting lists are in row order: at
+// 100,000 documents the newest 30 days' window of 法律援助 spent 4.5–8 ms in
+// GIN with the days on clustered rows, 45 ms without the days, and 72–78 ms
+// with the days on rows in a rebuild's order (docs/BENCHMARKS.md
+// "PostgreSQL site search: day lexemes in the vectors", 2026-12-04); hence
+// the CLUSTER in Optimize. Migration 0057 added them to the vectors written
+// before, rewriting the table in id order.
+const dayMark = "§"
+
+// dayOf is the calendar day of an ID.
+func dayOf(id int64) time.Time {
+	return time.Unix((id>>search.OrderBits)*86400, 0).UTC()
+}
+
+// appendDays appends " '§y…' '§m…' '§d…'", the day lexemes of id, to a
+// tsvector literal.
+func appendDays(dst []byte, id int64) []byte {
+	t := dayOf(id)
+	dst = t.AppendFormat(append(dst, " '"+dayMark+"y"...), "2006")
+	dst = t.AppendFormat(append(dst, "' '"+dayMark+"m"...), "200601")
+	dst = t.AppendFormat(append(dst, "' '"+dayMark+"d"...), "20060102")
+	return append(dst, '\'')
+}
+
+// dayQuery is the tsquery OR of the fewest day lexemes (whole years, whole
+// months, days) covering the days of ids in [lo, hi), "" for no bound.
+// A window of the walk covers 3–60 of them.
+func dayQuery(lo, hi int64) string {
+	if lo <= 0 && hi >= 1<<62 {
+		return ""
+	}
+	d, last := dayOf(max(lo, 0)), dayOf(hi-1)
+	var parts []string
+	for !d.After(last) {
+		switch y, m := d.AddDate(1, 0, 0), d.AddDate(0, 1, 0); {
+		case d.YearDay() == 1 && !y.After(last.AddDate(0, 0, 1)):
+			parts = append(parts, "'"+dayMark+"y"+d.Format("2006")+"'")
+			d = y
+		case d.Day() == 1 && !m.After(last.AddDate(0, 0, 1)):
+			parts = append(parts, "'"+dayMark+"m"+d.Format("200601")+"'")
+			d = m
+		default:
+			parts = append(parts, "'"+dayMark+"d"+d.Format("20060102")+"'")
+			d = d.AddDate(0, 0, 1)
+		}
+	}
+	return "(" + strings.Join(parts, " | ") + ")"
 }
 
 func (text) Unindex(ctx context.Context, tx *sql.Tx, id int64) error {
@@ -65,10 +135,10 @@ func (text) Unindex(ctx context.Context, tx *sql.Tx, id int64) error {
 
 func (text) Windowed() bool { return true }
 
-// PlanWindow: a window's ids come from a BitmapAnd of the GIN index and the
-// primary key's id range, so only the rows that have every lexeme are
-// rechecked (positions, weights); the planner would otherwise walk the id
-// range and detoast every row's tsvector.
+// PlanWindow: a window's ids come from the GIN index (its days ANDed in,
+// WindowCond), so only the rows that have every lexeme are rechecked
+// (positions, weights); the planner would otherwise walk the id range and
+// detoast every row's tsvector.
 //
 // The plan is made for each query's own values (plan_cache_mode): the
 // driver prepares statements, and after five executions PostgreSQL may
@@ -259,6 +329,21 @@ func phrase(p searchsql.Phrase, title bool) string {
 // Compile writes a tsquery literal: clauses of OR-ed phrases ANDed, "& !"
 // the excluded phrases.
 func (text) Compile(q *searchsql.Query, must [][]searchsql.Phrase, not []searchsql.Phrase, titleOnly bool) (join, cond, order string) {
+	return compile(q, must, not, titleOnly, "")
+}
+
+// WindowCond is Compile's condition for the ids in [lo, hi): the window's
+// day lexemes ANDed in, the id range tested on the rows GIN returns. The
+// range is written "f.id + 0" so the planner cannot use the primary key for
+// it: its bitmap of the window's ids (48,000 for the newest 30 days at
+// 100,000 items, 5–15 ms) would only repeat what the days select.
+func (text) WindowCond(q *searchsql.Query, must [][]searchsql.Phrase, not []searchsql.Phrase, titleOnly bool, lo, hi int64) string {
+	_, cond, _ := compile(q, must, not, titleOnly, dayQuery(lo, hi))
+	return cond + " AND f.id + 0 >= " + q.Arg(lo) + " AND f.id + 0 < " + q.Arg(hi)
+}
+
+// compile is Compile with days ("" or dayQuery's) ANDed into the match.
+func compile(q *searchsql.Query, must [][]searchsql.Phrase, not []searchsql.Phrase, titleOnly bool, days string) (join, cond, order string) {
 	var nots []string
 	for _, p := range not {
 		nots = append(nots, phrase(p, false))
@@ -283,6 +368,9 @@ func (text) Compile(q *searchsql.Query, must [][]searchsql.Phrase, not []searchs
 		clauses = append(clauses, "("+strings.Join(ps, " | ")+")")
 	}
 	expr := strings.Join(clauses, " & ")
+	if days != "" {
+		expr = "(" + expr + ") & " + days
+	}
 	if titleOnly {
 		cond = "f.title_tsv @@ " + q.Arg(expr) + "::text::tsquery"
 		if notExpr != "" {
@@ -326,6 +414,26 @@ func (x *Index) Optimize(ctx context.Context) error {
 	if _, err := x.DB.W.ExecContext(ctx, `ANALYZE search_docs, search_fts`); err != nil {
 		return fmt.Errorf("search: analyze: %w", err)
 	}
+	// A rebuild rewrites every row in the order of its sources, not by
+	// day, which undoes what the day lexemes need (dayMark; migration
+	// 0057): rows of a window next to each other. CLUSTER puts the table
+	// back in id order, rebuilds its indexes compact and drops the dead
+	// rows the rebuild left, holding an exclusive lock on search_fts while
+	// it runs (searches and writes wait: some minutes at 100,000 items).
+	// Only when ANALYZE's correlation of id with the rows' order says so:
+	// new documents come in day order and keep it.
+	var corr sql.NullFloat64
+	if err := x.DB.W.QueryRowContext(ctx, `SELECT correlation FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'search_fts' AND attname = 'id'`).Scan(&corr); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("search: order: %w", err)
+	}
+	if corr.Valid && corr.Float64 < 0.9 {
+		if _, err := x.DB.W.ExecContext(ctx, `CLUSTER search_fts USING search_fts_pkey`); err != nil {
+			return fmt.Errorf("search: cluster: %w", err)
+		}
+		if _, err := x.DB.W.ExecContext(ctx, `ANALYZE search_fts`); err != nil {
+			return fmt.Errorf("search: analyze: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -336,9 +444,11 @@ func (text) IndexAll(ctx context.Context, tx *sql.Tx, docs []*search.Document, p
 	sites := make([]int64, len(docs))
 	tsv := make([]string, len(docs))
 	titles := make([]string, len(docs))
+	var days []byte
 	for i, d := range docs {
 		v := prepared[i].([2]string)
-		ids[i], sites[i], tsv[i], titles[i] = d.ID, d.SiteID, v[0], v[1]
+		days = appendDays(days[:0], d.ID)
+		ids[i], sites[i], tsv[i], titles[i] = d.ID, d.SiteID, v[0]+string(days), v[1]+string(days)
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (id, site_id, tsv, title_tsv)
 		SELECT id, site_id, tsv::tsvector, title_tsv::tsvector FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS u(id, site_id, tsv, title_tsv)

@@ -81,6 +81,14 @@ type Text interface {
 	IndexBytes(ctx context.Context, db *store.DB) (int64, error)
 }
 
+// WindowText is a windowed Text that can restrict a match to a window of
+// ids in its full-text index itself (PostgreSQL: the day lexemes of every
+// vector), so a window's index scan costs what the window holds. The
+// condition refers to f only and includes the id range.
+type WindowText interface {
+	WindowCond(q *Query, must [][]Phrase, not []Phrase, titleOnly bool, lo, hi int64) string
+}
+
 // Phrase is a query phrase whose tokens are valid index tokens.
 type Phrase struct {
 	Tokens []Token
@@ -452,9 +460,14 @@ func (x *Index) packedRows(ctx context.Context, pt PackedText, rest *Query, limi
 // or the newest limit of them when limit > 0.
 func (x *Index) windowIDs(ctx context.Context, siteID int64, c compiled, titleOnly bool, lo, hi int64, limit int) ([]int64, error) {
 	var q Query
-	_, cond, _ := x.Text.Compile(&q, c.must, c.not, titleOnly)
-	q.WriteString("SELECT f.id FROM search_fts f WHERE f.site_id = " + q.Arg(siteID) + " AND " + cond +
-		" AND f.id >= " + q.Arg(lo) + " AND f.id < " + q.Arg(hi))
+	var cond string
+	if wt, ok := x.Text.(WindowText); ok {
+		cond = wt.WindowCond(&q, c.must, c.not, titleOnly, lo, hi)
+	} else {
+		_, cond, _ = x.Text.Compile(&q, c.must, c.not, titleOnly)
+		cond += " AND f.id >= " + q.Arg(lo) + " AND f.id < " + q.Arg(hi)
+	}
+	q.WriteString("SELECT f.id FROM search_fts f WHERE f.site_id = " + q.Arg(siteID) + " AND " + cond)
 	if limit > 0 {
 		q.WriteString(" ORDER BY f.id DESC LIMIT " + q.Arg(limit))
 	}

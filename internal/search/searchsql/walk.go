@@ -120,11 +120,11 @@ var (
 //     each one's vector, stopping when enough are found. It costs what it
 //     reads (a few µs a vector), so it suits a phrase common among the
 //     newest rows.
-//   - index: windows of ids [bottom, top), their matches from a BitmapAnd
-//     of the GIN index and the primary key's range. The GIN bitmap holds
-//     every document of the table with the phrase's tokens (tens of
-//     thousands for common ones), so each window costs that much, and a
-//     rare phrase is best found in one window over the whole range.
+//   - index: windows of ids [bottom, top), their matches from the GIN
+//     index with the window's days in the query (WindowText; PostgreSQL's
+//     day lexemes), so a window costs about what it holds, or what the
+//     phrase's rarest lexeme holds if that is less; a rare phrase is found
+//     in one window over the whole range.
 //
 // A phrase whose tokens are together in at most IndexRows documents (the
 // statistics' share) goes to the index at once, in one window. Any other
